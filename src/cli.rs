@@ -1,0 +1,144 @@
+//! The command line: `cargo presets list | show | apply`, with cargo's global flags.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::workspace::Destination;
+
+const AFTER_HELP: &str = "\
+Examples:
+  cargo presets list                                 the presets there are
+  cargo presets show fast-dev                        exactly what `apply` would write
+  cargo presets apply fast-dev                       write into the workspace Cargo.toml
+  cargo presets apply fast-dev staging --dry-run     show the change as a diff, write nothing
+  cargo presets apply fast-dev --to config           write .cargo/config.toml instead
+  cargo presets apply fast-dev --to user             write $CARGO_HOME/config.toml (this machine only)
+
+Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written).";
+
+/// Set up Cargo build profiles from composable, explained presets.
+///
+/// Presets are TOML files: the built-in ones, the project's in `.cargo/presets/`, and your own in
+/// `$CARGO_HOME/presets/`. Applying them writes `[profile.*]` tables, with a comment on every key
+/// saying why, and leaves everything else in the file exactly as it was.
+#[derive(Debug, Parser)]
+#[command(name = "cargo-presets", bin_name = "cargo presets", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Path to Cargo.toml (default: found from the current directory, as cargo does)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Coloring
+    #[arg(long, global = true, value_name = "WHEN", value_enum)]
+    pub color: Option<Color>,
+
+    /// Do not print status lines, warnings or notes (errors still are)
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say more: every key written, and component checks
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the presets there are, one line each, with where each comes from
+    List(ListArgs),
+    /// Print exactly what `apply` would write for these presets, comments included
+    Show(ShowArgs),
+    /// Write the presets' settings into Cargo.toml or a config file
+    #[command(after_help = "\
+A value you set by hand that differs from a preset's is a conflict: nothing is written, and each
+key is listed with both values. `--force` replaces them and keeps each old line in a comment.
+Applying the same presets again changes nothing.")]
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Presets to compose, in order
+    #[arg(required = true, value_name = "PRESET")]
+    pub presets: Vec<String>,
+
+    /// The kind of file to render for (see `apply --to`)
+    #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]
+    pub to: Destination,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// Presets to compose, in order; each after the presets it extends
+    #[arg(required = true, value_name = "PRESET")]
+    pub presets: Vec<String>,
+
+    /// Where to write: `manifest` (the workspace Cargo.toml), `config` (<workspace>/.cargo/config.toml),
+    /// `user` ($CARGO_HOME/config.toml), or a path ending in `.toml` for a standalone config file
+    /// used as `cargo --config <path> …`
+    #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]
+    pub to: Destination,
+
+    /// Print the change as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Replace values set by hand (each old line is kept in a comment)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<Color> for anstream::ColorChoice {
+    fn from(color: Color) -> Self {
+        match color {
+            Color::Auto => anstream::ColorChoice::Auto,
+            Color::Always => anstream::ColorChoice::Always,
+            Color::Never => anstream::ColorChoice::Never,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn to_accepts_names_and_toml_paths_only() {
+        assert_eq!(Destination::parse("user"), Ok(Destination::User));
+        assert_eq!(Destination::parse(".cargo/x.toml"), Ok(Destination::File(".cargo/x.toml".into())));
+        assert!(Destination::parse("elsewhere").is_err());
+    }
+}

@@ -1,0 +1,235 @@
+//! Composing presets: `apply a b c` layers `a`, `b` and `c` in order, each after the presets it
+//! `extends`. Two presets may give a key the same value; different values are a conflict unless
+//! the later preset extends the earlier one or lists it in `overrides`. Never a silent last-wins.
+
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+use crate::library::Library;
+use crate::preset::{Preset, Setting};
+use crate::schema::KeyPath;
+
+/// How deep `extends` may nest; far beyond any real preset, it keeps a hostile chain from
+/// exhausting the stack.
+const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// A setting of the composed result and the preset that declared it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Composed {
+    pub setting: Setting,
+    pub preset: String,
+}
+
+/// The presets in the order they apply (each once) and the settings they produce, in the order
+/// they were first declared.
+#[derive(Debug)]
+pub struct Composition {
+    pub presets: Vec<Rc<Preset>>,
+    pub settings: Vec<Composed>,
+    /// For each preset, the presets whose values it may replace: what it extends (transitively)
+    /// and what it names in `overrides`.
+    may_override: HashMap<String, BTreeSet<String>>,
+}
+
+impl Composition {
+    /// Whether `later` may replace a value that `earlier` wrote.
+    pub fn may_override(&self, later: &str, earlier: &str) -> bool {
+        later == earlier || self.may_override.get(later).is_some_and(|set| set.contains(earlier))
+    }
+
+    pub fn preset(&self, name: &str) -> Option<&Preset> {
+        self.presets.iter().find(|p| p.name == name).map(Rc::as_ref)
+    }
+}
+
+pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
+    let mut order = Order { library, presets: Vec::new(), may_override: HashMap::new(), stack: Vec::new() };
+    for name in names {
+        order.visit(name)?;
+    }
+    let Order { presets, may_override, .. } = order;
+
+    let mut settings: Vec<Composed> = Vec::new();
+    let mut conflicts = Vec::new();
+    for preset in &presets {
+        for setting in &preset.settings {
+            match settings.iter_mut().find(|c| c.setting.path == setting.path) {
+                None => settings.push(Composed { setting: setting.clone(), preset: preset.name.clone() }),
+                Some(earlier) if setting.path.key.same_meaning(&earlier.setting.value, &setting.value) => {}
+                Some(earlier) => {
+                    let allowed = may_override.get(&preset.name).is_some_and(|set| set.contains(&earlier.preset));
+                    if allowed {
+                        *earlier = Composed { setting: setting.clone(), preset: preset.name.clone() };
+                    } else {
+                        conflicts.push(Conflict {
+                            path: setting.path.clone(),
+                            earlier: earlier.clone(),
+                            later: preset.name.clone(),
+                            value: setting.value.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    if !conflicts.is_empty() {
+        return Err(conflict_error(&conflicts));
+    }
+    Ok(Composition { presets, settings, may_override })
+}
+
+struct Conflict {
+    path: KeyPath,
+    earlier: Composed,
+    later: String,
+    value: String,
+}
+
+fn conflict_error(conflicts: &[Conflict]) -> Error {
+    let first = &conflicts[0];
+    let message = if conflicts.len() == 1 {
+        format!("presets `{}` and `{}` set `{}` differently", first.earlier.preset, first.later, first.path)
+    } else {
+        format!("the presets disagree on {} settings", conflicts.len())
+    };
+    let mut error = Error::new(message);
+    for c in conflicts {
+        error = error.detail(format!(
+            "`{}`: `{}` sets {}, `{}` sets {}",
+            c.path, c.earlier.preset, c.earlier.setting.value, c.later, c.value
+        ));
+    }
+    error.help(format!(
+        "apply only one of them, or add `overrides = [\"{}\"]` to preset `{}` so that its values win",
+        first.earlier.preset, first.later
+    ))
+}
+
+/// Depth-first expansion of `extends`, each preset once, parents first.
+struct Order<'a> {
+    library: &'a Library,
+    presets: Vec<Rc<Preset>>,
+    may_override: HashMap<String, BTreeSet<String>>,
+    stack: Vec<String>,
+}
+
+impl Order<'_> {
+    fn visit(&mut self, name: &str) -> Result<()> {
+        if let Some(start) = self.stack.iter().position(|n| n == name) {
+            let cycle: Vec<&str> = self.stack[start..].iter().map(String::as_str).chain([name]).collect();
+            return Err(Error::new(format!("presets extend each other in a cycle: {}", cycle.join(" -> ")))
+                .help("remove one of these `extends` entries"));
+        }
+        if self.presets.iter().any(|p| p.name == name) {
+            return Ok(());
+        }
+        if self.stack.len() >= MAX_EXTENDS_DEPTH {
+            return Err(Error::new(format!(
+                "`extends` nests more than {MAX_EXTENDS_DEPTH} presets deep, at `{name}` (from `{}`)",
+                self.stack[0]
+            )));
+        }
+        let preset = self.library.get(name).map_err(|e| match self.stack.last() {
+            Some(parent) => {
+                Error::new(format!("preset `{parent}` extends `{name}`, which cannot be loaded")).detail(e.to_string())
+            }
+            None => e,
+        })?;
+        self.stack.push(name.to_owned());
+        let mut replaceable: BTreeSet<String> = preset.overrides.iter().cloned().collect();
+        for parent in &preset.extends {
+            self.visit(parent)?;
+            replaceable.insert(parent.clone());
+            replaceable.extend(self.may_override.get(parent).into_iter().flatten().cloned());
+        }
+        self.stack.pop();
+        self.may_override.insert(name.to_owned(), replaceable);
+        self.presets.push(preset);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// A library of project presets written to a fresh folder.
+    fn library(files: &[(&str, &str)]) -> Library {
+        let dir = std::env::temp_dir().join(format!("cargo-presets-compose-{}-{}", std::process::id(), files[0].0));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        for (name, text) in files {
+            fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+        }
+        Library::discover(Some(&dir), None).unwrap()
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    const A: &str = "summary = \"a\"\n[profile.dev]\nopt-level = { value = 1, why = \"a\" }\n";
+
+    #[test]
+    fn extends_applies_parents_first_and_once() {
+        let lib = library(&[
+            ("xa", A),
+            ("xb", "summary = \"b\"\nextends = [\"xa\"]\n[profile.dev]\nopt-level = { value = 2, why = \"b\" }\n"),
+            ("xc", "summary = \"c\"\nextends = [\"xa\"]\n"),
+        ]);
+        let composed = compose(&lib, &names(&["xb", "xc"])).unwrap();
+        let order: Vec<&str> = composed.presets.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(order, ["xa", "xb", "xc"]);
+        // xb extends xa, so its value wins without a conflict.
+        assert_eq!(composed.settings.len(), 1);
+        assert_eq!(composed.settings[0].preset, "xb");
+    }
+
+    #[test]
+    fn different_values_without_override_are_a_conflict_naming_both() {
+        let lib =
+            library(&[("ya", A), ("yb", "summary = \"b\"\n[profile.dev]\nopt-level = { value = 3, why = \"b\" }\n")]);
+        let err = compose(&lib, &names(&["ya", "yb"])).unwrap_err().to_string();
+        assert!(err.contains("presets `ya` and `yb` set `profile.dev.opt-level` differently"), "{err}");
+        assert!(err.contains("`ya` sets 1, `yb` sets 3"), "{err}");
+        assert!(err.contains("overrides = [\"ya\"]"), "{err}");
+    }
+
+    #[test]
+    fn declared_override_lets_the_later_preset_win() {
+        let lib = library(&[
+            ("za", A),
+            ("zb", "summary = \"b\"\noverrides = [\"za\"]\n[profile.dev]\nopt-level = { value = 3, why = \"b\" }\n"),
+        ]);
+        let composed = compose(&lib, &names(&["za", "zb"])).unwrap();
+        assert_eq!(composed.settings[0].setting.value.to_string(), "3");
+        assert!(composed.may_override("zb", "za"));
+        assert!(!composed.may_override("za", "zb"));
+    }
+
+    #[test]
+    fn same_value_from_two_presets_is_fine() {
+        let lib = library(&[("wa", A), ("wb", A)]);
+        assert_eq!(compose(&lib, &names(&["wa", "wb"])).unwrap().settings.len(), 1);
+    }
+
+    #[test]
+    fn cycle_is_reported_with_its_path() {
+        let lib = library(&[
+            ("ca", "summary = \"a\"\nextends = [\"cb\"]\n"),
+            ("cb", "summary = \"b\"\nextends = [\"cc\"]\n"),
+            ("cc", "summary = \"c\"\nextends = [\"ca\"]\n"),
+        ]);
+        let err = compose(&lib, &names(&["ca"])).unwrap_err().to_string();
+        assert!(err.contains("cycle: ca -> cb -> cc -> ca"), "{err}");
+    }
+
+    #[test]
+    fn missing_parent_names_the_child() {
+        let lib = library(&[("ma", "summary = \"a\"\nextends = [\"nope\"]\n")]);
+        let err = compose(&lib, &names(&["ma"])).unwrap_err().to_string();
+        assert!(err.contains("preset `ma` extends `nope`, which cannot be loaded"), "{err}");
+    }
+}

@@ -1,0 +1,98 @@
+//! Our comment lines, recognisable as ours: `# cargo-presets(<preset>): <text>`, or with a tag,
+//! `# cargo-presets(<preset>) <tag>: <text>`.
+//!
+//! Above a table they say what a preset is for; above a key, why it has its value. Tags name the
+//! key for settings inside an inline table (which cannot hold comments), and `was` records a
+//! hand-written value replaced with `--force`. A re-apply replaces our lines and never touches
+//! any other comment, so running twice writes the same bytes.
+
+const START: &str = "# cargo-presets(";
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Marker<'a> {
+    pub preset: &'a str,
+    pub tag: Option<&'a str>,
+    pub text: &'a str,
+}
+
+pub const WAS: &str = "was";
+
+impl Marker<'_> {
+    /// Reads a comment line (leading indentation allowed); `None` if it is not ours.
+    pub fn parse(line: &str) -> Option<Marker<'_>> {
+        let rest = line.trim_start().strip_prefix(START)?;
+        let (preset, rest) = rest.split_once(')')?;
+        let (tag, text) = rest.split_once(':')?;
+        let tag = match tag {
+            "" => None,
+            tag => Some(tag.strip_prefix(' ')?),
+        };
+        Some(Marker { preset, tag, text: text.strip_prefix(' ').unwrap_or(text) })
+    }
+}
+
+pub fn format(preset: &str, tag: Option<&str>, text: &str) -> String {
+    match tag {
+        Some(tag) => format!("{START}{preset}) {tag}: {text}"),
+        None => format!("{START}{preset}): {text}"),
+    }
+}
+
+/// Rewrites the comment lines above an item (a toml_edit decor prefix): drops our lines for
+/// which `remove` holds, then adds `add` right above the item, with the item's indentation.
+/// Every other line, blank or comment, stays as it was.
+pub fn rewrite(prefix: &str, remove: impl Fn(&Marker<'_>) -> bool, add: &[String]) -> String {
+    let (lines, indent) = match prefix.rfind('\n') {
+        Some(i) => (&prefix[..=i], &prefix[i + 1..]),
+        None => ("", prefix),
+    };
+    let mut out = String::with_capacity(prefix.len() + add.iter().map(|l| l.len() + 1).sum::<usize>());
+    for line in lines.split_inclusive('\n') {
+        if Marker::parse(line).is_some_and(|m| remove(&m)) {
+            continue;
+        }
+        out.push_str(line);
+    }
+    for line in add {
+        out.push_str(indent);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(indent);
+    out
+}
+
+/// Our markers in a prefix, in order.
+pub fn markers(prefix: &str) -> impl Iterator<Item = Marker<'_>> {
+    prefix.lines().filter_map(Marker::parse)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_it_formats() {
+        let line = format("fast-dev", None, "keeps line: numbers");
+        assert_eq!(line, "# cargo-presets(fast-dev): keeps line: numbers");
+        assert_eq!(Marker::parse(&line), Some(Marker { preset: "fast-dev", tag: None, text: "keeps line: numbers" }));
+        let tagged = format("prod", Some("lto"), "whole program");
+        assert_eq!(Marker::parse(&tagged).unwrap().tag, Some("lto"));
+        assert_eq!(Marker::parse("# cargo presets: not ours"), None);
+        assert_eq!(Marker::parse("# a user comment"), None);
+    }
+
+    #[test]
+    fn rewrite_keeps_user_lines_and_indentation() {
+        let prefix = "\n# mine\n  # cargo-presets(a): old\n  ";
+        let out = rewrite(prefix, |m| m.preset == "a", &[format("a", None, "new")]);
+        assert_eq!(out, "\n# mine\n  # cargo-presets(a): new\n  ");
+    }
+
+    #[test]
+    fn rewrite_twice_is_stable() {
+        let once = rewrite("# user\n", |_| true, &[format("a", Some(WAS), "x = 1"), format("a", None, "why")]);
+        let twice = rewrite(&once, |m| m.tag.is_none(), &[format("a", None, "why")]);
+        assert_eq!(once, twice);
+    }
+}

@@ -1,0 +1,549 @@
+//! Writing a plan into a manifest or config file's text, touching nothing else.
+//!
+//! Works on strings only: the caller reads and writes files. Tables and keys are addressed
+//! through `TableLike`, so `[profile.dev]` headers, dotted keys at the root
+//! (`profile.dev.opt-level = 1`) and inline tables (`release = { … }`) take the same path, and
+//! new keys come out in the style the user already uses. Values are replaced in place, keeping
+//! their decor. Our comments are marker lines (see [`marker`]), rewritten on every apply.
+//!
+//! A key the user set by hand to another value is a conflict: nothing is written unless
+//! `force`, in which case the old line is kept in a `was` comment for a later undo.
+
+mod layout;
+pub mod marker;
+
+use std::path::Path;
+
+use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike};
+
+use crate::compose::{Composed, Composition};
+use crate::error::{Error, Location, Result};
+use crate::plan::{ExistingProfiles, Plan};
+use crate::render::Renderer;
+use crate::schema::{Gate, KeyPath, TablePath, Value};
+use marker::{Marker, WAS};
+
+/// The two kinds of file Cargo reads profiles from. They differ only in how unstable features
+/// are switched on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Manifest,
+    Config,
+}
+
+/// What to edit and how.
+pub struct Edit<'a> {
+    /// The file's path as shown in messages.
+    pub file: &'a Path,
+    pub kind: FileKind,
+    /// Replace hand-written values instead of stopping.
+    pub force: bool,
+    /// Comment lines to start a file we create with (a standalone config file says how to use it).
+    pub new_file_header: Vec<String>,
+}
+
+/// What happened to one key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Written where there was nothing.
+    Added,
+    /// Our own earlier value (from the named preset) replaced by a preset allowed to override it.
+    Updated { from: String },
+    /// A hand-written value replaced with `--force`.
+    Forced,
+    /// Already had this value.
+    Kept,
+}
+
+#[derive(Debug)]
+pub struct Outcome {
+    pub text: String,
+    pub changes: Vec<(KeyPath, Change)>,
+    pub tables_added: usize,
+}
+
+/// The profiles a file defines, with their `inherits`; unreadable files define none.
+pub fn existing_profiles(text: &str) -> ExistingProfiles {
+    let Ok(doc) = text.parse::<DocumentMut>() else { return ExistingProfiles::new() };
+    let Some(profiles) = doc.get("profile").and_then(Item::as_table_like) else { return ExistingProfiles::new() };
+    profiles
+        .iter()
+        .map(|(name, body)| {
+            let inherits = body.get("inherits").and_then(Item::as_str).map(str::to_owned);
+            (name.to_owned(), inherits)
+        })
+        .collect()
+}
+
+/// Applies `plan` to `original`, the text of `edit.file` (empty for a file that does not exist).
+/// `owner_value(preset, key)` is what a preset sets a key to, to tell our earlier values from
+/// values a user changed since.
+pub fn apply(
+    original: &str,
+    plan: &Plan,
+    composition: &Composition,
+    edit: &Edit<'_>,
+    owner_value: &dyn Fn(&str, &KeyPath) -> Option<Value>,
+) -> Result<Outcome> {
+    let spanned = toml_edit::Document::parse(original).map_err(|e| Error::toml(edit.file, original, &e))?;
+    let editor = Editor { edit, spanned: &spanned, original, renderer: Renderer::default() };
+    editor.check_shapes(plan)?;
+    let mut doc = spanned.clone().into_mut();
+
+    let mut outcome = Outcome { text: String::new(), changes: Vec::new(), tables_added: 0 };
+    let mut conflicts = Vec::new();
+    for table in &plan.tables {
+        let keys = table.path.keys();
+        let (created, inline_at) = ensure_table(doc.as_table_mut(), &keys);
+        for composed in &table.keys {
+            let slot = CommentSlot::new(&keys, composed.setting.path.key.name(), inline_at);
+            match editor.set_key(&mut doc, &slot, composed, composition, owner_value) {
+                Ok(change) => outcome.changes.push((composed.setting.path.clone(), change)),
+                Err(conflict) => conflicts.push(conflict),
+            }
+        }
+        if created {
+            outcome.tables_added += 1;
+        }
+        if inline_at.is_none() {
+            editor.header(&mut doc, &table.path, created, &table.presets, composition);
+        }
+    }
+    for (gate, first_use) in &plan.gates {
+        if let Err(conflict) = editor.gate(&mut doc, *gate, first_use) {
+            conflicts.push(conflict);
+        }
+    }
+    if !conflicts.is_empty() {
+        return Err(conflict_error(edit, &conflicts));
+    }
+
+    let mut text = doc.to_string();
+    if original.trim().is_empty() {
+        // New tables start with a blank line to set them apart; a new file starts with its
+        // header, or with the first table.
+        let header: String = edit.new_file_header.iter().map(|l| format!("# {l}\n")).collect();
+        let separator = if header.is_empty() { "" } else { "\n" };
+        text = format!("{header}{separator}{}", text.trim_start_matches('\n'));
+    }
+    outcome.text = layout::restore(original, &text);
+    Ok(outcome)
+}
+
+/// A key whose value differs from what a preset sets, and who wrote it.
+struct Conflict {
+    path: String,
+    current: String,
+    wanted: String,
+    preset: String,
+    /// The preset that wrote the current value, if we did.
+    owner: Option<String>,
+    line: Option<usize>,
+}
+
+fn conflict_error(edit: &Edit<'_>, conflicts: &[Box<Conflict>]) -> Error {
+    let file = edit.file.display();
+    let count = match conflicts.len() {
+        1 => "a key".to_owned(),
+        n => format!("{n} keys"),
+    };
+    let mut error = Error::new(format!("`{file}` already sets {count} differently from the presets"));
+    let mut has_owned = false;
+    for c in conflicts {
+        let place = c.line.map(|line| format!(" ({file}:{line})")).unwrap_or_default();
+        let by = match &c.owner {
+            Some(owner) => {
+                has_owned = true;
+                format!(", written by preset `{owner}`")
+            }
+            None => String::new(),
+        };
+        error =
+            error.detail(format!("`{}` is {}{place}{by}; preset `{}` sets {}", c.path, c.current, c.preset, c.wanted));
+    }
+    if has_owned {
+        error = error.help("a preset replaces another's values only if it `extends` it or names it in `overrides`");
+    }
+    error.help("keep your values by leaving these presets out, or run again with `--force` to replace them (each old value is kept in a comment)")
+}
+
+/// Where the comment for one key goes: above the key itself, or, inside an inline table (which
+/// cannot hold comments), above the line that starts the inline table, tagged with the key.
+struct CommentSlot {
+    table: Vec<String>,
+    key: String,
+    tag: Option<String>,
+}
+
+impl CommentSlot {
+    fn new(table_keys: &[&str], key: &str, inline_at: Option<usize>) -> CommentSlot {
+        match inline_at {
+            None => CommentSlot {
+                table: table_keys.iter().map(|k| (*k).to_owned()).collect(),
+                key: key.to_owned(),
+                tag: None,
+            },
+            Some(i) => {
+                let inner: Vec<String> = table_keys[i + 1..]
+                    .iter()
+                    .chain([&key])
+                    .map(|k| toml_edit::Key::new(*k).display_repr().into_owned())
+                    .collect();
+                CommentSlot {
+                    table: table_keys[..i].iter().map(|k| (*k).to_owned()).collect(),
+                    key: table_keys[i].to_owned(),
+                    tag: Some(inner.join(".")),
+                }
+            }
+        }
+    }
+
+    fn prefix(&self, doc: &DocumentMut) -> String {
+        table_at(doc, &self.table)
+            .and_then(|t| t.key(&self.key))
+            .and_then(|k| k.leaf_decor().prefix())
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    fn set_prefix(&self, doc: &mut DocumentMut, prefix: String) {
+        if let Some(mut key) = table_at_mut(doc, &self.table).and_then(|t| t.key_mut(&self.key)) {
+            key.leaf_decor_mut().set_prefix(prefix);
+        }
+    }
+
+    /// The reason marker for this key and the preset it names, if any.
+    fn owner(&self, doc: &DocumentMut) -> Option<String> {
+        let prefix = self.prefix(doc);
+        marker::markers(&prefix).find(|m| m.tag == self.tag.as_deref()).map(|m| m.preset.to_owned())
+    }
+
+    /// Replaces this key's reason marker and appends `extra` lines (a `was` record) before it.
+    fn write(&self, doc: &mut DocumentMut, preset: &str, extra: &[String], reason: &[String]) {
+        let tag = self.tag.as_deref();
+        let lines: Vec<String> =
+            extra.iter().cloned().chain(reason.iter().map(|r| marker::format(preset, tag, r))).collect();
+        let prefix = marker::rewrite(&self.prefix(doc), |m: &Marker<'_>| m.tag == tag, &lines);
+        self.set_prefix(doc, prefix);
+    }
+}
+
+struct Editor<'a> {
+    edit: &'a Edit<'a>,
+    spanned: &'a toml_edit::Document<&'a str>,
+    original: &'a str,
+    renderer: Renderer,
+}
+
+impl Editor<'_> {
+    /// Refuses files whose shape we cannot edit (`profile = 1`, `[[profile.dev]]`), before any
+    /// change, pointing at the offending line.
+    fn check_shapes(&self, plan: &Plan) -> Result<()> {
+        for table in &plan.tables {
+            let keys = table.path.keys();
+            let mut current: &dyn TableLike = self.spanned.as_table();
+            for (i, key) in keys.iter().enumerate() {
+                let Some(item) = current.get(key) else { break };
+                current = item.as_table_like().ok_or_else(|| self.not_a_table(&keys[..=i], item))?;
+            }
+            if keys.len() > 1 && current.get(keys[keys.len() - 1]).is_none() {
+                continue;
+            }
+            for composed in &table.keys {
+                if let Some(item) = current.get(composed.setting.path.key.name()).filter(|i| !i.is_value()) {
+                    return Err(self.at(
+                        item,
+                        format!("`{}` in `{}` is not a value", composed.setting.path, self.edit.file.display()),
+                    ));
+                }
+            }
+        }
+        if self.edit.kind == FileKind::Manifest {
+            if let Some(item) = self.spanned.get("cargo-features").filter(|i| !i.is_array()) {
+                return Err(
+                    self.at(item, format!("`cargo-features` in `{}` is not an array", self.edit.file.display()))
+                );
+            }
+        } else if let Some(item) = self.spanned.get("unstable").filter(|i| !i.is_table_like()) {
+            return Err(self.at(item, format!("`unstable` in `{}` is not a table", self.edit.file.display())));
+        }
+        Ok(())
+    }
+
+    fn not_a_table(&self, keys: &[&str], item: &Item) -> Error {
+        let path: Vec<String> = keys.iter().map(|k| toml_edit::Key::new(*k).display_repr().into_owned()).collect();
+        self.at(item, format!("`{}` in `{}` is not a table", path.join("."), self.edit.file.display()))
+            .help("Cargo expects a table of settings here; fix or remove this entry first")
+    }
+
+    fn at(&self, item: &Item, message: String) -> Error {
+        let error = Error::new(message);
+        match item.span() {
+            Some(span) => error.at(Location::of_span(self.edit.file, self.original, span)),
+            None => error,
+        }
+    }
+
+    /// The 1-based line of a key in the original text.
+    fn line_of(&self, table: &[String], key: &str) -> Option<usize> {
+        let mut current: &dyn TableLike = self.spanned.as_table();
+        for k in table {
+            current = current.get(k)?.as_table_like()?;
+        }
+        let span = current.get_key_value(key)?.0.span()?;
+        Some(self.original[..span.start].matches('\n').count() + 1)
+    }
+
+    fn set_key(
+        &self,
+        doc: &mut DocumentMut,
+        slot: &CommentSlot,
+        composed: &Composed,
+        composition: &Composition,
+        owner_value: &dyn Fn(&str, &KeyPath) -> Option<Value>,
+    ) -> Result<Change, Box<Conflict>> {
+        let setting = &composed.setting;
+        let key = setting.path.key;
+        let table_keys = setting.path.table.keys();
+        let table = table_at_mut(doc, &table_keys).expect("ensure_table created it");
+        let current = table.get(key.name()).and_then(Item::as_value).cloned();
+        let reason = self.renderer.key(&setting.why);
+
+        let Some(current) = current else {
+            insert_value(table, key.name(), setting.value.to_toml());
+            slot.write(doc, &composed.preset, &[], &reason);
+            return Ok(Change::Added);
+        };
+        let current_value = Value::from_toml(&current);
+        let owner = slot.owner(doc).filter(|owner| {
+            let theirs = owner_value(owner, &setting.path);
+            matches!((&theirs, &current_value), (Some(t), Some(c)) if key.same_meaning(t, c))
+        });
+        if current_value.as_ref().is_some_and(|c| key.same_meaning(c, &setting.value)) {
+            if owner.is_some() {
+                slot.write(doc, &composed.preset, &[], &reason);
+            }
+            return Ok(Change::Kept);
+        }
+        let old_line = format!("{} ={}", slot_key_name(slot, key.name()), current);
+        let change = match owner {
+            Some(owner) if composition.may_override(&composed.preset, &owner) => Change::Updated { from: owner },
+            _ if self.edit.force => Change::Forced,
+            owner => {
+                return Err(Box::new(Conflict {
+                    path: setting.path.to_string(),
+                    current: bare(&current),
+                    wanted: setting.value.to_string(),
+                    preset: composed.preset.clone(),
+                    owner,
+                    line: self.line_of(&slot.table, &slot.key),
+                }));
+            }
+        };
+        let mut value = setting.value.to_toml();
+        let mut decor = current.decor().clone();
+        if change == Change::Forced
+            && decor.suffix().and_then(|s| s.as_str()).is_some_and(|s| s.trim_start().starts_with('#'))
+        {
+            // The old trailing comment described the old value; it moves into the `was` record.
+            decor.set_suffix("");
+        }
+        *value.decor_mut() = decor;
+        let table = table_at_mut(doc, &table_keys).expect("still there");
+        *table.get_mut(key.name()).expect("present") = Item::Value(value);
+        let extra: Vec<String> = match change {
+            Change::Forced => self
+                .renderer
+                .replaced(old_line.trim())
+                .iter()
+                .map(|line| marker::format(&composed.preset, Some(&was_tag(slot)), line))
+                .collect(),
+            _ => Vec::new(),
+        };
+        slot.write(doc, &composed.preset, &extra, &reason);
+        Ok(change)
+    }
+
+    /// Writes the header comment of a table we created, or refreshes ours on a table we created
+    /// earlier. A user's own table gets no header: its comments are theirs.
+    fn header(
+        &self,
+        doc: &mut DocumentMut,
+        path: &TablePath,
+        created: bool,
+        presets: &[String],
+        composition: &Composition,
+    ) {
+        let keys = path.keys();
+        let Some(table) = table_mut(doc.as_table_mut(), &keys) else { return };
+        let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+        if !created && marker::markers(&prefix).next().is_none() {
+            return;
+        }
+        let mut lines = Vec::new();
+        for name in presets {
+            let summary = composition.preset(name).map(|p| p.summary.as_str()).unwrap_or_default();
+            for line in self.renderer.table(summary, path) {
+                lines.push(marker::format(name, None, &line));
+            }
+        }
+        let base = if created { "\n".to_owned() } else { prefix };
+        let rewritten = marker::rewrite(&base, |m| m.tag.is_none() && presets.iter().any(|p| p == m.preset), &lines);
+        table.decor_mut().set_prefix(rewritten);
+    }
+
+    /// Switches on a feature gate: `cargo-features` in a manifest, `[unstable]` in a config.
+    fn gate(&self, doc: &mut DocumentMut, gate: Gate, first_use: &Composed) -> Result<(), Box<Conflict>> {
+        let preset = &first_use.preset;
+        let reason = self.renderer.gate(&first_use.setting.path.to_string());
+        match (self.edit.kind, gate.manifest_feature) {
+            (FileKind::Manifest, Some(feature)) => {
+                let root = doc.as_table_mut();
+                let features =
+                    root.entry("cargo-features").or_insert_with(|| Item::Value(toml_edit::Array::new().into()));
+                let array = features.as_array_mut().expect("checked to be an array");
+                if !array.iter().any(|v| v.as_str() == Some(feature)) {
+                    array.push(feature);
+                }
+                let slot = CommentSlot { table: Vec::new(), key: "cargo-features".into(), tag: Some(feature.into()) };
+                slot.write(doc, preset, &[], &reason);
+                Ok(())
+            }
+            (FileKind::Manifest, None) => unreachable!("gates without a manifest feature are refused before editing"),
+            (FileKind::Config, _) => {
+                let (created, _) = ensure_table(doc.as_table_mut(), &["unstable"]);
+                let table = table_at_mut(doc, &["unstable"]).expect("just ensured");
+                match table.get(gate.unstable_key).and_then(Item::as_value).and_then(Value::from_toml) {
+                    Some(Value::Bool(true)) => return Ok(()),
+                    Some(other) if !self.edit.force => {
+                        return Err(Box::new(Conflict {
+                            path: format!("unstable.{}", gate.unstable_key),
+                            current: other.to_string(),
+                            wanted: "true".into(),
+                            preset: preset.clone(),
+                            owner: None,
+                            line: self.line_of(&["unstable".to_owned()], gate.unstable_key),
+                        }));
+                    }
+                    _ => {}
+                }
+                insert_value(table, gate.unstable_key, true.into());
+                let slot = CommentSlot { table: vec!["unstable".into()], key: gate.unstable_key.into(), tag: None };
+                slot.write(doc, preset, &[], &reason);
+                if created && let Some(table) = table_mut(doc.as_table_mut(), &["unstable"]) {
+                    table.decor_mut().set_prefix("\n");
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A value as TOML, without the spaces and comment around it.
+fn bare(value: &toml_edit::Value) -> String {
+    let mut value = value.clone();
+    value.decor_mut().clear();
+    value.to_string()
+}
+
+/// The key as written in the `was` record: the key name, or its path inside an inline table.
+fn slot_key_name(slot: &CommentSlot, key: &str) -> String {
+    slot.tag.clone().unwrap_or_else(|| key.to_owned())
+}
+
+fn was_tag(slot: &CommentSlot) -> String {
+    match &slot.tag {
+        Some(tag) => format!("{WAS} {tag}"),
+        None => WAS.to_owned(),
+    }
+}
+
+/// Inserts a new key. In an inline table the space before `}` moves to the new last entry, so
+/// `{ lto = true }` becomes `{ lto = true, codegen-units = 1 }`.
+fn insert_value(table: &mut dyn TableLike, key: &str, mut value: toml_edit::Value) {
+    let last = table.iter().last().map(|(k, _)| k.to_owned());
+    if let Some(last_value) = last.and_then(|k| table.get_mut(&k)).and_then(Item::as_value_mut) {
+        let suffix = last_value.decor().suffix().and_then(|s| s.as_str()).unwrap_or("").to_owned();
+        if !suffix.is_empty() && suffix.trim().is_empty() {
+            last_value.decor_mut().set_suffix("");
+            value.decor_mut().set_suffix(suffix);
+        }
+    }
+    table.insert(key, Item::Value(value));
+}
+
+/// Finds or creates the table at `keys`. Returns whether the table itself was created, and the
+/// index in `keys` of the first inline table on the way, below which everything is inline.
+fn ensure_table(root: &mut Table, keys: &[&str]) -> (bool, Option<usize>) {
+    let needs_position =
+        table_mut(root, &keys[..1]).is_none_or(|t| (t.is_implicit() || t.is_dotted()) && !has_header_tables(t));
+    let end = max_position(root) + 1;
+    let mut current: &mut dyn TableLike = root;
+    let mut inline_at = None;
+    let mut created = false;
+    for (i, key) in keys.iter().enumerate() {
+        let leaf = i + 1 == keys.len();
+        if !current.contains_key(key) {
+            let item = if inline_at.is_some() {
+                Item::Value(toml_edit::Value::InlineTable(InlineTable::new()))
+            } else {
+                let mut table = Table::new();
+                table.set_implicit(!leaf);
+                // With no `[profile…]` header yet, a new table goes at the end of the file, not
+                // next to dotted keys at the top.
+                if leaf && needs_position {
+                    table.set_position(Some(end));
+                }
+                Item::Table(table)
+            };
+            current.insert(key, item);
+            created = leaf;
+        }
+        let item = current.get_mut(key).expect("present or just inserted");
+        if inline_at.is_none() && item.is_inline_table() {
+            inline_at = Some(i);
+        }
+        current = item.as_table_like_mut().expect("shapes were checked before editing");
+    }
+    (created, inline_at)
+}
+
+fn has_header_tables(table: &Table) -> bool {
+    table
+        .iter()
+        .any(|(_, item)| item.as_table().is_some_and(|t| !t.is_implicit() && !t.is_dotted() || has_header_tables(t)))
+}
+
+fn max_position(table: &Table) -> isize {
+    table
+        .iter()
+        .filter_map(|(_, item)| item.as_table())
+        .map(|t| t.position().unwrap_or(0).max(max_position(t)))
+        .max()
+        .unwrap_or(0)
+}
+
+fn table_mut<'a>(root: &'a mut Table, keys: &[&str]) -> Option<&'a mut Table> {
+    let mut current = root;
+    for key in keys {
+        current = current.get_mut(key)?.as_table_mut()?;
+    }
+    Some(current)
+}
+
+fn table_at<'a, K: AsRef<str>>(doc: &'a DocumentMut, keys: &[K]) -> Option<&'a dyn TableLike> {
+    let mut current: &dyn TableLike = doc.as_table();
+    for key in keys {
+        current = current.get(key.as_ref())?.as_table_like()?;
+    }
+    Some(current)
+}
+
+fn table_at_mut<'a, K: AsRef<str>>(doc: &'a mut DocumentMut, keys: &[K]) -> Option<&'a mut dyn TableLike> {
+    let mut current: &mut dyn TableLike = doc.as_table_mut();
+    for key in keys {
+        current = current.get_mut(key.as_ref())?.as_table_like_mut()?;
+    }
+    Some(current)
+}

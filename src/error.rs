@@ -1,0 +1,160 @@
+//! The one error type: a message that names the file and key, the place in the file with the
+//! offending line, the details, and a `help:` line saying how to fix it.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+/// Where in a file something is wrong, with the line itself so the message can show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    source_line: String,
+}
+
+impl Location {
+    /// The location of a byte span of `text`, which was read from `file`.
+    pub fn of_span(file: &Path, text: &str, span: Range<usize>) -> Location {
+        let start = span.start.min(text.len());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        Location {
+            file: file.display().to_string(),
+            line: text[..start].matches('\n').count() + 1,
+            column: text[line_start..start].chars().count() + 1,
+            source_line: text[line_start..line_end].trim_end_matches('\r').to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// Everything that can go wrong. Nothing is written when an error is returned.
+///
+/// Boxed, so that the `Result`s passed around everywhere stay one pointer wide.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Error(Box<Inner>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct Inner {
+    message: String,
+    location: Option<Location>,
+    details: Vec<String>,
+    help: Vec<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Error {
+        Error(Box::new(Inner { message: message.into(), location: None, details: Vec::new(), help: Vec::new() }))
+    }
+
+    pub fn at(mut self, location: Location) -> Error {
+        self.0.location = Some(location);
+        self
+    }
+
+    pub fn detail(mut self, line: impl Into<String>) -> Error {
+        self.0.details.push(line.into());
+        self
+    }
+
+    pub fn help(mut self, line: impl Into<String>) -> Error {
+        self.0.help.push(line.into());
+        self
+    }
+
+    /// An I/O failure on `path`, worded as what we were doing.
+    pub fn io(action: &str, path: &Path, err: &std::io::Error) -> Error {
+        Error::new(format!("failed to {action} `{}`: {}", path.display(), io_reason(err)))
+    }
+
+    /// A TOML syntax error in `text`, read from `path`, at toml_edit's span.
+    pub fn toml(path: &Path, text: &str, err: &toml_edit::TomlError) -> Error {
+        let error = Error::new(format!("could not parse `{}`: {}", path.display(), err.message().trim_end()));
+        match err.span() {
+            Some(span) => error.at(Location::of_span(path, text, span)),
+            None => error,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    pub fn location(&self) -> Option<&Location> {
+        self.0.location.as_ref()
+    }
+}
+
+/// The OS message without Rust's `(os error N)` suffix, which means nothing to users.
+fn io_reason(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Inner { message, location, details, help } = &*self.0;
+        write!(f, "{message}")?;
+        if let Some(loc) = location {
+            let number = loc.line.to_string();
+            let pad = " ".repeat(number.len());
+            write!(f, "\n{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
+            write!(f, "\n{pad} |\n{number} | {}", loc.source_line)?;
+            write!(f, "\n{pad} | {}^", " ".repeat(loc.column - 1))?;
+        }
+        for line in details {
+            write!(f, "\n  {line}")?;
+        }
+        for line in help {
+            write!(f, "\nhelp: {line}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_columns_from_one() {
+        let text = "a = 1\nbb = [\n";
+        let loc = Location::of_span(Path::new("x.toml"), text, 11..12);
+        assert_eq!((loc.line, loc.column), (2, 6));
+        assert_eq!(loc.source_line, "bb = [");
+    }
+
+    #[test]
+    fn display_shows_the_line_with_a_caret_then_details_and_help() {
+        let text = "[profile.dev]\nopt-level = 9\r\n";
+        let err = Error::new("bad value")
+            .at(Location::of_span(Path::new("Cargo.toml"), text, 26..27))
+            .detail("expected 0-3")
+            .help("use 3");
+        assert_eq!(
+            err.to_string(),
+            "bad value\n --> Cargo.toml:2:13\n  |\n2 | opt-level = 9\n  |             ^\n  expected 0-3\nhelp: use 3"
+        );
+    }
+
+    #[test]
+    fn io_errors_drop_the_os_error_number() {
+        let err = std::io::Error::from_raw_os_error(2);
+        let msg = Error::io("read", Path::new("a/Cargo.toml"), &err).to_string();
+        assert_eq!(msg, "failed to read `a/Cargo.toml`: No such file or directory");
+    }
+}

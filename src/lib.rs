@@ -1,0 +1,72 @@
+//! `cargo presets`: Cargo build profiles from composable, explained preset files.
+//!
+//! The flow of `apply`: find the workspace ([`workspace`]) → find the presets ([`library`]) →
+//! parse and validate them ([`preset`], [`schema`]) → compose them in order ([`compose`]) →
+//! check the result against Cargo's profile rules and group it into tables ([`plan`]) → write it
+//! into the file's text with explanatory comments ([`edit`], [`render`]) → write only what
+//! changed, atomically ([`files`]). Everything between reading and writing works on strings.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cli;
+pub mod compose;
+pub mod edit;
+pub mod error;
+pub mod files;
+pub mod library;
+pub mod ops;
+pub mod plan;
+pub mod preset;
+pub mod render;
+pub mod schema;
+pub mod shell;
+pub mod workspace;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use shell::{Shell, Verbosity};
+
+/// Exit status for failures other than usage errors, as cargo uses.
+pub const FAILURE: i32 = 101;
+
+/// Runs the command line and returns the exit status.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    // Run as `cargo presets …`, cargo passes `presets` as the first argument.
+    if args.get(1).is_some_and(|a| a == "presets") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let mut shell = Shell::new(Shell::color_choice(cli.color.map(Into::into)), verbosity);
+    let result = std::env::current_dir()
+        .map_err(|e| error::Error::new(format!("cannot read the current directory: {e}")))
+        .and_then(|cwd| {
+            let mut ctx = ops::Context { cwd, manifest_path: cli.manifest_path, shell: &mut shell };
+            match cli.command {
+                Command::List(args) => ops::list::run(&mut ctx, args.format),
+                Command::Show(args) => ops::show::run(&mut ctx, &args),
+                Command::Apply(args) => ops::apply::run(&mut ctx, &args),
+            }
+        });
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            shell.error(&e);
+            FAILURE
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! `cargo presets apply`: compose presets and write them into one file.
+
+use std::process::Command;
+
+use similar::TextDiff;
+
+use crate::cli::ApplyArgs;
+use crate::compose::{Composition, compose};
+use crate::edit::{self, Change, Edit, FileKind};
+use crate::error::{Error, Result};
+use crate::files;
+use crate::ops::Context;
+use crate::plan::{Plan, plan};
+use crate::render::Renderer;
+use crate::workspace::{self, Destination, Target, Workspace};
+
+pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
+    let workspace = ctx.workspace()?;
+    let library = ctx.library(Some(&workspace))?;
+    let composition = compose(&library, &args.presets)?;
+    let target = Target::resolve(&args.to, &workspace, &ctx.cwd)?;
+    for warning in &target.warnings {
+        ctx.shell.warn(warning);
+    }
+
+    let original = files::read_optional(&target.path)?;
+    let original_text = original.as_deref().unwrap_or("");
+    let mut existing = edit::existing_profiles(original_text);
+    if target.kind == FileKind::Config {
+        // A config profile may inherit one the manifest defines.
+        for (name, parent) in edit::existing_profiles(&files::read(&workspace.manifest)?) {
+            existing.entry(name).or_insert(parent);
+        }
+    }
+    let plan = plan(&composition, &existing)?;
+    check_gates(ctx, &plan, &composition, &target, &workspace, &args.to)?;
+
+    let shown = ctx.display(&target.path);
+    let edit = Edit {
+        file: std::path::Path::new(&shown),
+        kind: target.kind,
+        force: args.force,
+        new_file_header: standalone_header(&args.to, &args.presets, ctx, &plan),
+    };
+    let owner_value = |preset: &str, path: &_| library.get(preset).ok().and_then(|p| p.value_of(path).cloned());
+    let outcome = edit::apply(original_text, &plan, &composition, &edit, &owner_value)?;
+
+    let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+    let names = names.join(", ");
+    if original.as_deref() == Some(outcome.text.as_str()) {
+        ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
+        return Ok(());
+    }
+    if args.dry_run {
+        let diff = TextDiff::from_lines(original_text, &outcome.text);
+        let old_name = if original.is_some() { format!("a/{shown}") } else { "/dev/null".to_owned() };
+        ctx.shell.print(&diff.unified_diff().context_radius(3).header(&old_name, &format!("b/{shown}")).to_string())?;
+        ctx.shell.warn("aborting apply due to dry run");
+        return Ok(());
+    }
+    files::write_atomic(&target.path, &outcome.text)?;
+
+    for (path, change) in &outcome.changes {
+        let what = match change {
+            Change::Added => "set",
+            Change::Updated { .. } => "updated",
+            Change::Forced => "replaced (--force)",
+            Change::Kept => "already set",
+        };
+        ctx.shell.verbose_status("Writing", format!("{path} ({what})"));
+    }
+    let verb = if original.is_some() { "Updating" } else { "Creating" };
+    ctx.shell.status(verb, format!("{shown} ({names}: {})", summary(&outcome)));
+    let custom: Vec<&str> = plan.custom_profiles().into_iter().collect();
+    if !custom.is_empty() {
+        let examples: Vec<String> = custom.iter().map(|p| format!("`cargo build --profile {p}`")).collect();
+        ctx.shell.note(format!("select the new profiles with {}", examples.join(", ")));
+    }
+    if let Destination::File(_) = args.to {
+        let nightly = if plan.gates.is_empty() { "" } else { "+nightly " };
+        ctx.shell.note(format!("use it with `cargo {nightly}--config {shown} build`"));
+    }
+    check_components(ctx, &composition, &plan);
+    Ok(())
+}
+
+/// `3 keys set, 1 table added`, leaving out what did not happen.
+fn summary(outcome: &edit::Outcome) -> String {
+    let count = |wanted: fn(&Change) -> bool| outcome.changes.iter().filter(|(_, c)| wanted(c)).count();
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let set = count(|c| !matches!(c, Change::Kept | Change::Forced));
+    let mut parts = vec![plural(set, "key set", "keys set")];
+    let forced = count(|c| matches!(c, Change::Forced));
+    if forced > 0 {
+        parts.push(format!("{forced} replaced with --force"));
+    }
+    let kept = count(|c| matches!(c, Change::Kept));
+    if kept > 0 {
+        parts.push(format!("{kept} already set"));
+    }
+    if outcome.tables_added > 0 {
+        parts.push(plural(outcome.tables_added, "table added", "tables added"));
+    }
+    parts.join(", ")
+}
+
+/// The comment at the top of a new standalone config file, saying how to use it.
+pub fn standalone_header(to: &Destination, presets: &[String], ctx: &Context<'_>, plan: &Plan) -> Vec<String> {
+    match to {
+        Destination::File(path) => {
+            Renderer::default().file(presets, &ctx.display(&ctx.cwd.join(path)), !plan.gates.is_empty())
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Unstable settings need nightly cargo. Where stable cargo reads the file on every command, a
+/// gate would break every stable build of the workspace (or, for `--to user`, of every project
+/// on the machine), so we refuse and offer the standalone-file alternative.
+fn check_gates(
+    ctx: &Context<'_>,
+    plan: &Plan,
+    composition: &Composition,
+    target: &Target,
+    workspace: &Workspace,
+    to: &Destination,
+) -> Result<()> {
+    let Some((gate, first_use)) = plan.gates.iter().next() else { return Ok(()) };
+    let key = &first_use.setting.path;
+    let preset = &first_use.preset;
+    let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+    let alternative = workspace.root().join(".cargo").join(format!("{preset}.toml"));
+    let alternative = ctx.display(&alternative);
+    let how = [format!(
+        "write it to a separate config file that only nightly commands read:\n    cargo presets apply {} --to {alternative}\n    cargo +nightly --config {alternative} build",
+        names.join(" ")
+    )];
+    if target.kind == FileKind::Manifest && gate.manifest_feature.is_none() {
+        return Err(Error::new(format!(
+            "`{key}` (preset `{preset}`) cannot be switched on from Cargo.toml: cargo has no `cargo-features` entry for it and would ignore it"
+        ))
+        .help(format!("it needs `[unstable] {} = true` in a config file; {}", gate.unstable_key, how[0])));
+    }
+    if !target.read_by_default {
+        return Ok(());
+    }
+    let (nightly, whose) = match to {
+        Destination::User => (
+            workspace::default_toolchain_is_nightly(),
+            "every project on this machine builds with stable cargo by default",
+        ),
+        _ => (workspace.pins_nightly(), "this workspace builds on stable (no nightly `rust-toolchain.toml`)"),
+    };
+    if nightly {
+        return Ok(());
+    }
+    let file = ctx.display(&target.path);
+    Err(Error::new(format!("preset `{preset}` sets `{key}`, which needs nightly cargo, but {whose}"))
+        .detail(format!(
+            "writing it into `{file}` would make every stable cargo command fail there (the `{}` feature requires a nightly version of Cargo)",
+            gate.manifest_feature.unwrap_or(gate.unstable_key)
+        ))
+        .help(how[0].clone())
+        .help("or pin nightly for the whole workspace in `rust-toolchain.toml` (`[toolchain] channel = \"nightly\"`)"))
+}
+
+/// Says whether the rustup components the presets need are installed. Only runs `rustup` when
+/// a preset needs a component, so a plain apply starts no process.
+fn check_components(ctx: &mut Context<'_>, composition: &Composition, plan: &Plan) {
+    let needed: Vec<(&str, &str)> = composition
+        .presets
+        .iter()
+        .flat_map(|p| p.components.iter().map(move |c| (p.name.as_str(), c.as_str())))
+        .collect();
+    if needed.is_empty() {
+        return;
+    }
+    let toolchain = if plan.gates.is_empty() { "stable" } else { "nightly" };
+    let output = Command::new("rustup").args(["component", "list", "--installed", "--toolchain", toolchain]).output();
+    let installed = match output {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        Ok(out) => {
+            let reason = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+            ctx.shell.warn(format!("could not check rustup components for `{toolchain}`: {reason}"));
+            return;
+        }
+        Err(e) => {
+            ctx.shell.warn(format!("could not run `rustup` to check components: {e}"));
+            return;
+        }
+    };
+    for (preset, component) in needed {
+        let present =
+            installed.lines().any(|line| line.trim() == component || line.starts_with(&format!("{component}-")));
+        if present {
+            ctx.shell.verbose_status("Checked", format!("rustup component `{component}` is installed for {toolchain}"));
+        } else {
+            ctx.shell.warn(format!(
+                "preset `{preset}` needs the rustup component `{component}`, which is not installed for {toolchain}; builds with these settings fail until it is\n\
+                 help: install it with `rustup component add {component} --toolchain {toolchain}`"
+            ));
+        }
+    }
+}

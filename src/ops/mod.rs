@@ -1,0 +1,69 @@
+//! One module per subcommand. Each takes the parsed arguments and a [`Context`], does its work
+//! through the library modules, and reports through the shell.
+
+pub mod apply;
+pub mod list;
+pub mod show;
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::Result;
+use crate::library::Library;
+use crate::shell::Shell;
+use crate::workspace::{self, Workspace};
+
+pub struct Context<'a> {
+    pub cwd: PathBuf,
+    pub manifest_path: Option<PathBuf>,
+    pub shell: &'a mut Shell,
+}
+
+impl Context<'_> {
+    pub fn workspace(&self) -> Result<Workspace> {
+        workspace::locate(&self.cwd, self.manifest_path.as_deref())
+    }
+
+    /// The workspace if there is one: `list` and `show` also work outside any workspace, with
+    /// the built-in and personal presets.
+    pub fn optional_workspace(&self) -> Result<Option<Workspace>> {
+        let in_workspace = self.manifest_path.is_some() || self.cwd.ancestors().any(|d| d.join("Cargo.toml").is_file());
+        if in_workspace { self.workspace().map(Some) } else { Ok(None) }
+    }
+
+    /// The presets visible from `workspace`: built-in, personal, and the project's.
+    pub fn library(&self, workspace: Option<&Workspace>) -> Result<Library> {
+        let project = workspace.map(|ws| ws.root().join(".cargo").join("presets"));
+        let user = workspace::cargo_home().map(|home| home.join("presets"));
+        Library::discover(project.as_deref(), user.as_deref())
+    }
+
+    /// A path as the user would type it from here (`Cargo.toml`, `../Cargo.toml`).
+    pub fn display(&self, path: &Path) -> String {
+        relative(path, &self.cwd).display().to_string()
+    }
+}
+
+/// `path` relative to `base`, with `..` where needed; `path` itself if they share no root.
+fn relative(path: &Path, base: &Path) -> PathBuf {
+    let common = path.components().zip(base.components()).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return path.to_owned();
+    }
+    let ups = base.components().count() - common;
+    let mut out: PathBuf = std::iter::repeat_n(Component::ParentDir, ups).collect();
+    out.extend(path.components().skip(common));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+    use std::path::Path;
+
+    #[test]
+    fn relative_paths_climb_with_dot_dot() {
+        assert_eq!(relative(Path::new("/w/Cargo.toml"), Path::new("/w")), Path::new("Cargo.toml"));
+        assert_eq!(relative(Path::new("/w/Cargo.toml"), Path::new("/w/app/src")), Path::new("../../Cargo.toml"));
+        assert_eq!(relative(Path::new("/w/.cargo/x.toml"), Path::new("/w/app")), Path::new("../.cargo/x.toml"));
+    }
+}

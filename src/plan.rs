@@ -1,0 +1,179 @@
+//! From a composition to a plan: the tables and keys to write, checked against Cargo's rules for
+//! whole profiles (`inherits` required on custom profiles, forbidden on `dev`/`release`, defined,
+//! acyclic) and the feature gates the settings need.
+//!
+//! Rules that concern a single key (value domains, keys forbidden in overrides, profile names)
+//! were already checked when each preset was parsed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::compose::{Composed, Composition};
+use crate::error::{Error, Result};
+use crate::schema::{self, Gate, Key, Scope, TablePath, Value};
+
+/// The profiles a target already defines (in the file being written and, for a config file,
+/// in the workspace manifest), each with its `inherits` if it has one.
+pub type ExistingProfiles = BTreeMap<String, Option<String>>;
+
+/// One table to write, with its keys in order (`inherits` first).
+#[derive(Debug)]
+pub struct TablePlan {
+    pub path: TablePath,
+    /// The presets that set keys here, in application order.
+    pub presets: Vec<String>,
+    pub keys: Vec<Composed>,
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    pub tables: Vec<TablePlan>,
+    /// The gates the settings need, each with the first setting that needs it.
+    pub gates: BTreeMap<Gate, Composed>,
+}
+
+impl Plan {
+    /// The custom profiles the plan writes, for telling users how to select them.
+    pub fn custom_profiles(&self) -> BTreeSet<&str> {
+        self.tables.iter().map(|t| t.path.profile.as_str()).filter(|p| !schema::is_builtin_profile(p)).collect()
+    }
+}
+
+pub fn plan(composition: &Composition, existing: &ExistingProfiles) -> Result<Plan> {
+    check_inherits(composition, existing)?;
+
+    let mut tables: Vec<TablePlan> = Vec::new();
+    let mut gates = BTreeMap::new();
+    for composed in &composition.settings {
+        let setting = &composed.setting;
+        if let Some(gate) = setting.path.key.gate(&setting.value) {
+            gates.entry(gate).or_insert_with(|| composed.clone());
+        }
+        let table = match tables.iter_mut().position(|t| t.path == setting.path.table) {
+            Some(i) => &mut tables[i],
+            None => {
+                tables.push(TablePlan { path: setting.path.table.clone(), presets: Vec::new(), keys: Vec::new() });
+                tables.last_mut().expect("just pushed")
+            }
+        };
+        if !table.presets.contains(&composed.preset) {
+            table.presets.push(composed.preset.clone());
+        }
+        table.keys.push(composed.clone());
+    }
+    for table in &mut tables {
+        // A person reads `inherits` first: it says what the rest is relative to.
+        table.keys.sort_by_key(|c| c.setting.path.key != Key::Inherits);
+    }
+    // Built-in profiles first, as Cargo's documentation lists them, then custom ones in the order
+    // the presets declare them; a profile's own table before its overrides.
+    tables.sort_by_key(|t| {
+        let builtin_rank = schema::BUILTIN_PROFILES.iter().position(|p| *p == t.path.profile);
+        let first_of_profile = composition.settings.iter().position(|c| c.setting.path.table.profile == t.path.profile);
+        (builtin_rank.is_none(), builtin_rank, first_of_profile, t.path.scope != Scope::Profile)
+    });
+    Ok(Plan { tables, gates })
+}
+
+/// Checks `inherits` over the composed profiles together with those the target already has.
+fn check_inherits(composition: &Composition, existing: &ExistingProfiles) -> Result<()> {
+    let mut parents: BTreeMap<&str, Option<&str>> =
+        existing.iter().map(|(name, parent)| (name.as_str(), parent.as_deref())).collect();
+    for composed in &composition.settings {
+        let path = &composed.setting.path;
+        let entry = parents.entry(path.table.profile.as_str()).or_insert(None);
+        if let (Key::Inherits, Scope::Profile, Value::Str(parent)) =
+            (path.key, &path.table.scope, &composed.setting.value)
+        {
+            *entry = Some(parent.as_str());
+        }
+    }
+    let profiles: BTreeSet<&str> = composition.settings.iter().map(|c| c.setting.path.table.profile.as_str()).collect();
+    for profile in profiles {
+        let declared_by = composition
+            .settings
+            .iter()
+            .find(|c| c.setting.path.table.profile == profile)
+            .map(|c| c.preset.as_str())
+            .unwrap_or_default();
+        match parents.get(profile).copied().flatten() {
+            Some(_) if schema::is_root_profile(profile) => {
+                return Err(Error::new(format!(
+                    "`inherits` must not be specified in root profile `{profile}` (preset `{declared_by}`)"
+                ))
+                .help("`dev` and `release` are the roots every other profile inherits from"));
+            }
+            None if !schema::is_builtin_profile(profile) => {
+                return Err(Error::new(format!(
+                    "profile `{profile}` is missing an `inherits` directive (set by preset `{declared_by}`)"
+                ))
+                .detail("`inherits` is required for all profiles except `dev`, `release`, `test` and `bench`")
+                .help(format!("add `inherits = \"release\"` (or \"dev\") to `[profile.{profile}]` in the preset")));
+            }
+            Some("debug") => {
+                return Err(Error::new(format!("profile `{profile}` inherits `debug`, which cargo reserves")).help(
+                    format!(
+                        "the development profile is called `dev`: use `inherits = \"dev\"` in preset `{declared_by}`"
+                    ),
+                ));
+            }
+            Some(parent) if !schema::is_builtin_profile(parent) && !parents.contains_key(parent) => {
+                return Err(Error::new(format!(
+                    "profile `{profile}` inherits from `{parent}`, but that profile is not defined (preset `{declared_by}`)"
+                ))
+                .help(format!("apply a preset that defines `{parent}` too, or inherit from `dev` or `release`")));
+            }
+            _ => {}
+        }
+        // Walk up the chain; a loop comes back to a profile already seen.
+        let mut seen = vec![profile];
+        let mut current = profile;
+        while let Some(parent) = parents.get(current).copied().flatten() {
+            if seen.contains(&parent) {
+                seen.push(parent);
+                return Err(Error::new(format!("profile inheritance loop: {}", seen.join(" -> ")))
+                    .help("one of these profiles must inherit from `dev` or `release` instead"));
+            }
+            seen.push(parent);
+            current = parent;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Library;
+
+    fn builtin(names: &[&str], existing: &ExistingProfiles) -> Result<Plan> {
+        let library = Library::discover(None, None).unwrap();
+        let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
+        plan(&crate::compose::compose(&library, &names).unwrap(), existing)
+    }
+
+    #[test]
+    fn fast_dev_plans_profile_tables_before_their_overrides_with_inherits_first() {
+        let plan = builtin(&["fast-dev"], &ExistingProfiles::new()).unwrap();
+        let tables: Vec<String> = plan.tables.iter().map(|t| t.path.to_string()).collect();
+        assert_eq!(tables, ["profile.dev", "profile.dev.package.\"*\"", "profile.debugging"]);
+        assert_eq!(plan.tables[2].keys[0].setting.path.key, Key::Inherits);
+        assert_eq!(plan.custom_profiles().into_iter().collect::<Vec<_>>(), ["debugging"]);
+        assert!(plan.gates.is_empty());
+    }
+
+    #[test]
+    fn cranelift_needs_the_codegen_backend_gate() {
+        let plan = builtin(&["cranelift-dev"], &ExistingProfiles::new()).unwrap();
+        let gates: Vec<&str> = plan.gates.keys().map(|g| g.unstable_key).collect();
+        assert_eq!(gates, ["codegen-backend"]);
+    }
+
+    #[test]
+    fn existing_inherits_cycle_through_the_target_is_found() {
+        // The file already has `[profile.a] inherits = "staging"`; if staging inherited `a` it
+        // would loop. Here staging inherits release, so it is fine.
+        let mut existing = ExistingProfiles::new();
+        existing.insert("a".into(), Some("staging".into()));
+        builtin(&["staging"], &existing).unwrap();
+    }
+}

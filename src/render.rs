@@ -1,0 +1,139 @@
+//! The comments we write, rendered with handlebars from `templates/`.
+//!
+//! Comment text comes from preset files, which may come from strangers. Every piece of it is
+//! flattened to one line before rendering, and every rendered line again afterwards, so no text
+//! can end a comment and start TOML: each line we emit is `#` followed by printable text.
+
+use handlebars::Handlebars;
+use serde_json::json;
+
+use crate::schema::{self, Scope, TablePath};
+
+/// The templates, embedded so an installed binary needs no checkout.
+const TEMPLATES: [(&str, &str); 5] = [
+    ("table", include_str!("../templates/table.hbs")),
+    ("key", include_str!("../templates/key.hbs")),
+    ("replaced", include_str!("../templates/replaced.hbs")),
+    ("gate", include_str!("../templates/gate.hbs")),
+    ("file", include_str!("../templates/file.hbs")),
+];
+
+pub struct Renderer {
+    registry: Handlebars<'static>,
+}
+
+impl Default for Renderer {
+    fn default() -> Self {
+        let mut registry = Handlebars::new();
+        // A missing field is a bug in our code, not something to render as empty text.
+        registry.set_strict_mode(true);
+        // Output is TOML comments, not HTML.
+        registry.register_escape_fn(handlebars::no_escape);
+        for (name, text) in TEMPLATES {
+            registry.register_template_string(name, text).expect("the built-in templates are valid (tested)");
+        }
+        Renderer { registry }
+    }
+}
+
+impl Renderer {
+    /// The header above a table we create: what the preset is for, and how to select a custom
+    /// profile. An override table says instead what it covers, since `package."*"` is so often
+    /// expected to cover the workspace's own crates.
+    pub fn table(&self, summary: &str, table: &TablePath) -> Vec<String> {
+        let custom = table.scope == Scope::Profile && !schema::is_builtin_profile(&table.profile);
+        let scope = match &table.scope {
+            Scope::Profile => None,
+            Scope::Package(spec) if spec == "*" => Some("every dependency, not this workspace's own crates".to_owned()),
+            Scope::Package(spec) => Some(format!("the package `{}`", one_line(spec))),
+            Scope::BuildOverride => Some("build scripts, proc-macros and their dependencies".to_owned()),
+        };
+        let data = json!({
+            "summary": one_line(summary),
+            "scope": scope,
+            "profile": custom.then(|| one_line(&table.profile)),
+        });
+        self.render("table", &data)
+    }
+
+    /// The reason written above a key.
+    pub fn key(&self, why: &str) -> Vec<String> {
+        self.render("key", &json!({ "why": one_line(why) }))
+    }
+
+    /// The record of a hand-written value replaced with `--force`, so it can be restored.
+    pub fn replaced(&self, old: &str) -> Vec<String> {
+        self.render("replaced", &json!({ "old": one_line(old) }))
+    }
+
+    /// The reason for a feature gate.
+    pub fn gate(&self, key: &str) -> Vec<String> {
+        self.render("gate", &json!({ "key": one_line(key) }))
+    }
+
+    /// The header of a standalone config file, saying how to use it.
+    pub fn file(&self, presets: &[String], path: &str, nightly: bool) -> Vec<String> {
+        self.render(
+            "file",
+            &json!({ "presets": one_line(&presets.join(" ")), "path": one_line(path), "nightly": nightly }),
+        )
+    }
+
+    fn render(&self, name: &str, data: &serde_json::Value) -> Vec<String> {
+        let text = self.registry.render(name, data).expect("the data matches the template (tested)");
+        text.lines().map(|line| strip_controls(line).trim_end().to_owned()).filter(|l| !l.is_empty()).collect()
+    }
+}
+
+/// Flattens text to one line: line breaks, tabs and other control characters become spaces,
+/// and runs of spaces collapse.
+pub fn one_line(text: &str) -> String {
+    strip_controls(text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Replaces characters a TOML comment may not hold, or that editors show as a line break.
+fn strip_controls(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_renders() {
+        let r = Renderer::default();
+        let table = |profile: &str, scope| TablePath { profile: profile.into(), scope };
+        assert_eq!(r.table("Faster builds", &table("dev", Scope::Profile)), ["Faster builds"]);
+        assert_eq!(
+            r.table("Full debug info", &table("debugging", Scope::Profile)),
+            ["Full debug info", "Use it with `cargo build --profile debugging`."]
+        );
+        assert_eq!(
+            r.table("Faster builds", &table("dev", Scope::Package("*".into()))),
+            ["Settings for every dependency, not this workspace's own crates."]
+        );
+        assert_eq!(r.key("keeps line numbers"), ["keeps line numbers"]);
+        assert_eq!(r.replaced("debug = 1 # mine"), ["replaced with --force; it was: debug = 1 # mine"]);
+        assert_eq!(
+            r.gate("profile.dev.codegen-backend"),
+            ["nightly cargo needs this opt-in for `profile.dev.codegen-backend`"]
+        );
+        let file = r.file(&["cranelift-dev".into()], ".cargo/cl.toml", true);
+        assert_eq!(file.len(), 3);
+        assert_eq!(file[2], "    cargo +nightly --config .cargo/cl.toml build");
+    }
+
+    #[test]
+    fn text_cannot_break_out_of_a_comment() {
+        let r = Renderer::default();
+        let hostile = "fine\n[profile.release]\r\nlto = true\u{2028}x\u{0}\"\"\"]";
+        let lines = r.key(hostile);
+        assert_eq!(lines, ["fine [profile.release] lto = true x \"\"\"]"]);
+    }
+
+    #[test]
+    fn no_html_escaping() {
+        assert_eq!(Renderer::default().key("a < b && `c`"), ["a < b && `c`"]);
+    }
+}

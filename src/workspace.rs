@@ -1,0 +1,328 @@
+//! Finding the workspace root and the file to write, in-process and the way cargo does it.
+//!
+//! Profiles only take effect in the workspace root manifest, so that is where they go, whichever
+//! member directory the user runs from. Root discovery follows cargo's `find_root`: the manifest
+//! itself if it has `[workspace]`, its `package.workspace` if set, otherwise the nearest ancestor
+//! `Cargo.toml` with a `[workspace]` that does not exclude it. No `cargo metadata`, no child
+//! process, no lock file or network.
+
+use std::path::{Component, Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item};
+
+use crate::edit::FileKind;
+use crate::error::{Error, Result};
+use crate::files;
+
+/// The workspace being configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    /// The root `Cargo.toml`, absolute.
+    pub manifest: PathBuf,
+}
+
+impl Workspace {
+    pub fn root(&self) -> &Path {
+        self.manifest.parent().expect("a manifest path has a parent")
+    }
+
+    /// Whether the workspace pins a nightly toolchain (`rust-toolchain.toml` or `rust-toolchain`,
+    /// found the way rustup finds it: in the root or an ancestor).
+    pub fn pins_nightly(&self) -> bool {
+        self.root().ancestors().find_map(toolchain_channel).is_some_and(|c| c.starts_with("nightly"))
+    }
+}
+
+/// The channel a toolchain file in `dir` names, if there is one.
+fn toolchain_channel(dir: &Path) -> Option<String> {
+    if let Ok(text) = std::fs::read_to_string(dir.join("rust-toolchain.toml")) {
+        let doc: DocumentMut = text.parse().ok()?;
+        return doc.get("toolchain")?.get("channel")?.as_str().map(str::to_owned);
+    }
+    let text = std::fs::read_to_string(dir.join("rust-toolchain")).ok()?;
+    match text.parse::<DocumentMut>() {
+        Ok(doc) if doc.contains_key("toolchain") => doc["toolchain"].get("channel")?.as_str().map(str::to_owned),
+        _ => Some(text.trim().to_owned()),
+    }
+}
+
+/// Finds the workspace from `--manifest-path` or from the current directory.
+pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
+    let start = match manifest_path {
+        Some(path) => {
+            let path = normalize(&cwd.join(path));
+            if path.file_name().is_none_or(|n| n != "Cargo.toml") {
+                return Err(Error::new(format!(
+                    "the manifest-path must be a path to a Cargo.toml file: `{}`",
+                    path.display()
+                )));
+            }
+            if !path.is_file() {
+                return Err(Error::new(format!("manifest path `{}` does not exist", path.display())));
+            }
+            path
+        }
+        None => cwd.ancestors().map(|dir| dir.join("Cargo.toml")).find(|p| p.is_file()).ok_or_else(|| {
+            Error::new(format!("could not find `Cargo.toml` in `{}` or any parent directory", cwd.display()))
+                .help("run this inside a Cargo workspace, or point at one with `--manifest-path`")
+        })?,
+    };
+    let manifest = find_root(&start)?;
+    Ok(Workspace { manifest })
+}
+
+/// cargo's `find_root`, on manifests parsed as plain TOML (no profile validation, so a manifest
+/// with a broken profile can still be found and repaired).
+fn find_root(start: &Path) -> Result<PathBuf> {
+    let doc = parse(start)?;
+    if doc.contains_key("workspace") {
+        return Ok(start.to_owned());
+    }
+    if let Some(root) = doc.get("package").and_then(|p| p.get("workspace")).and_then(Item::as_str) {
+        let dir = start.parent().expect("a manifest path has a parent");
+        return Ok(normalize(&dir.join(root).join("Cargo.toml")));
+    }
+    let start_dir = start.parent().expect("a manifest path has a parent");
+    for dir in start_dir.ancestors().skip(1) {
+        let candidate = dir.join("Cargo.toml");
+        if !candidate.is_file() {
+            continue;
+        }
+        let doc = parse(&candidate)?;
+        if let Some(workspace) = doc.get("workspace") {
+            if !is_excluded(dir, workspace, start) {
+                return Ok(candidate);
+            }
+        } else if let Some(root) = doc.get("package").and_then(|p| p.get("workspace")).and_then(Item::as_str) {
+            return Ok(normalize(&dir.join(root).join("Cargo.toml")));
+        }
+    }
+    Ok(start.to_owned())
+}
+
+/// cargo's `WorkspaceRootConfig::is_excluded`: excluded unless also listed as a member.
+fn is_excluded(root: &Path, workspace: &Item, manifest: &Path) -> bool {
+    let listed = |key: &str| {
+        workspace.get(key).and_then(Item::as_array).is_some_and(|entries| {
+            entries.iter().filter_map(|e| e.as_str()).any(|entry| manifest.starts_with(normalize(&root.join(entry))))
+        })
+    };
+    listed("exclude") && !listed("members")
+}
+
+fn parse(path: &Path) -> Result<DocumentMut> {
+    let text = files::read(path)?;
+    text.parse().map_err(|e| Error::toml(path, &text, &e))
+}
+
+/// Resolves `.` and `..` without touching the file system, as cargo's `normalize_path` does.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `$CARGO_HOME`, or `~/.cargo`.
+pub fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| home_dir().map(|home| home.join(".cargo")))
+}
+
+fn home_dir() -> Option<PathBuf> {
+    std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// Whether rustup's default toolchain is a nightly (for settings in `$CARGO_HOME`, which every
+/// project on the machine reads).
+pub fn default_toolchain_is_nightly() -> bool {
+    let rustup_home =
+        std::env::var_os("RUSTUP_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".rustup")));
+    let Some(text) = rustup_home.and_then(|dir| std::fs::read_to_string(dir.join("settings.toml")).ok()) else {
+        return false;
+    };
+    let default =
+        text.parse::<DocumentMut>().ok().and_then(|doc| doc.get("default_toolchain")?.as_str().map(str::to_owned));
+    default.is_some_and(|name| name.starts_with("nightly"))
+}
+
+/// Where `apply --to` writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// The workspace root `Cargo.toml`.
+    Manifest,
+    /// `<workspace>/.cargo/config.toml`.
+    Config,
+    /// `$CARGO_HOME/config.toml`.
+    User,
+    /// A standalone config file, used with `cargo --config <file>`.
+    File(PathBuf),
+}
+
+impl Destination {
+    /// Parses the `--to` argument.
+    pub fn parse(arg: &str) -> Result<Destination, String> {
+        match arg {
+            "manifest" => Ok(Destination::Manifest),
+            "config" => Ok(Destination::Config),
+            "user" => Ok(Destination::User),
+            path if path.ends_with(".toml") => Ok(Destination::File(PathBuf::from(path))),
+            _ => Err("expected `manifest`, `config`, `user`, or the path of a config file ending in `.toml`".into()),
+        }
+    }
+}
+
+/// The file to write, resolved.
+#[derive(Debug)]
+pub struct Target {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    /// Whether cargo reads this file without being told to: gated settings there would break
+    /// every stable command.
+    pub read_by_default: bool,
+    /// Things the user should know about the choice of file.
+    pub warnings: Vec<String>,
+}
+
+impl Target {
+    pub fn resolve(destination: &Destination, workspace: &Workspace, cwd: &Path) -> Result<Target> {
+        let config_in = |dir: PathBuf| -> Target {
+            let (path, warnings) = config_file_cargo_reads(&dir);
+            Target { path, kind: FileKind::Config, read_by_default: true, warnings }
+        };
+        Ok(match destination {
+            Destination::Manifest => Target {
+                path: workspace.manifest.clone(),
+                kind: FileKind::Manifest,
+                read_by_default: true,
+                warnings: Vec::new(),
+            },
+            Destination::Config => config_in(workspace.root().join(".cargo")),
+            Destination::User => config_in(cargo_home().ok_or_else(|| {
+                Error::new("cannot find the cargo home directory").help("set `CARGO_HOME` (or `HOME`) and try again")
+            })?),
+            Destination::File(path) => {
+                let path = normalize(&cwd.join(path));
+                let in_dot_cargo = path.parent().and_then(Path::file_name).is_some_and(|d| d == ".cargo");
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name == "Cargo.toml" {
+                    return Err(Error::new(format!("`{}` is a manifest, not a config file", path.display()))
+                        .help("write to the workspace manifest with `--to manifest`"));
+                }
+                let read_by_default = in_dot_cargo && name == "config.toml";
+                Target { path, kind: FileKind::Config, read_by_default, warnings: Vec::new() }
+            }
+        })
+    }
+}
+
+/// `config.toml` in `dir`, unless a legacy `config` is there: cargo reads that one instead, and
+/// anything written to `config.toml` beside it would be ignored.
+fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Vec<String>) {
+    let modern = dir.join("config.toml");
+    let legacy = dir.join("config");
+    if !legacy.is_file() {
+        return (modern, Vec::new());
+    }
+    let warning = if modern.is_file() {
+        format!(
+            "both `{}` and `{}` exist; cargo reads only `{}`, so the settings go there",
+            legacy.display(),
+            modern.display(),
+            legacy.display()
+        )
+    } else {
+        format!("`{}` uses the legacy file name; cargo still reads it, so the settings go there", legacy.display())
+    };
+    (legacy, vec![warning])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("cargo-presets-ws-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for (path, text) in files {
+            let path = dir.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn member_directory_leads_to_the_root() {
+        let dir = tree(
+            "member",
+            &[
+                ("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n"),
+                ("a/Cargo.toml", "[package]\nname = \"a\"\n"),
+                ("a/src/x", ""),
+            ],
+        );
+        let ws = locate(&dir.join("a/src"), None).unwrap();
+        assert_eq!(ws.manifest, dir.join("Cargo.toml"));
+    }
+
+    #[test]
+    fn excluded_member_is_its_own_root() {
+        let dir = tree(
+            "excluded",
+            &[("Cargo.toml", "[workspace]\nexclude = [\"x\"]\n"), ("x/Cargo.toml", "[package]\nname = \"x\"\n")],
+        );
+        assert_eq!(locate(&dir.join("x"), None).unwrap().manifest, dir.join("x/Cargo.toml"));
+    }
+
+    #[test]
+    fn package_workspace_key_points_at_the_root() {
+        let dir = tree(
+            "explicit",
+            &[
+                ("ws/Cargo.toml", "[workspace]\nmembers = [\"../p\"]\n"),
+                ("p/Cargo.toml", "[package]\nname = \"p\"\nworkspace = \"../ws\"\n"),
+            ],
+        );
+        assert_eq!(locate(&dir, Some(Path::new("p/Cargo.toml"))).unwrap().manifest, dir.join("ws/Cargo.toml"));
+    }
+
+    #[test]
+    fn manifest_path_must_name_a_cargo_toml() {
+        let err = locate(Path::new("/"), Some(Path::new("x/foo.toml"))).unwrap_err().to_string();
+        assert!(err.contains("must be a path to a Cargo.toml file"), "{err}");
+    }
+
+    #[test]
+    fn legacy_config_is_written_when_it_exists() {
+        let dir = tree("legacy", &[("Cargo.toml", "[workspace]\n"), (".cargo/config", "")]);
+        let ws = locate(&dir, None).unwrap();
+        let target = Target::resolve(&Destination::Config, &ws, &dir).unwrap();
+        assert_eq!(target.path, dir.join(".cargo/config"));
+        assert!(target.warnings[0].contains("legacy file name"));
+    }
+
+    #[test]
+    fn toolchain_file_pins_nightly() {
+        let dir = tree(
+            "nightly",
+            &[
+                ("Cargo.toml", "[workspace]\n"),
+                ("rust-toolchain.toml", "[toolchain]\nchannel = \"nightly-2026-05-19\"\n"),
+            ],
+        );
+        assert!(locate(&dir, None).unwrap().pins_nightly());
+        let dir = tree("plain", &[("Cargo.toml", "[workspace]\n"), ("rust-toolchain", "stable\n")]);
+        assert!(!locate(&dir, None).unwrap().pins_nightly());
+    }
+}
