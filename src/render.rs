@@ -10,10 +10,9 @@ use serde_json::json;
 use crate::schema::{self, Scope, TablePath};
 
 /// The templates, embedded so an installed binary needs no checkout.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 4] = [
     ("table", include_str!("../templates/table.hbs")),
     ("key", include_str!("../templates/key.hbs")),
-    ("replaced", include_str!("../templates/replaced.hbs")),
     ("gate", include_str!("../templates/gate.hbs")),
     ("file", include_str!("../templates/file.hbs")),
 ];
@@ -37,11 +36,11 @@ impl Default for Renderer {
 }
 
 impl Renderer {
-    /// The header above a table we create: what the preset is for, and how to select a custom
-    /// profile. An override table says instead what it covers, since `package."*"` is so often
-    /// expected to cover the workspace's own crates.
-    pub fn table(&self, summary: &str, table: &TablePath) -> Vec<String> {
-        let custom = table.scope == Scope::Profile && !schema::is_builtin_profile(&table.profile);
+    /// The header above a table we create: what the preset is for, and (with `usage`, once per
+    /// table) how to select a custom profile. An override table says instead what it covers,
+    /// since `package."*"` is so often expected to cover the workspace's own crates.
+    pub fn table(&self, summary: &str, table: &TablePath, usage: bool) -> Vec<String> {
+        let custom = usage && table.scope == Scope::Profile && !schema::is_builtin_profile(&table.profile);
         let scope = match &table.scope {
             Scope::Profile => None,
             Scope::Package(spec) if spec == "*" => Some("every dependency, not this workspace's own crates".to_owned()),
@@ -59,11 +58,6 @@ impl Renderer {
     /// The reason written above a key.
     pub fn key(&self, why: &str) -> Vec<String> {
         self.render("key", &json!({ "why": one_line(why) }))
-    }
-
-    /// The record of a hand-written value replaced with `--force`, so it can be restored.
-    pub fn replaced(&self, old: &str) -> Vec<String> {
-        self.render("replaced", &json!({ "old": one_line(old) }))
     }
 
     /// The reason for a feature gate.
@@ -104,17 +98,17 @@ mod tests {
     fn every_template_renders() {
         let r = Renderer::default();
         let table = |profile: &str, scope| TablePath { profile: profile.into(), scope };
-        assert_eq!(r.table("Faster builds", &table("dev", Scope::Profile)), ["Faster builds"]);
+        assert_eq!(r.table("Faster builds", &table("dev", Scope::Profile), true), ["Faster builds"]);
         assert_eq!(
-            r.table("Full debug info", &table("debugging", Scope::Profile)),
+            r.table("Full debug info", &table("debugging", Scope::Profile), true),
             ["Full debug info", "Use it with `cargo build --profile debugging`."]
         );
         assert_eq!(
-            r.table("Faster builds", &table("dev", Scope::Package("*".into()))),
+            r.table("Faster builds", &table("dev", Scope::Package("*".into())), true),
             ["Settings for every dependency, not this workspace's own crates."]
         );
+        assert_eq!(r.table("Checks kept", &table("staging", Scope::Profile), false), ["Checks kept"]);
         assert_eq!(r.key("keeps line numbers"), ["keeps line numbers"]);
-        assert_eq!(r.replaced("debug = 1 # mine"), ["replaced with --force; it was: debug = 1 # mine"]);
         assert_eq!(
             r.gate("profile.dev.codegen-backend"),
             ["nightly cargo needs this opt-in for `profile.dev.codegen-backend`"]

@@ -189,22 +189,31 @@ pub struct Target {
     /// Whether cargo reads this file without being told to: gated settings there would break
     /// every stable command.
     pub read_by_default: bool,
-    /// Things the user should know about the choice of file.
-    pub warnings: Vec<String>,
+    /// `path` is a legacy `.cargo/config`, which cargo reads instead of `config.toml`.
+    pub legacy: Option<Legacy>,
+}
+
+/// Why we write a legacy `config` file rather than `config.toml`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Legacy {
+    /// Only the legacy file exists.
+    Only,
+    /// Both exist; cargo ignores this `config.toml`.
+    Shadows(PathBuf),
 }
 
 impl Target {
     pub fn resolve(destination: &Destination, workspace: &Workspace, cwd: &Path) -> Result<Target> {
         let config_in = |dir: PathBuf| -> Target {
-            let (path, warnings) = config_file_cargo_reads(&dir);
-            Target { path, kind: FileKind::Config, read_by_default: true, warnings }
+            let (path, legacy) = config_file_cargo_reads(&dir);
+            Target { path, kind: FileKind::Config, read_by_default: true, legacy }
         };
         Ok(match destination {
             Destination::Manifest => Target {
                 path: workspace.manifest.clone(),
                 kind: FileKind::Manifest,
                 read_by_default: true,
-                warnings: Vec::new(),
+                legacy: None,
             },
             Destination::Config => config_in(workspace.root().join(".cargo")),
             Destination::User => config_in(cargo_home().ok_or_else(|| {
@@ -219,7 +228,7 @@ impl Target {
                         .help("write to the workspace manifest with `--to manifest`"));
                 }
                 let read_by_default = in_dot_cargo && name == "config.toml";
-                Target { path, kind: FileKind::Config, read_by_default, warnings: Vec::new() }
+                Target { path, kind: FileKind::Config, read_by_default, legacy: None }
             }
         })
     }
@@ -227,23 +236,14 @@ impl Target {
 
 /// `config.toml` in `dir`, unless a legacy `config` is there: cargo reads that one instead, and
 /// anything written to `config.toml` beside it would be ignored.
-fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Vec<String>) {
+fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Option<Legacy>) {
     let modern = dir.join("config.toml");
     let legacy = dir.join("config");
     if !legacy.is_file() {
-        return (modern, Vec::new());
+        return (modern, None);
     }
-    let warning = if modern.is_file() {
-        format!(
-            "both `{}` and `{}` exist; cargo reads only `{}`, so the settings go there",
-            legacy.display(),
-            modern.display(),
-            legacy.display()
-        )
-    } else {
-        format!("`{}` uses the legacy file name; cargo still reads it, so the settings go there", legacy.display())
-    };
-    (legacy, vec![warning])
+    let why = if modern.is_file() { Legacy::Shadows(modern) } else { Legacy::Only };
+    (legacy, Some(why))
 }
 
 #[cfg(test)]
@@ -309,7 +309,7 @@ mod tests {
         let ws = locate(&dir, None).unwrap();
         let target = Target::resolve(&Destination::Config, &ws, &dir).unwrap();
         assert_eq!(target.path, dir.join(".cargo/config"));
-        assert!(target.warnings[0].contains("legacy file name"));
+        assert_eq!(target.legacy, Some(Legacy::Only));
     }
 
     #[test]

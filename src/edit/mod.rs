@@ -19,7 +19,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike};
 use crate::compose::{Composed, Composition};
 use crate::error::{Error, Location, Result};
 use crate::plan::{ExistingProfiles, Plan};
-use crate::render::Renderer;
+use crate::render::{Renderer, one_line};
 use crate::schema::{Gate, KeyPath, TablePath, Value};
 use marker::{Marker, WAS};
 
@@ -352,13 +352,9 @@ impl Editor<'_> {
         *value.decor_mut() = decor;
         let table = table_at_mut(doc, &table_keys).expect("still there");
         *table.get_mut(key.name()).expect("present") = Item::Value(value);
-        let extra: Vec<String> = match change {
-            Change::Forced => self
-                .renderer
-                .replaced(old_line.trim())
-                .iter()
-                .map(|line| marker::format(&composed.preset, Some(&was_tag(slot)), line))
-                .collect(),
+        // The exact old line, for undo; not a template, since it is data, not prose.
+        let extra = match change {
+            Change::Forced => vec![marker::format(&composed.preset, Some(&was_tag(slot)), &one_line(&old_line))],
             _ => Vec::new(),
         };
         slot.write(doc, &composed.preset, &extra, &reason);
@@ -382,9 +378,9 @@ impl Editor<'_> {
             return;
         }
         let mut lines = Vec::new();
-        for name in presets {
+        for (i, name) in presets.iter().enumerate() {
             let summary = composition.preset(name).map(|p| p.summary.as_str()).unwrap_or_default();
-            for line in self.renderer.table(summary, path) {
+            for line in self.renderer.table(summary, path, i == 0) {
                 lines.push(marker::format(name, None, &line));
             }
         }

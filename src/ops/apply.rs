@@ -12,15 +12,24 @@ use crate::files;
 use crate::ops::Context;
 use crate::plan::{Plan, plan};
 use crate::render::Renderer;
-use crate::workspace::{self, Destination, Target, Workspace};
+use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 
 pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
     let composition = compose(&library, &args.presets)?;
     let target = Target::resolve(&args.to, &workspace, &ctx.cwd)?;
-    for warning in &target.warnings {
-        ctx.shell.warn(warning);
+    match &target.legacy {
+        Some(Legacy::Only) => ctx.shell.warn(format!(
+            "`{}` uses the legacy file name; cargo still reads it, so the settings go there",
+            ctx.display(&target.path)
+        )),
+        Some(Legacy::Shadows(ignored)) => ctx.shell.warn(format!(
+            "both `{}` and `{}` exist; cargo reads only `{0}`, so the settings go there",
+            ctx.display(&target.path),
+            ctx.display(ignored)
+        )),
+        None => {}
     }
 
     let original = files::read_optional(&target.path)?;
@@ -131,25 +140,30 @@ fn check_gates(
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
     let alternative = workspace.root().join(".cargo").join(format!("{preset}.toml"));
     let alternative = ctx.display(&alternative);
-    let how = [format!(
+    let separate_file = format!(
         "write it to a separate config file that only nightly commands read:\n    cargo presets apply {} --to {alternative}\n    cargo +nightly --config {alternative} build",
         names.join(" ")
-    )];
+    );
     if target.kind == FileKind::Manifest && gate.manifest_feature.is_none() {
         return Err(Error::new(format!(
             "`{key}` (preset `{preset}`) cannot be switched on from Cargo.toml: cargo has no `cargo-features` entry for it and would ignore it"
         ))
-        .help(format!("it needs `[unstable] {} = true` in a config file; {}", gate.unstable_key, how[0])));
+        .help(format!("it needs `[unstable] {} = true` in a config file; {separate_file}", gate.unstable_key)));
     }
     if !target.read_by_default {
         return Ok(());
     }
-    let (nightly, whose) = match to {
+    let (nightly, whose, or_else) = match to {
         Destination::User => (
             workspace::default_toolchain_is_nightly(),
             "every project on this machine builds with stable cargo by default",
+            "or make nightly your default toolchain first (`rustup default nightly`)",
         ),
-        _ => (workspace.pins_nightly(), "this workspace builds on stable (no nightly `rust-toolchain.toml`)"),
+        _ => (
+            workspace.pins_nightly(),
+            "this workspace builds on stable (no nightly `rust-toolchain.toml`)",
+            "or pin nightly for the whole workspace in `rust-toolchain.toml` (`[toolchain] channel = \"nightly\"`)",
+        ),
     };
     if nightly {
         return Ok(());
@@ -160,8 +174,8 @@ fn check_gates(
             "writing it into `{file}` would make every stable cargo command fail there (the `{}` feature requires a nightly version of Cargo)",
             gate.manifest_feature.unwrap_or(gate.unstable_key)
         ))
-        .help(how[0].clone())
-        .help("or pin nightly for the whole workspace in `rust-toolchain.toml` (`[toolchain] channel = \"nightly\"`)"))
+        .help(separate_file)
+        .help(or_else))
 }
 
 /// Says whether the rustup components the presets need are installed. Only runs `rustup` when
@@ -185,7 +199,9 @@ fn check_components(ctx: &mut Context<'_>, composition: &Composition, plan: &Pla
             return;
         }
         Err(e) => {
-            ctx.shell.warn(format!("could not run `rustup` to check components: {e}"));
+            let reason =
+                if e.kind() == std::io::ErrorKind::NotFound { "it is not on PATH".to_owned() } else { e.to_string() };
+            ctx.shell.warn(format!("could not run `rustup` to check the components the presets need: {reason}"));
             return;
         }
     };

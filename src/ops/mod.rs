@@ -30,9 +30,10 @@ impl Context<'_> {
         if in_workspace { self.workspace().map(Some) } else { Ok(None) }
     }
 
-    /// The presets visible from `workspace`: built-in, personal, and the project's.
+    /// The presets visible from `workspace`: built-in, personal, and the project's (found
+    /// relative to here, so messages name them as the user would).
     pub fn library(&self, workspace: Option<&Workspace>) -> Result<Library> {
-        let project = workspace.map(|ws| ws.root().join(".cargo").join("presets"));
+        let project = workspace.map(|ws| relative(&ws.root().join(".cargo").join("presets"), &self.cwd));
         let user = workspace::cargo_home().map(|home| home.join("presets"));
         Library::discover(project.as_deref(), user.as_deref())
     }

@@ -1,0 +1,154 @@
+//! Fixture tests: the real `cargo-presets` binary on copies of real-looking workspaces.
+//!
+//! Each `tests/fixtures/<case>/` holds:
+//! - `cmd`: the arguments after `cargo presets`, split on spaces;
+//! - `cwd` (optional): the directory to run in, relative to the workspace copy;
+//! - `status` (optional, default 0), `stdout`, `stderr`: what the run must print, with the
+//!   copy's path shown as `[ROOT]`;
+//! - `in/`: the workspace before; `out/`: the workspace after, every file compared byte for byte,
+//!   with no file more or less. No `out/` means nothing may change (every error case).
+//!
+//! Every case runs twice; the second run must leave the files exactly as the first left them.
+//! The environment is emptied (no `PATH`, `CARGO_HOME` inside the copy), so a case cannot reach
+//! the developer's own presets, and any child process on the hot path would fail.
+//! `SNAPSHOTS=overwrite cargo test --test fixtures` re-blesses `out/`, `stdout`, `stderr`, `status`.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Every file below `dir`, by relative path.
+fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            files.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) {
+    let _ = fs::remove_dir_all(dir);
+    for (rel, bytes) in files {
+        let path = dir.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(sandbox: &Path, case_dir: &Path) -> Run {
+    let args = fs::read_to_string(case_dir.join("cmd")).unwrap();
+    let cwd = fs::read_to_string(case_dir.join("cwd")).map(|c| sandbox.join(c.trim())).unwrap_or(sandbox.to_owned());
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .arg("presets")
+        .args(args.split_whitespace())
+        .current_dir(cwd)
+        .env_clear()
+        .env("CARGO_HOME", sandbox.join("cargo-home"))
+        .env("HOME", sandbox.join("home"))
+        .output()
+        .unwrap();
+    let root = sandbox.display().to_string();
+    let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root, "[ROOT]");
+    Run { status: output.status.code().unwrap_or(-1), stdout: clean(&output.stdout), stderr: clean(&output.stderr) }
+}
+
+fn check(case: &str) {
+    let case_dir = fixtures_dir().join(case);
+    let sandbox = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixtures").join(case);
+    let input = read_tree(&case_dir.join("in"));
+    assert!(!input.is_empty(), "{case}: in/ is empty");
+    write_tree(&sandbox, &input);
+
+    let first = run(&sandbox, &case_dir);
+    let after_first = read_tree(&sandbox);
+    let second = run(&sandbox, &case_dir);
+    let after_second = read_tree(&sandbox);
+
+    let out_dir = case_dir.join("out");
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        if after_first == input {
+            let _ = fs::remove_dir_all(&out_dir);
+        } else {
+            write_tree(&out_dir, &after_first);
+        }
+        fs::write(case_dir.join("stdout"), &first.stdout).unwrap();
+        fs::write(case_dir.join("stderr"), &first.stderr).unwrap();
+        if first.status == 0 {
+            let _ = fs::remove_file(case_dir.join("status"));
+        } else {
+            fs::write(case_dir.join("status"), format!("{}\n", first.status)).unwrap();
+        }
+    }
+
+    let expected_status: i32 =
+        fs::read_to_string(case_dir.join("status")).map(|s| s.trim().parse().unwrap()).unwrap_or(0);
+    let expected_tree = if out_dir.exists() { read_tree(&out_dir) } else { input.clone() };
+    let expected = |name: &str| fs::read_to_string(case_dir.join(name)).unwrap_or_default();
+
+    assert_eq!(first.status, expected_status, "{case}: exit status\nstderr:\n{}", first.stderr);
+    assert_eq!(first.stdout, expected("stdout"), "{case}: stdout");
+    assert_eq!(first.stderr, expected("stderr"), "{case}: stderr");
+    for (name, bytes) in &expected_tree {
+        let got = after_first.get(name).unwrap_or_else(|| panic!("{case}: {name} is missing after the run"));
+        assert!(
+            got == bytes,
+            "{case}: {name} differs\n--- expected\n{}\n--- got\n{}",
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(got)
+        );
+    }
+    let extra: Vec<&String> = after_first.keys().filter(|k| !expected_tree.contains_key(*k)).collect();
+    assert!(extra.is_empty(), "{case}: unexpected files {extra:?}");
+    assert_eq!(second.status, expected_status, "{case}: second run's exit status\n{}", second.stderr);
+    assert!(after_second == after_first, "{case}: the second run changed files");
+}
+
+macro_rules! fixtures {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                check(&stringify!($name).replace('_', "-"));
+            }
+        )*
+
+        #[test]
+        fn every_fixture_directory_is_listed() {
+            let listed: Vec<String> = [$(stringify!($name)),*].iter().map(|n| n.replace('_', "-")).collect();
+            for entry in fs::read_dir(fixtures_dir()).unwrap() {
+                let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+                assert!(listed.contains(&name), "fixture `{name}` is not listed in tests/fixtures.rs");
+            }
+        }
+    };
+}
+
+fixtures! {
+    comment_injection, conflict_hand_written, crlf, dotted_keys, dry_run, error_extends_cycle,
+    error_invalid_project_preset, error_malformed_manifest, error_missing_inherits,
+    error_missing_manifest_path, error_nightly_on_stable, error_nightly_to_user,
+    error_preset_conflict, error_profile_not_a_table, error_reserved_profile_name,
+    error_unknown_preset, error_value_outside_domain, existing_config,
+    existing_profiles_with_comments, force, from_member_directory, inline_profile_table,
+    legacy_config, list_json, manifest_path_member, nightly_to_file, nightly_workspace,
+    no_final_newline, project_preset_shadows, show_fast_dev, show_json, single_package, to_user,
+    virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset,
+}
