@@ -1,0 +1,301 @@
+//! Cargo is the judge: each built-in preset is applied by the real binary to a real workspace,
+//! and real `cargo check -v --message-format=json` (offline, private target directory) shows the
+//! rustc flags every unit received, for the workspace member `app` and for `dep`, a path
+//! dependency outside the workspace (so `[profile.*.package."*"]` applies to it, as it would to a
+//! crates.io dependency).
+//!
+//! Nightly-only presets are checked with nightly cargo where it is installed; the compile with
+//! the Cranelift backend runs only where its rustup component is, and says so when it skips.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A workspace `<tmp>/cargo/<name>`: member `app` (bin) depending on `vendor/dep` (excluded).
+fn workspace(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    let files = [
+        ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n"),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep = { path = \"../vendor/dep\" }\n",
+        ),
+        ("app/src/main.rs", "fn main() {\n    println!(\"{}\", dep::answer());\n}\n"),
+        ("vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.2.0\"\nedition = \"2024\"\n"),
+        ("vendor/dep/src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Runs `cargo presets <args>` in `dir`, with no personal presets.
+fn presets(dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .arg("presets")
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_HOME", dir.join("no-cargo-home"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "cargo presets {args:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+/// Real cargo, in `dir`, with a private target directory and no network.
+fn cargo(dir: &Path, toolchain: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new("cargo");
+    if let Some(toolchain) = toolchain {
+        command.arg(format!("+{toolchain}"));
+    }
+    command
+        .args(args)
+        .arg("--offline")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_INCREMENTAL")
+        .env_remove("CARGO_BUILD_RUSTFLAGS");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") {
+            command.env_remove(key);
+        }
+    }
+    command.output().unwrap()
+}
+
+/// What one crate was compiled with.
+struct Unit {
+    rustc_args: String,
+    /// The `profile` object cargo reports for the artifact (`opt_level`, `debuginfo`, …).
+    profile: serde_json::Value,
+}
+
+/// `cargo check -v --message-format=json` with `profile_args`; the units of `app` and `dep`.
+fn check(dir: &Path, profile_args: &[&str]) -> (Unit, Unit) {
+    let mut args = vec!["check", "-v", "--message-format=json"];
+    args.extend(profile_args);
+    let output = cargo(dir, None, &args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "cargo {args:?} failed:\n{stderr}");
+    let unit = |name: &str| {
+        let needle = format!("--crate-name {name} ");
+        let rustc_args = stderr.lines().find(|l| l.contains("Running") && l.contains(&needle)).unwrap_or_else(|| {
+            panic!("no rustc invocation for `{name}` (a fresh unit?):\n{stderr}");
+        });
+        let profile = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
+            .map(|m| m["profile"].clone())
+            .unwrap_or_else(|| panic!("no artifact message for `{name}`"));
+        Unit { rustc_args: rustc_args.to_owned(), profile }
+    };
+    (unit("app"), unit("dep"))
+}
+
+impl Unit {
+    fn has(&self, flag: &str) -> &Self {
+        assert!(self.rustc_args.contains(&format!("{flag} ")), "expected `{flag}` in:\n{}", self.rustc_args);
+        self
+    }
+
+    fn lacks(&self, flag_prefix: &str) -> &Self {
+        assert!(!self.rustc_args.contains(flag_prefix), "did not expect `{flag_prefix}…` in:\n{}", self.rustc_args);
+        self
+    }
+
+    fn reports(&self, key: &str, value: serde_json::Value) -> &Self {
+        assert_eq!(self.profile[key], value, "cargo's artifact profile `{key}`: {}", self.profile);
+        self
+    }
+}
+
+#[test]
+fn fast_dev_gives_members_line_tables_and_dependencies_no_debug_info() {
+    let dir = workspace("fast-dev");
+    presets(&dir, &["apply", "fast-dev"]);
+    let (app, dep) = check(&dir, &[]);
+    app.has("-C debuginfo=line-tables-only").lacks("-C opt-level");
+    dep.lacks("-C debuginfo").reports("debuginfo", 0.into());
+
+    // The opt-in profile it adds: full debug info for members; dependencies keep dev's none.
+    let (app, dep) = check(&dir, &["--profile", "debugging"]);
+    app.has("-C debuginfo=2").reports("debuginfo", 2.into());
+    dep.lacks("-C debuginfo");
+}
+
+#[test]
+fn fast_dev_in_the_workspace_config_file_works_the_same() {
+    let dir = workspace("fast-dev-config");
+    presets(&dir, &["apply", "fast-dev", "--to", "config"]);
+    assert!(!fs::read_to_string(dir.join("Cargo.toml")).unwrap().contains("profile"));
+    let (app, dep) = check(&dir, &[]);
+    app.has("-C debuginfo=line-tables-only");
+    dep.lacks("-C debuginfo");
+}
+
+#[test]
+fn debugging_builds_with_full_debug_info() {
+    let dir = workspace("debugging");
+    presets(&dir, &["apply", "debugging"]);
+    let (app, dep) = check(&dir, &["--profile", "debugging"]);
+    app.has("-C debuginfo=2").lacks("-C opt-level");
+    dep.has("-C debuginfo=2");
+}
+
+#[test]
+fn staging_is_optimised_with_assertions_and_full_debug_info() {
+    let dir = workspace("staging");
+    presets(&dir, &["apply", "staging"]);
+    let (app, dep) = check(&dir, &["--profile", "staging"]);
+    for unit in [&app, &dep] {
+        unit.has("-C opt-level=3").has("-C debuginfo=2").reports("debug_assertions", true.into());
+    }
+}
+
+#[test]
+fn debuggable_staging_keeps_checks_and_line_tables() {
+    let dir = workspace("debuggable-staging");
+    presets(&dir, &["apply", "debuggable-staging"]);
+    let (app, dep) = check(&dir, &["--profile", "staging"]);
+    for unit in [&app, &dep] {
+        // rustc's overflow checks follow debug assertions, so cargo passes no flag for them:
+        // cargo's own report of the unit's profile is the proof.
+        unit.has("-C opt-level=3")
+            .has("-C debuginfo=line-tables-only")
+            .has("-C debug-assertions=on")
+            .reports("overflow_checks", true.into());
+    }
+}
+
+#[test]
+fn prod_has_fat_lto_one_codegen_unit_abort_and_stripped_symbols() {
+    let dir = workspace("prod");
+    presets(&dir, &["apply", "prod"]);
+    let (app, dep) = check(&dir, &["--profile", "prod"]);
+    for unit in [&app, &dep] {
+        unit.has("-C opt-level=3").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
+    }
+    // The binary is link-time optimised; its dependency is built for it.
+    app.has("-C lto");
+    dep.has("-C linker-plugin-lto");
+}
+
+#[test]
+fn embedded_size_optimises_release_for_size() {
+    let dir = workspace("embedded-size");
+    presets(&dir, &["apply", "embedded-size"]);
+    let (app, dep) = check(&dir, &["--release"]);
+    for unit in [&app, &dep] {
+        unit.has("-C opt-level=z").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
+    }
+    app.has("-C lto");
+}
+
+#[test]
+fn force_replaces_a_hand_written_value_and_cargo_obeys_it() {
+    let dir = workspace("force");
+    let manifest = dir.join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).unwrap() + "\n[profile.release]\nopt-level = 2 # ours\n";
+    fs::write(&manifest, text).unwrap();
+    presets(&dir, &["apply", "embedded-size", "--force"]);
+    let (app, _) = check(&dir, &["--release"]);
+    app.has("-C opt-level=z");
+}
+
+fn nightly_available() -> bool {
+    Command::new("cargo").args(["+nightly", "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+/// The Cranelift preset on a stable workspace goes to a standalone file: stable cargo still
+/// works, and nightly cargo accepts the file and either compiles with Cranelift or fails with the
+/// missing-component diagnosis the preset warns about.
+#[test]
+fn cranelift_dev_file_keeps_stable_working_and_nightly_accepts_it() {
+    let dir = workspace("cranelift-dev");
+    presets(&dir, &["apply", "cranelift-dev", "--to", ".cargo/cranelift-dev.toml"]);
+    let (app, _) = check(&dir, &[]);
+    app.lacks("codegen-backend");
+
+    if !nightly_available() {
+        eprintln!("SKIPPED: nightly cargo is not installed; the nightly half of this test did not run");
+        return;
+    }
+    let config = ["--config", ".cargo/cranelift-dev.toml"];
+    let dry = cargo(&dir, Some("nightly"), &[&config[..], &["clean", "--dry-run"]].concat());
+    assert!(dry.status.success(), "nightly cargo rejected the file:\n{}", String::from_utf8_lossy(&dry.stderr));
+    let build = cargo(&dir, Some("nightly"), &[&config[..], &["check", "-v"]].concat());
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    if build.status.success() {
+        assert!(stderr.contains("-Z codegen-backend=cranelift"), "{stderr}");
+        assert!(stderr.contains("-Z codegen-backend=llvm"), "{stderr}");
+    } else {
+        assert!(stderr.contains("failed to find a `codegen-backends` folder"), "unexpected failure:\n{stderr}");
+        eprintln!("SKIPPED: the Cranelift compile (component rustc-codegen-cranelift-preview is not installed)");
+    }
+}
+
+/// On a workspace that pins nightly, the gate goes into Cargo.toml and nightly cargo accepts it.
+#[test]
+fn cranelift_dev_in_a_nightly_workspace_manifest_is_accepted_by_nightly_cargo() {
+    if !nightly_available() {
+        eprintln!("SKIPPED: nightly cargo is not installed");
+        return;
+    }
+    let dir = workspace("cranelift-dev-nightly");
+    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly\"\n").unwrap();
+    presets(&dir, &["apply", "cranelift-dev"]);
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.starts_with("# cargo-presets(cranelift-dev) codegen-backend: "), "{manifest}");
+    let dry = cargo(&dir, Some("nightly"), &["clean", "--dry-run"]);
+    assert!(dry.status.success(), "nightly cargo rejected the manifest:\n{}", String::from_utf8_lossy(&dry.stderr));
+}
+
+/// What every fixture wrote is a manifest cargo accepts (S1-S2 of the reference): no fixture
+/// output may be something cargo rejects.
+#[test]
+fn every_fixture_output_manifest_is_accepted_by_cargo_metadata() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for entry in fs::read_dir(&fixtures).unwrap() {
+        let case = entry.unwrap().path();
+        let out = case.join("out");
+        if !out.join("Cargo.toml").is_file() {
+            continue;
+        }
+        let nightly = out.join("rust-toolchain.toml").exists();
+        if nightly && !nightly_available() {
+            continue;
+        }
+        let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-metadata").join(case.file_name().unwrap());
+        let _ = fs::remove_dir_all(&copy);
+        copy_dir(&out, &copy);
+        let output = cargo(&copy, nightly.then_some("nightly"), &["metadata", "--no-deps", "--format-version", "1"]);
+        assert!(
+            output.status.success(),
+            "{}: cargo rejected it:\n{}",
+            case.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("unused manifest key"), "{}: {stderr}", case.display());
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
