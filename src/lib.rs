@@ -6,6 +6,7 @@
 //! into the file's text with explanatory comments ([`edit`], [`render`]) → write only what
 //! changed, atomically ([`files`]). Everything between reading and writing works on strings.
 
+// Output goes through `shell::Shell`, so that `-q`, colour and broken pipes are handled once.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod cli;

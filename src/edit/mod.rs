@@ -378,10 +378,15 @@ impl Editor<'_> {
             return;
         }
         let mut lines = Vec::new();
+        let mut said: Vec<String> = Vec::new();
         for (i, name) in presets.iter().enumerate() {
             let summary = composition.preset(name).map(|p| p.summary.as_str()).unwrap_or_default();
+            // An override table's line says what it covers, the same for every preset: once.
             for line in self.renderer.table(summary, path, i == 0) {
-                lines.push(marker::format(name, None, &line));
+                if !said.contains(&line) {
+                    lines.push(marker::format(name, None, &line));
+                    said.push(line);
+                }
             }
         }
         let base = if created { "\n".to_owned() } else { prefix };

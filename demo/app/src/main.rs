@@ -1,0 +1,3 @@
+fn main() {
+    println!("area: {}", geometry::circle_area(2.0));
+}

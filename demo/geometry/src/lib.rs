@@ -1,0 +1,3 @@
+pub fn circle_area(r: f64) -> f64 {
+    fastmath::PI * fastmath::square(r)
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Times `cargo presets apply` against the floor of any tool that shells out to cargo.
+
+Run from the repository root: `python3 scripts/bench.py [RUNS]` (default 200). It builds the
+release binary, copies the demo workspace to a temporary directory and times, side by side in
+one run, with each command started the same way:
+
+- `apply fast-dev` writing the file (the manifest is restored before each run, untimed);
+- `apply fast-dev` on a workspace where it is already applied (nothing to write);
+- `cargo locate-project --workspace`, the cheapest cargo child process a tool could start;
+- `cargo metadata --no-deps`, what cargo-wizard-style tools start to find the root.
+"""
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(cmd, cwd, before=None):
+    samples = []
+    for _ in range(RUNS):
+        if before:
+            before()
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    binary = ROOT / "target" / "release" / "cargo-presets"
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(tmp) / "demo"
+        shutil.copytree(ROOT / "demo", ws)
+        pristine = (ws / "Cargo.toml").read_bytes()
+        restore = lambda: (ws / "Cargo.toml").write_bytes(pristine)
+        rows = [
+            ("cargo presets apply fast-dev (writes)", timed([binary, "presets", "apply", "fast-dev"], ws, restore)),
+        ]
+        subprocess.run([binary, "presets", "-q", "apply", "fast-dev"], cwd=ws, check=True)
+        rows += [
+            ("cargo presets apply fast-dev (unchanged)", timed([binary, "presets", "apply", "fast-dev"], ws)),
+            ("cargo locate-project --workspace", timed(["cargo", "locate-project", "--workspace"], ws)),
+            ("cargo metadata --no-deps", timed(["cargo", "metadata", "--no-deps", "--format-version", "1"], ws)),
+        ]
+    base = rows[2][1][0]
+    print(f"{RUNS} runs each, median (min-max) wall time in ms; ratio to `cargo locate-project`")
+    for name, (median, low, high) in rows:
+        print(f"  {name:<42} {median:7.2f}  ({low:.2f}-{high:.2f})  x{median / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
