@@ -13,7 +13,7 @@ Examples:
   cargo presets apply fast-dev                       write into the workspace Cargo.toml
   cargo presets apply fast-dev staging --dry-run     show the change as a diff, write nothing
   cargo presets apply fast-dev --to config           write .cargo/config.toml instead
-  cargo presets apply fast-dev --to user             write $CARGO_HOME/config.toml (this machine only)
+  cargo presets apply fast-dev --to user             write $CARGO_HOME/config.toml
 
 Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written).";
 

@@ -168,12 +168,53 @@ mod tests {
         assert_eq!(gates, ["codegen-backend"]);
     }
 
+    /// Plans one project preset given as text, against `existing` profiles; `case` names the
+    /// test's own folder.
+    fn project(case: &str, text: &str, existing: &[(&str, Option<&str>)]) -> Result<Plan> {
+        let dir = std::env::temp_dir().join(format!("cargo-presets-plan-{}-{case}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("p.toml"), text).unwrap();
+        let library = Library::discover(Some(&dir), None).unwrap();
+        let existing = existing.iter().map(|(n, p)| ((*n).to_owned(), p.map(str::to_owned))).collect();
+        plan(&crate::compose::compose(&library, &["p".to_owned()]).unwrap(), &existing)
+    }
+
     #[test]
-    fn existing_inherits_cycle_through_the_target_is_found() {
-        // The file already has `[profile.a] inherits = "staging"`; if staging inherited `a` it
-        // would loop. Here staging inherits release, so it is fine.
+    fn a_profile_inheriting_from_an_existing_one_is_fine() {
         let mut existing = ExistingProfiles::new();
         existing.insert("a".into(), Some("staging".into()));
         builtin(&["staging"], &existing).unwrap();
+        project("existing", "summary = \"s\"\n[profile.b]\ninherits = \"a\"\n", &[("a", Some("release"))]).unwrap();
+    }
+
+    #[test]
+    fn inherits_on_a_root_profile_is_refused() {
+        let err = project("root", "summary = \"root\"\n[profile.dev]\ninherits = \"release\"\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`inherits` must not be specified in root profile `dev`"), "{err}");
+    }
+
+    #[test]
+    fn undefined_parent_is_refused() {
+        let err =
+            project("orphan", "summary = \"orphan\"\n[profile.b]\ninherits = \"nope\"\n", &[]).unwrap_err().to_string();
+        assert!(err.contains("profile `b` inherits from `nope`, but that profile is not defined"), "{err}");
+    }
+
+    #[test]
+    fn inheriting_the_reserved_debug_name_is_refused() {
+        let err =
+            project("dbg", "summary = \"dbg\"\n[profile.b]\ninherits = \"debug\"\n", &[]).unwrap_err().to_string();
+        assert!(err.contains("inherits `debug`, which cargo reserves"), "{err}");
+    }
+
+    #[test]
+    fn a_loop_through_the_existing_file_is_refused() {
+        let err = project("loop", "summary = \"loop\"\n[profile.b]\ninherits = \"a\"\n", &[("a", Some("b"))])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("profile inheritance loop: b -> a -> b"), "{err}");
     }
 }

@@ -121,6 +121,24 @@ fn check(case: &str) {
     assert!(after_second == after_first, "{case}: the second run changed files");
 }
 
+#[test]
+fn runs_as_cargo_presets_without_the_subcommand_argument() {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_cargo-presets")).args(["show", "debugging"]).env_clear().output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("[profile.debugging]\ninherits = \"dev\"\n"));
+}
+
+// Regressions for the bugs of cargo-wizard 0.2.3 (shared/reference/peer-cargo-wizard.md) that
+// apply to us: reserved and invalid profile names written and breaking the workspace
+// (`error-reserved-profile-name`, and `schema` unit tests for `;;`, `a.b`, `check`, …);
+// non-idempotent writes (every case runs twice); a hand-written value silently overwritten
+// (`conflict-hand-written`, `user-edited-our-value`, `reapply-unrelated-preset`); a stale comment
+// left on a replaced value (`force`: the old trailing comment moves into the `was` record);
+// nightly settings making stable cargo fail (`error-nightly-on-stable`, `error-nightly-to-user`,
+// `nightly-to-file`, and `tests/cargo.rs`); a config file shadowed by a legacy `.cargo/config`
+// (`legacy-config`); profiles written into a member manifest (`manifest-path-member`); dotted
+// keys hoisted (`dotted-keys`); valid inline profile tables rejected (`inline-profile-table`).
 macro_rules! fixtures {
     ($($name:ident),* $(,)?) => {
         $(
@@ -150,5 +168,6 @@ fixtures! {
     existing_profiles_with_comments, force, from_member_directory, inline_profile_table,
     legacy_config, list_json, manifest_path_member, nightly_to_file, nightly_workspace,
     no_final_newline, project_preset_shadows, show_fast_dev, show_json, single_package, to_user,
-    virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset,
+    virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset, usage_error,
+    help, invalid_profile_name_in_table_key,
 }
