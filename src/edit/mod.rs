@@ -62,31 +62,46 @@ pub struct Outcome {
     pub tables_added: usize,
 }
 
-/// The profiles a file defines, with their `inherits`; unreadable files define none.
-pub fn existing_profiles(text: &str) -> ExistingProfiles {
-    let Ok(doc) = text.parse::<DocumentMut>() else { return ExistingProfiles::new() };
-    let Some(profiles) = doc.get("profile").and_then(Item::as_table_like) else { return ExistingProfiles::new() };
-    profiles
-        .iter()
-        .map(|(name, body)| {
-            let inherits = body.get("inherits").and_then(Item::as_str).map(str::to_owned);
-            (name.to_owned(), inherits)
-        })
-        .collect()
+/// A file's text parsed, keeping spans for error locations. Parse once, then ask it for its
+/// profiles and edit it.
+pub struct Parsed<'a> {
+    text: &'a str,
+    doc: toml_edit::Document<&'a str>,
 }
 
-/// Applies `plan` to `original`, the text of `edit.file` (empty for a file that does not exist).
-/// `owner_value(preset, key)` is what a preset sets a key to, to tell our earlier values from
-/// values a user changed since.
+/// Parses the text of `file` (empty for a file that does not exist yet).
+pub fn parse<'a>(file: &Path, text: &'a str) -> Result<Parsed<'a>> {
+    let doc = toml_edit::Document::parse(text).map_err(|e| Error::toml(file, text, &e))?;
+    Ok(Parsed { text, doc })
+}
+
+impl Parsed<'_> {
+    /// The profiles the file defines, with their `inherits`.
+    pub fn profiles(&self) -> ExistingProfiles {
+        let Some(profiles) = self.doc.get("profile").and_then(Item::as_table_like) else {
+            return ExistingProfiles::new();
+        };
+        profiles
+            .iter()
+            .map(|(name, body)| {
+                let inherits = body.get("inherits").and_then(Item::as_str).map(str::to_owned);
+                (name.to_owned(), inherits)
+            })
+            .collect()
+    }
+}
+
+/// Applies `plan` to the parsed file. `owner_value(preset, key)` is what a preset sets a key to,
+/// to tell our earlier values from values a user changed since.
 pub fn apply(
-    original: &str,
+    parsed: &Parsed<'_>,
     plan: &Plan,
     composition: &Composition,
     edit: &Edit<'_>,
     owner_value: &dyn Fn(&str, &KeyPath) -> Option<Value>,
 ) -> Result<Outcome> {
-    let spanned = toml_edit::Document::parse(original).map_err(|e| Error::toml(edit.file, original, &e))?;
-    let editor = Editor { edit, spanned: &spanned, original, renderer: Renderer::default() };
+    let (original, spanned) = (parsed.text, &parsed.doc);
+    let editor = Editor { edit, spanned, original, renderer: Renderer::default() };
     editor.check_shapes(plan)?;
     let mut doc = spanned.clone().into_mut();
 
@@ -242,14 +257,15 @@ impl Editor<'_> {
     fn check_shapes(&self, plan: &Plan) -> Result<()> {
         for table in &plan.tables {
             let keys = table.path.keys();
-            let mut current: &dyn TableLike = self.spanned.as_table();
+            let mut current: Option<&dyn TableLike> = Some(self.spanned.as_table());
             for (i, key) in keys.iter().enumerate() {
-                let Some(item) = current.get(key) else { break };
-                current = item.as_table_like().ok_or_else(|| self.not_a_table(&keys[..=i], item))?;
+                current = match current.and_then(|t| t.get(key)) {
+                    Some(item) => Some(item.as_table_like().ok_or_else(|| self.not_a_table(&keys[..=i], item))?),
+                    None => None,
+                };
             }
-            if keys.len() > 1 && current.get(keys[keys.len() - 1]).is_none() {
-                continue;
-            }
+            // A table that does not exist yet has no values of the wrong shape.
+            let Some(current) = current else { continue };
             for composed in &table.keys {
                 if let Some(item) = current.get(composed.setting.path.key.name()).filter(|i| !i.is_value()) {
                     return Err(self.at(
@@ -547,4 +563,78 @@ fn table_at_mut<'a, K: AsRef<str>>(doc: &'a mut DocumentMut, keys: &[K]) -> Opti
         current = current.get_mut(key.as_ref())?.as_table_like_mut()?;
     }
     Some(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::Library;
+
+    /// Applies built-in presets to a manifest's text.
+    fn apply_to(text: &str, presets: &[&str], force: bool) -> Result<String> {
+        let library = Library::discover(None, None).unwrap();
+        let names: Vec<String> = presets.iter().map(|s| (*s).to_owned()).collect();
+        let composition = crate::compose::compose(&library, &names)?;
+        let file = Path::new("Cargo.toml");
+        let parsed = parse(file, text)?;
+        let plan = crate::plan::plan(&composition, &parsed.profiles())?;
+        let edit = Edit { file, kind: FileKind::Manifest, force, new_file_header: Vec::new() };
+        let owner = |preset: &str, path: &KeyPath| library.get(preset).ok()?.value_of(path).cloned();
+        Ok(apply(&parsed, &plan, &composition, &edit, &owner)?.text)
+    }
+
+    #[test]
+    fn new_key_goes_below_the_users_keys_and_comments_stay() {
+        let text = "[profile.dev]\n# mine\nopt-level = 1   # tuned\n\n[dependencies]\n";
+        let out = apply_to(text, &["fast-dev"], false).unwrap();
+        let expected_start = "[profile.dev]\n# mine\nopt-level = 1   # tuned\n# cargo-presets(fast-dev): keeps file:line in panics and backtraces, drops the variable and type info that dominates codegen, linking and disk\ndebug = \"line-tables-only\"\n\n# cargo-presets(fast-dev): Settings for every dependency";
+        assert!(out.starts_with(expected_start), "{out}");
+        // New tables go with their siblings, before the user's next section.
+        assert!(out.ends_with("debug = true\n\n[dependencies]\n"), "{out}");
+    }
+
+    #[test]
+    fn reapplying_gives_the_same_bytes() {
+        let once = apply_to("[workspace]\n", &["fast-dev", "debuggable-staging"], false).unwrap();
+        assert_eq!(apply_to(&once, &["fast-dev", "debuggable-staging"], false).unwrap(), once);
+    }
+
+    #[test]
+    fn inline_table_settings_are_explained_above_its_line() {
+        let out = apply_to("[profile]\nprod = { inherits = \"release\" }\n", &["prod"], false).unwrap();
+        assert!(out.contains("# cargo-presets(prod) lto: fat LTO"), "{out}");
+        assert!(out.contains("prod = { inherits = \"release\", lto = true, codegen-units = 1, panic = \"abort\", strip = \"symbols\" }\n"), "{out}");
+    }
+
+    #[test]
+    fn hand_written_value_is_a_conflict_naming_its_line() {
+        let err = apply_to("[workspace]\n\n[profile.release]\nopt-level = 2\n", &["embedded-size"], false).unwrap_err();
+        let err = err.to_string();
+        assert!(
+            err.contains("`profile.release.opt-level` is 2 (Cargo.toml:4); preset `embedded-size` sets \"z\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn forced_replacement_keeps_spacing_and_records_the_old_line() {
+        let out = apply_to("[profile.release]\nopt-level =   2  # ours\n", &["embedded-size"], true).unwrap();
+        assert!(
+            out.starts_with("[profile.release]\n# cargo-presets(embedded-size) was: opt-level = 2 # ours\n"),
+            "{out}"
+        );
+        assert!(out.contains("\nopt-level =   \"z\"\n"), "{out}");
+    }
+
+    #[test]
+    fn gate_goes_first_in_a_manifest() {
+        let library = Library::discover(None, None).unwrap();
+        let composition = crate::compose::compose(&library, &["cranelift-dev".to_owned()]).unwrap();
+        let file = Path::new("Cargo.toml");
+        let parsed = parse(file, "[package]\nname = \"x\"\n").unwrap();
+        let plan = crate::plan::plan(&composition, &parsed.profiles()).unwrap();
+        let edit = Edit { file, kind: FileKind::Manifest, force: false, new_file_header: Vec::new() };
+        let out = apply(&parsed, &plan, &composition, &edit, &|_, _| None).unwrap().text;
+        assert!(out.starts_with("# cargo-presets(cranelift-dev) codegen-backend: nightly cargo needs this opt-in for `profile.dev.codegen-backend`\ncargo-features = [\"codegen-backend\"]\n[package]"), "{out}");
+    }
 }

@@ -1,5 +1,6 @@
 //! `cargo presets apply`: compose presets and write them into one file.
 
+use std::path::Path;
 use std::process::Command;
 
 use similar::TextDiff;
@@ -32,27 +33,29 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
         None => {}
     }
 
+    let shown = ctx.display(&target.path);
     let original = files::read_optional(&target.path)?;
     let original_text = original.as_deref().unwrap_or("");
-    let mut existing = edit::existing_profiles(original_text);
+    let parsed = edit::parse(Path::new(&shown), original_text)?;
+    let mut existing = parsed.profiles();
     if target.kind == FileKind::Config {
         // A config profile may inherit one the manifest defines.
-        for (name, parent) in edit::existing_profiles(&files::read(&workspace.manifest)?) {
+        let manifest = files::read(&workspace.manifest)?;
+        for (name, parent) in edit::parse(&workspace.manifest, &manifest)?.profiles() {
             existing.entry(name).or_insert(parent);
         }
     }
     let plan = plan(&composition, &existing)?;
     check_gates(ctx, &plan, &composition, &target, &workspace, &args.to)?;
 
-    let shown = ctx.display(&target.path);
     let edit = Edit {
-        file: std::path::Path::new(&shown),
+        file: Path::new(&shown),
         kind: target.kind,
         force: args.force,
         new_file_header: standalone_header(&args.to, &args.presets, ctx, &plan),
     };
     let owner_value = |preset: &str, path: &_| library.get(preset).ok().and_then(|p| p.value_of(path).cloned());
-    let outcome = edit::apply(original_text, &plan, &composition, &edit, &owner_value)?;
+    let outcome = edit::apply(&parsed, &plan, &composition, &edit, &owner_value)?;
 
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
     let names = names.join(", ");
