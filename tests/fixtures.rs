@@ -169,5 +169,5 @@ fixtures! {
     legacy_config, list_json, manifest_path_member, nightly_to_file, nightly_workspace,
     no_final_newline, project_preset_shadows, show_fast_dev, show_json, single_package, to_user,
     virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset, usage_error,
-    help, invalid_profile_name_in_table_key,
+    help, invalid_profile_name_in_table_key, color_always, quiet, verbose,
 }

@@ -73,13 +73,14 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
     files::write_atomic(&target.path, &outcome.text)?;
 
     for (path, change) in &outcome.changes {
-        let what = match change {
-            Change::Added => "set",
-            Change::Updated { .. } => "updated",
-            Change::Forced => "replaced (--force)",
-            Change::Kept => "already set",
+        let Some(composed) = composition.settings.iter().find(|c| c.setting.path == *path) else { continue };
+        let (verb, note) = match change {
+            Change::Added => ("Adding", String::new()),
+            Change::Updated { from } => ("Replacing", format!(", replacing `{from}`'s value")),
+            Change::Forced => ("Replacing", ", replacing a hand-written value".to_owned()),
+            Change::Kept => ("Keeping", ", already set".to_owned()),
         };
-        ctx.shell.verbose_status("Writing", format!("{path} ({what})"));
+        ctx.shell.verbose_status(verb, format!("{path} = {} ({}{note})", composed.setting.value, composed.preset));
     }
     let verb = if original.is_some() { "Updating" } else { "Creating" };
     ctx.shell.status(verb, format!("{shown} ({names}: {})", summary(&outcome)));
