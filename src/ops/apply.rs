@@ -33,10 +33,14 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
         None => {}
     }
 
+    // The file as the user would name it from here (the process runs here), for every message.
     let shown = ctx.display(&target.path);
-    let original = files::read_optional(&target.path)?;
+    let file = Path::new(&shown);
+    // Held until the file is replaced: a concurrent run waits and then sees our result.
+    let _lock = if args.dry_run { None } else { files::lock_dir_of(&target.path)? };
+    let original = files::read_optional(file)?;
     let original_text = original.as_deref().unwrap_or("");
-    let parsed = edit::parse(Path::new(&shown), original_text)?;
+    let parsed = edit::parse(file, original_text)?;
     let mut existing = parsed.profiles();
     if target.kind == FileKind::Config {
         // A config profile may inherit one the manifest defines.
@@ -49,7 +53,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
     check_gates(ctx, &plan, &composition, &target, &workspace, &args.to)?;
 
     let edit = Edit {
-        file: Path::new(&shown),
+        file,
         kind: target.kind,
         force: args.force,
         new_file_header: standalone_header(&args.to, &args.presets, ctx, &plan),
@@ -70,7 +74,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
         ctx.shell.warn("aborting apply due to dry run");
         return Ok(());
     }
-    files::write_atomic(&target.path, &outcome.text)?;
+    files::write_atomic(file, original.as_deref(), &outcome.text)?;
 
     for (path, change) in &outcome.changes {
         let Some(composed) = composition.settings.iter().find(|c| c.setting.path == *path) else { continue };

@@ -1,0 +1,118 @@
+//! Writes under faults, through the real binary: a file changed while we edit it, two runs at
+//! once, and runs killed at random moments. The debug-build hook `CARGO_PRESETS_DEBUG_PAUSE_MS`
+//! widens the moment between reading a file and replacing it, where these faults matter.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::Duration;
+
+const MANIFEST: &str = "# team workspace\n[workspace]\nmembers = []\n";
+
+fn workspace(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("writes").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("Cargo.toml"), MANIFEST).unwrap();
+    dir
+}
+
+fn spawn(dir: &Path, args: &[&str], pause_ms: u64) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .arg("presets")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("CARGO_HOME", dir.join("cargo-home"))
+        .env("CARGO_PRESETS_DEBUG_PAUSE_MS", pause_ms.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn finish(child: Child) -> (i32, String) {
+    let output = child.wait_with_output().unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_file_edited_during_apply_is_not_overwritten() {
+    let dir = workspace("changed-underneath");
+    let run = spawn(&dir, &["apply", "fast-dev"], 800);
+    sleep(Duration::from_millis(300));
+    let edited = format!("{MANIFEST}# saved from an editor meanwhile\n");
+    fs::write(dir.join("Cargo.toml"), &edited).unwrap();
+    let (status, stderr) = finish(run);
+    assert_eq!(status, 101, "{stderr}");
+    assert!(
+        stderr.contains("error: `Cargo.toml` changed while cargo presets was editing it; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), edited);
+    assert_eq!(files_in(&dir), ["Cargo.toml"]);
+}
+
+#[test]
+fn two_applies_at_once_both_land() {
+    let dir = workspace("concurrent");
+    let first = spawn(&dir, &["apply", "fast-dev"], 600);
+    sleep(Duration::from_millis(100));
+    // Starts while the first holds the lock: it must wait, then edit the first one's result.
+    let second = spawn(&dir, &["apply", "staging"], 0);
+    let (status, stderr) = finish(first);
+    assert_eq!(status, 0, "{stderr}");
+    let (status, stderr) = finish(second);
+    assert_eq!(status, 0, "{stderr}");
+    let text = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(text.starts_with(MANIFEST), "{text}");
+    assert!(text.contains("[profile.dev]\n") && text.contains("[profile.debugging]\n"), "fast-dev was lost:\n{text}");
+    assert!(text.contains("[profile.staging]\n"), "staging was lost:\n{text}");
+}
+
+/// Kills runs at moments spread over the whole apply, many times: each time the manifest is
+/// either the old or the new text, never a mix, and the next run cleans up any temp file.
+#[test]
+fn a_killed_apply_leaves_the_old_or_the_new_file() {
+    let dir = workspace("killed");
+    let manifest = dir.join("Cargo.toml");
+    let finished = {
+        let (status, stderr) = finish(spawn(&dir, &["apply", "embedded-size"], 0));
+        assert_eq!(status, 0, "{stderr}");
+        fs::read_to_string(&manifest).unwrap()
+    };
+    let mut outcomes = [0, 0]; // old, new
+    for round in 0..40u64 {
+        fs::write(&manifest, MANIFEST).unwrap();
+        // A pause of a few ms places the kill before, during and after the write.
+        let mut run = spawn(&dir, &["apply", "embedded-size"], round % 4);
+        sleep(Duration::from_micros(500 + round * 150));
+        let _ = run.kill();
+        let _ = run.wait();
+        let text = fs::read_to_string(&manifest).unwrap();
+        match text.as_str() {
+            MANIFEST => outcomes[0] += 1,
+            t if t == finished => outcomes[1] += 1,
+            other => panic!("round {round}: the manifest is neither old nor new:\n{other}"),
+        }
+        for name in files_in(&dir) {
+            assert!(
+                name == "Cargo.toml" || (name.starts_with(".Cargo.toml.cargo-presets.") && name.ends_with(".tmp")),
+                "{name}"
+            );
+        }
+    }
+    let (status, stderr) = finish(spawn(&dir, &["apply", "embedded-size"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(files_in(&dir), ["Cargo.toml"], "the next run removes what a killed one left");
+    assert!(outcomes[0] > 0, "no kill landed before the write: {outcomes:?}");
+    eprintln!("killed runs: {} left the old file, {} the new one", outcomes[0], outcomes[1]);
+}
