@@ -12,21 +12,55 @@ pub struct Location {
     pub line: usize,
     pub column: usize,
     source_line: String,
+    /// Where the caret goes under `source_line`, which may be cut or escaped.
+    caret: usize,
 }
 
 impl Location {
     /// The location of a byte span of `text`, which was read from `file`.
     pub fn of_span(file: &Path, text: &str, span: Range<usize>) -> Location {
-        let start = span.start.min(text.len());
+        let start = (0..=span.start.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let column = text[line_start..start].chars().count() + 1;
+        let (source_line, caret) = excerpt(text[line_start..line_end].trim_end_matches('\r'), column);
         Location {
             file: file.display().to_string(),
             line: text[..start].matches('\n').count() + 1,
-            column: text[line_start..start].chars().count() + 1,
-            source_line: text[line_start..line_end].trim_end_matches('\r').to_owned(),
+            column,
+            source_line,
+            caret,
         }
     }
+}
+
+/// How much of a long line to show around the error.
+const EXCERPT_WIDTH: usize = 60;
+
+/// The line as it can be shown in a terminal, and the caret's column in it: control characters
+/// (a NUL byte, an escape sequence) are shown as `\u{..}` rather than sent to the terminal, and
+/// a long line is cut to the part around the error.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let from = column.saturating_sub(EXCERPT_WIDTH + 1);
+    let to = (column + EXCERPT_WIDTH).min(chars.len());
+    let mut shown = String::new();
+    let mut caret = 1;
+    if from > 0 {
+        shown.push('…');
+        caret += 1;
+    }
+    for (i, c) in chars.iter().enumerate().take(to).skip(from) {
+        let piece = if c.is_control() && *c != '\t' { c.escape_unicode().to_string() } else { c.to_string() };
+        if i + 1 < column {
+            caret += piece.chars().count();
+        }
+        shown.push_str(&piece);
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
 }
 
 impl fmt::Display for Location {
@@ -112,7 +146,7 @@ impl fmt::Display for Error {
             let pad = " ".repeat(number.len());
             write!(f, "\n{pad}--> {}:{}:{}", loc.file, loc.line, loc.column)?;
             write!(f, "\n{pad} |\n{number} | {}", loc.source_line)?;
-            write!(f, "\n{pad} | {}^", " ".repeat(loc.column - 1))?;
+            write!(f, "\n{pad} | {}^", " ".repeat(loc.caret - 1))?;
         }
         for line in details {
             write!(f, "\n  {line}")?;
@@ -149,6 +183,18 @@ mod tests {
             err.to_string(),
             "bad value\n --> Cargo.toml:2:13\n  |\n2 | opt-level = 9\n  |             ^\n  expected 0-3\nhelp: use 3"
         );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_long_lines_cut() {
+        let loc = Location::of_span(Path::new("x.toml"), "x = \"a\u{0}b\"\n", 6..7);
+        assert_eq!((loc.source_line.as_str(), loc.caret), ("x = \"a\\u{0}b\"", 7));
+        let long = format!("x = {}", "[".repeat(500));
+        let loc = Location::of_span(Path::new("x.toml"), &long, 300..301);
+        assert_eq!(loc.column, 301);
+        assert!(loc.source_line.starts_with('…') && loc.source_line.ends_with('…'));
+        assert_eq!(loc.source_line.chars().count(), 2 * EXCERPT_WIDTH + 3);
+        assert_eq!(loc.source_line.chars().nth(loc.caret - 1), Some('['));
     }
 
     #[test]

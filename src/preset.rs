@@ -282,10 +282,12 @@ impl Reader<'_> {
                 .help(format!("set `{key}` in `[profile.{}]` instead; it applies to the whole build", table.profile)));
         }
         let (value_item, why) = self.value_and_why(item, &path)?;
-        let value =
-            value_item.as_value().and_then(Value::from_toml).filter(|value| known.accepts(value)).ok_or_else(|| {
-                self.error(Some(value_item), &format!("invalid value for `{path}`: expected {}", known.expected()))
-            })?;
+        let invalid = |why: String| self.error(Some(value_item), &format!("invalid value for `{path}`: {why}"));
+        let value = value_item
+            .as_value()
+            .and_then(Value::from_toml)
+            .ok_or_else(|| invalid(format!("expected {}", known.expected())))?;
+        known.check(&value).map_err(invalid)?;
         Ok(Setting { path, value, why })
     }
 

@@ -172,8 +172,13 @@ impl Key {
             Key::Lto => "`true`, `false`, `\"fat\"`, `\"thin\"` or `\"off\"`",
             Key::Panic => "`\"unwind\"`, `\"abort\"` or `\"immediate-abort\"`",
             Key::CodegenUnits => "an integer from 1 to 4294967295",
-            Key::CodegenBackend => "a backend name such as `\"llvm\"` or `\"cranelift\"`",
-            Key::Rustflags => "an array of strings",
+            Key::CodegenBackend => "a backend name such as `\"llvm\"` or `\"cranelift\"` (not a path)",
+            Key::Rustflags => {
+                "an array of rustc flags that neither run nor load anything: lints (`-D`, `-W`, `-A`, \
+                 `-F`), `--cfg`, `-C` target-cpu, target-feature, force-frame-pointers, \
+                 force-unwind-tables, symbol-mangling-version, instrument-coverage, relocation-model, \
+                 code-model, and `-Z` threads, share-generics, location-detail, fmt-debug"
+            }
             Key::TrimPaths => {
                 "`true`, `false`, `\"none\"`, `\"macro\"`, `\"diagnostics\"`, `\"object\"`, `\"all\"` \
                  or an array of `\"macro\"`, `\"diagnostics\"`, `\"object\"`"
@@ -202,8 +207,11 @@ impl Key {
             Key::Lto => matches!(value, Value::Bool(_)) || one_of(value, &["fat", "thin", "off"]),
             Key::Panic => one_of(value, &["unwind", "abort", "immediate-abort"]),
             Key::CodegenUnits => matches!(value, Value::Int(1..=4_294_967_295)),
-            Key::CodegenBackend => matches!(value, Value::Str(s) if !s.is_empty()),
-            Key::Rustflags => matches!(value, Value::Array(_)),
+            // A name, never a path: rustc loads a backend given as a path as a library.
+            Key::CodegenBackend => {
+                matches!(value, Value::Str(s) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            }
+            Key::Rustflags => matches!(value, Value::Array(flags) if check_rustflags(flags).is_ok()),
             Key::TrimPaths => match value {
                 Value::Bool(_) => true,
                 Value::Array(items) => items.iter().all(|s| ["macro", "diagnostics", "object"].contains(&s.as_str())),
@@ -213,6 +221,16 @@ impl Key {
                 matches!(value, Value::Bool(_))
             }
         }
+    }
+
+    /// Checks a value against the key's domain; the error says what was expected, or for
+    /// `rustflags`, which flag is refused and why.
+    pub fn check(self, value: &Value) -> Result<(), String> {
+        if let (Key::Rustflags, Value::Array(flags)) = (self, value) {
+            return check_rustflags(flags)
+                .map_err(|why| format!("{why}: presets may not make rustc run a program or load a library"));
+        }
+        if self.accepts(value) { Ok(()) } else { Err(format!("expected {}", self.expected())) }
     }
 
     /// Whether two values mean the same to Cargo (`debug = 2` is `debug = "full"`), so that a
@@ -380,6 +398,56 @@ pub fn check_profile_name(name: &str) -> Result<(), BadProfileName> {
     Ok(())
 }
 
+/// Checks profile `rustflags` from a preset. Presets are shared between teams and found in
+/// cloned repositories, so they may only pass flags that change how code is compiled, never
+/// ones that make rustc run a program or load a library (`-C linker=`, `-C link-arg=-fuse-ld=…`,
+/// `-Z codegen-backend=<path>`, `-L`, …): an allow-list, so a new dangerous flag is refused too.
+pub fn check_rustflags(flags: &[String]) -> Result<(), String> {
+    const CODEGEN: [&str; 10] = [
+        "target-cpu",
+        "target-feature",
+        "force-frame-pointers",
+        "force-unwind-tables",
+        "symbol-mangling-version",
+        "instrument-coverage",
+        "relocation-model",
+        "code-model",
+        "debug-assertions",
+        "overflow-checks",
+    ];
+    const UNSTABLE: [&str; 4] = ["threads", "share-generics", "location-detail", "fmt-debug"];
+    let mut tokens = flags.iter().map(String::as_str);
+    while let Some(flag) = tokens.next() {
+        // Options whose argument may be attached (`-Cx=y`) or the next token (`-C x=y`).
+        let Some(option) = ["-C", "-Z", "-D", "-W", "-A", "-F", "--cfg", "--check-cfg", "--cap-lints"]
+            .into_iter()
+            .find(|o| flag.starts_with(o))
+        else {
+            return Err(format!("`{flag}` is not allowed in a preset's rustflags"));
+        };
+        let rest = &flag[option.len()..];
+        let argument = if rest.is_empty() {
+            tokens.next().ok_or_else(|| format!("`{flag}` needs an argument"))?
+        } else if option.len() == 2 {
+            rest // `-Ctarget-cpu=native`, `-Dwarnings`
+        } else if let Some(value) = rest.strip_prefix('=') {
+            value // `--cfg=foo`
+        } else {
+            return Err(format!("`{flag}` is not allowed in a preset's rustflags"));
+        };
+        let name = argument.split('=').next().unwrap_or_default();
+        let allowed = match option {
+            "-C" => CODEGEN.contains(&name),
+            "-Z" => UNSTABLE.contains(&name),
+            _ => true,
+        };
+        if !allowed {
+            return Err(format!("`{option} {argument}` is not allowed in a preset's rustflags"));
+        }
+    }
+    Ok(())
+}
+
 /// Checks the form of a package spec in `[profile.<p>.package.<spec>]`: `"*"`, a name, or
 /// `name@version`. Cargo accepts URL forms too; presets are shared between projects, so they
 /// name packages, not paths on one machine.
@@ -461,6 +529,34 @@ mod tests {
             assert!(check_profile_name(bad).is_err(), "{bad}");
         }
         assert!(check_profile_name("debug").unwrap_err().help.unwrap().contains("debugging"));
+    }
+
+    #[test]
+    fn rustflags_that_run_or_load_programs_are_refused() {
+        let flags = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        for ok in [
+            &["-C", "target-cpu=x86-64-v3"][..],
+            &["-Ctarget-cpu=native"],
+            &["-C", "force-frame-pointers=yes", "--cfg", "tokio_unstable"],
+            &["-Dwarnings", "-W", "unused"],
+            &["-Zthreads=8"],
+        ] {
+            assert_eq!(check_rustflags(&flags(ok)), Ok(()), "{ok:?}");
+        }
+        for bad in [
+            &["-C", "linker=./evil.sh"][..],
+            &["-Clinker=cc"],
+            &["-C", "link-arg=-fuse-ld=/tmp/ld"],
+            &["-Z", "codegen-backend=/tmp/x.so"],
+            &["-L", "/tmp"],
+            &["--extern", "x=/tmp/libx.rlib"],
+            &["-C"],
+            &["--cfgx"],
+        ] {
+            assert!(check_rustflags(&flags(bad)).is_err(), "{bad:?}");
+        }
+        assert!(!Key::CodegenBackend.accepts(&Value::Str("/tmp/evil.so".into())));
+        assert!(Key::CodegenBackend.accepts(&Value::Str("cranelift".into())));
     }
 
     #[test]

@@ -65,14 +65,23 @@ pub struct Outcome {
 /// A file's text parsed, keeping spans for error locations. Parse once, then ask it for its
 /// profiles and edit it.
 pub struct Parsed<'a> {
+    /// The text after any byte-order mark.
     text: &'a str,
+    bom: bool,
     doc: toml_edit::Document<&'a str>,
 }
 
-/// Parses the text of `file` (empty for a file that does not exist yet).
+const BOM: char = '\u{feff}';
+
+/// Parses the text of `file` (empty for a file that does not exist yet). A byte-order mark is
+/// set aside and put back on write: it is part of the user's file.
 pub fn parse<'a>(file: &Path, text: &'a str) -> Result<Parsed<'a>> {
+    let (text, bom) = match text.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
     let doc = toml_edit::Document::parse(text).map_err(|e| Error::toml(file, text, &e))?;
-    Ok(Parsed { text, doc })
+    Ok(Parsed { text, bom, doc })
 }
 
 impl Parsed<'_> {
@@ -134,6 +143,9 @@ pub fn apply(
     }
 
     let mut text = doc.to_string();
+    if let Some(moved) = after_trailing_comments(spanned, &doc, &text) {
+        text = moved;
+    }
     if original.trim().is_empty() {
         // New tables start with a blank line to set them apart; a new file starts with its
         // header, or with the first table.
@@ -142,7 +154,22 @@ pub fn apply(
         text = format!("{header}{separator}{}", text.trim_start_matches('\n'));
     }
     outcome.text = layout::restore(original, &text);
+    if parsed.bom {
+        outcome.text.insert(0, BOM);
+    }
     Ok(outcome)
+}
+
+/// toml_edit keeps the comments after a file's last key as the document's trailing text and
+/// prints new tables before them. Those comments belong to the table above (often commented-out
+/// keys), so when everything we add comes after the original content, it goes after them.
+fn after_trailing_comments(unedited: &toml_edit::Document<&str>, edited: &DocumentMut, text: &str) -> Option<String> {
+    let trailing = edited.trailing().as_str().filter(|t| !t.trim().is_empty())?;
+    let body = unedited.clone().into_mut().to_string();
+    let body = body.strip_suffix(trailing)?;
+    let added = text.strip_suffix(trailing)?.strip_prefix(body)?;
+    let separator = if trailing.ends_with('\n') { "" } else { "\n" };
+    Some(format!("{body}{trailing}{separator}{added}"))
 }
 
 /// A key whose value differs from what a preset sets, and who wrote it.
@@ -591,6 +618,15 @@ mod tests {
         assert!(out.starts_with(expected_start), "{out}");
         // New tables go with their siblings, before the user's next section.
         assert!(out.ends_with("debug = true\n\n[dependencies]\n"), "{out}");
+    }
+
+    #[test]
+    fn new_tables_go_after_the_comments_that_end_the_file() {
+        let text = "[workspace]\nmembers = []\n# resolver = \"3\"  (commented out)\n";
+        let out = apply_to(text, &["staging"], false).unwrap();
+        assert!(out.starts_with(text), "{out}");
+        assert!(out[text.len()..].starts_with("\n# cargo-presets(staging)"), "{out}");
+        assert_eq!(apply_to(&out, &["staging"], false).unwrap(), out);
     }
 
     #[test]

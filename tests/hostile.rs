@@ -1,0 +1,241 @@
+//! Hostile and broken input, through the real binary: each class gets its exact error, and no
+//! file changes. Inputs that are too big or too odd for fixture files are generated here.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MANIFEST: &str = "[workspace]\nmembers = []\n";
+
+/// A workspace with the given files (path → bytes), each written as given.
+fn workspace(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    for (path, bytes) in files {
+        let path = dir.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_owned(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .arg("presets")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("CARGO_HOME", dir.join("cargo-home"))
+        .output()
+        .unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+/// Runs `args` and asserts a clean failure: exit 101, every `expected` piece in the message, no
+/// panic, no Debug dump, and every file exactly as before.
+fn refused(dir: &Path, args: &[&str], expected: &[&str]) -> String {
+    let before = snapshot(dir);
+    let (status, stderr) = run(dir, args);
+    assert_eq!(status, 101, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    for piece in expected {
+        assert!(stderr.contains(piece), "expected `{piece}` in:\n{stderr}");
+    }
+    assert!(!stderr.contains("panicked") && !stderr.contains("\\n"), "not a clean message:\n{stderr}");
+    assert!(snapshot(dir) == before, "files changed");
+    stderr
+}
+
+fn preset(text: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![("Cargo.toml", MANIFEST.as_bytes().to_vec()), (".cargo/presets/p.toml", text.as_bytes().to_vec())]
+}
+
+fn with<'a>(files: &'a [(&'static str, Vec<u8>)]) -> Vec<(&'static str, &'a [u8])> {
+    files.iter().map(|(p, b)| (*p, b.as_slice())).collect()
+}
+
+#[test]
+fn malformed_toml_in_manifest_config_and_preset() {
+    let dir =
+        workspace("malformed-config", &[("Cargo.toml", MANIFEST.as_bytes()), (".cargo/config.toml", b"build = [\n")]);
+    refused(
+        &dir,
+        &["apply", "fast-dev", "--to", "config"],
+        &["could not parse `.cargo/config.toml`: unclosed array", "--> .cargo/config.toml:1:10"],
+    );
+    let dir = workspace("malformed-preset", &with(&preset("summary = \"x\"\n[profile.dev\n")));
+    refused(&dir, &["apply", "p"], &["could not parse `.cargo/presets/p.toml`", ":2:13"]);
+    let dir = workspace("malformed-manifest", &[("Cargo.toml", b"[workspace]\nmembers = [\"a\",,]\n")]);
+    refused(&dir, &["apply", "fast-dev"], &["could not parse", "Cargo.toml:2:"]);
+}
+
+#[test]
+fn wrong_types_at_every_level() {
+    let cases: [(&str, &str, &str); 5] = [
+        ("summary", "summary = 3\n", "invalid type: integer `3`, expected a string"),
+        ("profile", "summary = \"s\"\nprofile = \"dev\"\n", "`profile` must be a table"),
+        ("profile-dev", "summary = \"s\"\n[profile]\ndev = 1\n", "`profile.dev` must be a table"),
+        (
+            "value",
+            "summary = \"s\"\n[profile.dev]\ndebug = { value = [1], why = \"w\" }\n",
+            "invalid value for `profile.dev.debug`",
+        ),
+        (
+            "why",
+            "summary = \"s\"\n[profile.dev]\ndebug = { value = 1, why = 2 }\n",
+            "`profile.dev.debug.why` must be a string",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let dir = workspace(&format!("types-{name}"), &with(&preset(text)));
+        refused(&dir, &["apply", "p"], &[message, "--> .cargo/presets/p.toml:"]);
+    }
+    let dir = workspace("types-manifest", &[("Cargo.toml", b"[workspace]\n\n[profile]\ndev = 1\n")]);
+    refused(&dir, &["apply", "fast-dev"], &["`profile.dev` in `Cargo.toml` is not a table", "--> Cargo.toml:4:7"]);
+}
+
+#[test]
+fn a_huge_manifest_is_edited_and_kept_byte_for_byte() {
+    let mut text = String::from("[workspace]\nmembers = []\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("# comment line {i} that the user wrote, kept as it was\n"));
+    }
+    let dir = workspace("huge", &[("Cargo.toml", text.as_bytes())]);
+    let (status, stderr) = run(&dir, &["apply", "fast-dev"]);
+    assert_eq!(status, 0, "{stderr}");
+    let after = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(after.starts_with(&text), "the user's text is kept");
+    assert!(after[text.len()..].starts_with("\n# cargo-presets(fast-dev)"));
+    let (_, stderr) = run(&dir, &["apply", "fast-dev"]);
+    assert!(stderr.contains("Unchanged"), "{stderr}");
+}
+
+#[test]
+fn deep_nesting_is_an_error_with_a_short_message() {
+    let text = format!("[workspace]\nx = {}{}\n", "[".repeat(5000), "]".repeat(5000));
+    let dir = workspace("deep", &[("Cargo.toml", text.as_bytes())]);
+    let stderr = refused(&dir, &["apply", "fast-dev"], &["max recursion depth"]);
+    assert!(stderr.len() < 1000, "the offending line is cut, not echoed whole:\n{stderr}");
+}
+
+#[test]
+fn invalid_utf8_nul_bytes_and_a_bom() {
+    let dir = workspace("utf8", &[("Cargo.toml", b"[workspace]\nx = \"\xff\"\n")]);
+    refused(
+        &dir,
+        &["apply", "fast-dev"],
+        &["is not valid UTF-8 (invalid byte at offset 17)", "help: TOML files must be UTF-8"],
+    );
+    let dir = workspace("nul", &[("Cargo.toml", b"[workspace]\nx = \"a\0b\"\n")]);
+    let stderr = refused(&dir, &["apply", "fast-dev"], &["could not parse", "x = \"a\\u{0}b\""]);
+    assert!(!stderr.contains('\0'), "the NUL byte is not sent to the terminal");
+
+    let dir = workspace("bom", &[("Cargo.toml", "\u{feff}[workspace]\nmembers = []\n".as_bytes())]);
+    let (status, stderr) = run(&dir, &["apply", "fast-dev"]);
+    assert_eq!(status, 0, "{stderr}");
+    let after = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(
+        after.starts_with("\u{feff}[workspace]\nmembers = []\n\n# cargo-presets(fast-dev)"),
+        "the BOM is kept:\n{after}"
+    );
+}
+
+#[test]
+fn preset_names_cannot_leave_their_folder() {
+    let dir = workspace("names", &[("Cargo.toml", MANIFEST.as_bytes())]);
+    refused(&dir, &["apply", "../../etc/passwd"], &["invalid character `.` in preset name `../../etc/passwd`"]);
+    refused(&dir, &["apply", "/etc/passwd"], &["invalid character `/` in preset name `/etc/passwd`"]);
+    let dir = workspace("extends-path", &with(&preset("summary = \"s\"\nextends = [\"../../x\"]\n")));
+    refused(
+        &dir,
+        &["apply", "p"],
+        &["`extends` entry `../../x`: invalid character `.`", "--> .cargo/presets/p.toml:2:"],
+    );
+}
+
+#[test]
+fn duplicate_names_cycles_and_deep_extends_chains() {
+    let summary = b"summary = \"s\"\n" as &[u8];
+    let dir = workspace(
+        "duplicates",
+        &[
+            ("Cargo.toml", MANIFEST.as_bytes()),
+            (".cargo/presets/a/x.toml", summary),
+            (".cargo/presets/b/x.toml", summary),
+        ],
+    );
+    refused(&dir, &["list"], &["two presets are named `x`", ".cargo/presets/a/x.toml", ".cargo/presets/b/x.toml"]);
+
+    let dir = workspace("self-cycle", &with(&preset("summary = \"s\"\nextends = [\"p\"]\n")));
+    refused(&dir, &["apply", "p"], &["presets extend each other in a cycle: p -> p"]);
+
+    let mut files: Vec<(String, Vec<u8>)> = vec![("Cargo.toml".into(), MANIFEST.as_bytes().to_vec())];
+    for i in 0..40 {
+        files.push((
+            format!(".cargo/presets/p{i}.toml"),
+            format!("summary = \"s\"\nextends = [\"p{}\"]\n", i + 1).into_bytes(),
+        ));
+    }
+    files.push((".cargo/presets/p40.toml".into(), summary.to_vec()));
+    let files: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
+    let dir = workspace("deep-extends", &files);
+    refused(&dir, &["apply", "p0"], &["`extends` nests more than 32 presets deep"]);
+}
+
+/// Reasons and summaries cannot end a comment: the written file holds exactly the intended keys.
+#[test]
+fn comment_text_cannot_inject_toml() {
+    let text = "summary = \"x\\n[profile.release]\\r\\nlto = true\"\n\
+                [profile.dev]\n\
+                debug = { value = false, why = \"a\\nopt-level = 3\\r\\n]\\\"\\\"\\\"\\n[profile.release]\\nlto = true\" }\n";
+    let dir = workspace("injection", &with(&preset(text)));
+    let (status, stderr) = run(&dir, &["apply", "p"]);
+    assert_eq!(status, 0, "{stderr}");
+    let written: toml_edit::DocumentMut = fs::read_to_string(dir.join("Cargo.toml")).unwrap().parse().unwrap();
+    let profiles: Vec<&str> = written["profile"].as_table().unwrap().iter().map(|(k, _)| k).collect();
+    assert_eq!(profiles, ["dev"]);
+    let keys: Vec<&str> = written["profile"]["dev"].as_table().unwrap().iter().map(|(k, _)| k).collect();
+    assert_eq!(keys, ["debug"]);
+}
+
+/// Presets set profile keys only: nothing that makes cargo or rustc run a program.
+#[test]
+fn settings_that_run_programs_are_refused() {
+    let cases: [(&str, &str, &str); 5] = [
+        ("env", "summary = \"s\"\n[env]\nRUSTC_WRAPPER = \"x\"\n", "unknown field `env`"),
+        (
+            "target-linker",
+            "summary = \"s\"\n[target.x86_64-unknown-linux-gnu]\nlinker = \"./evil\"\n",
+            "unknown field `target`",
+        ),
+        (
+            "profile-linker",
+            "summary = \"s\"\n[profile.dev]\nlinker = { value = \"./evil\", why = \"w\" }\n",
+            "unknown profile key `profile.dev.linker`",
+        ),
+        (
+            "rustflags-linker",
+            "summary = \"s\"\n[profile.dev]\nrustflags = { value = [\"-C\", \"linker=./evil.sh\"], why = \"w\" }\n",
+            "`-C linker=./evil.sh` is not allowed in a preset's rustflags: presets may not make rustc run a program or load a library",
+        ),
+        (
+            "backend-path",
+            "summary = \"s\"\n[profile.dev]\ncodegen-backend = { value = \"/tmp/evil.so\", why = \"w\" }\n",
+            "invalid value for `profile.dev.codegen-backend`: expected a backend name",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let dir = workspace(&format!("run-{name}"), &with(&preset(text)));
+        refused(&dir, &["apply", "p", "--to", ".cargo/p.toml"], &[message]);
+    }
+}
