@@ -234,6 +234,19 @@ impl Target {
     }
 }
 
+impl Target {
+    /// The target with a symlink resolved to the file it points to, and the link, if it was one.
+    pub fn follow_symlink(self) -> Result<(Target, Option<PathBuf>)> {
+        let is_link = std::fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            return Ok((self, None));
+        }
+        let real = std::fs::canonicalize(&self.path).map_err(|e| Error::io("follow the symlink", &self.path, &e))?;
+        let link = self.path.clone();
+        Ok((Target { path: real, ..self }, Some(link)))
+    }
+}
+
 /// `config.toml` in `dir`, unless a legacy `config` is there: cargo reads that one instead, and
 /// anything written to `config.toml` beside it would be ignored.
 fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Option<Legacy>) {

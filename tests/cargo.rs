@@ -299,3 +299,31 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Our in-process root discovery agrees with `cargo locate-project --workspace` on every fixture
+/// cargo can read, run from the directory the fixture runs in.
+#[test]
+fn workspace_root_discovery_agrees_with_cargo_locate_project() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut compared = 0;
+    for entry in fs::read_dir(&fixtures).unwrap() {
+        let case = entry.unwrap().path();
+        let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("locate").join(case.file_name().unwrap());
+        let _ = fs::remove_dir_all(&copy);
+        copy_dir(&case.join("in"), &copy);
+        let cwd = fs::read_to_string(case.join("cwd")).map(|c| copy.join(c.trim())).unwrap_or(copy.clone());
+        let output = Command::new("cargo")
+            .args(["locate-project", "--workspace", "--message-format", "plain", "--offline"])
+            .current_dir(&cwd)
+            .output()
+            .unwrap();
+        if !output.status.success() {
+            continue; // a fixture of a manifest cargo itself refuses
+        }
+        let cargo_says = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+        let ours = cargo_presets::workspace::locate(&cwd, None).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        assert_eq!(ours.manifest, cargo_says, "{}", case.display());
+        compared += 1;
+    }
+    assert!(compared >= 40, "only {compared} fixtures were compared");
+}

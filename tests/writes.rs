@@ -116,3 +116,20 @@ fn a_killed_apply_leaves_the_old_or_the_new_file() {
     assert!(outcomes[0] > 0, "no kill landed before the write: {outcomes:?}");
     eprintln!("killed runs: {} left the old file, {} the new one", outcomes[0], outcomes[1]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_manifest_is_edited_where_it_points_and_stays_a_link() {
+    let dir = workspace("symlink");
+    fs::create_dir_all(dir.join("shared")).unwrap();
+    fs::rename(dir.join("Cargo.toml"), dir.join("shared/Cargo.toml")).unwrap();
+    std::os::unix::fs::symlink("shared/Cargo.toml", dir.join("Cargo.toml")).unwrap();
+    let (status, stderr) = finish(spawn(&dir, &["apply", "fast-dev"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stderr.contains("note: `Cargo.toml` is a symlink; editing the file it points to, `shared/Cargo.toml`"),
+        "{stderr}"
+    );
+    assert!(fs::symlink_metadata(dir.join("Cargo.toml")).unwrap().file_type().is_symlink(), "still a link");
+    assert!(fs::read_to_string(dir.join("shared/Cargo.toml")).unwrap().contains("[profile.dev]"));
+}

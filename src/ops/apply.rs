@@ -33,6 +33,13 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
         None => {}
     }
 
+    // A symlinked file is edited where it lives: replacing the link with a file would silently
+    // detach it from what it points to.
+    let (target, link) = target.follow_symlink()?;
+    if let Some(link) = link {
+        let real = ctx.display(&target.path);
+        ctx.shell.note(format!("`{}` is a symlink; editing the file it points to, `{real}`", ctx.display(&link)));
+    }
     // The file as the user would name it from here (the process runs here), for every message.
     let shown = ctx.display(&target.path);
     let file = Path::new(&shown);
