@@ -38,26 +38,26 @@ pub fn format(preset: &str, tag: Option<&str>, text: &str) -> String {
     }
 }
 
-/// Rewrites the comment lines above an item (a toml_edit decor prefix): drops our lines for
-/// which `remove` holds, then adds `add` right above the item, with the item's indentation.
-/// Every other line, blank or comment, stays as it was.
+/// Rewrites the comment lines above an item (a toml_edit decor prefix): our lines for which
+/// `remove` holds are replaced by `add`, in place of the first of them, so that re-applying
+/// never reorders anything; with none to replace, `add` goes right above the item. Lines take the
+/// item's indentation. Every other line, blank or comment, stays as it was.
 pub fn rewrite(prefix: &str, remove: impl Fn(&Marker<'_>) -> bool, add: &[String]) -> String {
     let (lines, indent) = match prefix.rfind('\n') {
         Some(i) => (&prefix[..=i], &prefix[i + 1..]),
         None => ("", prefix),
     };
-    let mut out = String::with_capacity(prefix.len() + add.iter().map(|l| l.len() + 1).sum::<usize>());
+    let added: String = add.iter().map(|line| format!("{indent}{line}\n")).collect();
+    let mut out = String::with_capacity(prefix.len() + added.len());
+    let mut pending = Some(added);
     for line in lines.split_inclusive('\n') {
         if Marker::parse(line).is_some_and(|m| remove(&m)) {
-            continue;
+            out.push_str(&pending.take().unwrap_or_default());
+        } else {
+            out.push_str(line);
         }
-        out.push_str(line);
     }
-    for line in add {
-        out.push_str(indent);
-        out.push_str(line);
-        out.push('\n');
-    }
+    out.push_str(&pending.unwrap_or_default());
     out.push_str(indent);
     out
 }
@@ -87,6 +87,13 @@ mod tests {
         let prefix = "\n# mine\n  # cargo-presets(a): old\n  ";
         let out = rewrite(prefix, |m| m.preset == "a", &[format("a", None, "new")]);
         assert_eq!(out, "\n# mine\n  # cargo-presets(a): new\n  ");
+    }
+
+    #[test]
+    fn rewrite_replaces_in_place() {
+        let prefix = "# cargo-presets(a) x: old x\n# cargo-presets(a) y: y\n";
+        let out = rewrite(prefix, |m| m.tag == Some("x"), &[format("a", Some("x"), "new x")]);
+        assert_eq!(out, "# cargo-presets(a) x: new x\n# cargo-presets(a) y: y\n");
     }
 
     #[test]
