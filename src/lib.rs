@@ -18,6 +18,7 @@ pub mod library;
 pub mod ops;
 pub mod plan;
 pub mod preset;
+pub mod profiles;
 pub mod render;
 pub mod schema;
 pub mod shell;

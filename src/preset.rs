@@ -28,7 +28,8 @@ use serde::Deserialize;
 use toml_edit::{Item, TableLike};
 
 use crate::error::{Error, Location, Result};
-use crate::schema::{self, Key, KeyPath, Scope, TablePath, Value};
+use crate::profiles;
+use crate::schema::{Key, KeyPath, Value};
 
 /// Where a preset was found. Project presets come from a cloned repository: they are data from
 /// strangers, and `list` says so.
@@ -203,92 +204,37 @@ impl Reader<'_> {
     }
 
     fn key_error(&self, table: &dyn TableLike, key: &str, message: &str) -> Error {
+        self.error_at(table.get_key_value(key).and_then(|(k, _)| k.span()), message)
+    }
+
+    fn error_at(&self, span: Option<std::ops::Range<usize>>, message: &str) -> Error {
         let error = Error::new(format!("invalid preset `{}`: {message}", self.file.display()));
-        match table.get_key_value(key).and_then(|(k, _)| k.span()) {
+        match span {
             Some(span) => error.at(Location::of_span(self.file, self.text, span)),
             None => error,
         }
     }
 
-    fn table<'i>(&self, item: &'i Item, what: &str) -> Result<&'i dyn TableLike> {
-        item.as_table_like().ok_or_else(|| self.error(Some(item), &format!("`{what}` must be a table")))
-    }
-
+    /// The settings of the `profile` tree; the first structural problem is the error.
     fn profiles(&self, item: &Item) -> Result<Vec<Setting>> {
-        let mut settings = Vec::new();
-        for (profile, body) in self.table(item, "profile")?.iter() {
-            if let Err(bad) = schema::check_profile_name(profile) {
-                let mut error = self.key_error(self.table(item, "profile")?, profile, &bad.reason);
-                if let Some(help) = bad.help {
-                    error = error.help(help);
-                }
-                return Err(error);
-            }
-            let table = TablePath { profile: profile.to_owned(), scope: Scope::Profile };
-            self.layer(body, &table, &mut settings)?;
+        let walk = profiles::walk(item);
+        if let Some(problem) = walk.problems.into_iter().next() {
+            let error = self.error_at(problem.span, &problem.message);
+            return Err(problem.help.into_iter().fold(error, Error::help));
         }
-        Ok(settings)
+        walk.entries.iter().map(|entry| self.setting(entry)).collect()
     }
 
-    /// One layer: the profile itself, a package override or the build-override.
-    fn layer(&self, item: &Item, table: &TablePath, out: &mut Vec<Setting>) -> Result<()> {
-        let body = self.table(item, &table.to_string())?;
-        for (key, value) in body.iter() {
-            match (key, &table.scope) {
-                ("package", Scope::Profile) => {
-                    for (spec, layer) in self.table(value, &format!("{table}.package"))?.iter() {
-                        schema::check_package_spec(spec).map_err(|why| {
-                            let specs = value.as_table_like().expect("checked above");
-                            self.key_error(specs, spec, &format!("invalid package spec in `{table}.package`: {why}"))
-                        })?;
-                        let scoped =
-                            TablePath { profile: table.profile.clone(), scope: Scope::Package(spec.to_owned()) };
-                        self.layer(layer, &scoped, out)?;
-                    }
-                }
-                ("build-override", Scope::Profile) => {
-                    let scoped = TablePath { profile: table.profile.clone(), scope: Scope::BuildOverride };
-                    self.layer(value, &scoped, out)?;
-                }
-                ("package" | "build-override", _) => {
-                    return Err(self
-                        .key_error(body, key, &format!("`{key}` cannot be nested inside `{table}`"))
-                        .help("Cargo allows `package` and `build-override` only directly below a profile"));
-                }
-                ("dir-name", _) => {
-                    return Err(self
-                        .key_error(body, key, &format!("`{table}.dir-name` is not allowed"))
-                        .help("Cargo names a profile's output directory after the profile itself"));
-                }
-                _ => out.push(self.setting(body, key, value, table)?),
-            }
-        }
-        Ok(())
-    }
-
-    fn setting(&self, body: &dyn TableLike, key: &str, item: &Item, table: &TablePath) -> Result<Setting> {
-        let Some(known) = Key::from_name(key) else {
-            let mut error = self.key_error(body, key, &format!("unknown profile key `{table}.{key}`"));
-            if let Some(suggestion) = suggest_key(key) {
-                error = error.help(format!("did you mean `{suggestion}`?"));
-            }
-            return Err(error.help("see the keys Cargo knows: https://doc.rust-lang.org/cargo/reference/profiles.html"));
-        };
-        let path = KeyPath { table: table.clone(), key: known };
-        if table.scope != Scope::Profile && !known.allowed_in_override() {
-            let kind = if table.scope == Scope::BuildOverride { "build-override" } else { "package" };
-            return Err(self
-                .key_error(body, key, &format!("`{key}` may not be specified in a `{kind}` profile (`{path}`)"))
-                .help(format!("set `{key}` in `[profile.{}]` instead; it applies to the whole build", table.profile)));
-        }
-        let (value_item, why) = self.value_and_why(item, &path)?;
+    fn setting(&self, entry: &profiles::Entry<'_>) -> Result<Setting> {
+        let path = &entry.path;
+        let (value_item, why) = self.value_and_why(entry.item, path)?;
         let invalid = |why: String| self.error(Some(value_item), &format!("invalid value for `{path}`: {why}"));
         let value = value_item
             .as_value()
             .and_then(Value::from_toml)
-            .ok_or_else(|| invalid(format!("expected {}", known.expected())))?;
-        known.check(&value).map_err(invalid)?;
-        Ok(Setting { path, value, why })
+            .ok_or_else(|| invalid(format!("expected {}", path.key.expected())))?;
+        path.key.check(&value).map_err(invalid)?;
+        Ok(Setting { path: path.clone(), value, why })
     }
 
     /// Settings are written `key = { value = …, why = "…" }`; `inherits` may be a bare string,
@@ -324,17 +270,6 @@ impl Reader<'_> {
         }
         Ok((value, why.to_owned()))
     }
-}
-
-/// The known key closest to a mistyped one (`opt_level` → `opt-level`, `opt-levle` → `opt-level`).
-fn suggest_key(typed: &str) -> Option<&'static str> {
-    let kebab = typed.replace('_', "-").to_lowercase();
-    Key::ALL
-        .iter()
-        .map(|k| (edit_distance(&kebab, k.name()), k.name()))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, name)| name)
 }
 
 /// Levenshtein distance, for "did you mean" suggestions.

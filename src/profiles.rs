@@ -1,0 +1,188 @@
+//! Walking a `[profile]` tree with Cargo's structural rules: profile names, package specs,
+//! `package` and `build-override` only directly below a profile, no `dir-name`, known keys only,
+//! no whole-program keys in overrides.
+//!
+//! Shared by the preset parser (which stops at the first problem, and whose values are
+//! `{ value, why }` tables) and by `check` (which reports every problem in a user's files, whose
+//! values are plain). Values themselves are checked by each caller with [`Key::check`].
+
+use std::ops::Range;
+
+use toml_edit::{Item, TableLike};
+
+use crate::schema::{self, Key, KeyPath, Scope, TablePath};
+
+/// A key Cargo knows, at a place it is allowed.
+pub struct Entry<'i> {
+    pub path: KeyPath,
+    pub item: &'i Item,
+    /// The span of the key, for messages about the setting as a whole.
+    pub key_span: Option<Range<usize>>,
+}
+
+/// Something Cargo would reject, ignore, or misread.
+#[derive(Debug)]
+pub struct Problem {
+    /// A stable name for the kind of problem, for JSON output and `--allow`-style filtering.
+    pub code: &'static str,
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    pub help: Vec<String>,
+}
+
+/// What a walk found, each list in file order.
+#[derive(Default)]
+pub struct Walk<'i> {
+    pub entries: Vec<Entry<'i>>,
+    pub problems: Vec<Problem>,
+}
+
+/// Walks the item of a `profile` key.
+pub fn walk(profile: &Item) -> Walk<'_> {
+    let mut walk = Walk::default();
+    let Some(profiles) = as_table(profile, "profile", &mut walk) else { return walk };
+    for (name, body) in profiles.iter() {
+        if let Err(bad) = schema::check_profile_name(name) {
+            walk.problems.push(Problem {
+                code: "profile-name",
+                span: key_span(profiles, name),
+                message: bad.reason,
+                help: bad.help.into_iter().collect(),
+            });
+            continue;
+        }
+        layer(body, &TablePath { profile: name.to_owned(), scope: Scope::Profile }, &mut walk);
+    }
+    walk
+}
+
+fn as_table<'i>(item: &'i Item, what: &str, walk: &mut Walk<'_>) -> Option<&'i dyn TableLike> {
+    let table = item.as_table_like();
+    if table.is_none() {
+        walk.problems.push(Problem {
+            code: "not-a-table",
+            span: item.span(),
+            message: format!("`{what}` must be a table"),
+            help: Vec::new(),
+        });
+    }
+    table
+}
+
+fn key_span(table: &dyn TableLike, key: &str) -> Option<Range<usize>> {
+    table.get_key_value(key).and_then(|(k, _)| k.span())
+}
+
+/// One layer: the profile itself, a package override or the build-override.
+fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
+    let Some(body) = as_table(item, &table.to_string(), walk) else { return };
+    for (key, value) in body.iter() {
+        let problem = |code, message: String, help: &str| Problem {
+            code,
+            span: key_span(body, key),
+            message,
+            help: vec![help.to_owned()],
+        };
+        match (key, &table.scope) {
+            ("package", Scope::Profile) => {
+                let Some(specs) = as_table(value, &format!("{table}.package"), walk) else { continue };
+                for (spec, body) in specs.iter() {
+                    if let Err(why) = schema::check_package_spec(spec) {
+                        walk.problems.push(Problem {
+                            code: "package-spec",
+                            span: key_span(specs, spec),
+                            message: format!("invalid package spec in `{table}.package`: {why}"),
+                            help: Vec::new(),
+                        });
+                        continue;
+                    }
+                    let scope = Scope::Package(spec.to_owned());
+                    layer(body, &TablePath { profile: table.profile.clone(), scope }, walk);
+                }
+            }
+            ("build-override", Scope::Profile) => {
+                layer(value, &TablePath { profile: table.profile.clone(), scope: Scope::BuildOverride }, walk);
+            }
+            ("package" | "build-override", _) => walk.problems.push(problem(
+                "nested-override",
+                format!("`{key}` cannot be nested inside `{table}`"),
+                "Cargo allows `package` and `build-override` only directly below a profile",
+            )),
+            ("dir-name", _) => walk.problems.push(problem(
+                "dir-name",
+                format!("`{table}.dir-name` is not allowed"),
+                "Cargo names a profile's output directory after the profile itself",
+            )),
+            _ => match Key::from_name(key) {
+                None => {
+                    let mut help: Vec<String> =
+                        suggest_key(key).map(|s| format!("did you mean `{s}`?")).into_iter().collect();
+                    help.push(
+                        "see the keys Cargo knows: https://doc.rust-lang.org/cargo/reference/profiles.html".into(),
+                    );
+                    walk.problems.push(Problem {
+                        code: "unknown-key",
+                        span: key_span(body, key),
+                        message: format!("unknown profile key `{table}.{key}`"),
+                        help,
+                    });
+                }
+                Some(known) if table.scope != Scope::Profile && !known.allowed_in_override() => {
+                    let kind = if table.scope == Scope::BuildOverride { "build-override" } else { "package" };
+                    walk.problems.push(Problem {
+                        code: "override-key",
+                        span: key_span(body, key),
+                        message: format!("`{key}` may not be specified in a `{kind}` profile (`{table}.{key}`)"),
+                        help: vec![format!(
+                            "set `{key}` in `[profile.{}]` instead; it applies to the whole build",
+                            table.profile
+                        )],
+                    });
+                }
+                Some(known) => walk.entries.push(Entry {
+                    path: KeyPath { table: table.clone(), key: known },
+                    item: value,
+                    key_span: key_span(body, key),
+                }),
+            },
+        }
+    }
+}
+
+/// The known key closest to a mistyped one (`opt_level` → `opt-level`, `opt-levle` → `opt-level`).
+fn suggest_key(typed: &str) -> Option<&'static str> {
+    let kebab = typed.replace('_', "-").to_lowercase();
+    Key::ALL
+        .iter()
+        .map(|k| (crate::preset::edit_distance(&kebab, k.name()), k.name()))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<(&'static str, String)> {
+        let doc = toml_edit::Document::parse(text.to_owned()).unwrap();
+        walk(doc.get("profile").unwrap()).problems.into_iter().map(|p| (p.code, p.message)).collect()
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_file_order() {
+        let found = problems(
+            "[profile.debug]\nx = 1\n[profile.dev]\nopt_level = 1\ndir-name = \"x\"\n[profile.dev.package.\"*\"]\npanic = \"abort\"\n",
+        );
+        let codes: Vec<&str> = found.iter().map(|(c, _)| *c).collect();
+        assert_eq!(codes, ["profile-name", "unknown-key", "dir-name", "override-key"]);
+    }
+
+    #[test]
+    fn settings_come_with_their_paths() {
+        let doc = toml_edit::Document::parse("[profile.dev.build-override]\nopt-level = 3\n".to_owned()).unwrap();
+        let walk = walk(doc.get("profile").unwrap());
+        assert!(walk.problems.is_empty());
+        assert_eq!(walk.entries[0].path.to_string(), "profile.dev.build-override.opt-level");
+    }
+}
