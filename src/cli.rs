@@ -14,8 +14,10 @@ Examples:
   cargo presets apply fast-dev staging --dry-run     show the change as a diff, write nothing
   cargo presets apply fast-dev --to config           write .cargo/config.toml instead
   cargo presets apply fast-dev --to user             write $CARGO_HOME/config.toml
+  cargo presets check                                lint the profiles cargo would use here
 
-Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written).";
+Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written);
+`check` exits 1 when it finds problems.";
 
 /// Set up Cargo build profiles from composable, explained presets.
 ///
@@ -57,6 +59,14 @@ A value you set by hand that differs from a preset's is a conflict: nothing is w
 key is listed with both values. `--force` replaces them and keeps each old line in a comment.
 Applying the same presets again changes nothing.")]
     Apply(ApplyArgs),
+    /// Lint the profiles cargo would use here: manifests, config files and environment
+    #[command(after_help = "\
+Reads the workspace root manifest, every other Cargo.toml below it (cargo ignores their profiles
+but still validates them), the config files cargo reads from here upwards and in $CARGO_HOME, and
+the CARGO_PROFILE_*, RUSTFLAGS, CARGO_ENCODED_RUSTFLAGS and CARGO_INCREMENTAL variables.
+
+Exit status: 0 when no finding reaches --deny, 1 when one does, 101 when the check itself failed.")]
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +110,34 @@ pub struct ApplyArgs {
     /// Replace values set by hand (each old line is kept in a comment)
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The lowest severity that makes the exit status 1
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Warning)]
+    pub deny: Level,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Note,
+}
+
+impl From<Level> for crate::check::Severity {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Error => crate::check::Severity::Error,
+            Level::Warning => crate::check::Severity::Warning,
+            Level::Note => crate::check::Severity::Note,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -9,6 +9,7 @@
 // Output goes through `shell::Shell`, so that `-q`, colour and broken pipes are handled once.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
 pub mod cli;
 pub mod compose;
 pub mod edit;
@@ -62,10 +63,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::List(args) => ops::list::run(&mut ctx, args.format),
                 Command::Show(args) => ops::show::run(&mut ctx, &args),
                 Command::Apply(args) => ops::apply::run(&mut ctx, &args),
+                Command::Check(args) => ops::check::run(&mut ctx, &args),
             }
         });
     match result {
-        Ok(()) => 0,
+        Ok(status) => status,
         Err(e) => {
             shell.error(&e);
             FAILURE

@@ -73,18 +73,20 @@ impl Shell {
         }
     }
 
+    /// A finding of `check`: always shown (it is the command's output), coloured by severity.
+    pub fn diagnostic(&mut self, severity: crate::check::Severity, text: &str) {
+        let style = match severity {
+            crate::check::Severity::Error => ERROR,
+            crate::check::Severity::Warning => WARNING,
+            crate::check::Severity::Note => NOTE,
+        };
+        let (head, rest) = text.split_once(':').unwrap_or((text, ""));
+        let _ = writeln!(self.err, "{style}{head}{style:#}:{}\n", highlight_help(rest));
+    }
+
     /// An error, always shown, with its `help:` lines highlighted.
     pub fn error(&mut self, error: &Error) {
-        let text = error.to_string();
-        let mut lines = text.lines();
-        let _ = writeln!(self.err, "{ERROR}error{ERROR:#}: {}", lines.next().unwrap_or_default());
-        for line in lines {
-            match line.strip_prefix("help:") {
-                Some(rest) => writeln!(self.err, "{NOTE}help{NOTE:#}:{rest}"),
-                None => writeln!(self.err, "{line}"),
-            }
-            .ok();
-        }
+        let _ = writeln!(self.err, "{ERROR}error{ERROR:#}: {}", highlight_help(&error.to_string()));
     }
 
     /// Data for stdout: listings, TOML, diffs, JSON. A closed pipe (`| head`) is not an error.
@@ -94,4 +96,15 @@ impl Shell {
             _ => Ok(()),
         }
     }
+}
+
+/// Colours the `help:` at the start of lines.
+fn highlight_help(text: &str) -> String {
+    text.split('\n')
+        .map(|line| match line.strip_prefix("help:") {
+            Some(rest) => format!("{NOTE}help{NOTE:#}:{rest}"),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

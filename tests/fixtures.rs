@@ -3,6 +3,7 @@
 //! Each `tests/fixtures/<case>/` holds:
 //! - `cmd`: the arguments after `cargo presets`, split on spaces;
 //! - `cwd` (optional): the directory to run in, relative to the workspace copy;
+//! - `env` (optional): `KEY=VALUE` lines, the only variables set besides `CARGO_HOME` and `HOME`;
 //! - `status` (optional, default 0), `stdout`, `stderr`: what the run must print, with the
 //!   copy's path shown as `[ROOT]`;
 //! - `in/`: the workspace before; `out/`: the workspace after, every file compared byte for byte,
@@ -47,6 +48,12 @@ fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) {
     }
 }
 
+/// The optional `env` file of a case: `KEY=VALUE` lines set for the run.
+fn env_file(case_dir: &Path) -> Vec<(String, String)> {
+    let text = fs::read_to_string(case_dir.join("env")).unwrap_or_default();
+    text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+}
+
 struct Run {
     status: i32,
     stdout: String,
@@ -63,6 +70,7 @@ fn run(sandbox: &Path, case_dir: &Path) -> Run {
         .env_clear()
         .env("CARGO_HOME", sandbox.join("cargo-home"))
         .env("HOME", sandbox.join("home"))
+        .envs(env_file(case_dir))
         .output()
         .unwrap();
     let root = sandbox.display().to_string();
@@ -170,4 +178,5 @@ fixtures! {
     no_final_newline, project_preset_shadows, show_fast_dev, show_json, single_package, to_user,
     virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset, usage_error,
     help, invalid_profile_name_in_table_key, color_always, quiet, verbose,
+    check_clean, check_deny_error, check_env, check_inherits, check_invalid_values, check_json, check_legacy_config, check_malformed, check_member_profile, check_nightly_on_stable, check_override_keys, check_profile_names, check_specs, check_traps, check_unknown_key, check_user_config,
 }

@@ -15,7 +15,7 @@ use crate::plan::{Plan, plan};
 use crate::render::Renderer;
 use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 
-pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
+pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
     let composition = compose(&library, &args.presets)?;
@@ -72,14 +72,14 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
     let names = names.join(", ");
     if original.as_deref() == Some(outcome.text.as_str()) {
         ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
-        return Ok(());
+        return Ok(0);
     }
     if args.dry_run {
         let diff = TextDiff::from_lines(original_text, &outcome.text);
         let old_name = if original.is_some() { format!("a/{shown}") } else { "/dev/null".to_owned() };
         ctx.shell.print(&diff.unified_diff().context_radius(3).header(&old_name, &format!("b/{shown}")).to_string())?;
         ctx.shell.warn("aborting apply due to dry run");
-        return Ok(());
+        return Ok(0);
     }
     files::write_atomic(file, original.as_deref(), &outcome.text)?;
 
@@ -105,7 +105,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<()> {
         ctx.shell.note(format!("use it with `cargo {nightly}--config {shown} build`"));
     }
     check_components(ctx, &composition, &plan);
-    Ok(())
+    Ok(0)
 }
 
 /// `3 keys set, 1 table added`, leaving out what did not happen.

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::ops::Context;
 use crate::preset::Origin;
 
-pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<()> {
+pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
     let workspace = ctx.optional_workspace()?;
     let library = ctx.library(workspace.as_ref())?;
     let mut rows = Vec::new();
@@ -51,5 +51,6 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<()> {
             text
         }
     };
-    ctx.shell.print(&text)
+    ctx.shell.print(&text)?;
+    Ok(0)
 }

@@ -2,6 +2,7 @@
 //! through the library modules, and reports through the shell.
 
 pub mod apply;
+pub mod check;
 pub mod list;
 pub mod show;
 

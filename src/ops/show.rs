@@ -13,7 +13,7 @@ use crate::plan::{ExistingProfiles, plan};
 use crate::schema::Value;
 use crate::workspace::Destination;
 
-pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<()> {
+pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
     let workspace = ctx.optional_workspace()?;
     let library = ctx.library(workspace.as_ref())?;
     let composition = compose(&library, &args.presets)?;
@@ -55,7 +55,8 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<()> {
             format!("{:#}\n", json!({ "presets": presets, "settings": settings, "gates": gates, "toml": toml }))
         }
     };
-    ctx.shell.print(&text)
+    ctx.shell.print(&text)?;
+    Ok(0)
 }
 
 pub fn to_json(value: &Value) -> serde_json::Value {

@@ -1,0 +1,715 @@
+//! `check`: the profiles a workspace really has, linted against Cargo's rules and the pitfall
+//! catalogue of the reference (`cargo-profiles.md` §6).
+//!
+//! Pure: takes the text of every source cargo would read (the root manifest, member manifests,
+//! config files), the environment and a few facts, and returns findings. `ops::check` gathers the
+//! inputs and prints. The structural rules are the ones presets are held to ([`profiles::walk`]);
+//! values in a user's own files may name a linker or a backend path, which presets may not.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::PathBuf;
+
+use toml_edit::{Item, TableLike};
+
+use crate::error::{Error, Location};
+use crate::profiles;
+use crate::schema::{self, Key, Scope, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One problem: what, where, and how to fix it.
+#[derive(Debug)]
+pub struct Finding {
+    pub severity: Severity,
+    /// A stable name for the kind of problem.
+    pub code: &'static str,
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Vec<String>,
+}
+
+impl fmt::Display for Finding {
+    /// `warning[code]: message`, then the place with the line, then `help:` lines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut body = Error::new(&self.message);
+        if let Some(location) = &self.location {
+            body = body.at(location.clone());
+        }
+        let body = self.help.iter().cloned().fold(body, Error::help);
+        write!(f, "{}[{}]: {body}", self.severity.name(), self.code)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// The workspace root `Cargo.toml`: the only manifest whose profiles cargo uses.
+    RootManifest,
+    /// Any other `Cargo.toml` of the workspace: its profiles are ignored, but still validated.
+    MemberManifest,
+    /// A `.cargo/config.toml` found from the current directory upwards.
+    Config,
+    /// `$CARGO_HOME/config.toml`: every project on the machine reads it.
+    UserConfig,
+}
+
+pub struct Source {
+    pub kind: SourceKind,
+    /// As shown in messages.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Everything `check` looks at.
+pub struct Inputs {
+    pub sources: Vec<Source>,
+    /// `CARGO_PROFILE_*`, `RUSTFLAGS`, `CARGO_ENCODED_RUSTFLAGS`, `CARGO_INCREMENTAL`, as set.
+    pub env: Vec<(String, String)>,
+    /// Whether the workspace pins a nightly toolchain.
+    pub nightly: bool,
+    /// The package names package specs may match.
+    pub packages: BTreeSet<String>,
+    /// Whether `packages` is the whole dependency graph (from `Cargo.lock`) or only the members
+    /// and their direct dependencies.
+    pub packages_complete: bool,
+    /// Config files cargo ignores, each with the legacy file it reads instead.
+    pub shadowed_configs: Vec<(PathBuf, PathBuf)>,
+    /// Whether the Cranelift backend is installed, where a profile asks for it (`None`: unknown
+    /// or not asked for).
+    pub cranelift_installed: Option<bool>,
+}
+
+/// A profile as one source defines it, for the rules that look across sources.
+struct Defined {
+    source: usize,
+    inherits: Option<String>,
+    span: Option<std::ops::Range<usize>>,
+}
+
+pub fn check(inputs: &Inputs) -> Vec<Finding> {
+    let mut lint = Lint { inputs, findings: Vec::new() };
+    let parsed: Vec<Option<toml_edit::Document<&str>>> =
+        inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
+    let gates = enabled_gates(inputs, &parsed);
+    let mut defined: BTreeMap<String, Vec<Defined>> = BTreeMap::new();
+    for (i, doc) in parsed.iter().enumerate() {
+        if let Some((key, profile)) = doc.as_ref().and_then(|d| d.as_table().get_key_value("profile")) {
+            lint.source(i, key.span(), profile, &gates, &mut defined);
+        }
+    }
+    lint.inheritance(&defined);
+    lint.names(&defined);
+    lint.configs();
+    lint.environment();
+    lint.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    lint.findings
+}
+
+/// The feature gates switched on anywhere: the root manifest's `cargo-features`, and
+/// `[unstable]` in any config file.
+fn enabled_gates(inputs: &Inputs, parsed: &[Option<toml_edit::Document<&str>>]) -> BTreeSet<String> {
+    let mut gates = BTreeSet::new();
+    for (source, doc) in inputs.sources.iter().zip(parsed) {
+        let Some(doc) = doc else { continue };
+        match source.kind {
+            SourceKind::RootManifest => {
+                let features = doc.get("cargo-features").and_then(Item::as_array);
+                gates.extend(features.into_iter().flatten().filter_map(|v| v.as_str()).map(str::to_owned));
+            }
+            SourceKind::Config | SourceKind::UserConfig => {
+                let unstable = doc.get("unstable").and_then(Item::as_table_like);
+                gates.extend(
+                    unstable
+                        .into_iter()
+                        .flat_map(|t| t.iter())
+                        .filter(|(_, v)| v.as_bool() == Some(true))
+                        .map(|(k, _)| k.to_owned()),
+                );
+            }
+            SourceKind::MemberManifest => {}
+        }
+    }
+    gates
+}
+
+struct Lint<'a> {
+    inputs: &'a Inputs,
+    findings: Vec<Finding>,
+}
+
+impl Lint<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        at: Option<(usize, std::ops::Range<usize>)>,
+        message: String,
+        help: &[&str],
+    ) {
+        let location = at.map(|(i, span)| {
+            let source = &self.inputs.sources[i];
+            Location::of_span(&source.path, &source.text, span)
+        });
+        self.findings.push(Finding {
+            severity,
+            code,
+            message,
+            location,
+            help: help.iter().map(|h| (*h).to_owned()).collect(),
+        });
+    }
+
+    fn parse<'t>(&mut self, i: usize, source: &'t Source) -> Option<toml_edit::Document<&'t str>> {
+        match toml_edit::Document::parse(source.text.as_str()) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                let span = e.span().map(|s| (i, s));
+                self.push(
+                    Severity::Error,
+                    "parse",
+                    span,
+                    format!("could not parse `{}`: {}", source.path.display(), e.message().trim_end()),
+                    &[],
+                );
+                None
+            }
+        }
+    }
+
+    /// The rules that concern one source's `[profile]` tree.
+    fn source(
+        &mut self,
+        i: usize,
+        key_span: Option<std::ops::Range<usize>>,
+        profile: &Item,
+        gates: &BTreeSet<String>,
+        defined: &mut BTreeMap<String, Vec<Defined>>,
+    ) {
+        let kind = self.inputs.sources[i].kind;
+        let file = self.inputs.sources[i].path.display().to_string();
+        if kind == SourceKind::MemberManifest {
+            self.push(
+                Severity::Warning,
+                "member-profile",
+                key_span.map(|s| (i, s)),
+                format!("profiles in `{file}` are ignored: cargo reads profiles only from the workspace root manifest"),
+                &["move them to the root `Cargo.toml`; cargo still validates them here, so an error in them breaks the build"],
+            );
+        }
+        let walk = profiles::walk(profile);
+        for problem in walk.problems {
+            // `[profile.doc]` is accepted by cargo with a warning, and has no effect.
+            let severity = if problem.code == "profile-name" && problem.message.contains("`doc`") {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            let help: Vec<&str> = problem.help.iter().map(String::as_str).collect();
+            self.push(severity, problem.code, problem.span.map(|s| (i, s)), problem.message.clone(), &help);
+        }
+        let mut specs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for entry in &walk.entries {
+            let at = entry.item.span().or(entry.key_span.clone()).map(|s| (i, s));
+            let path = &entry.path;
+            let Some(value) = entry.item.as_value().and_then(Value::from_toml) else {
+                self.push(
+                    Severity::Error,
+                    "invalid-value",
+                    at,
+                    format!("invalid value for `{path}`: expected {}", path.key.expected()),
+                    &[],
+                );
+                continue;
+            };
+            self.value(i, entry, &value, gates);
+            if let Scope::Package(spec) = &path.table.scope {
+                let name = spec.split(['@', ':']).next().unwrap_or_default().to_owned();
+                let seen = specs.entry((path.table.profile.clone(), name)).or_default();
+                if !seen.contains(spec) {
+                    seen.push(spec.clone());
+                }
+            }
+            if path.table.scope == Scope::Profile {
+                let list = defined.entry(path.table.profile.clone()).or_default();
+                if !list.iter().any(|d| d.source == i) {
+                    list.push(Defined {
+                        source: i,
+                        inherits: None,
+                        span: profile_key_span(profile, &path.table.profile),
+                    });
+                }
+                if let (Key::Inherits, Value::Str(parent)) = (path.key, &value) {
+                    list.iter_mut().find(|d| d.source == i).expect("just added").inherits = Some(parent.clone());
+                }
+            }
+        }
+        self.specs(i, profile, &specs);
+        self.traps(i, profile);
+    }
+
+    /// A value outside the domain, a gate, a legacy spelling, a setting that does nothing.
+    fn value(&mut self, i: usize, entry: &profiles::Entry<'_>, value: &Value, gates: &BTreeSet<String>) {
+        let path = &entry.path;
+        let at = entry.item.span().map(|s| (i, s));
+        let legacy_lto = ["y", "yes", "on", "n", "no", "none"];
+        match (path.key, value) {
+            // A user's own files may name any backend or pass any flag; presets may not.
+            (Key::CodegenBackend, Value::Str(s)) if !s.is_empty() => {}
+            (Key::Rustflags, Value::Array(_)) => {}
+            (Key::Lto, Value::Str(s)) if legacy_lto.contains(&s.as_str()) => {
+                let means = if ["n", "no", "none"].contains(&s.as_str()) { "\"off\"" } else { "true" };
+                self.push(
+                    Severity::Warning,
+                    "legacy-value",
+                    at.clone(),
+                    format!("`{path} = \"{s}\"` is a legacy spelling"),
+                    &[&format!("write `{} = {means}`", path.key)],
+                );
+            }
+            _ => {
+                if let Err(why) = path.key.check(value) {
+                    self.push(
+                        Severity::Error,
+                        "invalid-value",
+                        at.clone(),
+                        format!("invalid value for `{path}`: {why}"),
+                        &["cargo accepts some of these and rustc fails later, or ignores them silently"],
+                    );
+                }
+            }
+        }
+        if let Some(gate) = path.key.gate(value) {
+            let enabled = gate.manifest_feature.is_some_and(|f| gates.contains(f)) || gates.contains(gate.unstable_key);
+            if gate.manifest_feature.is_none() && !self.inputs.nightly {
+                self.push(
+                    Severity::Warning,
+                    "ignored-on-stable",
+                    at.clone(),
+                    format!("`{path}` is ignored on stable cargo"),
+                    &[&format!("it takes effect only on nightly with `[unstable] {} = true`", gate.unstable_key)],
+                );
+            } else if !self.inputs.nightly {
+                self.push(Severity::Error, "needs-nightly", at.clone(), format!("`{path}` needs nightly cargo, but this workspace builds on stable"), &[
+                    "stable cargo refuses this file; move the setting to a standalone file used as `cargo +nightly --config <file> …`",
+                ]);
+            } else if !enabled {
+                let how = match gate.manifest_feature {
+                    Some(feature) => format!(
+                        "add `cargo-features = [\"{feature}\"]` at the top of the root Cargo.toml, or `[unstable] {} = true` to a config file",
+                        gate.unstable_key
+                    ),
+                    None => format!("add `[unstable] {} = true` to a config file", gate.unstable_key),
+                };
+                self.push(
+                    Severity::Error,
+                    "missing-gate",
+                    at.clone(),
+                    format!("`{path}` is unstable and its feature is not enabled"),
+                    &[&how],
+                );
+            }
+        }
+        if path.key == Key::CodegenBackend
+            && *value == Value::Str("cranelift".into())
+            && self.inputs.cranelift_installed == Some(false)
+        {
+            self.push(
+                Severity::Warning,
+                "cranelift-missing",
+                at.clone(),
+                format!("`{path}` asks for Cranelift, but its rustup component is not installed"),
+                &["install it with `rustup component add rustc-codegen-cranelift-preview --toolchain nightly`"],
+            );
+        }
+        let profile = path.table.profile.as_str();
+        if path.key == Key::Panic && (profile == "test" || profile == "bench") {
+            self.push(
+                Severity::Warning,
+                "ignored-panic",
+                at.clone(),
+                format!("`{path}` is ignored: tests and benches always unwind"),
+                &[],
+            );
+        }
+        let explicit_no_strip = matches!(value, Value::Bool(false)) || *value == Value::Str("none".into());
+        if path.key == Key::Strip && explicit_no_strip && profile != "dev" && profile != "test" {
+            self.push(Severity::Warning, "explicit-strip-none", at.clone(), format!("`{path} = {value}` turns off cargo's automatic stripping of debug info"), &[
+                "without it, cargo strips std's debug info from profiles without debug info; an explicit value re-adds about 4 MB to every binary. Remove the key unless you need that",
+            ]);
+        }
+    }
+
+    /// Package specs that match nothing, differ only by `-`/`_`, or match one package twice.
+    fn specs(&mut self, i: usize, profile: &Item, specs: &BTreeMap<(String, String), Vec<String>>) {
+        for ((name_of_profile, name), list) in specs {
+            let at = spec_span(profile, name_of_profile, &list[0]).map(|s| (i, s));
+            if list.len() > 1 {
+                self.push(
+                    Severity::Error,
+                    "multiple-specs",
+                    at.clone(),
+                    format!(
+                        "package specs {} in profile `{name_of_profile}` all match package `{name}`",
+                        list.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    &["cargo refuses to build when two overrides match one package; keep one"],
+                );
+            }
+            if name == "*" || self.inputs.packages.contains(name) {
+                continue;
+            }
+            let twin = name.replace('-', "_");
+            let twin = self.inputs.packages.iter().find(|p| p.replace('-', "_") == twin);
+            match twin {
+                Some(real) => self.push(Severity::Warning, "spec-mismatch", at, format!("package spec `{name}` matches nothing; the package is called `{real}`"), &[
+                    "cargo does not treat `-` and `_` as the same in package specs",
+                ]),
+                None if self.inputs.packages_complete => self.push(Severity::Warning, "spec-unmatched", at, format!("package spec `{name}` in profile `{name_of_profile}` matches no package in Cargo.lock"), &[
+                    "the override does nothing; check the name",
+                ]),
+                None => self.push(Severity::Note, "spec-unmatched", at, format!("package spec `{name}` in profile `{name_of_profile}` is neither a member nor a direct dependency"), &[
+                    "it may name a transitive dependency; without a Cargo.lock this cannot be checked",
+                ]),
+            }
+        }
+    }
+
+    /// The traps of the seed advice: inheriting `release` loses debug assertions unnoticed, and
+    /// `"*"` is expected to cover the workspace's own crates.
+    fn traps(&mut self, i: usize, profile: &Item) {
+        let Some(profiles) = profile.as_table_like() else { return };
+        for (name, body) in profiles.iter() {
+            let Some(body) = body.as_table_like() else { continue };
+            let debug_on = body
+                .get("debug")
+                .and_then(Item::as_value)
+                .and_then(Value::from_toml)
+                .is_some_and(|v| !Key::Debug.same_meaning(&v, &Value::Bool(false)));
+            let inherits_release = body.get("inherits").and_then(Item::as_str) == Some("release");
+            if inherits_release && debug_on && body.get("debug-assertions").is_none() {
+                self.push(Severity::Note, "release-without-assertions", profile_key_span(profile, name).map(|s| (i, s)), format!(
+                    "profile `{name}` has debug info but inherits `debug-assertions = false` from `release`"
+                ), &["`debug` is symbols, not checks: add `debug-assertions = true` if `debug_assert!` should fire in this profile"]);
+            }
+            let Some(star) = body.get("package").and_then(|p| p.get("*")).and_then(Item::as_table_like) else {
+                continue;
+            };
+            let only_deps: Vec<&str> = star
+                .iter()
+                .map(|(k, _)| k)
+                .filter(|k| Key::from_name(k).is_some_and(Key::allowed_in_override) && body.get(k).is_none())
+                .collect();
+            if !only_deps.is_empty() {
+                self.push(Severity::Note, "star-excludes-members", spec_span(profile, name, "*").map(|s| (i, s)), format!(
+                    "`profile.{name}.package.\"*\"` sets {} for dependencies only, never for this workspace's own crates",
+                    only_deps.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ), &["that is usually the point; name a member in `package.<name>` to include it"]);
+            }
+        }
+    }
+
+    /// `inherits` across every source: required on custom profiles, forbidden on roots,
+    /// defined, acyclic. A config file's value wins over the manifest's, as in cargo.
+    fn inheritance(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
+        let parent_of =
+            |name: &str| defined.get(name).and_then(|list| list.iter().rev().find_map(|d| d.inherits.clone()));
+        // A loop is reported once, at its first profile, not once per profile in it.
+        let mut in_reported_loop: BTreeSet<String> = BTreeSet::new();
+        for (name, list) in defined {
+            let Some(first) = list.iter().find(|d| self.inputs.sources[d.source].kind != SourceKind::MemberManifest)
+            else {
+                continue;
+            };
+            let at = first.span.clone().map(|s| (first.source, s));
+            match parent_of(name) {
+                Some(_) if schema::is_root_profile(name) => {
+                    self.push(
+                        Severity::Error,
+                        "root-inherits",
+                        at,
+                        format!("`inherits` must not be specified in root profile `{name}`"),
+                        &[],
+                    );
+                }
+                None if !schema::is_builtin_profile(name) && name != "doc" => {
+                    self.push(Severity::Error, "missing-inherits", at, format!("profile `{name}` is missing an `inherits` directive"), &[
+                        "add `inherits = \"release\"` or `inherits = \"dev\"`: cargo refuses every command while it is missing",
+                    ]);
+                }
+                Some(parent) if parent == "debug" => {
+                    self.push(
+                        Severity::Error,
+                        "inherits-debug",
+                        at,
+                        format!("profile `{name}` inherits `debug`, which cargo reserves"),
+                        &["use `inherits = \"dev\"`"],
+                    );
+                }
+                Some(parent)
+                    if !schema::is_builtin_profile(&parent) && parent != "doc" && !defined.contains_key(&parent) =>
+                {
+                    self.push(
+                        Severity::Error,
+                        "undefined-parent",
+                        at,
+                        format!("profile `{name}` inherits from `{parent}`, but that profile is not defined"),
+                        &[],
+                    );
+                }
+                Some(_) => {
+                    let mut chain = vec![name.clone()];
+                    while let Some(parent) = parent_of(chain.last().expect("never empty")) {
+                        let looped = chain.contains(&parent);
+                        chain.push(parent);
+                        if looped && !in_reported_loop.contains(name) {
+                            in_reported_loop.extend(chain.iter().cloned());
+                            self.push(
+                                Severity::Error,
+                                "inherits-loop",
+                                at.clone(),
+                                format!("profile inheritance loop: {}", chain.join(" -> ")),
+                                &[],
+                            );
+                        }
+                        if looped {
+                            break;
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Names that collide in environment variables: `release-lto` shares `CARGO_PROFILE_RELEASE_LTO_…`
+    /// with `release`'s `lto` key, and `my-prof` and `my_prof` share every variable.
+    fn names(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
+        let names: Vec<&String> = defined.keys().collect();
+        for name in &names {
+            let list = &defined[*name];
+            let at = list[0].span.clone().map(|s| (list[0].source, s));
+            let prefixes = names.iter().map(|n| n.as_str()).chain(schema::BUILTIN_PROFILES).filter(|n| n != name);
+            let collision = prefixes
+                .flat_map(|p| Key::ALL.iter().map(move |k| (p, k)))
+                .find(|(p, k)| **name == format!("{p}-{}", k.name()));
+            if let Some((other, key)) = collision {
+                self.push(Severity::Warning, "env-collision", at.clone(), format!(
+                    "profile name `{name}` collides with `{other}`'s `{key}` key in environment variables"
+                ), &[&format!(
+                    "any `CARGO_PROFILE_{}_…` variable makes cargo read `profile.{other}.{key}` as a table and fail; rename the profile",
+                    name.to_uppercase().replace('-', "_")
+                )]);
+            }
+            if let Some(twin) = names.iter().find(|n| *n < name && n.replace('-', "_") == name.replace('-', "_")) {
+                self.push(
+                    Severity::Warning,
+                    "env-collision",
+                    at,
+                    format!("profiles `{twin}` and `{name}` share environment variable names"),
+                    &["rename one of them"],
+                );
+            }
+        }
+    }
+
+    fn configs(&mut self) {
+        for (ignored, used) in &self.inputs.shadowed_configs {
+            self.push(
+                Severity::Warning,
+                "shadowed-config",
+                None,
+                format!(
+                    "`{}` is ignored: cargo reads the legacy `{}` beside it instead",
+                    ignored.display(),
+                    used.display()
+                ),
+                &["merge the two files into `config.toml` and delete the legacy one"],
+            );
+        }
+        let user_profiles: Vec<usize> = (0..self.inputs.sources.len())
+            .filter(|i| {
+                self.inputs.sources[*i].kind == SourceKind::UserConfig
+                    && self.inputs.sources[*i].text.contains("profile")
+            })
+            .collect();
+        for i in user_profiles {
+            let file = self.inputs.sources[i].path.display().to_string();
+            self.push(
+                Severity::Note,
+                "user-profiles",
+                None,
+                format!("profiles in `{file}` apply to every project on this machine and to `cargo install`"),
+                &["config beats Cargo.toml: they override what each project commits"],
+            );
+        }
+    }
+
+    fn environment(&mut self) {
+        const FIGHTS: [&str; 6] = ["opt-level", "debuginfo", "codegen-units", "lto", "panic", "strip"];
+        let env = self.inputs.env.clone();
+        for (key, value) in env {
+            if key.starts_with("CARGO_PROFILE_") {
+                if key.contains("_PACKAGE_") {
+                    self.push(
+                        Severity::Warning,
+                        "env-ignored",
+                        None,
+                        format!("`{key}` is ignored: package overrides cannot be set from the environment"),
+                        &[],
+                    );
+                } else {
+                    self.push(
+                        Severity::Warning,
+                        "env-override",
+                        None,
+                        format!("`{key}={value}` overrides the profile settings of every file"),
+                        &["unset it, or make it part of your documented build command"],
+                    );
+                }
+            } else if key == "CARGO_INCREMENTAL" {
+                self.push(
+                    Severity::Note,
+                    "env-override",
+                    None,
+                    format!("`CARGO_INCREMENTAL={value}` overrides `incremental` in every profile"),
+                    &[],
+                );
+            } else if key == "RUSTFLAGS" || key == "CARGO_ENCODED_RUSTFLAGS" {
+                let flags: Vec<String> = codegen_flags(&value)
+                    .into_iter()
+                    .filter(|f| FIGHTS.iter().any(|k| f == &format!("-C {k}") || f.starts_with(&format!("-C {k}="))))
+                    .collect();
+                let mut help = vec![
+                    "it replaces `build.rustflags` and `target.*.rustflags` from every config file, and changes the cache key of every crate",
+                ];
+                let joined = flags.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+                let fights = format!("{joined} fights the profile settings: rustc takes the last value, so these win");
+                if !flags.is_empty() {
+                    help.insert(0, &fights);
+                }
+                self.push(
+                    Severity::Warning,
+                    "env-rustflags",
+                    None,
+                    format!("`{key}` is set in the environment"),
+                    &help,
+                );
+            }
+        }
+    }
+}
+
+/// The `-C` flags of a RUSTFLAGS value, each as `-C name=value` whether written `-Cname=value`
+/// or `-C name=value` (`CARGO_ENCODED_RUSTFLAGS` separates with 0x1f).
+fn codegen_flags(value: &str) -> Vec<String> {
+    let mut tokens = value.split([' ', '\u{1f}']).filter(|t| !t.is_empty());
+    let mut flags = Vec::new();
+    while let Some(token) = tokens.next() {
+        let option = match token {
+            "-C" | "--codegen" => tokens.next(),
+            _ => token.strip_prefix("-C").or_else(|| token.strip_prefix("--codegen=")),
+        };
+        if let Some(option) = option {
+            flags.push(format!("-C {option}"));
+        }
+    }
+    flags
+}
+
+fn profile_key_span(profile: &Item, name: &str) -> Option<std::ops::Range<usize>> {
+    profile.as_table_like().and_then(|t| t.get_key_value(name)).and_then(|(k, _)| k.span())
+}
+
+fn spec_span(profile: &Item, name: &str, spec: &str) -> Option<std::ops::Range<usize>> {
+    let specs: &dyn TableLike = profile.get(name)?.get("package")?.as_table_like()?;
+    specs.get_key_value(spec).and_then(|(k, _)| k.span())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(manifest: &str) -> Inputs {
+        Inputs {
+            sources: vec![Source { kind: SourceKind::RootManifest, path: "Cargo.toml".into(), text: manifest.into() }],
+            env: Vec::new(),
+            nightly: false,
+            packages: ["app", "dep-x"].into_iter().map(str::to_owned).collect(),
+            packages_complete: true,
+            shadowed_configs: Vec::new(),
+            cranelift_installed: None,
+        }
+    }
+
+    fn codes(manifest: &str) -> Vec<&'static str> {
+        check(&inputs(manifest)).into_iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn a_clean_manifest_has_no_findings() {
+        assert!(codes("[workspace]\n[profile.dev]\ndebug = \"line-tables-only\"\n[profile.staging]\ninherits = \"release\"\ndebug-assertions = true\n").is_empty());
+    }
+
+    #[test]
+    fn values_cargo_accepts_but_gets_wrong() {
+        let found = codes(
+            "[profile.release]\nopt-level = 4\nstrip = \"all\"\nlto = \"full\"\ncodegen-units = 0\nsplit-debuginfo = \"foo\"\nopt_level = 3\n",
+        );
+        assert_eq!(
+            found,
+            ["unknown-key", "invalid-value", "invalid-value", "invalid-value", "invalid-value", "invalid-value"]
+        );
+    }
+
+    #[test]
+    fn inherits_rules_and_env_name_collisions() {
+        assert_eq!(codes("[profile.fast]\nopt-level = 1\n"), ["missing-inherits"]);
+        assert_eq!(codes("[profile.dev]\ninherits = \"release\"\n"), ["root-inherits"]);
+        assert_eq!(codes("[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n"), ["inherits-loop"]);
+        assert_eq!(codes("[profile.release-lto]\ninherits = \"release\"\nlto = true\n"), ["env-collision"]);
+    }
+
+    #[test]
+    fn the_seed_traps() {
+        let found =
+            codes("[profile.staging]\ninherits = \"release\"\ndebug = true\n[profile.release]\nstrip = \"none\"\n");
+        assert_eq!(found, ["explicit-strip-none", "release-without-assertions"]);
+        let found = codes("[profile.dev.package.dep_x]\nopt-level = 1\n[profile.dev.package.nope]\nopt-level = 1\n");
+        assert_eq!(
+            found,
+            ["spec-mismatch", "spec-unmatched", "star-excludes-members"]
+                .into_iter()
+                .filter(|c| *c != "star-excludes-members")
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn gated_keys_on_stable_and_rustflags_in_the_environment() {
+        assert_eq!(codes("[profile.dev]\ncodegen-backend = \"cranelift\"\n"), ["needs-nightly"]);
+        let mut with_env = inputs("[workspace]\n");
+        with_env.env = vec![("RUSTFLAGS".into(), "-C opt-level=3".into())];
+        let found = check(&with_env);
+        assert_eq!(found[0].code, "env-rustflags");
+        assert!(found[0].help[0].starts_with("`-C opt-level=3` fights the profile settings"), "{:?}", found[0].help);
+        assert_eq!(
+            codegen_flags("-Copt-level=1 --cfg x -C debuginfo=2\u{1f}-Cpanic=abort"),
+            ["-C opt-level=1", "-C debuginfo=2", "-C panic=abort"]
+        );
+    }
+}

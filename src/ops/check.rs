@@ -1,0 +1,207 @@
+//! `cargo presets check`: gathers what cargo would read, lints it, prints the findings.
+//!
+//! Sources: the workspace root manifest, every other `Cargo.toml` below the root (members and
+//! path dependencies, whose profiles cargo ignores but still validates), the config files cargo
+//! reads from the current directory upwards and in `$CARGO_HOME`, and the environment.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::json;
+use toml_edit::Item;
+
+use crate::check::{self, Finding, Inputs, Severity, Source, SourceKind};
+use crate::cli::{CheckArgs, Format};
+use crate::error::Result;
+use crate::files;
+use crate::ops::Context;
+use crate::workspace::{self, Workspace};
+
+/// Exit status when findings reach `--deny`.
+pub const FINDINGS: i32 = 1;
+
+pub fn run(ctx: &mut Context<'_>, args: &CheckArgs) -> Result<i32> {
+    let workspace = ctx.workspace()?;
+    let inputs = gather(ctx, &workspace)?;
+    let findings = check::check(&inputs);
+    let deny: Severity = args.deny.into();
+    let failing = findings.iter().filter(|f| f.severity >= deny).count();
+
+    match args.format {
+        Format::Json => ctx.shell.print(&format!("{:#}\n", report(&findings, inputs.sources.len(), deny, failing)))?,
+        Format::Human => {
+            for finding in &findings {
+                ctx.shell.diagnostic(finding.severity, &finding.to_string());
+            }
+            ctx.shell.status("Checked", format!("{} files: {}", inputs.sources.len(), counts(&findings)));
+        }
+    }
+    Ok(if failing > 0 { FINDINGS } else { 0 })
+}
+
+fn counts(findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "no problems found".to_owned();
+    }
+    let count = |severity: Severity, one: &str, many: &str| {
+        let n = findings.iter().filter(|f| f.severity == severity).count();
+        format!("{n} {}", if n == 1 { one } else { many })
+    };
+    [
+        count(Severity::Error, "error", "errors"),
+        count(Severity::Warning, "warning", "warnings"),
+        count(Severity::Note, "note", "notes"),
+    ]
+    .join(", ")
+}
+
+/// The JSON document: `{"findings": [...], "files": N, "deny": "warning", "failed": bool}`, each
+/// finding with `severity`, `code`, `message`, `file`, `line`, `column` and `help`.
+fn report(findings: &[Finding], files: usize, deny: Severity, failing: usize) -> serde_json::Value {
+    let findings: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            json!({
+                "severity": f.severity.name(),
+                "code": f.code,
+                "message": f.message,
+                "file": f.location.as_ref().map(|l| l.file.clone()),
+                "line": f.location.as_ref().map(|l| l.line),
+                "column": f.location.as_ref().map(|l| l.column),
+                "help": f.help,
+            })
+        })
+        .collect();
+    json!({ "findings": findings, "files": files, "deny": deny.name(), "failed": failing > 0 })
+}
+
+fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
+    let mut sources = vec![source(ctx, SourceKind::RootManifest, &workspace.manifest)?];
+    for manifest in member_manifests(workspace.root()) {
+        sources.push(source(ctx, SourceKind::MemberManifest, &manifest)?);
+    }
+    let configs = config_files(&ctx.cwd);
+    for (kind, path) in configs.read {
+        sources.push(source(ctx, kind, &path)?);
+    }
+    let shadowed_configs = configs
+        .shadowed
+        .into_iter()
+        .map(|(ignored, used)| (PathBuf::from(ctx.display(&ignored)), PathBuf::from(ctx.display(&used))))
+        .collect();
+    let (packages, packages_complete) = packages(workspace, &sources);
+    let wants_cranelift = sources.iter().any(|s| s.text.contains("cranelift"));
+    let env = std::env::vars()
+        .filter(|(k, _)| {
+            k.starts_with("CARGO_PROFILE_")
+                || ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_INCREMENTAL"].contains(&k.as_str())
+        })
+        .collect();
+    Ok(Inputs {
+        sources,
+        env,
+        nightly: workspace.pins_nightly(),
+        packages,
+        packages_complete,
+        shadowed_configs,
+        cranelift_installed: wants_cranelift.then(cranelift_installed).flatten(),
+    })
+}
+
+fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
+    Ok(Source { kind, path: PathBuf::from(ctx.display(path)), text: files::read(path)? })
+}
+
+/// Every `Cargo.toml` below the root except its own (depth 1), skipping build output and hidden
+/// folders.
+fn member_manifests(root: &Path) -> Vec<PathBuf> {
+    let skip = |e: &walkdir::DirEntry| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() > 0 && e.file_type().is_dir() && (name.starts_with('.') || name == "target" || name == "node_modules")
+    };
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !skip(e))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.depth() > 1 && e.file_type().is_file() && e.file_name() == "Cargo.toml")
+        .map(walkdir::DirEntry::into_path)
+        .collect()
+}
+
+/// The config files cargo reads, nearest first: `.cargo/config.toml` (or the legacy
+/// `.cargo/config`, which wins) in the current directory and each parent, then `$CARGO_HOME`'s.
+/// Also the `config.toml` files a legacy file shadows.
+fn config_files(cwd: &Path) -> ConfigFiles {
+    let home = workspace::cargo_home();
+    let mut dirs: Vec<(SourceKind, PathBuf)> =
+        cwd.ancestors().map(|d| (SourceKind::Config, d.join(".cargo"))).collect();
+    if let Some(home) = home {
+        dirs.retain(|(_, d)| *d != home);
+        dirs.push((SourceKind::UserConfig, home));
+    }
+    let mut found = Vec::new();
+    let mut shadowed = Vec::new();
+    for (kind, dir) in dirs {
+        let (modern, legacy) = (dir.join("config.toml"), dir.join("config"));
+        match (legacy.is_file(), modern.is_file()) {
+            (true, true) => {
+                shadowed.push((modern, legacy.clone()));
+                found.push((kind, legacy));
+            }
+            (true, false) => found.push((kind, legacy)),
+            (false, true) => found.push((kind, modern)),
+            (false, false) => {}
+        }
+    }
+    ConfigFiles { read: found, shadowed }
+}
+
+/// The config files cargo reads, and the ones a legacy file beside them hides (with that file).
+struct ConfigFiles {
+    read: Vec<(SourceKind, PathBuf)>,
+    shadowed: Vec<(PathBuf, PathBuf)>,
+}
+
+/// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),
+/// else the members and their direct dependencies.
+fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, bool) {
+    if let Ok(lock) = std::fs::read_to_string(workspace.root().join("Cargo.lock"))
+        && let Ok(doc) = lock.parse::<toml_edit::DocumentMut>()
+        && let Some(packages) = doc.get("package").and_then(Item::as_array_of_tables)
+    {
+        let names = packages.iter().filter_map(|p| p.get("name").and_then(Item::as_str)).map(str::to_owned).collect();
+        return (names, true);
+    }
+    let mut names = BTreeSet::new();
+    for source in sources.iter().filter(|s| matches!(s.kind, SourceKind::RootManifest | SourceKind::MemberManifest)) {
+        let Ok(doc) = source.text.parse::<toml_edit::DocumentMut>() else { continue };
+        if let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) {
+            names.insert(name.to_owned());
+        }
+        let tables = ["dependencies", "dev-dependencies", "build-dependencies"];
+        let direct =
+            tables.iter().filter_map(|t| doc.get(t)).chain(doc.get("workspace").and_then(|w| w.get("dependencies")));
+        let targets = doc
+            .get("target")
+            .and_then(Item::as_table_like)
+            .into_iter()
+            .flat_map(|t| t.iter())
+            .flat_map(|(_, t)| tables.iter().filter_map(move |k| t.get(k)));
+        for deps in direct.chain(targets).filter_map(Item::as_table_like) {
+            for (key, spec) in deps.iter() {
+                // `alias = { package = "real-name", … }` depends on `real-name`.
+                names.insert(spec.get("package").and_then(Item::as_str).unwrap_or(key).to_owned());
+            }
+        }
+    }
+    (names, false)
+}
+
+/// Whether rustup reports the Cranelift component for nightly; `None` if it cannot be asked.
+fn cranelift_installed() -> Option<bool> {
+    let output =
+        Command::new("rustup").args(["component", "list", "--installed", "--toolchain", "nightly"]).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).contains("rustc-codegen-cranelift"))
+}
