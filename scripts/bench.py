@@ -8,7 +8,11 @@ one run, with each command started the same way:
 - `apply fast-dev` writing the file (the manifest is restored before each run, untimed);
 - `apply fast-dev` on a workspace where it is already applied (nothing to write);
 - `cargo locate-project --workspace`, the cheapest cargo child process a tool could start;
-- `cargo metadata --no-deps`, what cargo-wizard-style tools start to find the root.
+- `cargo metadata --no-deps`, what cargo-wizard-style tools start to find the root;
+
+then `check` on generated workspaces of 10, 100 and 1,000 members (each member manifest with a
+dependency and a profile table cargo ignores, so every file is parsed and linted), to show that
+its cost grows linearly with the number of members.
 """
 import shutil
 import statistics
@@ -33,6 +37,24 @@ def timed(cmd, cwd, before=None):
     return statistics.median(samples), min(samples), max(samples)
 
 
+def generated_workspace(root, members):
+    """A workspace of `members` packages, each with a dependency and an (ignored) profile."""
+    root.mkdir(parents=True)
+    (root / "Cargo.toml").write_text(
+        '[workspace]\nmembers = ["crates/*"]\nresolver = "3"\n\n'
+        '[profile.dev]\ndebug = "line-tables-only"\n\n[profile.dev.package."*"]\ndebug = false\n'
+    )
+    for i in range(members):
+        crate = root / "crates" / f"m{i}"
+        (crate / "src").mkdir(parents=True)
+        dep = f'm{i - 1} = {{ path = "../m{i - 1}" }}\n' if i else ""
+        (crate / "Cargo.toml").write_text(
+            f'[package]\nname = "m{i}"\nversion = "0.1.0"\nedition = "2024"\n\n[dependencies]\n{dep}'
+            f"\n[profile.release]\nlto = true\n"
+        )
+        (crate / "src" / "lib.rs").write_text("")
+
+
 def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     binary = ROOT / "target" / "release" / "cargo-presets"
@@ -50,10 +72,18 @@ def main():
             ("cargo locate-project --workspace", timed(["cargo", "locate-project", "--workspace"], ws)),
             ("cargo metadata --no-deps", timed(["cargo", "metadata", "--no-deps", "--format-version", "1"], ws)),
         ]
+        check_rows = []
+        for members in (10, 100, 1000):
+            root = Path(tmp) / f"ws{members}"
+            generated_workspace(root, members)
+            check_rows.append((members, timed([binary, "presets", "-q", "check", "--deny", "error"], root)))
     base = rows[2][1][0]
     print(f"{RUNS} runs each, median (min-max) wall time in ms; ratio to `cargo locate-project`")
     for name, (median, low, high) in rows:
         print(f"  {name:<42} {median:7.2f}  ({low:.2f}-{high:.2f})  x{median / base:.2f}")
+    print("cargo presets check on generated workspaces (each member manifest parsed and linted)")
+    for members, (median, low, high) in check_rows:
+        print(f"  {members:>5} members {median:9.2f} ms  ({low:.2f}-{high:.2f})  {median / members * 1000:7.1f} us per member")
 
 
 if __name__ == "__main__":
