@@ -15,6 +15,8 @@ Examples:
   cargo presets apply fast-dev --to config           write .cargo/config.toml instead
   cargo presets apply fast-dev --to user             write $CARGO_HOME/config.toml
   cargo presets check                                lint the profiles cargo would use here
+  cargo presets status                               which presets are applied, and intact
+  cargo presets remove fast-dev                      take back what apply wrote
 
 Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written);
 `check` exits 1 when it finds problems.";
@@ -67,6 +69,15 @@ the CARGO_PROFILE_*, RUSTFLAGS, CARGO_ENCODED_RUSTFLAGS and CARGO_INCREMENTAL va
 
 Exit status: 0 when no finding reaches --deny, 1 when one does, 101 when the check itself failed.")]
     Check(CheckArgs),
+    /// Take back what `apply` wrote for a preset (and the presets it extends)
+    #[command(after_help = "\
+Keys the preset set go, or return to the hand-written value `--force` replaced; its comments go;
+tables it created and left empty go; feature gates it added go when nothing else needs them.
+A value changed since the preset wrote it is left alone and reported. `apply X` then `remove X`
+gives back the original file byte for byte.")]
+    Remove(RemoveArgs),
+    /// Which presets are applied in which file, and whether each is intact or has drifted
+    Status(StatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +121,28 @@ pub struct ApplyArgs {
     /// Replace values set by hand (each old line is kept in a comment)
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The preset to take back
+    #[arg(value_name = "PRESET")]
+    pub preset: String,
+
+    /// The file to take it out of, as for `apply --to`
+    #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]
+    pub to: Destination,
+
+    /// Print the change as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

@@ -94,6 +94,19 @@ pub fn write_atomic(path: &Path, expected: Option<&str>, text: &str) -> Result<(
     result
 }
 
+/// Deletes `path`, provided it still holds `expected` (see [`write_atomic`]).
+pub fn remove_if_unchanged(path: &Path, expected: &str) -> Result<()> {
+    debug_pause();
+    if read_optional(path)?.as_deref() != Some(expected) {
+        return Err(Error::new(format!(
+            "`{}` changed while cargo presets was editing it; nothing was written",
+            path.display()
+        ))
+        .help("run the command again"));
+    }
+    fs::remove_file(path).map_err(|e| Error::io("remove", path, &e))
+}
+
 /// A test hook in debug builds only: `CARGO_PRESETS_DEBUG_PAUSE_MS` stretches the moment between
 /// reading a file and replacing it, so tests can change the file, start a second run, or kill
 /// the process there.

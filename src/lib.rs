@@ -64,6 +64,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Show(args) => ops::show::run(&mut ctx, &args),
                 Command::Apply(args) => ops::apply::run(&mut ctx, &args),
                 Command::Check(args) => ops::check::run(&mut ctx, &args),
+                Command::Remove(args) => ops::remove::run(&mut ctx, &args),
+                Command::Status(args) => ops::status::run(&mut ctx, &args),
             }
         });
     match result {

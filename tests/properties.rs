@@ -5,7 +5,8 @@
 //!    newline, a byte-order mark) and random compositions of the built-in presets, with and
 //!    without `--force`. Whenever `apply` succeeds: the result parses; every key it did not mean
 //!    to set keeps its value; every original line it did not mean to touch is still there, in
-//!    order, byte for byte; and a second apply changes nothing. In-process and fast: 512 cases
+//!    order, byte for byte; a second apply changes nothing; and removing the presets gives back
+//!    the original bytes. In-process and fast: 512 cases
 //!    by default, `PROPTEST_CASES=N` for more.
 //! 2. Real cargo accepts what we write: random valid presets (random profiles, scopes, keys and
 //!    values from the schema's stable domain), composed and applied by the real binary, then
@@ -184,8 +185,9 @@ proptest! {
     ))]
 
     #[test]
-    fn apply_changes_only_what_it_means_to_and_is_idempotent(text in manifest(), names in composition(), force in any::<bool>()) {
+    fn apply_changes_only_what_it_means_to_is_idempotent_and_removable(text in manifest(), names in composition(), force in any::<bool>()) {
         let library = Library::discover(None, None).unwrap();
+        let original_text = text.clone();
         let Some((result, keys)) = apply(&library, &names, &text, force) else { return Ok(()) };
 
         // Keys it did not set keep their values (`cargo-features` is never added by these presets).
@@ -215,7 +217,16 @@ proptest! {
 
         // A second apply is a no-op.
         let (again, _) = apply(&library, &names, &result, force).expect("a second apply succeeds");
-        prop_assert_eq!(again, result);
+        prop_assert_eq!(&again, &result);
+
+        // Removing the presets, last applied first, gives back the original bytes.
+        let composition = compose(&library, &names).unwrap();
+        let mut text = result;
+        for preset in composition.presets.iter().rev() {
+            let parsed = edit::parse(Path::new("Cargo.toml"), &text).unwrap();
+            text = edit::remove(&parsed, preset, FileKind::Manifest).unwrap().text;
+        }
+        prop_assert_eq!(text, original_text);
     }
 }
 

@@ -62,6 +62,26 @@ pub fn rewrite(prefix: &str, remove: impl Fn(&Marker<'_>) -> bool, add: &[String
     out
 }
 
+/// The text of a `was` record: `key =` and the value exactly as it was written, spaces and
+/// trailing comment included, so that `remove` can put it back byte for byte. A value spread
+/// over several lines is recorded on one (a comment cannot span lines), losing only its layout.
+pub fn was_text(key: &str, value: &toml_edit::Value) -> String {
+    let exact = format!("{key} ={value}");
+    if !exact.contains(['\n', '\r']) {
+        return exact;
+    }
+    let mut compact = value.clone();
+    compact.decor_mut().clear();
+    format!("{key} = {}", crate::render::one_line(&compact.to_string()))
+}
+
+/// The value a `was` record holds, with its spaces and comment, ready to put back.
+pub fn was_value(text: &str) -> Option<toml_edit::Value> {
+    let (_, value) = text.split_once(" =")?;
+    let doc: toml_edit::DocumentMut = format!("x ={value}").parse().ok()?;
+    doc.get("x")?.as_value().cloned()
+}
+
 /// Our markers in a prefix, in order.
 pub fn markers(prefix: &str) -> impl Iterator<Item = Marker<'_>> {
     prefix.lines().filter_map(Marker::parse)
@@ -87,6 +107,15 @@ mod tests {
         let prefix = "\n# mine\n  # cargo-presets(a): old\n  ";
         let out = rewrite(prefix, |m| m.preset == "a", &[format("a", None, "new")]);
         assert_eq!(out, "\n# mine\n  # cargo-presets(a): new\n  ");
+    }
+
+    #[test]
+    fn was_records_round_trip_exactly() {
+        let doc: toml_edit::DocumentMut = "opt-level =   2  # tuned\n".parse().unwrap();
+        let value = doc["opt-level"].as_value().unwrap();
+        let text = was_text("opt-level", value);
+        assert_eq!(text, "opt-level =   2  # tuned");
+        assert_eq!(was_value(&text).unwrap().to_string(), value.to_string());
     }
 
     #[test]

@@ -11,6 +11,9 @@
 
 mod layout;
 pub mod marker;
+mod remove;
+
+pub use remove::{KeyState, Removal, key_states, remove};
 
 use std::path::Path;
 
@@ -19,7 +22,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike};
 use crate::compose::{Composed, Composition};
 use crate::error::{Error, Location, Result};
 use crate::plan::{ExistingProfiles, Plan};
-use crate::render::{Renderer, one_line};
+use crate::render::Renderer;
 use crate::schema::{Gate, KeyPath, TablePath, Value};
 use marker::{Marker, WAS};
 
@@ -162,12 +165,17 @@ pub fn apply(
 
 /// toml_edit keeps the comments after a file's last key as the document's trailing text and
 /// prints new tables before them. Those comments belong to the table above (often commented-out
-/// keys), so when everything we add comes after the original content, it goes after them.
+/// keys), so when all we add is new tables after the original content, they go after them.
+/// Keys added to that last table stay above the comments, which then still end the table.
 fn after_trailing_comments(unedited: &toml_edit::Document<&str>, edited: &DocumentMut, text: &str) -> Option<String> {
     let trailing = edited.trailing().as_str().filter(|t| !t.trim().is_empty())?;
     let body = unedited.clone().into_mut().to_string();
     let body = body.strip_suffix(trailing)?;
     let added = text.strip_suffix(trailing)?.strip_prefix(body)?;
+    let first_line = added.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'))?;
+    if !first_line.starts_with('[') {
+        return None;
+    }
     let separator = if trailing.ends_with('\n') { "" } else { "\n" };
     Some(format!("{body}{trailing}{separator}{added}"))
 }
@@ -261,13 +269,18 @@ impl CommentSlot {
         marker::markers(&prefix).find(|m| m.tag == self.tag.as_deref()).map(|m| m.preset.to_owned())
     }
 
+    /// Rewrites our lines above this key: those for which `remove` holds give way to `add`.
+    fn rewrite(&self, doc: &mut DocumentMut, remove: impl Fn(&Marker<'_>) -> bool, add: &[String]) {
+        let prefix = marker::rewrite(&self.prefix(doc), remove, add);
+        self.set_prefix(doc, prefix);
+    }
+
     /// Replaces this key's reason marker and appends `extra` lines (a `was` record) before it.
     fn write(&self, doc: &mut DocumentMut, preset: &str, extra: &[String], reason: &[String]) {
         let tag = self.tag.as_deref();
         let lines: Vec<String> =
             extra.iter().cloned().chain(reason.iter().map(|r| marker::format(preset, tag, r))).collect();
-        let prefix = marker::rewrite(&self.prefix(doc), |m: &Marker<'_>| m.tag == tag, &lines);
-        self.set_prefix(doc, prefix);
+        self.rewrite(doc, |m: &Marker<'_>| m.tag == tag, &lines);
     }
 }
 
@@ -369,7 +382,7 @@ impl Editor<'_> {
             }
             return Ok(Change::Kept);
         }
-        let old_line = format!("{} ={}", slot_key_name(slot, key.name()), current);
+        let old_line = marker::was_text(&slot_key_name(slot, key.name()), &current);
         let change = match owner {
             Some(owner) if composition.may_override(&composed.preset, &owner) => Change::Updated { from: owner },
             _ if self.edit.force => Change::Forced,
@@ -397,7 +410,7 @@ impl Editor<'_> {
         *table.get_mut(key.name()).expect("present") = Item::Value(value);
         // The exact old line, for undo; not a template, since it is data, not prose.
         let extra = match change {
-            Change::Forced => vec![marker::format(&composed.preset, Some(&was_tag(slot)), &one_line(&old_line))],
+            Change::Forced => vec![marker::format(&composed.preset, Some(&was_tag(slot)), &old_line)],
             _ => Vec::new(),
         };
         slot.write(doc, &composed.preset, &extra, &reason);
@@ -598,7 +611,7 @@ mod tests {
     use crate::library::Library;
 
     /// Applies built-in presets to a manifest's text.
-    fn apply_to(text: &str, presets: &[&str], force: bool) -> Result<String> {
+    pub(crate) fn apply_to(text: &str, presets: &[&str], force: bool) -> Result<String> {
         let library = Library::discover(None, None).unwrap();
         let names: Vec<String> = presets.iter().map(|s| (*s).to_owned()).collect();
         let composition = crate::compose::compose(&library, &names)?;
@@ -656,7 +669,7 @@ mod tests {
     fn forced_replacement_keeps_spacing_and_records_the_old_line() {
         let out = apply_to("[profile.release]\nopt-level =   2  # ours\n", &["embedded-size"], true).unwrap();
         assert!(
-            out.starts_with("[profile.release]\n# cargo-presets(embedded-size) was: opt-level = 2 # ours\n"),
+            out.starts_with("[profile.release]\n# cargo-presets(embedded-size) was: opt-level =   2  # ours\n"),
             "{out}"
         );
         assert!(out.contains("\nopt-level =   \"z\"\n"), "{out}");

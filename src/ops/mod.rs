@@ -4,7 +4,9 @@
 pub mod apply;
 pub mod check;
 pub mod list;
+pub mod remove;
 pub mod show;
+pub mod status;
 
 use std::path::{Component, Path, PathBuf};
 

@@ -1,0 +1,382 @@
+//! Taking a preset back out: exactly what it wrote goes, and nothing else.
+//!
+//! A key goes if our comment names the preset and the value is still the preset's; a value it
+//! replaced with `--force` comes back from the `was` record, spaces and comment included. Tables
+//! it created go when they are left empty, keeping any line the user wrote above them; feature
+//! gates go when nothing left needs them. A value the user changed since is left alone and
+//! reported. `apply X` then `remove X` gives back the original bytes.
+
+use toml_edit::{DocumentMut, Item, Table, TableLike};
+
+use super::marker::{self, Marker};
+use super::{BOM, CommentSlot, FileKind, Parsed, layout, table_at, table_at_mut, table_mut, was_tag};
+use crate::error::Result;
+use crate::preset::Preset;
+use crate::schema::{Key, KeyPath, Value};
+
+/// What `remove` did.
+#[derive(Debug, Default)]
+pub struct Removal {
+    pub text: String,
+    /// Keys that were the preset's and are gone.
+    pub removed: Vec<KeyPath>,
+    /// Keys whose hand-written value, replaced with `--force`, is back.
+    pub restored: Vec<KeyPath>,
+    /// Keys the preset wrote that the user has changed since, with their value: left alone.
+    pub changed: Vec<(KeyPath, String)>,
+}
+
+pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Removal> {
+    let name = preset.name.as_str();
+    let mut doc = parsed.doc.clone().into_mut();
+    let mut removal = Removal::default();
+
+    // The tables this preset created carry its header line; note them before it goes.
+    let tables = created_tables(&mut doc, preset);
+    let created: Vec<&Vec<String>> = tables.iter().collect();
+
+    // `inherits` last: it goes only if its table is left with nothing else, since a custom
+    // profile without it breaks every cargo command.
+    let mut settings: Vec<&crate::preset::Setting> = preset.settings.iter().collect();
+    settings.sort_by_key(|s| s.path.key == Key::Inherits);
+    for setting in settings {
+        let keys = setting.path.table.keys();
+        let Some((slot, inline_at)) = ours(&doc, name, &setting.path, &created) else { continue };
+        if setting.path.key == Key::Inherits && table_at(&doc, &keys).is_some_and(|t| t.len() > 1) {
+            continue;
+        }
+        let current =
+            table_at(&doc, &keys).and_then(|t| t.get(setting.path.key.name())).and_then(Item::as_value).cloned();
+        let Some(current) = current else { continue };
+        if !Value::from_toml(&current).is_some_and(|v| setting.path.key.same_meaning(&v, &setting.value)) {
+            removal.changed.push((setting.path.clone(), super::bare(&current)));
+            continue;
+        }
+        let was = was_tag(&slot);
+        let old = marker::markers(&slot.prefix(&doc))
+            .find(|m| m.preset == name && m.tag == Some(was.as_str()))
+            .and_then(|m| marker::was_value(m.text));
+        slot.rewrite(
+            &mut doc,
+            |m| m.preset == name && (m.tag == slot.tag.as_deref() || m.tag == Some(was.as_str())),
+            &[],
+        );
+        let table = table_at_mut(&mut doc, &keys).expect("found above");
+        match old {
+            Some(mut old) => {
+                let slot_value = table.get_mut(setting.path.key.name()).expect("found above");
+                // In an inline table the space before `}` travels with the last entry: keep it.
+                let space =
+                    slot_value.as_value().and_then(|v| v.decor().suffix()).and_then(|s| s.as_str()).unwrap_or("");
+                let old_suffix = old.decor().suffix().and_then(|s| s.as_str()).unwrap_or("");
+                if old_suffix.is_empty() && !space.is_empty() && space.trim().is_empty() {
+                    old.decor_mut().set_suffix(space.to_owned());
+                }
+                *slot_value = Item::Value(old);
+                removal.restored.push(setting.path.clone());
+            }
+            None => {
+                remove_key(table, setting.path.key.name(), inline_at.is_some());
+                removal.removed.push(setting.path.clone());
+                if let Some(start) = inline_at {
+                    drop_empty_inline(&mut doc, &keys, start);
+                }
+            }
+        }
+    }
+
+    for setting in &preset.settings {
+        if let Some(table) = table_mut(doc.as_table_mut(), &setting.path.table.keys()) {
+            let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+            table.decor_mut().set_prefix(marker::rewrite(&prefix, |m| m.preset == name && m.tag.is_none(), &[]));
+        }
+    }
+    // Deepest first: `[profile.dev]` is empty only once `[profile.dev.package."*"]` is gone.
+    let mut created = created;
+    created.sort_by_key(|keys| std::cmp::Reverse(keys.len()));
+    for keys in created {
+        drop_if_empty(&mut doc, keys);
+    }
+    remove_gates(&mut doc, name, kind);
+
+    let edited = doc.to_string();
+    removal.text = layout::restore(parsed.text, &edited);
+    if parsed.bom && !removal.text.is_empty() {
+        removal.text.insert(0, BOM);
+    }
+    Ok(removal)
+}
+
+/// Whether `preset` wrote the key at `path`: our comment above it names the preset, or (for
+/// `inherits`, which gets no comment) it sits unmarked in a table the preset created. Returns
+/// where its comments are, and where the first inline table on the way starts.
+fn ours(
+    doc: &DocumentMut,
+    preset: &str,
+    path: &KeyPath,
+    created: &[&Vec<String>],
+) -> Option<(CommentSlot, Option<usize>)> {
+    let keys = path.table.keys();
+    let inline_at = inline_start(doc, &keys)?;
+    table_at(doc, &keys)?.get(path.key.name())?;
+    let slot = CommentSlot::new(&keys, path.key.name(), inline_at);
+    let in_our_table = created.iter().any(|t| t.iter().map(String::as_str).eq(keys.iter().copied()));
+    match slot.owner(doc) {
+        Some(owner) if owner == preset => Some((slot, inline_at)),
+        None if in_our_table && path.key == Key::Inherits => Some((slot, inline_at)),
+        _ => None,
+    }
+}
+
+/// The tables of `preset` that carry its header line: the ones it created.
+fn created_tables(doc: &mut DocumentMut, preset: &Preset) -> Vec<Vec<String>> {
+    let mut tables: Vec<Vec<String>> = Vec::new();
+    for setting in &preset.settings {
+        let keys: Vec<String> = setting.path.table.keys().into_iter().map(str::to_owned).collect();
+        if !tables.contains(&keys) && has_header(doc, &keys, &preset.name) {
+            tables.push(keys);
+        }
+    }
+    tables
+}
+
+/// Whether the table at `keys` has a header line of `preset` (we created it).
+fn has_header(doc: &mut DocumentMut, keys: &[String], preset: &str) -> bool {
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    table_mut(doc.as_table_mut(), &keys).is_some_and(|t| {
+        let prefix = t.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
+        marker::markers(prefix).any(|m| m.preset == preset && m.tag.is_none())
+    })
+}
+
+/// Where the first inline table on the way to `keys` starts, if the table exists at all.
+fn inline_start(doc: &DocumentMut, keys: &[&str]) -> Option<Option<usize>> {
+    let mut current: &dyn TableLike = doc.as_table();
+    let mut inline_at = None;
+    for (i, key) in keys.iter().enumerate() {
+        let item = current.get(key)?;
+        if inline_at.is_none() && item.is_inline_table() {
+            inline_at = Some(i);
+        }
+        current = item.as_table_like()?;
+    }
+    Some(inline_at)
+}
+
+/// Removes a key. Lines a user wrote above it move to the key below; in an inline table, the
+/// space before `}` moves back to the entry that is last again.
+fn remove_key(table: &mut dyn TableLike, key: &str, inline: bool) {
+    let order: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+    let position = order.iter().position(|k| k == key).expect("present");
+    let leftover =
+        table.key(key).and_then(|k| k.leaf_decor().prefix()).and_then(|p| p.as_str()).unwrap_or("").to_owned();
+    let suffix = table
+        .get(key)
+        .and_then(Item::as_value)
+        .and_then(|v| v.decor().suffix())
+        .and_then(|s| s.as_str())
+        .unwrap_or("")
+        .to_owned();
+    table.remove(key);
+    if !leftover.trim().is_empty()
+        && let Some(mut next) = order.get(position + 1).and_then(|next| table.key_mut(next))
+    {
+        let below = next.leaf_decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+        next.leaf_decor_mut().set_prefix(format!("{leftover}{below}"));
+    }
+    if inline
+        && position + 1 == order.len()
+        && !suffix.is_empty()
+        && suffix.trim().is_empty()
+        && let Some(last) =
+            order.get(position.wrapping_sub(1)).and_then(|k| table.get_mut(k)).and_then(Item::as_value_mut)
+    {
+        last.decor_mut().set_suffix(suffix);
+    }
+}
+
+/// Inline tables cannot carry our header, so one that our removal left empty, below the first
+/// inline table at `start`, goes (`{ debug = 1, package = { "*" = {} } }` → `{ debug = 1 }`).
+fn drop_empty_inline(doc: &mut DocumentMut, keys: &[&str], start: usize) {
+    for depth in (start + 2..=keys.len()).rev() {
+        let empty = table_at(doc, &keys[..depth]).is_some_and(|t| t.is_empty());
+        if !empty {
+            return;
+        }
+        if let Some(parent) = table_at_mut(doc, &keys[..depth - 1]) {
+            remove_key(parent, keys[depth - 1], true);
+        }
+    }
+}
+
+/// Drops the table at `keys`, which we created, if nothing is left in it, then any parent left
+/// empty and headerless. The user's lines above it (apply put new tables after a file's
+/// closing comments) move to the end of the file; the blank line we added before it goes.
+fn drop_if_empty(doc: &mut DocumentMut, keys: &[String]) {
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let Some(table) = table_mut(doc.as_table_mut(), &keys) else { return };
+    if !table.is_empty() {
+        return;
+    }
+    let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+    let leftover = prefix.strip_suffix('\n').unwrap_or(&prefix).to_owned();
+    let (last, parents) = keys.split_last().expect("a table path has keys");
+    if let Some(parent) = table_at_mut(doc, parents) {
+        parent.remove(last);
+    }
+    if !leftover.trim().is_empty() {
+        let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+        doc.set_trailing(format!("{leftover}{trailing}"));
+    }
+    for depth in (1..parents.len() + 1).rev() {
+        let (last, above) = keys[..depth].split_last().expect("depth >= 1");
+        let empty_implicit = table_mut(doc.as_table_mut(), &keys[..depth])
+            .is_some_and(|t: &mut Table| t.is_empty() && (t.is_implicit() || t.is_dotted()));
+        if empty_implicit && let Some(parent) = table_at_mut(doc, above) {
+            parent.remove(last);
+        }
+    }
+}
+
+/// Removes the feature gates this preset added that no remaining setting needs.
+fn remove_gates(doc: &mut DocumentMut, preset: &str, kind: FileKind) {
+    let needed: Vec<crate::schema::Gate> = doc
+        .get("profile")
+        .map(|p| crate::profiles::walk(p).entries)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.item.as_value().and_then(Value::from_toml).and_then(|v| e.path.key.gate(&v)))
+        .collect();
+    match kind {
+        FileKind::Manifest => {
+            let slot = CommentSlot { table: Vec::new(), key: "cargo-features".into(), tag: None };
+            let ours: Vec<String> = marker::markers(&slot.prefix(doc))
+                .filter(|m| m.preset == preset)
+                .filter_map(|m| m.tag.map(str::to_owned))
+                .filter(|feature| !needed.iter().any(|g| g.manifest_feature == Some(feature.as_str())))
+                .collect();
+            for feature in &ours {
+                slot.rewrite(doc, |m: &Marker<'_>| m.preset == preset && m.tag == Some(feature.as_str()), &[]);
+                if let Some(array) = doc.get_mut("cargo-features").and_then(Item::as_array_mut) {
+                    array.retain(|v| v.as_str() != Some(feature.as_str()));
+                }
+            }
+            if doc.get("cargo-features").and_then(Item::as_array).is_some_and(|a| a.is_empty()) && !ours.is_empty() {
+                doc.remove("cargo-features");
+            }
+        }
+        FileKind::Config => {
+            let Some(unstable) = doc.get("unstable").and_then(Item::as_table_like) else { return };
+            let ours: Vec<String> = unstable
+                .iter()
+                .filter(|(key, _)| !needed.iter().any(|g| g.unstable_key == *key))
+                .filter(|(key, _)| {
+                    let prefix =
+                        unstable.key(key).and_then(|k| k.leaf_decor().prefix()).and_then(|p| p.as_str()).unwrap_or("");
+                    marker::markers(prefix).any(|m| m.preset == preset)
+                })
+                .map(|(key, _)| key.to_owned())
+                .collect();
+            if ours.is_empty() {
+                return;
+            }
+            if let Some(table) = table_at_mut(doc, &["unstable"]) {
+                for key in &ours {
+                    table.remove(key);
+                }
+            }
+            drop_if_empty(doc, &["unstable".to_owned()]);
+        }
+    }
+}
+
+/// Where one key of a preset stands in a file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeyState {
+    /// Written by the preset, with its value.
+    Intact,
+    /// Written by the preset, then changed to this value.
+    Changed(String),
+    /// Now written by another preset (one that extends or overrides it).
+    TakenBy(String),
+    /// Not there.
+    Missing,
+}
+
+/// Where each key of `preset` stands in a file. For `status`.
+pub fn key_states<'p>(parsed: &Parsed<'_>, preset: &'p Preset) -> Vec<(&'p KeyPath, KeyState)> {
+    let mut doc = parsed.doc.clone().into_mut();
+    let created = created_tables(&mut doc, preset);
+    let created: Vec<&Vec<String>> = created.iter().collect();
+    preset
+        .settings
+        .iter()
+        .map(|setting| {
+            let path = &setting.path;
+            let keys = path.table.keys();
+            let current = table_at(&doc, &keys).and_then(|t| t.get(path.key.name())).and_then(Item::as_value);
+            let state = match (ours(&doc, &preset.name, path, &created), current) {
+                (Some(_), Some(current)) => match Value::from_toml(current) {
+                    Some(v) if path.key.same_meaning(&v, &setting.value) => KeyState::Intact,
+                    _ => KeyState::Changed(super::bare(current)),
+                },
+                (None, Some(_)) => match inline_start(&doc, &keys)
+                    .and_then(|at| CommentSlot::new(&keys, path.key.name(), at).owner(&doc))
+                {
+                    Some(other) => KeyState::TakenBy(other),
+                    None => KeyState::Missing,
+                },
+                _ => KeyState::Missing,
+            };
+            (path, state)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::apply_to;
+    use super::*;
+    use crate::library::Library;
+
+    fn remove_from(text: &str, preset: &str) -> Removal {
+        let library = Library::discover(None, None).unwrap();
+        let parsed = super::super::parse(std::path::Path::new("Cargo.toml"), text).unwrap();
+        remove(&parsed, &library.get(preset).unwrap(), FileKind::Manifest).unwrap()
+    }
+
+    #[test]
+    fn apply_then_remove_gives_back_the_original() {
+        for original in [
+            "[workspace]\nmembers = []\n",
+            "[workspace]\n\n[profile.dev]\n# mine\nopt-level = 1   # tuned\n\n[dependencies]\n",
+            "[workspace]\nmembers = []\n# closing comment\n",
+            "profile.dev.opt-level = 1\n[workspace]\n",
+            "[profile]\nstaging = { inherits = \"release\" }  # inline\n",
+            "[workspace]\r\nmembers = []",
+        ] {
+            let applied = apply_to(original, &["staging"], false).unwrap();
+            assert_ne!(applied, original);
+            assert_eq!(remove_from(&applied, "staging").text, original, "from:\n{applied}");
+        }
+    }
+
+    #[test]
+    fn a_forced_value_comes_back_exactly() {
+        let original = "[profile.release]\nopt-level =   2  # ours\nlto = \"thin\"\n";
+        let applied = apply_to(original, &["embedded-size"], true).unwrap();
+        let removal = remove_from(&applied, "embedded-size");
+        assert_eq!(removal.text, original);
+        assert_eq!(removal.restored.len(), 2);
+    }
+
+    #[test]
+    fn a_value_changed_since_is_left_alone_and_reported() {
+        let applied = apply_to("[workspace]\n", &["staging"], false).unwrap();
+        let edited = applied.replace("debug = true", "debug = 1");
+        let removal = remove_from(&edited, "staging");
+        assert_eq!(removal.changed.len(), 1);
+        assert_eq!(removal.changed[0].1, "1");
+        assert!(removal.text.contains("debug = 1"), "{}", removal.text);
+    }
+}

@@ -1,0 +1,68 @@
+//! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
+//! it extends, which `apply` wrote with it).
+
+use std::path::Path;
+
+use similar::TextDiff;
+
+use crate::cli::RemoveArgs;
+use crate::compose::compose;
+use crate::edit::{self, Removal};
+use crate::error::Result;
+use crate::files;
+use crate::ops::Context;
+use crate::workspace::Target;
+
+pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
+    let workspace = ctx.workspace()?;
+    let library = ctx.library(Some(&workspace))?;
+    let composition = compose(&library, std::slice::from_ref(&args.preset))?;
+    let (target, _) = Target::resolve(&args.to, &workspace, &ctx.cwd)?.follow_symlink()?;
+    let shown = ctx.display(&target.path);
+    let file = Path::new(&shown);
+    let _lock = if args.dry_run { None } else { files::lock_dir_of(&target.path)? };
+    let Some(original) = files::read_optional(file)? else {
+        ctx.shell.status("Unchanged", format!("{shown} does not exist"));
+        return Ok(0);
+    };
+
+    // Last applied first, as `apply` layered them.
+    let mut text = original.clone();
+    let mut total = Removal::default();
+    for preset in composition.presets.iter().rev() {
+        let removal = edit::remove(&edit::parse(file, &text)?, preset, target.kind)?;
+        text = removal.text;
+        total.removed.extend(removal.removed);
+        total.restored.extend(removal.restored);
+        total.changed.extend(removal.changed);
+    }
+    for (path, current) in &total.changed {
+        ctx.shell.warn(format!("left `{path} = {current}` in {shown}: it was changed after the preset wrote it"));
+    }
+    let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+    let names = names.join(", ");
+    if text == original {
+        ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing of it here)"));
+        return Ok(0);
+    }
+    if args.dry_run {
+        let diff = TextDiff::from_lines(&original, &text);
+        ctx.shell.print(&diff.unified_diff().header(&format!("a/{shown}"), &format!("b/{shown}")).to_string())?;
+        ctx.shell.warn("aborting remove due to dry run");
+        return Ok(0);
+    }
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut summary = vec![plural(total.removed.len(), "key removed", "keys removed")];
+    if !total.restored.is_empty() {
+        summary.push(plural(total.restored.len(), "hand-written value restored", "hand-written values restored"));
+    }
+    if text.trim().is_empty() {
+        // Nothing but what we wrote was in it: `apply` created it, so it goes.
+        files::remove_if_unchanged(file, &original)?;
+        ctx.shell.status("Removing", format!("{shown} ({names}: {}; the file held nothing else)", summary.join(", ")));
+    } else {
+        files::write_atomic(file, Some(&original), &text)?;
+        ctx.shell.status("Updating", format!("{shown} ({names}: {})", summary.join(", ")));
+    }
+    Ok(0)
+}
