@@ -17,6 +17,9 @@ pub struct Marker<'a> {
 
 pub const WAS: &str = "was";
 
+/// The tag of the header of a standalone config file we created.
+pub const FILE: &str = "file";
+
 impl Marker<'_> {
     /// Reads a comment line (leading indentation allowed); `None` if it is not ours.
     pub fn parse(line: &str) -> Option<Marker<'_>> {

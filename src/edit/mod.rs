@@ -152,7 +152,12 @@ pub fn apply(
     if original.trim().is_empty() {
         // New tables start with a blank line to set them apart; a new file starts with its
         // header, or with the first table.
-        let header: String = edit.new_file_header.iter().map(|l| format!("# {l}\n")).collect();
+        let owner = composition.presets.first().map_or("", |p| p.name.as_str());
+        let header: String = edit
+            .new_file_header
+            .iter()
+            .map(|l| format!("{}\n", marker::format(owner, Some(marker::FILE), l)))
+            .collect();
         let separator = if header.is_empty() { "" } else { "\n" };
         text = format!("{header}{separator}{}", text.trim_start_matches('\n'));
     }
