@@ -17,6 +17,7 @@ Examples:
   cargo presets check                                lint the profiles cargo would use here
   cargo presets status                               which presets are applied, and intact
   cargo presets remove fast-dev                      take back what apply wrote
+  cargo presets explain release debug                a setting's value, and where it came from
 
 Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written);
 `check` exits 1 when it finds problems.";
@@ -78,6 +79,17 @@ gives back the original file byte for byte.")]
     Remove(RemoveArgs),
     /// Which presets are applied in which file, and whether each is intact or has drifted
     Status(StatusArgs),
+    /// Each setting of a profile, its effective value and where it came from; or what a key does
+    #[command(after_help = "\
+Precedence, lowest first: cargo's built-in defaults, the `inherits` chain, the root Cargo.toml,
+$CARGO_HOME/config.toml, the .cargo/config.toml files from / down to the current directory, and
+CARGO_PROFILE_<NAME>_<KEY> variables.
+
+Examples:
+  cargo presets explain                  every setting of `dev`
+  cargo presets explain release debug    one setting, and what it overrides
+  cargo presets explain lto              what the `lto` key does")]
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Args)]
@@ -136,6 +148,21 @@ pub struct RemoveArgs {
     /// Print the change as a unified diff and write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The profile (default `dev`), or a key name to learn what it does
+    #[arg(value_name = "PROFILE")]
+    pub profile: Option<String>,
+
+    /// One setting of the profile
+    #[arg(value_name = "KEY")]
+    pub key: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

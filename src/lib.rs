@@ -13,6 +13,7 @@ pub mod check;
 pub mod cli;
 pub mod compose;
 pub mod edit;
+pub mod effective;
 pub mod error;
 pub mod files;
 pub mod library;
@@ -66,6 +67,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Check(args) => ops::check::run(&mut ctx, &args),
                 Command::Remove(args) => ops::remove::run(&mut ctx, &args),
                 Command::Status(args) => ops::status::run(&mut ctx, &args),
+                Command::Explain(args) => ops::explain::run(&mut ctx, &args),
             }
         });
     match result {

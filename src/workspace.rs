@@ -259,6 +259,47 @@ fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Option<Legacy>) {
     (legacy, Some(why))
 }
 
+/// Where a config file is: in a directory cargo walks through, or the user's `$CARGO_HOME`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigScope {
+    Directory,
+    User,
+}
+
+/// The config files cargo reads, nearest first: `.cargo/config.toml` (or the legacy
+/// `.cargo/config`, which wins) in the current directory and each parent, then `$CARGO_HOME`'s.
+/// Also the `config.toml` files a legacy file shadows.
+pub fn config_files(cwd: &Path) -> ConfigFiles {
+    let home = cargo_home();
+    let mut dirs: Vec<(ConfigScope, PathBuf)> =
+        cwd.ancestors().map(|d| (ConfigScope::Directory, d.join(".cargo"))).collect();
+    if let Some(home) = home {
+        dirs.retain(|(_, d)| *d != home);
+        dirs.push((ConfigScope::User, home));
+    }
+    let mut found = Vec::new();
+    let mut shadowed = Vec::new();
+    for (kind, dir) in dirs {
+        let (modern, legacy) = (dir.join("config.toml"), dir.join("config"));
+        match (legacy.is_file(), modern.is_file()) {
+            (true, true) => {
+                shadowed.push((modern, legacy.clone()));
+                found.push((kind, legacy));
+            }
+            (true, false) => found.push((kind, legacy)),
+            (false, true) => found.push((kind, modern)),
+            (false, false) => {}
+        }
+    }
+    ConfigFiles { read: found, shadowed }
+}
+
+/// The config files cargo reads, and the ones a legacy file beside them hides (with that file).
+pub struct ConfigFiles {
+    pub read: Vec<(ConfigScope, PathBuf)>,
+    pub shadowed: Vec<(PathBuf, PathBuf)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -81,8 +81,9 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     for manifest in member_manifests(workspace.root()) {
         sources.push(source(ctx, SourceKind::MemberManifest, &manifest)?);
     }
-    let configs = config_files(&ctx.cwd);
-    for (kind, path) in configs.read {
+    let configs = workspace::config_files(&ctx.cwd);
+    for (scope, path) in configs.read {
+        let kind = if scope == workspace::ConfigScope::User { SourceKind::UserConfig } else { SourceKind::Config };
         sources.push(source(ctx, kind, &path)?);
     }
     let shadowed_configs = configs
@@ -128,40 +129,6 @@ fn member_manifests(root: &Path) -> Vec<PathBuf> {
         .filter(|e| e.depth() > 1 && e.file_type().is_file() && e.file_name() == "Cargo.toml")
         .map(walkdir::DirEntry::into_path)
         .collect()
-}
-
-/// The config files cargo reads, nearest first: `.cargo/config.toml` (or the legacy
-/// `.cargo/config`, which wins) in the current directory and each parent, then `$CARGO_HOME`'s.
-/// Also the `config.toml` files a legacy file shadows.
-fn config_files(cwd: &Path) -> ConfigFiles {
-    let home = workspace::cargo_home();
-    let mut dirs: Vec<(SourceKind, PathBuf)> =
-        cwd.ancestors().map(|d| (SourceKind::Config, d.join(".cargo"))).collect();
-    if let Some(home) = home {
-        dirs.retain(|(_, d)| *d != home);
-        dirs.push((SourceKind::UserConfig, home));
-    }
-    let mut found = Vec::new();
-    let mut shadowed = Vec::new();
-    for (kind, dir) in dirs {
-        let (modern, legacy) = (dir.join("config.toml"), dir.join("config"));
-        match (legacy.is_file(), modern.is_file()) {
-            (true, true) => {
-                shadowed.push((modern, legacy.clone()));
-                found.push((kind, legacy));
-            }
-            (true, false) => found.push((kind, legacy)),
-            (false, true) => found.push((kind, modern)),
-            (false, false) => {}
-        }
-    }
-    ConfigFiles { read: found, shadowed }
-}
-
-/// The config files cargo reads, and the ones a legacy file beside them hides (with that file).
-struct ConfigFiles {
-    read: Vec<(SourceKind, PathBuf)>,
-    shadowed: Vec<(PathBuf, PathBuf)>,
 }
 
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod check;
+pub mod explain;
 pub mod list;
 pub mod remove;
 pub mod show;

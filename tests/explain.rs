@@ -1,0 +1,119 @@
+//! `explain` against real cargo: one workspace where each precedence layer wins one setting of a
+//! custom profile (built-in default, `inherits`, Cargo.toml, `$CARGO_HOME/config.toml`, an outer
+//! directory's config, the workspace's config, the environment). `explain` must name the layer,
+//! and `cargo check -v` must show the flag that value produces.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Setup {
+    workspace: PathBuf,
+    cargo_home: PathBuf,
+}
+
+const ENV: (&str, &str) = ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "2");
+
+fn setup() -> Setup {
+    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain");
+    let _ = fs::remove_dir_all(&outer);
+    let files = [
+        // The custom profile sets nothing itself: everything comes through `inherits`.
+        (
+            "ws/Cargo.toml",
+            "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n\n[profile.release]\nopt-level = 1\ndebug = 2\ncodegen-units = 5\n\n[profile.custom]\ninherits = \"release\"\n",
+        ),
+        ("ws/app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        ("ws/app/src/main.rs", "fn main() {}\n"),
+        ("home/config.toml", "[profile.release]\nstrip = \"symbols\"\ndebug = 1\n"),
+        (".cargo/config.toml", "[profile.release]\npanic = \"abort\"\ndebug = 1\n"),
+        ("ws/.cargo/config.toml", "[profile.release]\ndebug = \"line-tables-only\"\n"),
+    ];
+    for (path, text) in files {
+        fs::create_dir_all(outer.join(path).parent().unwrap()).unwrap();
+        fs::write(outer.join(path), text).unwrap();
+    }
+    Setup { workspace: outer.join("ws"), cargo_home: outer.join("home") }
+}
+
+fn command(setup: &Setup, program: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(&setup.workspace).env("CARGO_HOME", &setup.cargo_home).env(ENV.0, ENV.1);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") || key == "CARGO_INCREMENTAL" {
+            command.env_remove(key);
+        }
+    }
+    command.env(ENV.0, ENV.1);
+    command
+}
+
+/// The flag a value of `key` makes cargo pass (for the keys with one).
+fn flag(key: &str, value: &serde_json::Value) -> String {
+    let value = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+    match (key, value.as_str()) {
+        ("debug", "line-tables-only") => "-C debuginfo=line-tables-only".into(),
+        ("opt-level", v) => format!("-C opt-level={v}"),
+        ("codegen-units", v) => format!("-C codegen-units={v}"),
+        ("strip", v) => format!("-C strip={v}"),
+        ("panic", v) => format!("-C panic={v}"),
+        other => panic!("no flag for {other:?}"),
+    }
+}
+
+#[test]
+fn each_layer_is_named_by_explain_and_obeyed_by_cargo() {
+    let setup = setup();
+    let output = command(&setup, env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "explain", "custom", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["chain"], serde_json::json!(["custom", "release"]));
+    let setting = |key: &str| report["settings"].as_array().unwrap().iter().find(|s| s["key"] == key).unwrap().clone();
+
+    // Which layer wins each key, as explain says.
+    let expected = [
+        ("opt-level", "CARGO_PROFILE_RELEASE_OPT_LEVEL"),
+        ("debug", ".cargo/config.toml:2"),
+        ("panic", "../.cargo/config.toml:2"),
+        ("strip", "../home/config.toml:2"),
+        ("codegen-units", "Cargo.toml:8"),
+    ];
+    for (key, source) in expected {
+        let s = setting(key);
+        assert_eq!(s["from"]["source"], source, "{key}: {s:#}");
+        assert_eq!(s["from"]["profile"], "release", "{key} comes through `inherits`");
+    }
+    let debug = setting("debug");
+    let lost: Vec<&str> =
+        debug["overrides"].as_array().unwrap().iter().map(|d| d["source"].as_str().unwrap()).collect();
+    assert_eq!(lost, ["../.cargo/config.toml:3", "../home/config.toml:3", "Cargo.toml:7"]);
+    assert!(setting("overflow-checks")["from"].is_null(), "a built-in default");
+    assert_eq!(setting("overflow-checks")["value"], false);
+
+    // What real cargo passes to rustc for the same profile.
+    let output = command(&setup, "cargo")
+        .args(["check", "-v", "--offline", "--message-format=json", "--profile", "custom"])
+        .env("CARGO_TARGET_DIR", setup.workspace.join("target"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let rustc = stderr.lines().find(|l| l.contains("--crate-name app ")).expect("app was compiled");
+    for (key, _) in expected {
+        let flag = flag(key, &setting(key)["value"]);
+        assert!(
+            rustc.contains(&format!("{flag} ")),
+            "explain says {key} = {}, but rustc got:\n{rustc}",
+            setting(key)["value"]
+        );
+    }
+    let artifact = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "app")
+        .unwrap();
+    assert_eq!(artifact["profile"]["overflow_checks"], setting("overflow-checks")["value"]);
+}
