@@ -616,7 +616,7 @@ impl Lint<'_> {
 
 /// The `-C` flags of a RUSTFLAGS value, each as `-C name=value` whether written `-Cname=value`
 /// or `-C name=value` (`CARGO_ENCODED_RUSTFLAGS` separates with 0x1f).
-fn codegen_flags(value: &str) -> Vec<String> {
+pub fn codegen_flags(value: &str) -> Vec<String> {
     let mut tokens = value.split([' ', '\u{1f}']).filter(|t| !t.is_empty());
     let mut flags = Vec::new();
     while let Some(token) = tokens.next() {

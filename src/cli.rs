@@ -18,6 +18,7 @@ Examples:
   cargo presets status                               which presets are applied, and intact
   cargo presets remove fast-dev                      take back what apply wrote
   cargo presets explain release debug                a setting's value, and where it came from
+  cargo presets verify release                       prove it with real cargo
 
 Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written);
 `check` exits 1 when it finds problems.";
@@ -90,6 +91,16 @@ Examples:
   cargo presets explain release debug    one setting, and what it overrides
   cargo presets explain lto              what the `lto` key does")]
     Explain(ExplainArgs),
+    /// Prove a profile with real cargo: compare the rustc flags each unit gets with the settings
+    #[command(after_help = "\
+Runs `cargo check --profile PROFILE -v --message-format=json` in a private target directory and
+compares, for every member and dependency, the -C flags rustc received (opt-level, debuginfo,
+codegen-units, strip, panic) with what the profile's settings say, as `explain` computes them.
+Each mismatch is reported with its cause: RUSTFLAGS, a config file's rustflags, or a package spec
+that does not match the package it was meant for.
+
+Exit status: 0 when every unit matches, 1 on a mismatch, 101 when cargo could not build.")]
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +170,17 @@ pub struct ExplainArgs {
     /// One setting of the profile
     #[arg(value_name = "KEY")]
     pub key: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The profile to verify (default `dev`)
+    #[arg(value_name = "PROFILE")]
+    pub profile: Option<String>,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]

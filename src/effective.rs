@@ -82,6 +82,23 @@ impl Layers {
         }
     }
 
+    /// The package specs of `profile` that set `key`, in any layer.
+    pub fn specs(&self, profile: &str, key: Key) -> Vec<String> {
+        let mut specs: Vec<String> = Vec::new();
+        for layer in &self.files {
+            let package =
+                layer.doc.as_ref().and_then(|d| d.get("profile")?.get(profile)?.get("package")?.as_table_like());
+            for (spec, _) in package.into_iter().flat_map(|p| p.iter()) {
+                if !specs.iter().any(|s| s == spec)
+                    && !self.definitions(profile, &Scope::Package(spec.to_owned()), key).is_empty()
+                {
+                    specs.push(spec.to_owned());
+                }
+            }
+        }
+        specs
+    }
+
     fn defines(&self, profile: &str) -> bool {
         self.files.iter().any(|l| l.doc.as_ref().and_then(|d| d.get("profile")).and_then(|p| p.get(profile)).is_some())
     }

@@ -24,6 +24,7 @@ pub mod profiles;
 pub mod render;
 pub mod schema;
 pub mod shell;
+pub mod verify;
 pub mod workspace;
 
 use std::ffi::OsString;
@@ -68,6 +69,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Remove(args) => ops::remove::run(&mut ctx, &args),
                 Command::Status(args) => ops::status::run(&mut ctx, &args),
                 Command::Explain(args) => ops::explain::run(&mut ctx, &args),
+                Command::Verify(args) => ops::verify::run(&mut ctx, &args),
             }
         });
     match result {

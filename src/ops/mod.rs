@@ -8,6 +8,7 @@ pub mod list;
 pub mod remove;
 pub mod show;
 pub mod status;
+pub mod verify;
 
 use std::path::{Component, Path, PathBuf};
 

@@ -1,0 +1,197 @@
+//! `cargo presets verify [PROFILE]`: proves a profile with real cargo. Runs
+//! `cargo check --profile P -v --message-format=json` in a private target directory (so every
+//! unit is compiled and its rustc command line printed), then compares each unit's flags with
+//! what the profile's settings, as `explain` computes them, should produce.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::json;
+use toml_edit::Item;
+
+use crate::check::{Severity, codegen_flags};
+use crate::cli::{Format, VerifyArgs};
+use crate::error::{Error, Result};
+use crate::ops::Context;
+use crate::verify::{self, ExtraFlags, Unit};
+use crate::workspace::{self, Workspace};
+
+/// Exit status when a unit did not get what the profile says.
+pub const MISMATCH: i32 = 1;
+
+pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
+    let workspace = ctx.workspace()?;
+    let layers = super::explain::layers(ctx, &workspace)?;
+    let profile = args.profile.as_deref().unwrap_or("dev");
+    layers.chain(profile).map_err(|why| Error::new(format!("cannot verify profile `{profile}`: {why}")))?;
+    ctx.shell.status(
+        "Verifying",
+        format!("profile `{profile}` with `cargo check --profile {profile} -v` in a private target directory"),
+    );
+    let units = units(&workspace, profile)?;
+    let extra = extra_flags(ctx);
+    let mismatches = verify::compare(&layers, profile, &units, &extra).map_err(Error::new)?;
+
+    match args.format {
+        Format::Json => {
+            let list: Vec<_> = mismatches
+                .iter()
+                .map(|m| json!({ "package": m.package, "key": m.key.name(), "expected": m.expected, "actual": m.actual, "source": m.source, "cause": m.cause }))
+                .collect();
+            ctx.shell
+                .print(&format!("{:#}\n", json!({ "profile": profile, "units": units.len(), "mismatches": list })))?;
+        }
+        Format::Human => {
+            for m in &mismatches {
+                let text = format!(
+                    "`{}` was compiled with {} = {}, but the profile says {} (from {})\n  cause: {}",
+                    m.package, m.key, m.actual, m.expected, m.source, m.cause
+                );
+                ctx.shell.diagnostic(Severity::Error, &format!("error: {text}"));
+            }
+            let verdict = match mismatches.len() {
+                0 => "every unit got what the profile says".to_owned(),
+                1 => "1 mismatch".to_owned(),
+                n => format!("{n} mismatches"),
+            };
+            ctx.shell.status("Verified", format!("{} units of profile `{profile}`: {verdict}", units.len()));
+        }
+    }
+    Ok(if mismatches.is_empty() { 0 } else { MISMATCH })
+}
+
+/// The units `cargo check` compiles for `profile`, with their rustc command lines; build
+/// scripts and proc-macros left out.
+fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Unit>> {
+    let target_dir = std::env::temp_dir().join(format!("cargo-presets-verify-{}", std::process::id()));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(&cargo)
+        .args(["check", "-v", "--message-format=json", "--profile", profile, "--manifest-path"])
+        .arg(&workspace.manifest)
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .output()
+        .map_err(|e| Error::new(format!("failed to run cargo: {e}")));
+    let _ = std::fs::remove_dir_all(&target_dir);
+    let output = output?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !output.status.success() {
+        let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim_start().starts_with("Running")).collect();
+        return Err(Error::new(format!("`cargo check --profile {profile}` failed"))
+            .detail(tail[tail.len().saturating_sub(20)..].join("\n  ")));
+    }
+    let packages = artifact_packages(&String::from_utf8_lossy(&output.stdout));
+    let members = member_names(workspace);
+    let mut units = Vec::new();
+    for line in stderr.lines().filter(|l| l.trim_start().starts_with("Running `")) {
+        let Some(crate_name) = line.split("--crate-name ").nth(1).and_then(|r| r.split_whitespace().next()) else {
+            continue;
+        };
+        if crate_name.starts_with("build_script_") || line.contains("--crate-type proc-macro") {
+            continue;
+        }
+        let package = packages.get(crate_name).cloned().unwrap_or_else(|| crate_name.to_owned());
+        let member = members.contains(&package);
+        units.push(Unit { crate_name: crate_name.to_owned(), package, member, args: line.to_owned() });
+    }
+    Ok(units)
+}
+
+/// Crate name (as rustc sees it) → package name, from cargo's artifact messages.
+fn artifact_packages(stdout: &str) -> BTreeMap<String, String> {
+    stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter_map(|m| {
+            let target = m["target"]["name"].as_str()?.replace('-', "_");
+            Some((target, package_name(m["package_id"].as_str()?)?))
+        })
+        .collect()
+}
+
+/// The package name in a package id: `path+file:///a/dep-x#0.1.0` or `…#dep-x@0.1.0`.
+fn package_name(id: &str) -> Option<String> {
+    let (url, fragment) = id.rsplit_once('#')?;
+    match fragment.split_once('@') {
+        Some((name, _)) => Some(name.to_owned()),
+        None => url.rsplit('/').next().map(str::to_owned),
+    }
+}
+
+/// The names of the workspace's member packages.
+fn member_names(workspace: &Workspace) -> BTreeSet<String> {
+    let read = |path: &Path| std::fs::read_to_string(path).ok()?.parse::<toml_edit::DocumentMut>().ok();
+    let Some(root) = read(&workspace.manifest) else { return BTreeSet::new() };
+    let mut names = BTreeSet::new();
+    if let Some(name) = root.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) {
+        names.insert(name.to_owned());
+    }
+    let patterns: Vec<String> = root
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(Item::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    for pattern in patterns {
+        // `crates/*` style globs: a trailing `*` component lists a directory.
+        let dirs: Vec<std::path::PathBuf> = match pattern.strip_suffix('*') {
+            Some(parent) => std::fs::read_dir(workspace.root().join(parent))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect(),
+            None => vec![workspace.root().join(&pattern)],
+        };
+        for dir in dirs {
+            if let Some(name) =
+                read(&dir.join("Cargo.toml")).and_then(|d| d.get("package")?.get("name")?.as_str().map(str::to_owned))
+            {
+                names.insert(name);
+            }
+        }
+    }
+    names
+}
+
+/// Flags rustc gets besides the profile's: the `RUSTFLAGS` and `CARGO_ENCODED_RUSTFLAGS`
+/// variables, and `build.rustflags` / `target.*.rustflags` in the config files cargo reads.
+fn extra_flags(ctx: &Context<'_>) -> Vec<ExtraFlags> {
+    let mut extra = Vec::new();
+    for (name, separator) in [("RUSTFLAGS", " "), ("CARGO_ENCODED_RUSTFLAGS", "\u{1f}")] {
+        if let Ok(value) = std::env::var(name) {
+            extra.push(ExtraFlags {
+                origin: format!("the environment variable {name}"),
+                flags: codegen_flags(&value.replace(separator, " ")),
+            });
+        }
+    }
+    for (_, path) in workspace::config_files(&ctx.cwd).read {
+        let Ok(doc) = std::fs::read_to_string(&path).unwrap_or_default().parse::<toml_edit::DocumentMut>() else {
+            continue;
+        };
+        let shown = ctx.display(&path);
+        let mut tables: Vec<(String, &Item)> = doc
+            .get("build")
+            .and_then(|b| b.get("rustflags"))
+            .map(|f| ("build.rustflags".to_owned(), f))
+            .into_iter()
+            .collect();
+        for (triple, table) in doc.get("target").and_then(Item::as_table_like).into_iter().flat_map(|t| t.iter()) {
+            if let Some(flags) = table.get("rustflags") {
+                tables.push((format!("target.{triple}.rustflags"), flags));
+            }
+        }
+        for (key, flags) in tables {
+            let joined = match flags.as_array() {
+                Some(array) => array.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "),
+                None => flags.as_str().unwrap_or_default().to_owned(),
+            };
+            extra.push(ExtraFlags { origin: format!("`{key}` in {shown}"), flags: codegen_flags(&joined) });
+        }
+    }
+    extra
+}

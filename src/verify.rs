@@ -1,0 +1,200 @@
+//! `verify`: what rustc really received, against what the profile says.
+//!
+//! Pure: takes the units cargo compiled (crate, package, member or not, the rustc arguments) and
+//! the layers `explain` reads, and returns the mismatches with their cause. Compared per unit:
+//! `opt-level`, `debug`, `codegen-units` and `strip` where set, and `panic` outside tests.
+//! rustc applies the last occurrence of an option, so flags appended by RUSTFLAGS or a config
+//! file's `rustflags` win over the profile's; those, and package specs that do not match the
+//! package a user meant, are the causes found. Build scripts and proc-macros (host units, with
+//! the build-override rules) are not compared.
+
+use crate::effective::{Effective, Layers};
+use crate::schema::{Key, Value};
+
+/// One compiled crate.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub crate_name: String,
+    pub package: String,
+    pub member: bool,
+    /// The rustc command line, as `cargo -v` printed it.
+    pub args: String,
+}
+
+/// `rustflags` from somewhere other than the profile, which rustc applies after it.
+#[derive(Debug, Clone)]
+pub struct ExtraFlags {
+    /// `the environment variable RUSTFLAGS`, `build.rustflags in .cargo/config.toml`
+    pub origin: String,
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    pub package: String,
+    pub key: Key,
+    /// The value as rustc takes it (`-C opt-level=…` without the prefix).
+    pub expected: String,
+    pub actual: String,
+    /// Where the expected value comes from, as `explain` says it.
+    pub source: String,
+    pub cause: String,
+}
+
+const KEYS: [(Key, &str, &str); 5] = [
+    (Key::OptLevel, "opt-level", "0"),
+    (Key::Debug, "debuginfo", "0"),
+    (Key::CodegenUnits, "codegen-units", ""),
+    (Key::Strip, "strip", "none"),
+    (Key::Panic, "panic", "unwind"),
+];
+
+pub fn compare(layers: &Layers, profile: &str, units: &[Unit], extra: &[ExtraFlags]) -> Result<Vec<Mismatch>, String> {
+    let mut mismatches = Vec::new();
+    for unit in units {
+        // A spec a user meant for this package (`dep_x` for `dep-x`) counts as meant.
+        let meant = meant_spec(layers, profile, &unit.package);
+        let spec = meant.as_deref().unwrap_or(&unit.package);
+        for (key, option, rustc_default) in KEYS {
+            if key == Key::Panic && (profile == "test" || profile == "bench") {
+                continue; // tests and benches always unwind
+            }
+            let effective = layers.effective(profile, key, Some((spec, unit.member)))?;
+            let Some(expected) = expected_value(&effective) else { continue };
+            let actual = last_option(&unit.args, option).unwrap_or_else(|| rustc_default.to_owned());
+            if actual == expected {
+                continue;
+            }
+            let source = match &effective.from {
+                Some(from) => from.source.clone(),
+                None => format!("the default of profile `{profile}`"),
+            };
+            let cause = cause(option, &actual, extra, meant.as_deref(), &unit.package);
+            mismatches.push(Mismatch { package: unit.package.clone(), key, expected, actual, source, cause });
+        }
+    }
+    Ok(mismatches)
+}
+
+/// The rustc value the profile asks for; `None` where the profile leaves the choice to cargo or
+/// rustc (an unset `codegen-units`, an unset `strip`, which cargo decides per build).
+fn expected_value(effective: &Effective) -> Option<String> {
+    let value = effective.value.as_ref()?;
+    match effective.key {
+        Key::Debug => Some(
+            match value.to_string().trim_matches('"') {
+                "true" | "2" | "full" => "2",
+                "1" | "limited" => "1",
+                "false" | "0" | "none" => "0",
+                other => return Some(other.to_owned()),
+            }
+            .to_owned(),
+        ),
+        Key::Strip if effective.from.is_none() => None,
+        Key::Strip => Some(
+            match value {
+                Value::Bool(true) => "symbols",
+                Value::Bool(false) => "none",
+                Value::Str(s) => s.as_str(),
+                _ => return None,
+            }
+            .to_owned(),
+        ),
+        _ => Some(value.to_string().trim_matches('"').to_owned()),
+    }
+}
+
+/// The value of the last `-C <option>=…` in a rustc command line.
+pub fn last_option(args: &str, option: &str) -> Option<String> {
+    let mut tokens = args.split_whitespace().map(|t| t.trim_matches(['`', '\'', '"']));
+    let mut last = None;
+    while let Some(token) = tokens.next() {
+        let setting = match token {
+            "-C" | "--codegen" => tokens.next(),
+            _ => token.strip_prefix("-C"),
+        };
+        if let Some(value) = setting.and_then(|s| s.strip_prefix(option)).and_then(|s| s.strip_prefix('=')) {
+            last = Some(value.to_owned());
+        }
+    }
+    last
+}
+
+/// The spec a user evidently meant for `package`: not an exact match, but the same name with
+/// `-` and `_` swapped, which cargo does not treat as the same.
+fn meant_spec(layers: &Layers, profile: &str, package: &str) -> Option<String> {
+    let chain = layers.chain(profile).ok()?;
+    let normal = package.replace('-', "_");
+    for link in &chain {
+        for key in Key::ALL {
+            for spec in layers.specs(link, key) {
+                let name = spec.split(['@', ':']).next().unwrap_or_default();
+                if name != package && name.replace('-', "_") == normal {
+                    return Some(spec);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn cause(option: &str, actual: &str, extra: &[ExtraFlags], meant: Option<&str>, package: &str) -> String {
+    let flag = format!("{option}={actual}");
+    if let Some(extra) = extra.iter().rev().find(|e| e.flags.iter().any(|f| f.ends_with(&flag))) {
+        return format!("{} passes `-C {flag}`, which rustc applies after the profile's settings", extra.origin);
+    }
+    if let Some(spec) = meant {
+        return format!(
+            "package spec `{spec}` does not match package `{package}`: cargo does not treat `-` and `_` as the same"
+        );
+    }
+    "unknown: compare `cargo presets explain` with the rustc command line (`cargo check -v`)".to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::effective::Layer;
+
+    fn layers(manifest: &str) -> Layers {
+        Layers { files: vec![Layer::file("Cargo.toml".into(), manifest.into())], env: Vec::new() }
+    }
+
+    fn unit(package: &str, member: bool, args: &str) -> Unit {
+        Unit { crate_name: package.replace('-', "_"), package: package.into(), member, args: args.into() }
+    }
+
+    #[test]
+    fn last_option_wins_as_in_rustc() {
+        assert_eq!(last_option("rustc -C opt-level=1 -Copt-level=3 --cfg x", "opt-level").as_deref(), Some("3"));
+        assert_eq!(
+            last_option("rustc -C debuginfo=line-tables-only", "debuginfo").as_deref(),
+            Some("line-tables-only")
+        );
+        assert_eq!(last_option("rustc --crate-name a", "opt-level"), None);
+    }
+
+    #[test]
+    fn matching_flags_pass_and_rustflags_are_named_as_the_cause() {
+        let l = layers("[profile.dev]\nopt-level = 1\n[profile.dev.package.\"*\"]\nopt-level = 2\n");
+        let units =
+            [unit("app", true, "-C opt-level=1 -C debuginfo=2"), unit("dep", false, "-C opt-level=2 -C debuginfo=2")];
+        assert_eq!(compare(&l, "dev", &units, &[]).unwrap(), []);
+
+        let overridden = [unit("app", true, "-C opt-level=1 -C debuginfo=2 -C opt-level=3")];
+        let extra =
+            [ExtraFlags { origin: "the environment variable RUSTFLAGS".into(), flags: vec!["-C opt-level=3".into()] }];
+        let found = compare(&l, "dev", &overridden, &extra).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].expected.as_str(), found[0].actual.as_str()), ("1", "3"));
+        assert!(found[0].cause.starts_with("the environment variable RUSTFLAGS passes `-C opt-level=3`"));
+    }
+
+    #[test]
+    fn a_spec_with_the_wrong_separator_is_the_cause() {
+        let l = layers("[profile.dev.package.dep_x]\nopt-level = 3\n");
+        let found = compare(&l, "dev", &[unit("dep-x", false, "-C debuginfo=2")], &[]).unwrap();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].cause.contains("package spec `dep_x` does not match package `dep-x`"), "{}", found[0].cause);
+    }
+}

@@ -1,0 +1,107 @@
+//! `verify` with real cargo: it passes where the flags match the profile, and fails with the
+//! right cause where an environment variable, a config file or a mismatched package spec makes
+//! rustc get something else.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Member `app` depending on `dep-x`, a path dependency outside the workspace members.
+fn workspace(name: &str, profile: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("verify").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    let files = [
+        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n\n{profile}")),
+        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep-x = { path = \"../vendor/dep-x\" }\n".into()),
+        ("app/src/main.rs", "fn main() {\n    dep_x::f();\n}\n".into()),
+        ("vendor/dep-x/Cargo.toml", "[package]\nname = \"dep-x\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".into()),
+        ("vendor/dep-x/src/lib.rs", "pub fn f() {}\n".into()),
+    ];
+    for (path, text) in files {
+        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+        fs::write(dir.join(path), text).unwrap();
+    }
+    dir
+}
+
+const PROFILE: &str = "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\nopt-level = 2\ndebug = false\n";
+
+fn verify(dir: &Path, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(["presets", "verify", "dev", "--format", "json"]).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
+            command.env_remove(key);
+        }
+    }
+    command.envs(env.iter().copied());
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("no JSON report:\n{stderr}"));
+    (output.status.code().unwrap_or(-1), report, stderr)
+}
+
+fn single_mismatch(report: &serde_json::Value) -> &serde_json::Value {
+    let mismatches = report["mismatches"].as_array().unwrap();
+    assert_eq!(mismatches.len(), 1, "{report:#}");
+    &mismatches[0]
+}
+
+#[test]
+fn passes_when_every_unit_gets_what_the_profile_says() {
+    let dir = workspace("pass", PROFILE);
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(report["units"], 2);
+}
+
+#[test]
+fn an_environment_variable_is_named_as_the_cause() {
+    let dir = workspace("env", PROFILE);
+    let (status, report, _) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
+    assert_eq!(status, 1);
+    // Both units get opt-level 3; one mismatch each.
+    let mismatches = report["mismatches"].as_array().unwrap();
+    assert_eq!(mismatches.len(), 2, "{report:#}");
+    for m in mismatches {
+        assert_eq!((m["key"].as_str(), m["actual"].as_str()), (Some("opt-level"), Some("3")));
+        assert_eq!(
+            m["cause"],
+            "the environment variable RUSTFLAGS passes `-C opt-level=3`, which rustc applies after the profile's settings"
+        );
+    }
+}
+
+#[test]
+fn a_config_file_is_named_as_the_cause() {
+    let dir = workspace("config", PROFILE);
+    fs::create_dir_all(dir.join(".cargo")).unwrap();
+    fs::write(dir.join(".cargo/config.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
+    let (status, report, _) = verify(&dir, &[]);
+    assert_eq!(status, 1);
+    let mismatches = report["mismatches"].as_array().unwrap();
+    assert_eq!(mismatches.len(), 2, "{report:#}");
+    let app = mismatches.iter().find(|m| m["package"] == "app").unwrap();
+    assert_eq!((app["expected"].as_str(), app["actual"].as_str()), (Some("line-tables-only"), Some("2")));
+    assert_eq!(
+        app["cause"],
+        "`build.rustflags` in .cargo/config.toml passes `-C debuginfo=2`, which rustc applies after the profile's settings"
+    );
+}
+
+#[test]
+fn a_package_spec_that_matches_nothing_is_named_as_the_cause() {
+    let dir = workspace("spec", &format!("{PROFILE}\n[profile.dev.package.dep_x]\nopt-level = 3\n"));
+    let (status, report, _) = verify(&dir, &[]);
+    assert_eq!(status, 1);
+    let m = single_mismatch(&report);
+    assert_eq!(
+        (m["package"].as_str(), m["expected"].as_str(), m["actual"].as_str()),
+        (Some("dep-x"), Some("3"), Some("2"))
+    );
+    assert_eq!(m["source"], "Cargo.toml:15");
+    assert_eq!(
+        m["cause"],
+        "package spec `dep_x` does not match package `dep-x`: cargo does not treat `-` and `_` as the same"
+    );
+}
