@@ -92,6 +92,9 @@ pub struct Inputs {
     /// Whether the Cranelift backend is installed, where a profile asks for it (`None`: unknown
     /// or not asked for).
     pub cranelift_installed: Option<bool>,
+    /// The `split-debuginfo` values the host target supports, where a profile sets one (`None`:
+    /// unknown or not asked for). Cargo silently drops the others.
+    pub split_debuginfo_supported: Option<Vec<String>>,
 }
 
 /// A profile as one source defines it, for the rules that look across sources.
@@ -334,6 +337,22 @@ impl Lint<'_> {
                 at.clone(),
                 format!("`{path}` asks for Cranelift, but its rustup component is not installed"),
                 &["install it with `rustup component add rustc-codegen-cranelift-preview --toolchain nightly`"],
+            );
+        }
+        if let (Key::SplitDebuginfo, Value::Str(mode), Some(supported)) =
+            (path.key, value, &self.inputs.split_debuginfo_supported)
+            && Key::SplitDebuginfo.accepts(value)
+            && !supported.contains(mode)
+        {
+            self.push(
+                Severity::Warning,
+                "split-debuginfo-unsupported",
+                at.clone(),
+                format!("`{path} = \"{mode}\"` is not supported by this target, and cargo silently drops it"),
+                &[&format!(
+                    "this target supports {}",
+                    supported.iter().map(|m| format!("`\"{m}\"`")).collect::<Vec<_>>().join(", ")
+                )],
             );
         }
         let profile = path.table.profile.as_str();
@@ -653,6 +672,7 @@ mod tests {
             packages_complete: true,
             shadowed_configs: Vec::new(),
             cranelift_installed: None,
+            split_debuginfo_supported: Some(vec!["packed".into()]),
         }
     }
 
@@ -682,6 +702,12 @@ mod tests {
         assert_eq!(codes("[profile.dev]\ninherits = \"release\"\n"), ["root-inherits"]);
         assert_eq!(codes("[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n"), ["inherits-loop"]);
         assert_eq!(codes("[profile.release-lto]\ninherits = \"release\"\nlto = true\n"), ["env-collision"]);
+    }
+
+    #[test]
+    fn split_debuginfo_the_target_drops() {
+        assert_eq!(codes("[profile.dev]\nsplit-debuginfo = \"unpacked\"\n"), ["split-debuginfo-unsupported"]);
+        assert!(codes("[profile.dev]\nsplit-debuginfo = \"packed\"\n").is_empty());
     }
 
     #[test]

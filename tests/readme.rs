@@ -43,7 +43,12 @@ fn run(dir: &Path, command: &str) -> String {
         .current_dir(dir)
         .env_clear()
         .env("CARGO_HOME", dir.join("../cargo-home"))
-        .env("PATH", fake_rustup(dir))
+        // The stub `rustup` first; then the toolchain these tests run with, for `verify`.
+        .env(
+            "PATH",
+            std::env::join_paths([fake_rustup(dir), Path::new(env!("CARGO")).parent().unwrap().to_owned()]).unwrap(),
+        )
+        .env("CARGO", env!("CARGO"))
         .output()
         .unwrap();
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))

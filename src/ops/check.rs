@@ -92,7 +92,9 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         .map(|(ignored, used)| (PathBuf::from(ctx.display(&ignored)), PathBuf::from(ctx.display(&used))))
         .collect();
     let (packages, packages_complete) = packages(workspace, &sources);
+    // Each costs a process, so only when a file asks for it.
     let wants_cranelift = sources.iter().any(|s| s.text.contains("cranelift"));
+    let wants_split = sources.iter().any(|s| s.text.contains("split-debuginfo"));
     let env = std::env::vars()
         .filter(|(k, _)| {
             k.starts_with("CARGO_PROFILE_")
@@ -107,6 +109,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         packages_complete,
         shadowed_configs,
         cranelift_installed: wants_cranelift.then(cranelift_installed).flatten(),
+        split_debuginfo_supported: wants_split.then(split_debuginfo_supported).flatten(),
     })
 }
 
@@ -171,4 +174,11 @@ fn cranelift_installed() -> Option<bool> {
     let output =
         Command::new("rustup").args(["component", "list", "--installed", "--toolchain", "nightly"]).output().ok()?;
     output.status.success().then(|| String::from_utf8_lossy(&output.stdout).contains("rustc-codegen-cranelift"))
+}
+
+/// What `rustc --print split-debuginfo` lists for the host target; `None` if rustc cannot be asked.
+fn split_debuginfo_supported() -> Option<Vec<String>> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(rustc).args(["--print", "split-debuginfo"]).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect())
 }
