@@ -101,6 +101,28 @@ that does not match the package it was meant for.
 
 Exit status: 0 when every unit matches, 1 on a mismatch, 101 when cargo could not build.")]
     Verify(VerifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = "\
+Examples:
+  cargo presets completions bash > ~/.local/share/bash-completion/completions/cargo-presets
+  cargo presets completions zsh > ~/.zfunc/_cargo-presets")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `cargo presets man > cargo-presets.1`
+    Man,
+    /// Print the JSON Schema of preset files, for editors that validate TOML
+    #[command(after_help = "\
+With taplo or Even Better TOML, save it and point preset files at it, e.g. in .taplo.toml:
+  [[rule]]
+  include = [\".cargo/presets/*.toml\"]
+  schema.path = \"preset.schema.json\"")]
+    Schema,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod edit;
 pub mod effective;
 pub mod error;
 pub mod files;
+pub mod json_schema;
 pub mod library;
 pub mod ops;
 pub mod plan;
@@ -70,6 +71,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Status(args) => ops::status::run(&mut ctx, &args),
                 Command::Explain(args) => ops::explain::run(&mut ctx, &args),
                 Command::Verify(args) => ops::verify::run(&mut ctx, &args),
+                Command::Completions(args) => ops::generate::completions(&mut ctx, args.shell),
+                Command::Man => ops::generate::man(&mut ctx),
+                Command::Schema => ops::generate::schema(&mut ctx),
             }
         });
     match result {

@@ -196,7 +196,7 @@ impl Key {
             matches!(value, Value::Str(s) if allowed.contains(&s.as_str()))
         }
         match self {
-            Key::Inherits => matches!(value, Value::Str(_)),
+            Key::Inherits => matches!(value, Value::Str(s) if !s.is_empty()),
             Key::OptLevel => matches!(value, Value::Int(0..=3)) || one_of(value, &["s", "z"]),
             Key::Debug => {
                 matches!(value, Value::Bool(_) | Value::Int(0..=2))
@@ -231,6 +231,33 @@ impl Key {
                 .map_err(|why| format!("{why}: presets may not make rustc run a program or load a library"));
         }
         if self.accepts(value) { Ok(()) } else { Err(format!("expected {}", self.expected())) }
+    }
+
+    /// The key's domain as JSON Schema, for editors that validate preset files. A test checks it
+    /// accepts what [`Key::accepts`] accepts; `rustflags`' allow-list is only enforced by us.
+    pub fn json_domain(self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Key::Inherits => json!({ "type": "string", "minLength": 1 }),
+            Key::OptLevel => json!({ "enum": [0, 1, 2, 3, "s", "z"] }),
+            Key::Debug => {
+                json!({ "enum": [true, false, 0, 1, 2, "none", "line-directives-only", "line-tables-only", "limited", "full"] })
+            }
+            Key::SplitDebuginfo => json!({ "enum": ["off", "packed", "unpacked"] }),
+            Key::Strip => json!({ "enum": [true, false, "none", "debuginfo", "symbols"] }),
+            Key::Lto => json!({ "enum": [true, false, "fat", "thin", "off"] }),
+            Key::Panic => json!({ "enum": ["unwind", "abort", "immediate-abort"] }),
+            Key::CodegenUnits => json!({ "type": "integer", "minimum": 1, "maximum": 4_294_967_295_u64 }),
+            Key::CodegenBackend => json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]+$" }),
+            Key::Rustflags => json!({ "type": "array", "items": { "type": "string" } }),
+            Key::TrimPaths => json!({ "anyOf": [
+                { "enum": [true, false, "none", "macro", "diagnostics", "object", "all"] },
+                { "type": "array", "items": { "enum": ["macro", "diagnostics", "object"] } }
+            ] }),
+            Key::DebugAssertions | Key::OverflowChecks | Key::Incremental | Key::Rpath | Key::HintMostlyUnused => {
+                json!({ "type": "boolean" })
+            }
+        }
     }
 
     /// Whether two values mean the same to Cargo (`debug = 2` is `debug = "full"`), so that a

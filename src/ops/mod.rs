@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod check;
 pub mod explain;
+pub mod generate;
 pub mod list;
 pub mod remove;
 pub mod show;
