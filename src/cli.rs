@@ -8,6 +8,7 @@ use crate::workspace::Destination;
 
 const AFTER_HELP: &str = "\
 Examples:
+  cargo presets init                                 set a repository up (fast-dev, an example preset)
   cargo presets list                                 the presets there are
   cargo presets show fast-dev                        exactly what `apply` would write
   cargo presets apply fast-dev                       write into the workspace Cargo.toml
@@ -63,6 +64,14 @@ A value you set by hand that differs from a preset's is a conflict: nothing is w
 key is listed with both values. `--force` replaces them and keeps each old line in a comment.
 Applying the same presets again changes nothing.")]
     Apply(ApplyArgs),
+    /// Set a repository up: apply presets (default: fast-dev) and add an example project preset
+    #[command(after_help = "\
+With no PRESET, applies `fast-dev`. Creates .cargo/presets/example.toml, a commented example of a
+project preset, unless the project already has presets. Says what to commit. Running it again
+changes nothing. It never prompts, so scaffolding scripts can run it as is.")]
+    Init(InitArgs),
+    /// Start a new preset file that teaches the format through its comments
+    New(NewArgs),
     /// Lint the profiles cargo would use here: manifests, config files and environment
     #[command(after_help = "\
 Reads the workspace root manifest, every other Cargo.toml below it (cargo ignores their profiles
@@ -166,6 +175,40 @@ pub struct ApplyArgs {
     /// Replace values set by hand (each old line is kept in a comment)
     #[arg(long)]
     pub force: bool,
+
+    /// Output format: `json` prints what changed, in which file, on stdout
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Presets to apply (default: fast-dev)
+    #[arg(value_name = "PRESET")]
+    pub presets: Vec<String>,
+
+    /// Output format: `json` prints what changed, in which file, on stdout
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The preset's name, which is its file name
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Presets it builds on
+    #[arg(long, value_name = "PRESET")]
+    pub extends: Vec<String>,
+
+    /// Create it in $CARGO_HOME/presets/ (yours alone) instead of <workspace>/.cargo/presets/
+    #[arg(long)]
+    pub user: bool,
+
+    /// Output format: `json` prints the file created, on stdout
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

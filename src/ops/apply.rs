@@ -5,12 +5,16 @@ use std::process::Command;
 
 use similar::TextDiff;
 
-use crate::cli::ApplyArgs;
+use serde_json::json;
+
+use crate::cli::{ApplyArgs, Format};
 use crate::compose::{Composition, compose};
 use crate::edit::{self, Change, Edit, FileKind};
 use crate::error::{Error, Result};
 use crate::files;
+use crate::library::Library;
 use crate::ops::Context;
+use crate::ops::show::to_json;
 use crate::plan::{Plan, plan};
 use crate::render::Renderer;
 use crate::workspace::{self, Destination, Legacy, Target, Workspace};
@@ -18,8 +22,37 @@ use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
-    let composition = compose(&library, &args.presets)?;
-    let target = Target::resolve(&args.to, &workspace, &ctx.cwd)?;
+    let request =
+        Request { presets: &args.presets, to: &args.to, force: args.force, dry_run: args.dry_run, format: args.format };
+    let result = apply(ctx, &workspace, &library, &request)?;
+    if args.format == Format::Json {
+        ctx.shell.print(&format!("{result:#}\n"))?;
+    }
+    Ok(0)
+}
+
+/// One `apply`: what to write, where, and how to report it.
+pub struct Request<'a> {
+    pub presets: &'a [String],
+    pub to: &'a Destination,
+    pub force: bool,
+    pub dry_run: bool,
+    pub format: Format,
+}
+
+/// Applies the presets and says what happened, as the JSON object tools get:
+/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "changes": [{"key",
+/// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
+/// Status lines and, for a human dry run, the diff, are printed on the way.
+pub fn apply(
+    ctx: &mut Context<'_>,
+    workspace: &Workspace,
+    library: &Library,
+    request: &Request<'_>,
+) -> Result<serde_json::Value> {
+    let args = request;
+    let composition = compose(library, args.presets)?;
+    let target = Target::resolve(args.to, workspace, &ctx.cwd)?;
     match &target.legacy {
         Some(Legacy::Only) => ctx.shell.warn(format!(
             "`{}` uses the legacy file name; cargo still reads it, so the settings go there",
@@ -57,29 +90,49 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
         }
     }
     let plan = plan(&composition, &existing)?;
-    check_gates(ctx, &plan, &composition, &target, &workspace, &args.to)?;
+    check_gates(ctx, &plan, &composition, &target, workspace, args.to)?;
 
     let edit = Edit {
         file,
         kind: target.kind,
         force: args.force,
-        new_file_header: standalone_header(&args.to, &args.presets, ctx, &plan),
+        new_file_header: standalone_header(args.to, args.presets, ctx, &plan),
     };
     let owner_value = |preset: &str, path: &_| library.get(preset).ok().and_then(|p| p.value_of(path).cloned());
     let outcome = edit::apply(&parsed, &plan, &composition, &edit, &owner_value)?;
 
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+    let report = |action: &str, diff: Option<String>| {
+        let changes: Vec<_> = outcome
+            .changes
+            .iter()
+            .filter_map(|(path, change)| {
+                let composed = composition.settings.iter().find(|c| c.setting.path == *path)?;
+                let change = match change {
+                    Change::Added => "added",
+                    Change::Updated { .. } => "updated",
+                    Change::Forced => "forced",
+                    Change::Kept => "kept",
+                };
+                Some(json!({ "key": path.to_string(), "value": to_json(&composed.setting.value), "preset": composed.preset, "change": change }))
+            })
+            .collect();
+        json!({ "file": shown, "action": action, "presets": names, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
+    };
     let names = names.join(", ");
     if original.as_deref() == Some(outcome.text.as_str()) {
         ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
-        return Ok(0);
+        return Ok(report("unchanged", None));
     }
     if args.dry_run {
         let diff = TextDiff::from_lines(original_text, &outcome.text);
         let old_name = if original.is_some() { format!("a/{shown}") } else { "/dev/null".to_owned() };
-        ctx.shell.print(&diff.unified_diff().context_radius(3).header(&old_name, &format!("b/{shown}")).to_string())?;
+        let diff = diff.unified_diff().context_radius(3).header(&old_name, &format!("b/{shown}")).to_string();
+        if args.format == Format::Human {
+            ctx.shell.print(&diff)?;
+        }
         ctx.shell.warn("aborting apply due to dry run");
-        return Ok(0);
+        return Ok(report("dry-run", Some(diff)));
     }
     files::write_atomic(file, original.as_deref(), &outcome.text)?;
 
@@ -100,12 +153,18 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
         let examples: Vec<String> = custom.iter().map(|p| format!("`cargo build --profile {p}`")).collect();
         ctx.shell.note(format!("select the new profiles with {}", examples.join(", ")));
     }
-    if let Destination::File(_) = args.to {
-        let nightly = if plan.gates.is_empty() { "" } else { "+nightly " };
-        ctx.shell.note(format!("use it with `cargo {nightly}--config {shown} build`"));
+    match args.to {
+        Destination::File(_) => {
+            let nightly = if plan.gates.is_empty() { "" } else { "+nightly " };
+            ctx.shell.note(format!("use it with `cargo {nightly}--config {shown} build`"));
+        }
+        Destination::User => ctx.shell.warn(format!(
+            "{shown} applies to every project you build on this machine, and config files beat Cargo.toml: these settings override what each project commits"
+        )),
+        _ => {}
     }
     check_components(ctx, &composition, &plan);
-    Ok(0)
+    Ok(report(if original.is_some() { "updated" } else { "created" }, None))
 }
 
 /// `3 keys set, 1 table added`, leaving out what did not happen.

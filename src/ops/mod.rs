@@ -7,6 +7,7 @@ pub mod explain;
 pub mod generate;
 pub mod list;
 pub mod remove;
+pub mod scaffold;
 pub mod show;
 pub mod status;
 pub mod verify;

@@ -1,0 +1,105 @@
+//! `cargo presets init` and `cargo presets new`: setting a repository up, and starting a preset.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::cli::{Format, InitArgs, NewArgs};
+use crate::error::{Error, Result};
+use crate::files;
+use crate::ops::Context;
+use crate::ops::apply::{Request, apply};
+use crate::preset::{self, Origin};
+use crate::workspace::{self, Destination};
+
+/// The presets `init` applies when none are named.
+pub const DEFAULT_INIT: [&str; 1] = ["fast-dev"];
+
+/// The preset file `init` creates to show the format.
+const EXAMPLE: &str = "example";
+
+const TEMPLATE: &str = include_str!("../../templates/preset.toml.hbs");
+
+/// A new preset file's text: the format, taught through its comments. It always parses.
+pub fn preset_text(name: &str, extends: &[String]) -> String {
+    let mut registry = handlebars::Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.register_escape_fn(handlebars::no_escape);
+    registry
+        .render_template(TEMPLATE, &json!({ "name": name, "extends": extends }))
+        .expect("the scaffold template renders (tested)")
+}
+
+pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
+    let workspace = ctx.workspace()?;
+    let library = ctx.library(Some(&workspace))?;
+    let presets: Vec<String> = if args.presets.is_empty() {
+        DEFAULT_INIT.iter().map(|p| (*p).to_owned()).collect()
+    } else {
+        args.presets.clone()
+    };
+    let request =
+        Request { presets: &presets, to: &Destination::Manifest, force: false, dry_run: false, format: args.format };
+    let applied = apply(ctx, &workspace, &library, &request)?;
+
+    let dir = workspace.root().join(".cargo").join("presets");
+    let example = dir.join(format!("{EXAMPLE}.toml"));
+    let has_presets = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
+    let example_action = if has_presets {
+        ctx.shell.status("Unchanged", format!("{} (the project already has presets)", ctx.display(&dir)));
+        "unchanged"
+    } else {
+        files::write_atomic(&example, None, &preset_text(EXAMPLE, &presets))?;
+        ctx.shell.status("Creating", format!("{} (an example preset; rename or delete it)", ctx.display(&example)));
+        "created"
+    };
+    let to_commit = [ctx.display(&workspace.manifest), ctx.display(&dir)];
+    ctx.shell.note(format!(
+        "commit `{}` and `{}`; `cargo presets check` in CI keeps them right",
+        to_commit[0], to_commit[1]
+    ));
+    if args.format == Format::Json {
+        let example = json!({ "file": ctx.display(&example), "action": example_action });
+        ctx.shell.print(&format!("{:#}\n", json!({ "files": [applied, example], "commit": to_commit })))?;
+    }
+    Ok(0)
+}
+
+pub fn new(ctx: &mut Context<'_>, args: &NewArgs) -> Result<i32> {
+    preset::check_name(&args.name).map_err(Error::new)?;
+    let workspace = if args.user { None } else { Some(ctx.workspace()?) };
+    let library = ctx.library(workspace.as_ref())?;
+    for parent in &args.extends {
+        library.get(parent).map_err(|e| Error::new(format!("`--extends {parent}`: {}", e.message())))?;
+    }
+    let dir: PathBuf = match &workspace {
+        Some(ws) => ws.root().join(".cargo").join("presets"),
+        None => workspace::cargo_home()
+            .ok_or_else(|| Error::new("cannot find the cargo home directory").help("set `CARGO_HOME` (or `HOME`)"))?
+            .join("presets"),
+    };
+    let path = dir.join(format!("{}.toml", args.name));
+    let shown = ctx.display(&path);
+    let text = preset_text(&args.name, &args.extends);
+    if let Some(existing) = files::read_optional(&path)? {
+        // Running the same `new` twice is fine; replacing someone's preset is not.
+        if existing == text {
+            ctx.shell.status("Unchanged", format!("{shown} (preset `{}`)", args.name));
+            return report(ctx, args.format, &shown, "unchanged");
+        }
+        return Err(Error::new(format!("`{shown}` already exists")).help("edit it, or choose another name"));
+    }
+    // It must be valid as written: a scaffold that does not load teaches the wrong thing.
+    preset::parse(&args.name, Origin::Project(path.clone()), &text)?;
+    files::write_atomic(Path::new(&shown), None, &text)?;
+    ctx.shell.status("Creating", format!("{shown} (preset `{}`)", args.name));
+    ctx.shell.note(format!("add its settings, then try it with `cargo presets show {}`", args.name));
+    report(ctx, args.format, &shown, "created")
+}
+
+fn report(ctx: &mut Context<'_>, format: Format, file: &str, action: &str) -> Result<i32> {
+    if format == Format::Json {
+        ctx.shell.print(&format!("{:#}\n", json!({ "files": [{ "file": file, "action": action }] })))?;
+    }
+    Ok(0)
+}
