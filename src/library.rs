@@ -15,12 +15,18 @@ use crate::preset::{self, Origin, Preset};
 /// The built-in presets: `presets/*.toml`, embedded so an installed binary needs no checkout.
 /// A test checks that every file in `presets/` is listed here.
 pub const BUILTIN: &[(&str, &str)] = &[
+    ("ci", include_str!("../presets/ci.toml")),
+    ("cranelift-dev", include_str!("../presets/cranelift-dev.toml")),
     ("debuggable-staging", include_str!("../presets/debuggable-staging.toml")),
     ("debugging", include_str!("../presets/debugging.toml")),
-    ("cranelift-dev", include_str!("../presets/cranelift-dev.toml")),
+    ("deps-optimized-dev", include_str!("../presets/deps-optimized-dev.toml")),
     ("embedded-size", include_str!("../presets/embedded-size.toml")),
+    ("embedded-size-nightly", include_str!("../presets/embedded-size-nightly.toml")),
+    ("fast-compile", include_str!("../presets/fast-compile.toml")),
     ("fast-dev", include_str!("../presets/fast-dev.toml")),
+    ("fast-runtime", include_str!("../presets/fast-runtime.toml")),
     ("prod", include_str!("../presets/prod.toml")),
+    ("profiling", include_str!("../presets/profiling.toml")),
     ("staging", include_str!("../presets/staging.toml")),
 ];
 
@@ -165,7 +171,8 @@ mod tests {
     #[test]
     fn every_file_in_presets_is_embedded() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("presets");
-        let on_disk: Vec<String> = preset_files(&dir).unwrap().into_iter().map(|(name, _)| name).collect();
+        let mut on_disk: Vec<String> = preset_files(&dir).unwrap().into_iter().map(|(name, _)| name).collect();
+        on_disk.sort();
         let mut embedded: Vec<String> = BUILTIN.iter().map(|(name, _)| (*name).to_owned()).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);

@@ -327,3 +327,100 @@ fn workspace_root_discovery_agrees_with_cargo_locate_project() {
     }
     assert!(compared >= 40, "only {compared} fixtures were compared");
 }
+
+#[test]
+fn deps_optimized_dev_optimises_dependencies_only() {
+    let dir = workspace("deps-optimized-dev");
+    presets(&dir, &["apply", "deps-optimized-dev"]);
+    let (app, dep) = check(&dir, &[]);
+    app.lacks("-C opt-level").has("-C debuginfo=2");
+    dep.has("-C opt-level=3").reports("opt_level", "3".into());
+}
+
+#[test]
+fn fast_compile_turns_debug_info_off() {
+    let dir = workspace("fast-compile");
+    presets(&dir, &["apply", "fast-compile"]);
+    let (app, dep) = check(&dir, &[]);
+    for unit in [&app, &dep] {
+        unit.lacks("-C debuginfo").reports("debuginfo", 0.into());
+    }
+}
+
+#[test]
+fn fast_runtime_has_fat_lto_one_codegen_unit_and_abort() {
+    let dir = workspace("fast-runtime");
+    presets(&dir, &["apply", "fast-runtime"]);
+    let (app, dep) = check(&dir, &["--release"]);
+    for unit in [&app, &dep] {
+        unit.has("-C opt-level=3").has("-C panic=abort").has("-C codegen-units=1");
+    }
+    app.has("-C lto");
+    dep.has("-C linker-plugin-lto");
+}
+
+#[test]
+fn ci_profile_cuts_debug_info_and_incremental_state() {
+    let dir = workspace("ci");
+    presets(&dir, &["apply", "ci"]);
+    let (app, dep) = check(&dir, &["--profile", "ci"]);
+    app.has("-C debuginfo=line-tables-only").lacks("-C incremental");
+    dep.lacks("-C debuginfo");
+}
+
+#[test]
+fn profiling_profile_is_release_with_line_tables() {
+    let dir = workspace("profiling");
+    presets(&dir, &["apply", "profiling"]);
+    let (app, dep) = check(&dir, &["--profile", "profiling"]);
+    for unit in [&app, &dep] {
+        unit.has("-C opt-level=3").has("-C debuginfo=line-tables-only").lacks("-C strip");
+    }
+}
+
+/// The nightly size preset: nightly cargo accepts what it writes (the build itself needs
+/// `-Z build-std`, which the preset's description says).
+#[test]
+fn embedded_size_nightly_is_accepted_by_nightly_cargo() {
+    if !nightly_available() {
+        eprintln!("SKIPPED: nightly cargo is not installed");
+        return;
+    }
+    let dir = workspace("embedded-size-nightly");
+    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly\"\n").unwrap();
+    presets(&dir, &["apply", "embedded-size-nightly"]);
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("cargo-features = [\"panic-immediate-abort\"]"), "{manifest}");
+    let dry = cargo(&dir, Some("nightly"), &["clean", "--dry-run", "--release"]);
+    assert!(dry.status.success(), "nightly cargo rejected it:\n{}", String::from_utf8_lossy(&dry.stderr));
+}
+
+/// Every built-in preset renders (`show`) to TOML that parses and holds exactly its settings.
+#[test]
+fn every_preset_renders_to_toml_holding_its_settings() {
+    let library = cargo_presets::library::Library::discover(None, None).unwrap();
+    for (name, _) in cargo_presets::library::BUILTIN {
+        let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .args(["presets", "show", name])
+            .env_clear()
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        let doc: toml_edit::DocumentMut =
+            String::from_utf8(output.stdout).unwrap().parse().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let composition = cargo_presets::compose::compose(&library, &[(*name).to_owned()]).unwrap();
+        for composed in &composition.settings {
+            let path = &composed.setting.path;
+            let mut item = doc.as_item();
+            for key in path.table.keys() {
+                item = &item[key];
+            }
+            let value = item[path.key.name()].as_value().unwrap_or_else(|| panic!("{name}: {path} missing"));
+            assert_eq!(
+                cargo_presets::schema::Value::from_toml(value).as_ref(),
+                Some(&composed.setting.value),
+                "{name}: {path}"
+            );
+        }
+    }
+}

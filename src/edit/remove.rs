@@ -42,7 +42,8 @@ pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Re
     for setting in settings {
         let keys = setting.path.table.keys();
         let Some((slot, inline_at)) = ours(&doc, name, &setting.path, &created) else { continue };
-        if setting.path.key == Key::Inherits && table_at(&doc, &keys).is_some_and(|t| t.len() > 1) {
+        let others_left = |t: &dyn TableLike| t.iter().any(|(k, item)| k != "inherits" && holds_settings(item));
+        if setting.path.key == Key::Inherits && table_at(&doc, &keys).is_some_and(others_left) {
             continue;
         }
         let current =
@@ -113,6 +114,15 @@ pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Re
         removal.text.insert(0, BOM);
     }
     Ok(removal)
+}
+
+/// Whether an item is a value, or a table with a value somewhere inside (sub-tables emptied by
+/// this removal do not count: they go too).
+fn holds_settings(item: &Item) -> bool {
+    match item.as_table_like() {
+        Some(table) => table.iter().any(|(_, item)| holds_settings(item)),
+        None => true,
+    }
 }
 
 /// Whether `preset` wrote the key at `path`: our comment above it names the preset, or (for
