@@ -20,6 +20,7 @@ Examples:
   cargo presets remove fast-dev                      take back what apply wrote
   cargo presets explain release debug                a setting's value, and where it came from
   cargo presets verify release                       prove it with real cargo
+  cargo presets bench fast-dev                       measure it against the current settings
 
 Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written);
 `check` exits 1 when it finds problems.";
@@ -110,6 +111,20 @@ that does not match the package it was meant for.
 
 Exit status: 0 when every unit matches, 1 on a mismatch, 101 when cargo could not build.")]
     Verify(VerifyArgs),
+    /// Measure presets with real builds: current settings against each preset, side by side
+    #[command(after_help = "\
+The workspace's files are not edited: each preset goes into a private config file passed with
+`cargo --config`, and each variant builds in its own target directory. Runs are interleaved.
+
+Workflows: check (clean `cargo check`), build (clean build, wall and CPU time), rebuild (after
+touching a source file), test (clean `cargo test --no-run`), size (the binaries), target-size
+(the target directory), run (the first binary, with --run-args; median of three runs).
+
+Examples:
+  cargo presets bench fast-dev
+  cargo presets bench embedded-size fast-runtime --workflow build,size,run --run-args \"--help\"
+  cargo presets bench fast-dev fast-compile --workflow check,build,rebuild,test --runs 3")]
+    Bench(BenchArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = "\
 Examples:
@@ -250,6 +265,44 @@ pub struct VerifyArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Presets to compare with the current settings, each on its own
+    #[arg(required = true, value_name = "PRESET")]
+    pub presets: Vec<String>,
+
+    /// What to measure, comma-separated
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "build,rebuild,target-size")]
+    pub workflow: Vec<Workflow>,
+
+    /// How many times to measure each variant (the table shows medians)
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub runs: u32,
+
+    /// Arguments for the binary in `--workflow run`
+    #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
+    pub run_args: Option<String>,
+
+    /// Where to write the SVG chart (default: target/cargo-presets/bench.svg)
+    #[arg(long, value_name = "PATH")]
+    pub chart: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Workflow {
+    Check,
+    Build,
+    Rebuild,
+    Test,
+    Size,
+    TargetSize,
+    Run,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@
 // Output goes through `shell::Shell`, so that `-q`, colour and broken pipes are handled once.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod bench;
 pub mod check;
 pub mod cli;
 pub mod compose;
@@ -73,6 +74,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Command::Status(args) => ops::status::run(&mut ctx, &args),
                 Command::Explain(args) => ops::explain::run(&mut ctx, &args),
                 Command::Verify(args) => ops::verify::run(&mut ctx, &args),
+                Command::Bench(args) => ops::bench::run(&mut ctx, &args),
                 Command::Completions(args) => ops::generate::completions(&mut ctx, args.shell),
                 Command::Man => ops::generate::man(&mut ctx),
                 Command::Schema => ops::generate::schema(&mut ctx),

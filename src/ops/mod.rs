@@ -2,6 +2,7 @@
 //! through the library modules, and reports through the shell.
 
 pub mod apply;
+pub mod bench;
 pub mod check;
 pub mod explain;
 pub mod generate;

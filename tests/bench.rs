@@ -1,0 +1,137 @@
+//! `cargo presets bench` on a tiny registry-free workspace, so CI stays fast: the table's shape,
+//! the ratios' sanity, and the user's files left exactly as they were.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    let files = [
+        ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n"),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep = { path = \"../vendor/dep\" }\n",
+        ),
+        (
+            "app/src/main.rs",
+            "fn main() {\n    let n: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);\n    println!(\"{}\", dep::sum(n));\n}\n",
+        ),
+        ("vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        ("vendor/dep/src/lib.rs", "pub fn sum(n: u64) -> u64 {\n    (0..n).map(|i| i * i % 7).sum()\n}\n"),
+    ];
+    for (path, text) in files {
+        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+        fs::write(dir.join(path), text).unwrap();
+    }
+    dir
+}
+
+/// Every file outside `target/`, with its bytes and modification time.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != "target")
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_owned(), (fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap())))
+        .collect()
+}
+
+fn bench(dir: &Path, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(["presets", "bench"]).args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
+            command.env_remove(key);
+        }
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouched() {
+    let dir = workspace("json");
+    let before = snapshot(&dir);
+    let output = bench(
+        &dir,
+        &[
+            "fast-dev",
+            "fast-compile",
+            "--workflow",
+            "check,build,rebuild,test,size,target-size,run",
+            "--run-args",
+            "1000",
+            "--format",
+            "json",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+
+    let variants: Vec<(&str, &str)> = report["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["name"].as_str().unwrap(), v["profile"].as_str().unwrap()))
+        .collect();
+    assert_eq!(variants, [("dev", "dev"), ("fast-dev", "dev"), ("fast-compile", "dev")]);
+    let metrics: Vec<&str> =
+        report["metrics"].as_array().unwrap().iter().map(|m| m["metric"].as_str().unwrap()).collect();
+    for expected in
+        ["check (wall)", "build (wall)", "binary size", "target dir", "run", "rebuild (wall)", "test build (wall)"]
+    {
+        assert!(metrics.contains(&expected), "{expected} missing from {metrics:?}");
+    }
+    let metric =
+        |name: &str| report["metrics"].as_array().unwrap().iter().find(|m| m["metric"] == name).unwrap().clone();
+    for m in report["metrics"].as_array().unwrap() {
+        let values = m["values"].as_array().unwrap();
+        assert_eq!(values.len(), 3, "{m}");
+        assert!(values[0]["ratio"].is_null(), "the baseline has no ratio: {m}");
+        for value in &values[1..] {
+            let ratio = value["ratio"].as_f64().unwrap_or_else(|| panic!("no ratio: {m}"));
+            assert!(ratio.is_finite() && ratio > 0.0, "{m}");
+            assert!(value["median"].as_f64().unwrap() >= 0.0);
+        }
+    }
+    // Debug info is what these presets cut, so the outputs shrink: sizes are deterministic.
+    let ratio = |name: &str, variant: usize| metric(name)["values"][variant]["ratio"].as_f64().unwrap();
+    assert!(ratio("binary size", 2) < 0.5, "fast-compile binary: {}", metric("binary size"));
+    assert!(ratio("target dir", 2) < 0.5, "fast-compile target dir: {}", metric("target dir"));
+    assert!(ratio("target dir", 1) <= 1.05, "fast-dev target dir: {}", metric("target dir"));
+
+    assert!(snapshot(&dir) == before, "bench changed the workspace's files");
+    assert!(!dir.join("Cargo.lock").exists(), "the Cargo.lock the builds created is removed");
+    let chart = fs::read_to_string(dir.join("target/cargo-presets/bench.svg")).unwrap();
+    assert!(chart.starts_with("<svg") && chart.contains("fast-compile"));
+}
+
+#[test]
+fn human_table_puts_variants_side_by_side() {
+    let dir = workspace("table");
+    let output = bench(&dir, &["fast-compile", "--workflow", "size"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let table = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "{table}");
+    assert!(lines[0].contains("dev (baseline)") && lines[0].contains("fast-compile [dev]"), "{table}");
+    assert!(lines[1].starts_with("binary size") && lines[1].contains(" x0."), "{table}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("Building dev (build, run 1/1)") && stderr.contains("Chart target/cargo-presets/bench.svg"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn presets_for_different_kinds_of_build_are_refused() {
+    let dir = workspace("mixed");
+    let output = bench(&dir, &["fast-dev", "embedded-size"]);
+    assert_eq!(output.status.code(), Some(101));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("preset `embedded-size` is for `release` builds, the others for `dev`"), "{stderr}");
+}
