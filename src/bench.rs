@@ -83,7 +83,7 @@ pub fn table(report: &Report) -> String {
                 continue;
             };
             let mut cell = format(s.median, metric.unit);
-            if s.min < s.max {
+            if format(s.min, metric.unit) != format(s.max, metric.unit) {
                 // `(16.1-18.1 s)`: the unit once, after the range.
                 let low = format(s.min, metric.unit);
                 let low = low.rsplit_once(' ').map_or(low.as_str(), |(number, _)| number);

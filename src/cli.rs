@@ -118,7 +118,7 @@ The workspace's files are not edited: each preset goes into a private config fil
 
 Workflows: check (clean `cargo check`), build (clean build, wall and CPU time), rebuild (after
 touching a source file), test (clean `cargo test --no-run`), size (the binaries), target-size
-(the target directory), run (the first binary, with --run-args; median of three runs).
+(the target directory), run (the first binary, with --run-args; median of five runs).
 
 Examples:
   cargo presets bench fast-dev

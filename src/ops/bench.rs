@@ -344,10 +344,11 @@ fn disk_usage(dir: &Path) -> u64 {
         .sum()
 }
 
-/// Runs the binary three times and keeps the median: a run is cheap next to a build.
+/// Runs the binary five times and keeps the median: a run is cheap next to a build, and a short
+/// one is noisy on a busy machine.
 fn run_binary(binary: &Path, args: &str, cwd: &Path) -> Result<f64> {
     let mut times = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..5 {
         let start = Instant::now();
         let status = Command::new(binary)
             .args(args.split_whitespace())
@@ -360,7 +361,7 @@ fn run_binary(binary: &Path, args: &str, cwd: &Path) -> Result<f64> {
         }
         times.push(start.elapsed().as_secs_f64());
     }
-    Ok(bench::summarize(&times).expect("three samples").median)
+    Ok(bench::summarize(&times).expect("five samples").median)
 }
 
 /// The first workspace source file a rebuild can start from.
