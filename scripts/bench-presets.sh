@@ -8,6 +8,7 @@
 #   release:  default release vs embedded-size vs fast-runtime: clean build, binary size, and a
 #             runtime probe (word statistics over a generated 3-million-word text)
 #   staging:  release vs staging (full debug info) vs debuggable-staging (line tables)
+#   size:     embedded-size (opt-level "z") vs the same with opt-level "s"
 #
 # Charts are written next to the printed tables (see the `Chart` lines).
 set -euo pipefail
@@ -31,4 +32,13 @@ echo "== release builds"
 "$presets" presets -q bench embedded-size fast-runtime --workflow build,size,run --run-args "words input.txt" --chart "$out/release.svg"
 echo "== staging builds"
 "$presets" presets -q bench staging debuggable-staging --workflow build --chart "$out/staging.svg"
-echo "charts: $out/{dev,release,staging}.svg"
+echo "== opt-level z (embedded-size) vs s, for the smallest binary"
+mkdir -p .cargo/presets
+cat > .cargo/presets/embedded-size-s.toml <<'PRESET'
+summary = "embedded-size with opt-level s"
+extends = ["embedded-size"]
+[profile.release]
+opt-level = { value = "s", why = "s keeps loop vectorisation; sometimes smaller than z" }
+PRESET
+"$presets" presets -q bench embedded-size embedded-size-s --workflow size,run --run-args "words input.txt" --chart "$out/size.svg"
+echo "charts: $out/{dev,release,staging,size}.svg"
