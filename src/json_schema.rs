@@ -3,33 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::schema::Key;
-
-/// Profile names cargo reserves (compared without case by cargo; listed in lower case here).
-const RESERVED: [&str; 22] = [
-    "debug",
-    "doc",
-    "build-override",
-    "build",
-    "check",
-    "clean",
-    "config",
-    "fetch",
-    "fix",
-    "install",
-    "metadata",
-    "package",
-    "publish",
-    "report",
-    "root",
-    "run",
-    "rust",
-    "rustc",
-    "rustdoc",
-    "target",
-    "tmp",
-    "uninstall",
-];
+use crate::schema::{self, Key};
 
 pub fn preset_schema() -> Value {
     let setting = |key: Key| {
@@ -58,6 +32,8 @@ pub fn preset_schema() -> Value {
         json!({ "type": "object", "additionalProperties": false, "properties": properties })
     };
     let name = json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]+$" });
+    // Lower case only: JSON Schema has no case-insensitive match. `doc` has no effect.
+    let reserved: Vec<&str> = schema::RESERVED_PROFILE_NAMES.into_iter().chain(["doc"]).collect();
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "cargo-presets preset file",
@@ -78,7 +54,7 @@ pub fn preset_schema() -> Value {
             },
             "profile": {
                 "type": "object",
-                "propertyNames": { "type": "string", "pattern": "^[\\w-]+$", "not": { "enum": RESERVED } },
+                "propertyNames": { "type": "string", "pattern": "^[\\w-]+$", "not": { "enum": reserved } },
                 "additionalProperties": { "$ref": "#/$defs/profile" }
             }
         },

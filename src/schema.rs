@@ -353,6 +353,32 @@ pub fn is_builtin_profile(name: &str) -> bool {
     BUILTIN_PROFILES.contains(&name)
 }
 
+/// The profile names cargo refuses, compared without case (`validate_profile_name`), besides every
+/// name starting with `cargo`. `doc` is not among them: cargo accepts it, deprecated and unused.
+pub const RESERVED_PROFILE_NAMES: [&str; 21] = [
+    "debug",
+    "build-override",
+    "build",
+    "check",
+    "clean",
+    "config",
+    "fetch",
+    "fix",
+    "install",
+    "metadata",
+    "package",
+    "publish",
+    "report",
+    "root",
+    "run",
+    "rust",
+    "rustc",
+    "rustdoc",
+    "target",
+    "tmp",
+    "uninstall",
+];
+
 /// Why a profile name is refused, with a hint where Cargo gives one.
 #[derive(Debug, PartialEq, Eq)]
 pub struct BadProfileName {
@@ -376,28 +402,6 @@ pub fn check_profile_name(name: &str) -> Result<(), BadProfileName> {
             Some("allowed characters are letters, numbers, underscore, and hyphen"),
         );
     }
-    const RESERVED: [&str; 20] = [
-        "build",
-        "check",
-        "clean",
-        "config",
-        "fetch",
-        "fix",
-        "install",
-        "metadata",
-        "package",
-        "publish",
-        "report",
-        "root",
-        "run",
-        "rust",
-        "rustc",
-        "rustdoc",
-        "target",
-        "tmp",
-        "uninstall",
-        "build-override",
-    ];
     let lower = name.to_lowercase();
     if lower == "debug" {
         return bad(
@@ -413,7 +417,7 @@ pub fn check_profile_name(name: &str) -> Result<(), BadProfileName> {
             ),
         );
     }
-    if RESERVED.contains(&lower.as_str()) || lower.starts_with("cargo") {
+    if RESERVED_PROFILE_NAMES.contains(&lower.as_str()) || lower.starts_with("cargo") {
         return bad(format!("profile name `{name}` is reserved by cargo"), Some("choose a different name"));
     }
     if name == "doc" {
