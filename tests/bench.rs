@@ -1,14 +1,14 @@
 //! `cargo presets bench` on a tiny registry-free workspace, so CI stays fast: the table's shape,
 //! the ratios' sanity, and the user's files left exactly as they were.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn workspace(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench").join(name);
-    let _ = fs::remove_dir_all(&dir);
     let files = [
         ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n"),
         (
@@ -22,11 +22,7 @@ fn workspace(name: &str) -> PathBuf {
         ("vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
         ("vendor/dep/src/lib.rs", "pub fn sum(n: u64) -> u64 {\n    (0..n).map(|i| i * i % 7).sum()\n}\n"),
     ];
-    for (path, text) in files {
-        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
-        fs::write(dir.join(path), text).unwrap();
-    }
-    dir
+    common::tree("bench", name, &files)
 }
 
 /// Every file outside `target/`, with its bytes and modification time.

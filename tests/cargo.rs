@@ -7,14 +7,14 @@
 //! Nightly-only presets are checked with nightly cargo where it is installed; the compile with
 //! the Cranelift backend runs only where its rustup component is, and says so when it skips.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// A workspace `<tmp>/cargo/<name>`: member `app` (bin) depending on `vendor/dep` (excluded).
 fn workspace(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo").join(name);
-    let _ = fs::remove_dir_all(&dir);
     let files = [
         ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n"),
         (
@@ -25,12 +25,7 @@ fn workspace(name: &str) -> PathBuf {
         ("vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.2.0\"\nedition = \"2024\"\n"),
         ("vendor/dep/src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n"),
     ];
-    for (path, text) in files {
-        let path = dir.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
+    common::tree("cargo", name, &files)
 }
 
 /// Runs `cargo presets <args>` in `dir`, with no personal presets.

@@ -1,23 +1,20 @@
 //! `cargo presets check` beyond the per-finding fixtures: our own presets pass it, and its JSON
 //! output has the shape the README documents.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn workspace(name: &str, extra: &[(&str, &str)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check").join(name);
-    let _ = fs::remove_dir_all(&dir);
     let files = [
         ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n"),
         ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
         ("app/src/main.rs", "fn main() {}\n"),
     ];
-    for (path, text) in files.iter().chain(extra) {
-        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
-        fs::write(dir.join(path), text).unwrap();
-    }
-    dir
+    let files: Vec<(&str, &str)> = files.iter().chain(extra).copied().collect();
+    common::tree("check", name, &files)
 }
 
 fn presets(dir: &Path, args: &[&str]) -> Output {

@@ -1,6 +1,8 @@
 //! Hostile and broken input, through the real binary: each class gets its exact error, and no
 //! file changes. Inputs that are too big or too odd for fixture files are generated here.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,14 +12,7 @@ const MANIFEST: &str = "[workspace]\nmembers = []\n";
 
 /// A workspace with the given files (path → bytes), each written as given.
 fn workspace(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hostile").join(name);
-    let _ = fs::remove_dir_all(&dir);
-    for (path, bytes) in files {
-        let path = dir.join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    dir
+    common::tree("hostile", name, files)
 }
 
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {

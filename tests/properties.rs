@@ -13,6 +13,8 @@
 //!    `cargo metadata --no-deps` and `cargo clean --dry-run --profile P` for each profile written.
 //!    Bounded (12 cases) so CI stays quick; `PROPTEST_CARGO_CASES=N` for more.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -307,8 +309,6 @@ fn random_preset() -> impl Strategy<Value = String> {
 }
 
 fn workspace(case: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("properties").join(case.to_string());
-    let _ = fs::remove_dir_all(&dir);
     let files = [
         ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n"),
         (
@@ -319,11 +319,7 @@ fn workspace(case: usize) -> PathBuf {
         ("vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.2.0\"\nedition = \"2024\"\n"),
         ("vendor/dep/src/lib.rs", ""),
     ];
-    for (path, text) in files {
-        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
-        fs::write(dir.join(path), text).unwrap();
-    }
-    dir
+    common::tree("properties", &case.to_string(), &files)
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> (bool, String) {

@@ -2,14 +2,14 @@
 //! right cause where an environment variable, a config file or a mismatched package spec makes
 //! rustc get something else.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Member `app` depending on `dep-x`, a path dependency outside the workspace members.
 fn workspace(name: &str, profile: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("verify").join(name);
-    let _ = fs::remove_dir_all(&dir);
     let files = [
         ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n\n{profile}")),
         ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep-x = { path = \"../vendor/dep-x\" }\n".into()),
@@ -17,11 +17,7 @@ fn workspace(name: &str, profile: &str) -> PathBuf {
         ("vendor/dep-x/Cargo.toml", "[package]\nname = \"dep-x\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".into()),
         ("vendor/dep-x/src/lib.rs", "pub fn f() {}\n".into()),
     ];
-    for (path, text) in files {
-        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
-        fs::write(dir.join(path), text).unwrap();
-    }
-    dir
+    common::tree("verify", name, &files)
 }
 
 const PROFILE: &str = "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\nopt-level = 2\ndebug = false\n";
