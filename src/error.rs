@@ -122,10 +122,6 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.0.message
     }
-
-    pub fn location(&self) -> Option<&Location> {
-        self.0.location.as_ref()
-    }
 }
 
 /// The OS message without Rust's `(os error N)` suffix, which means nothing to users.

@@ -14,7 +14,6 @@ use crate::schema::{Key, Value};
 /// One compiled crate.
 #[derive(Debug, Clone)]
 pub struct Unit {
-    pub crate_name: String,
     pub package: String,
     pub member: bool,
     /// The rustc command line, as `cargo -v` printed it.
@@ -161,7 +160,7 @@ mod tests {
     }
 
     fn unit(package: &str, member: bool, args: &str) -> Unit {
-        Unit { crate_name: package.replace('-', "_"), package: package.into(), member, args: args.into() }
+        Unit { package: package.into(), member, args: args.into() }
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Unit>> {
         }
         let package = packages.get(crate_name).cloned().unwrap_or_else(|| crate_name.to_owned());
         let member = members.contains(&package);
-        units.push(Unit { crate_name: crate_name.to_owned(), package, member, args: line.to_owned() });
+        units.push(Unit { package, member, args: line.to_owned() });
     }
     Ok(units)
 }
