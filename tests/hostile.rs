@@ -3,10 +3,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const MANIFEST: &str = "[workspace]\nmembers = []\n";
 
@@ -15,31 +13,10 @@ fn workspace(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
     common::tree("hostile", name, files)
 }
 
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_owned(), fs::read(e.path()).unwrap()))
-        .collect()
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-        .arg("presets")
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("CARGO_HOME", dir.join("cargo-home"))
-        .output()
-        .unwrap();
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
-}
-
 /// Runs `args` and asserts a clean failure: exit 101, every `expected` piece in the message, no
 /// panic, no Debug dump, and every file exactly as before.
 fn refused(dir: &Path, args: &[&str], expected: &[&str]) -> String {
-    let before = snapshot(dir);
+    let before = common::files(dir);
     let (status, stderr) = run(dir, args);
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
@@ -47,7 +24,7 @@ fn refused(dir: &Path, args: &[&str], expected: &[&str]) -> String {
         assert!(stderr.contains(piece), "expected `{piece}` in:\n{stderr}");
     }
     assert!(!stderr.contains("panicked") && !stderr.contains("\\n"), "not a clean message:\n{stderr}");
-    assert!(snapshot(dir) == before, "files changed");
+    assert!(common::files(dir) == before, "files changed");
     stderr
 }
 
@@ -233,4 +210,9 @@ fn settings_that_run_programs_are_refused() {
         let dir = workspace(&format!("run-{name}"), &with(&preset(text)));
         refused(&dir, &["apply", "p", "--to", ".cargo/p.toml"], &[message]);
     }
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String) {
+    let output = common::presets(dir, args);
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
 }

@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests (each test file is its own crate and uses a subset).
 
+// Each test crate compiles this module and uses only some of it.
+#![allow(dead_code)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -13,4 +16,26 @@ pub fn tree<C: AsRef<[u8]>>(group: &str, name: &str, files: &[(&str, C)]) -> Pat
         fs::write(path, contents).unwrap();
     }
     dir
+}
+
+/// Every file below `dir`, by path relative to it, with its bytes.
+pub fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(dir).unwrap().to_owned(), fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// Runs `cargo presets <args>` in `dir` with an empty environment and `CARGO_HOME` inside `dir`.
+pub fn presets(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .arg("presets")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("CARGO_HOME", dir.join("cargo-home"))
+        .output()
+        .unwrap()
 }
