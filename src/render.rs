@@ -10,11 +10,12 @@ use serde_json::json;
 use crate::schema::{self, Scope, TablePath};
 
 /// The templates, embedded so an installed binary needs no checkout.
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
     ("table", include_str!("../templates/table.hbs")),
     ("key", include_str!("../templates/key.hbs")),
     ("gate", include_str!("../templates/gate.hbs")),
     ("file", include_str!("../templates/file.hbs")),
+    ("preset", include_str!("../templates/preset.toml.hbs")),
 ];
 
 pub struct Renderer {
@@ -73,6 +74,14 @@ impl Renderer {
         )
     }
 
+    /// A new preset file that teaches the format through its comments (for `new` and `init`).
+    /// Not flattened: it is TOML, and its only inputs are names already checked to be plain.
+    pub fn preset_file(&self, name: &str, extends: &[String]) -> String {
+        self.registry
+            .render("preset", &json!({ "name": name, "extends": extends }))
+            .expect("the data matches the template (tested)")
+    }
+
     fn render(&self, name: &str, data: &serde_json::Value) -> Vec<String> {
         let text = self.registry.render(name, data).expect("the data matches the template (tested)");
         text.lines().map(|line| strip_controls(line).trim_end().to_owned()).filter(|l| !l.is_empty()).collect()
@@ -113,6 +122,7 @@ mod tests {
             r.gate("profile.dev.codegen-backend"),
             ["nightly cargo needs this opt-in for `profile.dev.codegen-backend`"]
         );
+        assert!(r.preset_file("team", &["fast-dev".into()]).contains("extends = [\"fast-dev\"]"));
         let file = r.file(&["cranelift-dev".into()], ".cargo/cl.toml", true);
         assert_eq!(file.len(), 3);
         assert_eq!(file[2], "    cargo +nightly --config .cargo/cl.toml build");

@@ -155,6 +155,27 @@ pub fn default_toolchain_is_nightly() -> bool {
     default.is_some_and(|name| name.starts_with("nightly"))
 }
 
+/// The rustup components installed for `toolchain`, one per line as rustup lists them
+/// (`rustc-codegen-cranelift-preview-x86_64-unknown-linux-gnu`). Runs rustup: call it only when
+/// a component matters. The error says why rustup could not be asked (`it is not on PATH`).
+pub fn installed_components(toolchain: &str) -> Result<Vec<String>, String> {
+    let output = std::process::Command::new("rustup")
+        .args(["component", "list", "--installed", "--toolchain", toolchain])
+        .output()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound { "it is not on PATH".to_owned() } else { e.to_string() }
+        })?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim().to_owned()).collect())
+}
+
+/// Whether `component` is among `installed`, with or without its target suffix.
+pub fn has_component(installed: &[String], component: &str) -> bool {
+    installed.iter().any(|line| line == component || line.starts_with(&format!("{component}-")))
+}
+
 /// Where `apply --to` writes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Destination {

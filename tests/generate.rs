@@ -53,7 +53,7 @@ fn every_built_in_preset_validates_against_the_schema() {
         let errors: Vec<String> = validator.iter_errors(&as_json(text)).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }
-    let scaffold = cargo_presets::ops::scaffold::preset_text("team", &["fast-dev".to_owned()]);
+    let scaffold = cargo_presets::render::Renderer::default().preset_file("team", &["fast-dev".to_owned()]);
     assert!(validator.is_valid(&as_json(&scaffold)), "{scaffold}");
     let demo =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/.cargo/presets/sim-dev.toml")).unwrap();

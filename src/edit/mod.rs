@@ -185,6 +185,11 @@ fn after_trailing_comments(unedited: &toml_edit::Document<&str>, edited: &Docume
     Some(format!("{body}{trailing}{separator}{added}"))
 }
 
+/// The text `plan` makes in a new, empty file: what `show` prints and `bench` hands to cargo.
+pub fn render_new(plan: &Plan, composition: &Composition, edit: &Edit<'_>) -> Result<String> {
+    apply(&parse(edit.file, "")?, plan, composition, edit, &|_, _| None).map(|outcome| outcome.text)
+}
+
 /// A key whose value differs from what a preset sets, and who wrote it.
 struct Conflict {
     path: String,

@@ -1,7 +1,6 @@
 //! `cargo presets apply`: compose presets and write them into one file.
 
 use std::path::Path;
-use std::process::Command;
 
 use similar::TextDiff;
 
@@ -264,25 +263,15 @@ fn check_components(ctx: &mut Context<'_>, composition: &Composition, plan: &Pla
         return;
     }
     let toolchain = if plan.gates.is_empty() { "stable" } else { "nightly" };
-    let output = Command::new("rustup").args(["component", "list", "--installed", "--toolchain", toolchain]).output();
-    let installed = match output {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Ok(out) => {
-            let reason = String::from_utf8_lossy(&out.stderr).trim().to_owned();
-            ctx.shell.warn(format!("could not check rustup components for `{toolchain}`: {reason}"));
-            return;
-        }
-        Err(e) => {
-            let reason =
-                if e.kind() == std::io::ErrorKind::NotFound { "it is not on PATH".to_owned() } else { e.to_string() };
+    let installed = match workspace::installed_components(toolchain) {
+        Ok(installed) => installed,
+        Err(reason) => {
             ctx.shell.warn(format!("could not run `rustup` to check the components the presets need: {reason}"));
             return;
         }
     };
     for (preset, component) in needed {
-        let present =
-            installed.lines().any(|line| line.trim() == component || line.starts_with(&format!("{component}-")));
-        if present {
+        if workspace::has_component(&installed, component) {
             ctx.shell.verbose_status("Checked", format!("rustup component `{component}` is installed for {toolchain}"));
         } else {
             ctx.shell.warn(format!(

@@ -82,7 +82,7 @@ fn variants(ctx: &Context<'_>, workspace: &Workspace, scratch: &Path, presets: &
         let plan = plan(&composition, &manifest.profiles())?;
         let config = scratch.join(format!("{i}-{name}.toml"));
         let edit = Edit { file: &config, kind: FileKind::Config, force: true, new_file_header: Vec::new() };
-        let text = edit::apply(&edit::parse(&config, "")?, &plan, &composition, &edit, &|_, _| None)?.text;
+        let text = edit::render_new(&plan, &composition, &edit)?;
         std::fs::write(&config, &text).map_err(|e| Error::io("write", &config, &e))?;
         let profiles: Vec<&str> = plan.tables.iter().map(|t| t.path.profile.as_str()).collect();
         let profile = profiles

@@ -108,7 +108,10 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         packages,
         packages_complete,
         shadowed_configs,
-        cranelift_installed: wants_cranelift.then(cranelift_installed).flatten(),
+        cranelift_installed: wants_cranelift
+            .then(|| workspace::installed_components("nightly").ok())
+            .flatten()
+            .map(|installed| workspace::has_component(&installed, "rustc-codegen-cranelift-preview")),
         split_debuginfo_supported: wants_split.then(split_debuginfo_supported).flatten(),
     })
 }
@@ -167,13 +170,6 @@ fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, boo
         }
     }
     (names, false)
-}
-
-/// Whether rustup reports the Cranelift component for nightly; `None` if it cannot be asked.
-fn cranelift_installed() -> Option<bool> {
-    let output =
-        Command::new("rustup").args(["component", "list", "--installed", "--toolchain", "nightly"]).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).contains("rustc-codegen-cranelift"))
 }
 
 /// What `rustc --print split-debuginfo` lists for the host target; `None` if rustc cannot be asked.

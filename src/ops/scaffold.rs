@@ -10,6 +10,7 @@ use crate::files;
 use crate::ops::Context;
 use crate::ops::apply::{Request, apply};
 use crate::preset::{self, Origin};
+use crate::render::Renderer;
 use crate::workspace::{self, Destination};
 
 /// The presets `init` applies when none are named.
@@ -17,18 +18,6 @@ pub const DEFAULT_INIT: [&str; 1] = ["fast-dev"];
 
 /// The preset file `init` creates to show the format.
 const EXAMPLE: &str = "example";
-
-const TEMPLATE: &str = include_str!("../../templates/preset.toml.hbs");
-
-/// A new preset file's text: the format, taught through its comments. It always parses.
-pub fn preset_text(name: &str, extends: &[String]) -> String {
-    let mut registry = handlebars::Handlebars::new();
-    registry.set_strict_mode(true);
-    registry.register_escape_fn(handlebars::no_escape);
-    registry
-        .render_template(TEMPLATE, &json!({ "name": name, "extends": extends }))
-        .expect("the scaffold template renders (tested)")
-}
 
 pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
@@ -49,7 +38,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
         ctx.shell.status("Unchanged", format!("{} (the project already has presets)", ctx.display(&dir)));
         "unchanged"
     } else {
-        files::write_atomic(&example, None, &preset_text(EXAMPLE, &presets))?;
+        files::write_atomic(&example, None, &Renderer::default().preset_file(EXAMPLE, &presets))?;
         ctx.shell.status("Creating", format!("{} (an example preset; rename or delete it)", ctx.display(&example)));
         "created"
     };
@@ -80,7 +69,7 @@ pub fn new(ctx: &mut Context<'_>, args: &NewArgs) -> Result<i32> {
     };
     let path = dir.join(format!("{}.toml", args.name));
     let shown = ctx.display(&path);
-    let text = preset_text(&args.name, &args.extends);
+    let text = Renderer::default().preset_file(&args.name, &args.extends);
     if let Some(existing) = files::read_optional(&path)? {
         // Running the same `new` twice is fine; replacing someone's preset is not.
         if existing == text {

@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
     };
     let new_file_header = super::apply::standalone_header(&args.to, &args.presets, ctx, &plan);
     let edit = Edit { file, kind, force: false, new_file_header };
-    let toml = edit::apply(&edit::parse(file, "")?, &plan, &composition, &edit, &|_, _| None)?.text;
+    let toml = edit::render_new(&plan, &composition, &edit)?;
 
     let text = match args.format {
         Format::Human => toml,
