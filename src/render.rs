@@ -66,11 +66,12 @@ impl Renderer {
         self.render("gate", &json!({ "key": one_line(key) }))
     }
 
-    /// The header of a standalone config file, saying how to use it.
-    pub fn file(&self, presets: &[String], path: &str, nightly: bool) -> Vec<String> {
+    /// The header of a config file `apply` creates: a standalone file (at `path`) says how to
+    /// use it; any other says that `remove` may delete it, the mark `remove` looks for.
+    pub fn file(&self, presets: &[String], path: Option<&str>, nightly: bool) -> Vec<String> {
         self.render(
             "file",
-            &json!({ "presets": one_line(&presets.join(" ")), "path": one_line(path), "nightly": nightly }),
+            &json!({ "presets": one_line(&presets.join(" ")), "path": path.map(one_line), "nightly": nightly }),
         )
     }
 
@@ -123,9 +124,16 @@ mod tests {
             ["nightly cargo needs this opt-in for `profile.dev.codegen-backend`"]
         );
         assert!(r.preset_file("team", &["fast-dev".into()]).contains("extends = [\"fast-dev\"]"));
-        let file = r.file(&["cranelift-dev".into()], ".cargo/cl.toml", true);
+        let file = r.file(&["cranelift-dev".into()], Some(".cargo/cl.toml"), true);
         assert_eq!(file.len(), 3);
         assert_eq!(file[2], "    cargo +nightly --config .cargo/cl.toml build");
+        let created = r.file(&["fast-dev".into(), "ci".into()], None, false);
+        assert_eq!(
+            created,
+            [
+                "Created by `cargo presets apply fast-dev ci`; `cargo presets remove` deletes this file once nothing else is in it."
+            ]
+        );
     }
 
     #[test]

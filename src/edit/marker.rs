@@ -17,8 +17,16 @@ pub struct Marker<'a> {
 
 pub const WAS: &str = "was";
 
-/// The tag of the header of a standalone config file we created.
+/// The tag of the header of a config file we created.
 pub const FILE: &str = "file";
+
+/// Whether `text` is a file `apply` created (it starts with our header) that holds nothing but
+/// that header now, so that `remove` may delete it. A file we did not create is never deleted,
+/// even when nothing is left in it.
+pub fn only_our_header(original: &str, text: &str) -> bool {
+    let is_header = |line: &str| Marker::parse(line).is_some_and(|m| m.tag == Some(FILE));
+    original.lines().any(is_header) && text.lines().all(|l| l.trim().is_empty() || is_header(l))
+}
 
 impl Marker<'_> {
     /// Reads a comment line (leading indentation allowed); `None` if it is not ours.

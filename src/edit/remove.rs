@@ -100,16 +100,8 @@ pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Re
     }
     remove_gates(&mut doc, name, kind);
 
-    let mut edited = doc.to_string();
-    // A standalone file we created holds nothing else once its header is all that is left.
-    let only_our_header = edited
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .all(|l| Marker::parse(l).is_some_and(|m| m.preset == name && m.tag == Some(marker::FILE)));
-    if only_our_header {
-        edited.clear();
-    }
-    removal.text = if edited.is_empty() { String::new() } else { layout::restore(parsed.text, &edited) };
+    let edited = doc.to_string();
+    removal.text = layout::restore(parsed.text, &edited);
     if parsed.bom && !removal.text.is_empty() {
         removal.text.insert(0, BOM);
     }

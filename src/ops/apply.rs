@@ -1,6 +1,6 @@
 //! `cargo presets apply`: compose presets and write them into one file.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use similar::TextDiff;
 
@@ -23,7 +23,12 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let library = ctx.library(Some(&workspace))?;
     let request =
         Request { presets: &args.presets, to: &args.to, force: args.force, dry_run: args.dry_run, format: args.format };
-    let result = apply(ctx, &workspace, &library, &request)?;
+    let target = target(ctx, &workspace, request.to)?;
+    // Held from before the file is read until after it is replaced: a concurrent run waits and
+    // then sees our result.
+    let mut lock = if request.dry_run { None } else { Some(files::lock(&[&target.path])?) };
+    let prepared = prepare(ctx, &workspace, &library, &request, &target)?;
+    let result = finish(ctx, prepared, lock.as_mut(), &[])?;
     if args.format == Format::Json {
         ctx.shell.print(&format!("{result:#}\n"))?;
     }
@@ -39,19 +44,11 @@ pub struct Request<'a> {
     pub format: Format,
 }
 
-/// Applies the presets and says what happened, as the JSON object tools get:
-/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "changes": [{"key",
-/// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
-/// Status lines and, for a human dry run, the diff, are printed on the way.
-pub fn apply(
-    ctx: &mut Context<'_>,
-    workspace: &Workspace,
-    library: &Library,
-    request: &Request<'_>,
-) -> Result<serde_json::Value> {
-    let args = request;
-    let composition = compose(library, args.presets)?;
-    let target = Target::resolve(args.to, workspace, &ctx.cwd)?;
+/// The file `apply` writes for `to`, with a symlink resolved to the file it points to (replacing
+/// the link with a file would silently detach it from what it points to). Says so, and warns
+/// about legacy config file names.
+pub fn target(ctx: &mut Context<'_>, workspace: &Workspace, to: &Destination) -> Result<Target> {
+    let target = Target::resolve(to, workspace, &ctx.cwd)?;
     match &target.legacy {
         Some(Legacy::Only) => ctx.shell.warn(format!(
             "`{}` uses the legacy file name; cargo still reads it, so the settings go there",
@@ -64,22 +61,44 @@ pub fn apply(
         )),
         None => {}
     }
-
-    // A symlinked file is edited where it lives: replacing the link with a file would silently
-    // detach it from what it points to.
     let (target, link) = target.follow_symlink()?;
     if let Some(link) = link {
         let real = ctx.display(&target.path);
         ctx.shell.note(format!("`{}` is a symlink; editing the file it points to, `{real}`", ctx.display(&link)));
     }
-    // The file as the user would name it from here (the process runs here), for every message.
-    let shown = ctx.display(&target.path);
-    let file = Path::new(&shown);
-    // Held until the file is replaced: a concurrent run waits and then sees our result.
-    let _lock = if args.dry_run { None } else { files::lock_dir_of(&target.path)? };
-    let original = files::read_optional(file)?;
+    Ok(target)
+}
+
+/// Everything `apply` decided, before anything is written.
+pub struct Prepared<'a> {
+    /// The file as the user names it from here; also the path for I/O (lossless).
+    file: PathBuf,
+    original: Option<String>,
+    outcome: edit::Outcome,
+    plan: Plan,
+    composition: Composition,
+    request: &'a Request<'a>,
+}
+
+/// Reads the target file and works out its new text. Pure apart from reading: nothing is
+/// written, so a caller can check everything it will write before writing any of it.
+pub fn prepare<'a>(
+    ctx: &mut Context<'_>,
+    workspace: &Workspace,
+    library: &Library,
+    request: &'a Request<'a>,
+    target: &Target,
+) -> Result<Prepared<'a>> {
+    let args = request;
+    let composition = compose(library, args.presets)?;
+    let file = ctx.relative(&target.path);
+    // The manifest must exist (it was found); any other file may be created.
+    let original = match target.kind {
+        FileKind::Manifest => Some(files::read(&file)?),
+        FileKind::Config => files::read_optional(&file)?,
+    };
     let original_text = original.as_deref().unwrap_or("");
-    let parsed = edit::parse(file, original_text)?;
+    let parsed = edit::parse(&file, original_text)?;
     let mut existing = parsed.profiles();
     if target.kind == FileKind::Config {
         // A config profile may inherit one the manifest defines.
@@ -89,17 +108,38 @@ pub fn apply(
         }
     }
     let plan = plan(&composition, &existing)?;
-    check_gates(ctx, &plan, &composition, &target, workspace, args.to)?;
+    check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
 
     let edit = Edit {
-        file,
+        file: &file,
         kind: target.kind,
         force: args.force,
-        new_file_header: standalone_header(args.to, args.presets, ctx, &plan),
+        // Only a file we create gets our header: it is how `remove` knows the file is ours.
+        new_file_header: if original.is_none() {
+            new_file_header(args.to, args.presets, ctx, &plan)
+        } else {
+            Vec::new()
+        },
     };
     let owner_value = |preset: &str, path: &_| library.get(preset).ok().and_then(|p| p.value_of(path).cloned());
     let outcome = edit::apply(&parsed, &plan, &composition, &edit, &owner_value)?;
+    Ok(Prepared { file, original, outcome, plan, composition, request })
+}
 
+/// Writes what `prepare` decided, together with `also` (other files of the same command, in one
+/// all-or-nothing commit), and says what happened, as the JSON object tools get:
+/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "changes": [{"key",
+/// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
+/// Status lines and, for a human dry run, the diff, are printed on the way. `lock` is `None`
+/// for a dry run only.
+pub fn finish(
+    ctx: &mut Context<'_>,
+    prepared: Prepared<'_>,
+    lock: Option<&mut files::Lock>,
+    also: &[files::Change<'_>],
+) -> Result<serde_json::Value> {
+    let Prepared { file, original, outcome, plan, composition, request: args } = prepared;
+    let shown = file.display().to_string();
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
     let report = |action: &str, diff: Option<String>| {
         let changes: Vec<_> = outcome
@@ -119,11 +159,13 @@ pub fn apply(
         json!({ "file": shown, "action": action, "presets": names, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
     };
     let names = names.join(", ");
-    if original.as_deref() == Some(outcome.text.as_str()) {
-        ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
-        return Ok(report("unchanged", None));
-    }
+    let unchanged = original.as_deref() == Some(outcome.text.as_str());
+    let original_text = original.as_deref().unwrap_or("");
     if args.dry_run {
+        if unchanged {
+            ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
+            return Ok(report("unchanged", None));
+        }
         let diff = TextDiff::from_lines(original_text, &outcome.text);
         let old_name = if original.is_some() { format!("a/{shown}") } else { "/dev/null".to_owned() };
         let diff = diff.unified_diff().context_radius(3).header(&old_name, &format!("b/{shown}")).to_string();
@@ -133,7 +175,15 @@ pub fn apply(
         ctx.shell.warn("aborting apply due to dry run");
         return Ok(report("dry-run", Some(diff)));
     }
-    files::write_atomic(file, original.as_deref(), &outcome.text)?;
+    let lock = lock.expect("a real run holds the lock");
+    let ours = files::Change::Write { path: &file, expected: original.as_deref(), text: &outcome.text };
+    let changes: Vec<files::Change<'_>> =
+        (!unchanged).then_some(ours).into_iter().chain(also.iter().copied()).collect();
+    files::commit(lock, &changes)?;
+    if unchanged {
+        ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
+        return Ok(report("unchanged", None));
+    }
 
     for (path, change) in &outcome.changes {
         let Some(composed) = composition.settings.iter().find(|c| c.setting.path == *path) else { continue };
@@ -186,13 +236,15 @@ fn summary(outcome: &edit::Outcome) -> String {
     parts.join(", ")
 }
 
-/// The comment at the top of a new standalone config file, saying how to use it.
-pub fn standalone_header(to: &Destination, presets: &[String], ctx: &Context<'_>, plan: &Plan) -> Vec<String> {
+/// The comment at the top of a config file `apply` creates (it never creates a manifest).
+pub fn new_file_header(to: &Destination, presets: &[String], ctx: &Context<'_>, plan: &Plan) -> Vec<String> {
+    let renderer = Renderer::default();
     match to {
+        Destination::Manifest => Vec::new(),
         Destination::File(path) => {
-            Renderer::default().file(presets, &ctx.display(&ctx.cwd.join(path)), !plan.gates.is_empty())
+            renderer.file(presets, Some(&ctx.display(&ctx.cwd.join(path))), !plan.gates.is_empty())
         }
-        _ => Vec::new(),
+        Destination::Config | Destination::User => renderer.file(presets, None, false),
     }
 }
 

@@ -66,7 +66,10 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     }
     let chart =
         args.chart.clone().unwrap_or_else(|| workspace.root().join("target").join("cargo-presets").join("bench.svg"));
-    files::write_atomic(&chart, files::read_optional(&chart)?.as_deref(), &bench::svg(&report))?;
+    let svg = bench::svg(&report);
+    let mut lock = files::lock(&[&chart])?;
+    let old = files::read_optional(&chart)?;
+    files::commit(&mut lock, &[files::Change::Write { path: &chart, expected: old.as_deref(), text: &svg }])?;
     ctx.shell.status("Chart", format!("{} (open it in a browser)", ctx.display(&chart)));
     Ok(0)
 }

@@ -46,9 +46,14 @@ impl Context<'_> {
         Library::discover(project.as_deref(), user.as_deref())
     }
 
-    /// A path as the user would type it from here (`Cargo.toml`, `../Cargo.toml`).
+    /// A path as the user would type it from here (`Cargo.toml`, `../Cargo.toml`), for messages.
     pub fn display(&self, path: &Path) -> String {
-        relative(path, &self.cwd).display().to_string()
+        self.relative(path).display().to_string()
+    }
+
+    /// The same path, losslessly (it may not be UTF-8), for I/O: the process runs in `cwd`.
+    pub fn relative(&self, path: &Path) -> PathBuf {
+        relative(path, &self.cwd)
     }
 }
 

@@ -1,13 +1,11 @@
 //! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
 //! it extends, which `apply` wrote with it).
 
-use std::path::Path;
-
 use similar::TextDiff;
 
 use crate::cli::RemoveArgs;
 use crate::compose::compose;
-use crate::edit::{self, Removal};
+use crate::edit::{self, Removal, marker};
 use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
@@ -17,11 +15,11 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
     let composition = compose(&library, std::slice::from_ref(&args.preset))?;
-    let (target, _) = Target::resolve(&args.to, &workspace, &ctx.cwd)?.follow_symlink()?;
-    let shown = ctx.display(&target.path);
-    let file = Path::new(&shown);
-    let _lock = if args.dry_run { None } else { files::lock_dir_of(&target.path)? };
-    let Some(original) = files::read_optional(file)? else {
+    let (target, link) = Target::resolve(&args.to, &workspace, &ctx.cwd)?.follow_symlink()?;
+    let file = ctx.relative(&target.path);
+    let shown = file.display().to_string();
+    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
+    let Some(original) = files::read_optional(&file)? else {
         ctx.shell.status("Unchanged", format!("{shown} does not exist"));
         return Ok(0);
     };
@@ -30,7 +28,7 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     let mut text = original.clone();
     let mut total = Removal::default();
     for preset in composition.presets.iter().rev() {
-        let removal = edit::remove(&edit::parse(file, &text)?, preset, target.kind)?;
+        let removal = edit::remove(&edit::parse(&file, &text)?, preset, target.kind)?;
         text = removal.text;
         total.removed.extend(removal.removed);
         total.restored.extend(removal.restored);
@@ -45,23 +43,30 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
         ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing of it here)"));
         return Ok(0);
     }
+    // Through a symlink the file is someone's dotfile: never delete it, even if we made it.
+    let delete = link.is_none() && marker::only_our_header(&original, &text);
     if args.dry_run {
-        let diff = TextDiff::from_lines(&original, &text);
-        ctx.shell.print(&diff.unified_diff().header(&format!("a/{shown}"), &format!("b/{shown}")).to_string())?;
+        let new = if delete { "" } else { text.as_str() };
+        let diff = TextDiff::from_lines(original.as_str(), new);
+        let new_name = if delete { "/dev/null".to_owned() } else { format!("b/{shown}") };
+        ctx.shell.print(&diff.unified_diff().header(&format!("a/{shown}"), &new_name).to_string())?;
         ctx.shell.warn("aborting remove due to dry run");
         return Ok(0);
     }
+    let lock = lock.as_mut().expect("a real run holds the lock");
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut summary = vec![plural(total.removed.len(), "key removed", "keys removed")];
     if !total.restored.is_empty() {
         summary.push(plural(total.restored.len(), "hand-written value restored", "hand-written values restored"));
     }
-    if text.trim().is_empty() {
-        // Nothing but what we wrote was in it: `apply` created it, so it goes.
-        files::remove_if_unchanged(file, &original)?;
-        ctx.shell.status("Removing", format!("{shown} ({names}: {}; the file held nothing else)", summary.join(", ")));
+    if delete {
+        files::commit(lock, &[files::Change::Remove { path: &file, expected: &original }])?;
+        ctx.shell.status(
+            "Removing",
+            format!("{shown} ({names}: {}; cargo presets created it and nothing else is in it)", summary.join(", ")),
+        );
     } else {
-        files::write_atomic(file, Some(&original), &text)?;
+        files::commit(lock, &[files::Change::Write { path: &file, expected: Some(&original), text: &text }])?;
         ctx.shell.status("Updating", format!("{shown} ({names}: {})", summary.join(", ")));
     }
     Ok(0)

@@ -1,6 +1,6 @@
 //! `cargo presets init` and `cargo presets new`: setting a repository up, and starting a preset.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 
@@ -8,7 +8,7 @@ use crate::cli::{Format, InitArgs, NewArgs};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::ops::Context;
-use crate::ops::apply::{Request, apply};
+use crate::ops::apply::{self, Request};
 use crate::preset::{self, Origin};
 use crate::render::Renderer;
 use crate::workspace::{self, Destination};
@@ -29,16 +29,25 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     };
     let request =
         Request { presets: &presets, to: &Destination::Manifest, force: false, dry_run: false, format: args.format };
-    let applied = apply(ctx, &workspace, &library, &request)?;
-
+    let target = apply::target(ctx, &workspace, request.to)?;
     let dir = workspace.root().join(".cargo").join("presets");
     let example = dir.join(format!("{EXAMPLE}.toml"));
+    // Both files under one lock and in one commit: checked before either is written, and the
+    // manifest put back if the example cannot be written.
+    let mut lock = files::lock(&[&target.path, &example])?;
+    let prepared = apply::prepare(ctx, &workspace, &library, &request, &target)?;
     let has_presets = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
+    let example_file = ctx.relative(&example);
+    let example_text = Renderer::default().preset_file(EXAMPLE, &presets);
+    let also = match has_presets {
+        true => Vec::new(),
+        false => vec![files::Change::Write { path: &example_file, expected: None, text: &example_text }],
+    };
+    let applied = apply::finish(ctx, prepared, Some(&mut lock), &also)?;
     let example_action = if has_presets {
         ctx.shell.status("Unchanged", format!("{} (the project already has presets)", ctx.display(&dir)));
         "unchanged"
     } else {
-        files::write_atomic(&example, None, &Renderer::default().preset_file(EXAMPLE, &presets))?;
         ctx.shell.status("Creating", format!("{} (an example preset; rename or delete it)", ctx.display(&example)));
         "created"
     };
@@ -67,9 +76,10 @@ pub fn new(ctx: &mut Context<'_>, args: &NewArgs) -> Result<i32> {
             .ok_or_else(|| Error::new("cannot find the cargo home directory").help("set `CARGO_HOME` (or `HOME`)"))?
             .join("presets"),
     };
-    let path = dir.join(format!("{}.toml", args.name));
-    let shown = ctx.display(&path);
+    let path = ctx.relative(&dir.join(format!("{}.toml", args.name)));
+    let shown = path.display().to_string();
     let text = Renderer::default().preset_file(&args.name, &args.extends);
+    let mut lock = files::lock(&[&path])?;
     if let Some(existing) = files::read_optional(&path)? {
         // Running the same `new` twice is fine; replacing someone's preset is not.
         if existing == text {
@@ -80,7 +90,7 @@ pub fn new(ctx: &mut Context<'_>, args: &NewArgs) -> Result<i32> {
     }
     // It must be valid as written: a scaffold that does not load teaches the wrong thing.
     preset::parse(&args.name, Origin::Project(path.clone()), &text)?;
-    files::write_atomic(Path::new(&shown), None, &text)?;
+    files::commit(&mut lock, &[files::Change::Write { path: &path, expected: None, text: &text }])?;
     ctx.shell.status("Creating", format!("{shown} (preset `{}`)", args.name));
     ctx.shell.note(format!("add its settings, then try it with `cargo presets show {}`", args.name));
     report(ctx, args.format, &shown, "created")

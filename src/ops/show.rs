@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
         Destination::User => (Path::new("config.toml"), FileKind::Config),
         Destination::File(path) => (path.as_path(), FileKind::Config),
     };
-    let new_file_header = super::apply::standalone_header(&args.to, &args.presets, ctx, &plan);
+    let new_file_header = super::apply::new_file_header(&args.to, &args.presets, ctx, &plan);
     let edit = Edit { file, kind, force: false, new_file_header };
     let toml = edit::render_new(&plan, &composition, &edit)?;
 
