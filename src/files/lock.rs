@@ -34,7 +34,7 @@ pub fn lock(files: &[&Path]) -> Result<Lock> {
         let mut held = Vec::new();
         for dir in &wanted {
             if let Some(handle) = lock_dir(dir)? {
-                held.push((dir.clone(), handle));
+                held.push((absolute(dir), handle));
             }
         }
         // A run that held an ancestor may have created a file's directory while we waited:
@@ -50,7 +50,8 @@ impl Lock {
     /// Whether `dir` is locked by this run, so that temporary files there can only be left
     /// over from a run that was killed.
     pub fn holds(&self, dir: &Path) -> bool {
-        self.held.iter().any(|(d, _)| d == dir)
+        let dir = absolute(dir);
+        self.held.iter().any(|(d, _)| *d == dir)
     }
 
     /// Creates `dir` and its missing parents, locked before anyone else can see them (see the
@@ -78,7 +79,7 @@ impl Lock {
         })();
         match built {
             Ok(handle) => {
-                self.held.push((dir.to_owned(), handle));
+                self.held.push((absolute(dir), handle));
                 super::platform::sync_dir(&shown_dir(anchor));
                 Ok(Some(top))
             }
@@ -90,7 +91,7 @@ impl Lock {
                 // Someone who does not take our lock made it meanwhile: use theirs.
                 fs::create_dir_all(dir)?;
                 if let Ok(Some(handle)) = lock_dir(dir) {
-                    self.held.push((dir.to_owned(), handle));
+                    self.held.push((absolute(dir), handle));
                 }
                 Ok(None)
             }
@@ -106,6 +107,11 @@ fn nearest_dir(file: &Path) -> PathBuf {
 /// `dir` or its nearest ancestor that exists; `""` for the current directory of a relative path.
 fn nearest_existing(dir: &Path) -> &Path {
     dir.ancestors().find(|d| d.as_os_str().is_empty() || d.is_dir()).unwrap_or(Path::new(""))
+}
+
+/// `dir` from the root, so that a file named relatively and absolutely is one file to `holds`.
+fn absolute(dir: &Path) -> PathBuf {
+    crate::workspace::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()))
 }
 
 /// `""` (the current directory, as a relative path's parent) as a path that can be opened.

@@ -34,7 +34,10 @@ pub fn read(path: &Path) -> Result<String> {
 /// Reads a file that may not exist yet; a missing file is `None`.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
     let meta = match fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // Below a file that is not a directory, nothing exists either.
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+            return Ok(None);
+        }
         other => other.map_err(|e| Error::io("read", path, &e))?,
     };
     regular_file(path, &meta)?;

@@ -186,7 +186,6 @@ fn write(path: &Path, expected: Option<&str>, text: &str) -> Result<()> {
         }
         file.write_all(text.as_bytes()).map_err(|e| failed(path, &e))?;
         file.sync_all().map_err(|e| failed(path, &e))?;
-        debug_pause("before-rename");
         swap_in(&temp, path, expected)
     })();
     if made.is_err() {
@@ -223,6 +222,7 @@ fn keep_identity(path: &Path, old: &fs::File, meta: &fs::Metadata, new: &fs::Fil
 fn swap_in(temp: &Path, path: &Path, expected: Option<&str>) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Some(expected) = expected else {
+        debug_pause("before-rename");
         return match platform::rename_noreplace(temp, path) {
             Ok(()) => {
                 platform::sync_dir(dir);
@@ -235,6 +235,8 @@ fn swap_in(temp: &Path, path: &Path, expected: Option<&str>) -> Result<()> {
     if read_optional(path)?.as_deref() != Some(expected) {
         return Err(changed_meanwhile(path));
     }
+    // The last check before the swap: an edit landing from here on is caught after it.
+    debug_pause("before-rename");
     if !platform::exchange(temp, path).map_err(|e| failed(path, &e))? {
         fs::rename(temp, path).map_err(|e| failed(path, &e))?;
         platform::sync_dir(dir);

@@ -57,10 +57,13 @@ impl Context<'_> {
     }
 }
 
-/// `path` relative to `base`, with `..` where needed; `path` itself if they share no root.
+/// `path` relative to `base`, with `..` where needed; `path` itself if they share nothing but
+/// the root (`/dev/zero`, not `../../../dev/zero`).
 fn relative(path: &Path, base: &Path) -> PathBuf {
     let common = path.components().zip(base.components()).take_while(|(a, b)| a == b).count();
-    if common == 0 {
+    let only_the_root = path.has_root()
+        && common <= path.components().take_while(|c| matches!(c, Component::RootDir | Component::Prefix(_))).count();
+    if common == 0 || only_the_root {
         return path.to_owned();
     }
     let ups = base.components().count() - common;
@@ -79,5 +82,6 @@ mod tests {
         assert_eq!(relative(Path::new("/w/Cargo.toml"), Path::new("/w")), Path::new("Cargo.toml"));
         assert_eq!(relative(Path::new("/w/Cargo.toml"), Path::new("/w/app/src")), Path::new("../../Cargo.toml"));
         assert_eq!(relative(Path::new("/w/.cargo/x.toml"), Path::new("/w/app")), Path::new("../.cargo/x.toml"));
+        assert_eq!(relative(Path::new("/dev/zero"), Path::new("/w/app")), Path::new("/dev/zero"));
     }
 }

@@ -2,7 +2,7 @@
 //! or has drifted (a value changed since) or is partial (keys missing).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 
@@ -24,9 +24,10 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             continue;
         }
         files_seen.push(target.path.clone());
-        let shown = ctx.display(&target.path);
-        let Some(text) = files::read_optional(&target.path)? else { continue };
-        let parsed = edit::parse(Path::new(&shown), &text)?;
+        let file = ctx.relative(&target.path);
+        let shown = file.display().to_string();
+        let Some(text) = files::read_optional(&file)? else { continue };
+        let parsed = edit::parse(&file, &text)?;
         let names: BTreeSet<&str> = text.lines().filter_map(Marker::parse).map(|m| m.preset).collect();
         let mut presets = Vec::new();
         for name in names {
