@@ -3,7 +3,10 @@
 //! toml_edit preserves a document's content but not its line endings (CRLF comes out as LF) nor
 //! a missing final newline. Rather than special-casing each, we diff the edited text against
 //! the original line by line: unchanged lines are copied from the original byte for byte, and
-//! only the lines we added or changed take the file's usual line ending.
+//! only the lines we added or changed take the file's usual line ending. Table headers the user
+//! and keys spelled their own way are kept too (see [`keep_spelling`]).
+
+use std::collections::{HashMap, VecDeque};
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
@@ -11,7 +14,7 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 pub fn restore(original: &str, edited: &str) -> String {
     let old: Vec<&str> = original.split_inclusive('\n').collect();
     let old_content: Vec<&str> = old.iter().map(|l| content(l)).collect();
-    let new_content: Vec<&str> = edited.split_inclusive('\n').map(content).collect();
+    let new_content = keep_spelling(&old_content, edited.split_inclusive('\n').map(content).collect());
     let ending = usual_ending(original);
 
     let mut out = String::with_capacity(edited.len() + edited.len() / 8);
@@ -45,6 +48,82 @@ pub fn restore(original: &str, edited: &str) -> String {
         out.truncate(trimmed);
     }
     out
+}
+
+/// toml_edit prints a table header, or a dotted key, from the keys on its path, each spelled as
+/// it was first seen, so a line the user spelled otherwise comes out respelled even where nothing
+/// on it changed: `[profile.dev.package."*"]` becomes `[profile.'dev'.package."*"]` after
+/// `[profile.'dev']`, `[ profile . dev ]` loses its spaces, `profile."release".lto = true` takes
+/// the spacing of a `profile . dev . x = 1` above it. Each printed line that means what a line of
+/// the original means (same header, or same key path and value text) gets that line back, the
+/// n-th such line the n-th. A line the original has word for word is left alone, so text inside
+/// a multi-line string is never taken for TOML.
+fn keep_spelling<'a>(old: &[&'a str], mut new: Vec<&'a str>) -> Vec<&'a str> {
+    let mut spelled: HashMap<Meaning, VecDeque<&str>> = HashMap::new();
+    for line in old {
+        if let Some(meaning) = meaning(line) {
+            spelled.entry(meaning).or_default().push_back(line);
+        }
+    }
+    if spelled.is_empty() {
+        return new;
+    }
+    let verbatim: std::collections::HashSet<&str> = old.iter().copied().collect();
+    for line in &mut new {
+        let Some(meaning) = meaning(line) else { continue };
+        let Some(theirs) = spelled.get_mut(&meaning).and_then(VecDeque::pop_front) else { continue };
+        if !verbatim.contains(line) {
+            *line = theirs;
+        }
+    }
+    new
+}
+
+/// What a line says, whatever its spacing and quoting: a table header (and whether it is an
+/// array of tables, `[[bin]]`), or a key path and the text of its value (with any comment).
+#[derive(Hash, PartialEq, Eq)]
+enum Meaning {
+    Header(bool, Vec<String>),
+    Key(Vec<String>, String),
+}
+
+fn meaning(line: &str) -> Option<Meaning> {
+    let line = line.trim_start();
+    let (array, inner) = match line.strip_prefix("[[") {
+        Some(rest) => (true, Some(rest)),
+        None => (false, line.strip_prefix('[')),
+    };
+    if let Some(inner) = inner {
+        let end = outside_quotes(inner, ']')?;
+        return Some(Meaning::Header(array, key_path(&inner[..end])?));
+    }
+    let end = outside_quotes(line, '=')?;
+    Some(Meaning::Key(key_path(&line[..end])?, line[end + 1..].trim().to_owned()))
+}
+
+fn key_path(text: &str) -> Option<Vec<String>> {
+    let keys = toml_edit::Key::parse(text.trim()).ok()?;
+    Some(keys.iter().map(|k| k.get().to_owned()).collect())
+}
+
+/// The byte index of the first `wanted` outside a quoted key.
+fn outside_quotes(text: &str, wanted: char) -> Option<usize> {
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) if c == wanted => return Some(i),
+            _ => {}
+        }
+        escaped = false;
+    }
+    None
 }
 
 /// A line without its ending.
@@ -81,6 +160,37 @@ mod tests {
         let original = "a = 1\r\nb = 2\nc = 3\r\n";
         assert_eq!(restore(original, "a = 1\nb = 2\nc = 3\n"), original);
         assert_eq!(restore(original, "a = 1\nb = 2\nnew = 0\nc = 3\n"), "a = 1\r\nb = 2\nnew = 0\r\nc = 3\r\n");
+    }
+
+    #[test]
+    fn headers_keep_their_spelling() {
+        let original = "[profile.'dev']\n[profile.dev.package.\"*\"]\n[ profile . release ] # mine\n";
+        let printed =
+            "[profile.'dev']\nx = 1\n[profile.'dev'.package.\"*\"]\n[ profile. release ] # mine\n[profile.new]\n";
+        assert_eq!(
+            restore(original, printed),
+            "[profile.'dev']\nx = 1\n[profile.dev.package.\"*\"]\n[ profile . release ] # mine\n[profile.new]\n"
+        );
+    }
+
+    #[test]
+    fn dotted_keys_keep_their_spelling() {
+        let original = "profile . dev . opt-level = 1\nprofile.\"release\".lto = true # x\n";
+        let printed = "profile . dev . opt-level = 1\nprofile . dev .debug = 0\nprofile .\"release\".lto = true # x\n";
+        assert_eq!(
+            restore(original, printed),
+            "profile . dev . opt-level = 1\nprofile . dev .debug = 0\nprofile.\"release\".lto = true # x\n"
+        );
+    }
+
+    #[test]
+    fn meanings_are_read_through_quotes_and_spaces() {
+        let path = |keys: &[&str]| keys.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+        assert!(meaning("[ a . \"b]\" ]") == Some(Meaning::Header(false, path(&["a", "b]"]))));
+        assert!(meaning("[[bin]] # x") == Some(Meaning::Header(true, path(&["bin"]))));
+        assert!(meaning("[a.'x\\']") == Some(Meaning::Header(false, path(&["a", "x\\"]))));
+        assert!(meaning(" a.\"=\" = [1] ") == Some(Meaning::Key(path(&["a", "="]), "[1]".into())));
+        assert!(meaning("# a = 1").is_none() && meaning("").is_none());
     }
 
     #[test]

@@ -538,6 +538,19 @@ fn insert_value(table: &mut dyn TableLike, key: &str, mut value: toml_edit::Valu
         }
     }
     table.insert(key, Item::Value(value));
+    take_siblings_spacing(table, key);
+}
+
+/// Gives a new key the spacing its siblings have in a dotted path (`profile . dev . debug`, not
+/// `profile . dev .debug`), so that new lines come out in the style of the user's.
+fn take_siblings_spacing(table: &mut dyn TableLike, key: &str) {
+    let sibling = table.iter().map(|(k, _)| k.to_owned()).find(|k| k != key);
+    let Some(decor) = sibling.and_then(|s| table.get_key_value(&s)).map(|(k, _)| k.dotted_decor().clone()) else {
+        return;
+    };
+    if let Some(mut new) = table.key_mut(key) {
+        *new.dotted_decor_mut() = decor;
+    }
 }
 
 /// Finds or creates the table at `keys`. Returns whether the table itself was created, and the
@@ -565,6 +578,7 @@ fn ensure_table(root: &mut Table, keys: &[&str]) -> (bool, Option<usize>) {
                 Item::Table(table)
             };
             current.insert(key, item);
+            take_siblings_spacing(current, key);
             created = leaf;
         }
         let item = current.get_mut(key).expect("present or just inserted");
