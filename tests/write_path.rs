@@ -489,3 +489,35 @@ fn a_failed_write_names_the_users_file_and_leaves_nothing_behind() {
         std::panic::resume_unwind(panic);
     }
 }
+
+#[test]
+fn nothing_is_written_where_cargo_finds_no_workspace() {
+    // `package.workspace` naming a directory that does not exist: cargo fails to read it.
+    let dir = common::tree(
+        "write-path",
+        "workspace-nowhere",
+        &[("m/Cargo.toml", "[package]\nname = \"m\"\nversion = \"0.1.0\"\nworkspace = \"../nonexistent\"\n")],
+    );
+    let before = common::files(&dir);
+    let (status, stderr) = run(&mut command(&dir.join("m"), &["apply", "fast-dev"]));
+    assert_eq!(status, 101, "{stderr}");
+    assert!(stderr.contains("nonexistent/Cargo.toml`: No such file or directory"), "{stderr}");
+    assert!(stderr.contains("help: point `package.workspace` at the directory of the workspace's root manifest"), "{stderr}");
+    assert_eq!(common::files(&dir), before);
+    assert!(!dir.join("nonexistent").exists());
+
+    // `package.workspace` naming a plain package: cargo says it is not a root.
+    let dir = common::tree(
+        "write-path",
+        "workspace-not-a-root",
+        &[
+            ("ex/Cargo.toml", "[package]\nname = \"ex\"\nversion = \"0.1.0\"\n"),
+            ("m/Cargo.toml", "[package]\nname = \"m\"\nversion = \"0.1.0\"\nworkspace = \"../ex\"\n"),
+        ],
+    );
+    let before = common::files(&dir);
+    let (status, stderr) = run(&mut command(&dir.join("m"), &["apply", "fast-dev"]));
+    assert_eq!(status, 101, "{stderr}");
+    assert!(stderr.contains("error: root of a workspace inferred but wasn't a root: "), "{stderr}");
+    assert_eq!(common::files(&dir), before, "profiles went into a package cargo does not read them from");
+}

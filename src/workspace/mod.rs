@@ -1,24 +1,25 @@
-//! Finding the workspace root and the file to write, in-process and the way cargo does it.
+//! The workspace and the files to write, found in-process and the way cargo finds them.
 //!
 //! Profiles only take effect in the workspace root manifest, so that is where they go, whichever
-//! member directory the user runs from. Root discovery follows cargo's `find_root`: the manifest
-//! itself if it has `[workspace]`, its `package.workspace` if set, otherwise the nearest ancestor
-//! `Cargo.toml` with a `[workspace]` that does not exclude it. No `cargo metadata`, no child
-//! process, no lock file or network.
+//! member directory the user runs from. Discovery ([`discovery`]) follows cargo's own rules. No
+//! `cargo metadata`, no child process, no lock file or network.
+
+mod discovery;
 
 use std::path::{Component, Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item};
+use toml_edit::DocumentMut;
 
 use crate::edit::FileKind;
 use crate::error::{Error, Result};
-use crate::files;
 
 /// The workspace being configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workspace {
     /// The root `Cargo.toml`, absolute.
     pub manifest: PathBuf,
+    /// The manifests of its members as cargo finds them (the root's included), absolute.
+    pub members: Vec<PathBuf>,
 }
 
 impl Workspace {
@@ -67,52 +68,7 @@ pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
                 .help("run this inside a Cargo workspace, or point at one with `--manifest-path`")
         })?,
     };
-    let manifest = find_root(&start)?;
-    Ok(Workspace { manifest })
-}
-
-/// cargo's `find_root`, on manifests parsed as plain TOML (no profile validation, so a manifest
-/// with a broken profile can still be found and repaired).
-fn find_root(start: &Path) -> Result<PathBuf> {
-    let doc = parse(start)?;
-    if doc.contains_key("workspace") {
-        return Ok(start.to_owned());
-    }
-    if let Some(root) = doc.get("package").and_then(|p| p.get("workspace")).and_then(Item::as_str) {
-        let dir = start.parent().expect("a manifest path has a parent");
-        return Ok(normalize(&dir.join(root).join("Cargo.toml")));
-    }
-    let start_dir = start.parent().expect("a manifest path has a parent");
-    for dir in start_dir.ancestors().skip(1) {
-        let candidate = dir.join("Cargo.toml");
-        if !candidate.is_file() {
-            continue;
-        }
-        let doc = parse(&candidate)?;
-        if let Some(workspace) = doc.get("workspace") {
-            if !is_excluded(dir, workspace, start) {
-                return Ok(candidate);
-            }
-        } else if let Some(root) = doc.get("package").and_then(|p| p.get("workspace")).and_then(Item::as_str) {
-            return Ok(normalize(&dir.join(root).join("Cargo.toml")));
-        }
-    }
-    Ok(start.to_owned())
-}
-
-/// cargo's `WorkspaceRootConfig::is_excluded`: excluded unless also listed as a member.
-fn is_excluded(root: &Path, workspace: &Item, manifest: &Path) -> bool {
-    let listed = |key: &str| {
-        workspace.get(key).and_then(Item::as_array).is_some_and(|entries| {
-            entries.iter().filter_map(|e| e.as_str()).any(|entry| manifest.starts_with(normalize(&root.join(entry))))
-        })
-    };
-    listed("exclude") && !listed("members")
-}
-
-fn parse(path: &Path) -> Result<DocumentMut> {
-    let text = files::read(path)?;
-    text.parse().map_err(|e| Error::toml(path, &text, &e))
+    discovery::discover(&start)
 }
 
 /// Resolves `.` and `..` without touching the file system, as cargo's `normalize_path` does.
