@@ -502,7 +502,10 @@ fn nothing_is_written_where_cargo_finds_no_workspace() {
     let (status, stderr) = run(&mut command(&dir.join("m"), &["apply", "fast-dev"]));
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.contains("nonexistent/Cargo.toml`: No such file or directory"), "{stderr}");
-    assert!(stderr.contains("help: point `package.workspace` at the directory of the workspace's root manifest"), "{stderr}");
+    assert!(
+        stderr.contains("help: point `package.workspace` at the directory of the workspace's root manifest"),
+        "{stderr}"
+    );
     assert_eq!(common::files(&dir), before);
     assert!(!dir.join("nonexistent").exists());
 
