@@ -183,4 +183,6 @@ fixtures! {
     init_default, init_json, new_preset, new_user_preset, new_unknown_parent, new_existing, apply_json, apply_to_user_warns,
     color_from_cargo_term_color, color_never_overrides_env,
     header_spelling, dotted_key_spelling, remove_header_spelling,
+    implicit_parent, remove_implicit_parent, forced_inherits, remove_forced_inherits, forced_aligned_key,
+    remove_forced_aligned_key,
 }

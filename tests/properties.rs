@@ -45,8 +45,8 @@ const USER_SETTINGS: [&str; 9] = [
 ];
 
 fn profile_layout() -> impl Strategy<Value = (u8, Vec<(String, String)>)> {
-    let setting = (select(vec!["dev", "release", "staging"]), select(USER_SETTINGS.to_vec()));
-    (0u8..4, prop::collection::vec(setting, 0..4)).prop_map(|(layout, settings)| {
+    let setting = (select(vec!["dev", "release", "staging", "profiling"]), select(USER_SETTINGS.to_vec()));
+    (0u8..5, prop::collection::vec(setting, 0..4)).prop_map(|(layout, settings)| {
         // One line per key: drop repeats, which TOML forbids.
         let mut seen = Vec::new();
         let settings = settings
@@ -76,8 +76,14 @@ fn manifest() -> impl Strategy<Value = String> {
     )
         .prop_map(
             |((layout, settings), package, top, trailing_comment, section, end_comment, (crlf, final_newline, bom))| {
+                // `profiling` inherits `bench` where the preset says `release`: replaced under `--force`.
+                let parent = |profile: &str| match profile {
+                    "staging" => Some("release"),
+                    "profiling" => Some("bench"),
+                    _ => None,
+                };
                 let custom_needs_inherits =
-                    |profile: &str| if profile == "staging" { "inherits = \"release\"\n" } else { "" };
+                    |profile: &str| parent(profile).map(|p| format!("inherits = \"{p}\"\n")).unwrap_or_default();
                 let mut text = String::from(top);
                 let mut profiles: BTreeMap<String, Vec<String>> = BTreeMap::new();
                 for (profile, line) in &settings {
@@ -85,8 +91,8 @@ fn manifest() -> impl Strategy<Value = String> {
                 }
                 if layout == 2 {
                     for (profile, lines) in &profiles {
-                        if profile == "staging" {
-                            text.push_str("profile.staging.inherits = \"release\"\n");
+                        if let Some(p) = parent(profile) {
+                            text.push_str(&format!("profile.{profile}.inherits = \"{p}\"\n"));
                         }
                         for line in lines {
                             text.push_str(&format!("profile.{profile}.{line}{trailing_comment}\n"));
@@ -114,10 +120,20 @@ fn manifest() -> impl Strategy<Value = String> {
                         text.push_str("\n[profile]\n");
                         for (profile, lines) in &profiles {
                             let mut entries: Vec<String> = lines.clone();
-                            if profile == "staging" {
-                                entries.insert(0, "inherits = \"release\"".into());
+                            if let Some(p) = parent(profile) {
+                                entries.insert(0, format!("inherits = \"{p}\""));
                             }
                             text.push_str(&format!("{profile} = {{ {} }}{trailing_comment}\n", entries.join(", ")));
+                        }
+                    }
+                    // Profiles that exist only as the parents of override tables.
+                    4 => {
+                        for (i, (profile, lines)) in profiles.iter().enumerate() {
+                            let table = if i % 2 == 0 { "package.\"*\"" } else { "build-override" };
+                            text.push_str(&format!("\n[profile.{profile}.{table}]\n"));
+                            for line in lines.iter().filter(|l| !l.starts_with("panic") && !l.starts_with("lto")) {
+                                text.push_str(&format!("{line}{trailing_comment}\n"));
+                            }
                         }
                     }
                     _ => {}
@@ -139,7 +155,7 @@ fn manifest() -> impl Strategy<Value = String> {
 }
 
 fn composition() -> impl Strategy<Value = Vec<String>> {
-    let names = vec!["fast-dev", "debugging", "staging", "debuggable-staging", "prod", "embedded-size"];
+    let names = vec!["fast-dev", "debugging", "staging", "debuggable-staging", "prod", "embedded-size", "profiling"];
     prop::sample::subsequence(names, 1..=3).prop_shuffle().prop_map(|v| v.into_iter().map(str::to_owned).collect())
 }
 

@@ -97,8 +97,11 @@ fn meaning(line: &str) -> Option<Meaning> {
         let end = outside_quotes(inner, ']')?;
         return Some(Meaning::Header(array, key_path(&inner[..end])?));
     }
+    // A plain key keeps its own spelling in toml_edit; only a dotted one borrows its parents'
+    // (and a plain `debug = false` would match lines of other tables).
     let end = outside_quotes(line, '=')?;
-    Some(Meaning::Key(key_path(&line[..end])?, line[end + 1..].trim().to_owned()))
+    let path = key_path(&line[..end]).filter(|p| p.len() > 1)?;
+    Some(Meaning::Key(path, line[end + 1..].trim().to_owned()))
 }
 
 fn key_path(text: &str) -> Option<Vec<String>> {
@@ -178,6 +181,10 @@ mod tests {
         let original = "profile . dev . opt-level = 1\nprofile.\"release\".lto = true # x\n";
         let printed = "profile . dev . opt-level = 1\nprofile . dev .debug = 0\nprofile .\"release\".lto = true # x\n";
         assert_eq!(
+            restore("a = 1\n[t]\nx  = 1\n[u]\nx = 1\n", "a = 1\n[t]\nx  = 1\n[u]\nx  = 1\n").lines().last(),
+            Some("x  = 1")
+        );
+        assert_eq!(
             restore(original, printed),
             "profile . dev . opt-level = 1\nprofile . dev .debug = 0\nprofile.\"release\".lto = true # x\n"
         );
@@ -191,6 +198,7 @@ mod tests {
         assert!(meaning("[a.'x\\']") == Some(Meaning::Header(false, path(&["a", "x\\"]))));
         assert!(meaning(" a.\"=\" = [1] ") == Some(Meaning::Key(path(&["a", "="]), "[1]".into())));
         assert!(meaning("# a = 1").is_none() && meaning("").is_none());
+        assert!(meaning("debug = false").is_none(), "a plain key is never respelled");
     }
 
     #[test]

@@ -585,6 +585,12 @@ fn ensure_table(root: &mut Table, keys: &[&str]) -> (bool, Option<usize>) {
         if inline_at.is_none() && item.is_inline_table() {
             inline_at = Some(i);
         }
+        // A table that was only the parent of others (`[profile.dev.package."*"]` with no
+        // `[profile.dev]`) gets a header now: that header is ours, for `remove` to take back.
+        if leaf && let Some(table) = item.as_table_mut().filter(|t| t.is_implicit() && !t.is_dotted()) {
+            table.set_implicit(false);
+            created = true;
+        }
         current = item.as_table_like_mut().expect("shapes were checked before editing");
     }
     (created, inline_at)

@@ -42,8 +42,19 @@ pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Re
     for setting in settings {
         let keys = setting.path.table.keys();
         let Some((slot, inline_at)) = ours(&doc, name, &setting.path, &created) else { continue };
-        let others_left = |t: &dyn TableLike| t.iter().any(|(k, item)| k != "inherits" && holds_settings(item));
-        if setting.path.key == Key::Inherits && table_at(&doc, &keys).is_some_and(others_left) {
+        let was = was_tag(&slot);
+        let old = marker::markers(&slot.prefix(&doc))
+            .find(|m| m.preset == name && m.tag == Some(was.as_str()))
+            .and_then(|m| marker::was_value(m.text));
+        // In a table we created, the tables below it were the user's before (it was their
+        // implicit parent) or came after the preset: either way they are not the profile's own.
+        let created_here = created.iter().any(|t| t.iter().map(String::as_str).eq(keys.iter().copied()));
+        let others_left = |t: &dyn TableLike| {
+            t.iter()
+                .any(|(k, item)| k != "inherits" && if created_here { item.is_value() } else { holds_settings(item) })
+        };
+        // A replaced `inherits` comes back; our own goes only with everything else in its table.
+        if setting.path.key == Key::Inherits && old.is_none() && table_at(&doc, &keys).is_some_and(others_left) {
             continue;
         }
         let current =
@@ -53,10 +64,6 @@ pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Re
             removal.changed.push((setting.path.clone(), super::bare(&current)));
             continue;
         }
-        let was = was_tag(&slot);
-        let old = marker::markers(&slot.prefix(&doc))
-            .find(|m| m.preset == name && m.tag == Some(was.as_str()))
-            .and_then(|m| marker::was_value(m.text));
         slot.rewrite(
             &mut doc,
             |m| m.preset == name && (m.tag == slot.tag.as_deref() || m.tag == Some(was.as_str())),
@@ -131,9 +138,12 @@ fn ours(
     table_at(doc, &keys)?.get(path.key.name())?;
     let slot = CommentSlot::new(&keys, path.key.name(), inline_at);
     let in_our_table = created.iter().any(|t| t.iter().map(String::as_str).eq(keys.iter().copied()));
+    // `inherits` gets no reason line, but one it replaced with `--force` has its `was` record.
+    let was = was_tag(&slot);
+    let replaced = marker::markers(&slot.prefix(doc)).any(|m| m.preset == preset && m.tag == Some(was.as_str()));
     match slot.owner(doc) {
         Some(owner) if owner == preset => Some((slot, inline_at)),
-        None if in_our_table && path.key == Key::Inherits => Some((slot, inline_at)),
+        None if (in_our_table || replaced) && path.key == Key::Inherits => Some((slot, inline_at)),
         _ => None,
     }
 }
@@ -220,18 +230,25 @@ fn drop_empty_inline(doc: &mut DocumentMut, keys: &[&str], start: usize) {
 }
 
 /// Drops the table at `keys`, which we created, if nothing is left in it, then any parent left
-/// empty and headerless. The user's lines above it (apply put new tables after a file's
-/// closing comments) move to the end of the file; the blank line we added before it goes.
+/// empty and headerless; one left holding only tables below it loses its header instead. The
+/// user's lines above it (apply put new tables after a file's closing comments) move to the end
+/// of the file; the blank line we added before it goes.
 fn drop_if_empty(doc: &mut DocumentMut, keys: &[String]) {
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let Some(table) = table_mut(doc.as_table_mut(), &keys) else { return };
-    if !table.is_empty() {
+    // Only tables below it are left: it was their implicit parent before we gave it a header,
+    // and is again. Otherwise it goes if nothing is left in it.
+    let parent_only = !table.is_empty() && !table.iter().any(|(_, item)| item.is_value());
+    if !table.is_empty() && !parent_only {
         return;
     }
     let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
     let leftover = prefix.strip_suffix('\n').unwrap_or(&prefix).to_owned();
     let (last, parents) = keys.split_last().expect("a table path has keys");
-    if let Some(parent) = table_at_mut(doc, parents) {
+    if parent_only {
+        table.set_implicit(true);
+        table.decor_mut().clear();
+    } else if let Some(parent) = table_at_mut(doc, parents) {
         parent.remove(last);
     }
     if !leftover.trim().is_empty() {
