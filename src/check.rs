@@ -12,6 +12,8 @@ use std::path::PathBuf;
 
 use toml_edit::{Item, TableLike};
 
+use crate::edit::marker;
+use crate::effective::{Layer, Layers};
 use crate::error::{Error, Location};
 use crate::profiles;
 use crate::schema::{self, Key, Scope, Value};
@@ -105,7 +107,7 @@ struct Defined {
 }
 
 pub fn check(inputs: &Inputs) -> Vec<Finding> {
-    let mut lint = Lint { inputs, findings: Vec::new() };
+    let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(inputs) };
     let parsed: Vec<Option<toml_edit::Document<&str>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = enabled_gates(inputs, &parsed);
@@ -153,6 +155,26 @@ fn enabled_gates(inputs: &Inputs, parsed: &[Option<toml_edit::Document<&str>>]) 
 struct Lint<'a> {
     inputs: &'a Inputs,
     findings: Vec<Finding>,
+    /// The profiles cargo uses, for rules whose claim depends on the effective value.
+    layers: Layers,
+}
+
+/// The sources cargo takes profiles from, lowest precedence first (the root manifest, then the
+/// config files from the user's down to the nearest), and the `CARGO_PROFILE_*` variables.
+fn layers(inputs: &Inputs) -> Layers {
+    let file = |s: &Source| Layer::file(s.path.display().to_string(), s.text.clone());
+    let root = inputs.sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
+    let configs = inputs.sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
+    let env = inputs.env.iter().filter(|(k, _)| k.starts_with("CARGO_PROFILE_")).cloned().collect();
+    Layers { files: root.chain(configs).map(file).collect(), env }
+}
+
+/// Whether the effective `key` of `profile` is set to something other than "off" (cargo's
+/// default included); `None` where the profile's chain is broken (another rule says so).
+fn effective_on(layers: &Layers, profile: &str, key: Key) -> Option<bool> {
+    let effective = layers.effective(profile, key, None).ok()?;
+    let off = [Value::Bool(false), Value::Str("none".into())];
+    Some(effective.value.is_some_and(|v| !off.iter().any(|o| key.same_meaning(&v, o))))
 }
 
 impl Lint<'_> {
@@ -366,10 +388,18 @@ impl Lint<'_> {
             );
         }
         let explicit_no_strip = matches!(value, Value::Bool(false)) || *value == Value::Str("none".into());
-        if path.key == Key::Strip && explicit_no_strip && profile != "dev" && profile != "test" {
-            self.push(Severity::Warning, "explicit-strip-none", at.clone(), format!("`{path} = {value}` turns off cargo's automatic stripping of debug info"), &[
-                "without it, cargo strips std's debug info from profiles without debug info; an explicit value re-adds about 4 MB to every binary. Remove the key unless you need that",
-            ]);
+        let counts = self.inputs.sources[i].kind != SourceKind::MemberManifest;
+        if path.key == Key::Strip && explicit_no_strip && path.table.scope == Scope::Profile && counts {
+            // Cargo strips debug info by itself only where the profile asks for none; and the
+            // key is needed to undo a `strip` inherited from the parent.
+            let no_debug = effective_on(&self.layers, profile, Key::Debug) == Some(false);
+            let parent = self.layers.chain(profile).ok().and_then(|chain| chain.get(1).cloned());
+            let undoes = parent.is_some_and(|p| effective_on(&self.layers, &p, Key::Strip) != Some(false));
+            if no_debug && !undoes {
+                self.push(Severity::Warning, "explicit-strip-none", at.clone(), format!("`{path} = {value}` turns off cargo's automatic stripping of debug info"), &[
+                    "this profile asks for no debug info, so without the key cargo strips std's debug info; with it, every binary keeps about 4 MB more. Remove the key unless you need that",
+                ]);
+            }
         }
     }
 
@@ -412,22 +442,34 @@ impl Lint<'_> {
     /// `"*"` is expected to cover the workspace's own crates.
     fn traps(&mut self, i: usize, profile: &Item) {
         let Some(profiles) = profile.as_table_like() else { return };
+        let counts = self.inputs.sources[i].kind != SourceKind::MemberManifest;
         for (name, body) in profiles.iter() {
             let Some(body) = body.as_table_like() else { continue };
-            let debug_on = body
-                .get("debug")
-                .and_then(Item::as_value)
-                .and_then(Value::from_toml)
-                .is_some_and(|v| !Key::Debug.same_meaning(&v, &Value::Bool(false)));
-            let inherits_release = body.get("inherits").and_then(Item::as_str) == Some("release");
-            if inherits_release && debug_on && body.get("debug-assertions").is_none() {
+            // A testing profile (staging, qa, ci) that inherits `release` for speed, asks for
+            // debug info, and so looks like a debug build, but runs without assertions. Not a
+            // profile meant for profiling, benchmarking or shipping: there that is the point.
+            let meant_without = ["prof", "bench", "perf", "flame", "rel", "prod", "dist", "ship", "deploy", "publish"];
+            let from_release = self.layers.chain(name).is_ok_and(|chain| chain.last().is_some_and(|r| r == "release"));
+            if counts
+                && from_release
+                && !schema::is_builtin_profile(name)
+                && !meant_without.iter().any(|w| name.contains(w))
+                && effective_on(&self.layers, name, Key::Debug) == Some(true)
+                && effective_on(&self.layers, name, Key::DebugAssertions) == Some(false)
+            {
                 self.push(Severity::Note, "release-without-assertions", profile_key_span(profile, name).map(|s| (i, s)), format!(
                     "profile `{name}` has debug info but inherits `debug-assertions = false` from `release`"
                 ), &["`debug` is symbols, not checks: add `debug-assertions = true` if `debug_assert!` should fire in this profile"]);
             }
-            let Some(star) = body.get("package").and_then(|p| p.get("*")).and_then(Item::as_table_like) else {
+            let Some(star_item) = body.get("package").and_then(|p| p.get("*")) else { continue };
+            let Some(star) = star_item.as_table_like() else { continue };
+            // A table a preset wrote already says so in its header comment.
+            let text = &self.inputs.sources[i].text;
+            let prefix = star_item.as_table().and_then(|t| t.decor().prefix());
+            let prefix = prefix.and_then(|p| p.as_str().or_else(|| p.span().and_then(|r| text.get(r)))).unwrap_or("");
+            if marker::markers(prefix).next().is_some() {
                 continue;
-            };
+            }
             let only_deps: Vec<&str> = star
                 .iter()
                 .map(|(k, _)| k)
@@ -527,11 +569,23 @@ impl Lint<'_> {
                 .flat_map(|p| Key::ALL.iter().map(move |k| (p, k)))
                 .find(|(p, k)| **name == format!("{p}-{}", k.name()));
             if let Some((other, key)) = collision {
-                self.push(Severity::Warning, "env-collision", at.clone(), format!(
-                    "profile name `{name}` collides with `{other}`'s `{key}` key in environment variables"
-                ), &[&format!(
-                    "any `CARGO_PROFILE_{}_…` variable makes cargo read `profile.{other}.{key}` as a table and fail; rename the profile",
-                    name.to_uppercase().replace('-', "_")
+                // Harmless until such a variable is set; then every cargo command fails.
+                let prefix = format!("CARGO_PROFILE_{}_", name.to_uppercase().replace('-', "_"));
+                let set = self.inputs.env.iter().find(|(k, _)| k.starts_with(&prefix)).map(|(k, _)| k.clone());
+                let (severity, message) = match &set {
+                    Some(var) => (
+                        Severity::Error,
+                        format!(
+                            "`{var}` is read as `profile.{other}.{key}.…`, so cargo fails: profile name `{name}` collides with `{other}`'s `{key}` key"
+                        ),
+                    ),
+                    None => (
+                        Severity::Note,
+                        format!("profile name `{name}` collides with `{other}`'s `{key}` key in environment variables"),
+                    ),
+                };
+                self.push(severity, "env-collision", at.clone(), message, &[&format!(
+                    "any `{prefix}…` variable makes cargo read `profile.{other}.{key}` as a table and fail; unset it, or rename the profile"
                 )]);
             }
             if let Some(twin) = names.iter().find(|n| *n < name && n.replace('-', "_") == name.replace('-', "_")) {

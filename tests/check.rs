@@ -32,7 +32,20 @@ fn presets(dir: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn every_built_in_preset_applied_to_a_clean_workspace_passes_check() {
-    for preset in ["fast-dev", "debugging", "staging", "debuggable-staging", "prod", "embedded-size"] {
+    let stable = [
+        "fast-dev",
+        "debugging",
+        "staging",
+        "debuggable-staging",
+        "prod",
+        "embedded-size",
+        "ci",
+        "deps-optimized-dev",
+        "fast-compile",
+        "fast-runtime",
+        "profiling",
+    ];
+    for preset in stable {
         let dir = workspace(preset, &[]);
         assert!(presets(&dir, &["apply", preset]).status.success());
         let output = presets(&dir, &["check", "--deny", "note"]);

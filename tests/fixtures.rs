@@ -184,5 +184,5 @@ fixtures! {
     color_from_cargo_term_color, color_never_overrides_env,
     header_spelling, dotted_key_spelling, remove_header_spelling,
     implicit_parent, remove_implicit_parent, forced_inherits, remove_forced_inherits, forced_aligned_key,
-    remove_forced_aligned_key,
+    remove_forced_aligned_key, check_no_false_alarms, check_env_collision_set,
 }

@@ -162,3 +162,74 @@ fn every_built_in_preset_round_trips_on_every_real_manifest() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Every finding `check` makes on the corpus (root manifest, `Cargo.lock` and `.cargo/config.toml`
+/// of each project, at the commits its `SOURCE` names), and why each one is true. Anything else
+/// is a false alarm, and fails the test.
+const EXPECTED_FINDINGS: &[(&str, &str, &str)] = &[
+    // `[profile.release-lto]`: any `CARGO_PROFILE_RELEASE_LTO_*` variable would be read as
+    // `profile.release.lto.*` and fail every build. A note: no such variable is set.
+    ("BurntSushi__ripgrep", "note", "env-collision"),
+    // `[profile.dev.package.bevy_mobile_example]` names a member whose manifest the corpus does
+    // not hold (root manifests only), and bevy commits no Cargo.lock; in a checkout it matches.
+    ("bevyengine__bevy", "note", "spec-unmatched"),
+    // `[profile.bench] panic = "abort"`: cargo ignores `panic` for benches, which always unwind,
+    // though the manifest says bench and release "must remain EXACTLY the same".
+    ("denoland__deno", "warning", "ignored-panic"),
+    // `[profile.release] strip = "none"` with no debug info asked for: cargo would strip std's
+    // debug info by itself; the key keeps about 4 MB in every binary.
+    ("firecracker-microvm__firecracker", "warning", "explicit-strip-none"),
+    // `[profile.ci] debug = false, strip = false`: the same (symbols for `perf` survive cargo's
+    // automatic `strip = "debuginfo"`).
+    ("nushell__nushell", "warning", "explicit-strip-none"),
+    // `package."*"` with `opt-level` covers dependencies, never the workspace's own crates:
+    // informational, as the note says, and usually the point.
+    ("rerun-io__rerun", "note", "star-excludes-members"),
+    ("typst__typst", "note", "star-excludes-members"),
+];
+
+#[test]
+fn check_on_real_projects_reports_only_true_findings() {
+    let Some(corpus) = corpus() else {
+        eprintln!("SKIPPED: no real-world corpus (../shared/realworld or CARGO_PRESETS_CORPUS)");
+        return;
+    };
+    let mut found = Vec::new();
+    for project in projects(&corpus) {
+        let name = project.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("realworld-check").join(&name);
+        let _ = fs::remove_dir_all(&dir);
+        for file in ["Cargo.toml", "Cargo.lock", ".cargo/config.toml"] {
+            if project.join(file).is_file() {
+                fs::create_dir_all(dir.join(file).parent().unwrap()).unwrap();
+                fs::copy(project.join(file), dir.join(file)).unwrap();
+            }
+        }
+        let output = presets(&dir, &["check", "--format", "json", "--deny", "error"]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{name}: {e}: {}", String::from_utf8_lossy(&output.stderr)));
+        for finding in report["findings"].as_array().unwrap() {
+            let (severity, code) = (finding["severity"].as_str().unwrap(), finding["code"].as_str().unwrap());
+            found.push((name.clone(), severity.to_owned(), code.to_owned(), finding["message"].to_string()));
+        }
+    }
+    let unexpected: Vec<String> = found
+        .iter()
+        .filter(|(p, s, c, _)| !EXPECTED_FINDINGS.contains(&(p.as_str(), s.as_str(), c.as_str())))
+        .map(|(p, s, c, m)| format!("{p}: {s}[{c}] {m}"))
+        .collect();
+    let missing: Vec<String> = EXPECTED_FINDINGS
+        .iter()
+        .filter(|(p, s, c)| {
+            corpus.join(p).is_dir() && !found.iter().any(|f| (f.0.as_str(), f.1.as_str(), f.2.as_str()) == (*p, *s, *c))
+        })
+        .map(|(p, s, c)| format!("{p}: {s}[{c}]"))
+        .collect();
+    eprintln!("realworld check: {} findings, all expected", found.len());
+    assert!(
+        unexpected.is_empty() && missing.is_empty(),
+        "false alarms:\n{}\n\nmissed:\n{}",
+        unexpected.join("\n"),
+        missing.join("\n")
+    );
+}

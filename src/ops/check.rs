@@ -78,8 +78,12 @@ fn report(findings: &[Finding], files: usize, deny: Severity, failing: usize) ->
 
 fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     let mut sources = vec![source(ctx, SourceKind::RootManifest, &workspace.manifest)?];
-    for manifest in member_manifests(workspace.root()) {
-        sources.push(source(ctx, SourceKind::MemberManifest, &manifest)?);
+    // The members cargo loads with this workspace, not every `Cargo.toml` below the root: a fuzz
+    // crate that is its own workspace, or an excluded one, is none of our business.
+    let mut members: Vec<&PathBuf> = workspace.members.iter().filter(|m| **m != workspace.manifest).collect();
+    members.sort();
+    for manifest in members {
+        sources.push(source(ctx, SourceKind::MemberManifest, manifest)?);
     }
     let configs = workspace::config_files(&ctx.cwd);
     for (scope, path) in configs.read {
@@ -118,23 +122,6 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
 
 fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
     Ok(Source { kind, path: PathBuf::from(ctx.display(path)), text: files::read(path)? })
-}
-
-/// Every `Cargo.toml` below the root except its own (depth 1), skipping build output and hidden
-/// folders.
-fn member_manifests(root: &Path) -> Vec<PathBuf> {
-    let skip = |e: &walkdir::DirEntry| {
-        let name = e.file_name().to_string_lossy();
-        e.depth() > 0 && e.file_type().is_dir() && (name.starts_with('.') || name == "target" || name == "node_modules")
-    };
-    walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !skip(e))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.depth() > 1 && e.file_type().is_file() && e.file_name() == "Cargo.toml")
-        .map(walkdir::DirEntry::into_path)
-        .collect()
 }
 
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),

@@ -205,6 +205,8 @@ fn add_member(
     if config.is_excluded(&manifest) {
         return Ok(());
     }
+    // Loaded first: a member that cannot be read is an error (strict) or no member at all.
+    manifests.load(&manifest)?;
     members.push(manifest.clone());
     let workspace_deps = manifests.load(root)?.get("workspace").and_then(|ws| ws.get("dependencies")).cloned();
     let doc = manifests.load(&manifest)?;
