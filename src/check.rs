@@ -44,6 +44,8 @@ pub struct Finding {
     pub message: String,
     pub location: Option<Location>,
     pub help: Vec<String>,
+    /// Set when a lint level or an allow comment silences it ([`crate::lints`]).
+    pub silenced: Option<crate::lints::Silenced>,
 }
 
 impl fmt::Display for Finding {
@@ -121,8 +123,9 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.names(&defined);
     lint.configs();
     lint.environment();
-    lint.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    lint.findings
+    let mut findings = lint.findings;
+    crate::lints::apply(inputs, &mut findings);
+    findings
 }
 
 /// The feature gates switched on anywhere: the root manifest's `cargo-features`, and
@@ -190,12 +193,14 @@ impl Lint<'_> {
             let source = &self.inputs.sources[i];
             Location::of_span(&source.path, &source.text, span)
         });
+        debug_assert!(crate::rules::rule(code).is_some(), "`{code}` is missing from the rule catalogue");
         self.findings.push(Finding {
             severity,
             code,
             message,
             location,
             help: help.iter().map(|h| (*h).to_owned()).collect(),
+            silenced: None,
         });
     }
 

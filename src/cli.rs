@@ -314,6 +314,10 @@ pub struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    /// Describe a rule (what it means, an example, the fix, the source) instead of checking
+    #[arg(long, value_name = "CODE")]
+    pub explain: Option<String>,
+
     /// The lowest severity that makes the exit status 1
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Warning)]
     pub deny: Level,

@@ -61,11 +61,12 @@ fn every_built_in_preset_applied_to_a_clean_workspace_passes_check() {
 }
 
 /// The documented shape: `{findings: [...], files, deny, failed}`, each finding with
-/// `severity`, `code`, `message`, `file`, `line`, `column`, `help`.
+/// `severity`, `code`, `message`, `file`, `line`, `column`, `help`, `silenced`.
 #[test]
 fn json_output_has_the_documented_shape() {
     let dir = workspace("json", &[]);
-    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap() + "\n[profile.fast]\nopt-level = 4\n";
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap()
+        + "\n[profile.fast]\nopt-level = 4\n\n[profile.release]\nstrip = false # cargo-presets: allow(explicit-strip-none)\n";
     fs::write(dir.join("Cargo.toml"), manifest).unwrap();
     let output = presets(&dir, &["check", "--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
@@ -78,11 +79,14 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(report["failed"], true);
     assert!(report["files"].as_u64().unwrap() >= 2);
     let findings = report["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 2);
+    assert_eq!(findings.len(), 3);
+    let silenced: Vec<&serde_json::Value> = findings.iter().filter(|f| !f["silenced"].is_null()).collect();
+    assert_eq!(silenced.len(), 1);
+    assert_eq!((&silenced[0]["code"], &silenced[0]["silenced"]), (&"explicit-strip-none".into(), &"inline".into()));
     for finding in findings {
         let mut keys: Vec<&str> = finding.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["code", "column", "file", "help", "line", "message", "severity"]);
+        assert_eq!(keys, ["code", "column", "file", "help", "line", "message", "severity", "silenced"]);
         assert!(["error", "warning", "note"].contains(&finding["severity"].as_str().unwrap()));
         assert!(finding["code"].is_string() && finding["message"].is_string());
         assert_eq!(finding["file"], "Cargo.toml");

@@ -133,3 +133,17 @@ fn strict_parsing_example_is_the_fixture_output() {
     let stderr = fs::read_to_string(fixture).unwrap();
     assert!(readme.contains(&format!("```text\n{stderr}```")), "the README shows the fixture's error:\n{stderr}");
 }
+
+/// The README's table of `check` rules is the catalogue, row for row.
+#[test]
+fn rules_table_is_the_catalogue() {
+    let readme = fs::read_to_string(readme_path()).unwrap();
+    let start = readme.find("| code | default | what it finds |").expect("the README has the rules table");
+    let rows: Vec<String> =
+        readme[start..].lines().skip(2).take_while(|l| l.starts_with('|')).map(str::to_owned).collect();
+    let expected: Vec<String> = cargo_presets::rules::RULES
+        .iter()
+        .map(|r| format!("| `{}` | {} | {} |", r.code, r.level.name(), r.summary))
+        .collect();
+    assert_eq!(rows, expected);
+}

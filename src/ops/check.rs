@@ -16,31 +16,54 @@ use crate::cli::{CheckArgs, Format};
 use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
+use crate::rules;
 use crate::workspace::{self, Workspace};
 
 /// Exit status when findings reach `--deny`.
 pub const FINDINGS: i32 = 1;
 
 pub fn run(ctx: &mut Context<'_>, args: &CheckArgs) -> Result<i32> {
+    if let Some(code) = &args.explain {
+        return explain(ctx, code);
+    }
     let workspace = ctx.workspace()?;
     let inputs = gather(ctx, &workspace)?;
-    let findings = check::check(&inputs);
+    let all = check::check(&inputs);
     let deny: Severity = args.deny.into();
-    let failing = findings.iter().filter(|f| f.severity >= deny).count();
+    let reported: Vec<&Finding> = all.iter().filter(|f| f.silenced.is_none()).collect();
+    let failing = reported.iter().filter(|f| f.severity >= deny).count();
 
     match args.format {
-        Format::Json => ctx.shell.print(&format!("{:#}\n", report(&findings, inputs.sources.len(), deny, failing)))?,
+        Format::Json => ctx.shell.print(&format!("{:#}\n", report(&all, inputs.sources.len(), deny, failing)))?,
         Format::Human => {
-            for finding in &findings {
+            for finding in &reported {
                 ctx.shell.diagnostic(finding.severity, &finding.to_string());
             }
-            ctx.shell.status("Checked", format!("{} files: {}", inputs.sources.len(), counts(&findings)));
+            let mut summary = counts(&reported);
+            let silenced = all.len() - reported.len();
+            if silenced > 0 {
+                summary.push_str(&format!(" ({silenced} silenced by lint levels)"));
+            }
+            ctx.shell.status("Checked", format!("{} files: {summary}", inputs.sources.len()));
         }
     }
     Ok(if failing > 0 { FINDINGS } else { 0 })
 }
 
-fn counts(findings: &[Finding]) -> String {
+/// `check --explain CODE`: the rule's entry in the catalogue. Needs no workspace.
+fn explain(ctx: &mut Context<'_>, code: &str) -> Result<i32> {
+    let Some(rule) = rules::rule(code) else {
+        let error = crate::error::Error::new(format!("no rule is called `{code}`"));
+        return Err(match rules::closest(code) {
+            Some(known) => error.help(format!("did you mean `{known}`?")),
+            None => error.help("the README's table lists every rule, or see the codes `cargo presets check` prints"),
+        });
+    };
+    ctx.shell.print(&rules::explain(rule))?;
+    Ok(0)
+}
+
+fn counts(findings: &[&Finding]) -> String {
     if findings.is_empty() {
         return "no problems found".to_owned();
     }
@@ -70,6 +93,7 @@ fn report(findings: &[Finding], files: usize, deny: Severity, failing: usize) ->
                 "line": f.location.as_ref().map(|l| l.line),
                 "column": f.location.as_ref().map(|l| l.column),
                 "help": f.help,
+                "silenced": f.silenced.map(|s| s.name()),
             })
         })
         .collect();
