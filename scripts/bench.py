@@ -10,6 +10,10 @@ one run, with each command started the same way:
 - `cargo locate-project --workspace`, the cheapest cargo child process a tool could start;
 - `cargo metadata --no-deps`, what cargo-wizard-style tools start to find the root;
 
+then `apply` on a large manifest (about 5,700 lines and 160 KB, shaped like a game engine's:
+hundreds of `[[example]]` tables with their metadata) against the floor of any editor, one
+toml_edit parse and write of the same file (`examples/toml_floor.rs`);
+
 then `check` on generated workspaces of 10, 100 and 1,000 members (each member manifest with a
 dependency and a profile table cargo ignores, so every file is parsed and linted), to show that
 its cost grows linearly with the number of members.
@@ -55,8 +59,30 @@ def generated_workspace(root, members):
         (crate / "src" / "lib.rs").write_text("")
 
 
+def large_manifest(root, examples=430):
+    """A virtual-less root package with `examples` examples, each with its metadata table."""
+    root.mkdir(parents=True)
+    parts = [
+        '[package]\nname = "engine"\nversion = "0.1.0"\nedition = "2024"\n\n'
+        '[workspace]\nmembers = []\n\n[profile.release]\nlto = "thin"\n\n'
+        "[dependencies]\n" + "".join(f'dep{i} = {{ version = "1", optional = true }}\n' for i in range(60))
+    ]
+    for i in range(examples):
+        parts.append(
+            f'\n[[example]]\nname = "example_{i}"\npath = "examples/group_{i % 20}/example_{i}.rs"\n'
+            f"doc-scrape-examples = true\n\n[package.metadata.example.example_{i}]\n"
+            f'name = "Example {i}"\ndescription = "Shows feature number {i} of the engine, in a small scene"\n'
+            f'category = "Group {i % 20}"\nwasm = {"true" if i % 3 else "false"}\n'
+        )
+    (root / "Cargo.toml").write_text("".join(parts))
+    (root / "src").mkdir()
+    (root / "src" / "lib.rs").write_text("")
+
+
 def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "toml_floor"], cwd=ROOT, check=True)
+    floor = ROOT / "target" / "release" / "examples" / "toml_floor"
     binary = ROOT / "target" / "release" / "cargo-presets"
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "demo"
@@ -72,6 +98,16 @@ def main():
             ("cargo locate-project --workspace", timed(["cargo", "locate-project", "--workspace"], ws)),
             ("cargo metadata --no-deps", timed(["cargo", "metadata", "--no-deps", "--format-version", "1"], ws)),
         ]
+        big = Path(tmp) / "large"
+        large_manifest(big)
+        manifest = big / "Cargo.toml"
+        big_text = manifest.read_bytes()
+        lines = big_text.count(b"\n")
+        restore_big = lambda: manifest.write_bytes(big_text)
+        large_rows = [
+            ("cargo presets apply fast-dev (writes)", timed([binary, "presets", "apply", "fast-dev"], big, restore_big)),
+            ("toml_edit parse + write (the floor)", timed([floor, manifest], big, restore_big)),
+        ]
         check_rows = []
         for members in (10, 100, 1000):
             root = Path(tmp) / f"ws{members}"
@@ -81,6 +117,10 @@ def main():
     print(f"{RUNS} runs each, median (min-max) wall time in ms; ratio to `cargo locate-project`")
     for name, (median, low, high) in rows:
         print(f"  {name:<42} {median:7.2f}  ({low:.2f}-{high:.2f})  x{median / base:.2f}")
+    floor_median = large_rows[1][1][0]
+    print(f"a large manifest ({lines} lines, {len(big_text) // 1024} KB); ratio to one toml_edit parse and write")
+    for name, (median, low, high) in large_rows:
+        print(f"  {name:<42} {median:7.2f}  ({low:.2f}-{high:.2f})  x{median / floor_median:.2f}")
     print("cargo presets check on generated workspaces (each member manifest parsed and linted)")
     for members, (median, low, high) in check_rows:
         print(f"  {members:>5} members {median:9.2f} ms  ({low:.2f}-{high:.2f})  {median / members * 1000:7.1f} us per member")

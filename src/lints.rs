@@ -37,13 +37,20 @@ const MARK: &str = "# cargo-presets: allow(";
 pub fn apply(inputs: &Inputs, findings: &mut Vec<Finding>) {
     let levels = manifest_levels(inputs, findings);
     inline_problems(inputs, findings);
+    // Only files with an allow comment can silence anything inline: most have none.
+    let with_allows: BTreeMap<String, Vec<&str>> = inputs
+        .sources
+        .iter()
+        .filter(|s| s.text.contains(MARK))
+        .map(|s| (s.path.display().to_string(), s.text.lines().collect()))
+        .collect();
     for finding in findings.iter_mut() {
         match levels.get(finding.code) {
             Some(None) => finding.silenced = Some(Silenced::Manifest),
             Some(Some(severity)) => finding.severity = *severity,
             None => {}
         }
-        if finding.silenced.is_none() && allowed_inline(inputs, finding) {
+        if finding.silenced.is_none() && allowed_inline(&with_allows, finding) {
             finding.silenced = Some(Silenced::Inline);
         }
     }
@@ -130,12 +137,10 @@ fn inline_problems(inputs: &Inputs, findings: &mut Vec<Finding>) {
 }
 
 /// Whether the line of the finding, or the header of the table it is in, allows its code.
-fn allowed_inline(inputs: &Inputs, finding: &Finding) -> bool {
+/// `sources` maps each file with allow comments to its lines.
+fn allowed_inline(sources: &BTreeMap<String, Vec<&str>>, finding: &Finding) -> bool {
     let Some(location) = &finding.location else { return false };
-    let Some(source) = inputs.sources.iter().find(|s| s.path.display().to_string() == location.file) else {
-        return false;
-    };
-    let lines: Vec<&str> = source.text.lines().collect();
+    let Some(lines) = sources.get(&location.file) else { return false };
     let Some(index) = location.line.checked_sub(1).filter(|i| *i < lines.len()) else { return false };
     let header = lines[..=index].iter().rev().find(|l| l.trim_start().starts_with('['));
     [Some(&lines[index]), header].into_iter().flatten().any(|line| allowed_on(line).contains(&finding.code))

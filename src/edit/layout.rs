@@ -6,7 +6,7 @@
 //! only the lines we added or changed take the file's usual line ending. Table headers the user
 //! and keys spelled their own way are kept too (see [`keep_spelling`]).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
@@ -59,24 +59,34 @@ pub fn restore(original: &str, edited: &str) -> String {
 /// n-th such line the n-th. A line the original has word for word is left alone, so text inside
 /// a multi-line string is never taken for TOML.
 fn keep_spelling<'a>(old: &[&'a str], mut new: Vec<&'a str>) -> Vec<&'a str> {
+    // Only a printed line the original lacks can be a respelling, and only of an original line
+    // the printed text lacks; a large manifest has thousands of lines, and these are a few.
+    let in_old: HashSet<&str> = old.iter().copied().collect();
+    let in_new: HashSet<&str> = new.iter().copied().collect();
+    let respelled: Vec<usize> =
+        (0..new.len()).filter(|i| may_be_respelled(new[*i]) && !in_old.contains(new[*i])).collect();
+    if respelled.is_empty() {
+        return new;
+    }
     let mut spelled: HashMap<Meaning, VecDeque<&str>> = HashMap::new();
-    for line in old {
+    for line in old.iter().filter(|l| may_be_respelled(l) && !in_new.contains(*l)) {
         if let Some(meaning) = meaning(line) {
             spelled.entry(meaning).or_default().push_back(line);
         }
     }
-    if spelled.is_empty() {
-        return new;
-    }
-    let verbatim: std::collections::HashSet<&str> = old.iter().copied().collect();
-    for line in &mut new {
-        let Some(meaning) = meaning(line) else { continue };
-        let Some(theirs) = spelled.get_mut(&meaning).and_then(VecDeque::pop_front) else { continue };
-        if !verbatim.contains(line) {
-            *line = theirs;
+    for i in respelled {
+        if let Some(theirs) = meaning(new[i]).and_then(|m| spelled.get_mut(&m)?.pop_front()) {
+            new[i] = theirs;
         }
     }
     new
+}
+
+/// A table header, or a line with a dot before its first `=` (a dotted key, or a quoted one).
+fn may_be_respelled(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with('[')
+        || line.split('=').next().is_some_and(|key| key.contains(['.', '"', '\'']) && !line.starts_with('#'))
 }
 
 /// What a line says, whatever its spacing and quoting: a table header (and whether it is an

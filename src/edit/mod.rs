@@ -66,28 +66,43 @@ pub struct Outcome {
 }
 
 /// A file's text parsed, keeping spans for error locations. Parse once, then ask it for its
-/// profiles and edit it.
-pub struct Parsed<'a> {
+/// profiles and edit it; workspace discovery keeps the root manifest's, so `apply` need not
+/// parse it again.
+#[derive(Debug)]
+pub struct Parsed {
     /// The text after any byte-order mark.
-    text: &'a str,
+    text: String,
     bom: bool,
-    doc: toml_edit::Document<&'a str>,
+    doc: toml_edit::Document<String>,
 }
 
 const BOM: char = '\u{feff}';
 
 /// Parses the text of `file` (empty for a file that does not exist yet). A byte-order mark is
 /// set aside and put back on write: it is part of the user's file.
-pub fn parse<'a>(file: &Path, text: &'a str) -> Result<Parsed<'a>> {
+pub fn parse(file: &Path, text: &str) -> Result<Parsed> {
     let (text, bom) = match text.strip_prefix(BOM) {
         Some(rest) => (rest, true),
         None => (text, false),
     };
-    let doc = toml_edit::Document::parse(text).map_err(|e| Error::toml(file, text, &e))?;
-    Ok(Parsed { text, bom, doc })
+    let doc = toml_edit::Document::parse(text.to_owned()).map_err(|e| Error::toml(file, text, &e))?;
+    Ok(Parsed { text: text.to_owned(), bom, doc })
 }
 
-impl Parsed<'_> {
+impl Parsed {
+    /// Whether this is the parse of `text`, as read from the file (byte-order mark included).
+    pub fn is_of(&self, text: &str) -> bool {
+        match text.strip_prefix(BOM) {
+            Some(rest) => self.bom && rest == self.text,
+            None => !self.bom && text == self.text,
+        }
+    }
+
+    /// The document, for reading.
+    pub fn doc(&self) -> &toml_edit::Document<String> {
+        &self.doc
+    }
+
     /// The profiles the file defines, with their `inherits`.
     pub fn profiles(&self) -> ExistingProfiles {
         let Some(profiles) = self.doc.get("profile").and_then(Item::as_table_like) else {
@@ -106,13 +121,13 @@ impl Parsed<'_> {
 /// Applies `plan` to the parsed file. `owner_value(preset, key)` is what a preset sets a key to,
 /// to tell our earlier values from values a user changed since.
 pub fn apply(
-    parsed: &Parsed<'_>,
+    parsed: &Parsed,
     plan: &Plan,
     composition: &Composition,
     edit: &Edit<'_>,
     owner_value: &dyn Fn(&str, &KeyPath) -> Option<Value>,
 ) -> Result<Outcome> {
-    let (original, spanned) = (parsed.text, &parsed.doc);
+    let (original, spanned) = (parsed.text.as_str(), &parsed.doc);
     let editor = Editor { edit, spanned, original, renderer: Renderer::default() };
     editor.check_shapes(plan)?;
     let mut doc = spanned.clone().into_mut();
@@ -172,7 +187,7 @@ pub fn apply(
 /// prints new tables before them. Those comments belong to the table above (often commented-out
 /// keys), so when all we add is new tables after the original content, they go after them.
 /// Keys added to that last table stay above the comments, which then still end the table.
-fn after_trailing_comments(unedited: &toml_edit::Document<&str>, edited: &DocumentMut, text: &str) -> Option<String> {
+fn after_trailing_comments(unedited: &toml_edit::Document<String>, edited: &DocumentMut, text: &str) -> Option<String> {
     let trailing = edited.trailing().as_str().filter(|t| !t.trim().is_empty())?;
     let body = unedited.clone().into_mut().to_string();
     let body = body.strip_suffix(trailing)?;
@@ -296,7 +311,7 @@ impl CommentSlot {
 
 struct Editor<'a> {
     edit: &'a Edit<'a>,
-    spanned: &'a toml_edit::Document<&'a str>,
+    spanned: &'a toml_edit::Document<String>,
     original: &'a str,
     renderer: Renderer,
 }

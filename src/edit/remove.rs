@@ -26,7 +26,7 @@ pub struct Removal {
     pub changed: Vec<(KeyPath, String)>,
 }
 
-pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Removal> {
+pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Removal> {
     let name = preset.name.as_str();
     let mut doc = parsed.doc.clone().into_mut();
     let mut removal = Removal::default();
@@ -108,7 +108,7 @@ pub fn remove(parsed: &Parsed<'_>, preset: &Preset, kind: FileKind) -> Result<Re
     remove_gates(&mut doc, name, kind);
 
     let edited = doc.to_string();
-    removal.text = layout::restore(parsed.text, &edited);
+    removal.text = layout::restore(&parsed.text, &edited);
     if parsed.bom && !removal.text.is_empty() {
         removal.text.insert(0, BOM);
     }
@@ -331,7 +331,7 @@ pub enum KeyState {
 }
 
 /// Where each key of `preset` stands in a file. For `status`.
-pub fn key_states<'p>(parsed: &Parsed<'_>, preset: &'p Preset) -> Vec<(&'p KeyPath, KeyState)> {
+pub fn key_states<'p>(parsed: &Parsed, preset: &'p Preset) -> Vec<(&'p KeyPath, KeyState)> {
     let mut doc = parsed.doc.clone().into_mut();
     let created = created_tables(&mut doc, preset);
     let created: Vec<&Vec<String>> = created.iter().collect();

@@ -98,12 +98,19 @@ pub fn prepare<'a>(
         FileKind::Config => files::read_optional(&file)?,
     };
     let original_text = original.as_deref().unwrap_or("");
-    let parsed = edit::parse(&file, original_text)?;
+    // Discovery parsed the manifest already; read again under the lock, it is usually the same.
+    let reparsed;
+    let parsed = match original.as_deref() {
+        Some(text) if workspace.parsed.is_of(text) => workspace.parsed.as_ref(),
+        _ => {
+            reparsed = edit::parse(&file, original_text)?;
+            &reparsed
+        }
+    };
     let mut existing = parsed.profiles();
     if target.kind == FileKind::Config {
         // A config profile may inherit one the manifest defines.
-        let manifest = files::read(&workspace.manifest)?;
-        for (name, parent) in edit::parse(&workspace.manifest, &manifest)?.profiles() {
+        for (name, parent) in workspace.parsed.profiles() {
             existing.entry(name).or_insert(parent);
         }
     }
@@ -122,7 +129,7 @@ pub fn prepare<'a>(
         },
     };
     let owner_value = |preset: &str, path: &_| library.get(preset).ok().and_then(|p| p.value_of(path).cloned());
-    let outcome = edit::apply(&parsed, &plan, &composition, &edit, &owner_value)?;
+    let outcome = edit::apply(parsed, &plan, &composition, &edit, &owner_value)?;
     Ok(Prepared { file, original, outcome, plan, composition, request })
 }
 

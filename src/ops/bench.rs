@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
 fn variants(ctx: &Context<'_>, workspace: &Workspace, scratch: &Path, presets: &[String]) -> Result<Vec<Variant>> {
     let library = ctx.library(Some(workspace))?;
     let manifest_text = files::read(&workspace.manifest)?;
-    let manifest = edit::parse(&workspace.manifest, &manifest_text)?;
+    let manifest = &workspace.parsed;
     let mut out: Vec<Variant> = Vec::new();
     for (i, name) in presets.iter().enumerate() {
         let composition = compose(&library, std::slice::from_ref(name))?;

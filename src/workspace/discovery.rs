@@ -14,18 +14,22 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item};
+use toml_edit::Item;
 
 use super::{Workspace, cargo_home, normalize};
+use crate::edit::{self, Parsed};
 use crate::error::{Error, Result};
 use crate::files;
+
+type Document = toml_edit::Document<String>;
 
 /// Finds the workspace of the manifest at `start`.
 pub fn discover(start: &Path) -> Result<Workspace> {
     let mut manifests = Manifests::default();
     let Some(root) = find_root(&mut manifests, start)? else {
         // A package on its own: it is its own root, and its only member.
-        return Ok(Workspace { manifest: start.to_owned(), members: vec![start.to_owned()] });
+        let parsed = manifests.take(start)?;
+        return Ok(Workspace { manifest: start.to_owned(), members: vec![start.to_owned()], parsed });
     };
     let doc = manifests.load(&root).map_err(|e| {
         e.detail(format!(
@@ -52,29 +56,36 @@ pub fn discover(start: &Path) -> Result<Workspace> {
             return Err(not_a_member(&mut manifests, start, &root, &config)?);
         }
     }
-    Ok(Workspace { manifest: root, members })
+    let parsed = manifests.take(&root)?;
+    Ok(Workspace { manifest: root, members, parsed })
 }
 
 /// The manifests read so far, each read and parsed once.
 #[derive(Default)]
 struct Manifests {
-    parsed: HashMap<PathBuf, DocumentMut>,
+    parsed: HashMap<PathBuf, Parsed>,
 }
 
 impl Manifests {
-    fn load(&mut self, path: &Path) -> Result<&DocumentMut> {
+    fn load(&mut self, path: &Path) -> Result<&Document> {
         if !self.parsed.contains_key(path) {
-            let text = files::read(path)?;
-            let doc: DocumentMut = text.parse().map_err(|e| Error::toml(path, &text, &e))?;
+            let parsed = edit::parse(path, &files::read(path)?)?;
+            let doc = parsed.doc();
             if doc.contains_key("workspace") && doc.get("package").and_then(|p| p.get("workspace")).is_some() {
                 return Err(Error::new(format!(
                     "failed to parse manifest at `{}`: cannot configure both `package.workspace` and `[workspace]`, only one can be specified",
                     path.display()
                 )));
             }
-            self.parsed.insert(path.to_owned(), doc);
+            self.parsed.insert(path.to_owned(), parsed);
         }
-        Ok(&self.parsed[path])
+        Ok(self.parsed[path].doc())
+    }
+
+    /// The parse of the root manifest, for the workspace to keep.
+    fn take(&mut self, path: &Path) -> Result<std::rc::Rc<Parsed>> {
+        self.load(path)?;
+        Ok(std::rc::Rc::new(self.parsed.remove(path).expect("just loaded")))
     }
 }
 
@@ -153,7 +164,7 @@ fn find_root(manifests: &mut Manifests, manifest: &Path) -> Result<Option<PathBu
 
 /// cargo's `get_ws_root`: what the manifest at `path` says the root is, for the package at
 /// `looking_from`.
-fn root_named_by(doc: &DocumentMut, path: &Path, looking_from: &Path) -> Option<PathBuf> {
+fn root_named_by(doc: &Document, path: &Path, looking_from: &Path) -> Option<PathBuf> {
     if let Some(workspace) = doc.get("workspace") {
         let excluded = RootConfig::new(path, workspace).is_excluded(looking_from);
         return (!excluded).then(|| path.to_owned());
@@ -166,7 +177,7 @@ fn root_named_by(doc: &DocumentMut, path: &Path, looking_from: &Path) -> Option<
 /// dependency inside the workspace directory (or whose own root is this one) that is not
 /// excluded, transitively. `strict`: a manifest that cannot be read is an error, as in cargo.
 fn find_members(manifests: &mut Manifests, root: &Path, config: &RootConfig, strict: bool) -> Result<Vec<PathBuf>> {
-    let mut members = Vec::new();
+    let mut members = Members::default();
     for dir in config.member_dirs()? {
         let walked = add_member(manifests, &dir.join("Cargo.toml"), root, config, false, &mut members);
         if let (Err(e), true) = (walked, strict) {
@@ -182,7 +193,14 @@ fn find_members(manifests: &mut Manifests, root: &Path, config: &RootConfig, str
     if strict {
         walked?;
     }
-    Ok(members)
+    Ok(members.in_order)
+}
+
+/// Members in the order found, with a set to look them up (a workspace may have thousands).
+#[derive(Default)]
+struct Members {
+    in_order: Vec<PathBuf>,
+    seen: std::collections::HashSet<PathBuf>,
 }
 
 fn add_member(
@@ -191,10 +209,10 @@ fn add_member(
     root: &Path,
     config: &RootConfig,
     is_path_dep: bool,
-    members: &mut Vec<PathBuf>,
+    members: &mut Members,
 ) -> Result<()> {
     let manifest = normalize(manifest);
-    if members.contains(&manifest) {
+    if members.seen.contains(&manifest) {
         return Ok(());
     }
     let dir = manifest.parent().expect("a manifest path has a parent");
@@ -207,21 +225,39 @@ fn add_member(
     }
     // Loaded first: a member that cannot be read is an error (strict) or no member at all.
     manifests.load(&manifest)?;
-    members.push(manifest.clone());
-    let workspace_deps = manifests.load(root)?.get("workspace").and_then(|ws| ws.get("dependencies")).cloned();
+    members.seen.insert(manifest.clone());
+    members.in_order.push(manifest.clone());
     let doc = manifests.load(&manifest)?;
     if doc.get("package").is_none() {
         return Ok(());
     }
-    for path in path_dependencies(doc, dir, &config.dir, workspace_deps.as_ref()) {
+    let deps = path_dependencies(doc, dir);
+    let workspace_deps = manifests.load(root)?.get("workspace").and_then(|ws| ws.get("dependencies"));
+    let paths: Vec<PathBuf> = deps
+        .into_iter()
+        .filter_map(|dep| match dep {
+            PathDep::Path(path) => Some(path),
+            PathDep::Workspace(name) => {
+                let path = workspace_deps?.get(&name)?.get("path")?.as_str()?;
+                Some(config.dir.join(path))
+            }
+        })
+        .collect();
+    for path in paths {
         add_member(manifests, &path.join("Cargo.toml"), root, config, true, members)?;
     }
     Ok(())
 }
 
-/// The directories of a manifest's path dependencies, of every kind and target, including
-/// `workspace = true` ones whose `[workspace.dependencies]` entry has a path.
-fn path_dependencies(doc: &DocumentMut, dir: &Path, root_dir: &Path, workspace_deps: Option<&Item>) -> Vec<PathBuf> {
+/// A path dependency: its directory, or the name of a `workspace = true` dependency whose
+/// `[workspace.dependencies]` entry may have a path.
+enum PathDep {
+    Path(PathBuf),
+    Workspace(String),
+}
+
+/// The path dependencies of a manifest, of every kind and target.
+fn path_dependencies(doc: &Document, dir: &Path) -> Vec<PathDep> {
     const KINDS: [&str; 5] =
         ["dependencies", "dev-dependencies", "dev_dependencies", "build-dependencies", "build_dependencies"];
     let mut tables: Vec<&Item> = KINDS.iter().filter_map(|k| doc.get(k)).collect();
@@ -230,18 +266,15 @@ fn path_dependencies(doc: &DocumentMut, dir: &Path, root_dir: &Path, workspace_d
             tables.extend(KINDS.iter().filter_map(|k| target.get(k)));
         }
     }
-    let mut paths = Vec::new();
+    let mut deps = Vec::new();
     for (name, dep) in tables.iter().filter_map(|t| t.as_table_like()).flat_map(|t| t.iter()) {
         if let Some(path) = dep.get("path").and_then(Item::as_str) {
-            paths.push(dir.join(path));
-        } else if dep.get("workspace").and_then(Item::as_bool) == Some(true)
-            && let Some(path) =
-                workspace_deps.and_then(|w| w.get(name)).and_then(|d| d.get("path")).and_then(Item::as_str)
-        {
-            paths.push(root_dir.join(path));
+            deps.push(PathDep::Path(dir.join(path)));
+        } else if dep.get("workspace").and_then(Item::as_bool) == Some(true) {
+            deps.push(PathDep::Workspace(name.to_owned()));
         }
     }
-    paths
+    deps
 }
 
 /// cargo's `validate`, in its order: unique names, one root, every member agreeing on it.

@@ -14,12 +14,15 @@ use crate::edit::FileKind;
 use crate::error::{Error, Result};
 
 /// The workspace being configured.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Workspace {
     /// The root `Cargo.toml`, absolute.
     pub manifest: PathBuf,
     /// The manifests of its members as cargo finds them (the root's included), absolute.
     pub members: Vec<PathBuf>,
+    /// The root manifest as discovery read and parsed it: a command that reads it again (under
+    /// its lock) and finds the same text need not parse it again.
+    pub parsed: std::rc::Rc<crate::edit::Parsed>,
 }
 
 impl Workspace {
