@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use toml_edit::{Item, TableLike};
 
 use crate::edit::marker;
-use crate::effective::{Layer, Layers};
+use crate::effective::{self, Layer, Layers};
 use crate::error::{Error, Location};
 use crate::profiles;
 use crate::schema::{self, Key, Scope, Value};
@@ -91,6 +91,8 @@ pub struct Inputs {
     /// Whether `packages` is the whole dependency graph (from `Cargo.lock`) or only the members
     /// and their direct dependencies.
     pub packages_complete: bool,
+    /// The versions `Cargo.lock` lists for each package (none without a lock).
+    pub versions: BTreeMap<String, Vec<String>>,
     /// Config files cargo ignores, each with the legacy file it reads instead.
     pub shadowed_configs: Vec<(PathBuf, PathBuf)>,
     /// Whether the Cranelift backend is installed, where a profile asks for it (`None`: unknown
@@ -252,7 +254,29 @@ impl Lint<'_> {
             let help: Vec<&str> = problem.help.iter().map(String::as_str).collect();
             self.push(severity, problem.code, problem.span.map(|s| (i, s)), problem.message.clone(), &help);
         }
+        // Every profile table and every override counts, even one with no keys of its own: an
+        // empty custom profile still needs `inherits`, and an empty override still must match.
         let mut specs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+        for (name, body) in profile.as_table_like().into_iter().flat_map(|t| t.iter()) {
+            // A name cargo refuses is reported as such, and nothing more.
+            if schema::check_profile_name(name).is_err() {
+                continue;
+            }
+            if body.as_table_like().is_some() {
+                let list = defined.entry(name.to_owned()).or_default();
+                if !list.iter().any(|d| d.source == i) {
+                    list.push(Defined { source: i, inherits: None, span: profile_key_span(profile, name) });
+                }
+            }
+            let overrides = body.get("package").and_then(Item::as_table_like);
+            for (spec, _) in overrides.into_iter().flat_map(|t| t.iter()) {
+                let package = spec.split(['@', ':']).next().unwrap_or_default().to_owned();
+                let seen = specs.entry((name.to_owned(), package)).or_default();
+                if !seen.iter().any(|s| s == spec) {
+                    seen.push(spec.to_owned());
+                }
+            }
+        }
         for entry in &walk.entries {
             let at = entry.item.span().or(entry.key_span.clone()).map(|s| (i, s));
             let path = &entry.path;
@@ -267,13 +291,6 @@ impl Lint<'_> {
                 continue;
             };
             self.value(i, entry, &value, gates);
-            if let Scope::Package(spec) = &path.table.scope {
-                let name = spec.split(['@', ':']).next().unwrap_or_default().to_owned();
-                let seen = specs.entry((path.table.profile.clone(), name)).or_default();
-                if !seen.contains(spec) {
-                    seen.push(spec.clone());
-                }
-            }
             if path.table.scope == Scope::Profile {
                 let list = defined.entry(path.table.profile.clone()).or_default();
                 if !list.iter().any(|d| d.source == i) {
@@ -424,7 +441,11 @@ impl Lint<'_> {
                     &["cargo refuses to build when two overrides match one package; keep one"],
                 );
             }
-            if name == "*" || self.inputs.packages.contains(name) {
+            if name == "*" {
+                continue;
+            }
+            if self.inputs.packages.contains(name) {
+                self.spec_version(at, name_of_profile, name, list);
                 continue;
             }
             let twin = name.replace('-', "_");
@@ -439,6 +460,32 @@ impl Lint<'_> {
                 None => self.push(Severity::Note, "spec-unmatched", at, format!("package spec `{name}` in profile `{name_of_profile}` is neither a member nor a direct dependency"), &[
                     "it may name a transitive dependency; without a Cargo.lock this cannot be checked",
                 ]),
+            }
+        }
+    }
+
+    /// A spec whose version (`dep@0.3`) matches none of the versions `Cargo.lock` has of it:
+    /// cargo warns that it matches nothing.
+    fn spec_version(
+        &mut self,
+        at: Option<(usize, std::ops::Range<usize>)>,
+        profile: &str,
+        name: &str,
+        specs: &[String],
+    ) {
+        let Some(versions) = self.inputs.versions.get(name) else { return };
+        for spec in specs {
+            let Some(wanted) = spec.split_once(['@', ':']).map(|(_, v)| v) else { continue };
+            // A partial version matches every version it is a prefix of, part by part.
+            let matches = |version: &String| {
+                let have: Vec<&str> = version.split(['.', '-', '+']).collect();
+                wanted.split('.').enumerate().all(|(i, part)| have.get(i) == Some(&part))
+            };
+            if !versions.iter().any(matches) {
+                self.push(Severity::Warning, "spec-unmatched", at.clone(), format!(
+                    "package spec `{spec}` in profile `{profile}` has a version that matches no `{name}` in Cargo.lock ({})",
+                    versions.join(", ")
+                ), &["the override does nothing; fix the version or leave it out"]);
             }
         }
     }
@@ -637,6 +684,25 @@ impl Lint<'_> {
         }
     }
 
+    /// A `CARGO_PROFILE_<NAME>_<KEY>` value outside the key's domain: cargo loads every profile's
+    /// variables (`release`'s even for a dev build) and fails.
+    fn env_value(&mut self, var: &str, raw: &str) {
+        let rest = var.trim_start_matches("CARGO_PROFILE_");
+        let Some(key) = Key::ALL.iter().find(|k| rest.ends_with(&format!("_{}", effective::env_name(k.name())))) else {
+            return;
+        };
+        let value = effective::env_value(raw);
+        if !key.accepts(&value) {
+            self.push(
+                Severity::Error,
+                "invalid-value",
+                None,
+                format!("invalid value in `{var}={raw}`: `{}` expects {}", key.name(), key.expected()),
+                &["cargo reads this variable for every command and fails on it; fix or unset it"],
+            );
+        }
+    }
+
     fn environment(&mut self) {
         const FIGHTS: [&str; 6] = ["opt-level", "debuginfo", "codegen-units", "lto", "panic", "strip"];
         let env = self.inputs.env.clone();
@@ -658,6 +724,7 @@ impl Lint<'_> {
                         format!("`{key}={value}` overrides the profile settings of every file"),
                         &["unset it, or make it part of your documented build command"],
                     );
+                    self.env_value(&key, &value);
                 }
             } else if key == "CARGO_INCREMENTAL" {
                 self.push(
@@ -728,6 +795,7 @@ mod tests {
             env: Vec::new(),
             nightly: false,
             packages: ["app", "dep-x"].into_iter().map(str::to_owned).collect(),
+            versions: BTreeMap::new(),
             packages_complete: true,
             shadowed_configs: Vec::new(),
             cranelift_installed: None,

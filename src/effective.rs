@@ -181,12 +181,12 @@ impl Layers {
 }
 
 /// `my-profile` → `MY_PROFILE`, as cargo names environment variables.
-fn env_name(name: &str) -> String {
+pub fn env_name(name: &str) -> String {
     name.to_uppercase().replace(['-', '.'], "_")
 }
 
 /// An environment value as cargo reads it: a boolean, an integer, or else a string.
-fn env_value(raw: &str) -> Value {
+pub fn env_value(raw: &str) -> Value {
     match raw {
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),

@@ -163,6 +163,7 @@ mod tests {
             nightly: false,
             packages: Default::default(),
             packages_complete: false,
+            versions: Default::default(),
             shadowed_configs: Vec::new(),
             cranelift_installed: None,
             split_debuginfo_supported: None,

@@ -119,7 +119,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         .into_iter()
         .map(|(ignored, used)| (PathBuf::from(ctx.display(&ignored)), PathBuf::from(ctx.display(&used))))
         .collect();
-    let (packages, packages_complete) = packages(workspace, &sources);
+    let (packages, packages_complete, versions) = packages(workspace, &sources);
     // Each costs a process, so only when a file asks for it.
     let wants_cranelift = sources.iter().any(|s| s.text.contains("cranelift"));
     let wants_split = sources.iter().any(|s| s.text.contains("split-debuginfo"));
@@ -135,6 +135,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         nightly: workspace.pins_nightly(),
         packages,
         packages_complete,
+        versions,
         shadowed_configs,
         cranelift_installed: wants_cranelift
             .then(|| workspace::installed_components("nightly").ok())
@@ -150,13 +151,21 @@ fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
 
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),
 /// else the members and their direct dependencies.
-fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, bool) {
+type Versions = std::collections::BTreeMap<String, Vec<String>>;
+
+fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, bool, Versions) {
     if let Ok(lock) = std::fs::read_to_string(workspace.root().join("Cargo.lock"))
         && let Ok(doc) = lock.parse::<toml_edit::DocumentMut>()
         && let Some(packages) = doc.get("package").and_then(Item::as_array_of_tables)
     {
-        let names = packages.iter().filter_map(|p| p.get("name").and_then(Item::as_str)).map(str::to_owned).collect();
-        return (names, true);
+        let mut versions = Versions::new();
+        for package in packages.iter() {
+            let (Some(name), Some(version)) = (package.get("name"), package.get("version")) else { continue };
+            let (Some(name), Some(version)) = (name.as_str(), version.as_str()) else { continue };
+            versions.entry(name.to_owned()).or_default().push(version.to_owned());
+        }
+        let names = versions.keys().cloned().collect();
+        return (names, true, versions);
     }
     let mut names = BTreeSet::new();
     for source in sources.iter().filter(|s| matches!(s.kind, SourceKind::RootManifest | SourceKind::MemberManifest)) {
@@ -180,7 +189,7 @@ fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, boo
             }
         }
     }
-    (names, false)
+    (names, false, Versions::new())
 }
 
 /// What `rustc --print split-debuginfo` lists for the host target; `None` if rustc cannot be asked.
