@@ -115,6 +115,11 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     let parsed: Vec<Option<toml_edit::Document<&str>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = enabled_gates(inputs, &parsed);
+    for (i, doc) in parsed.iter().enumerate() {
+        if let (SourceKind::RootManifest, Some(doc)) = (inputs.sources[i].kind, doc) {
+            lint.cargo_features(i, doc);
+        }
+    }
     let mut defined: BTreeMap<String, Vec<Defined>> = BTreeMap::new();
     for (i, doc) in parsed.iter().enumerate() {
         if let Some((key, profile)) = doc.as_ref().and_then(|d| d.as_table().get_key_value("profile")) {
@@ -122,6 +127,7 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
         }
     }
     lint.inheritance(&defined);
+    lint.inherited_specs(&parsed, &defined);
     lint.names(&defined);
     lint.configs();
     lint.environment();
@@ -221,6 +227,24 @@ impl Lint<'_> {
                 None
             }
         }
+    }
+
+    /// `cargo-features` in the root manifest: every one of them is nightly-only, so stable cargo
+    /// refuses the manifest whatever the names.
+    fn cargo_features(&mut self, i: usize, doc: &toml_edit::Document<&str>) {
+        let Some((key, item)) = doc.as_table().get_key_value("cargo-features") else { return };
+        let names: Vec<&str> = item.as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+        if names.is_empty() || self.inputs.nightly {
+            return;
+        }
+        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        self.push(
+            Severity::Error,
+            "needs-nightly",
+            key.span().map(|s| (i, s)),
+            format!("`cargo-features = [{list}]` needs nightly cargo, but this workspace builds on stable"),
+            &["stable cargo refuses the manifest; pin nightly in `rust-toolchain.toml`, or move the unstable settings to a config file used only with nightly (`cargo +nightly --config <file> …`)"],
+        );
     }
 
     /// The rules that concern one source's `[profile]` tree.
@@ -605,6 +629,59 @@ impl Lint<'_> {
                     }
                 }
                 None => {}
+            }
+        }
+    }
+
+    /// Two overrides that match one package through `inherits` (`[profile.dev.package.dep]` and
+    /// `[profile.ci.package."dep@0.2.0"]` with `ci` inheriting `dev`; `test` and `bench` inherit
+    /// `dev` and `release`): cargo refuses every build, as for two in one profile.
+    fn inherited_specs(
+        &mut self,
+        parsed: &[Option<toml_edit::Document<&str>>],
+        defined: &BTreeMap<String, Vec<Defined>>,
+    ) {
+        // profile -> (spec, source), from the files whose profiles cargo uses.
+        let mut by_profile: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+        for (i, doc) in parsed.iter().enumerate() {
+            let Some(doc) = doc.as_ref().filter(|_| self.inputs.sources[i].kind != SourceKind::MemberManifest) else {
+                continue;
+            };
+            let profiles = doc.get("profile").and_then(Item::as_table_like);
+            for (name, body) in profiles.into_iter().flat_map(|t| t.iter()) {
+                let specs = body.get("package").and_then(Item::as_table_like);
+                by_profile
+                    .entry(name)
+                    .or_default()
+                    .extend(specs.into_iter().flat_map(|t| t.iter()).map(|(spec, _)| (spec, i)));
+            }
+        }
+        let names: BTreeSet<&str> = defined.keys().map(String::as_str).chain(schema::BUILTIN_PROFILES).collect();
+        for name in names {
+            let Ok(chain) = self.layers.chain(name) else { continue };
+            let mut seen: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+            for link in &chain {
+                for (spec, source) in by_profile.get(link.as_str()).into_iter().flatten() {
+                    let package = spec.split(['@', ':']).next().unwrap_or_default();
+                    match seen.get(package) {
+                        Some((first, from)) if first != spec && *from != link.as_str() => {
+                            let at = parsed[*source]
+                                .as_ref()
+                                .and_then(|d| spec_span(d.get("profile")?, link, spec))
+                                .map(|span| (*source, span));
+                            let message = format!(
+                                "package specs `{first}` and `{spec}` both match package `{package}` in profile `{name}` (through `inherits`, from `{from}` and `{link}`)"
+                            );
+                            self.push(Severity::Error, "multiple-specs", at, message, &[
+                                "cargo refuses every build when two overrides match one package, also across `inherits`; use one spec for the package in both profiles",
+                            ]);
+                        }
+                        Some(_) => {}
+                        None => {
+                            seen.insert(package, (spec, link.as_str()));
+                        }
+                    }
+                }
             }
         }
     }

@@ -49,7 +49,10 @@ pub fn walk(profile: &Item) -> Walk<'_> {
                 message: bad.reason,
                 help: bad.help.into_iter().collect(),
             });
-            continue;
+            // `[profile.doc]` has no effect, but cargo still validates what is in it.
+            if name != "doc" {
+                continue;
+            }
         }
         layer(body, &TablePath { profile: name.to_owned(), scope: Scope::Profile }, &mut walk);
     }

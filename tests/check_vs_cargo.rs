@@ -69,12 +69,16 @@ fn settings(rng: &mut Rng, table: &[(&str, &[&str])], max: u64) -> String {
 
 /// One setup: the profile tables of the manifest, of the config file, the environment, and the
 /// profile cargo is asked to use.
-fn setup(rng: &mut Rng) -> (String, String, Vec<(String, String)>, String) {
-    const PROFILES: [&str; 6] = ["dev", "release", "test", "bench", "ci", "x-y"];
+fn setup(rng: &mut Rng) -> (String, String, String, Vec<(String, String)>, String) {
+    const PROFILES: [&str; 7] = ["dev", "release", "test", "bench", "ci", "x-y", "doc"];
     const PARENTS: [&str; 7] = ["dev", "release", "ci", "x-y", "nope", "debug", "test"];
     const SPECS: [&str; 6] = ["dep", "\"dep@0.2.0\"", "\"dep@0.3.0\"", "dep_x", "\"*\"", "app"];
     let mut defined = Vec::new();
     let mut manifest = String::new();
+    let mut features = String::new();
+    if rng.chance(8) {
+        let _ = writeln!(features, "cargo-features = [\"{}\"]", rng.pick(&["profile-rustflags", "no-such-feature"]));
+    }
     for _ in 0..1 + rng.next() % 3 {
         let profile = rng.pick(&PROFILES);
         if defined.contains(&profile) {
@@ -82,7 +86,7 @@ fn setup(rng: &mut Rng) -> (String, String, Vec<(String, String)>, String) {
         }
         defined.push(profile);
         let _ = writeln!(manifest, "\n[profile.{profile}]");
-        let custom = !["dev", "release", "test", "bench"].contains(&profile);
+        let custom = !["dev", "release", "test", "bench", "doc"].contains(&profile);
         if (custom && rng.chance(85)) || rng.chance(5) {
             let _ = writeln!(manifest, "inherits = \"{}\"", rng.pick(&PARENTS));
         }
@@ -111,8 +115,9 @@ fn setup(rng: &mut Rng) -> (String, String, Vec<(String, String)>, String) {
         let value = rng.pick(&["1", "fast", "0", "true", "off"]);
         env.push((format!("CARGO_PROFILE_{}_{key}", rng.pick(&["DEV", "RELEASE"])), value.to_owned()));
     }
-    let selected = if defined.is_empty() || rng.chance(30) { "dev" } else { rng.pick(&defined) };
-    (manifest, config, env, selected.to_owned())
+    let selectable: Vec<&str> = defined.iter().copied().filter(|p| *p != "doc").collect();
+    let selected = if selectable.is_empty() || rng.chance(30) { "dev" } else { rng.pick(&selectable) };
+    (features, manifest, config, env, selected.to_owned())
 }
 
 #[test]
@@ -128,12 +133,15 @@ fn every_cargo_error_is_a_check_error_and_every_warning_a_finding() {
     let mut misses = Vec::new();
     for seed in 1..=cases {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-        let (profiles, config, env, selected) = setup(&mut rng);
+        let (features, profiles, config, env, selected) = setup(&mut rng);
         let ws = base.join(format!("case-{seed}"));
         let _ = fs::remove_dir_all(&ws);
         fs::create_dir_all(ws.join("app/src")).unwrap();
-        fs::write(ws.join("Cargo.toml"), format!("[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n{profiles}"))
-            .unwrap();
+        fs::write(
+            ws.join("Cargo.toml"),
+            format!("{features}[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n{profiles}"),
+        )
+        .unwrap();
         fs::write(
             ws.join("app/Cargo.toml"),
             "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ndep = { path = \"../../dep\" }\n",
@@ -168,7 +176,7 @@ fn every_cargo_error_is_a_check_error_and_every_warning_a_finding() {
         let has = |severity: &str| findings.iter().any(|f| f["severity"] == severity);
         let describe = || {
             format!(
-                "case {seed}: cargo check --profile {selected} {env:?}\n--- Cargo.toml\n{profiles}\n--- config\n{config}\n--- cargo\n{stderr}\n--- check\n{}",
+                "case {seed}: cargo check --profile {selected} {env:?}\n--- Cargo.toml\n{features}{profiles}\n--- config\n{config}\n--- cargo\n{stderr}\n--- check\n{}",
                 String::from_utf8_lossy(&ours.stderr)
             )
         };
