@@ -386,13 +386,14 @@ impl Lint<'_> {
                     ),
                     None => format!("add `[unstable] {} = true` to a config file", gate.unstable_key),
                 };
-                self.push(
-                    Severity::Error,
-                    "missing-gate",
-                    at.clone(),
-                    format!("`{path}` is unstable and its feature is not enabled"),
-                    &[&how],
-                );
+                // A key with no manifest feature is only ignored (with cargo's warning) without
+                // its gate, not refused: `hint-mostly-unused`.
+                let severity = if gate.manifest_feature.is_none() { Severity::Warning } else { Severity::Error };
+                let message = match severity {
+                    Severity::Error => format!("`{path}` is unstable and its feature is not enabled"),
+                    _ => format!("`{path}` is ignored: its unstable feature is not enabled"),
+                };
+                self.push(severity, "missing-gate", at.clone(), message, &[&how]);
             }
         }
         if path.key == Key::CodegenBackend
@@ -927,6 +928,17 @@ mod tests {
                 .filter(|c| *c != "star-excludes-members")
                 .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_hint_without_its_gate_on_nightly_is_ignored_not_refused() {
+        let mut nightly = inputs("[profile.dev]\nhint-mostly-unused = false\n");
+        nightly.nightly = true;
+        let found = check(&nightly);
+        assert_eq!((found[0].code, found[0].severity), ("missing-gate", Severity::Warning));
+        let mut backend = inputs("[profile.dev]\ncodegen-backend = \"cranelift\"\n");
+        backend.nightly = true;
+        assert_eq!(check(&backend)[0].severity, Severity::Error, "cargo refuses this one");
     }
 
     #[test]

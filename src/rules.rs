@@ -147,7 +147,7 @@ pub const RULES: &[Rule] = &[
         code: "missing-gate",
         level: Error,
         summary: "an unstable key whose feature is not enabled",
-        explanation: "Nightly cargo refuses it without `cargo-features` (manifest) or `[unstable]` (config).",
+        explanation: "Nightly cargo refuses it without `cargo-features` (manifest) or `[unstable]` (config). A key that has no manifest feature (`hint-mostly-unused`) is only ignored, with cargo's warning: a warning here too.",
         bad: "[profile.dev]\ncodegen-backend = \"cranelift\"",
         good: "cargo-features = [\"codegen-backend\"]\n[profile.dev]\ncodegen-backend = \"cranelift\"",
         source: UNSTABLE,
@@ -394,7 +394,12 @@ mod tests {
                 let quoted = |from: &str| from.split('"').nth(1).map(str::to_owned);
                 if let Some(rest) = line.split("code: \"").nth(1) {
                     emitted.extend(rest.split('"').next().map(str::to_owned));
-                } else if let Some(rest) = line.split("Severity::").nth(1).and_then(|r| r.split_once(", \"")) {
+                } else if let Some(rest) = line
+                    .split("Severity::")
+                    .nth(1)
+                    .or_else(|| line.split("self.push(").nth(1))
+                    .and_then(|r| r.split_once(", \""))
+                {
                     emitted.extend(quoted(&format!("\"{}", rest.1)));
                 } else if after_severity && line.starts_with('"') && line.ends_with("\",") {
                     emitted.extend(quoted(line));
