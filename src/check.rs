@@ -93,6 +93,8 @@ pub struct Inputs {
     pub packages_complete: bool,
     /// The versions `Cargo.lock` lists for each package (none without a lock).
     pub versions: BTreeMap<String, Vec<String>>,
+    /// The members that link something (a binary, a `cdylib`, …), where `strip` matters.
+    pub linked_members: BTreeSet<String>,
     /// Config files cargo ignores, each with the legacy file it reads instead.
     pub shadowed_configs: Vec<(PathBuf, PathBuf)>,
     /// Whether the Cranelift backend is installed, where a profile asks for it (`None`: unknown
@@ -128,6 +130,7 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     }
     lint.inheritance(&defined);
     lint.inherited_specs(&parsed, &defined);
+    lint.strip_and_overrides(&parsed);
     lint.names(&defined);
     lint.configs();
     lint.environment();
@@ -687,6 +690,36 @@ impl Lint<'_> {
         }
     }
 
+    /// `strip` does not reach a member that a package override matches (one that links something:
+    /// `strip` means nothing to a library): cargo builds it with
+    /// the default strip, so `[profile.release] strip = "symbols"` plus
+    /// `[profile.release.package.app] opt-level = 2` ships an unstripped `app`.
+    fn strip_and_overrides(&mut self, parsed: &[Option<toml_edit::Document<&str>>]) {
+        let members = &self.inputs.linked_members;
+        for (i, doc) in parsed.iter().enumerate() {
+            let Some(doc) = doc.as_ref().filter(|_| self.inputs.sources[i].kind != SourceKind::MemberManifest) else {
+                continue;
+            };
+            let Some(profile_item) = doc.get("profile") else { continue };
+            for (name, body) in profile_item.as_table_like().into_iter().flat_map(|t| t.iter()) {
+                let Ok(strip) = self.layers.effective(name, Key::Strip, None) else { continue };
+                let Some(value) = strip.value.filter(|v| !Key::Strip.same_meaning(v, &Value::Bool(false))) else {
+                    continue;
+                };
+                let overrides = body.get("package").and_then(Item::as_table_like);
+                for (spec, table) in overrides.into_iter().flat_map(|t| t.iter()) {
+                    let package = spec.split(['@', ':']).next().unwrap_or_default();
+                    if !members.contains(package) || table.get("strip").is_some() {
+                        continue;
+                    }
+                    self.push(Severity::Warning, "strip-skips-override", spec_span(profile_item, name, spec).map(|s| (i, s)), format!(
+                        "`profile.{name}.strip = {value}` does not reach `{package}`: cargo builds a package its override matches with the default strip"
+                    ), &[&format!("add `strip = {value}` to `[profile.{name}.package.{spec}]` as well")]);
+                }
+            }
+        }
+    }
+
     /// Names that collide in environment variables: `release-lto` shares `CARGO_PROFILE_RELEASE_LTO_…`
     /// with `release`'s `lto` key, and `my-prof` and `my_prof` share every variable.
     fn names(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
@@ -874,6 +907,7 @@ mod tests {
             nightly: false,
             packages: ["app", "dep-x"].into_iter().map(str::to_owned).collect(),
             versions: BTreeMap::new(),
+            linked_members: BTreeSet::new(),
             packages_complete: true,
             shadowed_configs: Vec::new(),
             cranelift_installed: None,

@@ -164,6 +164,7 @@ mod tests {
             packages: Default::default(),
             packages_complete: false,
             versions: Default::default(),
+            linked_members: Default::default(),
             shadowed_configs: Vec::new(),
             cranelift_installed: None,
             split_debuginfo_supported: None,

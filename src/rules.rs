@@ -189,6 +189,15 @@ pub const RULES: &[Rule] = &[
         source: PROFILES,
     },
     Rule {
+        code: "strip-skips-override",
+        level: Warning,
+        summary: "a profile's `strip` does not reach a member that a package override matches",
+        explanation: "Cargo builds a package matched by `[profile.P.package.<name>]` with the default strip, not the profile's: a release binary with an override ships unstripped. Verified with `cargo build --release -v`: `-C strip=debuginfo` for the overridden member, `-C strip=symbols` for the rest.",
+        bad: "[profile.release]\nstrip = \"symbols\"\n[profile.release.package.app]\nopt-level = 2",
+        good: "[profile.release]\nstrip = \"symbols\"\n[profile.release.package.app]\nopt-level = 2\nstrip = \"symbols\"",
+        source: "cargo 1.95, verified here (issue found on real projects)",
+    },
+    Rule {
         code: "multiple-specs",
         level: Error,
         summary: "two package overrides that match one package",

@@ -186,5 +186,5 @@ fixtures! {
     implicit_parent, remove_implicit_parent, forced_inherits, remove_forced_inherits, forced_aligned_key,
     remove_forced_aligned_key, check_no_false_alarms, check_env_collision_set,
     check_explain, check_explain_unknown, check_lint_levels, check_lint_levels_json, check_empty_overrides,
-    check_inherited_specs,
+    check_inherited_specs, check_strip_skips_override,
 }
