@@ -6,29 +6,14 @@
 //!
 //! `CHECK_VS_CARGO_CASES=N` runs N setups (40 by default; the README records a longer run).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
+use common::Rng;
 
 /// Keys with values cargo accepts and values it refuses or ignores.
 const SETTINGS: &[(&str, &[&str])] = &[
@@ -132,7 +117,7 @@ fn every_cargo_error_is_a_check_error_and_every_warning_a_finding() {
     let (mut errors, mut warnings, mut clean) = (0, 0, 0);
     let mut misses = Vec::new();
     for seed in 1..=cases {
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut rng = Rng::for_case(seed);
         let (features, profiles, config, env, selected) = setup(&mut rng);
         let ws = base.join(format!("case-{seed}"));
         let _ = fs::remove_dir_all(&ws);

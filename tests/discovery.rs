@@ -5,30 +5,14 @@
 //!
 //! `DISCOVERY_CASES=N` runs N layouts (40 by default; the README records a longer run).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
-/// xorshift64*: enough randomness for layouts, and the same layouts for the same seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
+use common::Rng;
 
 /// `to` relative to `from` (both relative to one base), with `..` where needed.
 fn relative(from: &Path, to: &Path) -> String {
@@ -118,7 +102,7 @@ fn discovery_agrees_with_cargo_locate_project_on_generated_layouts() {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("discovery");
     let (mut found, mut refused) = (0, 0);
     for seed in 1..=cases {
-        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let mut rng = Rng::for_case(seed);
         let (files, start) = layout(&mut rng);
         let dir = base.join(format!("case-{seed}"));
         let _ = fs::remove_dir_all(&dir);

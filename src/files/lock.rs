@@ -146,18 +146,12 @@ fn lock_dir(dir: &Path) -> Result<Option<fs::File>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::scratch;
     use super::*;
-
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("cargo-presets-lock-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
-    }
 
     #[test]
     fn a_held_lock_makes_a_second_locker_wait() {
-        let dir = scratch("wait");
+        let dir = scratch("lock-wait");
         let first = lock(&[&dir.join("Cargo.toml")]).unwrap();
         assert!(first.holds(&dir));
         let handle = fs::File::open(&dir).unwrap();
@@ -168,7 +162,7 @@ mod tests {
 
     #[test]
     fn a_missing_directory_is_locked_through_its_ancestor_and_created_locked() {
-        let dir = scratch("create");
+        let dir = scratch("lock-create");
         let file = dir.join(".cargo/deep/config.toml");
         let mut held = lock(&[&file]).unwrap();
         assert!(held.holds(&dir));
