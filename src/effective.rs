@@ -150,6 +150,32 @@ impl Layers {
     /// The effective value of `key` in `profile` for a unit: a member (`member = true`) or a
     /// dependency, named `package` (for package overrides; `None` for the profile itself).
     pub fn effective(&self, profile: &str, key: Key, package: Option<(&str, bool)>) -> Result<Effective, String> {
+        self.effective_in(profile, key, package, None)
+    }
+
+    /// The same for a host unit (a build script, a proc-macro, or a dependency built for them):
+    /// cargo's order (`cargo-profiles.md` §2.3) is the named spec, then `"*"` (not for members),
+    /// then `build-override`, then its own host defaults for `opt-level` (0), `codegen-units`
+    /// (unset) and, for a unit no target unit shares (`host_only`), `debug` (none); the profile
+    /// for the other keys.
+    pub fn effective_for_host(
+        &self,
+        profile: &str,
+        key: Key,
+        package: (&str, bool),
+        host_only: bool,
+    ) -> Result<Effective, String> {
+        self.effective_in(profile, key, Some(package), Some(host_only))
+    }
+
+    /// `host`: `None` for a target unit, else whether the host unit is host-only.
+    fn effective_in(
+        &self,
+        profile: &str,
+        key: Key,
+        package: Option<(&str, bool)>,
+        host: Option<bool>,
+    ) -> Result<Effective, String> {
         let chain = self.chain(profile)?;
         let mut scopes = Vec::new();
         if let Some((name, member)) = package {
@@ -158,25 +184,48 @@ impl Layers {
                 scopes.push(Scope::Package("*".to_owned()));
             }
         }
+        if let Some(host_only) = host {
+            scopes.push(Scope::BuildOverride);
+            let forced = match key {
+                Key::OptLevel => Some(Some(Value::Int(0))),
+                Key::Debug if host_only => Some(Some(Value::Bool(false))),
+                Key::CodegenUnits => Some(None),
+                _ => None,
+            };
+            if let Some(value) = forced {
+                return Ok(self.first_set(&chain, &scopes, key).unwrap_or(Effective {
+                    key,
+                    value,
+                    from: None,
+                    overrides: Vec::new(),
+                }));
+            }
+        }
         scopes.push(Scope::Profile);
-        let mut lost = Vec::new();
-        for scope in &scopes {
-            for link in &chain {
+        if let Some(found) = self.first_set(&chain, &scopes, key) {
+            return Ok(found);
+        }
+        let root = chain.last().expect("a chain ends at a root");
+        Ok(Effective { key, value: default(root, key), from: None, overrides: Vec::new() })
+    }
+
+    /// The first scope, in order, that some profile of the chain sets `key` in.
+    fn first_set(&self, chain: &[String], scopes: &[Scope], key: Key) -> Option<Effective> {
+        for scope in scopes {
+            for link in chain {
                 let mut defs = self.definitions(link, scope, key);
                 if let Some(winner) = defs.pop() {
-                    lost.extend(defs);
-                    lost.reverse();
-                    return Ok(Effective {
+                    defs.reverse();
+                    return Some(Effective {
                         key,
                         value: Some(winner.value.clone()),
                         from: Some(winner),
-                        overrides: lost,
+                        overrides: defs,
                     });
                 }
             }
         }
-        let root = chain.last().expect("a chain ends at a root");
-        Ok(Effective { key, value: default(root, key), from: None, overrides: lost })
+        None
     }
 }
 

@@ -5,8 +5,9 @@
 //! `opt-level`, `debug`, `codegen-units` and `strip` where set, and `panic` outside tests.
 //! rustc applies the last occurrence of an option, so flags appended by RUSTFLAGS or a config
 //! file's `rustflags` win over the profile's; those, and package specs that do not match the
-//! package a user meant, are the causes found. Build scripts and proc-macros (host units, with
-//! the build-override rules) are not compared.
+//! package a user meant, are the causes found. Host units (build scripts, proc-macros and what
+//! they depend on) are compared against cargo's rules for them: `build-override` and host
+//! defaults below the package overrides.
 
 use crate::effective::{Effective, Layers};
 use crate::schema::{Key, Value};
@@ -16,6 +17,11 @@ use crate::schema::{Key, Value};
 pub struct Unit {
     pub package: String,
     pub member: bool,
+    /// Built to run on the host during the build: a build script, a proc-macro, or a
+    /// dependency of one.
+    pub host: bool,
+    /// A host unit that no target unit depends on (cargo drops its debug info by default).
+    pub host_only: bool,
     /// The rustc command line, as `cargo -v` printed it.
     pub args: String,
 }
@@ -55,18 +61,22 @@ pub fn compare(layers: &Layers, profile: &str, units: &[Unit], extra: &[ExtraFla
         let meant = meant_spec(layers, profile, &unit.package);
         let spec = meant.as_deref().unwrap_or(&unit.package);
         for (key, option, rustc_default) in KEYS {
-            if key == Key::Panic && (profile == "test" || profile == "bench") {
-                continue; // tests and benches always unwind
+            if key == Key::Panic && (unit.host || profile == "test" || profile == "bench") {
+                continue; // tests, benches and what runs at build time always unwind
             }
-            let effective = layers.effective(profile, key, Some((spec, unit.member)))?;
+            let effective = match unit.host {
+                true => layers.effective_for_host(profile, key, (spec, unit.member), unit.host_only)?,
+                false => layers.effective(profile, key, Some((spec, unit.member)))?,
+            };
             let Some(expected) = expected_value(&effective) else { continue };
             let actual = last_option(&unit.args, option).unwrap_or_else(|| rustc_default.to_owned());
             if actual == expected {
                 continue;
             }
-            let source = match &effective.from {
-                Some(from) => from.source.clone(),
-                None => format!("the default of profile `{profile}`"),
+            let source = match (&effective.from, unit.host) {
+                (Some(from), _) => from.source.clone(),
+                (None, true) => "cargo's default for build scripts and proc-macros".to_owned(),
+                (None, false) => format!("the default of profile `{profile}`"),
             };
             let cause = cause(option, &actual, extra, meant.as_deref(), &unit.package);
             mismatches.push(Mismatch { package: unit.package.clone(), key, expected, actual, source, cause });
@@ -160,7 +170,7 @@ mod tests {
     }
 
     fn unit(package: &str, member: bool, args: &str) -> Unit {
-        Unit { package: package.into(), member, args: args.into() }
+        Unit { package: package.into(), member, host: false, host_only: false, args: args.into() }
     }
 
     #[test]

@@ -23,8 +23,12 @@ fn workspace(name: &str, profile: &str) -> PathBuf {
 const PROFILE: &str = "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\nopt-level = 2\ndebug = false\n";
 
 fn verify(dir: &Path, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+    verify_profile(dir, "dev", env)
+}
+
+fn verify_profile(dir: &Path, profile: &str, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.args(["presets", "verify", "dev", "--format", "json"]).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
+    command.args(["presets", "verify", profile, "--format", "json"]).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
         if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
             command.env_remove(key);
@@ -100,4 +104,63 @@ fn a_package_spec_that_matches_nothing_is_named_as_the_cause() {
         m["cause"],
         "package spec `dep_x` does not match package `dep-x`: cargo does not treat `-` and `_` as the same"
     );
+}
+
+/// A workspace as a new user has one: a proc-macro member, a build script, and a helper crate
+/// used by the proc-macro, the build script and the library alike (so cargo builds it for the
+/// host and for the target, and shares one unit). Registry-free.
+fn workspace_with_host_units(name: &str, profile: &str) -> PathBuf {
+    let files = [
+        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\", \"mac\"]\nresolver = \"3\"\n\n{profile}")),
+        ("helper/Cargo.toml", "[package]\nname = \"helper\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".into()),
+        ("helper/src/lib.rs", "pub fn h() -> u32 {\n    1\n}\n".into()),
+        ("mac/Cargo.toml", "[package]\nname = \"mac\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lib]\nproc-macro = true\n\n[dependencies]\nhelper = { path = \"../helper\" }\n".into()),
+        ("mac/src/lib.rs", "use proc_macro::TokenStream;\n\n#[proc_macro]\npub fn one(_: TokenStream) -> TokenStream {\n    helper::h().to_string().parse().unwrap()\n}\n".into()),
+        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nmac = { path = \"../mac\" }\nhelper = { path = \"../helper\" }\n\n[build-dependencies]\nhelper = { path = \"../helper\" }\n".into()),
+        ("app/build.rs", "fn main() {\n    let _ = helper::h();\n}\n".into()),
+        ("app/src/lib.rs", "pub fn f() -> u32 {\n    mac::one!() + helper::h()\n}\n".into()),
+    ];
+    common::tree("verify", name, &files)
+}
+
+/// The first `verify` of a new user must pass: build scripts, proc-macros and what they use get
+/// cargo's host rules (`build-override`, no debug info unless shared, opt-level 0), not the
+/// profile's. Also with overrides that reach host units, and with the presets applied.
+#[test]
+fn passes_on_a_clean_workspace_with_a_proc_macro_and_a_build_script() {
+    let profiles = [
+        ("clean", ""),
+        (
+            "build-override",
+            "[profile.dev.build-override]\nopt-level = 3\ndebug = true\n\n[profile.release.build-override]\ncodegen-units = 2\ndebug = 1\n",
+        ),
+        (
+            "star-and-override",
+            "[profile.dev.package.\"*\"]\nopt-level = 2\n\n[profile.dev.build-override]\ncodegen-units = 4\n",
+        ),
+        ("named", "[profile.dev.package.mac]\nopt-level = 1\n\n[profile.release.package.helper]\ndebug = 1\n"),
+    ];
+    for (name, profile) in profiles {
+        let dir = workspace_with_host_units(&format!("host-{name}"), profile);
+        for selected in ["dev", "release"] {
+            let (status, report, stderr) = verify_profile(&dir, selected, &[]);
+            assert_eq!(status, 0, "{name}, {selected}: {report:#}\n{stderr}");
+            assert!(
+                report["units"].as_u64().unwrap() >= 6,
+                "{name}, {selected}: host units are compared too: {report:#}"
+            );
+        }
+    }
+    for preset in ["fast-dev", "deps-optimized-dev"] {
+        let dir = workspace_with_host_units(&format!("host-{preset}"), "");
+        let applied = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .args(["presets", "apply", preset])
+            .current_dir(&dir)
+            .env("CARGO_HOME", dir.join("no-cargo-home"))
+            .output()
+            .unwrap();
+        assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+        let (status, report, stderr) = verify_profile(&dir, "dev", &[]);
+        assert_eq!(status, 0, "{preset}: {report:#}\n{stderr}");
+    }
 }

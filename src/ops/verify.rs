@@ -61,8 +61,8 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
     Ok(if mismatches.is_empty() { 0 } else { MISMATCH })
 }
 
-/// The units `cargo check` compiles for `profile`, with their rustc command lines; build
-/// scripts and proc-macros left out.
+/// The units `cargo check` compiles for `profile`, with their rustc command lines, and which of
+/// them cargo built for the host (see [`host_units`]).
 fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Unit>> {
     let target_dir = std::env::temp_dir().join(format!("cargo-presets-verify-{}", std::process::id()));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
@@ -82,19 +82,82 @@ fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Unit>> {
     }
     let packages = artifact_packages(&String::from_utf8_lossy(&output.stdout));
     let members = member_names(workspace);
+    let lines: Vec<&str> =
+        stderr.lines().filter(|l| l.trim_start().starts_with("Running `") && l.contains("--crate-name ")).collect();
+    let (host, shared) = host_units(&lines);
     let mut units = Vec::new();
-    for line in stderr.lines().filter(|l| l.trim_start().starts_with("Running `")) {
-        let Some(crate_name) = line.split("--crate-name ").nth(1).and_then(|r| r.split_whitespace().next()) else {
-            continue;
-        };
-        if crate_name.starts_with("build_script_") || line.contains("--crate-type proc-macro") {
-            continue;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(crate_name) = word_after(line, "--crate-name ") else { continue };
+        let package = match crate_name {
+            // `--out-dir …/build/<package>-<hash>`
+            "build_script_build" => word_after(line, "--out-dir ")
+                .and_then(|dir| dir.rsplit('/').next())
+                .and_then(|dir| dir.rsplit_once('-'))
+                .map(|(name, _)| name.to_owned()),
+            _ => packages.get(crate_name).cloned(),
         }
-        let package = packages.get(crate_name).cloned().unwrap_or_else(|| crate_name.to_owned());
+        .unwrap_or_else(|| crate_name.to_owned());
         let member = members.contains(&package);
-        units.push(Unit { package, member, args: line.to_owned() });
+        let (is_host, host_only) = (host.contains(&i), !shared.contains(&i));
+        units.push(Unit { package, member, host: is_host, host_only, args: (*line).to_owned() });
     }
     Ok(units)
+}
+
+fn word_after<'l>(line: &'l str, flag: &str) -> Option<&'l str> {
+    line.split(flag).nth(1).and_then(|r| r.split_whitespace().next())
+}
+
+/// The units cargo builds for the host, as it does (`cargo-profiles.md` §2.3): build scripts,
+/// proc-macros linked for use, everything any proc-macro depends on, and, transitively, what
+/// those depend on. The graph comes from each unit's output name (`lib<crate><extra-filename>`)
+/// and the `--extern` paths of the others. Also returns the units some target unit depends on,
+/// directly or not: a host unit among them is shared, not host-only.
+fn host_units(lines: &[&str]) -> (BTreeSet<usize>, BTreeSet<usize>) {
+    let output = |line: &str| -> Option<String> {
+        Some(format!("lib{}{}", word_after(line, "--crate-name ")?, word_after(line, "-C extra-filename=")?))
+    };
+    let by_output: BTreeMap<String, usize> =
+        lines.iter().enumerate().filter_map(|(i, l)| Some((output(l)?, i))).collect();
+    let externs = |line: &str| -> Vec<usize> {
+        line.split("--extern ")
+            .skip(1)
+            .filter_map(|r| r.split_whitespace().next()?.split_once('=').map(|(_, path)| path.to_owned()))
+            .filter_map(|path| {
+                let file = path.rsplit('/').next()?;
+                by_output.get(file.split('.').next()?).copied()
+            })
+            .collect()
+    };
+    let proc_macro = |line: &str| line.contains("--crate-type proc-macro");
+    let linked = |line: &str| word_after(line, "--emit=").is_some_and(|e| e.split(',').any(|x| x == "link"));
+    let mut host: BTreeSet<usize> = BTreeSet::new();
+    let mut todo: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if word_after(line, "--crate-name ") == Some("build_script_build") || (proc_macro(line) && linked(line)) {
+            todo.push(i);
+        }
+        if proc_macro(line) {
+            todo.extend(externs(line));
+        }
+    }
+    while let Some(i) = todo.pop() {
+        if host.insert(i) {
+            todo.extend(externs(lines[i]));
+        }
+    }
+    // What target code links: a proc-macro is run, not linked, and what it uses is for the host
+    // even when the proc-macro itself is checked as a member.
+    let mut shared: BTreeSet<usize> = BTreeSet::new();
+    let targets_use = |i: usize| externs(lines[i]).into_iter().filter(|d| !proc_macro(lines[*d]));
+    let target_units = (0..lines.len()).filter(|i| !host.contains(i) && !proc_macro(lines[*i]));
+    let mut todo: Vec<usize> = target_units.flat_map(targets_use).collect();
+    while let Some(i) = todo.pop() {
+        if shared.insert(i) {
+            todo.extend(targets_use(i));
+        }
+    }
+    (host, shared)
 }
 
 /// Crate name (as rustc sees it) → package name, from cargo's artifact messages.
@@ -119,42 +182,13 @@ fn package_name(id: &str) -> Option<String> {
     }
 }
 
-/// The names of the workspace's member packages.
+/// The names of the workspace's member packages, as discovery (cargo's rules) finds them.
 fn member_names(workspace: &Workspace) -> BTreeSet<String> {
-    let read = |path: &Path| std::fs::read_to_string(path).ok()?.parse::<toml_edit::DocumentMut>().ok();
-    let Some(root) = read(&workspace.manifest) else { return BTreeSet::new() };
-    let mut names = BTreeSet::new();
-    if let Some(name) = root.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) {
-        names.insert(name.to_owned());
-    }
-    let patterns: Vec<String> = root
-        .get("workspace")
-        .and_then(|w| w.get("members"))
-        .and_then(Item::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    for pattern in patterns {
-        // `crates/*` style globs: a trailing `*` component lists a directory.
-        let dirs: Vec<std::path::PathBuf> = match pattern.strip_suffix('*') {
-            Some(parent) => std::fs::read_dir(workspace.root().join(parent))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .collect(),
-            None => vec![workspace.root().join(&pattern)],
-        };
-        for dir in dirs {
-            if let Some(name) =
-                read(&dir.join("Cargo.toml")).and_then(|d| d.get("package")?.get("name")?.as_str().map(str::to_owned))
-            {
-                names.insert(name);
-            }
-        }
-    }
-    names
+    let name = |path: &Path| -> Option<String> {
+        let parsed = crate::edit::parse(path, &crate::files::read(path).ok()?).ok()?;
+        parsed.doc().get("package")?.get("name")?.as_str().map(str::to_owned)
+    };
+    workspace.members.iter().filter_map(|m| name(m)).collect()
 }
 
 /// Flags rustc gets besides the profile's: the `RUSTFLAGS` and `CARGO_ENCODED_RUSTFLAGS`
