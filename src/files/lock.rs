@@ -66,7 +66,7 @@ impl Lock {
         let mut parts = rest.components();
         let top = anchor.join(parts.next().ok_or_else(|| std::io::Error::other("no directory to create"))?);
         let temp = super::temp_name(&top, "dir");
-        super::remove_leftovers(&top, self.holds(&shown_dir(anchor)));
+        super::remove_leftovers(&top, self.holds(super::as_dir(anchor)));
         fs::create_dir(&temp)?;
         let built = (|| -> std::io::Result<fs::File> {
             let deepest = temp.join(parts.as_path());
@@ -80,7 +80,7 @@ impl Lock {
         match built {
             Ok(handle) => {
                 self.held.push((absolute(dir), handle));
-                super::platform::sync_dir(&shown_dir(anchor));
+                super::platform::sync_dir(super::as_dir(anchor));
                 Ok(Some(top))
             }
             Err(e) => {
@@ -101,7 +101,7 @@ impl Lock {
 
 /// The directory of `file`, or its nearest ancestor that exists.
 fn nearest_dir(file: &Path) -> PathBuf {
-    shown_dir(nearest_existing(file.parent().unwrap_or(Path::new(""))))
+    super::as_dir(nearest_existing(file.parent().unwrap_or(Path::new("")))).to_owned()
 }
 
 /// `dir` or its nearest ancestor that exists; `""` for the current directory of a relative path.
@@ -112,11 +112,6 @@ fn nearest_existing(dir: &Path) -> &Path {
 /// `dir` from the root, so that a file named relatively and absolutely is one file to `holds`.
 fn absolute(dir: &Path) -> PathBuf {
     crate::workspace::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()))
-}
-
-/// `""` (the current directory, as a relative path's parent) as a path that can be opened.
-fn shown_dir(dir: &Path) -> PathBuf {
-    if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir.to_owned() }
 }
 
 /// Locks `dir`, waiting for another run to finish. `None` where the platform cannot lock a

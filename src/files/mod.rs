@@ -91,6 +91,16 @@ fn kind_of(file_type: &fs::FileType) -> &'static str {
     if file_type.is_dir() { "a directory" } else { "not a file" }
 }
 
+/// The directory `path` is in, as a path that can be opened: `.` for a bare file name.
+fn dir_of(path: &Path) -> &Path {
+    as_dir(path.parent().unwrap_or(Path::new("")))
+}
+
+/// `dir`, or `.` for the empty path a relative file name has as its parent.
+fn as_dir(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() { Path::new(".") } else { dir }
+}
+
 /// `.Cargo.toml.cargo-presets.<pid>.<suffix>` beside `path`: hidden, and not ending in `.toml`,
 /// so no tool mistakes it for a manifest or a config file.
 fn temp_name(path: &Path, suffix: &str) -> PathBuf {
@@ -105,12 +115,11 @@ fn leftover_prefix(path: &Path) -> String {
 /// Removes what a killed run left beside `path` (temporary files and directories). Only when
 /// `locked`: then no live run can be writing them, since a run holds the lock while it does.
 fn remove_leftovers(path: &Path, locked: bool) {
-    let (Some(dir), prefix) = (path.parent(), leftover_prefix(path)) else { return };
     if !locked {
         return;
     }
-    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let prefix = leftover_prefix(path);
+    let Ok(entries) = fs::read_dir(dir_of(path)) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if !name.starts_with(&prefix) {

@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Lock, debug_pause, platform, read_optional, regular_file, remove_leftovers, temp_name};
+use super::{Lock, as_dir, debug_pause, dir_of, platform, read_optional, regular_file, remove_leftovers, temp_name};
 use crate::error::{Error, Result};
 
 /// One file's change. `expected` is the text the command read (`None`: the file did not exist);
@@ -115,13 +115,8 @@ fn check(change: &Change<'_>) -> Result<()> {
 
 /// A new file's directory must be a directory (or creatable) and writable.
 fn check_creatable(path: &Path) -> Result<()> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let existing = parent.ancestors().find(|d| d.as_os_str().is_empty() || fs::symlink_metadata(d).is_ok());
-    let existing = match existing {
-        Some(d) if d.as_os_str().is_empty() => Path::new("."),
-        Some(d) => d,
-        None => return Ok(()),
-    };
+    let ancestors = dir_of(path).ancestors();
+    let Some(existing) = ancestors.map(as_dir).find(|d| fs::symlink_metadata(d).is_ok()) else { return Ok(()) };
     if !existing.is_dir() {
         return Err(Error::new(format!(
             "cannot create `{}`: `{}` is not a directory; nothing was written",
@@ -144,7 +139,7 @@ fn check_creatable(path: &Path) -> Result<()> {
 /// Makes one change. Returns the topmost directory it created, if any.
 fn make(lock: &mut Lock, change: &Change<'_>) -> Result<Option<PathBuf>> {
     let path = change.path();
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = dir_of(path);
     let created = lock.create_dir_all(dir).map_err(|e| failed(path, &e))?;
     remove_leftovers(path, lock.holds(dir) || created.is_some());
     let result = match *change {
@@ -220,7 +215,7 @@ fn keep_identity(path: &Path, old: &fs::File, meta: &fs::Metadata, new: &fs::Fil
 /// the file system can swap two names atomically, the check is made on what the swap displaced,
 /// and a change found there is swapped back: an edit saved at any moment is kept.
 fn swap_in(temp: &Path, path: &Path, expected: Option<&str>) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = dir_of(path);
     let Some(expected) = expected else {
         debug_pause("before-rename");
         return match platform::rename_noreplace(temp, path) {
@@ -262,14 +257,14 @@ fn remove(path: &Path, expected: &str) -> Result<()> {
         return Err(changed_meanwhile(path));
     }
     fs::remove_file(&aside).map_err(|e| failed(path, &e))?;
-    platform::sync_dir(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+    platform::sync_dir(dir_of(path));
     Ok(())
 }
 
 /// An I/O failure while writing `path`, named as the user knows it (never the temporary file),
 /// with what to do about it.
 fn failed(path: &Path, err: &io::Error) -> Error {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = dir_of(path);
     let error = Error::io("write", path, err);
     let help = match err.kind() {
         io::ErrorKind::PermissionDenied => format!(

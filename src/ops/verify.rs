@@ -4,7 +4,6 @@
 //! what the profile's settings, as `explain` computes them, should produce.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::process::Command;
 
 use serde_json::json;
@@ -81,7 +80,7 @@ fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Unit>> {
             .detail(tail[tail.len().saturating_sub(20)..].join("\n  ")));
     }
     let packages = artifact_packages(&String::from_utf8_lossy(&output.stdout));
-    let members = member_names(workspace);
+    let members = &workspace.member_names;
     let lines: Vec<&str> =
         stderr.lines().filter(|l| l.trim_start().starts_with("Running `") && l.contains("--crate-name ")).collect();
     let (host, shared) = host_units(&lines);
@@ -180,15 +179,6 @@ fn package_name(id: &str) -> Option<String> {
         Some((name, _)) => Some(name.to_owned()),
         None => url.rsplit('/').next().map(str::to_owned),
     }
-}
-
-/// The names of the workspace's member packages, as discovery (cargo's rules) finds them.
-fn member_names(workspace: &Workspace) -> BTreeSet<String> {
-    let name = |path: &Path| -> Option<String> {
-        let parsed = crate::edit::parse(path, &crate::files::read(path).ok()?).ok()?;
-        parsed.doc().get("package")?.get("name")?.as_str().map(str::to_owned)
-    };
-    workspace.members.iter().filter_map(|m| name(m)).collect()
 }
 
 /// Flags rustc gets besides the profile's: the `RUSTFLAGS` and `CARGO_ENCODED_RUSTFLAGS`

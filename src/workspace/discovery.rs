@@ -28,8 +28,10 @@ pub fn discover(start: &Path) -> Result<Workspace> {
     let mut manifests = Manifests::default();
     let Some(root) = find_root(&mut manifests, start)? else {
         // A package on its own: it is its own root, and its only member.
+        let members = vec![start.to_owned()];
+        let member_names = names(&mut manifests, &members);
         let parsed = manifests.take(start)?;
-        return Ok(Workspace { manifest: start.to_owned(), members: vec![start.to_owned()], parsed });
+        return Ok(Workspace { manifest: start.to_owned(), members, member_names, parsed });
     };
     let doc = manifests.load(&root).map_err(|e| {
         e.detail(format!(
@@ -56,8 +58,15 @@ pub fn discover(start: &Path) -> Result<Workspace> {
             return Err(not_a_member(&mut manifests, start, &root, &config)?);
         }
     }
+    let member_names = names(&mut manifests, &members);
     let parsed = manifests.take(&root)?;
-    Ok(Workspace { manifest: root, members, parsed })
+    Ok(Workspace { manifest: root, members, member_names, parsed })
+}
+
+/// The package names of `members`, from the parses discovery made of them.
+fn names(manifests: &mut Manifests, members: &[PathBuf]) -> std::collections::BTreeSet<String> {
+    let name = |doc: &Document| doc.get("package")?.get("name")?.as_str().map(str::to_owned);
+    members.iter().filter_map(|m| manifests.load(m).ok().and_then(name)).collect()
 }
 
 /// The manifests read so far, each read and parsed once.

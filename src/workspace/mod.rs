@@ -20,6 +20,8 @@ pub struct Workspace {
     pub manifest: PathBuf,
     /// The manifests of its members as cargo finds them (the root's included), absolute.
     pub members: Vec<PathBuf>,
+    /// Their package names (a virtual root has none).
+    pub member_names: std::collections::BTreeSet<String>,
     /// The root manifest as discovery read and parsed it: a command that reads it again (under
     /// its lock) and finds the same text need not parse it again.
     pub parsed: std::rc::Rc<crate::edit::Parsed>,
