@@ -15,6 +15,7 @@ use toml_edit::{Item, TableLike};
 use crate::edit::marker;
 use crate::effective::{self, Layer, Layers};
 use crate::error::{Error, Location};
+use crate::inherit::Broken;
 use crate::profiles;
 use crate::schema::{self, Key, Scope, Value};
 
@@ -108,7 +109,6 @@ pub struct Inputs {
 /// A profile as one source defines it, for the rules that look across sources.
 struct Defined {
     source: usize,
-    inherits: Option<String>,
     span: Option<std::ops::Range<usize>>,
 }
 
@@ -292,7 +292,7 @@ impl Lint<'_> {
             if body.as_table_like().is_some() {
                 let list = defined.entry(name.to_owned()).or_default();
                 if !list.iter().any(|d| d.source == i) {
-                    list.push(Defined { source: i, inherits: None, span: profile_key_span(profile, name) });
+                    list.push(Defined { source: i, span: profile_key_span(profile, name) });
                 }
             }
             let overrides = body.get("package").and_then(Item::as_table_like);
@@ -318,19 +318,6 @@ impl Lint<'_> {
                 continue;
             };
             self.value(i, entry, &value, gates);
-            if path.table.scope == Scope::Profile {
-                let list = defined.entry(path.table.profile.clone()).or_default();
-                if !list.iter().any(|d| d.source == i) {
-                    list.push(Defined {
-                        source: i,
-                        inherits: None,
-                        span: profile_key_span(profile, &path.table.profile),
-                    });
-                }
-                if let (Key::Inherits, Value::Str(parent)) = (path.key, &value) {
-                    list.iter_mut().find(|d| d.source == i).expect("just added").inherits = Some(parent.clone());
-                }
-            }
         }
         self.specs(i, profile, &specs);
         self.traps(i, profile);
@@ -564,11 +551,9 @@ impl Lint<'_> {
         }
     }
 
-    /// `inherits` across every source: required on custom profiles, forbidden on roots,
-    /// defined, acyclic. A config file's value wins over the manifest's, as in cargo.
+    /// `inherits` across every source, by cargo's rules ([`inherit::chain`]), reported at the
+    /// profile at fault. A config file's value wins over the manifest's, as in cargo.
     fn inheritance(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
-        let parent_of =
-            |name: &str| defined.get(name).and_then(|list| list.iter().rev().find_map(|d| d.inherits.clone()));
         // A loop is reported once, at its first profile, not once per profile in it.
         let mut in_reported_loop: BTreeSet<String> = BTreeSet::new();
         for (name, list) in defined {
@@ -577,63 +562,27 @@ impl Lint<'_> {
                 continue;
             };
             let at = first.span.clone().map(|s| (first.source, s));
-            match parent_of(name) {
-                Some(_) if schema::is_root_profile(name) => {
-                    self.push(
-                        Severity::Error,
-                        "root-inherits",
-                        at,
-                        format!("`inherits` must not be specified in root profile `{name}`"),
-                        &[],
-                    );
+            let Err(error) = self.layers.chain(name) else { continue };
+            let (code, help): (&str, &[&str]) = match &error.broken {
+                // Only a profile in the loop (its chain comes back to it) is at fault.
+                Broken::Loop(chain) if chain.last() != Some(name) || in_reported_loop.contains(name) => continue,
+                Broken::Loop(chain) => {
+                    in_reported_loop.extend(chain.iter().cloned());
+                    ("inherits-loop", &[])
                 }
-                None if !schema::is_builtin_profile(name) && name != "doc" => {
-                    self.push(Severity::Error, "missing-inherits", at, format!("profile `{name}` is missing an `inherits` directive"), &[
+                _ if error.profile != *name => continue,
+                Broken::RootInherits => ("root-inherits", &[]),
+                Broken::Missing => (
+                    "missing-inherits",
+                    &[
                         "add `inherits = \"release\"` or `inherits = \"dev\"`: cargo refuses every command while it is missing",
-                    ]);
-                }
-                Some(parent) if parent == "debug" => {
-                    self.push(
-                        Severity::Error,
-                        "inherits-debug",
-                        at,
-                        format!("profile `{name}` inherits `debug`, which cargo reserves"),
-                        &["use `inherits = \"dev\"`"],
-                    );
-                }
-                Some(parent)
-                    if !schema::is_builtin_profile(&parent) && parent != "doc" && !defined.contains_key(&parent) =>
-                {
-                    self.push(
-                        Severity::Error,
-                        "undefined-parent",
-                        at,
-                        format!("profile `{name}` inherits from `{parent}`, but that profile is not defined"),
-                        &[],
-                    );
-                }
-                Some(_) => {
-                    let mut chain = vec![name.clone()];
-                    while let Some(parent) = parent_of(chain.last().expect("never empty")) {
-                        let looped = chain.contains(&parent);
-                        chain.push(parent);
-                        if looped && !in_reported_loop.contains(name) {
-                            in_reported_loop.extend(chain.iter().cloned());
-                            self.push(
-                                Severity::Error,
-                                "inherits-loop",
-                                at.clone(),
-                                format!("profile inheritance loop: {}", chain.join(" -> ")),
-                                &[],
-                            );
-                        }
-                        if looped {
-                            break;
-                        }
-                    }
-                }
-                None => {}
-            }
+                    ],
+                ),
+                Broken::InheritsDebug => ("inherits-debug", &["use `inherits = \"dev\"`"]),
+                Broken::UndefinedParent(_) => ("undefined-parent", &[]),
+                Broken::NotDefined => continue,
+            };
+            self.push(Severity::Error, code, at, error.to_string(), help);
         }
     }
 
@@ -940,6 +889,14 @@ mod tests {
         assert_eq!(codes("[profile.fast]\nopt-level = 1\n"), ["missing-inherits"]);
         assert_eq!(codes("[profile.dev]\ninherits = \"release\"\n"), ["root-inherits"]);
         assert_eq!(codes("[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n"), ["inherits-loop"]);
+        // Only the profiles in a loop are at fault, not one inheriting into it.
+        assert_eq!(
+            codes("[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n[profile.c]\ninherits = \"a\"\n"),
+            ["inherits-loop"]
+        );
+        assert!(codes("[profile.x]\ninherits = \"doc\"\n[profile.y]\ninherits = \"test\"\n").is_empty());
+        assert_eq!(codes("[profile.a]\ninherits = \"debug\"\n"), ["inherits-debug"]);
+        assert_eq!(codes("[profile.a]\ninherits = \"nope\"\n"), ["undefined-parent"]);
         assert_eq!(codes("[profile.release-lto]\ninherits = \"release\"\nlto = true\n"), ["env-collision"]);
     }
 

@@ -11,6 +11,7 @@
 use toml_edit::{Item, TableLike};
 
 use crate::edit::marker;
+use crate::inherit::{self, ChainError};
 use crate::schema::{self, Key, Scope, Value};
 
 /// One source of profile settings.
@@ -61,25 +62,12 @@ pub struct Layers {
 
 impl Layers {
     /// The profile and the ones it inherits from, ending at `dev` or `release`.
-    pub fn chain(&self, profile: &str) -> Result<Vec<String>, String> {
-        let mut chain = vec![profile.to_owned()];
-        loop {
-            let current = chain.last().expect("never empty").clone();
-            if schema::is_root_profile(&current) {
-                return Ok(chain);
-            }
-            let parent = match self.definitions(&current, &Scope::Profile, Key::Inherits).pop() {
-                Some(Definition { value: Value::Str(parent), .. }) => parent,
-                _ if current == "test" => "dev".to_owned(),
-                _ if current == "bench" => "release".to_owned(),
-                _ if self.defines(&current) => return Err(format!("profile `{current}` has no `inherits`")),
-                _ => return Err(format!("profile `{current}` is not defined")),
-            };
-            if chain.contains(&parent) {
-                return Err(format!("profile inheritance loop: {} -> {parent}", chain.join(" -> ")));
-            }
-            chain.push(parent);
-        }
+    pub fn chain(&self, profile: &str) -> Result<Vec<String>, ChainError> {
+        let parent_of = |name: &str| match self.definitions(name, &Scope::Profile, Key::Inherits).pop() {
+            Some(Definition { value: Value::Str(parent), .. }) => Some(parent),
+            _ => None,
+        };
+        inherit::chain(profile, parent_of, |name| self.defines(name))
     }
 
     /// The package specs of `profile` that set `key`, in any layer.
@@ -99,8 +87,12 @@ impl Layers {
         specs
     }
 
+    /// Whether a file or a variable defines `profile` (cargo takes a profile that exists only in
+    /// the environment, such as `CARGO_PROFILE_CI_INHERITS=release`).
     fn defines(&self, profile: &str) -> bool {
+        let prefix = format!("CARGO_PROFILE_{}_", env_name(profile));
         self.files.iter().any(|l| l.doc.as_ref().and_then(|d| d.get("profile")).and_then(|p| p.get(profile)).is_some())
+            || self.env.iter().any(|(k, _)| k.starts_with(&prefix))
     }
 
     /// Where `key` is set for `profile` in `scope`, lowest precedence first.
@@ -149,7 +141,7 @@ impl Layers {
 
     /// The effective value of `key` in `profile` for a unit: a member (`member = true`) or a
     /// dependency, named `package` (for package overrides; `None` for the profile itself).
-    pub fn effective(&self, profile: &str, key: Key, package: Option<(&str, bool)>) -> Result<Effective, String> {
+    pub fn effective(&self, profile: &str, key: Key, package: Option<(&str, bool)>) -> Result<Effective, ChainError> {
         self.effective_in(profile, key, package, None)
     }
 
@@ -164,7 +156,7 @@ impl Layers {
         key: Key,
         package: (&str, bool),
         host_only: bool,
-    ) -> Result<Effective, String> {
+    ) -> Result<Effective, ChainError> {
         self.effective_in(profile, key, Some(package), Some(host_only))
     }
 
@@ -175,7 +167,7 @@ impl Layers {
         key: Key,
         package: Option<(&str, bool)>,
         host: Option<bool>,
-    ) -> Result<Effective, String> {
+    ) -> Result<Effective, ChainError> {
         let chain = self.chain(profile)?;
         let mut scopes = Vec::new();
         if let Some((name, member)) = package {
@@ -311,6 +303,7 @@ pub fn meaning(key: Key, value: Option<&Value>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inherit::Broken;
 
     fn layers(files: &[(&str, &str)], env: &[(&str, &str)]) -> Layers {
         Layers {
@@ -367,7 +360,15 @@ mod tests {
         );
         assert_eq!(l.chain("a").unwrap(), ["a", "b", "release"]);
         assert_eq!(l.chain("test").unwrap(), ["test", "dev"]);
-        assert!(l.chain("c").unwrap_err().contains("no `inherits`"));
-        assert!(l.chain("nope").unwrap_err().contains("not defined"));
+        assert_eq!(l.chain("c").unwrap_err().broken, Broken::Missing);
+        assert_eq!(l.chain("nope").unwrap_err().broken, Broken::NotDefined);
+        // The same model as the preset planner's and `check`'s: `doc` is a parent cargo accepts,
+        // and a profile may exist only in the environment.
+        let l = layers(
+            &[("Cargo.toml", "[profile.x]\ninherits = \"doc\"\n")],
+            &[("CARGO_PROFILE_ENVONLY_INHERITS", "release")],
+        );
+        assert_eq!(l.chain("x").unwrap(), ["x", "doc", "dev"]);
+        assert_eq!(l.chain("envonly").unwrap(), ["envonly", "release"]);
     }
 }

@@ -17,6 +17,7 @@ pub mod edit;
 pub mod effective;
 pub mod error;
 pub mod files;
+pub mod inherit;
 pub mod json_schema;
 pub mod library;
 pub mod lints;

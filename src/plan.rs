@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::compose::{Composed, Composition};
 use crate::error::{Error, Result};
+use crate::inherit::{self, Broken};
 use crate::schema::{self, Gate, Key, Scope, TablePath, Value};
 
 /// The profiles a target already defines (in the file being written and, for a config file,
@@ -88,54 +89,37 @@ fn check_inherits(composition: &Composition, existing: &ExistingProfiles) -> Res
         }
     }
     let profiles: BTreeSet<&str> = composition.settings.iter().map(|c| c.setting.path.table.profile.as_str()).collect();
+    let parent_of = |name: &str| parents.get(name).copied().flatten().map(str::to_owned);
     for profile in profiles {
-        let declared_by = composition
-            .settings
+        let Err(error) = inherit::chain(profile, parent_of, |name| parents.contains_key(name)) else { continue };
+        // The preset that declares the profile at fault, or else the one asked about.
+        let declared_by = [error.profile.as_str(), profile]
             .iter()
-            .find(|c| c.setting.path.table.profile == profile)
+            .find_map(|p| composition.settings.iter().find(|c| c.setting.path.table.profile == *p))
             .map(|c| c.preset.as_str())
             .unwrap_or_default();
-        match parents.get(profile).copied().flatten() {
-            Some(_) if schema::is_root_profile(profile) => {
-                return Err(Error::new(format!(
-                    "`inherits` must not be specified in root profile `{profile}` (preset `{declared_by}`)"
-                ))
-                .help("`dev` and `release` are the roots every other profile inherits from"));
+        let at_fault = &error.profile;
+        let help = match &error.broken {
+            Broken::RootInherits => "`dev` and `release` are the roots every other profile inherits from".to_owned(),
+            Broken::Missing => {
+                format!("add `inherits = \"release\"` (or \"dev\") to `[profile.{at_fault}]` in the preset")
             }
-            None if !schema::is_builtin_profile(profile) => {
-                return Err(Error::new(format!(
-                    "profile `{profile}` is missing an `inherits` directive (set by preset `{declared_by}`)"
-                ))
-                .detail("`inherits` is required for all profiles except `dev`, `release`, `test` and `bench`")
-                .help(format!("add `inherits = \"release\"` (or \"dev\") to `[profile.{profile}]` in the preset")));
+            Broken::InheritsDebug => {
+                format!("the development profile is called `dev`: use `inherits = \"dev\"` in preset `{declared_by}`")
             }
-            Some("debug") => {
-                return Err(Error::new(format!("profile `{profile}` inherits `debug`, which cargo reserves")).help(
-                    format!(
-                        "the development profile is called `dev`: use `inherits = \"dev\"` in preset `{declared_by}`"
-                    ),
-                ));
+            Broken::UndefinedParent(parent) => {
+                format!("apply a preset that defines `{parent}` too, or inherit from `dev` or `release`")
             }
-            Some(parent) if !schema::is_builtin_profile(parent) && !parents.contains_key(parent) => {
-                return Err(Error::new(format!(
-                    "profile `{profile}` inherits from `{parent}`, but that profile is not defined (preset `{declared_by}`)"
-                ))
-                .help(format!("apply a preset that defines `{parent}` too, or inherit from `dev` or `release`")));
-            }
-            _ => {}
+            Broken::Loop(_) => "one of these profiles must inherit from `dev` or `release` instead".to_owned(),
+            // Every profile checked here is one a preset declares.
+            Broken::NotDefined => format!("define `[profile.{at_fault}]` in the preset"),
+        };
+        let mut report = Error::new(format!("{error} (preset `{declared_by}`)"));
+        if error.broken == Broken::Missing {
+            report =
+                report.detail("`inherits` is required for all profiles except `dev`, `release`, `test` and `bench`");
         }
-        // Walk up the chain; a loop comes back to a profile already seen.
-        let mut seen = vec![profile];
-        let mut current = profile;
-        while let Some(parent) = parents.get(current).copied().flatten() {
-            if seen.contains(&parent) {
-                seen.push(parent);
-                return Err(Error::new(format!("profile inheritance loop: {}", seen.join(" -> ")))
-                    .help("one of these profiles must inherit from `dev` or `release` instead"));
-            }
-            seen.push(parent);
-            current = parent;
-        }
+        return Err(report.help(help));
     }
     Ok(())
 }

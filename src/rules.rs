@@ -391,8 +391,8 @@ mod tests {
         for (i, rule) in RULES.iter().enumerate() {
             assert!(!RULES[..i].iter().any(|r| r.code == rule.code), "`{}` twice", rule.code);
         }
-        // The codes as the sources write them: `code: "x"`, `Severity::Y, "x"`, or `"x",` on the
-        // line after `Severity::Y,` or `problem(`.
+        // The codes as the sources write them: `code: "x"`, `Severity::Y, "x"`, `"x",` on the
+        // line after `Severity::Y,` or `problem(`, or a `("x", help)` pair.
         let mut emitted = Vec::new();
         for source in [include_str!("check.rs"), include_str!("profiles.rs"), include_str!("lints.rs")] {
             let lines: Vec<&str> = source.lines().map(str::trim).collect();
@@ -412,6 +412,8 @@ mod tests {
                     emitted.extend(quoted(&format!("\"{}", rest.1)));
                 } else if after_severity && line.starts_with('"') && line.ends_with("\",") {
                     emitted.extend(quoted(line));
+                } else if let Some((code, _)) = line.split("(\"").nth(1).and_then(|r| r.split_once("\", &")) {
+                    emitted.push(code.to_owned());
                 }
             }
         }

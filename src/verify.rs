@@ -10,6 +10,7 @@
 //! defaults below the package overrides.
 
 use crate::effective::{Effective, Layers};
+use crate::inherit::ChainError;
 use crate::schema::{Key, Value};
 
 /// One compiled crate.
@@ -54,7 +55,12 @@ const KEYS: [(Key, &str, &str); 5] = [
     (Key::Panic, "panic", "unwind"),
 ];
 
-pub fn compare(layers: &Layers, profile: &str, units: &[Unit], extra: &[ExtraFlags]) -> Result<Vec<Mismatch>, String> {
+pub fn compare(
+    layers: &Layers,
+    profile: &str,
+    units: &[Unit],
+    extra: &[ExtraFlags],
+) -> Result<Vec<Mismatch>, ChainError> {
     let mut mismatches = Vec::new();
     for unit in units {
         // A spec a user meant for this package (`dep_x` for `dep-x`) counts as meant.

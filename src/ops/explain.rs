@@ -32,7 +32,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
         layers.chain(profile).map_err(|why| Error::new(format!("cannot explain profile `{profile}`: {why}")))?;
     let mut settings = Vec::new();
     for key in keys {
-        let effective = layers.effective(profile, key, None).map_err(Error::new)?;
+        let effective = layers.effective(profile, key, None).map_err(|e| Error::new(e.to_string()))?;
         // Unstable keys nobody set are noise in a full listing.
         if key.gate(&crate::schema::Value::Bool(true)).is_some() && effective.value.is_none() && args.key.is_none() {
             continue;

@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
     );
     let units = units(&workspace, profile)?;
     let extra = extra_flags(ctx);
-    let mismatches = verify::compare(&layers, profile, &units, &extra).map_err(Error::new)?;
+    let mismatches = verify::compare(&layers, profile, &units, &extra).map_err(|e| Error::new(e.to_string()))?;
 
     match args.format {
         Format::Json => {
