@@ -176,10 +176,13 @@ struct Lint<'a> {
 /// The sources cargo takes profiles from, lowest precedence first (the root manifest, then the
 /// config files from the user's down to the nearest), and the `CARGO_PROFILE_*` variables.
 fn layers(inputs: &Inputs) -> Layers {
-    let file = |s: &Source| Layer::file(s.path.display().to_string(), s.text.clone());
+    let file = |s: &Source| match s.kind {
+        SourceKind::RootManifest => Layer::manifest(s.path.display().to_string(), s.text.clone()),
+        _ => Layer::config(s.path.display().to_string(), s.text.clone()),
+    };
     let root = inputs.sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
     let configs = inputs.sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
-    let env = inputs.env.iter().filter(|(k, _)| k.starts_with("CARGO_PROFILE_")).cloned().collect();
+    let env = inputs.env.iter().filter(|(k, _)| effective::is_profile_variable(k)).cloned().collect();
     Layers { files: root.chain(configs).map(file).collect(), env }
 }
 
@@ -551,6 +554,10 @@ impl Lint<'_> {
         }
     }
 
+    /// The way out of `missing-inherits`.
+    const ADD_INHERITS: &'static str =
+        "add `inherits = \"release\"` or `inherits = \"dev\"`: cargo refuses every command while it is missing";
+
     /// `inherits` across every source, by cargo's rules ([`inherit::chain`]), reported at the
     /// profile at fault. A config file's value wins over the manifest's, as in cargo.
     fn inheritance(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
@@ -572,12 +579,7 @@ impl Lint<'_> {
                 }
                 _ if error.profile != *name => continue,
                 Broken::RootInherits => ("root-inherits", &[]),
-                Broken::Missing => (
-                    "missing-inherits",
-                    &[
-                        "add `inherits = \"release\"` or `inherits = \"dev\"`: cargo refuses every command while it is missing",
-                    ],
-                ),
+                Broken::Missing => ("missing-inherits", &[Self::ADD_INHERITS]),
                 Broken::InheritsDebug => ("inherits-debug", &["use `inherits = \"dev\"`"]),
                 Broken::UndefinedParent(_) => ("undefined-parent", &[]),
                 Broken::NotDefined => continue,

@@ -16,17 +16,36 @@ use crate::schema::{self, Key, Scope, Value};
 
 /// One source of profile settings.
 pub struct Layer {
-    /// As shown: a file path, or `environment`.
+    /// As shown: a file path.
     pub name: String,
     pub text: String,
+    /// A config file (whose `[build]` table counts), not the manifest.
+    pub config: bool,
     doc: Option<toml_edit::Document<String>>,
 }
 
 impl Layer {
-    /// A manifest or config file; one that does not parse contributes nothing (`check` reports it).
-    pub fn file(name: String, text: String) -> Layer {
+    /// The root manifest; one that does not parse contributes nothing (`check` reports it).
+    pub fn manifest(name: String, text: String) -> Layer {
+        Layer::parse(name, text, false)
+    }
+
+    /// A config file.
+    pub fn config(name: String, text: String) -> Layer {
+        Layer::parse(name, text, true)
+    }
+
+    fn parse(name: String, text: String, config: bool) -> Layer {
         let doc = toml_edit::Document::parse(text.clone()).ok();
-        Layer { name, text, doc }
+        Layer { name, text, config, doc }
+    }
+
+    /// `file:line` of a key.
+    fn source_of(&self, key: &toml_edit::Key) -> String {
+        match key.span() {
+            Some(span) => format!("{}:{}", self.name, self.text[..span.start].matches('\n').count() + 1),
+            None => self.name.clone(),
+        }
     }
 }
 
@@ -48,10 +67,49 @@ pub struct Effective {
     pub key: Key,
     /// `None` when nothing sets it and cargo passes nothing (rustc's default applies).
     pub value: Option<Value>,
-    /// `None` for a built-in default.
+    /// `None` for a built-in default or a rule of cargo's.
     pub from: Option<Definition>,
+    /// The rule of cargo's that decided it, where no setting did.
+    pub rule: Option<&'static str>,
     /// Lower-precedence definitions that lost to it.
     pub overrides: Vec<Definition>,
+}
+
+impl Effective {
+    fn by_rule(key: Key, value: Value, rule: &'static str) -> Effective {
+        Effective { key, value: Some(value), from: None, rule: Some(rule), overrides: Vec::new() }
+    }
+
+    fn set_by(key: Key, from: Definition) -> Effective {
+        Effective { key, value: Some(from.value.clone()), from: Some(from), rule: None, overrides: Vec::new() }
+    }
+}
+
+/// Why a build script, a proc-macro or what they use has its own defaults.
+pub const HOST_RULE: &str = "cargo's default for build scripts, proc-macros and their dependencies";
+
+/// One unit a profile's value is asked for.
+#[derive(Clone, Copy, Debug)]
+pub struct Unit<'a> {
+    /// As package overrides name it.
+    pub package: &'a str,
+    /// A workspace member (`package."*"` never applies to those).
+    pub member: bool,
+    /// A path package: cargo builds only those incrementally.
+    pub local: bool,
+    pub role: Role,
+}
+
+/// What a unit is built for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The code being built.
+    Target,
+    /// A build script, a proc-macro or a dependency of one, that target code also uses: cargo
+    /// builds it once, keeping the profile's debug info.
+    HostShared,
+    /// The same, used only during the build: no debug info unless asked for.
+    HostOnly,
 }
 
 /// Every layer, lowest precedence first, and the environment.
@@ -109,15 +167,10 @@ impl Layers {
             let Some(table) = table else { continue };
             let Some((k, item)) = table.get_key_value(key.name()) else { continue };
             let Some(value) = item.as_value().and_then(Value::from_toml) else { continue };
-            let line = k.span().map(|s| layer.text[..s.start].matches('\n').count() + 1);
             // A parsed document keeps comments as spans into its text.
             let prefix = k.leaf_decor().prefix().and_then(|p| p.span()).map_or("", |span| &layer.text[span]);
             let preset = marker::markers(prefix).find(|m| m.tag.is_none()).map(|m| m.preset.to_owned());
-            let source = match line {
-                Some(line) => format!("{}:{line}", layer.name),
-                None => layer.name.clone(),
-            };
-            found.push(Definition { value, source, profile: profile.to_owned(), preset });
+            found.push(Definition { value, source: layer.source_of(k), profile: profile.to_owned(), preset });
         }
         let scope_part = match scope {
             Scope::Profile => Some(String::new()),
@@ -139,66 +192,92 @@ impl Layers {
         found
     }
 
-    /// The effective value of `key` in `profile` for a unit: a member (`member = true`) or a
-    /// dependency, named `package` (for package overrides; `None` for the profile itself).
-    pub fn effective(&self, profile: &str, key: Key, package: Option<(&str, bool)>) -> Result<Effective, ChainError> {
-        self.effective_in(profile, key, package, None)
-    }
-
-    /// The same for a host unit (a build script, a proc-macro, or a dependency built for them):
-    /// cargo's order (`cargo-profiles.md` §2.3) is the named spec, then `"*"` (not for members),
-    /// then `build-override`, then its own host defaults for `opt-level` (0), `codegen-units`
-    /// (unset) and, for a unit no target unit shares (`host_only`), `debug` (none); the profile
-    /// for the other keys.
-    pub fn effective_for_host(
-        &self,
-        profile: &str,
-        key: Key,
-        package: (&str, bool),
-        host_only: bool,
-    ) -> Result<Effective, ChainError> {
-        self.effective_in(profile, key, Some(package), Some(host_only))
-    }
-
-    /// `host`: `None` for a target unit, else whether the host unit is host-only.
-    fn effective_in(
-        &self,
-        profile: &str,
-        key: Key,
-        package: Option<(&str, bool)>,
-        host: Option<bool>,
-    ) -> Result<Effective, ChainError> {
+    /// The effective value of `key` in `profile`: for the profile itself (`None`), or for one
+    /// unit, after cargo's overrides and its own rules for that kind of unit.
+    pub fn effective(&self, profile: &str, key: Key, unit: Option<&Unit<'_>>) -> Result<Effective, ChainError> {
         let chain = self.chain(profile)?;
-        let mut scopes = Vec::new();
-        if let Some((name, member)) = package {
-            scopes.push(Scope::Package(name.to_owned()));
-            if !member {
-                scopes.push(Scope::Package("*".to_owned()));
+        let Some(unit) = unit else {
+            return Ok(self.first_set(&chain, &[Scope::Profile], key).unwrap_or_else(|| default_of(&chain, key)));
+        };
+        // Decided by cargo for the unit, whatever the profile says.
+        if key == Key::Incremental {
+            if !unit.local {
+                return Ok(Effective::by_rule(
+                    key,
+                    Value::Bool(false),
+                    "cargo never builds registry or git packages incrementally",
+                ));
+            }
+            if let Some(global) = self.global_incremental() {
+                return Ok(global);
             }
         }
-        if let Some(host_only) = host {
+        if key == Key::Panic && unit.role != Role::Target {
+            return Ok(Effective::by_rule(
+                key,
+                Value::Str("unwind".into()),
+                "what runs during the build always unwinds",
+            ));
+        }
+        // Cargo's order (`cargo-profiles.md` §2.3), highest first: the named spec, `"*"` (not for
+        // members), `build-override` (host units), cargo's host defaults, the profile.
+        let mut scopes = vec![Scope::Package(unit.package.to_owned())];
+        if !unit.member {
+            scopes.push(Scope::Package("*".to_owned()));
+        }
+        if unit.role != Role::Target {
             scopes.push(Scope::BuildOverride);
-            let forced = match key {
+            let host_default = match key {
                 Key::OptLevel => Some(Some(Value::Int(0))),
-                Key::Debug if host_only => Some(Some(Value::Bool(false))),
                 Key::CodegenUnits => Some(None),
+                Key::Debug if unit.role == Role::HostOnly => Some(Some(Value::Bool(false))),
                 _ => None,
             };
-            if let Some(value) = forced {
+            if let Some(value) = host_default {
                 return Ok(self.first_set(&chain, &scopes, key).unwrap_or(Effective {
                     key,
                     value,
                     from: None,
+                    rule: Some(HOST_RULE),
                     overrides: Vec::new(),
                 }));
             }
         }
         scopes.push(Scope::Profile);
-        if let Some(found) = self.first_set(&chain, &scopes, key) {
-            return Ok(found);
+        Ok(self.first_set(&chain, &scopes, key).unwrap_or_else(|| default_of(&chain, key)))
+    }
+
+    /// `build.incremental` in the config files, or `CARGO_INCREMENTAL`, which win over every
+    /// profile.
+    fn global_incremental(&self) -> Option<Effective> {
+        if let Some((name, raw)) = self.env.iter().find(|(k, _)| k == "CARGO_INCREMENTAL") {
+            let from = Definition {
+                value: Value::Bool(raw == "1"),
+                source: name.clone(),
+                profile: String::new(),
+                preset: None,
+            };
+            return Some(Effective::set_by(Key::Incremental, from));
         }
-        let root = chain.last().expect("a chain ends at a root");
-        Ok(Effective { key, value: default(root, key), from: None, overrides: Vec::new() })
+        let mut defs = Vec::new();
+        for layer in self.files.iter().filter(|l| l.config) {
+            let Some(doc) = &layer.doc else { continue };
+            let Some((k, item)) =
+                doc.get("build").and_then(Item::as_table_like).and_then(|b| b.get_key_value("incremental"))
+            else {
+                continue;
+            };
+            let Some(value) = item.as_bool() else { continue };
+            defs.push(Definition {
+                value: Value::Bool(value),
+                source: layer.source_of(k),
+                profile: String::new(),
+                preset: None,
+            });
+        }
+        let winner = defs.pop()?;
+        defs.reverse();
+        Some(Effective { overrides: defs, ..Effective::set_by(Key::Incremental, winner) })
     }
 
     /// The first scope, in order, that some profile of the chain sets `key` in.
@@ -208,17 +287,23 @@ impl Layers {
                 let mut defs = self.definitions(link, scope, key);
                 if let Some(winner) = defs.pop() {
                     defs.reverse();
-                    return Some(Effective {
-                        key,
-                        value: Some(winner.value.clone()),
-                        from: Some(winner),
-                        overrides: defs,
-                    });
+                    return Some(Effective { overrides: defs, ..Effective::set_by(key, winner) });
                 }
             }
         }
         None
     }
+}
+
+/// The built-in value at the root of `chain`.
+fn default_of(chain: &[String], key: Key) -> Effective {
+    let root = chain.last().expect("a chain ends at a root");
+    Effective { key, value: default(root, key), from: None, rule: None, overrides: Vec::new() }
+}
+
+/// Whether a variable changes what a profile gives a unit.
+pub fn is_profile_variable(name: &str) -> bool {
+    name.starts_with("CARGO_PROFILE_") || name == "CARGO_INCREMENTAL"
 }
 
 /// `my-profile` → `MY_PROFILE`, as cargo names environment variables.
@@ -307,7 +392,13 @@ mod tests {
 
     fn layers(files: &[(&str, &str)], env: &[(&str, &str)]) -> Layers {
         Layers {
-            files: files.iter().map(|(n, t)| Layer::file((*n).to_owned(), (*t).to_owned())).collect(),
+            files: files
+                .iter()
+                .map(|(n, t)| match n.contains("config") {
+                    true => Layer::config((*n).to_owned(), (*t).to_owned()),
+                    false => Layer::manifest((*n).to_owned(), (*t).to_owned()),
+                })
+                .collect(),
             env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         }
     }
@@ -344,9 +435,36 @@ mod tests {
             &[("Cargo.toml", "[profile.dev.package.\"*\"]\nopt-level = 2\n[profile.dev.package.dep]\nopt-level = 3\n")],
             &[],
         );
-        assert_eq!(l.effective("dev", Key::OptLevel, Some(("dep", false))).unwrap().value, Some(Value::Int(3)));
-        assert_eq!(l.effective("dev", Key::OptLevel, Some(("other", false))).unwrap().value, Some(Value::Int(2)));
-        assert_eq!(l.effective("dev", Key::OptLevel, Some(("app", true))).unwrap().value, Some(Value::Int(0)));
+        let opt = |package, member, role| {
+            let unit = Unit { package, member, local: true, role };
+            l.effective("dev", Key::OptLevel, Some(&unit)).unwrap().value
+        };
+        assert_eq!(opt("dep", false, Role::Target), Some(Value::Int(3)));
+        assert_eq!(opt("other", false, Role::Target), Some(Value::Int(2)));
+        assert_eq!(opt("app", true, Role::Target), Some(Value::Int(0)));
+        // `"*"` outranks cargo's host default; a member's build script gets the default.
+        assert_eq!(opt("other", false, Role::HostOnly), Some(Value::Int(2)));
+        assert_eq!(opt("app", true, Role::HostOnly), Some(Value::Int(0)));
+    }
+
+    #[test]
+    fn incremental_is_decided_by_the_environment_then_build_incremental_then_the_profile() {
+        let files = [
+            ("Cargo.toml", "[profile.dev]\nincremental = true\n"),
+            (".cargo/config.toml", "[build]\nincremental = false\n"),
+        ];
+        let incremental = |l: &Layers, local| {
+            let unit = Unit { package: "a", member: true, local, role: Role::Target };
+            let e = l.effective("dev", Key::Incremental, Some(&unit)).unwrap();
+            (e.value, e.from.map(|d| d.source), e.rule.is_some())
+        };
+        let l = layers(&files, &[]);
+        assert_eq!(incremental(&l, true), (Some(Value::Bool(false)), Some(".cargo/config.toml:2".into()), false));
+        let l = layers(&files, &[("CARGO_INCREMENTAL", "1")]);
+        assert_eq!(incremental(&l, true), (Some(Value::Bool(true)), Some("CARGO_INCREMENTAL".into()), false));
+        assert_eq!(incremental(&l, false), (Some(Value::Bool(false)), None, true));
+        // The profile itself still says what it says.
+        assert_eq!(l.effective("dev", Key::Incremental, None).unwrap().value, Some(Value::Bool(true)));
     }
 
     #[test]

@@ -9,20 +9,18 @@
 //! they depend on) are compared against cargo's rules for them: `build-override` and host
 //! defaults below the package overrides.
 
-use crate::effective::{Effective, Layers};
+use crate::effective::{Effective, Layers, Role, Unit};
 use crate::inherit::ChainError;
 use crate::schema::{Key, Value};
 
 /// One compiled crate.
 #[derive(Debug, Clone)]
-pub struct Unit {
+pub struct Compiled {
     pub package: String,
     pub member: bool,
-    /// Built to run on the host during the build: a build script, a proc-macro, or a
-    /// dependency of one.
-    pub host: bool,
-    /// A host unit that no target unit depends on (cargo drops its debug info by default).
-    pub host_only: bool,
+    /// A path package.
+    pub local: bool,
+    pub role: Role,
     /// The rustc command line, as `cargo -v` printed it.
     pub args: String,
 }
@@ -58,7 +56,7 @@ const KEYS: [(Key, &str, &str); 5] = [
 pub fn compare(
     layers: &Layers,
     profile: &str,
-    units: &[Unit],
+    units: &[Compiled],
     extra: &[ExtraFlags],
 ) -> Result<Vec<Mismatch>, ChainError> {
     let mut mismatches = Vec::new();
@@ -67,22 +65,20 @@ pub fn compare(
         let meant = meant_spec(layers, profile, &unit.package);
         let spec = meant.as_deref().unwrap_or(&unit.package);
         for (key, option, rustc_default) in KEYS {
-            if key == Key::Panic && (unit.host || profile == "test" || profile == "bench") {
-                continue; // tests, benches and what runs at build time always unwind
+            if key == Key::Panic && (profile == "test" || profile == "bench") {
+                continue; // tests and benches always unwind
             }
-            let effective = match unit.host {
-                true => layers.effective_for_host(profile, key, (spec, unit.member), unit.host_only)?,
-                false => layers.effective(profile, key, Some((spec, unit.member)))?,
-            };
+            let asked = Unit { package: spec, member: unit.member, local: unit.local, role: unit.role };
+            let effective = layers.effective(profile, key, Some(&asked))?;
             let Some(expected) = expected_value(&effective) else { continue };
             let actual = last_option(&unit.args, option).unwrap_or_else(|| rustc_default.to_owned());
             if actual == expected {
                 continue;
             }
-            let source = match (&effective.from, unit.host) {
+            let source = match (&effective.from, effective.rule) {
                 (Some(from), _) => from.source.clone(),
-                (None, true) => "cargo's default for build scripts and proc-macros".to_owned(),
-                (None, false) => format!("the default of profile `{profile}`"),
+                (None, Some(rule)) => rule.to_owned(),
+                (None, None) => format!("the default of profile `{profile}`"),
             };
             let cause = cause(option, &actual, extra, meant.as_deref(), &unit.package);
             mismatches.push(Mismatch { package: unit.package.clone(), key, expected, actual, source, cause });
@@ -172,11 +168,11 @@ mod tests {
     use crate::effective::Layer;
 
     fn layers(manifest: &str) -> Layers {
-        Layers { files: vec![Layer::file("Cargo.toml".into(), manifest.into())], env: Vec::new() }
+        Layers { files: vec![Layer::manifest("Cargo.toml".into(), manifest.into())], env: Vec::new() }
     }
 
-    fn unit(package: &str, member: bool, args: &str) -> Unit {
-        Unit { package: package.into(), member, host: false, host_only: false, args: args.into() }
+    fn unit(package: &str, member: bool, args: &str) -> Compiled {
+        Compiled { package: package.into(), member, local: true, role: Role::Target, args: args.into() }
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn kind_of(file_type: &fs::FileType) -> &'static str {
 }
 
 /// The directory `path` is in, as a path that can be opened: `.` for a bare file name.
-fn dir_of(path: &Path) -> &Path {
+pub fn dir_of(path: &Path) -> &Path {
     as_dir(path.parent().unwrap_or(Path::new("")))
 }
 

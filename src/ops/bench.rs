@@ -96,7 +96,10 @@ fn variants(ctx: &Context<'_>, workspace: &Workspace, scratch: &Path, presets: &
             .unwrap_or("dev")
             .to_owned();
         let layers = Layers {
-            files: vec![Layer::file("Cargo.toml".into(), manifest_text.clone()), Layer::file(name.clone(), text)],
+            files: vec![
+                Layer::manifest("Cargo.toml".into(), manifest_text.clone()),
+                Layer::manifest(name.clone(), text),
+            ],
             env: Vec::new(),
         };
         let chain = layers.chain(&profile).map_err(|why| Error::new(format!("preset `{name}`: {why}")))?;

@@ -50,13 +50,13 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
 
 /// The layers cargo reads from here, lowest precedence first.
 pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
-    let mut files = vec![Layer::file(ctx.display(&workspace.manifest), files::read(&workspace.manifest)?)];
+    let mut files = vec![Layer::manifest(ctx.display(&workspace.manifest), files::read(&workspace.manifest)?)];
     let configs = workspace::config_files(&ctx.cwd);
     // `read` is nearest first with the user's last; precedence is the other way round.
     for (_, path) in configs.read.iter().rev() {
-        files.push(Layer::file(ctx.display(path), files::read(path)?));
+        files.push(Layer::config(ctx.display(path), files::read(path)?));
     }
-    let env = std::env::vars().filter(|(k, _)| k.starts_with("CARGO_PROFILE_")).collect();
+    let env = std::env::vars().filter(|(k, _)| effective::is_profile_variable(k)).collect();
     Ok(Layers { files, env })
 }
 

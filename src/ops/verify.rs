@@ -11,9 +11,10 @@ use toml_edit::Item;
 
 use crate::check::{Severity, codegen_flags};
 use crate::cli::{Format, VerifyArgs};
+use crate::effective::Role;
 use crate::error::{Error, Result};
 use crate::ops::Context;
-use crate::verify::{self, ExtraFlags, Unit};
+use crate::verify::{self, Compiled, ExtraFlags};
 use crate::workspace::{self, Workspace};
 
 /// Exit status when a unit did not get what the profile says.
@@ -62,7 +63,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
 
 /// The units `cargo check` compiles for `profile`, with their rustc command lines, and which of
 /// them cargo built for the host (see [`host_units`]).
-fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Unit>> {
+fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Compiled>> {
     let target_dir = std::env::temp_dir().join(format!("cargo-presets-verify-{}", std::process::id()));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(&cargo)
@@ -93,12 +94,18 @@ fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Unit>> {
                 .and_then(|dir| dir.rsplit('/').next())
                 .and_then(|dir| dir.rsplit_once('-'))
                 .map(|(name, _)| name.to_owned()),
-            _ => packages.get(crate_name).cloned(),
+            _ => packages.get(crate_name).map(|(name, _)| name.clone()),
         }
         .unwrap_or_else(|| crate_name.to_owned());
         let member = members.contains(&package);
-        let (is_host, host_only) = (host.contains(&i), !shared.contains(&i));
-        units.push(Unit { package, member, host: is_host, host_only, args: (*line).to_owned() });
+        // A build script's package is local when any crate of that name is.
+        let local = packages.values().filter(|(name, _)| *name == package).any(|(_, local)| *local);
+        let role = match (host.contains(&i), shared.contains(&i)) {
+            (false, _) => Role::Target,
+            (true, true) => Role::HostShared,
+            (true, false) => Role::HostOnly,
+        };
+        units.push(Compiled { package, member, local, role, args: (*line).to_owned() });
     }
     Ok(units)
 }
@@ -159,15 +166,17 @@ fn host_units(lines: &[&str]) -> (BTreeSet<usize>, BTreeSet<usize>) {
     (host, shared)
 }
 
-/// Crate name (as rustc sees it) → package name, from cargo's artifact messages.
-fn artifact_packages(stdout: &str) -> BTreeMap<String, String> {
+/// Crate name (as rustc sees it) → package name, and whether it is a path package, from cargo's
+/// artifact messages.
+fn artifact_packages(stdout: &str) -> BTreeMap<String, (String, bool)> {
     stdout
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|m| m["reason"] == "compiler-artifact")
         .filter_map(|m| {
             let target = m["target"]["name"].as_str()?.replace('-', "_");
-            Some((target, package_name(m["package_id"].as_str()?)?))
+            let id = m["package_id"].as_str()?;
+            Some((target, (package_name(id)?, id.starts_with("path+"))))
         })
         .collect()
 }
