@@ -251,6 +251,10 @@ pub struct ExplainArgs {
     #[arg(value_name = "KEY")]
     pub key: Option<String>,
 
+    /// What one package gets: built for the target, and built for a build script or proc-macro
+    #[arg(long, short = 'p', value_name = "NAME")]
+    pub package: Option<String>,
+
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -80,10 +80,18 @@ impl Effective {
         Effective { key, value: Some(value), from: None, rule: Some(rule), overrides: Vec::new() }
     }
 
+    fn unset_by_rule(key: Key, rule: &'static str) -> Effective {
+        Effective { key, value: None, from: None, rule: Some(rule), overrides: Vec::new() }
+    }
+
     fn set_by(key: Key, from: Definition) -> Effective {
         Effective { key, value: Some(from.value.clone()), from: Some(from), rule: None, overrides: Vec::new() }
     }
 }
+
+/// What cargo does with a unit whose `strip` nothing sets.
+pub const AUTO_STRIP: &str =
+    "unset: cargo strips debug info from a unit when neither it nor what it directly depends on has any";
 
 /// Why a build script, a proc-macro or what they use has its own defaults.
 pub const HOST_RULE: &str = "cargo's default for build scripts, proc-macros and their dependencies";
@@ -143,6 +151,20 @@ impl Layers {
             }
         }
         specs
+    }
+
+    /// Every profile cargo knows here: the predefined ones and those the files define.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = ["dev", "release", "test", "bench"].map(str::to_owned).to_vec();
+        for layer in &self.files {
+            let profiles = layer.doc.as_ref().and_then(|d| d.get("profile")).and_then(Item::as_table_like);
+            for (name, _) in profiles.into_iter().flat_map(|p| p.iter()) {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+        names
     }
 
     /// Whether a file or a variable defines `profile` (cargo takes a profile that exists only in
@@ -219,6 +241,13 @@ impl Layers {
                 "what runs during the build always unwinds",
             ));
         }
+        if key == Key::SplitDebuginfo {
+            let debug = self.effective(profile, Key::Debug, Some(unit))?;
+            let off = [Value::Bool(false), Value::Int(0), Value::Str("none".into())];
+            if debug.value.as_ref().is_none_or(|v| off.contains(v)) {
+                return Ok(Effective::unset_by_rule(key, "cargo passes `split-debuginfo` only with debug info"));
+            }
+        }
         // Cargo's order (`cargo-profiles.md` §2.3), highest first: the named spec, `"*"` (not for
         // members), `build-override` (host units), cargo's host defaults, the profile.
         let mut scopes = vec![Scope::Package(unit.package.to_owned())];
@@ -243,8 +272,29 @@ impl Layers {
                 }));
             }
         }
+        // `strip` comes from the highest override table that matches the unit, set or not: cargo
+        // 1.95 starts each override it merges from an unset `strip` (`cargo-profiles.md`,
+        // check's `strip-skips-override`).
+        let matched = scopes.iter().find(|scope| chain.iter().any(|link| self.has_table(link, scope))).cloned();
         scopes.push(Scope::Profile);
-        Ok(self.first_set(&chain, &scopes, key).unwrap_or_else(|| default_of(&chain, key)))
+        if key != Key::Strip {
+            return Ok(self.first_set(&chain, &scopes, key).unwrap_or_else(|| default_of(&chain, key)));
+        }
+        let deciding = matched.map_or(scopes.clone(), |scope| vec![scope]);
+        Ok(self.first_set(&chain, &deciding, key).unwrap_or_else(|| Effective::unset_by_rule(key, AUTO_STRIP)))
+    }
+
+    /// Whether a file has the table of `scope` in `profile` (with or without keys).
+    fn has_table(&self, profile: &str, scope: &Scope) -> bool {
+        let path = schema::TablePath { profile: profile.to_owned(), scope: scope.clone() };
+        let keys = path.keys();
+        self.files.iter().filter_map(|l| l.doc.as_ref()).any(|doc| {
+            let mut item: Option<&Item> = Some(doc.as_item());
+            for k in &keys {
+                item = item.and_then(|i| i.get(k));
+            }
+            item.is_some_and(Item::is_table_like)
+        })
     }
 
     /// `build.incremental` in the config files, or `CARGO_INCREMENTAL`, which win over every
@@ -364,7 +414,7 @@ pub fn meaning(key: Key, value: Option<&Value>) -> String {
         (Key::DebugAssertions, _) => "`debug_assert!` checks are compiled out",
         (Key::OverflowChecks, "true") => "integer overflow panics",
         (Key::OverflowChecks, _) => "integer overflow wraps silently",
-        (Key::Lto, "false") => "thin local LTO, within each crate",
+        (Key::Lto, "false") => "thin LTO within each crate when optimised, none at opt-level 0",
         (Key::Lto, "off") => "no LTO",
         (Key::Lto, "thin") => "thin LTO across crates",
         (Key::Lto, _) => "fat LTO across all crates: slowest to link, fastest code",

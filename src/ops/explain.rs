@@ -4,48 +4,163 @@
 use serde_json::json;
 
 use crate::cli::{ExplainArgs, Format};
-use crate::effective::{self, Definition, Effective, Layer, Layers};
+use crate::effective::{self, Definition, Effective, Layer, Layers, Role, Unit};
 use crate::error::{Error, Result};
 use crate::files;
+use crate::inherit::{Broken, ChainError};
 use crate::ops::Context;
-use crate::schema::Key;
+use crate::schema::{Key, Value};
 use crate::workspace::{self, Workspace};
 
 pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
-    let workspace = ctx.workspace()?;
-    let layers = layers(ctx, &workspace)?;
-    let (profile, key) = match (args.profile.as_deref(), args.key.as_deref()) {
-        (Some(name), None) if Key::from_name(name).is_some() && layers.chain(name).is_err() => {
-            let key = Key::from_name(name).expect("checked");
+    // A key name alone asks what the key does, which needs no project; a profile of that name
+    // (`[profile.debug-assertions]` is allowed) is explained instead where there is one.
+    if let (Some(name), None, None) = (args.profile.as_deref(), &args.key, &args.package)
+        && let Some(key) = Key::from_name(name)
+    {
+        let is_profile = match ctx.optional_workspace() {
+            Ok(Some(workspace)) => layers(ctx, &workspace).is_ok_and(|l| l.chain(name).is_ok()),
+            _ => false,
+        };
+        if !is_profile {
             return ctx.shell.print(&teach(key)).map(|()| 0);
         }
-        (profile, key) => (profile.unwrap_or("dev"), key),
-    };
-    let keys: Vec<Key> = match key {
+    }
+    let workspace = ctx.workspace()?;
+    let layers = layers(ctx, &workspace)?;
+    let profile = args.profile.as_deref().unwrap_or("dev");
+    let chain = layers.chain(profile).map_err(|why| unknown_profile(profile, &why, &layers))?;
+    let keys: Vec<Key> = match args.key.as_deref() {
         Some(name) => vec![Key::from_name(name).ok_or_else(|| {
             Error::new(format!("unknown profile key `{name}`"))
                 .help(format!("the keys are: {}", Key::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")))
         })?],
         None => Key::ALL.into_iter().filter(|k| *k != Key::Inherits).collect(),
     };
-    let chain =
-        layers.chain(profile).map_err(|why| Error::new(format!("cannot explain profile `{profile}`: {why}")))?;
+    let value_of =
+        |key: Key, unit: Option<&Unit<'_>>| layers.effective(profile, key, unit).map_err(|e| Error::new(e.to_string()));
     let mut settings = Vec::new();
-    for key in keys {
-        let effective = layers.effective(profile, key, None).map_err(|e| Error::new(e.to_string()))?;
+    for &key in &keys {
+        let effective = value_of(key, None)?;
         // Unstable keys nobody set are noise in a full listing.
-        if key.gate(&crate::schema::Value::Bool(true)).is_some() && effective.value.is_none() && args.key.is_none() {
+        if key.gate(&Value::Bool(true)).is_some() && effective.value.is_none() && args.key.is_none() {
             continue;
         }
         settings.push(effective);
     }
+    let mut units = Vec::new();
+    for kind in unit_kinds(&workspace, &layers, &chain, args.package.as_deref())? {
+        let unit = kind.unit();
+        let settings = keys.iter().map(|&key| value_of(key, Some(&unit))).collect::<Result<Vec<_>>>()?;
+        units.push((kind, settings));
+    }
     let root = chain.last().expect("a chain ends at a root").clone();
     let text = match args.format {
-        Format::Json => format!("{:#}\n", report(profile, &chain, &settings)),
-        Format::Human => human(profile, &chain, &root, &settings),
+        Format::Json => format!("{:#}\n", report(profile, &chain, &settings, &units)),
+        Format::Human => human(profile, &chain, &root, &settings, &units),
     };
     ctx.shell.print(&text)?;
     Ok(0)
+}
+
+/// A kind of unit `explain` shows: with `--package`, that package built for the target and for
+/// the build; otherwise dependencies, each package a spec names, and what runs during the build.
+struct UnitKind {
+    label: String,
+    package: String,
+    member: bool,
+    local: bool,
+    role: Role,
+}
+
+impl UnitKind {
+    fn unit(&self) -> Unit<'_> {
+        Unit { package: &self.package, member: self.member, local: self.local, role: self.role }
+    }
+}
+
+fn unit_kinds(
+    workspace: &Workspace,
+    layers: &Layers,
+    chain: &[String],
+    package: Option<&str>,
+) -> Result<Vec<UnitKind>> {
+    let locked = workspace::locked_packages(workspace.root());
+    let is_member = |name: &str| workspace.member_names.contains(name);
+    let kind = |label: &str, package: &str, member: bool, local: bool, role| UnitKind {
+        label: label.to_owned(),
+        package: package.to_owned(),
+        member,
+        local,
+        role,
+    };
+    if let Some(name) = package {
+        let known = is_member(name) || locked.as_ref().is_some_and(|l| l.contains_key(name));
+        if !known && locked.is_some() {
+            let names: Vec<&str> = workspace
+                .member_names
+                .iter()
+                .map(String::as_str)
+                .chain(locked.iter().flat_map(|l| l.keys().map(String::as_str)))
+                .collect();
+            let mut error = Error::new(format!("package `{name}` is not in this workspace or its `Cargo.lock`"));
+            if let Some(near) = closest(name, names.iter().copied()) {
+                error = error.help(format!("did you mean `{near}`?"));
+            }
+            return Err(error);
+        }
+        let member = is_member(name);
+        let local = member || locked.as_ref().and_then(|l| l.get(name).copied()).unwrap_or(true);
+        return Ok(vec![
+            kind("built for the target", name, member, local, Role::Target),
+            kind("built for a build script or a proc-macro, used only there", name, member, local, Role::HostOnly),
+            kind("built once for both, when target code uses it too", name, member, local, Role::HostShared),
+        ]);
+    }
+    let mut kinds = vec![
+        kind("dependencies from crates.io or git", "*", false, false, Role::Target),
+        kind("what build scripts and proc-macros use", "*", false, false, Role::HostOnly),
+        kind("the workspace's build scripts and proc-macros", "", true, true, Role::HostOnly),
+    ];
+    let mut specs: Vec<String> = Vec::new();
+    for link in chain {
+        for key in Key::ALL {
+            for spec in layers.specs(link, key) {
+                if spec != "*" && !specs.contains(&spec) {
+                    specs.push(spec);
+                }
+            }
+        }
+    }
+    for spec in specs {
+        let name = spec.split(['@', ':']).next().unwrap_or_default();
+        let member = is_member(name);
+        let local = member || locked.as_ref().and_then(|l| l.get(name).copied()).unwrap_or(true);
+        kinds.push(kind(&format!("package `{spec}`"), &spec, member, local, Role::Target));
+    }
+    Ok(kinds)
+}
+
+/// The error for a profile without a chain: cargo's reason, and the nearest known name.
+fn unknown_profile(profile: &str, why: &ChainError, layers: &Layers) -> Error {
+    let mut error = Error::new(format!("cannot explain profile `{profile}`: {why}"));
+    if why.broken == Broken::NotDefined {
+        let names = layers.profile_names();
+        if let Some(near) = closest(profile, names.iter().map(String::as_str)) {
+            error = error.help(format!("did you mean `{near}`?"));
+        }
+        error = error.help(format!("the profiles here are: {}", names.join(", ")));
+    }
+    error
+}
+
+/// The candidate nearest to `typed`, if it is near enough to be a typo.
+fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (crate::preset::edit_distance(&typed.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c)
 }
 
 /// The layers cargo reads from here, lowest precedence first.
@@ -62,13 +177,14 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
 
 fn provenance(effective: &Effective, profile: &str, root: &str) -> String {
     let Some(from) = &effective.from else {
-        return match effective.value {
-            Some(_) => format!("default for {root}"),
-            None => "not set".to_owned(),
+        return match (effective.rule, &effective.value) {
+            (Some(rule), _) => rule.to_owned(),
+            (None, Some(_)) => format!("default for {root}"),
+            (None, None) => "not set".to_owned(),
         };
     };
     let mut text = format!("from {}", from.source);
-    if from.profile != profile {
+    if !from.profile.is_empty() && from.profile != profile {
         text.push_str(&format!(", [profile.{}]", from.profile));
     }
     if let Some(preset) = &from.preset {
@@ -82,42 +198,91 @@ fn provenance(effective: &Effective, profile: &str, root: &str) -> String {
     text
 }
 
-fn human(profile: &str, chain: &[String], root: &str, settings: &[Effective]) -> String {
+fn human(
+    profile: &str,
+    chain: &[String],
+    root: &str,
+    settings: &[Effective],
+    units: &[(UnitKind, Vec<Effective>)],
+) -> String {
     let mut text = if chain.len() > 1 {
         format!("profile `{profile}` (inherits {})\n", chain[1..].join(" -> "))
     } else {
         format!("profile `{profile}`\n")
     };
+    let line = |e: &Effective| match &e.value {
+        Some(value) => format!("  {} = {value}  ({})\n", e.key, provenance(e, profile, root)),
+        None => format!("  {} is not set\n", e.key),
+    };
     for effective in settings {
-        match &effective.value {
-            Some(value) => {
-                text.push_str(&format!("  {} = {value}  ({})\n", effective.key, provenance(effective, profile, root)))
-            }
-            None => text.push_str(&format!("  {} is not set\n", effective.key)),
-        }
+        text.push_str(&line(effective));
         let meaning = effective::meaning(effective.key, effective.value.as_ref());
         if !meaning.is_empty() {
             text.push_str(&format!("      {meaning}\n"));
         }
     }
+    // Each other kind of unit, where it gets something other than the profile's value; kinds
+    // that differ alike are shown together.
+    let mut shown: Vec<(Vec<&str>, String)> = Vec::new();
+    for (kind, values) in units {
+        let lines: String = values
+            .iter()
+            .filter(|e| settings.iter().find(|s| s.key == e.key).is_some_and(|s| s.value != e.value))
+            .map(line)
+            .collect();
+        match shown.iter_mut().find(|(_, l)| *l == lines) {
+            Some((labels, _)) => labels.push(&kind.label),
+            None if !lines.is_empty() => shown.push((vec![&kind.label], lines)),
+            None => {}
+        }
+    }
+    for (labels, lines) in shown {
+        text.push_str(&format!("{}:\n{lines}", labels.join("; ")));
+    }
     text
 }
 
-fn report(profile: &str, chain: &[String], settings: &[Effective]) -> serde_json::Value {
+fn report(
+    profile: &str,
+    chain: &[String],
+    settings: &[Effective],
+    units: &[(UnitKind, Vec<Effective>)],
+) -> serde_json::Value {
     let definition = |d: &Definition| json!({ "source": d.source, "profile": d.profile, "preset": d.preset, "value": super::show::to_json(&d.value) });
-    let settings: Vec<_> = settings
+    let list = |settings: &[Effective]| -> Vec<serde_json::Value> {
+        settings
+            .iter()
+            .map(|e| {
+                json!({
+                    "key": e.key.name(),
+                    "value": e.value.as_ref().map(super::show::to_json),
+                    "meaning": effective::meaning(e.key, e.value.as_ref()),
+                    "from": e.from.as_ref().map(definition),
+                    "rule": e.rule,
+                    "overrides": e.overrides.iter().map(definition).collect::<Vec<_>>(),
+                })
+            })
+            .collect()
+    };
+    let role = |r: Role| match r {
+        Role::Target => "target",
+        Role::HostOnly => "host",
+        Role::HostShared => "host-shared",
+    };
+    let units: Vec<_> = units
         .iter()
-        .map(|e| {
+        .map(|(kind, values)| {
             json!({
-                "key": e.key.name(),
-                "value": e.value.as_ref().map(super::show::to_json),
-                "meaning": effective::meaning(e.key, e.value.as_ref()),
-                "from": e.from.as_ref().map(definition),
-                "overrides": e.overrides.iter().map(definition).collect::<Vec<_>>(),
+                "unit": kind.label,
+                "package": kind.package,
+                "member": kind.member,
+                "local": kind.local,
+                "role": role(kind.role),
+                "settings": list(values),
             })
         })
         .collect();
-    json!({ "profile": profile, "chain": chain, "settings": settings })
+    json!({ "profile": profile, "chain": chain, "settings": list(settings), "units": units })
 }
 
 /// What a key does, its values and defaults, and its trade-off.
@@ -157,7 +322,7 @@ fn about(key: Key) -> &'static str {
         Key::DebugAssertions => "whether debug_assert! and cfg(debug_assertions) code runs; not the same as debug info",
         Key::OverflowChecks => "whether integer overflow panics instead of wrapping",
         Key::Lto => {
-            "link-time optimisation across crates: smaller, faster code for a slower link; false still means thin local LTO, \"off\" disables it"
+            "link-time optimisation across crates: smaller, faster code for a slower link; false means thin LTO within each crate when optimising (none at opt-level 0), \"off\" disables it"
         }
         Key::Panic => {
             "unwind or abort on panic; abort is smaller and faster but ends catch_unwind; tests always unwind"
