@@ -89,6 +89,33 @@ fn a_config_file_is_named_as_the_cause() {
     );
 }
 
+/// Cargo takes rustflags from one source: with `RUSTFLAGS` set, a config file's are ignored and
+/// never blamed. A config file pulled in by `include` is read, and named, like any other.
+#[test]
+fn only_the_rustflags_cargo_uses_are_a_cause_and_included_configs_count() {
+    let dir = workspace("rustflags-precedence", PROFILE);
+    fs::create_dir_all(dir.join(".cargo")).unwrap();
+    fs::write(dir.join(".cargo/config.toml"), "include = [\"flags.toml\"]\n").unwrap();
+    fs::write(dir.join(".cargo/flags.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
+    let (status, report, _) = verify(&dir, &[]);
+    assert_eq!(status, 1);
+    let app = report["mismatches"].as_array().unwrap().iter().find(|m| m["package"] == "app").unwrap().clone();
+    assert_eq!(
+        app["cause"],
+        "`build.rustflags` in .cargo/flags.toml passes `-C debuginfo=2`, which rustc applies after the profile's settings"
+    );
+    let (status, report, _) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
+    assert_eq!(status, 1);
+    for m in report["mismatches"].as_array().unwrap() {
+        assert_eq!(m["key"], "opt-level", "the config's debuginfo=2 is ignored by cargo: {report:#}");
+        assert!(m["cause"].as_str().unwrap().starts_with("the environment variable RUSTFLAGS"), "{m}");
+    }
+    // A profile value from an included file is what cargo uses: no mismatch, no blame.
+    fs::write(dir.join(".cargo/flags.toml"), "[profile.dev]\nopt-level = 3\n").unwrap();
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+}
+
 #[test]
 fn a_package_spec_that_matches_nothing_is_named_as_the_cause() {
     let dir = workspace("spec", &format!("{PROFILE}\n[profile.dev.package.dep_x]\nopt-level = 3\n"));

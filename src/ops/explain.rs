@@ -112,9 +112,9 @@ fn unit_kinds(
         let member = is_member(name);
         let local = member || locked.as_ref().and_then(|l| l.get(name).copied()).unwrap_or(true);
         return Ok(vec![
-            kind("built for the target", name, member, local, Role::Target),
-            kind("built for a build script or a proc-macro, used only there", name, member, local, Role::HostOnly),
-            kind("built once for both, when target code uses it too", name, member, local, Role::HostShared),
+            kind(&format!("`{name}` built for the target"), name, member, local, Role::Target),
+            kind(&format!("`{name}` built for build scripts or proc-macros only"), name, member, local, Role::HostOnly),
+            kind(&format!("`{name}` built once for both"), name, member, local, Role::HostShared),
         ]);
     }
     let mut kinds = vec![

@@ -190,41 +190,39 @@ fn package_name(id: &str) -> Option<String> {
     }
 }
 
-/// Flags rustc gets besides the profile's: the `RUSTFLAGS` and `CARGO_ENCODED_RUSTFLAGS`
-/// variables, and `build.rustflags` / `target.*.rustflags` in the config files cargo reads.
+/// Flags rustc gets besides the profile's, from the one source cargo uses (the first set of
+/// `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, `target.*.rustflags` and `build.rustflags` in the
+/// config files cargo reads, included ones too): a lower source is ignored, so it is never a
+/// cause.
 fn extra_flags(ctx: &Context<'_>) -> Vec<ExtraFlags> {
-    let mut extra = Vec::new();
-    for (name, separator) in [("RUSTFLAGS", " "), ("CARGO_ENCODED_RUSTFLAGS", "\u{1f}")] {
+    for (name, separator) in [("CARGO_ENCODED_RUSTFLAGS", "\u{1f}"), ("RUSTFLAGS", " ")] {
         if let Ok(value) = std::env::var(name) {
-            extra.push(ExtraFlags {
-                origin: format!("the environment variable {name}"),
-                flags: codegen_flags(&value.replace(separator, " ")),
-            });
+            let origin = format!("the environment variable {name}");
+            return vec![ExtraFlags { origin, flags: codegen_flags(&value.replace(separator, " ")) }];
         }
     }
+    let mut target = Vec::new();
+    let mut build = Vec::new();
     for (_, path) in workspace::config_files(&ctx.cwd).read {
         let Ok(doc) = std::fs::read_to_string(&path).unwrap_or_default().parse::<toml_edit::DocumentMut>() else {
             continue;
         };
         let shown = ctx.display(&path);
-        let mut tables: Vec<(String, &Item)> = doc
-            .get("build")
-            .and_then(|b| b.get("rustflags"))
-            .map(|f| ("build.rustflags".to_owned(), f))
-            .into_iter()
-            .collect();
+        let flags = |key: String, item: &Item| {
+            let joined = match item.as_array() {
+                Some(array) => array.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "),
+                None => item.as_str().unwrap_or_default().to_owned(),
+            };
+            ExtraFlags { origin: format!("`{key}` in {shown}"), flags: codegen_flags(&joined) }
+        };
+        if let Some(item) = doc.get("build").and_then(|b| b.get("rustflags")) {
+            build.push(flags("build.rustflags".to_owned(), item));
+        }
         for (triple, table) in doc.get("target").and_then(Item::as_table_like).into_iter().flat_map(|t| t.iter()) {
-            if let Some(flags) = table.get("rustflags") {
-                tables.push((format!("target.{triple}.rustflags"), flags));
+            if let Some(item) = table.get("rustflags") {
+                target.push(flags(format!("target.{triple}.rustflags"), item));
             }
         }
-        for (key, flags) in tables {
-            let joined = match flags.as_array() {
-                Some(array) => array.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "),
-                None => flags.as_str().unwrap_or_default().to_owned(),
-            };
-            extra.push(ExtraFlags { origin: format!("`{key}` in {shown}"), flags: codegen_flags(&joined) });
-        }
     }
-    extra
+    if target.is_empty() { build } else { target }
 }
