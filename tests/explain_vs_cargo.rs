@@ -146,9 +146,14 @@ fn external(base: &Path) {
         ("ext/dep/Cargo.toml", package("dep", "", &[], &[])),
         ("ext/dep/src/lib.rs", "pub fn d() {}\n".into()),
     ];
+    write(base, &files);
+}
+
+/// Writes each (path, text) below `dir`.
+fn write(dir: &Path, files: &[(&str, String)]) {
     for (path, text) in files {
-        fs::create_dir_all(base.join(path).parent().unwrap()).unwrap();
-        fs::write(base.join(path), text).unwrap();
+        fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+        fs::write(dir.join(path), text).unwrap();
     }
 }
 
@@ -167,10 +172,7 @@ fn workspace(ws: &Path, setup: &Setup) {
         ("pathmember/Cargo.toml", package("pathmember", "", &[], &[])),
         ("pathmember/src/lib.rs", "pub fn p() {}\n".into()),
     ];
-    for (path, text) in files {
-        fs::create_dir_all(ws.join(path).parent().unwrap()).unwrap();
-        fs::write(ws.join(path), text).unwrap();
-    }
+    write(ws, &files);
     if !setup.config.is_empty() || !setup.included.is_empty() {
         fs::create_dir_all(ws.join(".cargo")).unwrap();
         fs::write(ws.join(".cargo/config.toml"), &setup.config).unwrap();
