@@ -243,8 +243,7 @@ impl Layers {
         }
         if key == Key::SplitDebuginfo {
             let debug = self.effective(profile, Key::Debug, Some(unit))?;
-            let off = [Value::Bool(false), Value::Int(0), Value::Str("none".into())];
-            if debug.value.as_ref().is_none_or(|v| off.contains(v)) {
+            if debug.value.as_ref().is_none_or(|v| Key::Debug.same_meaning(v, &Value::Bool(false))) {
                 return Ok(Effective::unset_by_rule(key, "cargo passes `split-debuginfo` only with debug info"));
             }
         }

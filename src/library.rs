@@ -107,13 +107,7 @@ impl Library {
 
     fn unknown(&self, name: &str) -> Error {
         let mut error = Error::new(format!("no preset named `{name}`"));
-        let closest = self
-            .entries
-            .iter()
-            .map(|e| (preset::edit_distance(name, &e.name), e.name.as_str()))
-            .filter(|(distance, _)| *distance <= 3)
-            .min();
-        if let Some((_, similar)) = closest {
+        if let Some(similar) = preset::closest(name, self.entries.iter().map(|e| e.name.as_str()), 3) {
             error = error.help(format!("a preset with a similar name exists: `{similar}`"));
         }
         let names: Vec<&str> = self.entries.iter().map(|e| e.name.as_str()).collect();

@@ -272,6 +272,12 @@ impl Reader<'_> {
     }
 }
 
+/// The candidate nearest to `typed`, within `max` edits, for "did you mean" suggestions (ties go
+/// to the first in sort order).
+pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
+    candidates.into_iter().map(|c| (edit_distance(typed, c), c)).filter(|(d, _)| *d <= max).min().map(|(_, c)| c)
+}
+
 /// Levenshtein distance, for "did you mean" suggestions.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -155,12 +155,7 @@ fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
 /// The known key closest to a mistyped one (`opt_level` → `opt-level`, `opt-levle` → `opt-level`).
 fn suggest_key(typed: &str) -> Option<&'static str> {
     let kebab = typed.replace('_', "-").to_lowercase();
-    Key::ALL
-        .iter()
-        .map(|k| (crate::preset::edit_distance(&kebab, k.name()), k.name()))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map(|(_, name)| name)
+    crate::preset::closest(&kebab, Key::ALL.iter().map(|k| k.name()), 2)
 }
 
 #[cfg(test)]

@@ -360,11 +360,8 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 /// The rule a mistyped code most likely means: one spelled within three edits, or one that
 /// contains it (`strip-none` for `explicit-strip-none`).
 pub fn closest(code: &str) -> Option<&'static str> {
-    let near = RULES.iter().map(|r| (crate::preset::edit_distance(code, r.code), r.code)).min();
-    match near {
-        Some((distance, known)) if distance <= 3 => Some(known),
-        _ => RULES.iter().map(|r| r.code).find(|known| code.len() >= 4 && known.contains(code)),
-    }
+    crate::preset::closest(code, RULES.iter().map(|r| r.code), 3)
+        .or_else(|| RULES.iter().map(|r| r.code).find(|known| code.len() >= 4 && known.contains(code)))
 }
 
 /// What `check --explain CODE` prints.

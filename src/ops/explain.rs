@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::files;
 use crate::inherit::{Broken, ChainError};
 use crate::ops::Context;
+use crate::preset;
 use crate::schema::{Key, Value};
 use crate::workspace::{self, Workspace};
 
@@ -87,6 +88,8 @@ fn unit_kinds(
 ) -> Result<Vec<UnitKind>> {
     let locked = workspace::locked_packages(workspace.root());
     let is_member = |name: &str| workspace.member_names.contains(name);
+    // A package `Cargo.lock` does not know (or without one) is taken as a path package.
+    let is_local = |name: &str| is_member(name) || locked.as_ref().and_then(|l| l.get(name).copied()).unwrap_or(true);
     let kind = |label: &str, package: &str, member: bool, local: bool, role| UnitKind {
         label: label.to_owned(),
         package: package.to_owned(),
@@ -104,13 +107,12 @@ fn unit_kinds(
                 .chain(locked.iter().flat_map(|l| l.keys().map(String::as_str)))
                 .collect();
             let mut error = Error::new(format!("package `{name}` is not in this workspace or its `Cargo.lock`"));
-            if let Some(near) = closest(name, names.iter().copied()) {
+            if let Some(near) = preset::closest(name, names.iter().copied(), 3) {
                 error = error.help(format!("did you mean `{near}`?"));
             }
             return Err(error);
         }
-        let member = is_member(name);
-        let local = member || locked.as_ref().and_then(|l| l.get(name).copied()).unwrap_or(true);
+        let (member, local) = (is_member(name), is_local(name));
         return Ok(vec![
             kind(&format!("`{name}` built for the target"), name, member, local, Role::Target),
             kind(&format!("`{name}` built for build scripts or proc-macros only"), name, member, local, Role::HostOnly),
@@ -134,9 +136,7 @@ fn unit_kinds(
     }
     for spec in specs {
         let name = spec.split(['@', ':']).next().unwrap_or_default();
-        let member = is_member(name);
-        let local = member || locked.as_ref().and_then(|l| l.get(name).copied()).unwrap_or(true);
-        kinds.push(kind(&format!("package `{spec}`"), &spec, member, local, Role::Target));
+        kinds.push(kind(&format!("package `{spec}`"), &spec, is_member(name), is_local(name), Role::Target));
     }
     Ok(kinds)
 }
@@ -146,21 +146,12 @@ fn unknown_profile(profile: &str, why: &ChainError, layers: &Layers) -> Error {
     let mut error = Error::new(format!("cannot explain profile `{profile}`: {why}"));
     if why.broken == Broken::NotDefined {
         let names = layers.profile_names();
-        if let Some(near) = closest(profile, names.iter().map(String::as_str)) {
+        if let Some(near) = preset::closest(profile, names.iter().map(String::as_str), 3) {
             error = error.help(format!("did you mean `{near}`?"));
         }
         error = error.help(format!("the profiles here are: {}", names.join(", ")));
     }
     error
-}
-
-/// The candidate nearest to `typed`, if it is near enough to be a typo.
-fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (crate::preset::edit_distance(&typed.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| c)
 }
 
 /// The layers cargo reads from here, lowest precedence first.
