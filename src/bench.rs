@@ -58,6 +58,8 @@ pub fn ratio(metric: &Metric, variant: usize) -> Option<f64> {
 
 fn format(value: f64, unit: Unit) -> String {
     match unit {
+        // A few hundredths of a second read as `0.00 s`; milliseconds say what was measured.
+        Unit::Seconds if value < 0.1 => format!("{:.0} ms", value * 1000.0),
         Unit::Seconds if value < 10.0 => format!("{value:.2} s"),
         Unit::Seconds => format!("{value:.1} s"),
         Unit::Bytes if value >= 1e6 => format!("{:.1} MB", value / 1e6),
@@ -75,7 +77,7 @@ pub fn table(report: &Report) -> String {
         header.push(if i == 0 { format!("{name} (baseline)") } else { format!("{name} [{profile}]") });
     }
     rows.push(header);
-    for metric in &report.metrics {
+    for metric in report.metrics.iter().filter(|m| !all_zero(m)) {
         let mut row = vec![metric.name.clone()];
         for (i, samples) in metric.samples.iter().enumerate() {
             let Some(s) = summarize(samples) else {
@@ -107,6 +109,11 @@ pub fn table(report: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A metric where nothing was measured for anyone (a CPU time the platform does not report).
+fn all_zero(metric: &Metric) -> bool {
+    metric.samples.iter().flatten().all(|v| *v == 0.0)
 }
 
 pub fn to_json(report: &Report) -> serde_json::Value {
@@ -148,7 +155,8 @@ pub fn svg(report: &Report) -> String {
     const LABEL: f64 = 190.0;
     const SCALE: f64 = 300.0; // pixels for a ratio of 1
     const COLORS: [&str; 6] = ["#888888", "#3b7dd8", "#e07b39", "#3aa655", "#b85cc8", "#c9a227"];
-    let groups: Vec<&Metric> = report.metrics.iter().filter(|m| summarize(&m.samples[0]).is_some()).collect();
+    let groups: Vec<&Metric> =
+        report.metrics.iter().filter(|m| summarize(&m.samples[0]).is_some() && !all_zero(m)).collect();
     let height =
         40.0 + groups.len() as f64 * (report.variants.len() as f64 * BAR + 16.0) + 20.0 * report.variants.len() as f64;
     let mut svg = format!(
@@ -157,7 +165,7 @@ pub fn svg(report: &Report) -> String {
     );
     let _ = writeln!(
         svg,
-        "<text x=\"10\" y=\"20\" font-size=\"14\">cargo presets bench: each bar relative to the baseline (grey)</text>"
+        "<text x=\"10\" y=\"20\" font-size=\"14\">cargo presets bench: each bar relative to the baseline (grey); lower is better; the line across a bar spans the fastest to the slowest run</text>"
     );
     let mut y = 36.0;
     for metric in groups {
@@ -174,6 +182,18 @@ pub fn svg(report: &Report) -> String {
                     escape(name),
                     format(s.median, metric.unit)
                 );
+                let base = summarize(&metric.samples[0]).map_or(0.0, |b| b.median);
+                if s.min < s.max && base > 0.0 {
+                    let (low, high) =
+                        ((s.min / base * SCALE).min(SCALE * 2.0), (s.max / base * SCALE).min(SCALE * 2.0));
+                    let middle = y + (BAR - 2.0) / 2.0;
+                    let _ = writeln!(
+                        svg,
+                        "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{middle}\" y2=\"{middle}\" stroke=\"black\"/>",
+                        LABEL + low,
+                        LABEL + high
+                    );
+                }
                 let _ = writeln!(
                     svg,
                     "<text x=\"{:.1}\" y=\"{}\">{} (x{r:.2})</text>",
@@ -250,5 +270,18 @@ mod tests {
         let svg = svg(&report());
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         assert_eq!(svg.matches("<rect x=\"190\"").count(), 4);
+        assert!(svg.contains("lower is better"));
+        // Only the build times had several runs: a range line for each of their two bars.
+        assert_eq!(svg.matches("<line ").count(), 2);
+    }
+
+    #[test]
+    fn short_times_show_in_milliseconds_and_unmeasured_rows_are_left_out() {
+        assert_eq!(format(0.004, Unit::Seconds), "4 ms");
+        assert_eq!(format(0.35, Unit::Seconds), "0.35 s");
+        let mut r = report();
+        r.metrics.push(Metric { name: "check (CPU)".into(), unit: Unit::Seconds, samples: vec![vec![0.0], vec![0.0]] });
+        let table = table(&r);
+        assert!(!table.contains("check (CPU)") && !table.contains("0.00 s"), "{table}");
     }
 }

@@ -133,6 +133,7 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.strip_and_overrides(&parsed);
     lint.names(&defined);
     lint.configs();
+    lint.preset_overrides();
     lint.environment();
     let mut findings = lint.findings;
     crate::lints::apply(inputs, &mut findings);
@@ -744,6 +745,36 @@ impl Lint<'_> {
                 &["config beats Cargo.toml: they override what each project commits"],
             );
         }
+    }
+
+    /// A value a preset wrote into the manifest that a config file or a variable replaces: the
+    /// preset the project committed is not what builds here get.
+    fn preset_overrides(&mut self) {
+        for o in self.layers.overridden_presets() {
+            let at = self.place(&o.by.source);
+            let preset = o.written.preset.as_deref().unwrap_or_default();
+            self.push(
+                Severity::Note,
+                "preset-overridden",
+                at,
+                format!(
+                    "`{}` overrides preset `{preset}`: `{}` is {} here, not the {} the preset wrote in {}",
+                    o.by.source, o.path, o.by.value, o.written.value, o.written.source
+                ),
+                &["remove it there if the preset should apply; `cargo presets explain` shows every value's source"],
+            );
+        }
+    }
+
+    /// The source and span of a `file:line` a definition names (none for a variable).
+    fn place(&self, source: &str) -> Option<(usize, std::ops::Range<usize>)> {
+        let (file, line) = source.rsplit_once(':')?;
+        let line: usize = line.parse().ok()?;
+        let i = self.inputs.sources.iter().position(|s| s.path.display().to_string() == file)?;
+        let text = &self.inputs.sources[i].text;
+        let start: usize = text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+        let indent = text[start..].len() - text[start..].trim_start_matches([' ', '\t']).len();
+        Some((i, start + indent..start + indent + 1))
     }
 
     /// A `CARGO_PROFILE_<NAME>_<KEY>` value outside the key's domain: cargo loads every profile's

@@ -48,9 +48,9 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Say more: every key written, and component checks
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
+    /// Say more: every key written, component checks, cargo's output in `bench` (`-vv` is the same)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,7 +81,7 @@ the CARGO_PROFILE_*, RUSTFLAGS, CARGO_ENCODED_RUSTFLAGS and CARGO_INCREMENTAL va
 
 Exit status: 0 when no finding reaches --deny, 1 when one does, 101 when the check itself failed.")]
     Check(CheckArgs),
-    /// Take back what `apply` wrote for a preset (and the presets it extends)
+    /// Take back what `apply` wrote for presets (and the presets they extend)
     #[command(after_help = "\
 Keys the preset set go, or return to the hand-written value `--force` replaced; its comments go;
 tables it created and left empty go; feature gates it added go when nothing else needs them.
@@ -202,6 +202,18 @@ pub struct InitArgs {
     #[arg(value_name = "PRESET")]
     pub presets: Vec<String>,
 
+    /// Where to write the presets, as for `apply --to`
+    #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]
+    pub to: Destination,
+
+    /// Print the change as a unified diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Replace values set by hand (each old line is kept in a comment)
+    #[arg(long)]
+    pub force: bool,
+
     /// Output format: `json` prints what changed, in which file, on stdout
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -228,9 +240,9 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
-    /// The preset to take back
-    #[arg(value_name = "PRESET")]
-    pub preset: String,
+    /// The presets to take back
+    #[arg(required = true, value_name = "PRESET")]
+    pub presets: Vec<String>,
 
     /// The file to take it out of, as for `apply --to`
     #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]

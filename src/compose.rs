@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
+use crate::effective::{Effective, Layers};
 use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::preset::{Preset, Setting};
@@ -27,6 +28,8 @@ pub struct Composed {
 pub struct Composition {
     pub presets: Vec<Rc<Preset>>,
     pub settings: Vec<Composed>,
+    /// The values the presets rely on without writing them.
+    pub relied: Vec<Composed>,
     /// For each preset, the presets whose values it may replace: what it extends (transitively)
     /// and what it names in `overrides`.
     may_override: HashMap<String, BTreeSet<String>>,
@@ -40,6 +43,92 @@ impl Composition {
 
     pub fn preset(&self, name: &str) -> Option<&Preset> {
         self.presets.iter().find(|p| p.name == name).map(Rc::as_ref)
+    }
+
+    /// The values the presets rely on that `layers` (the files as they will be written) do not
+    /// give: a contradiction of goals, such as `embedded-size`'s `opt-level = "z"` under
+    /// `fast-runtime`, which relies on `opt-level = 3`. A value written by a preset that may
+    /// override the relying one was chosen on purpose and is no contradiction.
+    /// `also` are the values presets applied earlier rely on (found in the file by their
+    /// markers): a new preset must not break them either.
+    pub fn unmet<'a>(&'a self, layers: &Layers, also: &'a [Composed]) -> Vec<Unmet<'a>> {
+        let mut unmet = Vec::new();
+        for relied in self.relied.iter().chain(also) {
+            let path = &relied.setting.path;
+            let Ok(found) = layers.effective(&path.table.profile, path.key, None) else { continue };
+            // Unset means cargo decides for each unit (as for `strip`): no contradiction.
+            if found.value.as_ref().is_none_or(|v| path.key.same_meaning(v, &relied.setting.value)) {
+                continue;
+            }
+            let chosen = found.from.as_ref().and_then(|d| d.preset.as_deref());
+            if chosen.is_some_and(|setter| self.may_override(setter, &relied.preset)) {
+                continue;
+            }
+            unmet.push(Unmet { relied, found });
+        }
+        unmet
+    }
+}
+
+/// A value a preset relies on, and what the files give instead.
+pub struct Unmet<'a> {
+    pub relied: &'a Composed,
+    pub found: Effective,
+}
+
+impl Unmet<'_> {
+    /// What gives the other value: `\`embedded-size\` sets it to "z"`.
+    fn instead(&self) -> String {
+        let value = self.found.value.as_ref().map_or("nothing".to_owned(), ToString::to_string);
+        match &self.found.from {
+            Some(d) => {
+                let who = d.preset.as_deref().map_or_else(|| d.source.clone(), ToOwned::to_owned);
+                let inherited = if d.profile == self.relied.setting.path.table.profile {
+                    String::new()
+                } else {
+                    format!(" in `{}`", d.profile)
+                };
+                format!("`{who}` sets it to {value}{inherited}")
+            }
+            None => format!("cargo's default is {value}"),
+        }
+    }
+}
+
+/// The error for contradicted goals. `apply --force` shows it as a warning and goes on.
+pub fn unmet_error(unmet: &[Unmet<'_>]) -> Error {
+    let first = &unmet[0];
+    let relied = &first.relied.setting;
+    let claim = |u: &Unmet<'_>| {
+        format!(
+            "preset `{}` relies on `{} = {}`, but {}",
+            u.relied.preset,
+            u.relied.setting.path,
+            u.relied.setting.value,
+            u.instead()
+        )
+    };
+    let mut error = if unmet.len() == 1 {
+        Error::new(claim(first)).detail(format!("`{}`: {}", first.relied.preset, relied.why))
+    } else {
+        let error = Error::new(format!("the presets rely on {} values that the result does not give", unmet.len()));
+        unmet.iter().fold(error, |e, u| e.detail(format!("{} ({})", claim(u), u.relied.setting.why)))
+    };
+    let setter = first.found.from.as_ref().and_then(|d| d.preset.clone());
+    error = match setter {
+        Some(setter) => error.help(format!(
+            "apply only one of them, or add `overrides = [\"{}\"]` to preset `{setter}` if its value should win; `--force` applies both anyway",
+            first.relied.preset
+        )),
+        None => error.help("change that value, or `--force` to apply anyway"),
+    };
+    // An inherited value can be undone in the relying profile itself.
+    match &first.found.from {
+        Some(d) if d.profile != relied.path.table.profile => error.help(format!(
+            "or keep both: set `{} = {}` in `[profile.{}]`, which then no longer inherits `{}`'s",
+            relied.path.key, relied.value, relied.path.table.profile, d.profile
+        )),
+        _ => error,
     }
 }
 
@@ -76,7 +165,11 @@ pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
     if !conflicts.is_empty() {
         return Err(conflict_error(&conflicts));
     }
-    Ok(Composition { presets, settings, may_override })
+    let relied = presets
+        .iter()
+        .flat_map(|p| p.relies_on.iter().map(|s| Composed { setting: s.clone(), preset: p.name.clone() }))
+        .collect();
+    Ok(Composition { presets, settings, relied, may_override })
 }
 
 struct Conflict {

@@ -120,6 +120,15 @@ pub enum Role {
     HostOnly,
 }
 
+/// A value a preset wrote into the manifest that a config file or a variable replaces, so the
+/// preset is not what builds get.
+#[derive(Debug)]
+pub struct Overridden {
+    pub path: schema::KeyPath,
+    pub written: Definition,
+    pub by: Definition,
+}
+
 /// Every layer, lowest precedence first, and the environment.
 pub struct Layers {
     pub files: Vec<Layer>,
@@ -134,6 +143,24 @@ impl Layers {
             _ => None,
         };
         inherit::chain(profile, parent_of, |name| self.defines(name))
+    }
+
+    /// The values presets wrote into the manifest (the first layer) that a higher layer sets
+    /// differently.
+    pub fn overridden_presets(&self) -> Vec<Overridden> {
+        let Some(manifest) = self.files.first().filter(|l| !l.config) else { return Vec::new() };
+        let Some(profile) = manifest.doc.as_ref().and_then(|d| d.get("profile")) else { return Vec::new() };
+        let mut found = Vec::new();
+        for entry in crate::profiles::walk(profile).entries {
+            let path = entry.path;
+            let mut defs = self.definitions(&path.table.profile, &path.table.scope, path.key).into_iter();
+            let Some(written) = defs.next().filter(|d| d.preset.is_some()) else { continue };
+            let Some(by) = defs.next_back() else { continue };
+            if !path.key.same_meaning(&written.value, &by.value) {
+                found.push(Overridden { path, written, by });
+            }
+        }
+        found
     }
 
     /// The package specs of `profile` that set `key`, in any layer.

@@ -34,6 +34,11 @@ pub fn preset_schema() -> Value {
     let name = json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]+$" });
     // Lower case only: JSON Schema has no case-insensitive match. `doc` has no effect.
     let reserved: Vec<&str> = schema::RESERVED_PROFILE_NAMES.into_iter().chain(["doc"]).collect();
+    let profiles = json!({
+        "type": "object",
+        "propertyNames": { "type": "string", "pattern": "^[\\w-]+$", "not": { "enum": reserved } },
+        "additionalProperties": { "$ref": "#/$defs/profile" }
+    });
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "cargo-presets preset file",
@@ -50,12 +55,17 @@ pub fn preset_schema() -> Value {
             "requires": {
                 "type": "object",
                 "additionalProperties": false,
-                "properties": { "components": { "type": "array", "items": { "type": "string" }, "description": "rustup components the settings need" } }
+                "properties": {
+                    "components": { "type": "array", "items": { "type": "string" }, "description": "rustup components the settings need" },
+                    "cargo-args": { "type": "array", "items": { "type": "string" }, "description": "arguments a cargo command needs to use the settings; `{host}` is the host's target triple" }
+                }
             },
-            "profile": {
+            "profile": profiles.clone(),
+            "relies-on": {
                 "type": "object",
-                "propertyNames": { "type": "string", "pattern": "^[\\w-]+$", "not": { "enum": reserved } },
-                "additionalProperties": { "$ref": "#/$defs/profile" }
+                "additionalProperties": false,
+                "description": "values the preset needs but does not write (profile keys only); other values there are a conflict",
+                "properties": { "profile": profiles }
             }
         },
         "$defs": { "profile": layer(false), "override": layer(true) }

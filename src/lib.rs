@@ -58,7 +58,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
-        (_, true) => Verbosity::Verbose,
+        (_, 1..) => Verbosity::Verbose,
         _ => Verbosity::Normal,
     };
     let mut shell = Shell::new(Shell::color_choice(cli.color.map(Into::into)), verbosity);

@@ -22,6 +22,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("deps-optimized-dev", include_str!("../presets/deps-optimized-dev.toml")),
     ("embedded-size", include_str!("../presets/embedded-size.toml")),
     ("embedded-size-nightly", include_str!("../presets/embedded-size-nightly.toml")),
+    ("embedded-size-s", include_str!("../presets/embedded-size-s.toml")),
     ("fast-compile", include_str!("../presets/fast-compile.toml")),
     ("fast-dev", include_str!("../presets/fast-dev.toml")),
     ("fast-runtime", include_str!("../presets/fast-runtime.toml")),
@@ -90,6 +91,11 @@ impl Library {
         }
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(Library { entries })
+    }
+
+    /// The entry of `name`, if there is a preset of that name.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
     }
 
     pub fn entries(&self) -> &[Entry] {

@@ -9,12 +9,16 @@
 //!
 //! [requires]
 //! components = []                  # rustup components the settings need
+//! cargo-args = []                  # what a cargo command needs to use the settings
 //!
 //! [profile.dev]
 //! debug = { value = "line-tables-only", why = "keeps file:line in backtraces" }
 //!
 //! [profile.dev.package."*"]
 //! debug = { value = false, why = "dependencies are rarely stepped through" }
+//!
+//! [relies-on.profile.release]        # values it needs but does not write
+//! opt-level = { value = 3, why = "LTO pays off in optimised code" }
 //! ```
 //!
 //! Parsing is strict: an unknown field, a wrong type, an unknown profile key, a value outside
@@ -78,7 +82,13 @@ pub struct Preset {
     pub overrides: Vec<String>,
     pub sources: Vec<String>,
     pub components: Vec<String>,
+    /// Arguments a cargo command needs to use the settings (`-Zbuild-std=…`); `{host}` stands
+    /// for the host's target triple.
+    pub cargo_args: Vec<String>,
     pub settings: Vec<Setting>,
+    /// Values the preset needs but does not write (`[relies-on.profile.*]`): composing it with
+    /// a preset, or applying it over a file, that gives them another value is a conflict.
+    pub relies_on: Vec<Setting>,
 }
 
 impl Preset {
@@ -121,6 +131,8 @@ struct RawPreset {
     /// Read from the spanned document instead, for exact error locations.
     #[serde(default, rename = "profile")]
     _profile: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "relies-on")]
+    _relies_on: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Default)]
@@ -128,6 +140,8 @@ struct RawPreset {
 struct RawRequires {
     #[serde(default)]
     components: Vec<String>,
+    #[serde(default)]
+    cargo_args: Vec<String>,
 }
 
 /// Whether `name` can name a preset: the same characters Cargo allows in profile names, so a
@@ -175,6 +189,10 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         None => Vec::new(),
         Some(item) => reader.profiles(item)?,
     };
+    let relies_on = match doc.get("relies-on") {
+        None => Vec::new(),
+        Some(item) => reader.relies_on(item)?,
+    };
     Ok(Preset {
         name: name.to_owned(),
         origin,
@@ -184,7 +202,9 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         overrides: raw.overrides,
         sources: raw.sources,
         components: raw.requires.components,
+        cargo_args: raw.requires.cargo_args,
         settings,
+        relies_on,
     })
 }
 
@@ -223,6 +243,27 @@ impl Reader<'_> {
             return Err(problem.help.into_iter().fold(error, Error::help));
         }
         walk.entries.iter().map(|entry| self.setting(entry)).collect()
+    }
+
+    /// `[relies-on.profile.<name>]`: profile keys only, since what a preset relies on is what
+    /// the profile gives its own crates.
+    fn relies_on(&self, item: &Item) -> Result<Vec<Setting>> {
+        let table = item.as_table_like().ok_or_else(|| self.error(Some(item), "`relies-on` must be a table"))?;
+        if let Some((extra, _)) = table.iter().find(|(k, _)| *k != "profile") {
+            return Err(self.key_error(
+                table,
+                extra,
+                &format!("unknown field `relies-on.{extra}`, expected `profile`"),
+            ));
+        }
+        let Some(profiles) = table.get("profile") else { return Ok(Vec::new()) };
+        let settings = self.profiles(profiles)?;
+        if let Some(scoped) = settings.iter().find(|s| s.path.table.scope != crate::schema::Scope::Profile) {
+            return Err(
+                self.error(Some(profiles), &format!("`relies-on` takes profile keys only, not `{}`", scoped.path))
+            );
+        }
+        Ok(settings)
     }
 
     fn setting(&self, entry: &profiles::Entry<'_>) -> Result<Setting> {

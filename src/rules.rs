@@ -315,6 +315,15 @@ pub const RULES: &[Rule] = &[
         source: CONFIG,
     },
     Rule {
+        code: "preset-overridden",
+        level: Note,
+        summary: "a config file or variable replaces a value a preset wrote into Cargo.toml",
+        explanation: "Config files and `CARGO_PROFILE_*` variables beat Cargo.toml, so builds here do not get what the preset the project committed says. It may be on purpose (a personal setting); `status` says it too.",
+        bad: "# Cargo.toml, from `apply fast-dev`\n[profile.dev]\ndebug = \"line-tables-only\"\n# .cargo/config.toml\n[profile.dev]\ndebug = true",
+        good: "# Cargo.toml only\n[profile.dev]\ndebug = \"line-tables-only\"",
+        source: CONFIG,
+    },
+    Rule {
         code: "env-ignored",
         level: Warning,
         summary: "a `CARGO_PROFILE_<NAME>_PACKAGE_…` variable",

@@ -260,6 +260,26 @@ impl Key {
         }
     }
 
+    /// What a profile value changes in how the program behaves, beyond build speed and size:
+    /// `apply` says it, since a faster build must not change behaviour by surprise.
+    pub fn behaviour(self, value: &Value) -> Option<&'static str> {
+        let is = |s: &str| self.same_meaning(value, &Value::Str(s.to_owned()));
+        match self {
+            Key::Panic if !is("unwind") => Some(
+                "a panic ends the process: `catch_unwind` and per-thread or per-request panic isolation stop working",
+            ),
+            Key::OverflowChecks if *value == Value::Bool(true) => Some("integer overflow panics instead of wrapping"),
+            Key::OverflowChecks => Some("integer overflow wraps silently instead of panicking"),
+            Key::DebugAssertions if *value == Value::Bool(true) => {
+                Some("`debug_assert!` checks and `cfg(debug_assertions)` code run")
+            }
+            Key::DebugAssertions => Some("`debug_assert!` checks and `cfg(debug_assertions)` code are left out"),
+            Key::Strip if is("symbols") => Some("panic backtraces and profilers show no function names"),
+            Key::Debug if is("none") => Some("panic backtraces show no file and line numbers"),
+            _ => None,
+        }
+    }
+
     /// Whether two values mean the same to Cargo (`debug = 2` is `debug = "full"`), so that a
     /// user who spelled a setting differently is not reported as a conflict.
     pub fn same_meaning(self, a: &Value, b: &Value) -> bool {

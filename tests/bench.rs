@@ -102,8 +102,52 @@ fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouch
 
     assert!(snapshot(&dir) == before, "bench changed the workspace's files");
     assert!(!dir.join("Cargo.lock").exists(), "the Cargo.lock the builds created is removed");
-    let chart = fs::read_to_string(dir.join("target/cargo-presets/bench.svg")).unwrap();
-    assert!(chart.starts_with("<svg") && chart.contains("fast-compile"));
+    let chart = fs::read_to_string(chart(&dir)).unwrap();
+    assert!(chart.starts_with("<svg") && chart.contains("fast-compile") && chart.contains("lower is better"));
+    assert!(stderr.contains("one run per variant cannot tell a difference from noise"), "{stderr}");
+}
+
+/// The chart a run wrote: `target/cargo-presets/bench-<time>.svg`, a name per run.
+fn chart(dir: &Path) -> PathBuf {
+    let charts: Vec<PathBuf> = fs::read_dir(dir.join("target/cargo-presets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bench-"))
+        .collect();
+    assert_eq!(charts.len(), 1, "{charts:?}");
+    charts[0].clone()
+}
+
+#[test]
+fn a_baseline_that_already_has_the_preset_is_named_and_missing_components_stop_before_building() {
+    let dir = workspace("overlap");
+    let apply = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "apply", "fast-compile"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(apply.status.success());
+    let output = bench(&dir, &["fast-compile", "--workflow", "size"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the current settings already have every value of `fast-compile`")
+            && stderr.contains("cargo presets remove fast-compile"),
+        "{stderr}"
+    );
+
+    let rust_src = Command::new("rustup")
+        .args(["component", "list", "--installed", "--toolchain", "nightly"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("rust-src"));
+    if rust_src {
+        eprintln!("SKIPPED: rust-src is installed for nightly, so embedded-size-nightly has nothing missing");
+        return;
+    }
+    let output = bench(&dir, &["embedded-size-nightly", "--workflow", "size"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(101), "{stderr}");
+    assert!(stderr.contains("needs the rustup component `rust-src`") && !stderr.contains("Building"), "{stderr}");
 }
 
 #[test]
@@ -117,10 +161,11 @@ fn human_table_puts_variants_side_by_side() {
     assert!(lines[0].contains("dev (baseline)") && lines[0].contains("fast-compile [dev]"), "{table}");
     assert!(lines[1].starts_with("binary size") && lines[1].contains(" x0."), "{table}");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("Building dev (build, run 1/1)") && stderr.contains("Chart target/cargo-presets/bench.svg"),
-        "{stderr}"
-    );
+    let chart = chart(&dir);
+    let chart = chart.strip_prefix(&dir).unwrap().display().to_string();
+    assert!(stderr.contains("Building dev (build, run 1/1)") && stderr.contains(&format!("Chart {chart}")), "{stderr}");
+    // Sizes need no repeated runs, so no warning about noise.
+    assert!(!stderr.contains("one run per variant"), "{stderr}");
 }
 
 #[test]

@@ -390,19 +390,21 @@ fn embedded_size_nightly_is_accepted_by_nightly_cargo() {
     assert!(dry.status.success(), "nightly cargo rejected it:\n{}", String::from_utf8_lossy(&dry.stderr));
 }
 
-/// Every built-in preset renders (`show`) to TOML that parses and holds exactly its settings.
+/// Every built-in preset renders (`show`, whose JSON carries the TOML `apply` would write) to
+/// TOML that parses and holds exactly its settings.
 #[test]
 fn every_preset_renders_to_toml_holding_its_settings() {
     let library = cargo_presets::library::Library::discover(None, None).unwrap();
     for (name, _) in cargo_presets::library::BUILTIN {
         let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-            .args(["presets", "show", name])
+            .args(["presets", "show", name, "--format", "json"])
             .env_clear()
             .output()
             .unwrap();
         assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+        let shown: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let doc: toml_edit::DocumentMut =
-            String::from_utf8(output.stdout).unwrap().parse().unwrap_or_else(|e| panic!("{name}: {e}"));
+            shown["toml"].as_str().unwrap().parse().unwrap_or_else(|e| panic!("{name}: {e}"));
         let composition = cargo_presets::compose::compose(&library, &[(*name).to_owned()]).unwrap();
         for composed in &composition.settings {
             let path = &composed.setting.path;

@@ -112,7 +112,7 @@ fn an_edit_saved_at_the_last_moment_is_never_lost() {
 /// whichever directories existed when it started, and every preset must end up in the file.
 fn concurrent_applies_all_land(name: &str, to: &str, home: &str, file: &str) {
     let presets =
-        ["ci", "debugging", "embedded-size", "fast-compile", "prod", "profiling", "staging", "deps-optimized-dev"];
+        ["ci", "debugging", "fast-runtime", "fast-compile", "prod", "profiling", "staging", "deps-optimized-dev"];
     for round in 0..50 {
         let dir = workspace(name);
         let runs: Vec<Child> = presets

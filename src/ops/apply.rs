@@ -2,13 +2,12 @@
 
 use std::path::PathBuf;
 
-use similar::TextDiff;
-
 use serde_json::json;
 
 use crate::cli::{ApplyArgs, Format};
-use crate::compose::{Composition, compose};
+use crate::compose::{self, Composition, compose};
 use crate::edit::{self, Change, Edit, FileKind};
+use crate::effective::{Layer, Layers};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
@@ -28,6 +27,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     // then sees our result.
     let mut lock = if request.dry_run { None } else { Some(files::lock(&[&target.path])?) };
     let prepared = prepare(ctx, &workspace, &library, &request, &target)?;
+    note_shadowing(ctx, &library, &prepared.composition);
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
     if args.format == Format::Json {
         ctx.shell.print(&format!("{result:#}\n"))?;
@@ -69,15 +69,40 @@ pub fn target(ctx: &mut Context<'_>, workspace: &Workspace, to: &Destination) ->
     Ok(target)
 }
 
+/// A project or personal preset with the name of another (usually a built-in) is what `apply`
+/// uses: say so, since the name promises the other one.
+pub fn note_shadowing(ctx: &mut Context<'_>, library: &Library, composition: &Composition) {
+    for preset in &composition.presets {
+        let Some(entry) = library.entry(&preset.name) else { continue };
+        let (Some(hidden), Some(path)) = (entry.shadows.first(), entry.origin.path()) else { continue };
+        ctx.shell.note(format!(
+            "preset `{}` is the {} one in `{}`, which shadows the {} preset of that name",
+            preset.name,
+            entry.origin.kind(),
+            ctx.display(path),
+            hidden.kind()
+        ));
+    }
+}
+
 /// Everything `apply` decided, before anything is written.
 pub struct Prepared<'a> {
     /// The file as the user names it from here; also the path for I/O (lossless).
     file: PathBuf,
+    /// The file as found, and the workspace root, which diffs name files relative to.
+    path: PathBuf,
+    root: PathBuf,
     original: Option<String>,
     outcome: edit::Outcome,
     plan: Plan,
     composition: Composition,
     request: &'a Request<'a>,
+}
+
+impl Prepared<'_> {
+    pub fn composition(&self) -> &Composition {
+        &self.composition
+    }
 }
 
 /// Reads the target file and works out its new text. Pure apart from reading: nothing is
@@ -130,7 +155,17 @@ pub fn prepare<'a>(
     };
     let owner_value = |preset: &str, path: &_| library.get(preset).ok().and_then(|p| p.value_of(path).cloned());
     let outcome = edit::apply(parsed, &plan, &composition, &edit, &owner_value)?;
-    Ok(Prepared { file, original, outcome, plan, composition, request })
+    check_relied(ctx, &composition, library, workspace, target, &file, &outcome.text, args.force)?;
+    Ok(Prepared {
+        file,
+        path: target.path.clone(),
+        root: workspace.root().to_owned(),
+        original,
+        outcome,
+        plan,
+        composition,
+        request,
+    })
 }
 
 /// Writes what `prepare` decided, together with `also` (other files of the same command, in one
@@ -145,8 +180,8 @@ pub fn finish(
     lock: Option<&mut files::Lock>,
     also: &[files::Change<'_>],
 ) -> Result<serde_json::Value> {
-    let Prepared { file, original, outcome, plan, composition, request: args } = prepared;
-    let shown = file.display().to_string();
+    let Prepared { file, path, root, original, outcome, plan, composition, request: args } = prepared;
+    let shown = ctx.display(&path);
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
     let report = |action: &str, diff: Option<String>| {
         let changes: Vec<_> = outcome
@@ -167,15 +202,12 @@ pub fn finish(
     };
     let names = names.join(", ");
     let unchanged = original.as_deref() == Some(outcome.text.as_str());
-    let original_text = original.as_deref().unwrap_or("");
     if args.dry_run {
         if unchanged {
             ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
             return Ok(report("unchanged", None));
         }
-        let diff = TextDiff::from_lines(original_text, &outcome.text);
-        let old_name = if original.is_some() { format!("a/{shown}") } else { "/dev/null".to_owned() };
-        let diff = diff.unified_diff().context_radius(3).header(&old_name, &format!("b/{shown}")).to_string();
+        let diff = ctx.diff(&root, &path, original.as_deref(), Some(&outcome.text));
         if args.format == Format::Human {
             ctx.shell.print(&diff)?;
         }
@@ -211,16 +243,66 @@ pub fn finish(
     }
     match args.to {
         Destination::File(_) => {
-            let nightly = if plan.gates.is_empty() { "" } else { "+nightly " };
-            ctx.shell.note(format!("use it with `cargo {nightly}--config {shown} build`"));
+            ctx.shell.note(format!("use it with `{}`", build_command(&plan, &composition, &shown)))
         }
         Destination::User => ctx.shell.warn(format!(
             "{shown} applies to every project you build on this machine, and config files beat Cargo.toml: these settings override what each project commits"
         )),
         _ => {}
     }
+    behaviour_notes(ctx, &composition, &outcome, args.presets);
     check_components(ctx, &composition, &plan);
     Ok(report(if original.is_some() { "updated" } else { "created" }, None))
+}
+
+/// Says what the written settings change beyond speed (`panic = "abort"` turns `catch_unwind`
+/// off), and which presets came along because a named one extends them.
+fn behaviour_notes(ctx: &mut Context<'_>, composition: &Composition, outcome: &edit::Outcome, named: &[String]) {
+    for preset in composition.presets.iter().filter(|p| !named.contains(&p.name)) {
+        if let Some(by) = composition.presets.iter().find(|p| p.extends.contains(&preset.name)) {
+            ctx.shell.note(format!("`{}` was applied too, since `{}` extends it", preset.name, by.name));
+        }
+    }
+    for (path, change) in &outcome.changes {
+        if matches!(change, Change::Kept) || path.table.scope != crate::schema::Scope::Profile {
+            continue;
+        }
+        let Some(composed) = composition.settings.iter().find(|c| c.setting.path == *path) else { continue };
+        if let Some(effect) = path.key.behaviour(&composed.setting.value) {
+            ctx.shell.note(format!(
+                "`{path} = {}` ({}) changes behaviour: {effect}",
+                composed.setting.value, composed.preset
+            ));
+        }
+    }
+}
+
+/// A cargo command that builds with a standalone config file: nightly where a setting or an
+/// argument needs it, the profile the file sets up, and the arguments the presets need
+/// (`-Zbuild-std=…`, `--target <host>`).
+fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
+    let args: Vec<&str> = composition.presets.iter().flat_map(|p| p.cargo_args.iter().map(String::as_str)).collect();
+    let nightly = !plan.gates.is_empty() || args.iter().any(|a| a.starts_with("-Z"));
+    let mut command = vec!["cargo".to_owned()];
+    if nightly {
+        command.push("+nightly".to_owned());
+    }
+    command.extend(["--config".to_owned(), file.to_owned(), "build".to_owned()]);
+    let profiles: Vec<&str> = plan.tables.iter().map(|t| t.path.profile.as_str()).collect();
+    if profiles.contains(&"release") {
+        command.push("--release".to_owned());
+    } else if let Some(custom) = profiles.iter().find(|p| !crate::schema::is_builtin_profile(p)) {
+        command.extend(["--profile".to_owned(), (*custom).to_owned()]);
+    }
+    let host = args.iter().any(|a| a.contains("{host}")).then(workspace::host_triple);
+    for arg in args {
+        let arg = match &host {
+            Some(host) => arg.replace("{host}", host.as_deref().unwrap_or("<target-triple>")),
+            None => arg.to_owned(),
+        };
+        command.push(arg);
+    }
+    command.join(" ")
 }
 
 /// `3 keys set, 1 table added`, leaving out what did not happen.
@@ -253,6 +335,55 @@ pub fn new_file_header(to: &Destination, presets: &[String], ctx: &Context<'_>, 
         }
         Destination::Config | Destination::User => renderer.file(presets, None, false),
     }
+}
+
+/// The values the presets rely on, and those the presets already in the file rely on, in the
+/// files as they will be: a contradiction is an error, or with `--force` a warning.
+#[allow(clippy::too_many_arguments)]
+fn check_relied(
+    ctx: &mut Context<'_>,
+    composition: &Composition,
+    library: &Library,
+    workspace: &Workspace,
+    target: &Target,
+    file: &std::path::Path,
+    new_text: &str,
+    force: bool,
+) -> Result<()> {
+    let applied: std::collections::BTreeSet<&str> =
+        new_text.lines().filter_map(edit::marker::Marker::parse).map(|m| m.preset).collect();
+    let earlier: Vec<crate::compose::Composed> = applied
+        .into_iter()
+        .filter(|name| composition.preset(name).is_none())
+        .filter_map(|name| library.get(name).ok())
+        .flat_map(|p| {
+            p.relies_on
+                .iter()
+                .map(|s| crate::compose::Composed { setting: s.clone(), preset: p.name.clone() })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if composition.relied.is_empty() && earlier.is_empty() {
+        return Ok(());
+    }
+    let shown = file.display().to_string();
+    let files = match target.kind {
+        FileKind::Manifest => vec![Layer::manifest(shown, new_text.to_owned())],
+        FileKind::Config => vec![
+            Layer::manifest(ctx.display(&workspace.manifest), files::read(&ctx.relative(&workspace.manifest))?),
+            Layer::config(shown, new_text.to_owned()),
+        ],
+    };
+    let unmet = composition.unmet(&Layers { files, env: Vec::new() }, &earlier);
+    if unmet.is_empty() {
+        return Ok(());
+    }
+    let error = compose::unmet_error(&unmet);
+    if !force {
+        return Err(error);
+    }
+    ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
+    Ok(())
 }
 
 /// Unstable settings need nightly cargo. Where stable cargo reads the file on every command, a
@@ -310,33 +441,45 @@ fn check_gates(
         .help(or_else))
 }
 
-/// Says whether the rustup components the presets need are installed. Only runs `rustup` when
-/// a preset needs a component, so a plain apply starts no process.
-fn check_components(ctx: &mut Context<'_>, composition: &Composition, plan: &Plan) {
+/// The rustup components the presets need that `toolchain` lacks, as `(preset, component)`;
+/// `Err` when rustup cannot say. Only runs `rustup` when a preset needs a component, so a plain
+/// apply starts no process.
+pub fn missing_components(composition: &Composition, toolchain: &str) -> Result<Vec<(String, String)>, String> {
     let needed: Vec<(&str, &str)> = composition
         .presets
         .iter()
         .flat_map(|p| p.components.iter().map(move |c| (p.name.as_str(), c.as_str())))
         .collect();
     if needed.is_empty() {
-        return;
+        return Ok(Vec::new());
     }
+    let installed = workspace::installed_components(toolchain)?;
+    Ok(needed
+        .into_iter()
+        .filter(|(_, c)| !workspace::has_component(&installed, c))
+        .map(|(p, c)| (p.to_owned(), c.to_owned()))
+        .collect())
+}
+
+/// Says whether the rustup components the presets need are installed.
+fn check_components(ctx: &mut Context<'_>, composition: &Composition, plan: &Plan) {
     let toolchain = if plan.gates.is_empty() { "stable" } else { "nightly" };
-    let installed = match workspace::installed_components(toolchain) {
-        Ok(installed) => installed,
+    let missing = match missing_components(composition, toolchain) {
+        Ok(missing) => missing,
         Err(reason) => {
             ctx.shell.warn(format!("could not run `rustup` to check the components the presets need: {reason}"));
             return;
         }
     };
-    for (preset, component) in needed {
-        if workspace::has_component(&installed, component) {
+    for preset in &composition.presets {
+        for component in preset.components.iter().filter(|c| !missing.iter().any(|(_, m)| m == *c)) {
             ctx.shell.verbose_status("Checked", format!("rustup component `{component}` is installed for {toolchain}"));
-        } else {
-            ctx.shell.warn(format!(
-                "preset `{preset}` needs the rustup component `{component}`, which is not installed for {toolchain}; builds with these settings fail until it is\n\
-                 help: install it with `rustup component add {component} --toolchain {toolchain}`"
-            ));
         }
+    }
+    for (preset, component) in missing {
+        ctx.shell.warn(format!(
+            "preset `{preset}` needs the rustup component `{component}`, which is not installed for {toolchain}; builds with these settings fail until it is\n\
+             help: install it with `rustup component add {component} --toolchain {toolchain}`"
+        ));
     }
 }

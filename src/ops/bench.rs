@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::bench::{self, Metric, Report, Unit};
 use crate::cli::{BenchArgs, Format, Workflow};
-use crate::compose::compose;
+use crate::compose::{Composition, compose};
 use crate::edit::{self, Edit, FileKind};
 use crate::effective::{Layer, Layers};
 use crate::error::{Error, Result};
@@ -47,6 +47,13 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     let touched = source_to_touch(workspace.root());
     let touched_time = touched.as_ref().and_then(|p| std::fs::metadata(p).ok()?.modified().ok());
 
+    let timed = [Workflow::Check, Workflow::Build, Workflow::Rebuild, Workflow::Test, Workflow::Run];
+    if args.runs <= 1 && args.workflow.iter().any(|w| timed.contains(w)) {
+        ctx.shell.warn(
+            "one run per variant cannot tell a difference from noise: build times move by several percent between runs on the same machine\n\
+             help: use `--runs 3` or more before trusting a time; sizes need only one run",
+        );
+    }
     let result = variants(ctx, &workspace, &scratch, &args.presets)
         .and_then(|variants| measure(ctx, &workspace, &variants, args, touched.as_deref()));
 
@@ -64,8 +71,12 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
         Format::Json => ctx.shell.print(&format!("{:#}\n", bench::to_json(&report)))?,
         Format::Human => ctx.shell.print(&bench::table(&report))?,
     }
-    let chart =
-        args.chart.clone().unwrap_or_else(|| workspace.root().join("target").join("cargo-presets").join("bench.svg"));
+    // A name per run, so that a second run does not replace the chart of the first.
+    let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let chart = args
+        .chart
+        .clone()
+        .unwrap_or_else(|| workspace.root().join("target").join("cargo-presets").join(format!("bench-{stamp}.svg")));
     let svg = bench::svg(&report);
     let mut lock = files::lock(&[&chart])?;
     let old = files::read_optional(&chart)?;
@@ -75,14 +86,25 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
 }
 
 /// The baseline and one variant per preset, all on profiles with the same root.
-fn variants(ctx: &Context<'_>, workspace: &Workspace, scratch: &Path, presets: &[String]) -> Result<Vec<Variant>> {
+/// Checked before any build, so that a missing component or a pointless comparison costs nothing.
+fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, presets: &[String]) -> Result<Vec<Variant>> {
     let library = ctx.library(Some(workspace))?;
     let manifest_text = files::read(&workspace.manifest)?;
     let manifest = &workspace.parsed;
+    let baseline = super::explain::layers(ctx, workspace)?;
     let mut out: Vec<Variant> = Vec::new();
     for (i, name) in presets.iter().enumerate() {
         let composition = compose(&library, std::slice::from_ref(name))?;
         let plan = plan(&composition, &manifest.profiles())?;
+        let toolchain = if plan.gates.is_empty() { "stable" } else { "nightly" };
+        let missing = super::apply::missing_components(&composition, toolchain).unwrap_or_default();
+        if let Some((preset, component)) = missing.first() {
+            return Err(Error::new(format!(
+                "preset `{preset}` needs the rustup component `{component}`, which is not installed for {toolchain}"
+            ))
+            .help(format!("install it with `rustup component add {component} --toolchain {toolchain}`")));
+        }
+        note_baseline_overlap(ctx, &baseline, &composition, name);
         let config = scratch.join(format!("{i}-{name}.toml"));
         let edit = Edit { file: &config, kind: FileKind::Config, force: true, new_file_header: Vec::new() };
         let text = edit::render_new(&plan, &composition, &edit)?;
@@ -131,6 +153,31 @@ fn variants(ctx: &Context<'_>, workspace: &Workspace, scratch: &Path, presets: &
         });
     }
     Ok(out)
+}
+
+/// Says when the current settings already have a preset's values: that part of the comparison
+/// measures nothing.
+fn note_baseline_overlap(ctx: &mut Context<'_>, baseline: &Layers, composition: &Composition, name: &str) {
+    let settings = &composition.settings;
+    let present = settings
+        .iter()
+        .filter(|c| {
+            let path = &c.setting.path;
+            let defs = baseline.definitions(&path.table.profile, &path.table.scope, path.key);
+            defs.last().is_some_and(|d| path.key.same_meaning(&d.value, &c.setting.value))
+        })
+        .count();
+    if present == settings.len() && present > 0 {
+        ctx.shell.warn(format!(
+            "the current settings already have every value of `{name}` (is it applied here?): the baseline and `{name}` measure the same thing\n\
+             help: bench it from a checkout without it, or after `cargo presets remove {name}`"
+        ));
+    } else if present > 0 {
+        ctx.shell.note(format!(
+            "the current settings already have {present} of the {} values of `{name}`: its column measures only the rest",
+            settings.len()
+        ));
+    }
 }
 
 fn measure(
@@ -236,8 +283,11 @@ fn cargo(
     }
     command.args(subcommand).args(["--profile", &variant.profile, "--manifest-path"]).arg(&workspace.manifest);
     command.env("CARGO_TARGET_DIR", &variant.target);
+    // `-v` shows cargo's own output as it builds; otherwise it is kept for a failure's report.
     let verbose = ctx.shell.verbosity() == Verbosity::Verbose;
-    if !verbose {
+    if verbose {
+        command.stdout(Stdio::inherit()).stderr(Stdio::inherit());
+    } else {
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
     }
     let spinner = Spinner::start(ctx, label);

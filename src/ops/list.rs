@@ -6,6 +6,7 @@ use crate::cli::Format;
 use crate::error::Result;
 use crate::ops::Context;
 use crate::preset::Origin;
+use crate::shell::Verbosity;
 
 pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
     let workspace = ctx.optional_workspace()?;
@@ -26,6 +27,7 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
                         "origin": entry.origin.kind(),
                         "path": entry.origin.path(),
                         "shadows": entry.shadows.iter().map(|o| json!({ "origin": o.kind(), "path": o.path() })).collect::<Vec<_>>(),
+                        "description": preset.description,
                         "extends": preset.extends,
                         "components": preset.components,
                     })
@@ -47,6 +49,10 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
                     origin.push_str(&format!(" (shadows the {} preset)", hidden.kind()));
                 }
                 text.push_str(&format!("{:width$}  {}{origin}\n", entry.name, preset.summary));
+                if ctx.shell.verbosity() == Verbosity::Verbose {
+                    text.push_str(&super::show::describe(preset, "    "));
+                    text.push('\n');
+                }
             }
             text
         }

@@ -46,9 +46,32 @@ impl Context<'_> {
         Library::discover(project.as_deref(), user.as_deref())
     }
 
-    /// A path as the user would type it from here (`Cargo.toml`, `../Cargo.toml`), for messages.
+    /// A path as the user would type it from here (`Cargo.toml`, `../Cargo.toml`), for messages;
+    /// a file in the cargo home as `$CARGO_HOME/config.toml` (or `~/.cargo/…`), not a climb of
+    /// `../` from here.
     pub fn display(&self, path: &Path) -> String {
+        if let Some(home) = workspace::cargo_home()
+            && !self.cwd.starts_with(&home)
+            && let Ok(rest) = path.strip_prefix(&home)
+        {
+            let named = std::env::var_os("CARGO_HOME").is_some_and(|v| !v.is_empty());
+            return Path::new(if named { "$CARGO_HOME" } else { "~/.cargo" }).join(rest).display().to_string();
+        }
         self.relative(path).display().to_string()
+    }
+
+    /// A unified diff of a file's change, named as git names files: `a/Cargo.toml` relative to
+    /// the workspace `root`; a file elsewhere by its shown name. `None` for a file that did not
+    /// exist, or is deleted.
+    pub fn diff(&self, root: &Path, path: &Path, old: Option<&str>, new: Option<&str>) -> String {
+        let (a, b) = match path.strip_prefix(root) {
+            Ok(inside) => (format!("a/{}", inside.display()), format!("b/{}", inside.display())),
+            Err(_) => (self.display(path), self.display(path)),
+        };
+        let a = if old.is_some() { a } else { "/dev/null".to_owned() };
+        let b = if new.is_some() { b } else { "/dev/null".to_owned() };
+        let diff = similar::TextDiff::from_lines(old.unwrap_or(""), new.unwrap_or(""));
+        diff.unified_diff().context_radius(3).header(&a, &b).to_string()
     }
 
     /// The same path, losslessly (it may not be UTF-8), for I/O: the process runs in `cwd`.

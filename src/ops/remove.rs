@@ -1,8 +1,6 @@
 //! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
 //! it extends, which `apply` wrote with it).
 
-use similar::TextDiff;
-
 use crate::cli::RemoveArgs;
 use crate::compose::compose;
 use crate::edit::{self, Removal, marker};
@@ -14,10 +12,19 @@ use crate::workspace::Target;
 pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
-    let composition = compose(&library, std::slice::from_ref(&args.preset))?;
+    // Each preset on its own: presets applied one after the other (one with `--force`) may not
+    // compose together.
+    let mut presets: Vec<std::rc::Rc<crate::preset::Preset>> = Vec::new();
+    for name in &args.presets {
+        for preset in compose(&library, std::slice::from_ref(name))?.presets {
+            if !presets.iter().any(|p| p.name == preset.name) {
+                presets.push(preset);
+            }
+        }
+    }
     let (target, link) = Target::resolve(&args.to, &workspace, &ctx.cwd)?.follow_symlink()?;
     let file = ctx.relative(&target.path);
-    let shown = file.display().to_string();
+    let shown = ctx.display(&target.path);
     let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
     let Some(original) = files::read_optional(&file)? else {
         ctx.shell.status("Unchanged", format!("{shown} does not exist"));
@@ -27,7 +34,7 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     // Last applied first, as `apply` layered them.
     let mut text = original.clone();
     let mut total = Removal::default();
-    for preset in composition.presets.iter().rev() {
+    for preset in presets.iter().rev() {
         let removal = edit::remove(&edit::parse(&file, &text)?, preset, target.kind)?;
         text = removal.text;
         total.removed.extend(removal.removed);
@@ -37,7 +44,7 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     for (path, current) in &total.changed {
         ctx.shell.warn(format!("left `{path} = {current}` in {shown}: it was changed after the preset wrote it"));
     }
-    let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
     let names = names.join(", ");
     if text == original {
         ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing of it here)"));
@@ -46,10 +53,9 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     // Through a symlink the file is someone's dotfile: never delete it, even if we made it.
     let delete = link.is_none() && marker::only_our_header(&original, &text);
     if args.dry_run {
-        let new = if delete { "" } else { text.as_str() };
-        let diff = TextDiff::from_lines(original.as_str(), new);
-        let new_name = if delete { "/dev/null".to_owned() } else { format!("b/{shown}") };
-        ctx.shell.print(&diff.unified_diff().header(&format!("a/{shown}"), &new_name).to_string())?;
+        let new = if delete { None } else { Some(text.as_str()) };
+        let diff = ctx.diff(workspace.root(), &target.path, Some(&original), new);
+        ctx.shell.print(&diff)?;
         ctx.shell.warn("aborting remove due to dry run");
         return Ok(0);
     }

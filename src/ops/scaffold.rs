@@ -28,34 +28,43 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
         args.presets.clone()
     };
     let request =
-        Request { presets: &presets, to: &Destination::Manifest, force: false, dry_run: false, format: args.format };
+        Request { presets: &presets, to: &args.to, force: args.force, dry_run: args.dry_run, format: args.format };
     let target = apply::target(ctx, &workspace, request.to)?;
     let dir = workspace.root().join(".cargo").join("presets");
     let example = dir.join(format!("{EXAMPLE}.toml"));
     // Both files under one lock and in one commit: checked before either is written, and the
     // manifest put back if the example cannot be written.
-    let mut lock = files::lock(&[&target.path, &example])?;
+    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path, &example])?) };
     let prepared = apply::prepare(ctx, &workspace, &library, &request, &target)?;
+    apply::note_shadowing(ctx, &library, prepared.composition());
     let has_presets = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
     let example_file = ctx.relative(&example);
     let example_text = Renderer::default().preset_file(EXAMPLE, &presets);
-    let also = match has_presets {
+    let also = match has_presets || args.dry_run {
         true => Vec::new(),
         false => vec![files::Change::Write { path: &example_file, expected: None, text: &example_text }],
     };
-    let applied = apply::finish(ctx, prepared, Some(&mut lock), &also)?;
+    let applied = apply::finish(ctx, prepared, lock.as_mut(), &also)?;
     let example_action = if has_presets {
         ctx.shell.status("Unchanged", format!("{} (the project already has presets)", ctx.display(&dir)));
         "unchanged"
+    } else if args.dry_run {
+        ctx.shell.status("Would create", format!("{} (an example preset)", ctx.display(&example)));
+        "dry-run"
     } else {
         ctx.shell.status("Creating", format!("{} (an example preset; rename or delete it)", ctx.display(&example)));
         "created"
     };
-    let to_commit = [ctx.display(&workspace.manifest), ctx.display(&dir)];
-    ctx.shell.note(format!(
-        "commit `{}` and `{}`; `cargo presets check` in CI keeps them right",
-        to_commit[0], to_commit[1]
-    ));
+    let written = ctx.display(&target.path);
+    // A personal config file is not the project's to commit.
+    let personal = args.to == Destination::User;
+    let to_commit: Vec<String> =
+        if personal { vec![ctx.display(&dir)] } else { vec![written.clone(), ctx.display(&dir)] };
+    if !args.dry_run {
+        let files: Vec<String> = to_commit.iter().map(|f| format!("`{f}`")).collect();
+        let yours = if personal { format!(" (`{written}` is yours alone)") } else { String::new() };
+        ctx.shell.note(format!("commit {}{yours}; `cargo presets check` in CI keeps them right", files.join(" and ")));
+    }
     if args.format == Format::Json {
         let example = json!({ "file": ctx.display(&example), "action": example_action });
         ctx.shell.print(&format!("{:#}\n", json!({ "files": [applied, example], "commit": to_commit })))?;
@@ -92,6 +101,14 @@ pub fn new(ctx: &mut Context<'_>, args: &NewArgs) -> Result<i32> {
     preset::parse(&args.name, Origin::Project(path.clone()), &text)?;
     files::commit(&mut lock, &[files::Change::Write { path: &path, expected: None, text: &text }])?;
     ctx.shell.status("Creating", format!("{shown} (preset `{}`)", args.name));
+    if let Some(entry) = library.entry(&args.name).filter(|e| e.origin.path() != Some(path.as_path())) {
+        ctx.shell.warn(format!(
+            "`{}` is also the name of a {} preset; this file hides it {}: `cargo presets apply {0}` will use this file",
+            args.name,
+            entry.origin.kind(),
+            if args.user { "in every project without a preset of that name" } else { "in this project" }
+        ));
+    }
     ctx.shell.note(format!("add its settings, then try it with `cargo presets show {}`", args.name));
     report(ctx, args.format, &shown, "created")
 }

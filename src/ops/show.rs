@@ -1,4 +1,5 @@
-//! `cargo presets show`: exactly what `apply` would write into a new file, comments included.
+//! `cargo presets show`: what each preset is for (when to use it, when not, its costs and
+//! sources), then exactly what `apply` would write into a new file, comments included.
 
 use std::path::Path;
 
@@ -10,6 +11,7 @@ use crate::edit::{self, Edit, FileKind};
 use crate::error::Result;
 use crate::ops::Context;
 use crate::plan::{ExistingProfiles, plan};
+use crate::preset::Preset;
 use crate::schema::Value;
 use crate::workspace::Destination;
 
@@ -29,7 +31,30 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
     let toml = edit::render_new(&plan, &composition, &edit)?;
 
     let text = match args.format {
-        Format::Human => toml,
+        Format::Human => {
+            let mut text = String::new();
+            for preset in &composition.presets {
+                let extended_by: Vec<&str> = composition
+                    .presets
+                    .iter()
+                    .filter(|p| p.extends.contains(&preset.name))
+                    .map(|p| p.name.as_str())
+                    .collect();
+                let origin = match preset.origin.path() {
+                    Some(path) => format!("{}: {}", preset.origin.kind(), ctx.display(path)),
+                    None => preset.origin.kind().to_owned(),
+                };
+                let also = if extended_by.is_empty() {
+                    String::new()
+                } else {
+                    format!(", extended by {}", extended_by.join(", "))
+                };
+                text.push_str(&format!("{} ({origin}{also})\n  {}\n", preset.name, preset.summary));
+                text.push_str(&describe(preset, "  "));
+                text.push('\n');
+            }
+            format!("{text}Writes into {}:\n\n{toml}", file.display())
+        }
         Format::Json => {
             let presets: Vec<_> = composition
                 .presets
@@ -57,6 +82,31 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
     };
     ctx.shell.print(&text)?;
     Ok(0)
+}
+
+/// The description, what the preset relies on, and its sources, each line indented: for `show`
+/// and `list -v`.
+pub fn describe(preset: &Preset, indent: &str) -> String {
+    let mut text = String::new();
+    if !preset.description.trim().is_empty() {
+        text.push('\n');
+        for line in preset.description.trim_end().lines() {
+            text.push_str(&format!("{indent}{line}\n").replace(&format!("{indent}\n"), "\n"));
+        }
+    }
+    if !preset.relies_on.is_empty() {
+        text.push_str(&format!("{indent}Relies on (not written; applying it over other values is a conflict):\n"));
+        for s in &preset.relies_on {
+            text.push_str(&format!("{indent}  {} = {}: {}\n", s.path, s.value, s.why));
+        }
+    }
+    if !preset.sources.is_empty() {
+        text.push_str(&format!("{indent}Sources:\n"));
+        for source in &preset.sources {
+            text.push_str(&format!("{indent}  {source}\n"));
+        }
+    }
+    text
 }
 
 pub fn to_json(value: &Value) -> serde_json::Value {

@@ -16,6 +16,8 @@ use crate::workspace::{Destination, Target};
 pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
+    // Values presets wrote into the manifest that a config file or a variable replaces.
+    let overridden = super::explain::layers(ctx, &workspace)?.overridden_presets();
     let mut files_seen: Vec<PathBuf> = Vec::new();
     let mut report = Vec::new();
     for destination in [Destination::Manifest, Destination::Config, Destination::User] {
@@ -53,6 +55,15 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
                     KeyState::Missing => missing.push(path.to_string()),
                 }
             }
+            let overridden: Vec<_> = if destination == Destination::Manifest {
+                overridden
+                    .iter()
+                    .filter(|o| o.written.preset.as_deref() == Some(name))
+                    .map(|o| json!({ "key": o.path.to_string(), "value": o.by.value.to_string(), "by": o.by.source }))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let state = if !changed.is_empty() {
                 "drifted"
             } else if missing.is_empty() {
@@ -62,6 +73,7 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             };
             presets.push(json!({
                 "name": name, "state": state, "keys": written, "changed": changed, "taken": taken, "missing": missing,
+                "overridden": overridden,
             }));
         }
         if !presets.is_empty() {
@@ -121,6 +133,20 @@ fn human(report: &[serde_json::Value]) -> String {
                     format!("{state}: {}", changed.chain(missing).collect::<Vec<_>>().join("; "))
                 }
             };
+            let overridden: Vec<String> = preset["overridden"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| {
+                    format!(
+                        "`{}` is {} here: `{}` overrides it",
+                        o["key"].as_str().unwrap_or_default(),
+                        o["value"].as_str().unwrap_or_default(),
+                        o["by"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            let line = if overridden.is_empty() { line } else { format!("{line}; {}", overridden.join("; ")) };
             out.push_str(&format!("  {name:<20} {line}\n"));
         }
     }

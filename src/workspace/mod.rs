@@ -132,6 +132,13 @@ pub fn installed_components(toolchain: &str) -> Result<Vec<String>, String> {
     Ok(String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim().to_owned()).collect())
 }
 
+/// The host's target triple, from `rustc -vV`; `None` when rustc cannot say.
+pub fn host_triple() -> Option<String> {
+    let output = std::process::Command::new("rustc").arg("-vV").output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines().find_map(|l| l.strip_prefix("host: ")).map(|h| h.trim().to_owned())
+}
+
 /// Whether `component` is among `installed`, with or without its target suffix.
 pub fn has_component(installed: &[String], component: &str) -> bool {
     installed.iter().any(|line| line == component || line.starts_with(&format!("{component}-")))
