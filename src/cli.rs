@@ -8,22 +8,22 @@ use crate::workspace::Destination;
 
 const AFTER_HELP: &str = "\
 Examples:
-  cargo presets init                                 set a repository up (fast-dev, an example preset)
-  cargo presets list                                 the presets there are
-  cargo presets show fast-dev                        exactly what `apply` would write
-  cargo presets apply fast-dev                       write into the workspace Cargo.toml
-  cargo presets apply fast-dev staging --dry-run     show the change as a diff, write nothing
-  cargo presets apply fast-dev --to config           write .cargo/config.toml instead
-  cargo presets apply fast-dev --to user             write $CARGO_HOME/config.toml
-  cargo presets check                                lint the profiles cargo would use here
-  cargo presets status                               which presets are applied, and intact
-  cargo presets remove fast-dev                      take back what apply wrote
-  cargo presets explain release debug                a setting's value, and where it came from
-  cargo presets verify release                       prove it with real cargo
-  cargo presets bench fast-dev                       measure it against the current settings
+  cargo presets init                       set a repository up (fast-dev)
+  cargo presets list -v                    the presets, and what each is for
+  cargo presets show fast-dev              what it is for, and what it writes
+  cargo presets apply fast-dev             write into the workspace Cargo.toml
+  cargo presets apply fast-dev --dry-run   the change as a diff, nothing written
+  cargo presets apply fast-dev --to config write .cargo/config.toml instead
+  cargo presets apply fast-dev --to user   write $CARGO_HOME/config.toml
+  cargo presets check                      lint the profiles cargo would use
+  cargo presets status                     which presets are applied, intact
+  cargo presets remove fast-dev            take back what apply wrote
+  cargo presets explain release debug      a value, and where it came from
+  cargo presets verify release             prove it with real cargo
+  cargo presets bench fast-dev --runs 3    measure it on this workspace
 
-Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing is written);
-`check` exits 1 when it finds problems.";
+Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing
+is written); `check` exits 1 when it finds problems.";
 
 /// Set up Cargo build profiles from composable, explained presets.
 ///
@@ -61,40 +61,45 @@ pub enum Command {
     Show(ShowArgs),
     /// Write the presets' settings into Cargo.toml or a config file
     #[command(after_help = "\
-A value you set by hand that differs from a preset's is a conflict: nothing is written, and each
-key is listed with both values. `--force` replaces them and keeps each old line in a comment.
-Applying the same presets again changes nothing.")]
+A value you set by hand that differs from a preset's is a conflict: nothing is
+written, and each key is listed with both values. `--force` replaces them and
+keeps each old line in a comment. Applying the same presets again changes
+nothing.")]
     Apply(ApplyArgs),
     /// Set a repository up: apply presets (default: fast-dev) and add an example project preset
     #[command(after_help = "\
-With no PRESET, applies `fast-dev`. Creates .cargo/presets/example.toml, a commented example of a
-project preset, unless the project already has presets. Says what to commit. Running it again
-changes nothing. It never prompts, so scaffolding scripts can run it as is.")]
+With no PRESET, applies `fast-dev`. Creates .cargo/presets/example.toml, a
+commented example of a project preset, unless the project already has presets.
+Says what to commit. Running it again changes nothing. It never prompts, so
+scaffolding scripts can run it as is.")]
     Init(InitArgs),
     /// Start a new preset file that teaches the format through its comments
     New(NewArgs),
     /// Lint the profiles cargo would use here: manifests, config files and environment
     #[command(after_help = "\
-Reads the workspace root manifest, every other Cargo.toml below it (cargo ignores their profiles
-but still validates them), the config files cargo reads from here upwards and in $CARGO_HOME, and
-the CARGO_PROFILE_*, RUSTFLAGS, CARGO_ENCODED_RUSTFLAGS and CARGO_INCREMENTAL variables.
+Reads the workspace root manifest, every other Cargo.toml below it (cargo
+ignores their profiles but still validates them), the config files cargo reads
+from here upwards and in $CARGO_HOME, and the CARGO_PROFILE_*, RUSTFLAGS,
+CARGO_ENCODED_RUSTFLAGS and CARGO_INCREMENTAL variables.
 
-Exit status: 0 when no finding reaches --deny, 1 when one does, 101 when the check itself failed.")]
+Exit status: 0 when no finding reaches --deny, 1 when one does, 101 when the
+check itself failed.")]
     Check(CheckArgs),
     /// Take back what `apply` wrote for presets (and the presets they extend)
     #[command(after_help = "\
-Keys the preset set go, or return to the hand-written value `--force` replaced; its comments go;
-tables it created and left empty go; feature gates it added go when nothing else needs them.
-A value changed since the preset wrote it is left alone and reported. `apply X` then `remove X`
-gives back the original file byte for byte.")]
+Keys the preset set go, or return to the hand-written value `--force` replaced;
+its comments go; tables it created and left empty go; feature gates it added go
+when nothing else needs them. A value changed since the preset wrote it is left
+alone and reported. `apply X` then `remove X` gives back the original file byte
+for byte.")]
     Remove(RemoveArgs),
     /// Which presets are applied in which file, and whether each is intact or has drifted
     Status(StatusArgs),
     /// Each setting of a profile, its effective value and where it came from; or what a key does
     #[command(after_help = "\
-Precedence, lowest first: cargo's built-in defaults, the `inherits` chain, the root Cargo.toml,
-$CARGO_HOME/config.toml, the .cargo/config.toml files from / down to the current directory, and
-CARGO_PROFILE_<NAME>_<KEY> variables.
+Precedence, lowest first: cargo's built-in defaults, the `inherits` chain, the
+root Cargo.toml, $CARGO_HOME/config.toml, the .cargo/config.toml files from /
+down to the current directory, and CARGO_PROFILE_<NAME>_<KEY> variables.
 
 Examples:
   cargo presets explain                  every setting of `dev`
@@ -103,43 +108,73 @@ Examples:
     Explain(ExplainArgs),
     /// Prove a profile with real cargo: compare the rustc flags each unit gets with the settings
     #[command(after_help = "\
-Runs `cargo check --profile PROFILE -v --message-format=json` in a private target directory and
-compares, for every member and dependency, the -C flags rustc received (opt-level, debuginfo,
-codegen-units, strip, panic) with what the profile's settings say, as `explain` computes them.
-Each mismatch is reported with its cause: RUSTFLAGS, a config file's rustflags, or a package spec
-that does not match the package it was meant for.
+Runs `cargo check --profile PROFILE -v --message-format=json` in a private
+target directory and compares, for every member and dependency, the -C flags
+rustc received (opt-level, debuginfo, codegen-units, strip, panic) with what the
+profile's settings say, as `explain` computes them. Each mismatch is reported
+with its cause: RUSTFLAGS, a config file's rustflags, or a package spec that
+does not match the package it was meant for.
 
-Exit status: 0 when every unit matches, 1 on a mismatch, 101 when cargo could not build.")]
+Exit status: 0 when every unit matches, 1 on a mismatch, 101 when cargo could
+not build.")]
     Verify(VerifyArgs),
     /// Measure presets with real builds: current settings against each preset, side by side
     #[command(after_help = "\
-The workspace's files are not edited: each preset goes into a private config file passed with
-`cargo --config`, and each variant builds in its own target directory. Runs are interleaved.
+The workspace's files are not edited: each preset goes into a private config
+file passed with `cargo --config`, and each variant builds in its own target
+directory. Runs are interleaved.
 
-Workflows: check (clean `cargo check`), build (clean build, wall and CPU time), rebuild (after
-touching a source file), test (clean `cargo test --no-run`), size (the binaries), target-size
-(the target directory), run (the first binary, with --run-args; median of five runs).
+Workflows: check (clean `cargo check`), build (clean build, wall and CPU time),
+rebuild (after touching a source file), test (clean `cargo test --no-run`), size
+(the binaries), target-size (the target directory), run (the first binary, with
+--run-args; median of five runs).
 
 Examples:
   cargo presets bench fast-dev
-  cargo presets bench embedded-size fast-runtime --workflow build,size,run --run-args \"--help\"
-  cargo presets bench fast-dev fast-compile --workflow check,build,rebuild,test --runs 3")]
+  cargo presets bench embedded-size fast-runtime \\
+      --workflow build,size,run --run-args \"--help\"
+  cargo presets bench fast-dev fast-compile --runs 3 \\
+      --workflow check,build,rebuild,test")]
     Bench(BenchArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = "\
 Examples:
-  cargo presets completions bash > ~/.local/share/bash-completion/completions/cargo-presets
+  cargo presets completions bash \\
+      > ~/.local/share/bash-completion/completions/cargo-presets
   cargo presets completions zsh > ~/.zfunc/_cargo-presets")]
     Completions(CompletionsArgs),
     /// Print the man page (roff), e.g. `cargo presets man > cargo-presets.1`
     Man,
     /// Print the JSON Schema of preset files, for editors that validate TOML
     #[command(after_help = "\
-With taplo or Even Better TOML, save it and point preset files at it, e.g. in .taplo.toml:
+With taplo or Even Better TOML, save it and point preset files at it, e.g. in
+.taplo.toml:
   [[rule]]
   include = [\".cargo/presets/*.toml\"]
   schema.path = \"preset.schema.json\"")]
     Schema,
+}
+
+/// A preset name: any name is accepted here (project and personal presets are found later), and
+/// shell completions offer the built-in ones.
+#[derive(Clone, Debug)]
+pub struct PresetName;
+
+impl clap::builder::TypedValueParser for PresetName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(crate::library::BUILTIN.iter().map(|(name, _)| clap::builder::PossibleValue::new(*name))))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -159,7 +194,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Presets to compose, in order
-    #[arg(required = true, value_name = "PRESET")]
+    #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
     /// The kind of file to render for (see `apply --to`)
@@ -174,7 +209,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// Presets to compose, in order; each after the presets it extends
-    #[arg(required = true, value_name = "PRESET")]
+    #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
     /// Where to write: `manifest` (the workspace Cargo.toml), `config` (<workspace>/.cargo/config.toml),
@@ -199,7 +234,7 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Presets to apply (default: fast-dev)
-    #[arg(value_name = "PRESET")]
+    #[arg(value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
     /// Where to write the presets, as for `apply --to`
@@ -241,7 +276,7 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The presets to take back
-    #[arg(required = true, value_name = "PRESET")]
+    #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
     /// The file to take it out of, as for `apply --to`
@@ -286,7 +321,7 @@ pub struct VerifyArgs {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Presets to compare with the current settings, each on its own
-    #[arg(required = true, value_name = "PRESET")]
+    #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
     /// What to measure, comma-separated
@@ -391,6 +426,19 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Help text is written for 80 columns, so that a terminal never wraps an example into the
+    /// column of its neighbour.
+    #[test]
+    fn after_help_fits_80_columns() {
+        fn check(command: &clap::Command) {
+            for line in command.get_after_help().map(ToString::to_string).unwrap_or_default().lines() {
+                assert!(line.chars().count() <= 80, "`{}` help: {line:?}", command.get_name());
+            }
+            command.get_subcommands().for_each(check);
+        }
+        check(&Cli::command());
     }
 
     #[test]

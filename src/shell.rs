@@ -22,6 +22,11 @@ const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 const NOTE: Style = AnsiColor::Cyan.on_default().bold();
 
+/// `1 file`, `2 files`: a count with its noun.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub struct Shell {
     out: AutoStream<io::Stdout>,
     err: AutoStream<io::Stderr>,
@@ -96,6 +101,32 @@ impl Shell {
             _ => Ok(()),
         }
     }
+}
+
+/// A unified diff as `git diff` colours it: removed lines red, added green, hunk headers cyan.
+/// The stream drops the colours where colour is off.
+pub fn colour_diff(diff: &str) -> String {
+    const REMOVED: Style = AnsiColor::Red.on_default();
+    const ADDED: Style = AnsiColor::Green.on_default();
+    const HUNK: Style = AnsiColor::Cyan.on_default();
+    const HEADER: Style = Style::new().bold();
+    diff.split_inclusive('\n')
+        .map(|line| {
+            let style = if line.starts_with("+++") || line.starts_with("---") {
+                HEADER
+            } else if line.starts_with('+') {
+                ADDED
+            } else if line.starts_with('-') {
+                REMOVED
+            } else if line.starts_with("@@") {
+                HUNK
+            } else {
+                return line.to_owned();
+            };
+            let (body, end) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+            format!("{style}{body}{style:#}{end}")
+        })
+        .collect()
 }
 
 /// Colours the `help:` at the start of lines.

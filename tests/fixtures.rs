@@ -168,6 +168,11 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    list_verbose, show_relies_on, apply_behaviour_notes, error_relies_on_opt_level, error_relies_on_symbols,
+    relies_on_force, error_relies_on_hand_written, error_relies_on_earlier_preset, init_force, init_dry_run,
+    init_to_config, nightly_note_build_std, new_shadows_builtin, apply_project_preset_shadows, verbose_twice,
+    dry_run_from_member, dry_run_colour, remove_several, status_config_overrides_preset,
+    check_config_overrides_preset,
     comment_injection, conflict_hand_written, crlf, dotted_keys, dry_run, error_extends_cycle,
     error_invalid_project_preset, error_malformed_manifest, error_missing_inherits,
     error_missing_manifest_path, error_nightly_on_stable, error_nightly_to_user,

@@ -128,3 +128,17 @@ fn json_domains_agree_with_the_parser() {
         }
     }
 }
+
+/// Bash completes preset names after `apply`, run for real in bash.
+#[test]
+fn bash_completes_preset_names() {
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-presets-names.bash");
+    std::fs::write(&path, run(&["presets", "completions", "bash"])).unwrap();
+    let script = format!(
+        "source '{}'; COMP_WORDS=(cargo-presets apply fast-r); COMP_CWORD=2; _cargo__presets cargo-presets fast-r apply; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        path.display()
+    );
+    let output = Command::new("bash").arg("-c").arg(script).output().unwrap();
+    let words = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(words.trim(), "fast-runtime", "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -15,6 +15,7 @@ use crate::ops::Context;
 use crate::ops::show::to_json;
 use crate::plan::{Plan, plan};
 use crate::render::Renderer;
+use crate::shell::plural;
 use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 
 pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
@@ -209,7 +210,7 @@ pub fn finish(
         }
         let diff = ctx.diff(&root, &path, original.as_deref(), Some(&outcome.text));
         if args.format == Format::Human {
-            ctx.shell.print(&diff)?;
+            ctx.shell.print(&crate::shell::colour_diff(&diff))?;
         }
         ctx.shell.warn("aborting apply due to dry run");
         return Ok(report("dry-run", Some(diff)));
@@ -308,7 +309,6 @@ fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
 /// `3 keys set, 1 table added`, leaving out what did not happen.
 fn summary(outcome: &edit::Outcome) -> String {
     let count = |wanted: fn(&Change) -> bool| outcome.changes.iter().filter(|(_, c)| wanted(c)).count();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let set = count(|c| !matches!(c, Change::Kept | Change::Forced));
     let mut parts = vec![plural(set, "key set", "keys set")];
     let forced = count(|c| matches!(c, Change::Forced));

@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
 use crate::rules;
+use crate::shell::plural;
 use crate::workspace::{self, Workspace};
 
 /// Exit status when findings reach `--deny`.
@@ -44,7 +45,7 @@ pub fn run(ctx: &mut Context<'_>, args: &CheckArgs) -> Result<i32> {
             if silenced > 0 {
                 summary.push_str(&format!(" ({silenced} silenced by lint levels)"));
             }
-            ctx.shell.status("Checked", format!("{} files: {summary}", inputs.sources.len()));
+            ctx.shell.status("Checked", format!("{}: {summary}", plural(inputs.sources.len(), "file", "files")));
         }
     }
     Ok(if failing > 0 { FINDINGS } else { 0 })

@@ -12,16 +12,34 @@ const BIN: &str = "cargo-presets";
 
 pub fn completions(ctx: &mut Context<'_>, shell: clap_complete::Shell) -> Result<i32> {
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command().name(BIN).bin_name(BIN), BIN, &mut out);
-    print(ctx, out)
+    clap_complete::generate(shell, &mut named(Cli::command().name(BIN), BIN), BIN, &mut out);
+    let mut script = String::from_utf8_lossy(&out).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete 4.6 names a subcommand's case `cargo__subcmd__presets__subcmd__apply`
+        // (the `-` of the binary's name turned into a subcommand separator) but sets
+        // `cmd="cargo__presets__subcmd__apply"`, so no subcommand completed anything.
+        script = script.replace("cargo__subcmd__presets__subcmd__", "cargo__presets__subcmd__");
+    }
+    ctx.shell.print(&script)?;
+    Ok(0)
 }
 
 pub fn man(ctx: &mut Context<'_>) -> Result<i32> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command().name(BIN).bin_name(BIN))
+    clap_mangen::Man::new(named(Cli::command().name(BIN), BIN))
         .render(&mut out)
         .map_err(|e| Error::new(format!("failed to render the man page: {e}")))?;
     print(ctx, out)
+}
+
+/// The command and its subcommands named for the binary (`cargo-presets apply`), not for how
+/// cargo runs it (`cargo presets apply`): bash completion names its functions after these names,
+/// and a space in them left every subcommand without completions.
+fn named(command: clap::Command, bin: &str) -> clap::Command {
+    command.bin_name(bin).mut_subcommands(|sub| {
+        let name = format!("{bin} {}", sub.get_name());
+        named(sub, &name)
+    })
 }
 
 pub fn schema(ctx: &mut Context<'_>) -> Result<i32> {

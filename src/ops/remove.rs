@@ -7,6 +7,7 @@ use crate::edit::{self, Removal, marker};
 use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
+use crate::shell::plural;
 use crate::workspace::Target;
 
 pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
@@ -55,12 +56,11 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     if args.dry_run {
         let new = if delete { None } else { Some(text.as_str()) };
         let diff = ctx.diff(workspace.root(), &target.path, Some(&original), new);
-        ctx.shell.print(&diff)?;
+        ctx.shell.print(&crate::shell::colour_diff(&diff))?;
         ctx.shell.warn("aborting remove due to dry run");
         return Ok(0);
     }
     let lock = lock.as_mut().expect("a real run holds the lock");
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut summary = vec![plural(total.removed.len(), "key removed", "keys removed")];
     if !total.restored.is_empty() {
         summary.push(plural(total.restored.len(), "hand-written value restored", "hand-written values restored"));

@@ -14,6 +14,7 @@ use crate::cli::{Format, VerifyArgs};
 use crate::effective::Role;
 use crate::error::{Error, Result};
 use crate::ops::Context;
+use crate::shell::plural;
 use crate::verify::{self, Compiled, ExtraFlags};
 use crate::workspace::{self, Workspace};
 
@@ -55,7 +56,10 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
                 1 => "1 mismatch".to_owned(),
                 n => format!("{n} mismatches"),
             };
-            ctx.shell.status("Verified", format!("{} units of profile `{profile}`: {verdict}", units.len()));
+            ctx.shell.status(
+                "Verified",
+                format!("{} of profile `{profile}`: {verdict}", plural(units.len(), "unit", "units")),
+            );
         }
     }
     Ok(if mismatches.is_empty() { 0 } else { MISMATCH })
