@@ -5,7 +5,8 @@
 //! shows a file of the copy. The lines up to the next command are its output (stdout, then
 //! stderr). `SNAPSHOTS=overwrite cargo test --test readme` writes the real output into the README.
 //! Every ```toml block that starts with `# A project preset` must equal the demo's preset file,
-//! and the strict-parsing example must be what the fixture `error-invalid-project-preset` prints.
+//! and the error examples shown as ```text (strict parsing, contradictory presets) must be what
+//! their fixtures print.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -126,12 +127,19 @@ fn preset_example_is_the_demo_preset() {
     assert_eq!(block, file);
 }
 
+/// Errors the demo cannot show are shown from a fixture, after its command.
 #[test]
-fn strict_parsing_example_is_the_fixture_output() {
+fn error_examples_are_the_fixture_output() {
     let readme = fs::read_to_string(readme_path()).unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/error-invalid-project-preset/stderr");
-    let stderr = fs::read_to_string(fixture).unwrap();
-    assert!(readme.contains(&format!("```text\n{stderr}```")), "the README shows the fixture's error:\n{stderr}");
+    for case in ["error-invalid-project-preset", "error-relies-on-opt-level"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case);
+        let stderr = fs::read_to_string(dir.join("stderr")).unwrap();
+        let shown = match case {
+            "error-invalid-project-preset" => format!("```text\n{stderr}```"),
+            _ => format!("```text\n$ cargo presets {}{stderr}```", fs::read_to_string(dir.join("cmd")).unwrap()),
+        };
+        assert!(readme.contains(&shown), "the README shows the error of fixture `{case}`:\n{shown}");
+    }
 }
 
 /// The README's table of `check` rules is the catalogue, row for row.
