@@ -212,6 +212,13 @@ pub struct ApplyArgs {
     #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// How `apply` and `init` write.
+#[derive(Debug, Args)]
+pub struct WriteArgs {
     /// Where to write: `manifest` (the workspace Cargo.toml), `config` (<workspace>/.cargo/config.toml),
     /// `user` ($CARGO_HOME/config.toml), or a path ending in `.toml` for a standalone config file
     /// used as `cargo --config <path> …`
@@ -237,21 +244,8 @@ pub struct InitArgs {
     #[arg(value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
-    /// Where to write the presets, as for `apply --to`
-    #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]
-    pub to: Destination,
-
-    /// Print the change as a unified diff and write nothing
-    #[arg(long)]
-    pub dry_run: bool,
-
-    /// Replace values set by hand (each old line is kept in a comment)
-    #[arg(long)]
-    pub force: bool,
-
-    /// Output format: `json` prints what changed, in which file, on stdout
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub write: WriteArgs,
 }
 
 #[derive(Debug, Args)]

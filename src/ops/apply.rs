@@ -21,8 +21,13 @@ use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
-    let request =
-        Request { presets: &args.presets, to: &args.to, force: args.force, dry_run: args.dry_run, format: args.format };
+    let request = Request {
+        presets: &args.presets,
+        to: &args.write.to,
+        force: args.write.force,
+        dry_run: args.write.dry_run,
+        format: args.write.format,
+    };
     let target = target(ctx, &workspace, request.to)?;
     // Held from before the file is read until after it is replaced: a concurrent run waits and
     // then sees our result.
@@ -30,7 +35,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let prepared = prepare(ctx, &workspace, &library, &request, &target)?;
     note_shadowing(ctx, &library, &prepared.composition);
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
-    if args.format == Format::Json {
+    if args.write.format == Format::Json {
         ctx.shell.print(&format!("{result:#}\n"))?;
     }
     Ok(0)

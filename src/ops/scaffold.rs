@@ -27,20 +27,25 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     } else {
         args.presets.clone()
     };
-    let request =
-        Request { presets: &presets, to: &args.to, force: args.force, dry_run: args.dry_run, format: args.format };
+    let request = Request {
+        presets: &presets,
+        to: &args.write.to,
+        force: args.write.force,
+        dry_run: args.write.dry_run,
+        format: args.write.format,
+    };
     let target = apply::target(ctx, &workspace, request.to)?;
     let dir = workspace.root().join(".cargo").join("presets");
     let example = dir.join(format!("{EXAMPLE}.toml"));
     // Both files under one lock and in one commit: checked before either is written, and the
     // manifest put back if the example cannot be written.
-    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path, &example])?) };
+    let mut lock = if args.write.dry_run { None } else { Some(files::lock(&[&target.path, &example])?) };
     let prepared = apply::prepare(ctx, &workspace, &library, &request, &target)?;
     apply::note_shadowing(ctx, &library, prepared.composition());
     let has_presets = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
     let example_file = ctx.relative(&example);
     let example_text = Renderer::default().preset_file(EXAMPLE, &presets);
-    let also = match has_presets || args.dry_run {
+    let also = match has_presets || args.write.dry_run {
         true => Vec::new(),
         false => vec![files::Change::Write { path: &example_file, expected: None, text: &example_text }],
     };
@@ -48,7 +53,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     let example_action = if has_presets {
         ctx.shell.status("Unchanged", format!("{} (the project already has presets)", ctx.display(&dir)));
         "unchanged"
-    } else if args.dry_run {
+    } else if args.write.dry_run {
         ctx.shell.status("Would create", format!("{} (an example preset)", ctx.display(&example)));
         "dry-run"
     } else {
@@ -57,15 +62,15 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     };
     let written = ctx.display(&target.path);
     // A personal config file is not the project's to commit.
-    let personal = args.to == Destination::User;
+    let personal = args.write.to == Destination::User;
     let to_commit: Vec<String> =
         if personal { vec![ctx.display(&dir)] } else { vec![written.clone(), ctx.display(&dir)] };
-    if !args.dry_run {
+    if !args.write.dry_run {
         let files: Vec<String> = to_commit.iter().map(|f| format!("`{f}`")).collect();
         let yours = if personal { format!(" (`{written}` is yours alone)") } else { String::new() };
         ctx.shell.note(format!("commit {}{yours}; `cargo presets check` in CI keeps them right", files.join(" and ")));
     }
-    if args.format == Format::Json {
+    if args.write.format == Format::Json {
         let example = json!({ "file": ctx.display(&example), "action": example_action });
         ctx.shell.print(&format!("{:#}\n", json!({ "files": [applied, example], "commit": to_commit })))?;
     }
