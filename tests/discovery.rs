@@ -139,3 +139,42 @@ fn discovery_agrees_with_cargo_locate_project_on_generated_layouts() {
     eprintln!("discovery: {cases} layouts agree with cargo ({found} roots found, {refused} refused by both)");
     assert!(found > 0 && refused > 0, "the layouts must exercise both outcomes");
 }
+
+/// `apply --to user` and `remove --to user` need no project: from a directory with no
+/// `Cargo.toml` above it, they write and take back `$CARGO_HOME/config.toml`; `apply` into a
+/// manifest there still says there is no workspace.
+#[test]
+fn your_own_config_needs_no_project() {
+    let dir = std::env::temp_dir().join(format!("cargo-presets-nowhere-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    if dir.ancestors().any(|d| d.join("Cargo.toml").is_file()) {
+        eprintln!("SKIPPED: {} is inside a Cargo project", dir.display());
+        return;
+    }
+    let home = dir.join("home");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .arg("presets")
+            .args(args)
+            .current_dir(&dir)
+            .env_clear()
+            .env("CARGO_HOME", &home)
+            .output()
+            .unwrap()
+    };
+    let applied = run(&["apply", "fast-dev", "--to", "user"]);
+    assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+    let config = fs::read_to_string(home.join("config.toml")).unwrap();
+    assert!(config.contains("debug = \"line-tables-only\""), "{config}");
+    assert!(String::from_utf8_lossy(&applied.stderr).contains("Creating $CARGO_HOME/config.toml"));
+
+    let into_manifest = run(&["apply", "fast-dev"]);
+    assert_eq!(into_manifest.status.code(), Some(101));
+    assert!(String::from_utf8_lossy(&into_manifest.stderr).contains("could not find `Cargo.toml`"));
+
+    let removed = run(&["remove", "fast-dev", "--to", "user"]);
+    assert!(removed.status.success(), "{}", String::from_utf8_lossy(&removed.stderr));
+    assert!(!home.join("config.toml").exists(), "the file apply created is gone again");
+    let _ = fs::remove_dir_all(&dir);
+}

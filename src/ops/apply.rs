@@ -19,8 +19,10 @@ use crate::shell::plural;
 use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 
 pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
-    let workspace = ctx.workspace()?;
-    let library = ctx.library(Some(&workspace))?;
+    // Your own config file needs no project: `--to user` works from anywhere.
+    let outside = args.write.to == Destination::User && ctx.optional_workspace()?.is_none();
+    let workspace = if outside { Workspace::outside(&ctx.cwd)? } else { ctx.workspace()? };
+    let library = ctx.library((!outside).then_some(&workspace))?;
     let request = Request {
         presets: &args.presets,
         to: &args.write.to,
@@ -375,7 +377,10 @@ fn check_relied(
     let files = match target.kind {
         FileKind::Manifest => vec![Layer::manifest(shown, new_text.to_owned())],
         FileKind::Config => vec![
-            Layer::manifest(ctx.display(&workspace.manifest), files::read(&ctx.relative(&workspace.manifest))?),
+            Layer::manifest(
+                ctx.display(&workspace.manifest),
+                files::read_optional(&ctx.relative(&workspace.manifest))?.unwrap_or_default(),
+            ),
             Layer::config(shown, new_text.to_owned()),
         ],
     };

@@ -28,6 +28,14 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// No project at all, for `apply --to user` run anywhere: `dir` stands for the root, with an
+    /// empty manifest that is never read or written.
+    pub fn outside(dir: &Path) -> Result<Workspace> {
+        let manifest = dir.join("Cargo.toml");
+        let parsed = std::rc::Rc::new(crate::edit::parse(&manifest, "")?);
+        Ok(Workspace { manifest, members: Vec::new(), member_names: Default::default(), parsed })
+    }
+
     pub fn root(&self) -> &Path {
         self.manifest.parent().expect("a manifest path has a parent")
     }
