@@ -308,6 +308,34 @@ mod tests {
         assert_eq!(compose(&lib, &names(&["wa", "wb"])).unwrap().settings.len(), 1);
     }
 
+    /// The file as `apply` would leave it: `opt-level = "z"` written by preset `small`.
+    fn release_z_by(preset: &str) -> Layers {
+        let text = format!("[profile.release]\n# cargo-presets({preset}): small\nopt-level = \"z\"\n");
+        Layers { files: vec![crate::effective::Layer::manifest("Cargo.toml".into(), text)], env: Vec::new() }
+    }
+
+    const FAST: &str = "summary = \"fast\"\n[relies-on.profile.release]\nopt-level = { value = 3, why = \"speed\" }\n";
+
+    #[test]
+    fn a_relied_on_value_set_otherwise_is_unmet_unless_the_setter_overrides_it() {
+        let lib = library(&[("rfast", FAST), ("rsmall", "summary = \"small\"\n")]);
+        let composed = compose(&lib, &names(&["rsmall", "rfast"])).unwrap();
+        let unmet = composed.unmet(&release_z_by("rsmall"), &[]);
+        assert_eq!(unmet.len(), 1);
+        let err = unmet_error(&unmet).to_string();
+        assert!(
+            err.contains("preset `rfast` relies on `profile.release.opt-level = 3`, but `rsmall` sets it to \"z\""),
+            "{err}"
+        );
+
+        let lib = library(&[("sfast", FAST), ("ssmall", "summary = \"small\"\noverrides = [\"sfast\"]\n")]);
+        let composed = compose(&lib, &names(&["sfast", "ssmall"])).unwrap();
+        assert!(composed.unmet(&release_z_by("ssmall"), &[]).is_empty(), "`overrides` makes its value a decision");
+        // Cargo's default (opt-level 3 for release) meets it.
+        let empty = Layers { files: Vec::new(), env: Vec::new() };
+        assert!(composed.unmet(&empty, &[]).is_empty());
+    }
+
     #[test]
     fn cycle_is_reported_with_its_path() {
         let lib = library(&[

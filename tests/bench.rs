@@ -166,6 +166,11 @@ fn human_table_puts_variants_side_by_side() {
     assert!(stderr.contains("Building dev (build, run 1/1)") && stderr.contains(&format!("Chart {chart}")), "{stderr}");
     // Sizes need no repeated runs, so no warning about noise.
     assert!(!stderr.contains("one run per variant"), "{stderr}");
+
+    // `-v` shows cargo's own output as it builds.
+    let output = bench(&dir, &["fast-compile", "--workflow", "size", "-v"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success() && stderr.contains("Compiling app"), "{stderr}");
 }
 
 #[test]
