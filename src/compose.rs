@@ -22,6 +22,13 @@ pub struct Composed {
     pub preset: String,
 }
 
+impl Composed {
+    /// The values `preset` relies on, each with its preset.
+    pub fn relied_on_by(preset: &Preset) -> impl Iterator<Item = Composed> + '_ {
+        preset.relies_on.iter().map(|s| Composed { setting: s.clone(), preset: preset.name.clone() })
+    }
+}
+
 /// The presets in the order they apply (each once) and the settings they produce, in the order
 /// they were first declared.
 #[derive(Debug)]
@@ -43,6 +50,11 @@ impl Composition {
 
     pub fn preset(&self, name: &str) -> Option<&Preset> {
         self.presets.iter().find(|p| p.name == name).map(Rc::as_ref)
+    }
+
+    /// The presets of the composition that extend `name` directly.
+    pub fn extended_by<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Preset> + 'a {
+        self.presets.iter().filter(move |p| p.extends.iter().any(|e| e == name)).map(Rc::as_ref)
     }
 
     /// The values the presets rely on that `layers` (the files as they will be written) do not
@@ -165,10 +177,7 @@ pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
     if !conflicts.is_empty() {
         return Err(conflict_error(&conflicts));
     }
-    let relied = presets
-        .iter()
-        .flat_map(|p| p.relies_on.iter().map(|s| Composed { setting: s.clone(), preset: p.name.clone() }))
-        .collect();
+    let relied = presets.iter().flat_map(|p| Composed::relied_on_by(p)).collect();
     Ok(Composition { presets, settings, relied, may_override })
 }
 

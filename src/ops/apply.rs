@@ -19,10 +19,7 @@ use crate::shell::plural;
 use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 
 pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
-    // Your own config file needs no project: `--to user` works from anywhere.
-    let outside = args.write.to == Destination::User && ctx.optional_workspace()?.is_none();
-    let workspace = if outside { Workspace::outside(&ctx.cwd)? } else { ctx.workspace()? };
-    let library = ctx.library((!outside).then_some(&workspace))?;
+    let (workspace, library) = ctx.workspace_for(&args.write.to)?;
     let request = Request {
         presets: &args.presets,
         to: &args.write.to,
@@ -267,7 +264,7 @@ pub fn finish(
 /// off), and which presets came along because a named one extends them.
 fn behaviour_notes(ctx: &mut Context<'_>, composition: &Composition, outcome: &edit::Outcome, named: &[String]) {
     for preset in composition.presets.iter().filter(|p| !named.contains(&p.name)) {
-        if let Some(by) = composition.presets.iter().find(|p| p.extends.contains(&preset.name)) {
+        if let Some(by) = composition.extended_by(&preset.name).next() {
             ctx.shell.note(format!("`{}` was applied too, since `{}` extends it", preset.name, by.name));
         }
     }
@@ -363,12 +360,7 @@ fn check_relied(
         .into_iter()
         .filter(|name| composition.preset(name).is_none())
         .filter_map(|name| library.get(name).ok())
-        .flat_map(|p| {
-            p.relies_on
-                .iter()
-                .map(|s| crate::compose::Composed { setting: s.clone(), preset: p.name.clone() })
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|p| crate::compose::Composed::relied_on_by(&p).collect::<Vec<_>>())
         .collect();
     if composition.relied.is_empty() && earlier.is_empty() {
         return Ok(());

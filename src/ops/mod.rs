@@ -38,6 +38,21 @@ impl Context<'_> {
         if in_workspace { self.workspace().map(Some) } else { Ok(None) }
     }
 
+    /// The workspace a write to `to` goes with, and the presets visible from it. Your own config
+    /// file needs no project: for `--to user` outside any, the current directory stands in for
+    /// the root, and only built-in and personal presets are visible.
+    pub fn workspace_for(&self, to: &workspace::Destination) -> Result<(Workspace, Library)> {
+        // Discovery once: it reads and parses the manifest.
+        let found = if *to == workspace::Destination::User { self.optional_workspace()? } else { None };
+        let (workspace, inside) = match found {
+            Some(workspace) => (workspace, true),
+            None if *to == workspace::Destination::User => (Workspace::outside(&self.cwd)?, false),
+            None => (self.workspace()?, true),
+        };
+        let library = self.library(inside.then_some(&workspace))?;
+        Ok((workspace, library))
+    }
+
     /// The presets visible from `workspace`: built-in, personal, and the project's (found
     /// relative to here, so messages name them as the user would).
     pub fn library(&self, workspace: Option<&Workspace>) -> Result<Library> {

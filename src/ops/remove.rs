@@ -11,10 +11,7 @@ use crate::shell::plural;
 use crate::workspace::Target;
 
 pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
-    // As for `apply --to user`: your own config file needs no project.
-    let outside = args.to == crate::workspace::Destination::User && ctx.optional_workspace()?.is_none();
-    let workspace = if outside { crate::workspace::Workspace::outside(&ctx.cwd)? } else { ctx.workspace()? };
-    let library = ctx.library((!outside).then_some(&workspace))?;
+    let (workspace, library) = ctx.workspace_for(&args.to)?;
     // Each preset on its own: presets applied one after the other (one with `--force`) may not
     // compose together.
     let mut presets: Vec<std::rc::Rc<crate::preset::Preset>> = Vec::new();

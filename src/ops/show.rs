@@ -34,12 +34,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
         Format::Human => {
             let mut text = String::new();
             for preset in &composition.presets {
-                let extended_by: Vec<&str> = composition
-                    .presets
-                    .iter()
-                    .filter(|p| p.extends.contains(&preset.name))
-                    .map(|p| p.name.as_str())
-                    .collect();
+                let extended_by: Vec<&str> = composition.extended_by(&preset.name).map(|p| p.name.as_str()).collect();
                 let origin = match preset.origin.path() {
                     Some(path) => format!("{}: {}", preset.origin.kind(), ctx.display(path)),
                     None => preset.origin.kind().to_owned(),
