@@ -183,7 +183,7 @@ fn layers(inputs: &Inputs) -> Layers {
     };
     let root = inputs.sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
     let configs = inputs.sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
-    let env = inputs.env.iter().filter(|(k, _)| effective::is_profile_variable(k)).cloned().collect();
+    let env = inputs.env.iter().filter(|(k, _)| effective::is_build_variable(k)).cloned().collect();
     Layers { files: root.chain(configs).map(file).collect(), env }
 }
 

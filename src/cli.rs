@@ -212,6 +212,11 @@ pub struct ApplyArgs {
     #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
+    /// Use this variant of a preset (`fast-link --variant mold`) instead of the one `apply`
+    /// picks for this machine; what it needs is still checked
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+
     #[command(flatten)]
     pub write: WriteArgs,
 }

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use crate::effective::{Effective, Layers};
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::preset::{Preset, Setting};
-use crate::schema::KeyPath;
+use crate::machine::Machine;
+use crate::preset::{Choice, ConfigSetting, Preset, Setting};
 
 /// How deep `extends` may nest; far beyond any real preset, it keeps a hostile chain from
 /// exhausting the stack.
@@ -29,12 +29,29 @@ impl Composed {
     }
 }
 
+/// A config setting of the composed result and the preset that declared it. Flags are kept per
+/// preset: each preset's own flags are what `remove` takes back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComposedConfig {
+    pub setting: ConfigSetting,
+    pub preset: String,
+}
+
+/// The machine presets are applied for, and the variant asked for with `--variant`.
+pub struct For<'a> {
+    pub machine: &'a Machine,
+    pub variant: Option<&'a str>,
+}
+
 /// The presets in the order they apply (each once) and the settings they produce, in the order
 /// they were first declared.
 #[derive(Debug)]
 pub struct Composition {
     pub presets: Vec<Rc<Preset>>,
     pub settings: Vec<Composed>,
+    pub config: Vec<ComposedConfig>,
+    /// The variants chosen for the machine.
+    pub choices: Vec<Choice>,
     /// The values the presets rely on without writing them.
     pub relied: Vec<Composed>,
     /// For each preset, the presets whose values it may replace: what it extends (transitively)
@@ -144,12 +161,30 @@ pub fn unmet_error(unmet: &[Unmet<'_>]) -> Error {
     }
 }
 
+/// Composes presets as they are written: variants are not chosen (`show`, `remove`).
 pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
-    let mut order = Order { library, presets: Vec::new(), may_override: HashMap::new(), stack: Vec::new() };
+    compose_for(library, names, None)
+}
+
+/// Composes presets for a machine: each preset's variant chosen, its conditions checked.
+pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>) -> Result<Composition> {
+    let mut order = Order {
+        library,
+        target,
+        presets: Vec::new(),
+        choices: Vec::new(),
+        may_override: HashMap::new(),
+        stack: Vec::new(),
+    };
     for name in names {
         order.visit(name)?;
     }
-    let Order { presets, may_override, .. } = order;
+    if let Some(For { variant: Some(variant), .. }) = target
+        && !order.choices.iter().any(|c| c.variant == *variant)
+    {
+        return Err(Error::new(format!("none of the presets has a variant named `{variant}`")));
+    }
+    let Order { presets, choices, may_override, .. } = order;
 
     let mut settings: Vec<Composed> = Vec::new();
     let mut conflicts = Vec::new();
@@ -164,8 +199,9 @@ pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
                         *earlier = Composed { setting: setting.clone(), preset: preset.name.clone() };
                     } else {
                         conflicts.push(Conflict {
-                            path: setting.path.clone(),
-                            earlier: earlier.clone(),
+                            path: setting.path.to_string(),
+                            earlier: earlier.preset.clone(),
+                            earlier_value: earlier.setting.value.to_string(),
                             later: preset.name.clone(),
                             value: setting.value.to_string(),
                         });
@@ -174,16 +210,77 @@ pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
             }
         }
     }
+    let config = compose_config(&presets, &may_override, &mut conflicts)?;
     if !conflicts.is_empty() {
         return Err(conflict_error(&conflicts));
     }
     let relied = presets.iter().flat_map(|p| Composed::relied_on_by(p)).collect();
-    Ok(Composition { presets, settings, relied, may_override })
+    Ok(Composition { presets, settings, config, choices, relied, may_override })
+}
+
+/// The config settings: a scalar set twice differently is a conflict, as for profile keys;
+/// flags from several presets add up, unless two set the same option differently.
+fn compose_config(
+    presets: &[Rc<Preset>],
+    may_override: &HashMap<String, BTreeSet<String>>,
+    conflicts: &mut Vec<Conflict>,
+) -> Result<Vec<ComposedConfig>> {
+    let allowed = |later: &str, earlier: &str| may_override.get(later).is_some_and(|set| set.contains(earlier));
+    let mut config: Vec<ComposedConfig> = Vec::new();
+    for preset in presets {
+        for setting in &preset.config {
+            let later = ComposedConfig { setting: setting.clone(), preset: preset.name.clone() };
+            if setting.path.is_rustflags() {
+                let ours = crate::config::units(flags_of(&setting.value)).map_err(Error::new)?;
+                for earlier in config.iter().filter(|c| c.setting.path == setting.path) {
+                    let theirs = crate::config::units(flags_of(&earlier.setting.value)).map_err(Error::new)?;
+                    for flag in &ours {
+                        let Some(other) = theirs.iter().find(|t| t.same_option(flag) && t.value != flag.value) else {
+                            continue;
+                        };
+                        if !allowed(&preset.name, &earlier.preset) {
+                            conflicts.push(Conflict {
+                                path: setting.path.to_string(),
+                                earlier: earlier.preset.clone(),
+                                earlier_value: format!("`{other}`"),
+                                later: preset.name.clone(),
+                                value: format!("`{flag}`"),
+                            });
+                        }
+                    }
+                }
+                config.push(later);
+                continue;
+            }
+            match config.iter_mut().find(|c| c.setting.path == setting.path) {
+                None => config.push(later),
+                Some(earlier) if earlier.setting.value == setting.value => {}
+                Some(earlier) if allowed(&preset.name, &earlier.preset) => *earlier = later,
+                Some(earlier) => conflicts.push(Conflict {
+                    path: setting.path.to_string(),
+                    earlier: earlier.preset.clone(),
+                    earlier_value: earlier.setting.value.to_string(),
+                    later: preset.name.clone(),
+                    value: setting.value.to_string(),
+                }),
+            }
+        }
+    }
+    Ok(config)
+}
+
+/// The flags of a `rustflags` value (presets write arrays).
+pub fn flags_of(value: &crate::schema::Value) -> &[String] {
+    match value {
+        crate::schema::Value::Array(flags) => flags,
+        _ => &[],
+    }
 }
 
 struct Conflict {
-    path: KeyPath,
-    earlier: Composed,
+    path: String,
+    earlier: String,
+    earlier_value: String,
     later: String,
     value: String,
 }
@@ -191,27 +288,27 @@ struct Conflict {
 fn conflict_error(conflicts: &[Conflict]) -> Error {
     let first = &conflicts[0];
     let message = if conflicts.len() == 1 {
-        format!("presets `{}` and `{}` set `{}` differently", first.earlier.preset, first.later, first.path)
+        format!("presets `{}` and `{}` set `{}` differently", first.earlier, first.later, first.path)
     } else {
         format!("the presets disagree on {} settings", conflicts.len())
     };
     let mut error = Error::new(message);
     for c in conflicts {
-        error = error.detail(format!(
-            "`{}`: `{}` sets {}, `{}` sets {}",
-            c.path, c.earlier.preset, c.earlier.setting.value, c.later, c.value
-        ));
+        error = error
+            .detail(format!("`{}`: `{}` sets {}, `{}` sets {}", c.path, c.earlier, c.earlier_value, c.later, c.value));
     }
     error.help(format!(
         "apply only one of them, or add `overrides = [\"{}\"]` to preset `{}` so that its values win",
-        first.earlier.preset, first.later
+        first.earlier, first.later
     ))
 }
 
 /// Depth-first expansion of `extends`, each preset once, parents first.
 struct Order<'a> {
     library: &'a Library,
+    target: Option<&'a For<'a>>,
     presets: Vec<Rc<Preset>>,
+    choices: Vec<Choice>,
     may_override: HashMap<String, BTreeSet<String>>,
     stack: Vec<String>,
 }
@@ -238,6 +335,15 @@ impl Order<'_> {
             }
             None => e,
         })?;
+        let preset = match self.target {
+            Some(target) => {
+                let chosen = target.variant.filter(|v| preset.variants.iter().any(|p| p.name == *v));
+                let (resolved, choice) = preset.for_machine(target.machine, chosen)?;
+                self.choices.extend(choice);
+                Rc::new(resolved)
+            }
+            _ => preset,
+        };
         self.stack.push(name.to_owned());
         let mut replaceable: BTreeSet<String> = preset.overrides.iter().cloned().collect();
         for parent in &preset.extends {

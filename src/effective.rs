@@ -8,6 +8,10 @@
 //! Pure: `ops` reads the files. Used by `explain` (what and why) and `verify` (what cargo should
 //! pass to rustc).
 
+mod rustflags;
+
+pub use rustflags::{FlagsSource, Level, Rustflags};
+
 use toml_edit::{Item, TableLike};
 
 use crate::edit::marker;
@@ -378,8 +382,8 @@ fn default_of(chain: &[String], key: Key) -> Effective {
 }
 
 /// Whether a variable changes what a profile gives a unit.
-pub fn is_profile_variable(name: &str) -> bool {
-    name.starts_with("CARGO_PROFILE_") || name == "CARGO_INCREMENTAL"
+pub fn is_build_variable(name: &str) -> bool {
+    name.starts_with("CARGO_PROFILE_") || ["CARGO_INCREMENTAL", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"].contains(&name)
 }
 
 /// `my-profile` → `MY_PROFILE`, as cargo names environment variables.

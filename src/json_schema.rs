@@ -39,7 +39,74 @@ pub fn preset_schema() -> Value {
         "propertyNames": { "type": "string", "pattern": "^[\\w-]+$", "not": { "enum": reserved } },
         "additionalProperties": { "$ref": "#/$defs/profile" }
     });
-    json!({
+    let why = json!({ "type": "string", "minLength": 1 });
+    let config_setting = |value: Value, what: &str| {
+        json!({
+            "type": "object",
+            "description": format!("{what}: the value, and a short reason written next to the key"),
+            "additionalProperties": false,
+            "required": ["value", "why"],
+            "properties": { "value": value, "why": why }
+        })
+    };
+    let flags = json!({ "type": "array", "items": { "type": "string" } });
+    let program = json!({ "type": "string", "pattern": "^[A-Za-z0-9_+-][A-Za-z0-9._+-]*$" });
+    let strings = json!({ "type": "array", "items": { "type": "string" } });
+    let config_tables = json!({
+        "build": {
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "rustflags": config_setting(flags.clone(), "flags added to `[build].rustflags` (or the `[target]` table cargo reads instead); `{threads}` is min(cores, 8)"),
+                "rustc-wrapper": config_setting(program.clone(), "a program cargo runs rustc through, found on PATH"),
+            }
+        },
+        "target": {
+            "type": "object",
+            "description": "`[target.<triple>]` or `[target.'cfg(…)']` tables",
+            "additionalProperties": {
+                "type": "object", "additionalProperties": false,
+                "properties": {
+                    "linker": config_setting(program.clone(), "the linker, a program found on PATH"),
+                    "rustflags": config_setting(flags, "flags added to the table's `rustflags`"),
+                }
+            }
+        },
+        "resolver": {
+            "type": "object", "additionalProperties": false,
+            "properties": {
+                "feature-unification": config_setting(json!({ "enum": ["selected", "workspace", "package"] }), "`resolver.feature-unification` (nightly)"),
+                "incompatible-rust-versions": config_setting(json!({ "enum": ["allow", "fallback"] }), "`resolver.incompatible-rust-versions`"),
+            }
+        },
+        "unstable": {
+            "type": "object",
+            "propertyNames": { "pattern": "^[a-z0-9-]+$" },
+            "additionalProperties": config_setting(json!({ "anyOf": [{ "type": "boolean" }, strings] }), "a `-Z` flag of nightly cargo")
+        }
+    });
+    let when = json!({
+        "type": "object", "additionalProperties": false,
+        "description": "where it applies; every condition given must hold",
+        "properties": {
+            "host": strings, "os": strings, "arch": strings,
+            "channel": { "enum": ["stable", "beta", "nightly"] },
+            "min-rustc": { "type": "string", "pattern": "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$" }
+        }
+    });
+    let mut variant_properties = Map::new();
+    variant_properties.insert("name".into(), name.clone());
+    variant_properties.insert("when".into(), when.clone());
+    variant_properties.insert(
+        "requires".into(),
+        json!({ "type": "object", "additionalProperties": false, "properties": { "programs": { "type": "array", "items": program } } }),
+    );
+    variant_properties
+        .insert("note".into(), json!({ "type": "string", "description": "said when the variant is chosen" }));
+    variant_properties.insert("profile".into(), profiles.clone());
+    for (key, table) in config_tables.as_object().expect("an object") {
+        variant_properties.insert(key.clone(), table.clone());
+    }
+    let mut root = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "cargo-presets preset file",
         "description": "A preset for `cargo presets`: profile settings, each with a reason, composable with `extends`.",
@@ -57,8 +124,17 @@ pub fn preset_schema() -> Value {
                 "additionalProperties": false,
                 "properties": {
                     "components": { "type": "array", "items": { "type": "string" }, "description": "rustup components the settings need" },
-                    "cargo-args": { "type": "array", "items": { "type": "string" }, "description": "arguments a cargo command needs to use the settings; `{host}` is the host's target triple" }
+                    "cargo-args": { "type": "array", "items": { "type": "string" }, "description": "arguments a cargo command needs to use the settings; `{host}` is the host's target triple" },
+                    "programs": { "type": "array", "items": program, "description": "programs the settings run, which must be on PATH" },
+                    "install": { "type": "object", "additionalProperties": { "type": "string" }, "description": "how to install each program" }
                 }
+            },
+            "machine-specific": { "type": "boolean", "description": "settings right for one machine only: refused in files shared through git unless forced" },
+            "when": when,
+            "variant": {
+                "type": "array",
+                "description": "variants for different machines: `apply` takes the first that fits",
+                "items": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": variant_properties }
             },
             "profile": profiles.clone(),
             "relies-on": {
@@ -69,5 +145,10 @@ pub fn preset_schema() -> Value {
             }
         },
         "$defs": { "profile": layer(false), "override": layer(true) }
-    })
+    });
+    let properties = root["properties"].as_object_mut().expect("an object");
+    for (key, table) in config_tables.as_object().expect("an object") {
+        properties.insert(key.clone(), table.clone());
+    }
+    root
 }

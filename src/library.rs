@@ -25,10 +25,15 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("embedded-size-s", include_str!("../presets/embedded-size-s.toml")),
     ("fast-compile", include_str!("../presets/fast-compile.toml")),
     ("fast-dev", include_str!("../presets/fast-dev.toml")),
+    ("fast-link", include_str!("../presets/fast-link.toml")),
     ("fast-runtime", include_str!("../presets/fast-runtime.toml")),
+    ("native-cpu", include_str!("../presets/native-cpu.toml")),
+    ("parallel-frontend", include_str!("../presets/parallel-frontend.toml")),
     ("prod", include_str!("../presets/prod.toml")),
     ("profiling", include_str!("../presets/profiling.toml")),
+    ("sccache", include_str!("../presets/sccache.toml")),
     ("staging", include_str!("../presets/staging.toml")),
+    ("unified-features", include_str!("../presets/unified-features.toml")),
 ];
 
 /// One preset name and where its winning definition lives.

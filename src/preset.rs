@@ -19,7 +19,14 @@
 //!
 //! [relies-on.profile.release]        # values it needs but does not write
 //! opt-level = { value = 3, why = "LTO pays off in optimised code" }
+//!
+//! [build]                              # config-only settings: `apply --to config|user|FILE`
+//! rustflags = { value = ["-C", "target-cpu=native"], why = "…" }
 //! ```
+//!
+//! A preset may also say where it applies (`[when]`: host, os, arch, channel, min-rustc), what
+//! it needs (`[requires] programs`), and offer `[[variant]]`s, each with its own `when`,
+//! `requires`, `note` and settings, of which `apply` picks the first that fits the machine.
 //!
 //! Parsing is strict: an unknown field, a wrong type, an unknown profile key, a value outside
 //! Cargo's domain or a key Cargo forbids in an override is an error naming the file, line and
@@ -31,7 +38,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml_edit::{Item, TableLike};
 
+use crate::config::{self, ConfigPath, ConfigTable};
 use crate::error::{Error, Location, Result};
+use crate::machine::{Machine, Version, When};
 use crate::profiles;
 use crate::schema::{Key, KeyPath, Value};
 
@@ -71,6 +80,26 @@ pub struct Setting {
     pub why: String,
 }
 
+/// One cargo config setting of a preset (`build.rustflags`, `target.<t>.linker`, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigSetting {
+    pub path: ConfigPath,
+    pub value: Value,
+    pub why: String,
+}
+
+/// A variant of a preset for some machines: its settings are added to the preset's own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    pub name: String,
+    pub when: When,
+    pub programs: Vec<String>,
+    /// Said when the variant is chosen (a variant without settings says why none are needed).
+    pub note: String,
+    pub settings: Vec<Setting>,
+    pub config: Vec<ConfigSetting>,
+}
+
 /// A validated preset.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Preset {
@@ -89,6 +118,28 @@ pub struct Preset {
     /// Values the preset needs but does not write (`[relies-on.profile.*]`): composing it with
     /// a preset, or applying it over a file, that gives them another value is a conflict.
     pub relies_on: Vec<Setting>,
+    /// Cargo config settings, which only config files can hold.
+    pub config: Vec<ConfigSetting>,
+    /// Where the preset applies at all.
+    pub when: When,
+    /// Programs the settings run, which must be on PATH.
+    pub programs: Vec<String>,
+    /// How to install a program it needs: `mold` gives `sudo apt-get install mold`.
+    pub install: Vec<(String, String)>,
+    /// Settings right for one machine only (`-C target-cpu=native`): refused in files a team
+    /// shares unless forced.
+    pub machine_specific: bool,
+    /// Empty, or the variants `apply` chooses from (the first that fits).
+    pub variants: Vec<Variant>,
+}
+
+/// The variant `apply` chose for a machine, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub preset: String,
+    pub variant: String,
+    pub because: String,
+    pub note: String,
 }
 
 impl Preset {
@@ -103,6 +154,99 @@ impl Preset {
     /// The value this preset gives `path`, if it sets it.
     pub fn value_of(&self, path: &KeyPath) -> Option<&Value> {
         self.settings.iter().find(|s| &s.path == path).map(|s| &s.value)
+    }
+
+    /// The value this preset (in any variant) gives a config key, if it sets it.
+    pub fn config_value_of(&self, path: &ConfigPath) -> Option<&Value> {
+        let variants = self.variants.iter().flat_map(|v| v.config.iter());
+        self.config.iter().chain(variants).find(|s| &s.path == path).map(|s| &s.value)
+    }
+
+    /// Whether the preset (or one of its variants) sets config keys, which only config files
+    /// hold.
+    pub fn config_value_of_any(&self) -> bool {
+        !self.config.is_empty() || self.variants.iter().any(|v| !v.config.is_empty())
+    }
+
+    /// Whether the preset needs to know the machine: conditions, programs, variants.
+    pub fn depends_on_machine(&self) -> bool {
+        !self.when.is_always() || !self.programs.is_empty() || !self.variants.is_empty()
+    }
+
+    /// The preset as it applies to `machine`: its variant chosen (the one named by `chosen`, or
+    /// the first whose conditions hold) and merged in, and `{threads}` in flags resolved. The
+    /// error says what did not fit.
+    pub fn for_machine(&self, machine: &Machine, chosen: Option<&str>) -> Result<(Preset, Option<Choice>)> {
+        if let Err(why) = self.when.check(machine) {
+            return Err(Error::new(format!("preset `{}` does not apply to this machine: {why}", self.name)));
+        }
+        let mut preset = self.clone();
+        preset.variants = Vec::new();
+        let threads = machine.cores.clamp(1, 8).to_string();
+        let resolve = |setting: &ConfigSetting| {
+            let mut setting = setting.clone();
+            if let Value::Array(flags) = &mut setting.value {
+                for flag in flags {
+                    *flag = flag.replace("{threads}", &threads);
+                }
+            }
+            setting
+        };
+        preset.config = self.config.iter().map(resolve).collect();
+        if self.variants.is_empty() {
+            return Ok((preset, None));
+        }
+        let (variant, because) = self.pick_variant(machine, chosen)?;
+        preset.settings.extend(variant.settings.iter().cloned());
+        preset.config.extend(variant.config.iter().map(resolve));
+        preset.programs.extend(variant.programs.iter().cloned());
+        let choice =
+            Choice { preset: self.name.clone(), variant: variant.name.clone(), because, note: variant.note.clone() };
+        Ok((preset, Some(choice)))
+    }
+
+    fn pick_variant(&self, machine: &Machine, chosen: Option<&str>) -> Result<(&Variant, String)> {
+        if let Some(name) = chosen {
+            let variant = self.variants.iter().find(|v| v.name == name).ok_or_else(|| {
+                let names: Vec<&str> = self.variants.iter().map(|v| v.name.as_str()).collect();
+                Error::new(format!("preset `{}` has no variant `{name}`", self.name))
+                    .help(format!("its variants are: {}", names.join(", ")))
+            })?;
+            return Ok((variant, "chosen with --variant".to_owned()));
+        }
+        let mut why_not = Vec::new();
+        let mut installs = Vec::new();
+        for variant in &self.variants {
+            let held = match variant.when.check(machine) {
+                Ok(_) if variant.when.is_always() => "the fallback".to_owned(),
+                Ok(held) => held,
+                Err(why) => {
+                    why_not.push(format!("`{}`: {why}", variant.name));
+                    continue;
+                }
+            };
+            let missing: Vec<&String> = variant.programs.iter().filter(|p| machine.program(p).is_none()).collect();
+            if missing.is_empty() {
+                let found = variant.programs.iter().map(|p| format!("`{p}` found"));
+                return Ok((variant, std::iter::once(held).chain(found).collect::<Vec<_>>().join(", ")));
+            }
+            for program in missing {
+                why_not.push(format!("`{}`: needs `{program}`, which is not on PATH", variant.name));
+                installs.push(self.install_hint(program));
+            }
+        }
+        let error =
+            Error::new(format!("no variant of preset `{}` applies to this machine ({})", self.name, machine.host));
+        let error = why_not.into_iter().fold(error, Error::detail);
+        Err(installs.into_iter().fold(error, Error::help))
+    }
+
+    /// How to install `program`, as the preset says, or a generic hint.
+    pub fn install_hint(&self, program: &str) -> String {
+        match self.install.iter().find(|(p, _)| p == program) {
+            Some((_, how)) => format!("install it with `{how}`"),
+            None => format!("install `{program}` with your system's package manager"),
+        }
     }
 }
 
@@ -133,6 +277,20 @@ struct RawPreset {
     _profile: Option<serde::de::IgnoredAny>,
     #[serde(default, rename = "relies-on")]
     _relies_on: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "build")]
+    _build: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "target")]
+    _target: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "resolver")]
+    _resolver: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "unstable")]
+    _unstable: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "when")]
+    _when: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "variant")]
+    _variant: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    machine_specific: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -142,6 +300,11 @@ struct RawRequires {
     components: Vec<String>,
     #[serde(default)]
     cargo_args: Vec<String>,
+    #[serde(default)]
+    programs: Vec<String>,
+    /// Program name to install command.
+    #[serde(default)]
+    install: std::collections::BTreeMap<String, String>,
 }
 
 /// Whether `name` can name a preset: the same characters Cargo allows in profile names, so a
@@ -193,6 +356,18 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         None => Vec::new(),
         Some(item) => reader.relies_on(item)?,
     };
+    let config = reader.config(doc.as_table(), &origin)?;
+    let when = match doc.get("when") {
+        None => When::default(),
+        Some(item) => reader.when(item)?,
+    };
+    for program in &raw.requires.programs {
+        reader.program(doc.get("requires"), program)?;
+    }
+    let variants = match doc.get("variant") {
+        None => Vec::new(),
+        Some(item) => reader.variants(item, &origin)?,
+    };
     Ok(Preset {
         name: name.to_owned(),
         origin,
@@ -205,6 +380,12 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         cargo_args: raw.requires.cargo_args,
         settings,
         relies_on,
+        config,
+        when,
+        programs: raw.requires.programs,
+        install: raw.requires.install.into_iter().collect(),
+        machine_specific: raw.machine_specific,
+        variants,
     })
 }
 
@@ -266,9 +447,214 @@ impl Reader<'_> {
         Ok(settings)
     }
 
+    /// The config tables of a preset (or variant) table: `build`, `target`, `resolver`,
+    /// `unstable`. A preset from a cloned repository may not make cargo run a program.
+    fn config(&self, table: &dyn TableLike, origin: &Origin) -> Result<Vec<ConfigSetting>> {
+        let mut settings = Vec::new();
+        for (name, config_table) in
+            [("build", ConfigTable::Build), ("resolver", ConfigTable::Resolver), ("unstable", ConfigTable::Unstable)]
+        {
+            if let Some(item) = table.get(name) {
+                settings.extend(self.config_table(item, &config_table, origin)?);
+            }
+        }
+        let Some(targets) = table.get("target") else { return Ok(settings) };
+        let targets = targets.as_table_like().ok_or_else(|| self.error(Some(targets), "`target` must be a table"))?;
+        for (target, item) in targets.iter() {
+            let shown = ConfigTable::Target(target.to_owned());
+            let bad = |why: String| self.key_error(targets, target, &format!("`{shown}`: {why}"));
+            match target.strip_prefix("cfg(") {
+                Some(_) => crate::machine::check_cfg(target).map_err(bad)?,
+                None if target.is_empty()
+                    || !target.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) =>
+                {
+                    return Err(bad("expected a target triple or `cfg(…)`".to_owned()));
+                }
+                None => {}
+            }
+            settings.extend(self.config_table(item, &ConfigTable::Target(target.to_owned()), origin)?);
+        }
+        Ok(settings)
+    }
+
+    fn config_table(&self, item: &Item, table: &ConfigTable, origin: &Origin) -> Result<Vec<ConfigSetting>> {
+        let keys = item.as_table_like().ok_or_else(|| self.error(Some(item), &format!("`{table}` must be a table")))?;
+        let mut settings = Vec::new();
+        for (key, value) in keys.iter() {
+            let known = table.known_keys();
+            let form_ok = key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !(known.contains(&key) || known.is_empty() && form_ok && !key.is_empty()) {
+                let mut error = self.key_error(
+                    keys,
+                    key,
+                    &format!(
+                        "unknown key `{table}.{key}`, expected {}",
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ")
+                    ),
+                );
+                if let Some(similar) = closest(key, known.iter().copied(), 3) {
+                    error = error.help(format!("did you mean `{similar}`?"));
+                }
+                return Err(error);
+            }
+            let path = ConfigPath { table: table.clone(), key: key.to_owned() };
+            let (value_item, why) = self.value_and_why(value, &path.to_string(), false)?;
+            let invalid = |why: String| self.error(Some(value_item), &format!("invalid value for `{path}`: {why}"));
+            let value = value_item
+                .as_value()
+                .and_then(Value::from_toml)
+                .ok_or_else(|| invalid(format!("expected {}", path.expected())))?;
+            path.check(&value).map_err(invalid)?;
+            self.check_trust(&path, &value, origin).map_err(|why| {
+                self.error(Some(value_item), &format!("`{path}` {why}")).help(
+                    "only built-in presets and your own (in `$CARGO_HOME/presets/`) may choose programs for cargo to run",
+                )
+            })?;
+            settings.push(ConfigSetting { path, value, why });
+        }
+        Ok(settings)
+    }
+
+    /// Presets from a cloned repository cannot make cargo or rustc run a program or load a
+    /// file; built-in ones pick only among known tool names.
+    fn check_trust(&self, path: &ConfigPath, value: &Value, origin: &Origin) -> std::result::Result<(), String> {
+        let builtin = *origin == Origin::Builtin;
+        if matches!(origin, Origin::User(_)) {
+            return Ok(());
+        }
+        if path.runs_a_program() {
+            return match value {
+                Value::Str(program) if builtin && config::KNOWN_PROGRAMS.contains(&program.as_str()) => Ok(()),
+                _ => Err(format!("names a program to run, which a project preset may not do ({value})")),
+            };
+        }
+        if let Value::Array(flags) = value {
+            for flag in config::units(flags)? {
+                if let Some(why) = config::runs_or_loads(&flag, builtin) {
+                    return Err(format!("has `{flag}`, which {why}: a project preset may not do that"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `when = { host = [...], os = [...], arch = [...], channel = "nightly", min-rustc = "1.90" }`
+    fn when(&self, item: &Item) -> Result<When> {
+        let table = item.as_table_like().ok_or_else(|| self.error(Some(item), "`when` must be a table"))?;
+        let mut when = When::default();
+        for (key, value) in table.iter() {
+            let strings = || -> Result<Vec<String>> {
+                value
+                    .as_array()
+                    .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                    .ok_or_else(|| self.error(Some(value), &format!("`when.{key}` must be an array of strings")))
+            };
+            let string =
+                || value.as_str().ok_or_else(|| self.error(Some(value), &format!("`when.{key}` must be a string")));
+            match key {
+                "host" => when.host = strings()?,
+                "os" => when.os = strings()?,
+                "arch" => when.arch = strings()?,
+                "channel" => {
+                    let channel = string()?;
+                    if !["stable", "beta", "nightly"].contains(&channel) {
+                        return Err(
+                            self.error(Some(value), "`when.channel` must be \"stable\", \"beta\" or \"nightly\"")
+                        );
+                    }
+                    when.channel = Some(channel.to_owned());
+                }
+                "min-rustc" => {
+                    let text = string()?;
+                    when.min_rustc = Some(Version::parse(text).ok_or_else(|| {
+                        self.error(
+                            Some(value),
+                            &format!("`when.min-rustc` must be a version like \"1.90\", not \"{text}\""),
+                        )
+                    })?);
+                }
+                other => {
+                    return Err(self.key_error(
+                        table,
+                        other,
+                        &format!(
+                            "unknown field `when.{other}`, expected `host`, `os`, `arch`, `channel` or `min-rustc`"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(when)
+    }
+
+    /// A program a preset needs: a plain name, looked up on PATH.
+    fn program(&self, item: Option<&Item>, program: &str) -> Result<()> {
+        let plain = !program.is_empty()
+            && program.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'));
+        if plain {
+            Ok(())
+        } else {
+            Err(self.error(item, &format!("`{program}` is not a program name (a name found on PATH, not a path)")))
+        }
+    }
+
+    /// `[[variant]]` entries: `name`, `when`, `requires = { programs }`, `note`, and settings.
+    fn variants(&self, item: &Item, origin: &Origin) -> Result<Vec<Variant>> {
+        let tables = item.as_array_of_tables().ok_or_else(|| {
+            self.error(Some(item), "`variant` must be an array of tables: write each as `[[variant]]`")
+        })?;
+        let mut variants: Vec<Variant> = Vec::new();
+        for table in tables.iter() {
+            let field = |key: &str| table.get(key);
+            let name = field("name")
+                .and_then(Item::as_str)
+                .ok_or_else(|| self.error_at(table.span(), "each `[[variant]]` needs a `name`"))?;
+            check_name(name).map_err(|why| self.error(field("name"), &why))?;
+            if variants.iter().any(|v| v.name == name) {
+                return Err(self.error(field("name"), &format!("two variants are named `{name}`")));
+            }
+            let allowed = ["name", "when", "requires", "note", "profile", "build", "target", "resolver", "unstable"];
+            if let Some((extra, _)) = table.iter().find(|(k, _)| !allowed.contains(k)) {
+                return Err(self.key_error(
+                    table,
+                    extra,
+                    &format!("unknown field `{extra}` in variant `{name}`, expected one of {}", allowed.join(", ")),
+                ));
+            }
+            let when = field("when").map(|w| self.when(w)).transpose()?.unwrap_or_default();
+            let mut programs = Vec::new();
+            if let Some(requires) = field("requires") {
+                let requires =
+                    requires.as_table_like().ok_or_else(|| self.error(Some(requires), "`requires` must be a table"))?;
+                if let Some((extra, _)) = requires.iter().find(|(k, _)| *k != "programs") {
+                    return Err(self.key_error(
+                        requires,
+                        extra,
+                        &format!("unknown field `{extra}` in a variant's `requires`, expected `programs`"),
+                    ));
+                }
+                let list = requires.get("programs");
+                for program in list.and_then(Item::as_array).into_iter().flat_map(|a| a.iter()) {
+                    let program =
+                        program.as_str().ok_or_else(|| self.error(list, "`programs` must be an array of names"))?;
+                    self.program(list, program)?;
+                    programs.push(program.to_owned());
+                }
+            }
+            let note = field("note").and_then(Item::as_str).unwrap_or_default().to_owned();
+            let settings = match field("profile") {
+                Some(profile) => self.profiles(profile)?,
+                None => Vec::new(),
+            };
+            let config = self.config(table, origin)?;
+            variants.push(Variant { name: name.to_owned(), when, programs, note, settings, config });
+        }
+        Ok(variants)
+    }
+
     fn setting(&self, entry: &profiles::Entry<'_>) -> Result<Setting> {
         let path = &entry.path;
-        let (value_item, why) = self.value_and_why(entry.item, path)?;
+        let (value_item, why) = self.value_and_why(entry.item, &path.to_string(), path.key == Key::Inherits)?;
         let invalid = |why: String| self.error(Some(value_item), &format!("invalid value for `{path}`: {why}"));
         let value = value_item
             .as_value()
@@ -278,17 +664,17 @@ impl Reader<'_> {
         Ok(Setting { path: path.clone(), value, why })
     }
 
-    /// Settings are written `key = { value = …, why = "…" }`; `inherits` may be a bare string,
-    /// since the profile's purpose is its reason.
-    fn value_and_why<'i>(&self, item: &'i Item, path: &KeyPath) -> Result<(&'i Item, String)> {
+    /// Settings are written `key = { value = …, why = "…" }`; `inherits` may be a bare string
+    /// (`bare`), since the profile's purpose is its reason.
+    fn value_and_why<'i>(&self, item: &'i Item, path: &str, bare: bool) -> Result<(&'i Item, String)> {
         let Some(table) = item.as_table_like() else {
-            if path.key == Key::Inherits {
+            if bare {
                 return Ok((item, String::new()));
             }
-            return Err(self.error(
-                Some(item),
-                &format!("`{path}` must say why: write `{} = {{ value = …, why = \"…\" }}`", path.key),
-            ));
+            let key = path.rsplit('.').next().unwrap_or(path);
+            return Err(
+                self.error(Some(item), &format!("`{path}` must say why: write `{key} = {{ value = …, why = \"…\" }}`"))
+            );
         };
         if let Some((extra, _)) = table.iter().find(|(k, _)| *k != "value" && *k != "why") {
             return Err(self.key_error(
@@ -304,7 +690,7 @@ impl Reader<'_> {
             }
             None => "",
         };
-        if why.trim().is_empty() && path.key != Key::Inherits {
+        if why.trim().is_empty() && !bare {
             return Err(self
                 .error(Some(item), &format!("`{path}` has no `why`"))
                 .help("give each setting a short reason; it is written next to the key"));

@@ -183,12 +183,42 @@ fn comment_text_cannot_inject_toml() {
 /// Presets set profile keys only: nothing that makes cargo or rustc run a program.
 #[test]
 fn settings_that_run_programs_are_refused() {
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 11] = [
         ("env", "summary = \"s\"\n[env]\nRUSTC_WRAPPER = \"x\"\n", "unknown field `env`"),
         (
+            "target-linker-path",
+            "summary = \"s\"\n[target.x86_64-unknown-linux-gnu]\nlinker = { value = \"./evil\", why = \"w\" }\n",
+            "`./evil` is not a program name (presets name programs, not paths)",
+        ),
+        (
             "target-linker",
-            "summary = \"s\"\n[target.x86_64-unknown-linux-gnu]\nlinker = \"./evil\"\n",
-            "unknown field `target`",
+            "summary = \"s\"\n[target.'cfg(unix)']\nlinker = { value = \"clang\", why = \"w\" }\n",
+            "`target.'cfg(unix)'.linker` names a program to run, which a project preset may not do (\"clang\")",
+        ),
+        (
+            "rustc-wrapper",
+            "summary = \"s\"\n[build]\nrustc-wrapper = { value = \"sccache\", why = \"w\" }\n",
+            "`build.rustc-wrapper` names a program to run, which a project preset may not do",
+        ),
+        (
+            "fuse-ld",
+            "summary = \"s\"\n[build]\nrustflags = { value = [\"-C\", \"link-arg=-fuse-ld=mold\"], why = \"w\" }\n",
+            "has `-C link-arg=-fuse-ld=mold`, which chooses the linker rustc runs: a project preset may not do that",
+        ),
+        (
+            "config-linker-flag",
+            "summary = \"s\"\n[[variant]]\nname = \"v\"\n[variant.target.x86_64-unknown-linux-gnu]\nrustflags = { value = [\"-Clinker=./evil.sh\"], why = \"w\" }\n",
+            "has `-Clinker=./evil.sh`, which names the linker rustc runs",
+        ),
+        (
+            "config-backend",
+            "summary = \"s\"\n[build]\nrustflags = { value = [\"-Z\", \"codegen-backend=/tmp/x.so\"], why = \"w\" }\n",
+            "which loads a code generator",
+        ),
+        (
+            "config-args-file",
+            "summary = \"s\"\n[build]\nrustflags = { value = [\"@/tmp/args\"], why = \"w\" }\n",
+            "which makes rustc read files",
         ),
         (
             "profile-linker",
@@ -208,7 +238,68 @@ fn settings_that_run_programs_are_refused() {
     ];
     for (name, text, message) in cases {
         let dir = workspace(&format!("run-{name}"), &with(&preset(text)));
-        refused(&dir, &["apply", "p", "--to", ".cargo/p.toml"], &[message]);
+        let stderr = refused(&dir, &["apply", "p", "--to", ".cargo/p.toml"], &[message]);
+        assert!(stderr.contains(".cargo/presets/p.toml:"), "names the file and line:\n{stderr}");
+    }
+}
+
+/// The config keys, conditions and variants of a preset are checked as strictly as its profile
+/// keys: every mistake names the file, the line and what was expected.
+#[test]
+fn config_keys_conditions_and_variants_are_validated() {
+    let cases: [(&str, &str, &str); 12] = [
+        (
+            "build-typo",
+            "summary = \"s\"\n[build]\nrustflag = { value = [], why = \"w\" }\n",
+            "unknown key `build.rustflag`, expected `rustflags` or `rustc-wrapper`",
+        ),
+        (
+            "flags-type",
+            "summary = \"s\"\n[build]\nrustflags = { value = \"-Cx=1\", why = \"w\" }\n",
+            "invalid value for `build.rustflags`: expected an array of rustc flags",
+        ),
+        (
+            "flags-dangling",
+            "summary = \"s\"\n[build]\nrustflags = { value = [\"-C\"], why = \"w\" }\n",
+            "`-C` needs an argument",
+        ),
+        ("no-why", "summary = \"s\"\n[build]\nrustflags = [\"-Cx=1\"]\n", "`build.rustflags` must say why"),
+        (
+            "resolver",
+            "summary = \"s\"\n[resolver]\nfeature-unification = { value = \"all\", why = \"w\" }\n",
+            "expected `\"selected\"`, `\"workspace\"` or `\"package\"`",
+        ),
+        (
+            "unstable-key",
+            "summary = \"s\"\n[unstable]\nBuild_Std = { value = true, why = \"w\" }\n",
+            "unknown key `unstable.Build_Std`",
+        ),
+        (
+            "bad-cfg",
+            "summary = \"s\"\n[target.'cfg(all(unix)']\nrustflags = { value = [\"-Cx=1\"], why = \"w\" }\n",
+            "`target.'cfg(all(unix)'`: expected `,` or `)`",
+        ),
+        (
+            "bad-triple",
+            "summary = \"s\"\n[target.\"x y\"]\nrustflags = { value = [\"-Cx=1\"], why = \"w\" }\n",
+            "expected a target triple or `cfg(…)`",
+        ),
+        ("when-field", "summary = \"s\"\n[when]\nplatform = [\"linux\"]\n", "unknown field `when.platform`"),
+        (
+            "when-version",
+            "summary = \"s\"\n[when]\nmin-rustc = \"latest\"\n",
+            "`when.min-rustc` must be a version like \"1.90\"",
+        ),
+        ("variant-name", "summary = \"s\"\n[[variant]]\nnote = \"n\"\n", "each `[[variant]]` needs a `name`"),
+        (
+            "variant-field",
+            "summary = \"s\"\n[[variant]]\nname = \"a\"\nprogram = [\"x\"]\n",
+            "unknown field `program` in variant `a`",
+        ),
+    ];
+    for (name, text, message) in cases {
+        let dir = workspace(&format!("config-{name}"), &with(&preset(text)));
+        refused(&dir, &["apply", "p", "--to", ".cargo/p.toml"], &[message, ".cargo/presets/p.toml:"]);
     }
 }
 

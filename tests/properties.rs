@@ -166,8 +166,7 @@ fn apply(library: &Library, names: &[String], text: &str, force: bool) -> Option
     let parsed = edit::parse(file, text).ok()?;
     let plan = plan(&composition, &parsed.profiles()).ok()?;
     let options = Edit { file, kind: FileKind::Manifest, force, new_file_header: Vec::new() };
-    let owner = |preset: &str, path: &KeyPath| library.get(preset).ok()?.value_of(path).cloned();
-    let outcome = edit::apply(&parsed, &plan, &composition, &options, &owner).ok()?;
+    let outcome = edit::apply(&parsed, &plan, &composition, &options, &|name| library.get(name).ok()).ok()?;
     let keys = composition.settings.iter().map(|c| c.setting.path.clone()).collect();
     Some((outcome.text, keys))
 }

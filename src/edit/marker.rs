@@ -33,7 +33,8 @@ impl Marker<'_> {
     pub fn parse(line: &str) -> Option<Marker<'_>> {
         let rest = line.trim_start().strip_prefix(START)?;
         let (preset, rest) = rest.split_once(')')?;
-        let (tag, text) = rest.split_once(':')?;
+        // `: ` ends the tag, which may itself hold a `:` (a flag in a `rustflags` record).
+        let (tag, text) = rest.split_once(": ").or_else(|| rest.split_once(':'))?;
         let tag = match tag {
             "" => None,
             tag => Some(tag.strip_prefix(' ')?),

@@ -9,19 +9,25 @@
 //! A key the user set by hand to another value is a conflict: nothing is written unless
 //! `force`, in which case the old line is kept in a `was` comment for a later undo.
 
+mod config;
 mod layout;
 pub mod marker;
 mod remove;
 
+pub use config::{FlagsRecord, flags_in_value};
+
 pub use remove::{KeyState, Removal, key_states, remove};
 
 use std::path::Path;
+use std::rc::Rc;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike};
 
 use crate::compose::{Composed, Composition};
+use crate::config::ConfigPath;
 use crate::error::{Error, Location, Result};
 use crate::plan::{ExistingProfiles, Plan};
+use crate::preset::Preset;
 use crate::render::Renderer;
 use crate::schema::{Gate, KeyPath, TablePath, Value};
 use marker::{Marker, WAS};
@@ -62,6 +68,8 @@ pub enum Change {
 pub struct Outcome {
     pub text: String,
     pub changes: Vec<(KeyPath, Change)>,
+    /// Config settings, each with the preset that set it.
+    pub config_changes: Vec<(ConfigPath, String, Change)>,
     pub tables_added: usize,
 }
 
@@ -118,28 +126,40 @@ impl Parsed {
     }
 }
 
-/// Applies `plan` to the parsed file. `owner_value(preset, key)` is what a preset sets a key to,
-/// to tell our earlier values from values a user changed since.
+/// Applies `plan` and the composition's config settings to the parsed file. `preset(name)`
+/// looks up a preset that wrote a key earlier, to tell its values from values a user changed
+/// since.
 pub fn apply(
     parsed: &Parsed,
     plan: &Plan,
     composition: &Composition,
     edit: &Edit<'_>,
-    owner_value: &dyn Fn(&str, &KeyPath) -> Option<Value>,
+    preset: &dyn Fn(&str) -> Option<Rc<Preset>>,
 ) -> Result<Outcome> {
     let (original, spanned) = (parsed.text.as_str(), &parsed.doc);
     let editor = Editor { edit, spanned, original, renderer: Renderer::default() };
     editor.check_shapes(plan)?;
     let mut doc = spanned.clone().into_mut();
 
-    let mut outcome = Outcome { text: String::new(), changes: Vec::new(), tables_added: 0 };
+    let mut outcome = Outcome { text: String::new(), changes: Vec::new(), config_changes: Vec::new(), tables_added: 0 };
     let mut conflicts = Vec::new();
     for table in &plan.tables {
         let keys = table.path.keys();
         let (created, inline_at) = ensure_table(doc.as_table_mut(), &keys);
         for composed in &table.keys {
-            let slot = CommentSlot::new(&keys, composed.setting.path.key.name(), inline_at);
-            match editor.set_key(&mut doc, &slot, composed, composition, owner_value) {
+            let path = &composed.setting.path;
+            let slot = CommentSlot::new(&keys, path.key.name(), inline_at);
+            let assign = Assign {
+                table: keys.clone(),
+                key: path.key.name(),
+                path: path.to_string(),
+                value: &composed.setting.value,
+                why: &composed.setting.why,
+                preset: &composed.preset,
+                same: &|a, b| path.key.same_meaning(a, b),
+                owner_value: &|owner| preset(owner)?.value_of(path).cloned(),
+            };
+            match editor.set_key(&mut doc, &slot, &assign, composition) {
                 Ok(change) => outcome.changes.push((composed.setting.path.clone(), change)),
                 Err(conflict) => conflicts.push(conflict),
             }
@@ -151,6 +171,9 @@ pub fn apply(
             editor.header(&mut doc, &table.path, created, &table.presets, composition);
         }
     }
+    let config_value = |owner: &str, path: &ConfigPath| preset(owner)?.config_value_of(path).cloned();
+    outcome.tables_added +=
+        editor.config(&mut doc, composition, &config_value, &mut outcome.config_changes, &mut conflicts);
     for (gate, first_use) in &plan.gates {
         if let Err(conflict) = editor.gate(&mut doc, *gate, first_use) {
             conflicts.push(conflict);
@@ -202,7 +225,22 @@ fn after_trailing_comments(unedited: &toml_edit::Document<String>, edited: &Docu
 
 /// The text `plan` makes in a new, empty file: what `show` prints and `bench` hands to cargo.
 pub fn render_new(plan: &Plan, composition: &Composition, edit: &Edit<'_>) -> Result<String> {
-    apply(&parse(edit.file, "")?, plan, composition, edit, &|_, _| None).map(|outcome| outcome.text)
+    apply(&parse(edit.file, "")?, plan, composition, edit, &|_| None).map(|outcome| outcome.text)
+}
+
+/// One key to set to a preset's value.
+struct Assign<'a> {
+    table: Vec<&'a str>,
+    key: &'a str,
+    /// The key's path as shown in messages.
+    path: String,
+    value: &'a Value,
+    why: &'a str,
+    preset: &'a str,
+    /// Whether two values mean the same to cargo.
+    same: &'a dyn Fn(&Value, &Value) -> bool,
+    /// The value a preset that wrote the key gives it, to tell our values from a user's.
+    owner_value: &'a dyn Fn(&str) -> Option<Value>,
 }
 
 /// A key whose value differs from what a preset sets, and who wrote it.
@@ -376,53 +414,52 @@ impl Editor<'_> {
         Some(self.original[..span.start].matches('\n').count() + 1)
     }
 
+    /// Sets one key (a profile key or a config scalar) to a preset's value: added where
+    /// missing, kept where equal, replaced where the preset may override the owner or with
+    /// `--force` (the old line kept in a `was` record), else a conflict.
     fn set_key(
         &self,
         doc: &mut DocumentMut,
         slot: &CommentSlot,
-        composed: &Composed,
+        assign: &Assign<'_>,
         composition: &Composition,
-        owner_value: &dyn Fn(&str, &KeyPath) -> Option<Value>,
     ) -> Result<Change, Box<Conflict>> {
-        let setting = &composed.setting;
-        let key = setting.path.key;
-        let table_keys = setting.path.table.keys();
-        let table = table_at_mut(doc, &table_keys).expect("ensure_table created it");
-        let current = table.get(key.name()).and_then(Item::as_value).cloned();
-        let reason = self.renderer.key(&setting.why);
+        let table = table_at_mut(doc, &assign.table).expect("ensure_table created it");
+        let current = table.get(assign.key).and_then(Item::as_value).cloned();
+        let reason = self.renderer.key(assign.why);
 
         let Some(current) = current else {
-            insert_value(table, key.name(), setting.value.to_toml());
-            slot.write(doc, &composed.preset, &[], &reason);
+            insert_value(table, assign.key, assign.value.to_toml());
+            slot.write(doc, assign.preset, &[], &reason);
             return Ok(Change::Added);
         };
         let current_value = Value::from_toml(&current);
         let owner = slot.owner(doc).filter(|owner| {
-            let theirs = owner_value(owner, &setting.path);
-            matches!((&theirs, &current_value), (Some(t), Some(c)) if key.same_meaning(t, c))
+            let theirs = (assign.owner_value)(owner);
+            matches!((&theirs, &current_value), (Some(t), Some(c)) if (assign.same)(t, c))
         });
-        if current_value.as_ref().is_some_and(|c| key.same_meaning(c, &setting.value)) {
+        if current_value.as_ref().is_some_and(|c| (assign.same)(c, assign.value)) {
             if owner.is_some() {
-                slot.write(doc, &composed.preset, &[], &reason);
+                slot.write(doc, assign.preset, &[], &reason);
             }
             return Ok(Change::Kept);
         }
-        let old_line = marker::was_text(&slot_key_name(slot, key.name()), &current);
+        let old_line = marker::was_text(&slot_key_name(slot, assign.key), &current);
         let change = match owner {
-            Some(owner) if composition.may_override(&composed.preset, &owner) => Change::Updated { from: owner },
+            Some(owner) if composition.may_override(assign.preset, &owner) => Change::Updated { from: owner },
             _ if self.edit.force => Change::Forced,
             owner => {
                 return Err(Box::new(Conflict {
-                    path: setting.path.to_string(),
+                    path: assign.path.clone(),
                     current: bare(&current),
-                    wanted: setting.value.to_string(),
-                    preset: composed.preset.clone(),
+                    wanted: assign.value.to_string(),
+                    preset: assign.preset.to_owned(),
                     owner,
                     line: self.line_of(&slot.table, &slot.key),
                 }));
             }
         };
-        let mut value = setting.value.to_toml();
+        let mut value = assign.value.to_toml();
         let mut decor = current.decor().clone();
         if change == Change::Forced
             && decor.suffix().and_then(|s| s.as_str()).is_some_and(|s| s.trim_start().starts_with('#'))
@@ -431,14 +468,14 @@ impl Editor<'_> {
             decor.set_suffix("");
         }
         *value.decor_mut() = decor;
-        let table = table_at_mut(doc, &table_keys).expect("still there");
-        *table.get_mut(key.name()).expect("present") = Item::Value(value);
+        let table = table_at_mut(doc, &assign.table).expect("still there");
+        *table.get_mut(assign.key).expect("present") = Item::Value(value);
         // The exact old line, for undo; not a template, since it is data, not prose.
         let extra = match change {
-            Change::Forced => vec![marker::format(&composed.preset, Some(&was_tag(slot)), &old_line)],
+            Change::Forced => vec![marker::format(assign.preset, Some(&was_tag(slot)), &old_line)],
             _ => Vec::new(),
         };
-        slot.write(doc, &composed.preset, &extra, &reason);
+        slot.write(doc, assign.preset, &extra, &reason);
         Ok(change)
     }
 
@@ -664,8 +701,7 @@ mod tests {
         let parsed = parse(file, text)?;
         let plan = crate::plan::plan(&composition, &parsed.profiles())?;
         let edit = Edit { file, kind: FileKind::Manifest, force, new_file_header: Vec::new() };
-        let owner = |preset: &str, path: &KeyPath| library.get(preset).ok()?.value_of(path).cloned();
-        Ok(apply(&parsed, &plan, &composition, &edit, &owner)?.text)
+        Ok(apply(&parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?.text)
     }
 
     #[test]
@@ -728,7 +764,7 @@ mod tests {
         let parsed = parse(file, "[package]\nname = \"x\"\n").unwrap();
         let plan = crate::plan::plan(&composition, &parsed.profiles()).unwrap();
         let edit = Edit { file, kind: FileKind::Manifest, force: false, new_file_header: Vec::new() };
-        let out = apply(&parsed, &plan, &composition, &edit, &|_, _| None).unwrap().text;
+        let out = apply(&parsed, &plan, &composition, &edit, &|_| None).unwrap().text;
         assert!(out.starts_with("# cargo-presets(cranelift-dev) codegen-backend: nightly cargo needs this opt-in for `profile.dev.codegen-backend`\ncargo-features = [\"codegen-backend\"]\n[package]"), "{out}");
     }
 }

@@ -14,16 +14,62 @@ use crate::error::Result;
 use crate::preset::Preset;
 use crate::schema::{Key, KeyPath, Value};
 
-/// What `remove` did.
+/// What `remove` did, each key by its path.
 #[derive(Debug, Default)]
 pub struct Removal {
     pub text: String,
-    /// Keys that were the preset's and are gone.
-    pub removed: Vec<KeyPath>,
+    /// Keys (and flags) that were the preset's and are gone.
+    pub removed: Vec<String>,
     /// Keys whose hand-written value, replaced with `--force`, is back.
-    pub restored: Vec<KeyPath>,
+    pub restored: Vec<String>,
     /// Keys the preset wrote that the user has changed since, with their value: left alone.
-    pub changed: Vec<(KeyPath, String)>,
+    pub changed: Vec<(String, String)>,
+}
+
+/// A key a preset writes, profile or config, as `remove` looks for it.
+struct Written<'a> {
+    table: Vec<&'a str>,
+    key: &'a str,
+    path: String,
+    value: &'a Value,
+    inherits: bool,
+    same: SameMeaning<'a>,
+}
+
+/// Whether two values mean the same to cargo, for one key.
+type SameMeaning<'a> = Box<dyn Fn(&Value, &Value) -> bool + 'a>;
+
+impl<'a> Written<'a> {
+    fn profile(s: &'a crate::preset::Setting) -> Written<'a> {
+        Written {
+            table: s.path.table.keys(),
+            key: s.path.key.name(),
+            path: s.path.to_string(),
+            value: &s.value,
+            inherits: s.path.key == Key::Inherits,
+            same: Box::new(move |a, b| s.path.key.same_meaning(a, b)),
+        }
+    }
+
+    /// The preset's keys: profile keys (`inherits` last: it goes only if its table is left with
+    /// nothing else, since a custom profile without it breaks every cargo command), then config
+    /// scalars of the preset and of every variant (flags are taken back by their records).
+    fn of(preset: &'a Preset) -> Vec<Written<'a>> {
+        let mut settings: Vec<&crate::preset::Setting> = preset.settings.iter().collect();
+        settings.extend(preset.variants.iter().flat_map(|v| v.settings.iter()));
+        settings.sort_by_key(|s| s.path.key == Key::Inherits);
+        let profile = settings.into_iter().map(Written::profile);
+        let config = preset.config.iter().chain(preset.variants.iter().flat_map(|v| v.config.iter()));
+        let config = config.filter(|s| !s.path.is_rustflags()).map(|s| Written {
+            table: s.path.table.keys(),
+            key: s.path.key.as_str(),
+            path: s.path.to_string(),
+            value: &s.value,
+            inherits: false,
+            same: Box::new(|a, b| a == b),
+        });
+        profile.chain(config).collect()
+    }
 }
 
 pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Removal> {
@@ -35,13 +81,10 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
     let tables = created_tables(&mut doc, preset);
     let created: Vec<&Vec<String>> = tables.iter().collect();
 
-    // `inherits` last: it goes only if its table is left with nothing else, since a custom
-    // profile without it breaks every cargo command.
-    let mut settings: Vec<&crate::preset::Setting> = preset.settings.iter().collect();
-    settings.sort_by_key(|s| s.path.key == Key::Inherits);
-    for setting in settings {
-        let keys = setting.path.table.keys();
-        let Some((slot, inline_at)) = ours(&doc, name, &setting.path, &created) else { continue };
+    let written = Written::of(preset);
+    for setting in &written {
+        let keys = &setting.table;
+        let Some((slot, inline_at)) = ours(&doc, name, setting, &created) else { continue };
         let was = was_tag(&slot);
         let old = marker::markers(&slot.prefix(&doc))
             .find(|m| m.preset == name && m.tag == Some(was.as_str()))
@@ -54,13 +97,12 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
                 .any(|(k, item)| k != "inherits" && if created_here { item.is_value() } else { holds_settings(item) })
         };
         // A replaced `inherits` comes back; our own goes only with everything else in its table.
-        if setting.path.key == Key::Inherits && old.is_none() && table_at(&doc, &keys).is_some_and(others_left) {
+        if setting.inherits && old.is_none() && table_at(&doc, keys).is_some_and(others_left) {
             continue;
         }
-        let current =
-            table_at(&doc, &keys).and_then(|t| t.get(setting.path.key.name())).and_then(Item::as_value).cloned();
+        let current = table_at(&doc, keys).and_then(|t| t.get(setting.key)).and_then(Item::as_value).cloned();
         let Some(current) = current else { continue };
-        if !Value::from_toml(&current).is_some_and(|v| setting.path.key.same_meaning(&v, &setting.value)) {
+        if !Value::from_toml(&current).is_some_and(|v| (setting.same)(&v, setting.value)) {
             removal.changed.push((setting.path.clone(), super::bare(&current)));
             continue;
         }
@@ -69,10 +111,10 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
             |m| m.preset == name && (m.tag == slot.tag.as_deref() || m.tag == Some(was.as_str())),
             &[],
         );
-        let table = table_at_mut(&mut doc, &keys).expect("found above");
+        let table = table_at_mut(&mut doc, keys).expect("found above");
         match old {
             Some(mut old) => {
-                let slot_value = table.get_mut(setting.path.key.name()).expect("found above");
+                let slot_value = table.get_mut(setting.key).expect("found above");
                 // In an inline table the space before `}` travels with the last entry: keep it.
                 let space =
                     slot_value.as_value().and_then(|v| v.decor().suffix()).and_then(|s| s.as_str()).unwrap_or("");
@@ -84,17 +126,19 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
                 removal.restored.push(setting.path.clone());
             }
             None => {
-                remove_key(table, setting.path.key.name(), inline_at.is_some());
+                remove_key(table, setting.key, inline_at.is_some());
                 removal.removed.push(setting.path.clone());
                 if let Some(start) = inline_at {
-                    drop_empty_inline(&mut doc, &keys, start);
+                    drop_empty_inline(&mut doc, keys, start);
                 }
             }
         }
     }
+    removal.removed.extend(super::config::remove_flags(&mut doc, name));
 
-    for setting in &preset.settings {
-        if let Some(table) = table_mut(doc.as_table_mut(), &setting.path.table.keys()) {
+    for keys in written_tables(&doc, preset) {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        if let Some(table) = table_mut(doc.as_table_mut(), &keys) {
             let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
             table.decor_mut().set_prefix(marker::rewrite(&prefix, |m| m.preset == name && m.tag.is_none(), &[]));
         }
@@ -130,20 +174,20 @@ fn holds_settings(item: &Item) -> bool {
 fn ours(
     doc: &DocumentMut,
     preset: &str,
-    path: &KeyPath,
+    written: &Written<'_>,
     created: &[&Vec<String>],
 ) -> Option<(CommentSlot, Option<usize>)> {
-    let keys = path.table.keys();
-    let inline_at = inline_start(doc, &keys)?;
-    table_at(doc, &keys)?.get(path.key.name())?;
-    let slot = CommentSlot::new(&keys, path.key.name(), inline_at);
+    let keys = &written.table;
+    let inline_at = inline_start(doc, keys)?;
+    table_at(doc, keys)?.get(written.key)?;
+    let slot = CommentSlot::new(keys, written.key, inline_at);
     let in_our_table = created.iter().any(|t| t.iter().map(String::as_str).eq(keys.iter().copied()));
     // `inherits` gets no reason line, but one it replaced with `--force` has its `was` record.
     let was = was_tag(&slot);
     let replaced = marker::markers(&slot.prefix(doc)).any(|m| m.preset == preset && m.tag == Some(was.as_str()));
     match slot.owner(doc) {
         Some(owner) if owner == preset => Some((slot, inline_at)),
-        None if (in_our_table || replaced) && path.key == Key::Inherits => Some((slot, inline_at)),
+        None if (in_our_table || replaced) && written.inherits => Some((slot, inline_at)),
         _ => None,
     }
 }
@@ -151,12 +195,25 @@ fn ours(
 /// The tables of `preset` that carry its header line: the ones it created.
 fn created_tables(doc: &mut DocumentMut, preset: &Preset) -> Vec<Vec<String>> {
     let mut tables: Vec<Vec<String>> = Vec::new();
-    for setting in &preset.settings {
-        let keys: Vec<String> = setting.path.table.keys().into_iter().map(str::to_owned).collect();
+    for keys in written_tables(doc, preset) {
         if !tables.contains(&keys) && has_header(doc, &keys, &preset.name) {
             tables.push(keys);
         }
     }
+    tables
+}
+
+/// Every table the preset may have written into: its profile tables (in any variant), and the
+/// config tables of the file (flags go where cargo reads them, which may be a table the file
+/// already had).
+fn written_tables(doc: &DocumentMut, preset: &Preset) -> Vec<Vec<String>> {
+    let owned = |keys: Vec<&str>| keys.into_iter().map(str::to_owned).collect::<Vec<String>>();
+    let profile = preset.settings.iter().chain(preset.variants.iter().flat_map(|v| v.settings.iter()));
+    let mut tables: Vec<Vec<String>> = profile.map(|s| owned(s.path.table.keys())).collect();
+    let targets = doc.get("target").and_then(Item::as_table_like);
+    tables.extend(targets.into_iter().flat_map(|t| t.iter()).map(|(key, _)| vec!["target".to_owned(), key.to_owned()]));
+    tables.extend(["build", "resolver", "unstable"].map(|t| vec![t.to_owned()]));
+    tables.dedup();
     tables
 }
 
@@ -185,7 +242,7 @@ fn inline_start(doc: &DocumentMut, keys: &[&str]) -> Option<Option<usize>> {
 
 /// Removes a key. Lines a user wrote above it move to the key below; in an inline table, the
 /// space before `}` moves back to the entry that is last again.
-fn remove_key(table: &mut dyn TableLike, key: &str, inline: bool) {
+pub(super) fn remove_key(table: &mut dyn TableLike, key: &str, inline: bool) {
     let order: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
     let position = order.iter().position(|k| k == key).expect("present");
     let leftover =
@@ -342,7 +399,7 @@ pub fn key_states<'p>(parsed: &Parsed, preset: &'p Preset) -> Vec<(&'p KeyPath, 
             let path = &setting.path;
             let keys = path.table.keys();
             let current = table_at(&doc, &keys).and_then(|t| t.get(path.key.name())).and_then(Item::as_value);
-            let state = match (ours(&doc, &preset.name, path, &created), current) {
+            let state = match (ours(&doc, &preset.name, &Written::profile(setting), &created), current) {
                 (Some(_), Some(current)) => match Value::from_toml(current) {
                     Some(v) if path.key.same_meaning(&v, &setting.value) => KeyState::Intact,
                     _ => KeyState::Changed(super::bare(current)),

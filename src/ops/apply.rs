@@ -1,11 +1,13 @@
 //! `cargo presets apply`: compose presets and write them into one file.
 
+mod config;
+
 use std::path::PathBuf;
 
 use serde_json::json;
 
 use crate::cli::{ApplyArgs, Format};
-use crate::compose::{self, Composition, compose};
+use crate::compose::{self, Composition};
 use crate::edit::{self, Change, Edit, FileKind};
 use crate::effective::{Layer, Layers};
 use crate::error::{Error, Result};
@@ -22,6 +24,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let (workspace, library) = ctx.workspace_for(&args.write.to)?;
     let request = Request {
         presets: &args.presets,
+        variant: args.variant.as_deref(),
         to: &args.write.to,
         force: args.write.force,
         dry_run: args.write.dry_run,
@@ -43,6 +46,8 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
 /// One `apply`: what to write, where, and how to report it.
 pub struct Request<'a> {
     pub presets: &'a [String],
+    /// The variant asked for with `--variant`.
+    pub variant: Option<&'a str>,
     pub to: &'a Destination,
     pub force: bool,
     pub dry_run: bool,
@@ -120,7 +125,8 @@ pub fn prepare<'a>(
     target: &Target,
 ) -> Result<Prepared<'a>> {
     let args = request;
-    let composition = compose(library, args.presets)?;
+    let (mut composition, machine) = config::compose(ctx, workspace, library, args)?;
+    config::check_target(ctx, &composition, machine.as_ref(), target, args)?;
     let file = ctx.relative(&target.path);
     // The manifest must exist (it was found); any other file may be created.
     let original = match target.kind {
@@ -146,6 +152,13 @@ pub fn prepare<'a>(
     }
     let plan = plan(&composition, &existing)?;
     check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
+    if let Some(machine) = &machine
+        && composition.config.iter().any(|c| c.setting.path.is_rustflags())
+    {
+        let shown = ctx.display(&target.path);
+        let layers = config::layers_with(ctx, workspace, &shown, original_text)?;
+        config::place_flags(ctx, &mut composition, machine, &layers, &shown, args.force)?;
+    }
 
     let edit = Edit {
         file: &file,
@@ -153,13 +166,12 @@ pub fn prepare<'a>(
         force: args.force,
         // Only a file we create gets our header: it is how `remove` knows the file is ours.
         new_file_header: if original.is_none() {
-            new_file_header(args.to, args.presets, ctx, &plan)
+            new_file_header(args.to, args.presets, ctx, &plan, &composition)
         } else {
             Vec::new()
         },
     };
-    let owner_value = |preset: &str, path: &_| library.get(preset).ok().and_then(|p| p.value_of(path).cloned());
-    let outcome = edit::apply(parsed, &plan, &composition, &edit, &owner_value)?;
+    let outcome = edit::apply(parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?;
     check_relied(ctx, &composition, library, workspace, target, &file, &outcome.text, args.force)?;
     Ok(Prepared {
         file,
@@ -194,18 +206,25 @@ pub fn finish(
             .iter()
             .filter_map(|(path, change)| {
                 let composed = composition.settings.iter().find(|c| c.setting.path == *path)?;
-                let change = match change {
-                    Change::Added => "added",
-                    Change::Updated { .. } => "updated",
-                    Change::Forced => "forced",
-                    Change::Kept => "kept",
-                };
-                Some(json!({ "key": path.to_string(), "value": to_json(&composed.setting.value), "preset": composed.preset, "change": change }))
+                Some(json!({ "key": path.to_string(), "value": to_json(&composed.setting.value), "preset": composed.preset, "change": change_name(change) }))
             })
+            .chain(outcome.config_changes.iter().filter_map(|(path, preset, change)| {
+                let composed = composition.config.iter().find(|c| c.setting.path == *path && c.preset == *preset)?;
+                Some(json!({ "key": path.to_string(), "value": to_json(&composed.setting.value), "preset": preset, "change": change_name(change) }))
+            }))
             .collect();
-        json!({ "file": shown, "action": action, "presets": names, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
+        let choices: Vec<_> = composition
+            .choices
+            .iter()
+            .map(|c| json!({ "preset": c.preset, "variant": c.variant, "because": c.because, "note": c.note }))
+            .collect();
+        json!({ "file": shown, "action": action, "presets": names, "variants": choices, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
     };
     let names = names.join(", ");
+    if composition.settings.is_empty() && composition.config.is_empty() {
+        ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing to write on this machine)"));
+        return Ok(report("unchanged", None));
+    }
     let unchanged = original.as_deref() == Some(outcome.text.as_str());
     if args.dry_run {
         if unchanged {
@@ -239,6 +258,14 @@ pub fn finish(
         };
         ctx.shell.verbose_status(verb, format!("{path} = {} ({}{note})", composed.setting.value, composed.preset));
     }
+    for (path, preset, change) in &outcome.config_changes {
+        let Some(composed) = composition.config.iter().find(|c| c.setting.path == *path && c.preset == *preset) else {
+            continue;
+        };
+        let verb = if matches!(change, Change::Kept) { "Keeping" } else { "Adding" };
+        let op = if path.is_rustflags() { "+=" } else { "=" };
+        ctx.shell.verbose_status(verb, format!("{path} {op} {} ({preset})", composed.setting.value));
+    }
     let verb = if original.is_some() { "Updating" } else { "Creating" };
     ctx.shell.status(verb, format!("{shown} ({names}: {})", summary(&outcome)));
     let custom: Vec<&str> = plan.custom_profiles().into_iter().collect();
@@ -258,6 +285,15 @@ pub fn finish(
     behaviour_notes(ctx, &composition, &outcome, args.presets);
     check_components(ctx, &composition, &plan);
     Ok(report(if original.is_some() { "updated" } else { "created" }, None))
+}
+
+fn change_name(change: &Change) -> &'static str {
+    match change {
+        Change::Added => "added",
+        Change::Updated { .. } => "updated",
+        Change::Forced => "forced",
+        Change::Kept => "kept",
+    }
 }
 
 /// Says what the written settings change beyond speed (`panic = "abort"` turns `catch_unwind`
@@ -287,7 +323,7 @@ fn behaviour_notes(ctx: &mut Context<'_>, composition: &Composition, outcome: &e
 /// (`-Zbuild-std=…`, `--target <host>`).
 fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
     let args: Vec<&str> = composition.presets.iter().flat_map(|p| p.cargo_args.iter().map(String::as_str)).collect();
-    let nightly = !plan.gates.is_empty() || args.iter().any(|a| a.starts_with("-Z"));
+    let nightly = needs_nightly(plan, composition) || args.iter().any(|a| a.starts_with("-Z"));
     let mut command = vec!["cargo".to_owned()];
     if nightly {
         command.push("+nightly".to_owned());
@@ -310,9 +346,15 @@ fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
     command.join(" ")
 }
 
+/// Whether the settings need nightly cargo: a gated profile key or a nightly config setting.
+fn needs_nightly(plan: &Plan, composition: &Composition) -> bool {
+    !plan.gates.is_empty() || composition.config.iter().any(|c| c.setting.path.needs_nightly(&c.setting.value))
+}
+
 /// `3 keys set, 1 table added`, leaving out what did not happen.
 fn summary(outcome: &edit::Outcome) -> String {
-    let count = |wanted: fn(&Change) -> bool| outcome.changes.iter().filter(|(_, c)| wanted(c)).count();
+    let all = outcome.changes.iter().map(|(_, c)| c).chain(outcome.config_changes.iter().map(|(_, _, c)| c));
+    let count = |wanted: fn(&Change) -> bool| all.clone().filter(|c| wanted(c)).count();
     let set = count(|c| !matches!(c, Change::Kept | Change::Forced));
     let mut parts = vec![plural(set, "key set", "keys set")];
     let forced = count(|c| matches!(c, Change::Forced));
@@ -330,12 +372,18 @@ fn summary(outcome: &edit::Outcome) -> String {
 }
 
 /// The comment at the top of a config file `apply` creates (it never creates a manifest).
-pub fn new_file_header(to: &Destination, presets: &[String], ctx: &Context<'_>, plan: &Plan) -> Vec<String> {
+pub fn new_file_header(
+    to: &Destination,
+    presets: &[String],
+    ctx: &Context<'_>,
+    plan: &Plan,
+    composition: &Composition,
+) -> Vec<String> {
     let renderer = Renderer::default();
     match to {
         Destination::Manifest => Vec::new(),
         Destination::File(path) => {
-            renderer.file(presets, Some(&ctx.display(&ctx.cwd.join(path))), !plan.gates.is_empty())
+            renderer.file(presets, Some(&ctx.display(&ctx.cwd.join(path))), needs_nightly(plan, composition))
         }
         Destination::Config | Destination::User => renderer.file(presets, None, false),
     }
@@ -399,22 +447,44 @@ fn check_gates(
     workspace: &Workspace,
     to: &Destination,
 ) -> Result<()> {
-    let Some((gate, first_use)) = plan.gates.iter().next() else { return Ok(()) };
-    let key = &first_use.setting.path;
-    let preset = &first_use.preset;
-    let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
-    let alternative = workspace.root().join(".cargo").join(format!("{preset}.toml"));
-    let alternative = ctx.display(&alternative);
-    let separate_file = format!(
-        "write it to a separate config file that only nightly commands read:\n    cargo presets apply {} --to {alternative}\n    cargo +nightly --config {alternative} build",
-        names.join(" ")
-    );
-    if target.kind == FileKind::Manifest && gate.manifest_feature.is_none() {
-        return Err(Error::new(format!(
-            "`{key}` (preset `{preset}`) cannot be switched on from Cargo.toml: cargo has no `cargo-features` entry for it and would ignore it"
-        ))
-        .help(format!("it needs `[unstable] {} = true` in a config file; {separate_file}", gate.unstable_key)));
-    }
+    // The first setting that needs nightly: a gated profile key, or a config setting.
+    let (key, preset, feature) = match plan.gates.iter().next() {
+        Some((gate, first_use)) => {
+            let key = &first_use.setting.path;
+            let preset = &first_use.preset;
+            if target.kind == FileKind::Manifest && gate.manifest_feature.is_none() {
+                return Err(Error::new(format!(
+                    "`{key}` (preset `{preset}`) cannot be switched on from Cargo.toml: cargo has no `cargo-features` entry for it and would ignore it"
+                ))
+                .help(format!(
+                    "it needs `[unstable] {} = true` in a config file; {}",
+                    gate.unstable_key,
+                    separate_file(ctx, composition, workspace, preset)
+                )));
+            }
+            let feature = gate.manifest_feature.unwrap_or(gate.unstable_key);
+            (
+                key.to_string(),
+                preset.clone(),
+                format!(
+                    "would make every stable cargo command fail there (the `{feature}` feature requires a nightly version of Cargo)"
+                ),
+            )
+        }
+        None => match composition.config.iter().find(|c| c.setting.path.needs_nightly(&c.setting.value)) {
+            Some(c) if c.setting.path.is_rustflags() => (
+                c.setting.path.to_string(),
+                c.preset.clone(),
+                "would make every stable build there fail (stable rustc refuses `-Z` flags)".to_owned(),
+            ),
+            Some(c) => (
+                c.setting.path.to_string(),
+                c.preset.clone(),
+                "would leave a setting stable cargo ignores, with a warning on every command".to_owned(),
+            ),
+            None => return Ok(()),
+        },
+    };
     if !target.read_by_default {
         return Ok(());
     }
@@ -435,12 +505,20 @@ fn check_gates(
     }
     let file = ctx.display(&target.path);
     Err(Error::new(format!("preset `{preset}` sets `{key}`, which needs nightly cargo, but {whose}"))
-        .detail(format!(
-            "writing it into `{file}` would make every stable cargo command fail there (the `{}` feature requires a nightly version of Cargo)",
-            gate.manifest_feature.unwrap_or(gate.unstable_key)
-        ))
-        .help(separate_file)
+        .detail(format!("writing it into `{file}` {feature}"))
+        .help(separate_file(ctx, composition, workspace, &preset))
         .help(or_else))
+}
+
+/// How to keep nightly settings out of stable builds: a separate config file nightly commands
+/// opt into.
+fn separate_file(ctx: &Context<'_>, composition: &Composition, workspace: &Workspace, preset: &str) -> String {
+    let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+    let alternative = ctx.display(&workspace.root().join(".cargo").join(format!("{preset}.toml")));
+    format!(
+        "write it to a separate config file that only nightly commands read:\n    cargo presets apply {} --to {alternative}\n    cargo +nightly --config {alternative} build",
+        names.join(" ")
+    )
 }
 
 /// The rustup components the presets need that `toolchain` lacks, as `(preset, component)`;

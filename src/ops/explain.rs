@@ -156,13 +156,15 @@ fn unknown_profile(profile: &str, why: &ChainError, layers: &Layers) -> Error {
 
 /// The layers cargo reads from here, lowest precedence first.
 pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
-    let mut files = vec![Layer::manifest(ctx.display(&workspace.manifest), files::read(&workspace.manifest)?)];
+    // Outside a project (`apply --to user` anywhere) there is no manifest.
+    let manifest = files::read_optional(&workspace.manifest)?.unwrap_or_default();
+    let mut files = vec![Layer::manifest(ctx.display(&workspace.manifest), manifest)];
     let configs = workspace::config_files(&ctx.cwd);
     // `read` is nearest first with the user's last; precedence is the other way round.
     for (_, path) in configs.read.iter().rev() {
         files.push(Layer::config(ctx.display(path), files::read(path)?));
     }
-    let env = std::env::vars().filter(|(k, _)| effective::is_profile_variable(k)).collect();
+    let env = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
     Ok(Layers { files, env })
 }
 

@@ -29,6 +29,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     };
     let request = Request {
         presets: &presets,
+        variant: None,
         to: &args.write.to,
         force: args.write.force,
         dry_run: args.write.dry_run,

@@ -21,12 +21,16 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
     let composition = compose(&library, &args.presets)?;
     let plan = plan(&composition, &ExistingProfiles::new())?;
     let (file, kind) = match &args.to {
+        // Config settings go only where cargo reads them.
+        Destination::Manifest if composition.presets.iter().any(|p| p.config_value_of_any()) => {
+            (Path::new(".cargo/config.toml"), FileKind::Config)
+        }
         Destination::Manifest => (Path::new("Cargo.toml"), FileKind::Manifest),
         Destination::Config => (Path::new(".cargo/config.toml"), FileKind::Config),
         Destination::User => (Path::new("config.toml"), FileKind::Config),
         Destination::File(path) => (path.as_path(), FileKind::Config),
     };
-    let new_file_header = super::apply::new_file_header(&args.to, &args.presets, ctx, &plan);
+    let new_file_header = super::apply::new_file_header(&args.to, &args.presets, ctx, &plan, &composition);
     let edit = Edit { file, kind, force: false, new_file_header };
     let toml = edit::render_new(&plan, &composition, &edit)?;
 
@@ -48,7 +52,11 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
                 text.push_str(&describe(preset, "  "));
                 text.push('\n');
             }
-            format!("{text}Writes into {}:\n\n{toml}", file.display())
+            if toml.trim().is_empty() {
+                format!("{text}Writes nothing by itself: `apply` writes the variant that fits the machine.\n")
+            } else {
+                format!("{text}Writes into {}:\n\n{toml}", file.display())
+            }
         }
         Format::Json => {
             let presets: Vec<_> = composition
@@ -59,6 +67,13 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
                         "name": p.name, "summary": p.summary, "description": p.description,
                         "origin": p.origin.kind(), "path": p.origin.path(), "sources": p.sources,
                         "extends": p.extends, "overrides": p.overrides, "components": p.components,
+                        "programs": p.programs, "machine-specific": p.machine_specific,
+                        "variants": p.variants.iter().map(|v| json!({
+                            "name": v.name, "when": when_text(&v.when), "programs": v.programs, "note": v.note,
+                            "settings": v.settings.iter().map(|s| json!({ "key": s.path.to_string(), "value": to_json(&s.value), "why": s.why }))
+                                .chain(v.config.iter().map(|s| json!({ "key": s.path.to_string(), "value": to_json(&s.value), "why": s.why })))
+                                .collect::<Vec<_>>(),
+                        })).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -66,6 +81,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
                 .settings
                 .iter()
                 .map(|c| json!({ "key": c.setting.path.to_string(), "value": to_json(&c.setting.value), "preset": c.preset, "why": c.setting.why }))
+                .chain(composition.config.iter().map(|c| json!({ "key": c.setting.path.to_string(), "value": to_json(&c.setting.value), "preset": c.preset, "why": c.setting.why })))
                 .collect();
             let gates: Vec<_> = plan
                 .gates
@@ -95,6 +111,36 @@ pub fn describe(preset: &Preset, indent: &str) -> String {
             text.push_str(&format!("{indent}  {} = {}: {}\n", s.path, s.value, s.why));
         }
     }
+    if preset.machine_specific {
+        text.push_str(&format!("{indent}For this machine only: refused in files shared through git unless forced.\n"));
+    }
+    if !preset.when.is_always() {
+        text.push_str(&format!("{indent}Applies on: {}\n", when_text(&preset.when)));
+    }
+    if !preset.programs.is_empty() {
+        text.push_str(&format!("{indent}Needs on PATH: {}\n", preset.programs.join(", ")));
+    }
+    if !preset.variants.is_empty() {
+        text.push_str(&format!(
+            "{indent}Variants (`apply` takes the first that fits the machine; `--variant NAME` picks one):\n"
+        ));
+        for variant in &preset.variants {
+            let mut facts = vec![when_text(&variant.when)];
+            if !variant.programs.is_empty() {
+                facts.push(format!("needs {}", variant.programs.join(", ")));
+            }
+            text.push_str(&format!("{indent}  {} ({})\n", variant.name, facts.join("; ")));
+            for s in &variant.settings {
+                text.push_str(&format!("{indent}    {} = {}\n", s.path, s.value));
+            }
+            for s in &variant.config {
+                text.push_str(&format!("{indent}    {} = {}\n", s.path, s.value));
+            }
+            if variant.settings.is_empty() && variant.config.is_empty() {
+                text.push_str(&format!("{indent}    writes nothing: {}\n", crate::render::one_line(&variant.note)));
+            }
+        }
+    }
     if !preset.sources.is_empty() {
         text.push_str(&format!("{indent}Sources:\n"));
         for source in &preset.sources {
@@ -102,6 +148,23 @@ pub fn describe(preset: &Preset, indent: &str) -> String {
         }
     }
     text
+}
+
+/// `host x86_64-unknown-linux-gnu, rustc >= 1.90.0`, or `any machine`.
+fn when_text(when: &crate::machine::When) -> String {
+    let mut parts = Vec::new();
+    for (what, list) in [("host", &when.host), ("OS", &when.os), ("architecture", &when.arch)] {
+        if !list.is_empty() {
+            parts.push(format!("{what} {}", list.join(" or ")));
+        }
+    }
+    if let Some(channel) = &when.channel {
+        parts.push(format!("{channel} toolchain"));
+    }
+    if let Some(min) = when.min_rustc {
+        parts.push(format!("rustc >= {min}"));
+    }
+    if parts.is_empty() { "any machine".to_owned() } else { parts.join(", ") }
 }
 
 pub fn to_json(value: &Value) -> serde_json::Value {

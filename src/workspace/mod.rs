@@ -147,6 +147,25 @@ pub fn host_triple() -> Option<String> {
     text.lines().find_map(|l| l.strip_prefix("host: ")).map(|h| h.trim().to_owned())
 }
 
+/// Whether a file is shared through git: inside a git work tree and not ignored. When git
+/// cannot say, the file counts as shared, the safe answer for machine-specific settings. Runs
+/// git only inside a work tree.
+pub fn shared_through_git(path: &Path) -> bool {
+    let dir = crate::files::dir_of(path);
+    if !dir.ancestors().any(|d| d.join(".git").exists()) {
+        return false;
+    }
+    let status = std::process::Command::new("git")
+        .args(["check-ignore", "-q", "--no-index"])
+        .arg(path)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    // 0: ignored; 1: not ignored; anything else: git could not tell.
+    !matches!(status.map(|s| s.code()), Ok(Some(0)))
+}
+
 /// Whether `component` is among `installed`, with or without its target suffix.
 pub fn has_component(installed: &[String], component: &str) -> bool {
     installed.iter().any(|line| line == component || line.starts_with(&format!("{component}-")))

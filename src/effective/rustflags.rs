@@ -1,0 +1,158 @@
+//! Which extra flags cargo gives rustc, and from where: the first that is set of
+//! `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, every `[target.<triple>]` and `[target.'cfg(…)']`
+//! `rustflags` that matches the machine (joined), and `[build] rustflags` (joined across config
+//! files). Cargo never merges two of these sources: a higher one hides every lower one, which is
+//! how a flag written into the wrong table silently does nothing. `apply`, `check` and `explain`
+//! all ask here.
+
+use toml_edit::Item;
+
+use super::Layers;
+use crate::config::ConfigTable;
+use crate::machine::Machine;
+
+/// The source cargo takes flags from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    EncodedEnv,
+    Env,
+    Target,
+    Build,
+    Unset,
+}
+
+/// Flags set in one place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagsSource {
+    /// `file:line`, or the variable's name.
+    pub source: String,
+    /// The file as named in the layers, for a config file.
+    pub file: Option<String>,
+    /// The config table, for a config file.
+    pub table: Option<ConfigTable>,
+    pub flags: Vec<String>,
+}
+
+/// What cargo does with the rustflags it finds.
+#[derive(Debug)]
+pub struct Rustflags {
+    pub level: Level,
+    /// The sources cargo passes to rustc, in order.
+    pub used: Vec<FlagsSource>,
+    /// Sources set but hidden by a higher one.
+    pub ignored: Vec<FlagsSource>,
+}
+
+impl Rustflags {
+    /// The flags rustc gets.
+    pub fn flags(&self) -> Vec<String> {
+        self.used.iter().flat_map(|s| s.flags.iter().cloned()).collect()
+    }
+}
+
+impl Layers {
+    /// The rustflags cargo passes on `machine`, for code built for the host.
+    pub fn rustflags(&self, machine: &Machine) -> Rustflags {
+        let mut by_level: Vec<(Level, FlagsSource)> = Vec::new();
+        for (name, level) in [("CARGO_ENCODED_RUSTFLAGS", Level::EncodedEnv), ("RUSTFLAGS", Level::Env)] {
+            if let Some((_, value)) = self.env.iter().find(|(k, _)| k == name) {
+                let flags = if level == Level::EncodedEnv {
+                    value.split('\u{1f}').filter(|f| !f.is_empty()).map(str::to_owned).collect()
+                } else {
+                    value.split_whitespace().map(str::to_owned).collect()
+                };
+                by_level.push((level, FlagsSource { source: name.to_owned(), file: None, table: None, flags }));
+            }
+        }
+        // Cargo merges config files lowest precedence first, so flags from `$CARGO_HOME` come
+        // before the workspace's.
+        for layer in self.files.iter().filter(|l| l.config) {
+            let Some(doc) = &layer.doc else { continue };
+            let targets = doc.get("target").and_then(Item::as_table_like);
+            for (key, table) in targets.into_iter().flat_map(|t| t.iter()) {
+                if !machine.matches_target(key).unwrap_or(false) {
+                    continue;
+                }
+                if let Some(found) = flags_in(layer, table, ConfigTable::Target(key.to_owned())) {
+                    by_level.push((Level::Target, found));
+                }
+            }
+            if let Some(found) = doc.get("build").and_then(|b| flags_in(layer, b, ConfigTable::Build)) {
+                by_level.push((Level::Build, found));
+            }
+        }
+        let level = by_level.iter().map(|(l, _)| *l).min().unwrap_or(Level::Unset);
+        let (used, ignored) = by_level.into_iter().partition::<Vec<_>, _>(|(l, _)| *l == level);
+        Rustflags {
+            level,
+            used: used.into_iter().map(|(_, s)| s).collect(),
+            ignored: ignored.into_iter().map(|(_, s)| s).collect(),
+        }
+    }
+}
+
+/// The `rustflags` of a config table, as an array or a space-separated string.
+fn flags_in(layer: &super::Layer, table: &Item, config_table: ConfigTable) -> Option<FlagsSource> {
+    let (key, item) = table.as_table_like()?.get_key_value("rustflags")?;
+    let flags = match item.as_value()? {
+        toml_edit::Value::String(s) => s.value().split_whitespace().map(str::to_owned).collect(),
+        toml_edit::Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        _ => return None,
+    };
+    Some(FlagsSource { source: layer.source_of(key), file: Some(layer.name.clone()), table: Some(config_table), flags })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::effective::Layer;
+    use crate::machine::tests::linux;
+
+    fn layers(configs: &[&str], env: &[(&str, &str)]) -> Layers {
+        Layers {
+            files: configs
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Layer::config(format!("c{i}.toml"), (*t).to_owned()))
+                .collect(),
+            env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        }
+    }
+
+    #[test]
+    fn a_matching_target_table_hides_build_rustflags() {
+        let l = layers(
+            &[
+                "[build]\nrustflags = [\"-Cdebug-assertions\"]\n[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"force-frame-pointers=yes\"]\n[target.'cfg(windows)']\nrustflags = [\"-Cx\"]\n",
+            ],
+            &[],
+        );
+        let r = l.rustflags(&linux("1.95.0"));
+        assert_eq!(r.level, Level::Target);
+        assert_eq!(r.flags(), ["-C", "force-frame-pointers=yes"]);
+        assert_eq!(r.ignored.len(), 1);
+        assert_eq!(r.ignored[0].source, "c0.toml:2");
+    }
+
+    #[test]
+    fn matching_cfg_and_triple_tables_are_joined_and_build_tables_too() {
+        let l = layers(&["[build]\nrustflags = \"-Ca=1 -Cb=2\"\n", "[build]\nrustflags = [\"-Cc=3\"]\n"], &[]);
+        assert_eq!(l.rustflags(&linux("1.95.0")).flags(), ["-Ca=1", "-Cb=2", "-Cc=3"]);
+        let l = layers(
+            &[
+                "[target.'cfg(unix)']\nrustflags = [\"-Cu=1\"]\n[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-Ct=1\"]\n",
+            ],
+            &[],
+        );
+        assert_eq!(l.rustflags(&linux("1.95.0")).flags(), ["-Cu=1", "-Ct=1"]);
+    }
+
+    #[test]
+    fn the_environment_beats_every_file() {
+        let l = layers(&["[build]\nrustflags = [\"-Cx=1\"]\n"], &[("RUSTFLAGS", "-Dwarnings")]);
+        let r = l.rustflags(&linux("1.95.0"));
+        assert_eq!((r.level, r.flags()), (Level::Env, vec!["-Dwarnings".to_owned()]));
+        let l = layers(&[], &[("RUSTFLAGS", "-Dwarnings"), ("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}x=1")]);
+        assert_eq!(l.rustflags(&linux("1.95.0")).flags(), ["-C", "x=1"]);
+    }
+}

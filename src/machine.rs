@@ -1,0 +1,322 @@
+//! The machine a preset is applied for: what rustc says about it (host triple, version, channel,
+//! `cfg` values), its cores, and the programs on its PATH. Presets that only hold profile keys
+//! never need it, so a plain `apply` starts no process; the rest ask rustc once.
+//!
+//! rustc is found as cargo finds it: `$RUSTC`, else `rustc` on PATH, run in the workspace so
+//! that a `rust-toolchain.toml` there picks the toolchain.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A rustc version, `1.90.0`; a pre-release (`1.97.0-nightly`) compares by its numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version(pub u32, pub u32, pub u32);
+
+impl Version {
+    /// `1.90` or `1.90.1`.
+    pub fn parse(text: &str) -> Option<Version> {
+        let numbers = text.split('-').next()?;
+        let mut parts = numbers.split('.').map(|p| p.parse::<u32>().ok());
+        let major = parts.next()??;
+        let minor = parts.next()??;
+        let patch = parts.next().unwrap_or(Some(0))?;
+        parts.next().is_none().then_some(Version(major, minor, patch))
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Machine {
+    pub host: String,
+    pub release: Version,
+    /// `stable`, `beta`, `nightly` or `dev`.
+    pub channel: String,
+    /// `rustc --print cfg`: `unix`, `target_os="linux"`, …
+    pub cfg: Vec<(String, Option<String>)>,
+    pub cores: usize,
+    search_path: Option<std::ffi::OsString>,
+}
+
+impl Machine {
+    /// Asks rustc (`$RUSTC` or `rustc`, run in `dir`). The error says why it could not.
+    pub fn probe(dir: &Path) -> Result<Machine, String> {
+        let rustc = std::env::var_os("RUSTC").filter(|v| !v.is_empty()).unwrap_or_else(|| "rustc".into());
+        let run = |args: &[&str]| -> Result<String, String> {
+            let output = Command::new(&rustc).args(args).current_dir(dir).output().map_err(|e| {
+                let rustc = Path::new(&rustc).display();
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("`{rustc}` is not on PATH")
+                } else {
+                    format!("`{rustc}` could not run: {e}")
+                }
+            })?;
+            if !output.status.success() {
+                return Err(format!(
+                    "`rustc {}` failed: {}",
+                    args.join(" "),
+                    String::from_utf8_lossy(&output.stderr).trim()
+                ));
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        };
+        let version = run(&["-vV"])?;
+        let field = |name: &str| version.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+        let host = field("host: ").ok_or("`rustc -vV` names no host")?.to_owned();
+        let release_text = field("release: ").ok_or("`rustc -vV` gives no release")?;
+        let release = Version::parse(release_text).ok_or_else(|| format!("unknown rustc release `{release_text}`"))?;
+        let channel = match release_text.split_once('-') {
+            Some((_, pre)) => pre.split('.').next().unwrap_or(pre).to_owned(),
+            None => "stable".to_owned(),
+        };
+        let cfg = run(&["--print", "cfg"])?.lines().filter_map(parse_cfg_line).collect();
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        Ok(Machine { host, release, channel, cfg, cores, search_path: std::env::var_os("PATH") })
+    }
+
+    /// Where `program` is on PATH, if it is.
+    pub fn program(&self, program: &str) -> Option<PathBuf> {
+        let search = self.search_path.as_ref()?;
+        std::env::split_paths(search).map(|dir| dir.join(program)).find(|path| is_executable(path))
+    }
+
+    /// A `cfg` value: `target_os` gives `linux`.
+    pub fn cfg_value(&self, name: &str) -> Option<&str> {
+        self.cfg.iter().find(|(n, v)| n == name && v.is_some()).and_then(|(_, v)| v.as_deref())
+    }
+
+    /// Whether a `[target.<key>]` table applies here: the host triple, or a `cfg(…)` that holds.
+    pub fn matches_target(&self, key: &str) -> Result<bool, String> {
+        match key.strip_prefix("cfg(").and_then(|rest| rest.strip_suffix(')')) {
+            Some(expression) => Cfg { text: expression, at: 0, machine: self }.evaluate(),
+            None => Ok(key == self.host),
+        }
+    }
+}
+
+/// Checks the form of a `cfg(…)` target key.
+pub fn check_cfg(key: &str) -> Result<(), String> {
+    if !key.ends_with(')') {
+        return Err("a `cfg(…)` key must end with `)`".to_owned());
+    }
+    let nowhere = Machine {
+        host: String::new(),
+        release: Version(0, 0, 0),
+        channel: String::new(),
+        cfg: Vec::new(),
+        cores: 1,
+        search_path: None,
+    };
+    nowhere.matches_target(key).map(|_| ())
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file() || path.with_extension("exe").is_file()
+}
+
+/// `target_os="linux"` or `unix`.
+fn parse_cfg_line(line: &str) -> Option<(String, Option<String>)> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    Some(match line.split_once('=') {
+        Some((name, value)) => (name.to_owned(), Some(value.trim_matches('"').to_owned())),
+        None => (line.to_owned(), None),
+    })
+}
+
+/// Evaluates the inside of `cfg(…)`: `unix`, `target_os = "linux"`, `all(…)`, `any(…)`,
+/// `not(…)`, as cargo does for `[target.'cfg(…)']` tables.
+struct Cfg<'a> {
+    text: &'a str,
+    at: usize,
+    machine: &'a Machine,
+}
+
+impl Cfg<'_> {
+    fn evaluate(mut self) -> Result<bool, String> {
+        let value = self.predicate()?;
+        self.skip_space();
+        if self.at != self.text.len() {
+            return Err(self.error("end of expression"));
+        }
+        Ok(value)
+    }
+
+    fn error(&self, expected: &str) -> String {
+        format!("expected {expected} at `{}` in `cfg({})`", &self.text[self.at..], self.text)
+    }
+
+    fn skip_space(&mut self) {
+        self.at += self.text[self.at..].len() - self.text[self.at..].trim_start().len();
+    }
+
+    fn eat(&mut self, token: char) -> bool {
+        self.skip_space();
+        let found = self.text[self.at..].starts_with(token);
+        if found {
+            self.at += token.len_utf8();
+        }
+        found
+    }
+
+    fn ident(&mut self) -> Result<&str, String> {
+        self.skip_space();
+        let rest = &self.text[self.at..];
+        let len = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        if len == 0 {
+            return Err(self.error("a name"));
+        }
+        self.at += len;
+        Ok(&rest[..len])
+    }
+
+    fn predicate(&mut self) -> Result<bool, String> {
+        let name = self.ident()?.to_owned();
+        if self.eat('(') {
+            let mut values = Vec::new();
+            while !self.eat(')') {
+                values.push(self.predicate()?);
+                if !self.eat(',') {
+                    if !self.eat(')') {
+                        return Err(self.error("`,` or `)`"));
+                    }
+                    break;
+                }
+            }
+            return match name.as_str() {
+                "all" => Ok(values.iter().all(|v| *v)),
+                "any" => Ok(values.iter().any(|v| *v)),
+                "not" if values.len() == 1 => Ok(!values[0]),
+                _ => Err(format!("`{name}(…)` is not a cfg operator (all, any, not)")),
+            };
+        }
+        if self.eat('=') {
+            self.skip_space();
+            let rest = &self.text[self.at..];
+            let value = rest.strip_prefix('"').and_then(|r| r.split_once('"')).map(|(v, _)| v);
+            let Some(value) = value else { return Err(self.error("a quoted value")) };
+            self.at += value.len() + 2;
+            return Ok(self.machine.cfg.iter().any(|(n, v)| *n == name && v.as_deref() == Some(value)));
+        }
+        Ok(self.machine.cfg.iter().any(|(n, v)| *n == name && v.is_none()))
+    }
+}
+
+/// Where a preset or one of its variants applies; every condition given must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct When {
+    pub host: Vec<String>,
+    pub os: Vec<String>,
+    pub arch: Vec<String>,
+    pub channel: Option<String>,
+    pub min_rustc: Option<Version>,
+}
+
+impl When {
+    pub fn is_always(&self) -> bool {
+        *self == When::default()
+    }
+
+    /// `Ok` with what held (`host x86_64-unknown-linux-gnu, rustc 1.95.0 >= 1.90.0`), or `Err`
+    /// with the first condition that does not.
+    pub fn check(&self, machine: &Machine) -> Result<String, String> {
+        let mut held = Vec::new();
+        let mut one_of = |what: &str, allowed: &[String], actual: Option<&str>| {
+            if allowed.is_empty() {
+                return Ok(());
+            }
+            let actual = actual.unwrap_or("unknown");
+            if allowed.iter().any(|a| a == actual) {
+                held.push(format!("{what} {actual}"));
+                Ok(())
+            } else {
+                Err(format!("{what} is {actual}, not {}", allowed.join(" or ")))
+            }
+        };
+        one_of("host", &self.host, Some(&machine.host))?;
+        one_of("OS", &self.os, machine.cfg_value("target_os"))?;
+        one_of("architecture", &self.arch, machine.cfg_value("target_arch"))?;
+        if let Some(channel) = &self.channel {
+            one_of("channel", std::slice::from_ref(channel), Some(&machine.channel))?;
+        }
+        if let Some(min) = self.min_rustc {
+            if machine.release.cmp(&min) == Ordering::Less {
+                return Err(format!("rustc is {}, older than {min}", machine.release));
+            }
+            held.push(format!("rustc {} >= {min}", machine.release));
+        }
+        Ok(held.join(", "))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A machine as rustc would describe an x86_64 Linux host.
+    pub(crate) fn linux(release: &str) -> Machine {
+        let cfg =
+            ["unix", "target_os=\"linux\"", "target_arch=\"x86_64\"", "target_env=\"gnu\"", "target_family=\"unix\""];
+        Machine {
+            host: "x86_64-unknown-linux-gnu".into(),
+            release: Version::parse(release).unwrap(),
+            channel: "stable".into(),
+            cfg: cfg.iter().filter_map(|l| parse_cfg_line(l)).collect(),
+            cores: 2,
+            search_path: None,
+        }
+    }
+
+    #[test]
+    fn cfg_expressions_evaluate_like_cargo() {
+        let m = linux("1.95.0");
+        for (expr, expected) in [
+            ("cfg(unix)", true),
+            ("cfg(windows)", false),
+            ("cfg(target_os = \"linux\")", true),
+            ("cfg(all(target_os = \"linux\", not(target_env = \"musl\")))", true),
+            ("cfg(any(target_os = \"macos\", target_arch=\"aarch64\"))", false),
+            ("cfg(all())", true),
+            ("x86_64-unknown-linux-gnu", true),
+            ("aarch64-unknown-linux-gnu", false),
+        ] {
+            assert_eq!(m.matches_target(expr), Ok(expected), "{expr}");
+        }
+        assert!(m.matches_target("cfg(all(unix)").is_err());
+        assert!(m.matches_target("cfg(nope(unix))").is_err());
+    }
+
+    #[test]
+    fn conditions_say_what_held_or_what_did_not() {
+        let when = When {
+            host: vec!["x86_64-unknown-linux-gnu".into()],
+            min_rustc: Version::parse("1.90"),
+            ..When::default()
+        };
+        assert_eq!(when.check(&linux("1.95.0")), Ok("host x86_64-unknown-linux-gnu, rustc 1.95.0 >= 1.90.0".into()));
+        assert_eq!(when.check(&linux("1.89.0")), Err("rustc is 1.89.0, older than 1.90.0".into()));
+        let mac = When { os: vec!["macos".into()], ..When::default() };
+        assert_eq!(mac.check(&linux("1.95.0")), Err("OS is linux, not macos".into()));
+    }
+
+    #[test]
+    fn versions_compare_by_number() {
+        assert!(Version::parse("1.97.0-nightly").unwrap() > Version::parse("1.90").unwrap());
+        assert_eq!(Version::parse("1.x"), None);
+    }
+}

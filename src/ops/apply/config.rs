@@ -1,0 +1,206 @@
+//! What `apply` checks for presets beyond `[profile]`: the machine they are for (variant,
+//! conditions, programs), where cargo reads config settings (never `Cargo.toml`, never a file a
+//! team shares for a machine-specific setting), and where flags must go for cargo to use them.
+
+use crate::compose::{self, Composition, For};
+use crate::config::ConfigTable;
+use crate::edit::FileKind;
+use crate::effective::{Layer, Layers, Level};
+use crate::error::{Error, Result};
+use crate::library::Library;
+use crate::machine::Machine;
+use crate::ops::Context;
+use crate::workspace::{Destination, Target, Workspace};
+
+use super::Request;
+
+/// Composes the presets, for the machine when one of them depends on it (the only case that
+/// runs rustc), and says which variants were chosen and why.
+pub fn compose(
+    ctx: &mut Context<'_>,
+    workspace: &Workspace,
+    library: &Library,
+    request: &Request<'_>,
+) -> Result<(Composition, Option<Machine>)> {
+    let plain = compose::compose(library, request.presets)?;
+    let needs_machine =
+        plain.presets.iter().any(|p| p.depends_on_machine() || p.config.iter().any(|c| c.path.is_rustflags()));
+    if !needs_machine {
+        if let Some(variant) = request.variant {
+            return Err(Error::new(format!("none of the presets has a variant named `{variant}`")));
+        }
+        return Ok((plain, None));
+    }
+    let machine = Machine::probe(workspace.root()).map_err(|why| {
+        let names: Vec<&str> =
+            plain.presets.iter().filter(|p| p.depends_on_machine()).map(|p| p.name.as_str()).collect();
+        Error::new(format!("cannot tell what this machine is, which {} depends on: {why}", names.join(", ")))
+            .help("cargo-presets asks `rustc -vV` (or `$RUSTC`); install Rust with rustup, or set `RUSTC`")
+    })?;
+    let composition =
+        compose::compose_for(library, request.presets, Some(&For { machine: &machine, variant: request.variant }))?;
+    for choice in &composition.choices {
+        ctx.shell.status("Choosing", format!("`{}` variant `{}` ({})", choice.preset, choice.variant, choice.because));
+        if !choice.note.is_empty() {
+            ctx.shell.note(crate::render::one_line(&choice.note));
+        }
+    }
+    Ok((composition, Some(machine)))
+}
+
+/// Refuses config settings where cargo would not read them, programs that are missing, and
+/// machine-specific settings in a file a team shares.
+pub fn check_target(
+    ctx: &mut Context<'_>,
+    composition: &Composition,
+    machine: Option<&Machine>,
+    target: &Target,
+    request: &Request<'_>,
+) -> Result<()> {
+    if let (FileKind::Manifest, Some(first)) = (target.kind, composition.config.first()) {
+        let names = request.presets.join(" ");
+        let to = if composition.presets.iter().any(|p| p.machine_specific) { "user" } else { "config" };
+        return Err(Error::new(format!(
+            "preset `{}` sets `{}`, which cargo reads from config files only, never from Cargo.toml",
+            first.preset, first.setting.path
+        ))
+        .help(format!("apply it to a config file instead:\n    cargo presets apply {names} --to {to}")));
+    }
+    if let Some(machine) = machine {
+        check_programs(ctx, composition, machine, request.force)?;
+    }
+    let Some(preset) = composition.presets.iter().find(|p| p.machine_specific) else { return Ok(()) };
+    let shared = match request.to {
+        Destination::User => false,
+        _ => crate::workspace::shared_through_git(&target.path),
+    };
+    if !shared {
+        return Ok(());
+    }
+    let file = ctx.display(&target.path);
+    let error =
+        Error::new(format!("preset `{}` is for this machine only, and `{file}` is shared through git", preset.name))
+            .detail(crate::render::one_line(&preset.summary))
+            .help(format!(
+                "apply it to your own config file: `cargo presets apply {} --to user`",
+                request.presets.join(" ")
+            ))
+            .help("or `--force` if this file stays on this machine (for example, it is about to be git-ignored)");
+    if !request.force {
+        return Err(error);
+    }
+    ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
+    Ok(())
+}
+
+/// Every program the presets run must be on PATH; the error says how to install it.
+fn check_programs(ctx: &mut Context<'_>, composition: &Composition, machine: &Machine, force: bool) -> Result<()> {
+    for preset in &composition.presets {
+        for program in &preset.programs {
+            match machine.program(program) {
+                Some(path) => ctx.shell.verbose_status("Found", format!("`{program}` at {}", path.display())),
+                None => {
+                    let error = Error::new(format!("preset `{}` needs `{program}`, which is not on PATH", preset.name))
+                        .detail("builds with these settings would fail until it is installed")
+                        .help(preset.install_hint(program));
+                    if !force {
+                        return Err(error);
+                    }
+                    ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Puts flags where cargo reads them on this machine (`cargo-profiles.md` and the cargo book:
+/// the first set of `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, matching `[target]` tables, and
+/// `[build]`, never merged). A preset's `[build]` flags join a `[target]` table of the file
+/// that cargo uses instead; flags that would go unread, or a `[target]` table that would hide
+/// the user's `[build]` flags, stop `apply` (a warning with `--force`).
+pub fn place_flags(
+    ctx: &mut Context<'_>,
+    composition: &mut Composition,
+    machine: &Machine,
+    layers: &Layers,
+    file: &str,
+    force: bool,
+) -> Result<()> {
+    let rustflags = layers.rustflags(machine);
+    let mut problems = Vec::new();
+    for composed in composition.config.iter_mut().filter(|c| c.setting.path.is_rustflags()) {
+        let path = &mut composed.setting.path;
+        let what = format!("the flags of preset `{}` (`{path}`)", composed.preset);
+        if matches!(rustflags.level, Level::Env | Level::EncodedEnv) {
+            let variable = &rustflags.used[0].source;
+            problems.push(
+                Error::new(format!("{what} would do nothing while `{variable}` is set: cargo then ignores every rustflags of its config files"))
+                    .help(format!("unset `{variable}` (or add the flags to it) for these settings to apply")),
+            );
+            continue;
+        }
+        match &path.table {
+            ConfigTable::Build if rustflags.level == Level::Target => {
+                match rustflags.used.iter().find(|s| s.file.as_deref() == Some(file)).and_then(|s| s.table.clone()) {
+                    Some(table) => {
+                        ctx.shell.note(format!(
+                            "adding {what} to `{table}.rustflags` in {file}: on this machine cargo reads that table and ignores `[build].rustflags`"
+                        ));
+                        path.table = table;
+                    }
+                    None => {
+                        let used: Vec<String> = rustflags
+                            .used
+                            .iter()
+                            .map(|s| {
+                                format!(
+                                    "`{}.rustflags` ({})",
+                                    s.table.as_ref().map(ToString::to_string).unwrap_or_default(),
+                                    s.source
+                                )
+                            })
+                            .collect();
+                        problems.push(
+                            Error::new(format!("{what} would do nothing: on this machine cargo takes rustflags from {} and ignores `[build].rustflags`", used.join(", ")))
+                                .help("apply the preset to that file with `--to <file>`, or move those flags into `[build].rustflags`"),
+                        );
+                    }
+                }
+            }
+            ConfigTable::Target(key)
+                if rustflags.level == Level::Build && machine.matches_target(key).unwrap_or(false) =>
+            {
+                let hidden: Vec<&str> = rustflags.used.iter().map(|s| s.source.as_str()).collect();
+                problems.push(
+                    Error::new(format!(
+                        "{what} would make cargo ignore the `[build].rustflags` at {} on this machine",
+                        hidden.join(", ")
+                    ))
+                    .help(format!(
+                        "move those flags into `[target.{key}].rustflags` first, or `--force` to apply anyway"
+                    )),
+                );
+            }
+            _ => {}
+        }
+    }
+    for error in problems {
+        if !force {
+            return Err(error);
+        }
+        ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
+    }
+    Ok(())
+}
+
+/// The layers cargo reads from here, with the file being written (a standalone `--config` file
+/// is read on top of the rest).
+pub fn layers_with(ctx: &Context<'_>, workspace: &Workspace, file: &str, text: &str) -> Result<Layers> {
+    let mut layers = super::super::explain::layers(ctx, workspace)?;
+    match layers.files.iter_mut().find(|l| l.name == file) {
+        Some(layer) => *layer = Layer::config(file.to_owned(), text.to_owned()),
+        None => layers.files.push(Layer::config(file.to_owned(), text.to_owned())),
+    }
+    Ok(layers)
+}
