@@ -182,7 +182,15 @@ pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>
     if let Some(For { variant: Some(variant), .. }) = target
         && !order.choices.iter().any(|c| c.variant == *variant)
     {
-        return Err(Error::new(format!("none of the presets has a variant named `{variant}`")));
+        let mut error = Error::new(format!("none of the presets has a variant named `{variant}`"));
+        for preset in &order.presets {
+            let Ok(written) = library.get(&preset.name) else { continue };
+            let names: Vec<&str> = written.variants.iter().map(|v| v.name.as_str()).collect();
+            if !names.is_empty() {
+                error = error.help(format!("`{}` has: {}", preset.name, names.join(", ")));
+            }
+        }
+        return Err(error);
     }
     let Order { presets, choices, may_override, .. } = order;
 

@@ -244,7 +244,7 @@ impl Preset {
     /// How to install `program`, as the preset says, or a generic hint.
     pub fn install_hint(&self, program: &str) -> String {
         match self.install.iter().find(|(p, _)| p == program) {
-            Some((_, how)) => format!("install it with `{how}`"),
+            Some((_, how)) => format!("install `{program}` with `{how}` (or your system's package manager)"),
             None => format!("install `{program}` with your system's package manager"),
         }
     }

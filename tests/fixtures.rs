@@ -4,15 +4,20 @@
 //! - `cmd`: the arguments after `cargo presets`, split on spaces;
 //! - `cwd` (optional): the directory to run in, relative to the workspace copy;
 //! - `env` (optional): `KEY=VALUE` lines, the only variables set besides `CARGO_HOME` and `HOME`;
+//! - `machine` (optional): the machine `apply` sees, simulated (`common::fake_machine`): its
+//!   `rustc` answers and the programs on its PATH;
 //! - `status` (optional, default 0), `stdout`, `stderr`: what the run must print, with the
 //!   copy's path shown as `[ROOT]`;
 //! - `in/`: the workspace before; `out/`: the workspace after, every file compared byte for byte,
 //!   with no file more or less. No `out/` means nothing may change (every error case).
 //!
 //! Every case runs twice; the second run must leave the files exactly as the first left them.
-//! The environment is emptied (no `PATH`, `CARGO_HOME` inside the copy), so a case cannot reach
+//! The environment is emptied (no `PATH`, `CARGO_HOME` inside the copy, git's search for a
+//! repository stopped above the copy), so a case cannot reach
 //! the developer's own presets, and any child process on the hot path would fail.
 //! `SNAPSHOTS=overwrite cargo test --test fixtures` re-blesses `out/`, `stdout`, `stderr`, `status`.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -54,6 +59,13 @@ fn env_file(case_dir: &Path) -> Vec<(String, String)> {
     text.lines().filter_map(|l| l.split_once('=')).map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
 }
 
+/// The variables that simulate the case's `machine`, outside the compared tree.
+fn machine(case_dir: &Path) -> Vec<(String, String)> {
+    let Ok(spec) = fs::read_to_string(case_dir.join("machine")) else { return Vec::new() };
+    let case = case_dir.file_name().unwrap();
+    common::fake_machine(&Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-machines").join(case), &spec)
+}
+
 struct Run {
     status: i32,
     stdout: String,
@@ -70,7 +82,10 @@ fn run(sandbox: &Path, case_dir: &Path) -> Run {
         .env_clear()
         .env("CARGO_HOME", sandbox.join("cargo-home"))
         .env("HOME", sandbox.join("home"))
+        // The copy is inside this repository; to git tools it is a project of its own.
+        .env("GIT_CEILING_DIRECTORIES", sandbox.parent().unwrap())
         .envs(env_file(case_dir))
+        .envs(machine(case_dir))
         .output()
         .unwrap();
     let root = sandbox.display().to_string();
@@ -168,6 +183,12 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    config_native_cpu_joins_target_table, config_flags_string_form, config_flags_two_presets,
+    error_config_flags_conflict, config_flags_conflict_force, error_config_in_manifest, error_config_env_rustflags,
+    error_config_target_hides_build, error_config_flags_unread, fast_link_nothing_on_x86_64,
+    fast_link_mold_on_aarch64, fast_link_lld_without_mold, error_fast_link_no_linker, error_sccache_missing,
+    error_native_cpu_shared_through_git, remove_config_flags, show_fast_link, error_unified_features_on_stable,
+    error_variant_unknown,
     list_verbose, show_relies_on, apply_behaviour_notes, error_relies_on_opt_level, error_relies_on_symbols,
     relies_on_force, error_relies_on_hand_written, error_relies_on_earlier_preset, init_force, init_dry_run,
     init_to_config, nightly_note_build_std, new_shadows_builtin, apply_project_preset_shadows, verbose_twice,

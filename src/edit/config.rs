@@ -119,6 +119,7 @@ impl Editor<'_> {
                         preset: preset.to_owned(),
                         owner: None,
                         line: self.line_of(&slot.table, FLAGS_TAG),
+                        flag: false,
                     }));
                 }
             },
@@ -135,6 +136,7 @@ impl Editor<'_> {
                 preset: preset.to_owned(),
                 owner: None,
                 line: self.line_of(&slot.table, FLAGS_TAG),
+                flag: true,
             }));
         }
         // Ours: what we recorded earlier and is still there, and what we add now.

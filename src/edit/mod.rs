@@ -252,6 +252,8 @@ struct Conflict {
     /// The preset that wrote the current value, if we did.
     owner: Option<String>,
     line: Option<usize>,
+    /// A flag of `rustflags`, which `--force` adds after the user's instead of replacing it.
+    flag: bool,
 }
 
 fn conflict_error(edit: &Edit<'_>, conflicts: &[Box<Conflict>]) -> Error {
@@ -276,6 +278,9 @@ fn conflict_error(edit: &Edit<'_>, conflicts: &[Box<Conflict>]) -> Error {
     }
     if has_owned {
         error = error.help("a preset replaces another's values only if it `extends` it or names it in `overrides`");
+    }
+    if conflicts.iter().all(|c| c.flag) {
+        return error.help("keep your flags by leaving these presets out, or run again with `--force` to add the preset's after yours (rustc uses the last one; `remove` takes it out again)");
     }
     error.help("keep your values by leaving these presets out, or run again with `--force` to replace them (each old value is kept in a comment)")
 }
@@ -456,6 +461,7 @@ impl Editor<'_> {
                     preset: assign.preset.to_owned(),
                     owner,
                     line: self.line_of(&slot.table, &slot.key),
+                    flag: false,
                 }));
             }
         };
@@ -543,6 +549,7 @@ impl Editor<'_> {
                             preset: preset.clone(),
                             owner: None,
                             line: self.line_of(&["unstable".to_owned()], gate.unstable_key),
+                            flag: false,
                         }));
                     }
                     _ => {}

@@ -125,7 +125,7 @@ pub fn prepare<'a>(
     target: &Target,
 ) -> Result<Prepared<'a>> {
     let args = request;
-    let (mut composition, machine) = config::compose(ctx, workspace, library, args)?;
+    let (mut composition, machine) = config::compose(ctx, workspace, library, args, target)?;
     config::check_target(ctx, &composition, machine.as_ref(), target, args)?;
     let file = ctx.relative(&target.path);
     // The manifest must exist (it was found); any other file may be created.
@@ -353,7 +353,16 @@ fn needs_nightly(plan: &Plan, composition: &Composition) -> bool {
 
 /// `3 keys set, 1 table added`, leaving out what did not happen.
 fn summary(outcome: &edit::Outcome) -> String {
-    let all = outcome.changes.iter().map(|(_, c)| c).chain(outcome.config_changes.iter().map(|(_, _, c)| c));
+    // Flags of several presets in one `rustflags` count as one key.
+    let mut config: Vec<(&crate::config::ConfigPath, &Change)> = Vec::new();
+    for (path, _, change) in &outcome.config_changes {
+        match config.iter_mut().find(|(p, _)| *p == path) {
+            Some(entry) if matches!(entry.1, Change::Kept) => entry.1 = change,
+            Some(_) => {}
+            None => config.push((path, change)),
+        }
+    }
+    let all = outcome.changes.iter().map(|(_, c)| c).chain(config.iter().map(|(_, c)| *c));
     let count = |wanted: fn(&Change) -> bool| all.clone().filter(|c| wanted(c)).count();
     let set = count(|c| !matches!(c, Change::Kept | Change::Forced));
     let mut parts = vec![plural(set, "key set", "keys set")];

@@ -152,7 +152,12 @@ pub fn host_triple() -> Option<String> {
 /// git only inside a work tree.
 pub fn shared_through_git(path: &Path) -> bool {
     let dir = crate::files::dir_of(path);
-    if !dir.ancestors().any(|d| d.join(".git").exists()) {
+    // Git looks for the repository up to, not into, `GIT_CEILING_DIRECTORIES`.
+    let ceilings: Vec<PathBuf> =
+        std::env::var_os("GIT_CEILING_DIRECTORIES").map(|v| std::env::split_paths(&v).collect()).unwrap_or_default();
+    let in_work_tree =
+        dir.ancestors().take_while(|d| !ceilings.iter().any(|c| c == d)).any(|d| d.join(".git").exists());
+    if !in_work_tree {
         return false;
     }
     let status = std::process::Command::new("git")

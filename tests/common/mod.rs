@@ -40,6 +40,19 @@ pub fn presets(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `presets`, with `env` set too.
+pub fn presets_with(dir: &Path, args: &[&str], env: &[(String, String)]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .arg("presets")
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("CARGO_HOME", dir.join("cargo-home"))
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap()
+}
+
 /// xorshift64*: enough randomness for generated test cases, and the same cases for the same seed.
 pub struct Rng(pub u64);
 
@@ -67,4 +80,34 @@ impl Rng {
     pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
+}
+
+/// A simulated machine for `apply`: a `rustc` script that answers `-vV` and `--print cfg` as
+/// `spec` says, and empty programs, all in `dir`. `spec` has `host=`, `release=`, `cfg=` (one
+/// per line, as `rustc --print cfg` prints them) and `programs=` (names, space-separated) lines.
+/// Returns the variables that point the binary at it (`RUSTC`, and `PATH` with the programs).
+pub fn fake_machine(dir: &Path, spec: &str) -> Vec<(String, String)> {
+    use std::os::unix::fs::PermissionsExt;
+    let value = |key: &str| spec.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_default().trim().to_owned();
+    let cfg: Vec<&str> = spec.lines().filter_map(|l| l.strip_prefix("cfg=")).collect();
+    let bin = dir.join("fake-bin");
+    let _ = fs::remove_dir_all(&bin);
+    fs::create_dir_all(&bin).unwrap();
+    let executable = |name: &str, text: &str| {
+        let path = bin.join(name);
+        fs::write(&path, text).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    };
+    let (host, release) = (value("host="), value("release="));
+    executable(
+        "rustc",
+        &format!(
+            "#!/bin/sh\ncase \"$1\" in\n-vV) printf 'rustc {release}\\nbinary: rustc\\nhost: {host}\\nrelease: {release}\\n' ;;\n--print) printf '%s\\n' {} ;;\n*) exit 1 ;;\nesac\n",
+            cfg.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" ")
+        ),
+    );
+    for program in value("programs=").split_whitespace() {
+        executable(program, "#!/bin/sh\n");
+    }
+    vec![("RUSTC".to_owned(), bin.join("rustc").display().to_string()), ("PATH".to_owned(), bin.display().to_string())]
 }

@@ -21,20 +21,24 @@ pub fn compose(
     workspace: &Workspace,
     library: &Library,
     request: &Request<'_>,
+    target: &Target,
 ) -> Result<(Composition, Option<Machine>)> {
     let plain = compose::compose(library, request.presets)?;
-    let needs_machine =
-        plain.presets.iter().any(|p| p.depends_on_machine() || p.config.iter().any(|c| c.path.is_rustflags()));
-    if !needs_machine {
+    refuse_manifest(&plain, target, request)?;
+    let needs_machine: Vec<&str> = plain
+        .presets
+        .iter()
+        .filter(|p| p.depends_on_machine() || p.config.iter().any(|c| c.path.is_rustflags()))
+        .map(|p| p.name.as_str())
+        .collect();
+    if needs_machine.is_empty() {
         if let Some(variant) = request.variant {
             return Err(Error::new(format!("none of the presets has a variant named `{variant}`")));
         }
         return Ok((plain, None));
     }
     let machine = Machine::probe(workspace.root()).map_err(|why| {
-        let names: Vec<&str> =
-            plain.presets.iter().filter(|p| p.depends_on_machine()).map(|p| p.name.as_str()).collect();
-        Error::new(format!("cannot tell what this machine is, which {} depends on: {why}", names.join(", ")))
+        Error::new(format!("cannot tell what this machine is, which {} depends on: {why}", needs_machine.join(", ")))
             .help("cargo-presets asks `rustc -vV` (or `$RUSTC`); install Rust with rustup, or set `RUSTC`")
     })?;
     let composition =
@@ -48,8 +52,24 @@ pub fn compose(
     Ok((composition, Some(machine)))
 }
 
-/// Refuses config settings where cargo would not read them, programs that are missing, and
-/// machine-specific settings in a file a team shares.
+/// Config settings go where cargo reads them: never the manifest.
+fn refuse_manifest(composition: &Composition, target: &Target, request: &Request<'_>) -> Result<()> {
+    let Some(preset) = composition.presets.iter().find(|p| p.config_value_of_any()) else { return Ok(()) };
+    if target.kind != FileKind::Manifest {
+        return Ok(());
+    }
+    let first = preset.config.first().or_else(|| preset.variants.iter().find_map(|v| v.config.first()));
+    let key = first.map(|s| s.path.to_string()).unwrap_or_default();
+    let names = request.presets.join(" ");
+    let to = if composition.presets.iter().any(|p| p.machine_specific) { "user" } else { "config" };
+    Err(Error::new(format!(
+        "preset `{}` sets `{key}`, which cargo reads from config files only, never from Cargo.toml",
+        preset.name
+    ))
+    .help(format!("apply it to a config file instead:\n    cargo presets apply {names} --to {to}")))
+}
+
+/// Refuses programs that are missing, and machine-specific settings in a file a team shares.
 pub fn check_target(
     ctx: &mut Context<'_>,
     composition: &Composition,
@@ -57,15 +77,6 @@ pub fn check_target(
     target: &Target,
     request: &Request<'_>,
 ) -> Result<()> {
-    if let (FileKind::Manifest, Some(first)) = (target.kind, composition.config.first()) {
-        let names = request.presets.join(" ");
-        let to = if composition.presets.iter().any(|p| p.machine_specific) { "user" } else { "config" };
-        return Err(Error::new(format!(
-            "preset `{}` sets `{}`, which cargo reads from config files only, never from Cargo.toml",
-            first.preset, first.setting.path
-        ))
-        .help(format!("apply it to a config file instead:\n    cargo presets apply {names} --to {to}")));
-    }
     if let Some(machine) = machine {
         check_programs(ctx, composition, machine, request.force)?;
     }
@@ -80,7 +91,7 @@ pub fn check_target(
     let file = ctx.display(&target.path);
     let error =
         Error::new(format!("preset `{}` is for this machine only, and `{file}` is shared through git", preset.name))
-            .detail(crate::render::one_line(&preset.summary))
+            .detail("everyone who clones the repository would build with settings chosen for this machine")
             .help(format!(
                 "apply it to your own config file: `cargo presets apply {} --to user`",
                 request.presets.join(" ")
@@ -178,7 +189,8 @@ pub fn place_flags(
                         hidden.join(", ")
                     ))
                     .help(format!(
-                        "move those flags into `[target.{key}].rustflags` first, or `--force` to apply anyway"
+                        "move those flags into `[{}].rustflags` first, or `--force` to apply anyway",
+                        ConfigTable::Target(key.clone())
                     )),
                 );
             }
