@@ -36,6 +36,8 @@ fn presets(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env("CARGO_HOME", dir.join("no-cargo-home"))
         .env("NO_COLOR", "1")
+        // The workspace is inside this repository; to git it is a project of its own.
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
         .output()
         .unwrap();
     assert!(output.status.success(), "cargo presets {args:?} failed:\n{}", String::from_utf8_lossy(&output.stderr));
@@ -97,7 +99,9 @@ fn check(dir: &Path, profile_args: &[&str]) -> (Unit, Unit) {
 
 impl Unit {
     fn has(&self, flag: &str) -> &Self {
-        assert!(self.rustc_args.contains(&format!("{flag} ")), "expected `{flag}` in:\n{}", self.rustc_args);
+        // Followed by the next flag, or by the backtick that closes the command line.
+        let found = [' ', '`'].iter().any(|end| self.rustc_args.contains(&format!("{flag}{end}")));
+        assert!(found, "expected `{flag}` in:\n{}", self.rustc_args);
         self
     }
 
@@ -420,4 +424,100 @@ fn every_preset_renders_to_toml_holding_its_settings() {
             );
         }
     }
+}
+
+/// The host triple and version of the rustc cargo uses here.
+fn host() -> (String, String) {
+    let output = Command::new("rustc").arg("-vV").output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)).unwrap().trim().to_owned();
+    (field("host: "), field("release: "))
+}
+
+#[test]
+fn native_cpu_joins_the_target_table_cargo_reads_and_comes_back_out() {
+    let dir = workspace("native-cpu");
+    let (host, _) = host();
+    let original = format!("[target.{host}]\nrustflags = [\"-C\", \"force-frame-pointers=yes\"]\n");
+    fs::create_dir_all(dir.join(".cargo")).unwrap();
+    fs::write(dir.join(".cargo/config.toml"), &original).unwrap();
+
+    presets(&dir, &["apply", "native-cpu", "--to", "config"]);
+    let applied = fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+    assert!(!applied.contains("[build]"), "[build].rustflags would be ignored here:\n{applied}");
+    let (app, dep) = check(&dir, &[]);
+    for unit in [&app, &dep] {
+        unit.has("-C force-frame-pointers=yes").has("-C target-cpu=native");
+    }
+
+    presets(&dir, &["apply", "native-cpu", "--to", "config"]);
+    assert_eq!(fs::read_to_string(dir.join(".cargo/config.toml")).unwrap(), applied, "re-applying changed the file");
+    presets(&dir, &["remove", "native-cpu", "--to", "config"]);
+    assert_eq!(fs::read_to_string(dir.join(".cargo/config.toml")).unwrap(), original);
+}
+
+#[test]
+fn native_cpu_in_a_new_config_file_reaches_rustc() {
+    let dir = workspace("native-cpu-new");
+    presets(&dir, &["apply", "native-cpu", "--to", "config"]);
+    let (app, dep) = check(&dir, &[]);
+    app.has("-C target-cpu=native");
+    dep.has("-C target-cpu=native");
+    presets(&dir, &["remove", "native-cpu", "--to", "config"]);
+    assert!(!dir.join(".cargo/config.toml").exists(), "the file apply created is gone again");
+}
+
+#[test]
+fn fast_link_changes_nothing_where_rust_lld_is_already_the_default() {
+    let (host, release) = host();
+    let minor: u32 = release.split('.').nth(1).unwrap().parse().unwrap();
+    if host != "x86_64-unknown-linux-gnu" || minor < 90 {
+        eprintln!("SKIPPED: rustc {release} on {host} does not link with rust-lld by default");
+        return;
+    }
+    let dir = workspace("fast-link-default");
+    let output = presets(&dir, &["apply", "fast-link", "--to", "config"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("variant `rust-lld`") && stderr.contains("nothing to write on this machine"), "{stderr}");
+    assert!(!dir.join(".cargo/config.toml").exists(), "fast-link wrote a file where it has nothing to say");
+}
+
+#[test]
+fn fast_link_with_mold_links_with_mold() {
+    let on_path = |program: &str| {
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join(program).is_file())
+    };
+    if !on_path("mold") {
+        eprintln!("SKIPPED: mold is not installed (`.ci/run` installs it with apt)");
+        return;
+    }
+    let dir = workspace("fast-link-mold");
+    presets(&dir, &["apply", "fast-link", "--variant", "mold", "--to", "config"]);
+    let output = cargo(&dir, None, &["build", "-v"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let app = stderr.lines().find(|l| l.contains("Running") && l.contains("--crate-name app ")).unwrap();
+    assert!(app.contains("-C link-arg=-fuse-ld=mold"), "{app}");
+    let binary = fs::read(dir.join("target/debug/app")).unwrap();
+    assert!(binary.windows(5).any(|w| w == b"mold "), "the binary's .comment names no mold");
+}
+
+#[test]
+fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
+    if !nightly_available() {
+        eprintln!("SKIPPED: nightly cargo is not installed");
+        return;
+    }
+    let dir = workspace("nightly-config");
+    presets(&dir, &["apply", "parallel-frontend", "unified-features", "--to", ".cargo/nightly.toml"]);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let output = cargo(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let app = stderr.lines().find(|l| l.contains("Running") && l.contains("--crate-name app ")).unwrap();
+    assert!(app.contains(&format!("-Zthreads={threads}")), "{app}");
+    assert!(!stderr.contains("warning: ignoring `resolver.feature-unification`"), "{stderr}");
+    // Stable cargo never reads the file: the workspace still builds on stable.
+    let output = cargo(&dir, None, &["check"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }

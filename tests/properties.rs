@@ -248,6 +248,135 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 1b. Flags are merged, never clobbered
+
+/// Project presets that add flags to `[build].rustflags` or a target table, some setting the
+/// same option as a user's flag (`-C target-cpu`), some the same option as each other.
+const FLAG_PRESETS: [(&str, &str, &str); 5] = [
+    ("cpu", "build", "\"-C\", \"target-cpu=native\""),
+    ("lints", "build", "\"-W\", \"unused-crate-dependencies\""),
+    ("frames", "build", "\"-Cforce-frame-pointers=yes\""),
+    ("cfgs", "target.'cfg(unix)'", "\"--cfg\", \"tokio_unstable\", \"-Csymbol-mangling-version=v0\""),
+    ("cpu3", "build", "\"-C\", \"target-cpu=x86-64-v3\""),
+];
+
+/// Flags users already have.
+const USER_FLAGS: [&str; 6] = [
+    "-C target-cpu=x86-64-v3",
+    "-Dwarnings",
+    "-C force-frame-pointers=yes",
+    "--cfg foo",
+    "-Clink-arg=-Wl,-z,now",
+    "-W unused-crate-dependencies",
+];
+
+/// A config file with `rustflags` in `[build]` and maybe a `cfg(unix)` table, each as an array
+/// (on one line or several) or a string, with comments around.
+fn config_file() -> impl Strategy<Value = String> {
+    let flags = || proptest::collection::vec(select(&USER_FLAGS[..]), 0..3);
+    let form = || 0u8..4;
+    (flags(), form(), proptest::option::of((flags(), form())), any::<bool>()).prop_map(
+        |(build, build_form, target, crlf)| {
+            let value = |flags: &[&str], form: u8| {
+                let tokens: Vec<String> = flags.iter().flat_map(|f| f.split(' ')).map(|t| format!("\"{t}\"")).collect();
+                match form {
+                    0 => format!("[{}]", tokens.join(", ")),
+                    1 if tokens.is_empty() => "[\n]".to_owned(),
+                    1 => format!("[\n  {},\n]", tokens.join(",\n  ")),
+                    2 => format!("\"{}\"  # mine", flags.join(" ")),
+                    _ => format!("[ {} ] # team", tokens.join(",")),
+                }
+            };
+            let mut text = format!("# shared settings\n[build]\njobs = 2\nrustflags = {}\n", value(&build, build_form));
+            if let Some((flags, form)) = target {
+                text.push_str(&format!("\n[target.'cfg(unix)']\n# ours\nrustflags = {}\n", value(&flags, form)));
+            }
+            if crlf { text.replace('\n', "\r\n") } else { text }
+        },
+    )
+}
+
+fn flag_library() -> Library {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("flag-presets");
+    fs::create_dir_all(&dir).unwrap();
+    for (name, table, flags) in FLAG_PRESETS {
+        let text = format!("summary = \"{name}\"\n[{table}]\nrustflags = {{ value = [{flags}], why = \"{name}\" }}\n");
+        fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+    }
+    Library::discover(Some(&dir), None).unwrap()
+}
+
+/// Applies flag presets to a config file's text in-process; `None` when apply refuses.
+fn apply_flags(library: &Library, names: &[String], text: &str, force: bool) -> Option<String> {
+    let composition = compose(library, names).ok()?;
+    let file = Path::new(".cargo/config.toml");
+    let parsed = edit::parse(file, text).ok()?;
+    let plan = plan(&composition, &parsed.profiles()).ok()?;
+    let options = Edit { file, kind: FileKind::Config, force, new_file_header: Vec::new() };
+    Some(edit::apply(&parsed, &plan, &composition, &options, &|name| library.get(name).ok()).ok()?.text)
+}
+
+/// The flags of every `rustflags` in a config text, by table.
+fn flags_by_table(text: &str) -> BTreeMap<String, Vec<String>> {
+    let doc: toml_edit::DocumentMut = text.parse().unwrap();
+    let mut found = BTreeMap::new();
+    let mut add = |name: String, item: Option<&toml_edit::Item>| {
+        if let Some(value) = item.and_then(toml_edit::Item::as_value) {
+            found.insert(name, edit::flags_in_value(value).unwrap());
+        }
+    };
+    add("build".into(), doc.get("build").and_then(|b| b.get("rustflags")));
+    add("cfg".into(), doc.get("target").and_then(|t| t.get("cfg(unix)")).and_then(|t| t.get("rustflags")));
+    found
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
+    ))]
+
+    #[test]
+    fn flags_are_added_never_clobbered_and_come_back_out(
+        text in config_file(),
+        names in proptest::collection::vec(select(FLAG_PRESETS.iter().map(|p| p.0.to_owned()).collect::<Vec<_>>()), 1..4),
+        force in any::<bool>(),
+    ) {
+        let library = flag_library();
+        let mut names = names;
+        names.dedup();
+        let Some(result) = apply_flags(&library, &names, &text, force) else {
+            // Refused: two presets or a preset and the file set an option differently.
+            prop_assert!(!force || names.contains(&"cpu".to_owned()) && names.contains(&"cpu3".to_owned()), "refused with --force");
+            return Ok(());
+        };
+        // Every flag the user had is still there, in order, before the presets' flags.
+        let (before, after) = (flags_by_table(&text), flags_by_table(&result));
+        for (table, flags) in &before {
+            prop_assert_eq!(&after[table][..flags.len()], &flags[..], "{} lost or moved flags:\n{}", table, result);
+        }
+        // Every preset's flags are there.
+        for name in &names {
+            let (_, table, flags) = FLAG_PRESETS.iter().find(|p| p.0 == name).unwrap();
+            let key = if *table == "build" { "build" } else { "cfg" };
+            let tokens: Vec<String> = flags.split(", ").map(|t| t.trim_matches('"').to_owned()).collect();
+            let joined = after[key].join(" ");
+            prop_assert!(joined.contains(&tokens.join(" ")) || tokens.iter().all(|t| after[key].contains(t)), "{:?} missing in {}", tokens, joined);
+        }
+        // A second apply changes nothing.
+        let again = apply_flags(&library, &names, &result, force);
+        prop_assert_eq!(again.as_deref(), Some(result.as_str()));
+        // Removing them, last first, gives back the original bytes.
+        let composition = compose(&library, &names).unwrap();
+        let mut back = result;
+        for preset in composition.presets.iter().rev() {
+            let parsed = edit::parse(Path::new(".cargo/config.toml"), &back).unwrap();
+            back = edit::remove(&parsed, preset, FileKind::Config).unwrap().text;
+        }
+        prop_assert_eq!(back, text);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 2. Real cargo accepts random valid compositions
 
 const PROFILES: [&str; 6] = ["dev", "release", "test", "bench", "p1", "p2"];

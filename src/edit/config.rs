@@ -236,8 +236,19 @@ fn with_flags(value: toml_edit::Value, flags: &[String]) -> toml_edit::Value {
             new
         }
         toml_edit::Value::Array(mut array) => {
+            // The space before `]` (`[ "-Cx" ]`) moves to the new last flag, as in an inline table.
+            let space = array.iter().last().and_then(|v| v.decor().suffix()).and_then(|s| s.as_str()).unwrap_or("");
+            let space = if space.trim().is_empty() { space.to_owned() } else { String::new() };
+            if !space.is_empty()
+                && let Some(last) = array.iter_mut().last()
+            {
+                last.decor_mut().set_suffix("");
+            }
             for flag in flags {
                 array.push(flag.as_str());
+            }
+            if let Some(last) = array.iter_mut().last() {
+                last.decor_mut().set_suffix(space);
             }
             toml_edit::Value::Array(array)
         }
@@ -274,8 +285,23 @@ pub fn without_flags(value: &toml_edit::Value, flags: &[String]) -> Option<toml_
                 .rev()
                 .find(|&i| items[i..i + n].iter().zip(flags).all(|(a, b)| *a == Some(b.as_str())))?;
             let mut array = array.clone();
+            let (trailing, comma) = (array.trailing().clone(), array.trailing_comma());
+            let space =
+                array.iter().last().and_then(|v| v.decor().suffix()).and_then(|s| s.as_str()).unwrap_or("").to_owned();
             for _ in 0..n {
                 array.remove(start);
+            }
+            array.set_trailing_comma(comma);
+            // The space before `]` goes back to the flag that is last again, or, in an array
+            // left empty, before the `]`.
+            let at_end = start + n == items.len() && space.trim().is_empty();
+            match array.iter_mut().last() {
+                Some(last) if at_end => {
+                    last.decor_mut().set_suffix(space);
+                    array.set_trailing(trailing);
+                }
+                None if at_end => array.set_trailing(format!("{space}{}", trailing.as_str().unwrap_or(""))),
+                _ => array.set_trailing(trailing),
             }
             Some(toml_edit::Value::Array(array))
         }
