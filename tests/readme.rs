@@ -142,6 +142,22 @@ fn error_examples_are_the_fixture_output() {
     }
 }
 
+/// The README's example of flags joining the `[target]` table cargo reads is that fixture: its
+/// command, what it printed and the file it wrote.
+#[test]
+fn flags_example_is_the_fixture() {
+    let readme = fs::read_to_string(readme_path()).unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config-native-cpu-joins-target-table");
+    let read = |name: &str| fs::read_to_string(dir.join(name)).unwrap();
+    let shown = format!(
+        "```text\n$ cargo presets {}{}$ cat .cargo/config.toml\n{}```",
+        read("cmd"),
+        read("stderr"),
+        read("out/.cargo/config.toml")
+    );
+    assert!(readme.contains(&shown), "the README shows the fixture:\n{shown}");
+}
+
 /// The README's table of `check` rules is the catalogue, row for row.
 #[test]
 fn rules_table_is_the_catalogue() {
