@@ -104,6 +104,9 @@ pub struct Inputs {
     /// The `split-debuginfo` values the host target supports, where a profile sets one (`None`:
     /// unknown or not asked for). Cargo silently drops the others.
     pub split_debuginfo_supported: Option<Vec<String>>,
+    /// The machine, where a config file sets `rustflags` (which of them cargo uses depends on
+    /// the host); `None`: unknown or not asked for.
+    pub machine: Option<crate::machine::Machine>,
 }
 
 /// A profile as one source defines it, for the rules that look across sources.
@@ -135,6 +138,7 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.configs();
     lint.preset_overrides();
     lint.environment();
+    lint.unread_rustflags();
     let mut findings = lint.findings;
     crate::lints::apply(inputs, &mut findings);
     findings
@@ -852,6 +856,42 @@ impl Lint<'_> {
     }
 }
 
+impl Lint<'_> {
+    /// Config `rustflags` that cargo ignores on this machine: a `[build].rustflags` hidden by a
+    /// `[target]` table that matches the host (cargo never merges the two). Flags hidden by a
+    /// variable are `env-rustflags`' to report.
+    fn unread_rustflags(&mut self) {
+        let Some(machine) = &self.inputs.machine else { return };
+        let rustflags = self.layers.rustflags(machine);
+        if rustflags.level != effective::Level::Target {
+            return;
+        }
+        let used: Vec<String> = rustflags
+            .used
+            .iter()
+            .map(|s| {
+                format!("`{}.rustflags` ({})", s.table.as_ref().map(ToString::to_string).unwrap_or_default(), s.source)
+            })
+            .collect();
+        for hidden in &rustflags.ignored {
+            let flags = hidden.flags.join(" ");
+            let message = format!(
+                "`[build].rustflags` ({flags}) is ignored on this machine ({}): cargo takes rustflags from {} instead",
+                machine.host,
+                used.join(", ")
+            );
+            let help = ["move these flags into that table, or remove them; cargo never merges the two"];
+            let at = self.inputs.sources.iter().enumerate().find_map(|(i, source)| {
+                (Some(source.path.display().to_string()) == hidden.file).then_some(i)?;
+                let doc = toml_edit::Document::parse(source.text.as_str()).ok()?;
+                let (key, _) = doc.get("build")?.as_table_like()?.get_key_value("rustflags")?;
+                Some((i, key.span()?))
+            });
+            self.push(Severity::Warning, "rustflags-unread", at, message, &help);
+        }
+    }
+}
+
 /// The `-C` flags of a RUSTFLAGS value, each as `-C name=value` whether written `-Cname=value`
 /// or `-C name=value` (`CARGO_ENCODED_RUSTFLAGS` separates with 0x1f).
 pub fn codegen_flags(value: &str) -> Vec<String> {
@@ -894,7 +934,29 @@ mod tests {
             shadowed_configs: Vec::new(),
             cranelift_installed: None,
             split_debuginfo_supported: Some(vec!["packed".into()]),
+            machine: None,
         }
+    }
+
+    #[test]
+    fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {
+        let config =
+            |text: &str| Source { kind: SourceKind::Config, path: ".cargo/config.toml".into(), text: text.into() };
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config(
+            "[build]\nrustflags = [\"-Ctarget-cpu=native\"]\n[target.'cfg(unix)']\nrustflags = [\"-Cforce-frame-pointers=yes\"]\n",
+        ));
+        let findings = check(&inputs);
+        let unread: Vec<&Finding> = findings.iter().filter(|f| f.code == "rustflags-unread").collect();
+        assert_eq!(unread.len(), 1, "{findings:?}");
+        let shown = unread[0].to_string();
+        assert!(shown.contains("`[build].rustflags` (-Ctarget-cpu=native) is ignored on this machine"), "{shown}");
+        assert!(shown.contains(".cargo/config.toml:2"), "{shown}");
+        // A target table for another platform hides nothing here.
+        inputs.sources[1] =
+            config("[build]\nrustflags = [\"-Cx=1\"]\n[target.'cfg(windows)']\nrustflags = [\"-Cy=1\"]\n");
+        assert!(!check(&inputs).iter().any(|f| f.code == "rustflags-unread"));
     }
 
     fn codes(manifest: &str) -> Vec<&'static str> {

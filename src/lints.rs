@@ -168,6 +168,7 @@ mod tests {
             shadowed_configs: Vec::new(),
             cranelift_installed: None,
             split_debuginfo_supported: None,
+            machine: None,
         };
         check(&inputs).into_iter().map(|f| (f.code.to_owned(), f.severity, f.silenced)).collect()
     }

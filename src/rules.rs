@@ -351,6 +351,15 @@ pub const RULES: &[Rule] = &[
         source: CONFIG,
     },
     Rule {
+        code: "rustflags-unread",
+        level: Warning,
+        summary: "a `[build].rustflags` that a matching `[target]` table hides",
+        explanation: "Cargo takes rustflags from the `[target]` tables that match the machine, and then ignores `[build].rustflags` entirely: those flags do nothing here.",
+        bad: "[build]\nrustflags = [\"-C\", \"target-cpu=native\"]\n[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"force-frame-pointers=yes\"]",
+        good: "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"force-frame-pointers=yes\", \"-C\", \"target-cpu=native\"]",
+        source: CONFIG,
+    },
+    Rule {
         code: "unknown-lint",
         level: Warning,
         summary: "a lint level or `allow` comment names no rule",

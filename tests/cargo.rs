@@ -521,3 +521,34 @@ fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
     let output = cargo(&dir, None, &["check"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn check_says_build_rustflags_are_unread_exactly_when_cargo_ignores_them() {
+    let dir = workspace("rustflags-unread");
+    let (host, _) = host();
+    fs::create_dir_all(dir.join(".cargo")).unwrap();
+    let config = format!(
+        "[build]\nrustflags = [\"-C\", \"target-cpu=native\"]\n\n[target.{host}]\nrustflags = [\"-C\", \"force-frame-pointers=yes\"]\n"
+    );
+    fs::write(dir.join(".cargo/config.toml"), config).unwrap();
+    let (app, _) = check(&dir, &[]);
+    app.has("-C force-frame-pointers=yes").lacks("-C target-cpu=native");
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "check"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("warning[rustflags-unread]"), "{stderr}");
+
+    // Without the target table cargo uses `[build].rustflags`, and check says nothing about them.
+    fs::write(dir.join(".cargo/config.toml"), "[build]\nrustflags = [\"-C\", \"target-cpu=native\"]\n").unwrap();
+    let (app, _) = check(&dir, &[]);
+    app.has("-C target-cpu=native");
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "check"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("rustflags-unread"));
+}

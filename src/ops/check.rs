@@ -132,6 +132,12 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
                 || ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_INCREMENTAL"].contains(&k.as_str())
         })
         .collect();
+    // Which rustflags cargo reads depends on the host: asked only where a config file has some.
+    let machine = sources
+        .iter()
+        .any(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig) && s.text.contains("rustflags"))
+        .then(|| crate::machine::Machine::probe(workspace.root()).ok())
+        .flatten();
     Ok(Inputs {
         sources,
         env,
@@ -147,6 +153,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
             .flatten()
             .map(|installed| workspace::has_component(&installed, "rustc-codegen-cranelift-preview")),
         split_debuginfo_supported: wants_split.then(split_debuginfo_supported).flatten(),
+        machine,
     })
 }
 
