@@ -866,13 +866,7 @@ impl Lint<'_> {
         if rustflags.level != effective::Level::Target {
             return;
         }
-        let used: Vec<String> = rustflags
-            .used
-            .iter()
-            .map(|s| {
-                format!("`{}.rustflags` ({})", s.table.as_ref().map(ToString::to_string).unwrap_or_default(), s.source)
-            })
-            .collect();
+        let used: Vec<String> = rustflags.used.iter().map(effective::FlagsSource::describe).collect();
         for hidden in &rustflags.ignored {
             let flags = hidden.flags.join(" ");
             let message = format!(

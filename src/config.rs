@@ -134,7 +134,7 @@ fn check_flag_text(flags: &[String]) -> Result<(), String> {
 
 /// A program cargo looks up on PATH: a plain name. A path would make the setting depend on one
 /// machine's layout, and is how a shared file would run something it ships.
-fn check_program(program: &str) -> Result<(), String> {
+pub fn check_program(program: &str) -> Result<(), String> {
     let plain = !program.is_empty()
         && program.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'))
         && !program.starts_with('.');

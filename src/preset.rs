@@ -589,13 +589,7 @@ impl Reader<'_> {
 
     /// A program a preset needs: a plain name, looked up on PATH.
     fn program(&self, item: Option<&Item>, program: &str) -> Result<()> {
-        let plain = !program.is_empty()
-            && program.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'));
-        if plain {
-            Ok(())
-        } else {
-            Err(self.error(item, &format!("`{program}` is not a program name (a name found on PATH, not a path)")))
-        }
+        config::check_program(program).map_err(|why| self.error(item, &why))
     }
 
     /// `[[variant]]` entries: `name`, `when`, `requires = { programs }`, `note`, and settings.

@@ -33,6 +33,16 @@ pub struct FlagsSource {
     pub flags: Vec<String>,
 }
 
+impl FlagsSource {
+    /// `` `[target.x86_64-unknown-linux-gnu].rustflags` (.cargo/config.toml:5) ``, or the variable.
+    pub fn describe(&self) -> String {
+        match &self.table {
+            Some(table) => format!("`[{table}].rustflags` ({})", self.source),
+            None => format!("`{}`", self.source),
+        }
+    }
+}
+
 /// What cargo does with the rustflags it finds.
 #[derive(Debug)]
 pub struct Rustflags {

@@ -30,14 +30,7 @@ pub fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
 
 /// Runs `cargo presets <args>` in `dir` with an empty environment and `CARGO_HOME` inside `dir`.
 pub fn presets(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-        .arg("presets")
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("CARGO_HOME", dir.join("cargo-home"))
-        .output()
-        .unwrap()
+    presets_with(dir, args, &[])
 }
 
 /// `presets`, with `env` set too.

@@ -161,17 +161,8 @@ pub fn place_flags(
                         path.table = table;
                     }
                     None => {
-                        let used: Vec<String> = rustflags
-                            .used
-                            .iter()
-                            .map(|s| {
-                                format!(
-                                    "`{}.rustflags` ({})",
-                                    s.table.as_ref().map(ToString::to_string).unwrap_or_default(),
-                                    s.source
-                                )
-                            })
-                            .collect();
+                        let used: Vec<String> =
+                            rustflags.used.iter().map(crate::effective::FlagsSource::describe).collect();
                         problems.push(
                             Error::new(format!("{what} would do nothing: on this machine cargo takes rustflags from {} and ignores `[build].rustflags`", used.join(", ")))
                                 .help("apply the preset to that file with `--to <file>`, or move those flags into `[build].rustflags`"),
