@@ -307,3 +307,40 @@ fn run(dir: &Path, args: &[&str]) -> (i32, String) {
     let output = common::presets(dir, args);
     (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
 }
+
+/// A machine-specific preset is refused in a file shared through git, and nothing is written;
+/// `--force` writes it with a warning. (Not a fixture: git keeps no `.git` inside a repository.)
+#[test]
+fn machine_specific_settings_stay_out_of_files_shared_through_git() {
+    let dir = workspace(
+        "shared-through-git",
+        &[("Cargo.toml", MANIFEST.as_bytes()), (".git/HEAD", b"ref: refs/heads/main\n")],
+    );
+    let machine = common::fake_machine(
+        &dir.with_extension("machine"),
+        "host=x86_64-unknown-linux-gnu\nrelease=1.95.0\ncfg=unix\ncfg=target_os=\"linux\"\n",
+    );
+    let before = common::files(&dir);
+    let output = common::presets_with(&dir, &["apply", "native-cpu", "--to", "config"], &machine);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(101), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: preset `native-cpu` is for this machine only, and `.cargo/config.toml` is shared through git"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: apply it to your own config file: `cargo presets apply native-cpu --to user`"),
+        "{stderr}"
+    );
+    assert!(common::files(&dir) == before, "files changed");
+
+    let output = common::presets_with(&dir, &["apply", "native-cpu", "--to", "config", "--force"], &machine);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stderr.contains("warning: preset `native-cpu` is for this machine only"),
+        "{stderr}"
+    );
+    assert!(fs::read_to_string(dir.join(".cargo/config.toml")).unwrap().contains("target-cpu=native"));
+}
