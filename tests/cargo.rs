@@ -67,6 +67,12 @@ fn cargo(dir: &Path, toolchain: Option<&str>, args: &[&str]) -> Output {
     command.output().unwrap()
 }
 
+/// The line of cargo's `-v` output that runs rustc for crate `name`.
+fn rustc_invocation<'s>(stderr: &'s str, name: &str) -> Option<&'s str> {
+    let needle = format!("--crate-name {name} ");
+    stderr.lines().find(|l| l.contains("Running") && l.contains(&needle))
+}
+
 /// What one crate was compiled with.
 struct Unit {
     rustc_args: String,
@@ -82,8 +88,7 @@ fn check(dir: &Path, profile_args: &[&str]) -> (Unit, Unit) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "cargo {args:?} failed:\n{stderr}");
     let unit = |name: &str| {
-        let needle = format!("--crate-name {name} ");
-        let rustc_args = stderr.lines().find(|l| l.contains("Running") && l.contains(&needle)).unwrap_or_else(|| {
+        let rustc_args = rustc_invocation(&stderr, name).unwrap_or_else(|| {
             panic!("no rustc invocation for `{name}` (a fresh unit?):\n{stderr}");
         });
         let profile = String::from_utf8_lossy(&output.stdout)
@@ -496,7 +501,7 @@ fn fast_link_with_mold_links_with_mold() {
     let output = cargo(&dir, None, &["build", "-v"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    let app = stderr.lines().find(|l| l.contains("Running") && l.contains("--crate-name app ")).unwrap();
+    let app = rustc_invocation(&stderr, "app").unwrap();
     assert!(app.contains("-C link-arg=-fuse-ld=mold"), "{app}");
     let binary = fs::read(dir.join("target/debug/app")).unwrap();
     assert!(binary.windows(5).any(|w| w == b"mold "), "the binary's .comment names no mold");
@@ -514,7 +519,7 @@ fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
     let output = cargo(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    let app = stderr.lines().find(|l| l.contains("Running") && l.contains("--crate-name app ")).unwrap();
+    let app = rustc_invocation(&stderr, "app").unwrap();
     assert!(app.contains(&format!("-Zthreads={threads}")), "{app}");
     assert!(!stderr.contains("warning: ignoring `resolver.feature-unification`"), "{stderr}");
     // Stable cargo never reads the file: the workspace still builds on stable.

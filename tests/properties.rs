@@ -171,6 +171,15 @@ fn apply(library: &Library, names: &[String], text: &str, force: bool) -> Option
     Some((outcome.text, keys))
 }
 
+/// `text` with the presets removed, last applied first, as `remove` does.
+fn remove_all(library: &Library, names: &[String], mut text: String, kind: FileKind) -> String {
+    let file = Path::new(if kind == FileKind::Manifest { "Cargo.toml" } else { ".cargo/config.toml" });
+    for preset in compose(library, names).unwrap().presets.iter().rev() {
+        text = edit::remove(&edit::parse(file, &text).unwrap(), preset, kind).unwrap().text;
+    }
+    text
+}
+
 /// Every leaf value of a document by dotted path, as TOML text without decor.
 fn leaves(text: &str) -> BTreeMap<String, String> {
     fn walk(prefix: &str, table: &dyn toml_edit::TableLike, out: &mut BTreeMap<String, String>) {
@@ -237,13 +246,7 @@ proptest! {
         prop_assert_eq!(&again, &result);
 
         // Removing the presets, last applied first, gives back the original bytes.
-        let composition = compose(&library, &names).unwrap();
-        let mut text = result;
-        for preset in composition.presets.iter().rev() {
-            let parsed = edit::parse(Path::new("Cargo.toml"), &text).unwrap();
-            text = edit::remove(&parsed, preset, FileKind::Manifest).unwrap().text;
-        }
-        prop_assert_eq!(text, original_text);
+        prop_assert_eq!(remove_all(&library, &names, result, FileKind::Manifest), original_text);
     }
 }
 
@@ -366,13 +369,7 @@ proptest! {
         let again = apply_flags(&library, &names, &result, force);
         prop_assert_eq!(again.as_deref(), Some(result.as_str()));
         // Removing them, last first, gives back the original bytes.
-        let composition = compose(&library, &names).unwrap();
-        let mut back = result;
-        for preset in composition.presets.iter().rev() {
-            let parsed = edit::parse(Path::new(".cargo/config.toml"), &back).unwrap();
-            back = edit::remove(&parsed, preset, FileKind::Config).unwrap().text;
-        }
-        prop_assert_eq!(back, text);
+        prop_assert_eq!(remove_all(&library, &names, result, FileKind::Config), text);
     }
 }
 

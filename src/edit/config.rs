@@ -169,14 +169,18 @@ impl Editor<'_> {
     }
 }
 
+/// The tables of a config file that may hold `rustflags`: `[build]` and every `[target.*]`.
+pub(super) fn flag_tables(doc: &DocumentMut) -> Vec<Vec<String>> {
+    let targets = doc.get("target").and_then(Item::as_table_like);
+    let targets = targets.into_iter().flat_map(|t| t.iter()).map(|(key, _)| vec!["target".to_owned(), key.to_owned()]);
+    std::iter::once(vec!["build".to_owned()]).chain(targets).collect()
+}
+
 /// Takes back the flags `preset` recorded in every `rustflags` of the file; a key it created
 /// goes once no flag is left in it. Returns what went, as `path: flags`.
 pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
-    let mut tables: Vec<Vec<String>> = vec![vec!["build".to_owned()]];
-    let targets = doc.get("target").and_then(Item::as_table_like);
-    tables.extend(targets.into_iter().flat_map(|t| t.iter()).map(|(key, _)| vec!["target".to_owned(), key.to_owned()]));
     let mut removed = Vec::new();
-    for keys in tables {
+    for keys in flag_tables(doc) {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let slot = CommentSlot::new(&keys, FLAGS_TAG, None);
         let Some(current) =

@@ -210,9 +210,8 @@ fn written_tables(doc: &DocumentMut, preset: &Preset) -> Vec<Vec<String>> {
     let owned = |keys: Vec<&str>| keys.into_iter().map(str::to_owned).collect::<Vec<String>>();
     let profile = preset.settings.iter().chain(preset.variants.iter().flat_map(|v| v.settings.iter()));
     let mut tables: Vec<Vec<String>> = profile.map(|s| owned(s.path.table.keys())).collect();
-    let targets = doc.get("target").and_then(Item::as_table_like);
-    tables.extend(targets.into_iter().flat_map(|t| t.iter()).map(|(key, _)| vec!["target".to_owned(), key.to_owned()]));
-    tables.extend(["build", "resolver", "unstable"].map(|t| vec![t.to_owned()]));
+    tables.extend(super::config::flag_tables(doc));
+    tables.extend(["resolver", "unstable"].map(|t| vec![t.to_owned()]));
     tables.dedup();
     tables
 }

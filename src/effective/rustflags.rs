@@ -104,11 +104,7 @@ impl Layers {
 /// The `rustflags` of a config table, as an array or a space-separated string.
 fn flags_in(layer: &super::Layer, table: &Item, config_table: ConfigTable) -> Option<FlagsSource> {
     let (key, item) = table.as_table_like()?.get_key_value("rustflags")?;
-    let flags = match item.as_value()? {
-        toml_edit::Value::String(s) => s.value().split_whitespace().map(str::to_owned).collect(),
-        toml_edit::Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-        _ => return None,
-    };
+    let flags = crate::edit::flags_in_value(item.as_value()?)?;
     Some(FlagsSource { source: layer.source_of(key), file: Some(layer.name.clone()), table: Some(config_table), flags })
 }
 

@@ -70,8 +70,8 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
                         "programs": p.programs, "machine-specific": p.machine_specific,
                         "variants": p.variants.iter().map(|v| json!({
                             "name": v.name, "when": when_text(&v.when), "programs": v.programs, "note": v.note,
-                            "settings": v.settings.iter().map(|s| json!({ "key": s.path.to_string(), "value": to_json(&s.value), "why": s.why }))
-                                .chain(v.config.iter().map(|s| json!({ "key": s.path.to_string(), "value": to_json(&s.value), "why": s.why })))
+                            "settings": v.settings.iter().map(|s| setting_json(&s.path, &s.value, &s.why, None))
+                                .chain(v.config.iter().map(|s| setting_json(&s.path, &s.value, &s.why, None)))
                                 .collect::<Vec<_>>(),
                         })).collect::<Vec<_>>(),
                     })
@@ -80,8 +80,13 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
             let settings: Vec<_> = composition
                 .settings
                 .iter()
-                .map(|c| json!({ "key": c.setting.path.to_string(), "value": to_json(&c.setting.value), "preset": c.preset, "why": c.setting.why }))
-                .chain(composition.config.iter().map(|c| json!({ "key": c.setting.path.to_string(), "value": to_json(&c.setting.value), "preset": c.preset, "why": c.setting.why })))
+                .map(|c| setting_json(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset)))
+                .chain(
+                    composition
+                        .config
+                        .iter()
+                        .map(|c| setting_json(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset))),
+                )
                 .collect();
             let gates: Vec<_> = plan
                 .gates
@@ -165,6 +170,15 @@ fn when_text(when: &crate::machine::When) -> String {
         parts.push(format!("rustc >= {min}"));
     }
     if parts.is_empty() { "any machine".to_owned() } else { parts.join(", ") }
+}
+
+/// A setting as `show --format json` lists it: key, value, why, and the preset where composed.
+fn setting_json(key: &dyn std::fmt::Display, value: &Value, why: &str, preset: Option<&str>) -> serde_json::Value {
+    let mut json = json!({ "key": key.to_string(), "value": to_json(value), "why": why });
+    if let Some(preset) = preset {
+        json["preset"] = json!(preset);
+    }
+    json
 }
 
 pub fn to_json(value: &Value) -> serde_json::Value {
