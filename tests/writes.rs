@@ -133,3 +133,17 @@ fn a_symlinked_manifest_is_edited_where_it_points_and_stays_a_link() {
     assert!(fs::symlink_metadata(dir.join("Cargo.toml")).unwrap().file_type().is_symlink(), "still a link");
     assert!(fs::read_to_string(dir.join("shared/Cargo.toml")).unwrap().contains("[profile.dev]"));
 }
+
+/// A killed run can leave its temporary file beside a manifest that already holds the new text:
+/// the next run clears it even when it has nothing to write.
+#[test]
+fn a_run_with_nothing_to_write_still_clears_what_a_killed_run_left() {
+    let dir = workspace("leftover-unchanged");
+    let (status, stderr) = finish(spawn(&dir, &["apply", "embedded-size"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    fs::write(dir.join(".Cargo.toml.cargo-presets.99999.tmp"), "half").unwrap();
+    let (status, stderr) = finish(spawn(&dir, &["apply", "embedded-size"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stderr.contains("Unchanged"), "{stderr}");
+    assert_eq!(files_in(&dir), ["Cargo.toml"]);
+}

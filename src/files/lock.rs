@@ -41,7 +41,13 @@ pub fn lock(files: &[&Path]) -> Result<Lock> {
         // then that directory is where the lock for the file is now.
         let now: BTreeSet<PathBuf> = files.iter().map(|f| nearest_dir(f)).collect();
         if now == wanted {
-            return Ok(Lock { held });
+            let lock = Lock { held };
+            // Temporary files beside a locked file can only be left by a run that was killed:
+            // clear them now, also for a run that then finds nothing to write.
+            for file in files {
+                super::remove_leftovers(file, lock.holds(super::dir_of(file)));
+            }
+            return Ok(lock);
         }
     }
 }
