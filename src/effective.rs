@@ -10,7 +10,7 @@
 
 mod rustflags;
 
-pub use rustflags::{FlagsSource, Level, Rustflags};
+pub use rustflags::{FlagsSource, Level, RULE as RUSTFLAGS_RULE, Rustflags};
 
 use toml_edit::{Item, TableLike};
 
@@ -42,6 +42,13 @@ impl Layer {
     fn parse(name: String, text: String, config: bool) -> Layer {
         let doc = toml_edit::Document::parse(text.clone()).ok();
         Layer { name, text, config, doc }
+    }
+
+    /// Our markers in the comment above a key (a parsed document keeps comments as spans into
+    /// its text).
+    fn comments_above<'a>(&'a self, key: &toml_edit::Key) -> impl Iterator<Item = marker::Marker<'a>> {
+        let prefix = key.leaf_decor().prefix().and_then(|p| p.span()).map_or("", |span| &self.text[span]);
+        marker::markers(prefix)
     }
 
     /// `file:line` of a key.
@@ -120,7 +127,8 @@ pub enum Role {
     /// A build script, a proc-macro or a dependency of one, that target code also uses: cargo
     /// builds it once, keeping the profile's debug info.
     HostShared,
-    /// The same, used only during the build: no debug info unless asked for.
+    /// The same, used only during the build: no debug info unless asked for (or unless the
+    /// build names its target, see [`Layers::build_targets`]).
     HostOnly,
 }
 
@@ -220,9 +228,7 @@ impl Layers {
             let Some(table) = table else { continue };
             let Some((k, item)) = table.get_key_value(key.name()) else { continue };
             let Some(value) = item.as_value().and_then(Value::from_toml) else { continue };
-            // A parsed document keeps comments as spans into its text.
-            let prefix = k.leaf_decor().prefix().and_then(|p| p.span()).map_or("", |span| &layer.text[span]);
-            let preset = marker::markers(prefix).find(|m| m.tag.is_none()).map(|m| m.preset.to_owned());
+            let preset = layer.comments_above(k).find(|m| m.tag.is_none()).map(|m| m.preset.to_owned());
             found.push(Definition { value, source: layer.source_of(k), profile: profile.to_owned(), preset });
         }
         let scope_part = match scope {
@@ -289,7 +295,11 @@ impl Layers {
             let host_default = match key {
                 Key::OptLevel => Some(Some(Value::Int(0))),
                 Key::CodegenUnits => Some(None),
-                Key::Debug if unit.role == Role::HostOnly => Some(Some(Value::Bool(false))),
+                // Cargo lowers a host unit's debug info only when it builds for the host alone
+                // (no `--target`, no `build.target`); otherwise the profile's stays (cargo 1.95).
+                Key::Debug if unit.role == Role::HostOnly && self.build_targets().is_none() => {
+                    Some(Some(Value::Bool(false)))
+                }
                 _ => None,
             };
             if let Some(value) = host_default {
@@ -383,7 +393,8 @@ fn default_of(chain: &[String], key: Key) -> Effective {
 
 /// Whether a variable changes what a profile gives a unit.
 pub fn is_build_variable(name: &str) -> bool {
-    name.starts_with("CARGO_PROFILE_") || ["CARGO_INCREMENTAL", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"].contains(&name)
+    name.starts_with("CARGO_PROFILE_")
+        || ["CARGO_INCREMENTAL", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET"].contains(&name)
 }
 
 /// `my-profile` → `MY_PROFILE`, as cargo names environment variables.

@@ -47,6 +47,12 @@ pub struct Machine {
 impl Machine {
     /// Asks rustc (`$RUSTC` or `rustc`, run in `dir`). The error says why it could not.
     pub fn probe(dir: &Path) -> Result<Machine, String> {
+        Machine::probe_for(dir, None)
+    }
+
+    /// The machine as cargo sees it when building for `target` (`[build] target`): that
+    /// triple and its `cfg` values, the host's rustc and programs.
+    pub fn probe_for(dir: &Path, target: Option<&str>) -> Result<Machine, String> {
         let rustc = std::env::var_os("RUSTC").filter(|v| !v.is_empty()).unwrap_or_else(|| "rustc".into());
         let run = |args: &[&str]| -> Result<String, String> {
             let output = Command::new(&rustc).args(args).current_dir(dir).output().map_err(|e| {
@@ -68,14 +74,19 @@ impl Machine {
         };
         let version = run(&["-vV"])?;
         let field = |name: &str| version.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
-        let host = field("host: ").ok_or("`rustc -vV` names no host")?.to_owned();
+        let host = match target {
+            Some(target) => target.to_owned(),
+            None => field("host: ").ok_or("`rustc -vV` names no host")?.to_owned(),
+        };
         let release_text = field("release: ").ok_or("`rustc -vV` gives no release")?;
         let release = Version::parse(release_text).ok_or_else(|| format!("unknown rustc release `{release_text}`"))?;
         let channel = match release_text.split_once('-') {
             Some((_, pre)) => pre.split('.').next().unwrap_or(pre).to_owned(),
             None => "stable".to_owned(),
         };
-        let cfg = run(&["--print", "cfg"])?.lines().filter_map(parse_cfg_line).collect();
+        let target_args = target.map(|t| ["--target", t]);
+        let cfg_args: Vec<&str> = ["--print", "cfg"].into_iter().chain(target_args.into_iter().flatten()).collect();
+        let cfg = run(&cfg_args)?.lines().filter_map(parse_cfg_line).collect();
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Ok(Machine { host, release, channel, cfg, cores, search_path: std::env::var_os("PATH") })
     }

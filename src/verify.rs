@@ -9,7 +9,8 @@
 //! they depend on) are compared against cargo's rules for them: `build-override` and host
 //! defaults below the package overrides.
 
-use crate::effective::{Effective, Layers, Role, Unit};
+use crate::check::codegen_flags;
+use crate::effective::{Effective, FlagsSource, Layers, Role, Rustflags, Unit};
 use crate::inherit::ChainError;
 use crate::schema::{Key, Value};
 
@@ -23,14 +24,6 @@ pub struct Compiled {
     pub role: Role,
     /// The rustc command line, as `cargo -v` printed it.
     pub args: String,
-}
-
-/// `rustflags` from somewhere other than the profile, which rustc applies after it.
-#[derive(Debug, Clone)]
-pub struct ExtraFlags {
-    /// `the environment variable RUSTFLAGS`, `build.rustflags in .cargo/config.toml`
-    pub origin: String,
-    pub flags: Vec<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -53,14 +46,35 @@ const KEYS: [(Key, &str, &str); 5] = [
     (Key::Panic, "panic", "unwind"),
 ];
 
+/// Compares every unit with the profile, and, where `rustflags` is known, with the flags cargo
+/// takes from the environment or a config file: every unit gets them, but where the build names
+/// its target (`build.target`) only the units compiled for it (`--target` in their command
+/// line), not build scripts, proc-macros and what they use.
 pub fn compare(
     layers: &Layers,
     profile: &str,
     units: &[Compiled],
-    extra: &[ExtraFlags],
+    rustflags: Option<&Rustflags>,
 ) -> Result<Vec<Mismatch>, ChainError> {
     let mut mismatches = Vec::new();
+    let used = rustflags.map_or(&[][..], |r| &r.used[..]);
+    let targets_named = layers.build_targets().is_some();
     for unit in units {
+        if (!targets_named || unit.args.contains("--target "))
+            && let Some(rustflags) = rustflags
+            && !rustflags.used.is_empty()
+            && !contains_in_order(&unit.args, &rustflags.flags())
+        {
+            let sources: Vec<String> = rustflags.used.iter().map(FlagsSource::describe).collect();
+            mismatches.push(Mismatch {
+                package: unit.package.clone(),
+                key: Key::Rustflags,
+                expected: rustflags.flags().join(" "),
+                actual: "missing".to_owned(),
+                source: sources.join(", "),
+                cause: UNKNOWN.to_owned(),
+            });
+        }
         // A spec a user meant for this package (`dep_x` for `dep-x`) counts as meant.
         let meant = meant_spec(layers, profile, &unit.package);
         let spec = meant.as_deref().unwrap_or(&unit.package);
@@ -80,7 +94,7 @@ pub fn compare(
                 (None, Some(rule)) => rule.to_owned(),
                 (None, None) => format!("the default of profile `{profile}`"),
             };
-            let cause = cause(option, &actual, extra, meant.as_deref(), &unit.package);
+            let cause = cause(option, &actual, used, meant.as_deref(), &unit.package);
             mismatches.push(Mismatch { package: unit.package.clone(), key, expected, actual, source, cause });
         }
     }
@@ -149,17 +163,26 @@ fn meant_spec(layers: &Layers, profile: &str, package: &str) -> Option<String> {
     None
 }
 
-fn cause(option: &str, actual: &str, extra: &[ExtraFlags], meant: Option<&str>, package: &str) -> String {
+/// Whether rustc's command line holds `flags`, in order and together, as cargo appends them.
+fn contains_in_order(args: &str, flags: &[String]) -> bool {
+    let tokens: Vec<&str> = args.split_whitespace().map(|t| t.trim_matches(['`', '\'', '"'])).collect();
+    flags.is_empty() || tokens.windows(flags.len()).any(|w| w == flags)
+}
+
+const UNKNOWN: &str = "unknown: compare `cargo presets explain` with the rustc command line (`cargo check -v`)";
+
+fn cause(option: &str, actual: &str, used: &[FlagsSource], meant: Option<&str>, package: &str) -> String {
     let flag = format!("{option}={actual}");
-    if let Some(extra) = extra.iter().rev().find(|e| e.flags.iter().any(|f| f.ends_with(&flag))) {
-        return format!("{} passes `-C {flag}`, which rustc applies after the profile's settings", extra.origin);
+    let passes = |s: &&FlagsSource| codegen_flags(&s.flags.join(" ")).iter().any(|f| f.ends_with(&flag));
+    if let Some(source) = used.iter().rev().find(passes) {
+        return format!("{} passes `-C {flag}`, which rustc applies after the profile's settings", source.describe());
     }
     if let Some(spec) = meant {
         return format!(
             "package spec `{spec}` does not match package `{package}`: cargo does not treat `-` and `_` as the same"
         );
     }
-    "unknown: compare `cargo presets explain` with the rustc command line (`cargo check -v`)".to_owned()
+    UNKNOWN.to_owned()
 }
 
 #[cfg(test)]
@@ -190,21 +213,56 @@ mod tests {
         let l = layers("[profile.dev]\nopt-level = 1\n[profile.dev.package.\"*\"]\nopt-level = 2\n");
         let units =
             [unit("app", true, "-C opt-level=1 -C debuginfo=2"), unit("dep", false, "-C opt-level=2 -C debuginfo=2")];
-        assert_eq!(compare(&l, "dev", &units, &[]).unwrap(), []);
+        assert_eq!(compare(&l, "dev", &units, None).unwrap(), []);
 
         let overridden = [unit("app", true, "-C opt-level=1 -C debuginfo=2 -C opt-level=3")];
-        let extra =
-            [ExtraFlags { origin: "the environment variable RUSTFLAGS".into(), flags: vec!["-C opt-level=3".into()] }];
-        let found = compare(&l, "dev", &overridden, &extra).unwrap();
+        let found = compare(&l, "dev", &overridden, Some(&env_flags(&["-C", "opt-level=3"]))).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].expected.as_str(), found[0].actual.as_str()), ("1", "3"));
-        assert!(found[0].cause.starts_with("the environment variable RUSTFLAGS passes `-C opt-level=3`"));
+        assert!(found[0].cause.starts_with("the environment variable `RUSTFLAGS` passes `-C opt-level=3`"));
+    }
+
+    fn env_flags(flags: &[&str]) -> Rustflags {
+        let flags = flags.iter().map(|f| (*f).to_owned()).collect();
+        let source = FlagsSource { source: "RUSTFLAGS".into(), file: None, table: None, flags, added: Vec::new() };
+        Rustflags { level: crate::effective::Level::Env, used: vec![source], ignored: Vec::new() }
+    }
+
+    #[test]
+    fn units_built_for_the_target_must_get_the_rustflags_cargo_uses_in_order() {
+        let l = layers("");
+        let flags = env_flags(&["-C", "target-cpu=native", "--cfg", "x"]);
+        let got = unit("app", true, "rustc --crate-name app -C debuginfo=2 -C target-cpu=native --cfg x`");
+        assert_eq!(compare(&l, "dev", &[got], Some(&flags)).unwrap(), []);
+        let mut build_script = unit("app", true, "rustc --crate-name build_script_build -C debuginfo=0");
+        build_script.role = Role::HostOnly;
+        assert_eq!(compare(&l, "dev", &[build_script.clone()], Some(&flags)).unwrap().len(), 1, "all units get them");
+        // With a named target, cargo keeps the profile's debug info in host units too.
+        build_script.args = "rustc --crate-name build_script_build -C debuginfo=2".into();
+        let config = Layer::config("c.toml".into(), "[build]\ntarget = \"x\"\n".into());
+        let targeted = Layers { files: vec![config], env: Vec::new() };
+        assert_eq!(
+            compare(&targeted, "dev", &[build_script], Some(&flags)).unwrap(),
+            [],
+            "only --target units get them"
+        );
+        for args in [
+            "rustc --crate-name app",
+            "rustc -C target-cpu=native --cfg y --cfg x",
+            "rustc --cfg x -C target-cpu=native",
+        ] {
+            let args = format!("{args} -C debuginfo=2");
+            let found = compare(&l, "dev", &[unit("app", true, &args)], Some(&flags)).unwrap();
+            assert_eq!(found.len(), 1, "{args}");
+            assert_eq!((found[0].key, found[0].expected.as_str()), (Key::Rustflags, "-C target-cpu=native --cfg x"));
+            assert_eq!(found[0].source, "the environment variable `RUSTFLAGS`");
+        }
     }
 
     #[test]
     fn a_spec_with_the_wrong_separator_is_the_cause() {
         let l = layers("[profile.dev.package.dep_x]\nopt-level = 3\n");
-        let found = compare(&l, "dev", &[unit("dep-x", false, "-C debuginfo=2")], &[]).unwrap();
+        let found = compare(&l, "dev", &[unit("dep-x", false, "-C debuginfo=2")], None).unwrap();
         assert_eq!(found.len(), 1);
         assert!(found[0].cause.contains("package spec `dep_x` does not match package `dep-x`"), "{}", found[0].cause);
     }

@@ -146,16 +146,37 @@ fn error_examples_are_the_fixture_output() {
 /// command, what it printed and the file it wrote.
 #[test]
 fn flags_example_is_the_fixture() {
+    assert_shows_fixture("config-native-cpu-joins-target-table", |read| {
+        format!(
+            "$ cargo presets {}{}$ cat .cargo/config.toml\n{}",
+            read("cmd"),
+            read("stderr"),
+            read("out/.cargo/config.toml")
+        )
+    });
+}
+
+/// The README's `explain` rustflags example is `tests/fixtures/explain-rustflags`.
+#[test]
+fn explain_rustflags_example_is_the_fixture() {
+    assert_shows_fixture("explain-rustflags", |read| {
+        format!(
+            "$ cat .cargo/config.toml\n{}$ cargo presets {}{}",
+            read("in/.cargo/config.toml"),
+            read("cmd"),
+            read("stdout")
+        )
+    });
+}
+
+/// The README holds a `text` block made of a fixture's files, so the example is what the
+/// binary does (the fixture test proves that).
+fn assert_shows_fixture(case: &str, block: impl Fn(&dyn Fn(&str) -> String) -> String) {
     let readme = fs::read_to_string(readme_path()).unwrap();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/config-native-cpu-joins-target-table");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case);
     let read = |name: &str| fs::read_to_string(dir.join(name)).unwrap();
-    let shown = format!(
-        "```text\n$ cargo presets {}{}$ cat .cargo/config.toml\n{}```",
-        read("cmd"),
-        read("stderr"),
-        read("out/.cargo/config.toml")
-    );
-    assert!(readme.contains(&shown), "the README shows the fixture:\n{shown}");
+    let shown = format!("```text\n{}```", block(&read));
+    assert!(readme.contains(&shown), "the README shows the fixture {case}:\n{shown}");
 }
 
 /// The README's table of `check` rules is the catalogue, row for row.

@@ -67,7 +67,7 @@ fn an_environment_variable_is_named_as_the_cause() {
         assert_eq!((m["key"].as_str(), m["actual"].as_str()), (Some("opt-level"), Some("3")));
         assert_eq!(
             m["cause"],
-            "the environment variable RUSTFLAGS passes `-C opt-level=3`, which rustc applies after the profile's settings"
+            "the environment variable `RUSTFLAGS` passes `-C opt-level=3`, which rustc applies after the profile's settings"
         );
     }
 }
@@ -85,7 +85,7 @@ fn a_config_file_is_named_as_the_cause() {
     assert_eq!((app["expected"].as_str(), app["actual"].as_str()), (Some("line-tables-only"), Some("2")));
     assert_eq!(
         app["cause"],
-        "`build.rustflags` in .cargo/config.toml passes `-C debuginfo=2`, which rustc applies after the profile's settings"
+        "`[build].rustflags` (.cargo/config.toml:2) passes `-C debuginfo=2`, which rustc applies after the profile's settings"
     );
 }
 
@@ -102,13 +102,13 @@ fn only_the_rustflags_cargo_uses_are_a_cause_and_included_configs_count() {
     let app = report["mismatches"].as_array().unwrap().iter().find(|m| m["package"] == "app").unwrap().clone();
     assert_eq!(
         app["cause"],
-        "`build.rustflags` in .cargo/flags.toml passes `-C debuginfo=2`, which rustc applies after the profile's settings"
+        "`[build].rustflags` (.cargo/flags.toml:2) passes `-C debuginfo=2`, which rustc applies after the profile's settings"
     );
     let (status, report, _) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
     assert_eq!(status, 1);
     for m in report["mismatches"].as_array().unwrap() {
         assert_eq!(m["key"], "opt-level", "the config's debuginfo=2 is ignored by cargo: {report:#}");
-        assert!(m["cause"].as_str().unwrap().starts_with("the environment variable RUSTFLAGS"), "{m}");
+        assert!(m["cause"].as_str().unwrap().starts_with("the environment variable `RUSTFLAGS`"), "{m}");
     }
     // A profile value from an included file is what cargo uses: no mismatch, no blame.
     fs::write(dir.join(".cargo/flags.toml"), "[profile.dev]\nopt-level = 3\n").unwrap();
@@ -190,4 +190,101 @@ fn passes_on_a_clean_workspace_with_a_proc_macro_and_a_build_script() {
         let (status, report, stderr) = verify_profile(&dir, "dev", &[]);
         assert_eq!(status, 0, "{preset}: {report:#}\n{stderr}");
     }
+}
+
+fn host() -> String {
+    let output = Command::new("rustc").arg("-vV").output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    text.lines().find_map(|l| l.strip_prefix("host: ")).unwrap().to_owned()
+}
+
+/// A config file (and environment) setting rustflags, what rustc gets, and which tables are
+/// ignored (by prefix).
+struct Layout {
+    name: &'static str,
+    config: String,
+    env: &'static [(&'static str, &'static str)],
+    flags: &'static [&'static str],
+    ignored: &'static [&'static str],
+}
+
+/// `verify` expects the rustflags cargo takes from the environment or a config file in every
+/// unit built for the target, as `explain` states them; a wrong rule (build flags where a target
+/// table hides them, a `cfg` table that does not match, flags from a file while `RUSTFLAGS` is
+/// set) would be a mismatch here, so passing on each layout proves the rule is cargo's.
+#[test]
+fn the_rustflags_explain_names_are_the_ones_every_unit_gets() {
+    let host = host();
+    let build = "[build]\nrustflags = [\"--cfg\", \"from_build\"]\n";
+    let target = format!("[target.{host}]\nrustflags = \"--cfg from_target\"\n");
+    let case = |name,
+                config: String,
+                env: &'static [(&'static str, &'static str)],
+                flags: &'static [&'static str],
+                ignored: &'static [&'static str]| { Layout { name, config, env, flags, ignored } };
+    let cases = [
+        case("build", build.to_owned(), &[], &["--cfg", "from_build"], &[]),
+        case("target-hides-build", format!("{build}{target}"), &[], &["--cfg", "from_target"], &["build"]),
+        case(
+            "cfg-and-triple-joined",
+            format!(
+                "[target.'cfg(unix)']\nrustflags = [\"--cfg\", \"from_cfg\"]\n[target.'cfg(windows)']\nrustflags = [\"--cfg\", \"never\"]\n{target}"
+            ),
+            &[],
+            &["--cfg", "from_target", "--cfg", "from_cfg"],
+            &[],
+        ),
+        case(
+            "env-hides-files",
+            format!("{build}{target}"),
+            &[("RUSTFLAGS", "--cfg from_env")],
+            &["--cfg", "from_env"],
+            &["target.", "build"],
+        ),
+        case(
+            "build-target",
+            format!("[build]\ntarget = \"{host}\"\nrustflags = [\"--cfg\", \"from_build\"]\n"),
+            &[],
+            &["--cfg", "from_build"],
+            &[],
+        ),
+    ];
+    for Layout { name, config, env, flags, ignored } in cases {
+        let dir = workspace_with_host_units(&format!("rustflags-{name}"), "");
+        fs::create_dir_all(dir.join(".cargo")).unwrap();
+        fs::write(dir.join(".cargo/config.toml"), &config).unwrap();
+        let (status, report, stderr) = verify_profile(&dir, "dev", env);
+        assert_eq!(status, 0, "{name}: {report:#}\n{stderr}");
+
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+        command.args(["presets", "explain", "--format", "json"]).current_dir(&dir).env_remove("RUSTFLAGS");
+        let output = command.envs(env.iter().copied()).output().unwrap();
+        let explained: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let rustflags = &explained["rustflags"];
+        assert_eq!(rustflags["flags"], serde_json::json!(flags), "{name}: {rustflags:#}");
+        let tables: Vec<&str> =
+            rustflags["ignored"].as_array().unwrap().iter().map(|s| s["table"].as_str().unwrap_or_default()).collect();
+        assert_eq!(tables.len(), ignored.len(), "{name}: {rustflags:#}");
+        for (table, prefix) in tables.iter().zip(ignored) {
+            assert!(table.starts_with(prefix), "{name}: {rustflags:#}");
+        }
+    }
+}
+
+/// With `build.target` naming two targets, each has its own rustflags: `verify` says it cannot
+/// compare them, and still compares the profile (where cargo, building for named targets, keeps
+/// the profile's debug info in host units).
+#[test]
+fn rustflags_are_not_compared_when_two_build_targets_are_set() {
+    let host = host();
+    let dir = workspace_with_host_units("rustflags-two-targets", "");
+    fs::create_dir_all(dir.join(".cargo")).unwrap();
+    let config = format!("[build]\ntarget = [\"{host}\", \"{host}\"]\nrustflags = [\"--cfg\", \"from_build\"]\n");
+    fs::write(dir.join(".cargo/config.toml"), config).unwrap();
+    let (status, report, stderr) = verify_profile(&dir, "dev", &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert!(
+        stderr.contains("rustflags are not compared: cannot tell which cargo uses: `build.target` names 2 targets"),
+        "{stderr}"
+    );
 }

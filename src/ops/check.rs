@@ -132,12 +132,13 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
                 || ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_INCREMENTAL"].contains(&k.as_str())
         })
         .collect();
-    // Which rustflags cargo reads depends on the host: asked only where a config file has some.
+    // Which rustflags cargo reads depends on the target: asked only where a config file has some.
     let machine = sources
         .iter()
         .any(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig) && s.text.contains("rustflags"))
-        .then(|| crate::machine::Machine::probe(workspace.root()).ok())
-        .flatten();
+        .then(|| super::explain::layers(ctx, workspace).ok())
+        .flatten()
+        .and_then(|layers| super::explain::build_machine(&layers, workspace.root()).ok());
     Ok(Inputs {
         sources,
         env,

@@ -4,10 +4,13 @@
 use serde_json::json;
 
 use crate::cli::{ExplainArgs, Format};
-use crate::effective::{self, Definition, Effective, Layer, Layers, Role, Unit};
+use std::path::Path;
+
+use crate::effective::{self, Definition, Effective, FlagsSource, Layer, Layers, Role, Rustflags, Unit};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::inherit::{Broken, ChainError};
+use crate::machine::Machine;
 use crate::ops::Context;
 use crate::preset;
 use crate::schema::{Key, Value};
@@ -56,9 +59,13 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
         units.push((kind, settings));
     }
     let root = chain.last().expect("a chain ends at a root").clone();
+    // Config rustflags reach every profile; shown where some are set.
+    let rustflags = layers.sets_rustflags().then(|| config_rustflags(&layers, workspace.root()));
     let text = match args.format {
-        Format::Json => format!("{:#}\n", report(profile, &chain, &settings, &units)),
-        Format::Human => human(profile, &chain, &root, &settings, &units),
+        Format::Json => format!("{:#}\n", report(profile, &chain, &settings, &units, rustflags.as_ref())),
+        Format::Human => {
+            human(profile, &chain, &root, &settings, &units) + &rustflags.map(human_rustflags).unwrap_or_default()
+        }
     };
     ctx.shell.print(&text)?;
     Ok(0)
@@ -168,6 +175,66 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
     Ok(Layers { files, env })
 }
 
+/// The rustflags cargo passes to rustc for a build without `--target`, on this machine, or why
+/// that cannot be told.
+pub fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<(String, Rustflags), String> {
+    let machine = build_machine(layers, root)?;
+    Ok((machine.host.clone(), layers.rustflags(&machine)))
+}
+
+/// The machine a build without `--target` compiles for: the `build.target` when one is set, else
+/// the host. Asks rustc for its `cfg` values.
+pub fn build_machine(layers: &Layers, root: &Path) -> std::result::Result<Machine, String> {
+    let target = match layers.build_targets().as_deref() {
+        None => None,
+        Some([one]) => Some(one.clone()),
+        Some(many) => return Err(format!("`build.target` names {} targets, each with its own rustflags", many.len())),
+    };
+    Machine::probe_for(root, target.as_deref())
+}
+
+fn human_rustflags(found: std::result::Result<(String, Rustflags), String>) -> String {
+    let (target, rustflags) = match found {
+        Ok(found) => found,
+        Err(why) => return format!("rustflags: cannot tell which cargo uses: {why}\n"),
+    };
+    let mut text = match rustflags.used.as_slice() {
+        [] => format!("rustflags for {target}: none\n"),
+        _ => format!("rustflags for {target}: {}\n", rustflags.flags().join(" ")),
+    };
+    for source in &rustflags.used {
+        text.push_str(&format!("  from {}: {}\n", source.describe(), source.flags.join(" ")));
+        for (preset, flags) in &source.added {
+            text.push_str(&format!("      preset {preset} added {}\n", flags.join(" ")));
+        }
+    }
+    for source in &rustflags.ignored {
+        text.push_str(&format!("  ignored: {}: {}\n", source.describe(), source.flags.join(" ")));
+    }
+    if !rustflags.ignored.is_empty() {
+        text.push_str(&format!("      {}\n", effective::RUSTFLAGS_RULE));
+    }
+    text
+}
+
+fn rustflags_report(found: &std::result::Result<(String, Rustflags), String>) -> serde_json::Value {
+    let (target, rustflags) = match found {
+        Ok(found) => found,
+        Err(why) => return json!({ "unknown": why }),
+    };
+    let source = |s: &FlagsSource| {
+        let added: Vec<_> = s.added.iter().map(|(preset, flags)| json!({ "preset": preset, "flags": flags })).collect();
+        json!({ "source": s.source, "table": s.table.as_ref().map(ToString::to_string), "flags": s.flags, "added": added })
+    };
+    json!({
+        "target": target,
+        "level": rustflags.level.name(),
+        "flags": rustflags.flags(),
+        "used": rustflags.used.iter().map(source).collect::<Vec<_>>(),
+        "ignored": rustflags.ignored.iter().map(source).collect::<Vec<_>>(),
+    })
+}
+
 fn provenance(effective: &Effective, profile: &str, root: &str) -> String {
     let Some(from) = &effective.from else {
         return match (effective.rule, &effective.value) {
@@ -240,6 +307,7 @@ fn report(
     chain: &[String],
     settings: &[Effective],
     units: &[(UnitKind, Vec<Effective>)],
+    rustflags: Option<&std::result::Result<(String, Rustflags), String>>,
 ) -> serde_json::Value {
     let definition = |d: &Definition| json!({ "source": d.source, "profile": d.profile, "preset": d.preset, "value": super::show::to_json(&d.value) });
     let list = |settings: &[Effective]| -> Vec<serde_json::Value> {
@@ -275,7 +343,13 @@ fn report(
             })
         })
         .collect();
-    json!({ "profile": profile, "chain": chain, "settings": list(settings), "units": units })
+    json!({
+        "profile": profile,
+        "chain": chain,
+        "settings": list(settings),
+        "units": units,
+        "rustflags": rustflags.map(rustflags_report),
+    })
 }
 
 /// What a key does, its values and defaults, and its trade-off.

@@ -7,16 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use serde_json::json;
-use toml_edit::Item;
 
-use crate::check::{Severity, codegen_flags};
+use crate::check::Severity;
 use crate::cli::{Format, VerifyArgs};
 use crate::effective::Role;
 use crate::error::{Error, Result};
 use crate::ops::Context;
+use crate::schema::Key;
 use crate::shell::plural;
-use crate::verify::{self, Compiled, ExtraFlags};
-use crate::workspace::{self, Workspace};
+use crate::verify::{self, Compiled};
+use crate::workspace::Workspace;
 
 /// Exit status when a unit did not get what the profile says.
 pub const MISMATCH: i32 = 1;
@@ -31,8 +31,16 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
         format!("profile `{profile}` with `cargo check --profile {profile} -v` in a private target directory"),
     );
     let units = units(&workspace, profile)?;
-    let extra = extra_flags(ctx);
-    let mismatches = verify::compare(&layers, profile, &units, &extra).map_err(|e| Error::new(e.to_string()))?;
+    let rustflags = match layers.sets_rustflags().then(|| super::explain::config_rustflags(&layers, workspace.root())) {
+        Some(Ok((_, rustflags))) => Some(rustflags),
+        Some(Err(why)) => {
+            ctx.shell.warn(format!("rustflags are not compared: cannot tell which cargo uses: {why}"));
+            None
+        }
+        None => None,
+    };
+    let mismatches =
+        verify::compare(&layers, profile, &units, rustflags.as_ref()).map_err(|e| Error::new(e.to_string()))?;
 
     match args.format {
         Format::Json => {
@@ -45,10 +53,17 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
         }
         Format::Human => {
             for m in &mismatches {
-                let text = format!(
-                    "`{}` was compiled with {} = {}, but the profile says {} (from {})\n  cause: {}",
-                    m.package, m.key, m.actual, m.expected, m.source, m.cause
-                );
+                let text = if m.key == Key::Rustflags {
+                    format!(
+                        "`{}` was compiled without `{}`, which cargo should pass from {}\n  cause: {}",
+                        m.package, m.expected, m.source, m.cause
+                    )
+                } else {
+                    format!(
+                        "`{}` was compiled with {} = {}, but the profile says {} (from {})\n  cause: {}",
+                        m.package, m.key, m.actual, m.expected, m.source, m.cause
+                    )
+                };
                 ctx.shell.diagnostic(Severity::Error, &format!("error: {text}"));
             }
             let verdict = match mismatches.len() {
@@ -192,41 +207,4 @@ fn package_name(id: &str) -> Option<String> {
         Some((name, _)) => Some(name.to_owned()),
         None => url.rsplit('/').next().map(str::to_owned),
     }
-}
-
-/// Flags rustc gets besides the profile's, from the one source cargo uses (the first set of
-/// `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, `target.*.rustflags` and `build.rustflags` in the
-/// config files cargo reads, included ones too): a lower source is ignored, so it is never a
-/// cause.
-fn extra_flags(ctx: &Context<'_>) -> Vec<ExtraFlags> {
-    for (name, separator) in [("CARGO_ENCODED_RUSTFLAGS", "\u{1f}"), ("RUSTFLAGS", " ")] {
-        if let Ok(value) = std::env::var(name) {
-            let origin = format!("the environment variable {name}");
-            return vec![ExtraFlags { origin, flags: codegen_flags(&value.replace(separator, " ")) }];
-        }
-    }
-    let mut target = Vec::new();
-    let mut build = Vec::new();
-    for (_, path) in workspace::config_files(&ctx.cwd).read {
-        let Ok(doc) = std::fs::read_to_string(&path).unwrap_or_default().parse::<toml_edit::DocumentMut>() else {
-            continue;
-        };
-        let shown = ctx.display(&path);
-        let flags = |key: String, item: &Item| {
-            let joined = match item.as_array() {
-                Some(array) => array.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "),
-                None => item.as_str().unwrap_or_default().to_owned(),
-            };
-            ExtraFlags { origin: format!("`{key}` in {shown}"), flags: codegen_flags(&joined) }
-        };
-        if let Some(item) = doc.get("build").and_then(|b| b.get("rustflags")) {
-            build.push(flags("build.rustflags".to_owned(), item));
-        }
-        for (triple, table) in doc.get("target").and_then(Item::as_table_like).into_iter().flat_map(|t| t.iter()) {
-            if let Some(item) = table.get("rustflags") {
-                target.push(flags(format!("target.{triple}.rustflags"), item));
-            }
-        }
-    }
-    if target.is_empty() { build } else { target }
 }
