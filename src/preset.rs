@@ -164,7 +164,7 @@ impl Preset {
 
     /// Whether the preset (or one of its variants) sets config keys, which only config files
     /// hold.
-    pub fn config_value_of_any(&self) -> bool {
+    pub fn needs_config_file(&self) -> bool {
         !self.config.is_empty() || self.variants.iter().any(|v| !v.config.is_empty())
     }
 

@@ -142,3 +142,23 @@ fn bash_completes_preset_names() {
     let words = String::from_utf8_lossy(&output.stdout);
     assert_eq!(words.trim(), "fast-runtime", "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// Fish offers the built-in preset names after each subcommand that takes presets. Runs fish
+/// itself (`.ci/run` installs it); SKIPPED where it cannot be had.
+#[test]
+fn fish_completes_preset_names() {
+    if Command::new("fish").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: fish is not installed");
+        return;
+    }
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-presets.fish");
+    std::fs::write(&path, run(&["presets", "completions", "fish"])).unwrap();
+    for (line, expected) in
+        [("cargo-presets apply fast-r", "fast-runtime"), ("cargo-presets remove native", "native-cpu")]
+    {
+        let script = format!("source '{}'; complete -C '{line}'", path.display());
+        let output = Command::new("fish").arg("--no-config").arg("-c").arg(script).output().unwrap();
+        let words = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(words.trim(), expected, "{line}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}

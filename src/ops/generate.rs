@@ -20,6 +20,20 @@ pub fn completions(ctx: &mut Context<'_>, shell: clap_complete::Shell) -> Result
         // `cmd="cargo__presets__subcmd__apply"`, so no subcommand completed anything.
         script = script.replace("cargo__subcmd__presets__subcmd__", "cargo__presets__subcmd__");
     }
+    if shell == clap_complete::Shell::Fish {
+        // clap_complete's fish script offers no values for positional arguments: name the
+        // presets for each subcommand that takes them.
+        let names: Vec<&str> = crate::library::BUILTIN.iter().map(|(name, _)| *name).collect();
+        for sub in Cli::command().get_subcommands() {
+            if sub.get_positionals().any(|a| a.get_value_names().is_some_and(|n| n.iter().any(|n| n == "PRESET"))) {
+                script.push_str(&format!(
+                    "complete -c {BIN} -n \"__fish_cargo_presets_using_subcommand {}\" -f -a \"{}\"\n",
+                    sub.get_name(),
+                    names.join(" ")
+                ));
+            }
+        }
+    }
     ctx.shell.print(&script)?;
     Ok(0)
 }

@@ -30,6 +30,8 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
                         "description": preset.description,
                         "extends": preset.extends,
                         "components": preset.components,
+                        "config_only": preset.needs_config_file(),
+                        "machine_specific": preset.machine_specific,
                     })
                 })
                 .collect();
@@ -45,6 +47,10 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
                         format!(" [{}: {}]", other.kind(), ctx.display(other.path().expect("file presets have a path")))
                     }
                 };
+                // Cargo reads these settings only from config files: `apply` needs `--to`.
+                if preset.needs_config_file() {
+                    origin.push_str(" (config files only)");
+                }
                 if let Some(hidden) = entry.shadows.first() {
                     origin.push_str(&format!(" (shadows the {} preset)", hidden.kind()));
                 }

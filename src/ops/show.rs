@@ -22,7 +22,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
     let plan = plan(&composition, &ExistingProfiles::new())?;
     let (file, kind) = match &args.to {
         // Config settings go only where cargo reads them.
-        Destination::Manifest if composition.presets.iter().any(|p| p.config_value_of_any()) => {
+        Destination::Manifest if composition.presets.iter().any(|p| p.needs_config_file()) => {
             (Path::new(".cargo/config.toml"), FileKind::Config)
         }
         Destination::Manifest => (Path::new("Cargo.toml"), FileKind::Manifest),

@@ -54,7 +54,7 @@ pub fn compose(
 
 /// Config settings go where cargo reads them: never the manifest.
 fn refuse_manifest(composition: &Composition, target: &Target, request: &Request<'_>) -> Result<()> {
-    let Some(preset) = composition.presets.iter().find(|p| p.config_value_of_any()) else { return Ok(()) };
+    let Some(preset) = composition.presets.iter().find(|p| p.needs_config_file()) else { return Ok(()) };
     if target.kind != FileKind::Manifest {
         return Ok(());
     }
