@@ -12,6 +12,12 @@
 #   staging:  release vs staging (full debug info) vs debuggable-staging (line tables) vs
 #             profiling (line tables, no checks): clean build, binary size
 #   size:     embedded-size (opt-level "z") vs embedded-size-s (opt-level "s")
+#   linker:   the default linker (rust-lld on x86_64 Linux since Rust 1.90) vs mold (fast-link's
+#             mold variant; skipped without mold): clean build, rebuild
+#   frontend: parallel-frontend (nightly -Zthreads=min(cores, 8)) against nightly's default, both
+#             on nightly: clean check and build (skipped without nightly)
+#
+# Name groups to run only those: `bash scripts/bench-presets.sh linker frontend`.
 #
 # The figures in the built-in presets' descriptions come from this script's output, recorded in
 # the README ("Measured: the presets on a real workload"); tests/presets.rs checks each one.
@@ -20,6 +26,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
+groups=${*:-dev deps release staging size linker frontend}
+wants() { [[ " $groups " == *" $1 "* ]]; }
 
 cargo build --release --quiet
 presets="$PWD/target/release/cargo-presets"
@@ -32,8 +40,11 @@ cd "$work/workload"
 cargo fetch --quiet
 cargo run --release --quiet -- generate input.txt 3000000
 
+if wants dev; then
 echo "== dev builds ($runs runs each, interleaved)"
 "$presets" presets -q bench fast-dev fast-compile ci --workflow build,rebuild,target-size,size --runs "$runs" --chart "$out/dev.svg"
+fi
+if wants deps; then
 echo "== optimised dependencies in dev builds"
 mkdir -p .cargo/presets
 cat > .cargo/presets/deps-optimized-dev-full-debug.toml <<'PRESET'
@@ -43,10 +54,33 @@ extends = ["deps-optimized-dev"]
 debug = { value = true, why = "what dependencies get without the preset's debug = false" }
 PRESET
 "$presets" presets -q bench deps-optimized-dev deps-optimized-dev-full-debug --workflow build,rebuild,run --run-args "words input.txt" --chart "$out/deps.svg"
+fi
+if wants release; then
 echo "== release builds"
 "$presets" presets -q bench embedded-size fast-runtime prod --workflow build,size,run --run-args "words input.txt" --chart "$out/release.svg"
+fi
+if wants staging; then
 echo "== staging builds"
 "$presets" presets -q bench staging debuggable-staging profiling --workflow build,size --chart "$out/staging.svg"
+fi
+if wants size; then
 echo "== opt-level z (embedded-size) vs s, for the smallest binary"
 "$presets" presets -q bench embedded-size embedded-size-s --workflow size,run --run-args "words input.txt" --chart "$out/size.svg"
-echo "charts: $out/{dev,deps,release,staging,size}.svg"
+fi
+if wants linker; then
+  if command -v mold >/dev/null; then
+    echo "== linker: the default (rust-lld on x86_64 Linux) vs mold ($runs runs each, interleaved)"
+    "$presets" presets -q bench fast-link:mold --workflow build,rebuild --runs "$runs" --chart "$out/linker.svg"
+  else
+    echo "== linker: SKIPPED (mold is not installed)"
+  fi
+fi
+if wants frontend; then
+  if cargo +nightly --version >/dev/null 2>&1; then
+    echo "== parallel front-end on $(nproc) cores, nightly against nightly ($runs runs each, interleaved)"
+    "$presets" presets -q bench parallel-frontend --workflow check,build --runs "$runs" --chart "$out/frontend.svg"
+  else
+    echo "== parallel front-end: SKIPPED (no nightly toolchain)"
+  fi
+fi
+echo "charts: $out/*.svg"

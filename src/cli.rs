@@ -8,6 +8,7 @@ use crate::workspace::Destination;
 
 const AFTER_HELP: &str = "\
 Examples:
+  cargo presets                            on a terminal: pick, preview, apply
   cargo presets init                       set a repository up (fast-dev)
   cargo presets list -v                    the presets, and what each is for
   cargo presets show fast-dev              what it is for, and what it writes
@@ -33,8 +34,9 @@ is written); `check` exits 1 when it finds problems.";
 #[derive(Debug, Parser)]
 #[command(name = "cargo-presets", bin_name = "cargo presets", version, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// Without a command, on a terminal: the guided mode (`apply --interactive`)
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 
     /// Path to Cargo.toml (default: found from the current directory, as cargo does)
     #[arg(long, global = true, value_name = "PATH")]
@@ -209,13 +211,22 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// Presets to compose, in order; each after the presets it extends
-    #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
+    #[arg(required_unless_present = "interactive", value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
 
     /// Use this variant of a preset (`fast-link --variant mold`) instead of the one `apply`
     /// picks for this machine; what it needs is still checked
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,
+
+    /// Keep your hand-written value of this key (`profile.dev.debug`) and skip the preset's;
+    /// repeat for more keys. Other conflicts still stop `apply` (or `--force` replaces them)
+    #[arg(long, value_name = "KEY")]
+    pub keep: Vec<String>,
+
+    /// Pick the presets, the file and each conflict in a guided flow (needs a terminal)
+    #[arg(long, short = 'i')]
+    pub interactive: bool,
 
     #[command(flatten)]
     pub write: WriteArgs,

@@ -27,6 +27,7 @@ pub mod ops;
 pub mod plan;
 pub mod preset;
 pub mod profiles;
+pub mod prompt;
 pub mod render;
 pub mod rules;
 pub mod schema;
@@ -69,20 +70,31 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         .and_then(|cwd| {
             let mut ctx = ops::Context { cwd, manifest_path: cli.manifest_path, shell: &mut shell };
             match cli.command {
-                Command::List(args) => ops::list::run(&mut ctx, args.format),
-                Command::Show(args) => ops::show::run(&mut ctx, &args),
-                Command::Apply(args) => ops::apply::run(&mut ctx, &args),
-                Command::Init(args) => ops::scaffold::init(&mut ctx, &args),
-                Command::New(args) => ops::scaffold::new(&mut ctx, &args),
-                Command::Check(args) => ops::check::run(&mut ctx, &args),
-                Command::Remove(args) => ops::remove::run(&mut ctx, &args),
-                Command::Status(args) => ops::status::run(&mut ctx, &args),
-                Command::Explain(args) => ops::explain::run(&mut ctx, &args),
-                Command::Verify(args) => ops::verify::run(&mut ctx, &args),
-                Command::Bench(args) => ops::bench::run(&mut ctx, &args),
-                Command::Completions(args) => ops::generate::completions(&mut ctx, args.shell),
-                Command::Man => ops::generate::man(&mut ctx),
-                Command::Schema => ops::generate::schema(&mut ctx),
+                // No command: the guided mode for a person at a terminal; for a script, the
+                // usage (exit 2) at once, never a prompt.
+                None if prompt::at_a_terminal() => ops::guide::run(&mut ctx),
+                None => {
+                    let help = <Cli as clap::CommandFactory>::command().render_help();
+                    ctx.shell.error_text(&help.ansi().to_string());
+                    Ok(ops::guide::NO_TERMINAL)
+                }
+                Some(Command::Apply(args)) if args.interactive => ops::guide::run(&mut ctx),
+                Some(command) => match command {
+                    Command::List(args) => ops::list::run(&mut ctx, args.format),
+                    Command::Show(args) => ops::show::run(&mut ctx, &args),
+                    Command::Apply(args) => ops::apply::run(&mut ctx, &args),
+                    Command::Init(args) => ops::scaffold::init(&mut ctx, &args),
+                    Command::New(args) => ops::scaffold::new(&mut ctx, &args),
+                    Command::Check(args) => ops::check::run(&mut ctx, &args),
+                    Command::Remove(args) => ops::remove::run(&mut ctx, &args),
+                    Command::Status(args) => ops::status::run(&mut ctx, &args),
+                    Command::Explain(args) => ops::explain::run(&mut ctx, &args),
+                    Command::Verify(args) => ops::verify::run(&mut ctx, &args),
+                    Command::Bench(args) => ops::bench::run(&mut ctx, &args),
+                    Command::Completions(args) => ops::generate::completions(&mut ctx, args.shell),
+                    Command::Man => ops::generate::man(&mut ctx),
+                    Command::Schema => ops::generate::schema(&mut ctx),
+                },
             }
         });
     match result {

@@ -212,7 +212,7 @@ impl Preset {
                 Error::new(format!("preset `{}` has no variant `{name}`", self.name))
                     .help(format!("its variants are: {}", names.join(", ")))
             })?;
-            return Ok((variant, "chosen with --variant".to_owned()));
+            return Ok((variant, "chosen by name".to_owned()));
         }
         let mut why_not = Vec::new();
         let mut installs = Vec::new();

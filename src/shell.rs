@@ -48,6 +48,11 @@ impl Shell {
         .unwrap_or(ColorChoice::Auto)
     }
 
+    /// Whether stderr gets colour.
+    pub fn colour_on_stderr(&self) -> bool {
+        self.err.current_choice() != ColorChoice::Never
+    }
+
     pub fn verbosity(&self) -> Verbosity {
         self.verbosity
     }
@@ -92,6 +97,12 @@ impl Shell {
     /// An error, always shown, with its `help:` lines highlighted.
     pub fn error(&mut self, error: &Error) {
         let _ = writeln!(self.err, "{ERROR}error{ERROR:#}: {}", highlight_help(&error.to_string()));
+    }
+
+    /// Text for stderr as it is (usage help when a command is missing).
+    pub fn error_text(&mut self, text: &str) {
+        let _ = self.err.write_all(text.as_bytes());
+        let _ = self.err.flush();
     }
 
     /// Data for stdout: listings, TOML, diffs, JSON. A closed pipe (`| head`) is not an error.

@@ -181,3 +181,91 @@ fn presets_for_different_kinds_of_build_are_refused() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("preset `embedded-size` is for `release` builds, the others for `dev`"), "{stderr}");
 }
+
+/// Config presets are benched too, through the same `--config` file: their flags reach rustc in
+/// the preset's builds only (a `RUSTC_WRAPPER` logs each rustc command line with its target
+/// directory), and `PRESET:VARIANT` picks a variant other than this machine's.
+#[test]
+fn config_presets_and_their_variants_reach_rustc_in_their_own_builds_only() {
+    let dir = workspace("config-presets");
+    let log = dir.join("rustc.log");
+    let wrapper = dir.join("log-rustc.sh");
+    fs::write(&wrapper, format!("#!/bin/sh\necho \"$CARGO_TARGET_DIR $*\" >> '{}'\nexec \"$@\"\n", log.display()))
+        .unwrap();
+    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    let mold = Command::new("mold").arg("--version").output().is_ok();
+    let mut presets = vec!["native-cpu"];
+    if mold {
+        presets.push("fast-link:mold");
+    } else {
+        eprintln!("SKIPPED: the fast-link:mold part (mold is not installed)");
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(["presets", "bench"]).args(&presets).args(["--workflow", "size"]).current_dir(&dir);
+    let output = command.env("RUSTC_WRAPPER", &wrapper).env_remove("RUSTFLAGS").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let log = fs::read_to_string(&log).unwrap();
+    let app = |target: &str| -> Vec<&str> {
+        log.lines().filter(|l| l.contains(&format!("/{target} ")) && l.contains("--crate-name app")).collect()
+    };
+    let (baseline, native) = (app("target-baseline"), app("target-0"));
+    assert!(!baseline.is_empty() && !native.is_empty(), "{log}");
+    assert!(baseline.iter().all(|l| !l.contains("target-cpu=native") && !l.contains("fuse-ld")), "{log}");
+    assert!(native.iter().all(|l| l.contains("-C target-cpu=native")), "{log}");
+    if mold {
+        assert!(stderr.contains("Choosing `fast-link` variant `mold` (chosen by name)"), "{stderr}");
+        assert!(app("target-1").iter().any(|l| l.contains("-fuse-ld=mold")), "{log}");
+    }
+
+    // A variant that does not exist, or a preset without variants, stops before any build.
+    for (name, message) in [
+        ("fast-link:nope", "help: `fast-link` has: rust-lld, mold, lld, macos, windows-msvc"),
+        ("fast-dev:mold", "none of the presets has a variant named `mold`"),
+    ] {
+        let output = bench(&dir, &[name, "--workflow", "size"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(101), "{stderr}");
+        assert!(stderr.contains(message) && !stderr.contains("Building"), "{stderr}");
+    }
+}
+
+/// A `RUSTC_WRAPPER` that logs each rustc command line, after the target directory and the
+/// toolchain rustup runs, to the returned log file.
+fn rustc_logger(dir: &Path) -> (PathBuf, PathBuf) {
+    let log = dir.join("rustc.log");
+    let wrapper = dir.join("log-rustc.sh");
+    let script = format!(
+        "#!/bin/sh\necho \"$CARGO_TARGET_DIR toolchain=$RUSTUP_TOOLCHAIN $*\" >> '{}'\nexec \"$@\"\n",
+        log.display()
+    );
+    fs::write(&wrapper, script).unwrap();
+    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    (wrapper, log)
+}
+
+/// A nightly preset is measured against a baseline built with the same nightly toolchain, so the
+/// ratio is the preset's, not the toolchain's.
+#[test]
+fn a_nightly_preset_is_measured_against_a_nightly_baseline() {
+    if Command::new("cargo").args(["+nightly", "--version"]).output().map_or(true, |o| !o.status.success()) {
+        eprintln!("SKIPPED: no nightly toolchain");
+        return;
+    }
+    let dir = workspace("nightly-baseline");
+    let (wrapper, log) = rustc_logger(&dir);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(["presets", "bench", "parallel-frontend", "--workflow", "size"]).current_dir(&dir);
+    let output = command.env("RUSTC_WRAPPER", &wrapper).env_remove("RUSTFLAGS").output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("every variant builds with nightly cargo"), "{stderr}");
+    let log = fs::read_to_string(&log).unwrap();
+    let app = |target: &str| -> Vec<&str> {
+        log.lines().filter(|l| l.contains(&format!("/{target} ")) && l.contains("--crate-name app")).collect()
+    };
+    let (baseline, preset) = (app("target-baseline"), app("target-0"));
+    assert!(!baseline.is_empty() && !preset.is_empty(), "{log}");
+    assert!(baseline.iter().all(|l| l.contains("toolchain=nightly") && !l.contains("-Zthreads")), "{log}");
+    assert!(preset.iter().all(|l| l.contains("toolchain=nightly") && l.contains("-Zthreads=")), "{log}");
+}

@@ -125,11 +125,9 @@ impl Editor<'_> {
             },
         };
         let missing: Vec<&Flag> = wanted.iter().filter(|f| !present.contains(f)).collect();
-        if let Some(other) = missing.iter().find_map(|f| present.iter().find(|p| p.same_option(f)))
-            && !self.edit.force
-        {
+        if let Some(other) = missing.iter().find_map(|f| present.iter().find(|p| p.same_option(f))) {
             let ours = missing.iter().find(|f| f.same_option(other)).expect("found above");
-            return Err(Box::new(Conflict {
+            let conflict = Conflict {
                 path: path.to_string(),
                 current: format!("`{other}`"),
                 wanted: format!("`{ours}`"),
@@ -137,7 +135,11 @@ impl Editor<'_> {
                 owner: None,
                 line: self.line_of(&slot.table, FLAGS_TAG),
                 flag: true,
-            }));
+            };
+            // Kept: none of the preset's flags go into this key.
+            if let Some(change) = self.settle(conflict)? {
+                return Ok(change);
+            }
         }
         // Ours: what we recorded earlier and is still there, and what we add now.
         let mut ours: Vec<String> = record

@@ -18,6 +18,7 @@ pub use config::{FlagsRecord, flags_in_value};
 
 pub use remove::{KeyState, Removal, key_states, remove};
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -47,6 +48,9 @@ pub struct Edit<'a> {
     pub kind: FileKind,
     /// Replace hand-written values instead of stopping.
     pub force: bool,
+    /// Keys (`profile.dev.debug`, `target.x86_64-unknown-linux-gnu.rustflags`) whose
+    /// hand-written value stays: the preset's value for them is skipped (`--keep`).
+    pub keep: &'a [String],
     /// Comment lines to start a file we create with (a standalone config file says how to use it).
     pub new_file_header: Vec<String>,
 }
@@ -62,11 +66,15 @@ pub enum Change {
     Forced,
     /// Already had this value.
     Kept,
+    /// A hand-written value left as it was, the preset's skipped (`--keep`).
+    KeptYours,
 }
 
 #[derive(Debug)]
 pub struct Outcome {
     pub text: String,
+    /// The hand-written values `--force` replaced (or, for flags, added to).
+    pub forced: Vec<Conflict>,
     pub changes: Vec<(KeyPath, Change)>,
     /// Config settings, each with the preset that set it.
     pub config_changes: Vec<(ConfigPath, String, Change)>,
@@ -137,11 +145,17 @@ pub fn apply(
     preset: &dyn Fn(&str) -> Option<Rc<Preset>>,
 ) -> Result<Outcome> {
     let (original, spanned) = (parsed.text.as_str(), &parsed.doc);
-    let editor = Editor { edit, spanned, original, renderer: Renderer::default() };
+    let editor = Editor { edit, spanned, original, renderer: Renderer::default(), forced: RefCell::new(Vec::new()) };
     editor.check_shapes(plan)?;
     let mut doc = spanned.clone().into_mut();
 
-    let mut outcome = Outcome { text: String::new(), changes: Vec::new(), config_changes: Vec::new(), tables_added: 0 };
+    let mut outcome = Outcome {
+        text: String::new(),
+        forced: Vec::new(),
+        changes: Vec::new(),
+        config_changes: Vec::new(),
+        tables_added: 0,
+    };
     let mut conflicts = Vec::new();
     for table in &plan.tables {
         let keys = table.path.keys();
@@ -182,6 +196,7 @@ pub fn apply(
     if !conflicts.is_empty() {
         return Err(conflict_error(edit, &conflicts));
     }
+    outcome.forced = editor.forced.into_inner();
 
     let mut text = doc.to_string();
     if let Some(moved) = after_trailing_comments(spanned, &doc, &text) {
@@ -244,16 +259,18 @@ struct Assign<'a> {
 }
 
 /// A key whose value differs from what a preset sets, and who wrote it.
-struct Conflict {
-    path: String,
-    current: String,
-    wanted: String,
-    preset: String,
+#[derive(Clone, Debug)]
+pub struct Conflict {
+    /// `profile.dev.debug`, as `--keep` names it.
+    pub path: String,
+    pub current: String,
+    pub wanted: String,
+    pub preset: String,
     /// The preset that wrote the current value, if we did.
-    owner: Option<String>,
-    line: Option<usize>,
+    pub owner: Option<String>,
+    pub line: Option<usize>,
     /// A flag of `rustflags`, which `--force` adds after the user's instead of replacing it.
-    flag: bool,
+    pub flag: bool,
 }
 
 fn conflict_error(edit: &Edit<'_>, conflicts: &[Box<Conflict>]) -> Error {
@@ -357,9 +374,25 @@ struct Editor<'a> {
     spanned: &'a toml_edit::Document<String>,
     original: &'a str,
     renderer: Renderer,
+    /// The conflicts `--force` settled by taking the preset's value.
+    forced: RefCell<Vec<Conflict>>,
 }
 
 impl Editor<'_> {
+    /// What to do with a hand-written value a preset would change: keep it (`--keep`, the
+    /// change to report is returned), take the preset's (`--force`, `None`: go on writing), or
+    /// stop with the conflict.
+    fn settle(&self, conflict: Conflict) -> Result<Option<Change>, Box<Conflict>> {
+        if self.edit.keep.contains(&conflict.path) {
+            return Ok(Some(Change::KeptYours));
+        }
+        if self.edit.force {
+            self.forced.borrow_mut().push(conflict);
+            return Ok(None);
+        }
+        Err(Box::new(conflict))
+    }
+
     /// Refuses files whose shape we cannot edit (`profile = 1`, `[[profile.dev]]`), before any
     /// change, pointing at the offending line.
     fn check_shapes(&self, plan: &Plan) -> Result<()> {
@@ -452,9 +485,8 @@ impl Editor<'_> {
         let old_line = marker::was_text(&slot_key_name(slot, assign.key), &current);
         let change = match owner {
             Some(owner) if composition.may_override(assign.preset, &owner) => Change::Updated { from: owner },
-            _ if self.edit.force => Change::Forced,
             owner => {
-                return Err(Box::new(Conflict {
+                let conflict = Conflict {
                     path: assign.path.clone(),
                     current: bare(&current),
                     wanted: assign.value.to_string(),
@@ -462,7 +494,11 @@ impl Editor<'_> {
                     owner,
                     line: self.line_of(&slot.table, &slot.key),
                     flag: false,
-                }));
+                };
+                match self.settle(conflict)? {
+                    Some(change) => return Ok(change),
+                    None => Change::Forced,
+                }
             }
         };
         let mut value = assign.value.to_toml();
@@ -707,7 +743,7 @@ mod tests {
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, text)?;
         let plan = crate::plan::plan(&composition, &parsed.profiles())?;
-        let edit = Edit { file, kind: FileKind::Manifest, force, new_file_header: Vec::new() };
+        let edit = Edit { file, kind: FileKind::Manifest, force, keep: &[], new_file_header: Vec::new() };
         Ok(apply(&parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?.text)
     }
 
@@ -770,7 +806,7 @@ mod tests {
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, "[package]\nname = \"x\"\n").unwrap();
         let plan = crate::plan::plan(&composition, &parsed.profiles()).unwrap();
-        let edit = Edit { file, kind: FileKind::Manifest, force: false, new_file_header: Vec::new() };
+        let edit = Edit { file, kind: FileKind::Manifest, force: false, keep: &[], new_file_header: Vec::new() };
         let out = apply(&parsed, &plan, &composition, &edit, &|_| None).unwrap().text;
         assert!(out.starts_with("# cargo-presets(cranelift-dev) codegen-backend: nightly cargo needs this opt-in for `profile.dev.codegen-backend`\ncargo-features = [\"codegen-backend\"]\n[package]"), "{out}");
     }

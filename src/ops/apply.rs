@@ -1,6 +1,6 @@
 //! `cargo presets apply`: compose presets and write them into one file.
 
-mod config;
+pub(super) mod config;
 
 use std::path::PathBuf;
 
@@ -27,6 +27,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
         variant: args.variant.as_deref(),
         to: &args.write.to,
         force: args.write.force,
+        keep: &args.keep,
         dry_run: args.write.dry_run,
         format: args.write.format,
     };
@@ -50,6 +51,8 @@ pub struct Request<'a> {
     pub variant: Option<&'a str>,
     pub to: &'a Destination,
     pub force: bool,
+    /// Keys whose hand-written value stays (`--keep`).
+    pub keep: &'a [String],
     pub dry_run: bool,
     pub format: Format,
 }
@@ -113,6 +116,28 @@ impl Prepared<'_> {
     pub fn composition(&self) -> &Composition {
         &self.composition
     }
+
+    /// The hand-written values `--force` replaces.
+    pub fn forced(&self) -> &[edit::Conflict] {
+        &self.outcome.forced
+    }
+
+    /// The change as a unified diff; `None` when there is none.
+    pub fn diff(&self, ctx: &Context<'_>) -> Option<String> {
+        let unchanged = self.original.as_deref() == Some(self.outcome.text.as_str());
+        (!unchanged).then(|| ctx.diff(&self.root, &self.path, self.original.as_deref(), Some(&self.outcome.text)))
+    }
+
+    /// The profiles the presets write, each once.
+    pub fn profiles(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for table in &self.plan.tables {
+            if !names.contains(&table.path.profile) {
+                names.push(table.path.profile.clone());
+            }
+        }
+        names
+    }
 }
 
 /// Reads the target file and works out its new text. Pure apart from reading: nothing is
@@ -160,10 +185,12 @@ pub fn prepare<'a>(
         config::place_flags(ctx, &mut composition, machine, &layers, &shown, args.force)?;
     }
 
+    check_keep(&composition, args.keep)?;
     let edit = Edit {
         file: &file,
         kind: target.kind,
         force: args.force,
+        keep: args.keep,
         // Only a file we create gets our header: it is how `remove` knows the file is ours.
         new_file_header: if original.is_none() {
             new_file_header(args.to, args.presets, ctx, &plan, &composition)
@@ -228,7 +255,7 @@ pub fn finish(
     let unchanged = original.as_deref() == Some(outcome.text.as_str());
     if args.dry_run {
         if unchanged {
-            ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
+            ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
             return Ok(report("unchanged", None));
         }
         let diff = ctx.diff(&root, &path, original.as_deref(), Some(&outcome.text));
@@ -244,7 +271,7 @@ pub fn finish(
         (!unchanged).then_some(ours).into_iter().chain(also.iter().copied()).collect();
     files::commit(lock, &changes)?;
     if unchanged {
-        ctx.shell.status("Unchanged", format!("{shown} ({names}: already applied)"));
+        ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
         return Ok(report("unchanged", None));
     }
 
@@ -255,6 +282,7 @@ pub fn finish(
             Change::Updated { from } => ("Replacing", format!(", replacing `{from}`'s value")),
             Change::Forced => ("Replacing", ", replacing a hand-written value".to_owned()),
             Change::Kept => ("Keeping", ", already set".to_owned()),
+            Change::KeptYours => ("Keeping", ", your value instead of the preset's (--keep)".to_owned()),
         };
         ctx.shell.verbose_status(verb, format!("{path} = {} ({}{note})", composed.setting.value, composed.preset));
     }
@@ -262,7 +290,7 @@ pub fn finish(
         let Some(composed) = composition.config.iter().find(|c| c.setting.path == *path && c.preset == *preset) else {
             continue;
         };
-        let verb = if matches!(change, Change::Kept) { "Keeping" } else { "Adding" };
+        let verb = if matches!(change, Change::Kept | Change::KeptYours) { "Keeping" } else { "Adding" };
         let op = if path.is_rustflags() { "+=" } else { "=" };
         ctx.shell.verbose_status(verb, format!("{path} {op} {} ({preset})", composed.setting.value));
     }
@@ -287,12 +315,44 @@ pub fn finish(
     Ok(report(if original.is_some() { "updated" } else { "created" }, None))
 }
 
+/// Why a file needs no change: the presets are there, or `--keep` kept everything they would
+/// change.
+fn unchanged_because(outcome: &edit::Outcome) -> &'static str {
+    let changes = outcome.changes.iter().map(|(_, c)| c).chain(outcome.config_changes.iter().map(|(_, _, c)| c));
+    if changes.clone().any(|c| *c == Change::KeptYours) {
+        "your values kept with --keep, nothing to change"
+    } else {
+        "already applied"
+    }
+}
+
+/// Each `--keep` key must be one the presets set: a misspelt key would silently keep nothing.
+fn check_keep(composition: &Composition, keep: &[String]) -> Result<()> {
+    let keys: Vec<String> = composition
+        .settings
+        .iter()
+        .map(|c| c.setting.path.to_string())
+        .chain(composition.config.iter().map(|c| c.setting.path.to_string()))
+        .collect();
+    for key in keep {
+        if !keys.contains(key) {
+            let mut error = Error::new(format!("`--keep {key}` names no key these presets set"));
+            if let Some(near) = crate::preset::closest(key, keys.iter().map(String::as_str), 4) {
+                error = error.help(format!("did you mean `{near}`?"));
+            }
+            return Err(error.help(format!("their keys are: {}", keys.join(", "))));
+        }
+    }
+    Ok(())
+}
+
 fn change_name(change: &Change) -> &'static str {
     match change {
         Change::Added => "added",
         Change::Updated { .. } => "updated",
         Change::Forced => "forced",
         Change::Kept => "kept",
+        Change::KeptYours => "kept-yours",
     }
 }
 
@@ -305,7 +365,7 @@ fn behaviour_notes(ctx: &mut Context<'_>, composition: &Composition, outcome: &e
         }
     }
     for (path, change) in &outcome.changes {
-        if matches!(change, Change::Kept) || path.table.scope != crate::schema::Scope::Profile {
+        if matches!(change, Change::Kept | Change::KeptYours) || path.table.scope != crate::schema::Scope::Profile {
             continue;
         }
         let Some(composed) = composition.settings.iter().find(|c| c.setting.path == *path) else { continue };
@@ -347,7 +407,7 @@ fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
 }
 
 /// Whether the settings need nightly cargo: a gated profile key or a nightly config setting.
-fn needs_nightly(plan: &Plan, composition: &Composition) -> bool {
+pub(super) fn needs_nightly(plan: &Plan, composition: &Composition) -> bool {
     !plan.gates.is_empty() || composition.config.iter().any(|c| c.setting.path.needs_nightly(&c.setting.value))
 }
 
@@ -364,7 +424,7 @@ fn summary(outcome: &edit::Outcome) -> String {
     }
     let all = outcome.changes.iter().map(|(_, c)| c).chain(config.iter().map(|(_, c)| *c));
     let count = |wanted: fn(&Change) -> bool| all.clone().filter(|c| wanted(c)).count();
-    let set = count(|c| !matches!(c, Change::Kept | Change::Forced));
+    let set = count(|c| !matches!(c, Change::Kept | Change::Forced | Change::KeptYours));
     let mut parts = vec![plural(set, "key set", "keys set")];
     let forced = count(|c| matches!(c, Change::Forced));
     if forced > 0 {
@@ -373,6 +433,10 @@ fn summary(outcome: &edit::Outcome) -> String {
     let kept = count(|c| matches!(c, Change::Kept));
     if kept > 0 {
         parts.push(format!("{kept} already set"));
+    }
+    let yours = count(|c| matches!(c, Change::KeptYours));
+    if yours > 0 {
+        parts.push(format!("{yours} of yours kept with --keep"));
     }
     if outcome.tables_added > 0 {
         parts.push(plural(outcome.tables_added, "table added", "tables added"));

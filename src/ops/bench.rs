@@ -94,9 +94,17 @@ fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, preset
     let baseline = super::explain::layers(ctx, workspace)?;
     let mut out: Vec<Variant> = Vec::new();
     for (i, name) in presets.iter().enumerate() {
-        let composition = compose(&library, std::slice::from_ref(name))?;
+        // `fast-link:mold`: a variant other than the one this machine gets.
+        let (preset, variant) = match name.split_once(':') {
+            Some((preset, variant)) => (preset.to_owned(), Some(variant)),
+            None => (name.clone(), None),
+        };
+        let names = std::slice::from_ref(&preset);
+        let plain = compose(&library, names)?;
+        let (composition, _) = super::apply::config::for_machine(ctx, workspace, &library, plain, names, variant)?;
         let plan = plan(&composition, &manifest.profiles())?;
-        let toolchain = if plan.gates.is_empty() { "stable" } else { "nightly" };
+        let nightly = super::apply::needs_nightly(&plan, &composition);
+        let toolchain = if nightly { "nightly" } else { "stable" };
         let missing = super::apply::missing_components(&composition, toolchain).unwrap_or_default();
         if let Some((preset, component)) = missing.first() {
             return Err(Error::new(format!(
@@ -105,8 +113,8 @@ fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, preset
             .help(format!("install it with `rustup component add {component} --toolchain {toolchain}`")));
         }
         note_baseline_overlap(ctx, &baseline, &composition, name);
-        let config = scratch.join(format!("{i}-{name}.toml"));
-        let edit = Edit { file: &config, kind: FileKind::Config, force: true, new_file_header: Vec::new() };
+        let config = scratch.join(format!("{i}-{}.toml", name.replace(':', "-")));
+        let edit = Edit { file: &config, kind: FileKind::Config, force: true, keep: &[], new_file_header: Vec::new() };
         let text = edit::render_new(&plan, &composition, &edit)?;
         std::fs::write(&config, &text).map_err(|e| Error::io("write", &config, &e))?;
         let profiles: Vec<&str> = plan.tables.iter().map(|t| t.path.profile.as_str()).collect();
@@ -143,7 +151,7 @@ fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, preset
                 target: scratch.join("target-baseline"),
             });
         }
-        let toolchain = (!plan.gates.is_empty()).then_some("nightly");
+        let toolchain = nightly.then_some("nightly");
         out.push(Variant {
             name: name.clone(),
             profile,
@@ -151,6 +159,14 @@ fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, preset
             toolchain,
             target: scratch.join(format!("target-{i}")),
         });
+    }
+    // A nightly preset against a stable baseline would measure the toolchain as much as the
+    // preset: then every column builds with nightly.
+    if out.iter().any(|v| v.toolchain.is_some()) {
+        ctx.shell.note("every variant builds with nightly cargo, as the nightly presets need, so that the toolchain is the same in each column");
+        for variant in &mut out {
+            variant.toolchain = Some("nightly");
+        }
     }
     Ok(out)
 }

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod check;
 pub mod explain;
 pub mod generate;
+pub mod guide;
 pub mod list;
 pub mod remove;
 pub mod scaffold;

@@ -32,6 +32,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
         variant: None,
         to: &args.write.to,
         force: args.write.force,
+        keep: &[],
         dry_run: args.write.dry_run,
         format: args.write.format,
     };

@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
         Destination::File(path) => (path.as_path(), FileKind::Config),
     };
     let new_file_header = super::apply::new_file_header(&args.to, &args.presets, ctx, &plan, &composition);
-    let edit = Edit { file, kind, force: false, new_file_header };
+    let edit = Edit { file, kind, force: false, keep: &[], new_file_header };
     let toml = edit::render_new(&plan, &composition, &edit)?;
 
     let text = match args.format {

@@ -200,6 +200,16 @@ impl Destination {
             _ => Err("expected `manifest`, `config`, `user`, or the path of a config file ending in `.toml`".into()),
         }
     }
+
+    /// The `--to` argument that names it.
+    pub fn arg(&self) -> String {
+        match self {
+            Destination::Manifest => "manifest".to_owned(),
+            Destination::Config => "config".to_owned(),
+            Destination::User => "user".to_owned(),
+            Destination::File(path) => path.display().to_string(),
+        }
+    }
 }
 
 /// The file to write, resolved.

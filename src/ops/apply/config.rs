@@ -25,6 +25,19 @@ pub fn compose(
 ) -> Result<(Composition, Option<Machine>)> {
     let plain = compose::compose(library, request.presets)?;
     refuse_manifest(&plain, target, request)?;
+    for_machine(ctx, workspace, library, plain, request.presets, request.variant)
+}
+
+/// `plain` (the presets composed without a machine) composed again for this machine where one
+/// of them depends on it, with `variant` where one was asked for; `apply` and `bench` share it.
+pub fn for_machine(
+    ctx: &mut Context<'_>,
+    workspace: &Workspace,
+    library: &Library,
+    plain: Composition,
+    presets: &[String],
+    variant: Option<&str>,
+) -> Result<(Composition, Option<Machine>)> {
     let needs_machine: Vec<&str> = plain
         .presets
         .iter()
@@ -32,7 +45,7 @@ pub fn compose(
         .map(|p| p.name.as_str())
         .collect();
     if needs_machine.is_empty() {
-        if let Some(variant) = request.variant {
+        if let Some(variant) = variant {
             return Err(Error::new(format!("none of the presets has a variant named `{variant}`")));
         }
         return Ok((plain, None));
@@ -41,8 +54,7 @@ pub fn compose(
         Error::new(format!("cannot tell what this machine is, which {} depends on: {why}", needs_machine.join(", ")))
             .help("cargo-presets asks `rustc -vV` (or `$RUSTC`); install Rust with rustup, or set `RUSTC`")
     })?;
-    let composition =
-        compose::compose_for(library, request.presets, Some(&For { machine: &machine, variant: request.variant }))?;
+    let composition = compose::compose_for(library, presets, Some(&For { machine: &machine, variant }))?;
     for choice in &composition.choices {
         ctx.shell.status("Choosing", format!("`{}` variant `{}` ({})", choice.preset, choice.variant, choice.because));
         if !choice.note.is_empty() {

@@ -1,0 +1,433 @@
+//! The prompts of the guided mode: a filtered multi-select with a detail pane, a single select
+//! and a yes/no question, drawn on stderr.
+//!
+//! Each prompt is a pure state machine (`key` takes a key and says whether it is done, `lines`
+//! draws it), tested on strings; [`Terminal`] is the thin part that reads keys and redraws. No
+//! prompt library shows the description of the highlighted item while a list is filtered
+//! (inquire and dialoguer show one line per item), so the widgets are ours, on crossterm.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::style::Stylize;
+use crossterm::{cursor, queue, terminal};
+
+/// A key, as the prompts see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Backspace,
+    Up,
+    Down,
+    Enter,
+    /// Esc or Ctrl-C.
+    Cancel,
+}
+
+/// What a prompt does after a key.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step<T> {
+    Continue,
+    Done(T),
+    Cancel,
+}
+
+/// A question on the terminal, as a state machine.
+pub trait Prompt {
+    type Answer;
+    /// Takes a key; says whether the prompt is answered.
+    fn key(&mut self, key: Key) -> Step<Self::Answer>;
+    /// What to draw now, for a terminal `width` columns wide.
+    fn lines(&self, colour: bool, width: usize) -> Vec<String>;
+}
+
+/// One item of a list: a line, and the text shown below the list while it is highlighted.
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub label: String,
+    /// What typing filters on.
+    pub name: String,
+    pub detail: String,
+}
+
+/// Pick any number of items: typing filters the list, Space toggles the highlighted item, Enter
+/// accepts (the highlighted item alone when none is toggled).
+pub struct MultiSelect {
+    pub title: String,
+    pub items: Vec<Item>,
+    filter: String,
+    cursor: usize,
+    chosen: BTreeSet<usize>,
+}
+
+impl MultiSelect {
+    pub fn new(title: impl Into<String>, items: Vec<Item>) -> MultiSelect {
+        MultiSelect { title: title.into(), items, filter: String::new(), cursor: 0, chosen: BTreeSet::new() }
+    }
+
+    /// The items the filter lets through, as indexes.
+    fn visible(&self) -> Vec<usize> {
+        let filter = self.filter.to_lowercase();
+        (0..self.items.len()).filter(|&i| self.items[i].name.to_lowercase().contains(&filter)).collect()
+    }
+}
+
+impl Prompt for MultiSelect {
+    /// The chosen items, in list order.
+    type Answer = Vec<usize>;
+
+    fn key(&mut self, key: Key) -> Step<Vec<usize>> {
+        let visible = self.visible();
+        match key {
+            Key::Cancel => return Step::Cancel,
+            Key::Up => self.cursor = self.cursor.saturating_sub(1),
+            Key::Down => self.cursor = (self.cursor + 1).min(visible.len().saturating_sub(1)),
+            Key::Char(' ') => {
+                if let Some(&item) = visible.get(self.cursor)
+                    && !self.chosen.remove(&item)
+                {
+                    self.chosen.insert(item);
+                }
+            }
+            Key::Char(c) => {
+                self.filter.push(c);
+                self.cursor = 0;
+            }
+            Key::Backspace => {
+                self.filter.pop();
+                self.cursor = 0;
+            }
+            Key::Enter if !self.chosen.is_empty() => return Step::Done(self.chosen.iter().copied().collect()),
+            Key::Enter => {
+                if let Some(&item) = visible.get(self.cursor) {
+                    return Step::Done(vec![item]);
+                }
+            }
+        }
+        Step::Continue
+    }
+
+    fn lines(&self, colour: bool, width: usize) -> Vec<String> {
+        let visible = self.visible();
+        let mut lines = vec![format!("{} {}", self.title, format!("filter: {}_", self.filter).dim_if(colour))];
+        if visible.is_empty() {
+            lines.push(format!("  no preset matches `{}` (Backspace to widen)", self.filter));
+        }
+        for (row, &i) in visible.iter().enumerate() {
+            let mark = if self.chosen.contains(&i) { "[x]" } else { "[ ]" };
+            let line = format!("{mark} {}", self.items[i].label);
+            lines.push(if row == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
+        }
+        if let Some(&i) = visible.get(self.cursor) {
+            lines.push(String::new());
+            lines.extend(wrap(&self.items[i].detail, width.saturating_sub(2)).into_iter().map(|l| format!("  {l}")));
+        }
+        lines.push(String::new());
+        lines.push("type to filter, ↑/↓ move, Space toggles, Enter accepts, Esc cancels".dim_if(colour));
+        lines
+    }
+}
+
+/// Pick one item; Enter takes the highlighted one (the first, unless moved).
+pub struct Select {
+    pub title: String,
+    pub items: Vec<Item>,
+    cursor: usize,
+}
+
+impl Select {
+    pub fn new(title: impl Into<String>, items: Vec<Item>) -> Select {
+        Select { title: title.into(), items, cursor: 0 }
+    }
+}
+
+impl Prompt for Select {
+    /// The index of the item taken.
+    type Answer = usize;
+
+    fn key(&mut self, key: Key) -> Step<usize> {
+        match key {
+            Key::Cancel => return Step::Cancel,
+            Key::Up => self.cursor = self.cursor.saturating_sub(1),
+            Key::Down => self.cursor = (self.cursor + 1).min(self.items.len().saturating_sub(1)),
+            Key::Enter => return Step::Done(self.cursor),
+            Key::Char(_) | Key::Backspace => {}
+        }
+        Step::Continue
+    }
+
+    fn lines(&self, colour: bool, width: usize) -> Vec<String> {
+        let mut lines = vec![self.title.clone()];
+        for (i, item) in self.items.iter().enumerate() {
+            let default = if i == 0 { " (default)" } else { "" };
+            let line = format!("{}{default}", item.label);
+            lines.push(if i == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
+        }
+        if let Some(item) = self.items.get(self.cursor).filter(|i| !i.detail.is_empty()) {
+            lines.push(String::new());
+            lines.extend(wrap(&item.detail, width.saturating_sub(2)).into_iter().map(|l| format!("  {l}")));
+        }
+        lines.push(String::new());
+        lines.push("↑/↓ move, Enter accepts, Esc cancels".dim_if(colour));
+        lines
+    }
+}
+
+/// `question [y/N]`: `y` is yes, any other answer no; Esc cancels.
+pub struct Confirm(pub String);
+
+impl Prompt for Confirm {
+    type Answer = bool;
+
+    fn key(&mut self, key: Key) -> Step<bool> {
+        match key {
+            Key::Cancel => Step::Cancel,
+            Key::Char('y' | 'Y') => Step::Done(true),
+            _ => Step::Done(false),
+        }
+    }
+
+    fn lines(&self, _colour: bool, _width: usize) -> Vec<String> {
+        vec![format!("{} [y/N]", self.0)]
+    }
+}
+
+trait DimIf {
+    fn dim_if(self, colour: bool) -> String;
+    fn bold_if(self, colour: bool) -> String;
+}
+
+impl<S: AsRef<str>> DimIf for S {
+    fn dim_if(self, colour: bool) -> String {
+        let text = self.as_ref();
+        if colour { text.dim().to_string() } else { text.to_owned() }
+    }
+
+    fn bold_if(self, colour: bool) -> String {
+        let text = self.as_ref();
+        if colour { text.cyan().bold().to_string() } else { text.to_owned() }
+    }
+}
+
+/// Whether the guided mode may run: a person at a terminal, on stdin and stderr.
+pub fn at_a_terminal() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Runs a prompt on the terminal to its end, redrawing it on stderr after each key; what stays
+/// on screen is `summary` of the answer. `None` when cancelled (Esc, Ctrl-C). Raw mode lasts
+/// for the prompt only, so output between prompts is ordinary.
+pub fn ask<P: Prompt>(
+    colour: bool,
+    prompt: &mut P,
+    summary: impl Fn(&P::Answer) -> String,
+) -> std::io::Result<Option<P::Answer>> {
+    let mut screen = Screen::open()?;
+    loop {
+        screen.draw(&prompt.lines(colour, screen_width()))?;
+        match prompt.key(next_key()?) {
+            Step::Continue => {}
+            Step::Cancel => {
+                screen.draw(&[])?;
+                return Ok(None);
+            }
+            Step::Done(answer) => {
+                screen.draw(&[summary(&answer)])?;
+                return Ok(Some(answer));
+            }
+        }
+    }
+}
+
+/// The terminal in raw mode, with what was drawn last; restored when dropped, also on an error.
+struct Screen {
+    drawn: u16,
+}
+
+impl Screen {
+    fn open() -> std::io::Result<Screen> {
+        terminal::enable_raw_mode()?;
+        let mut stderr = std::io::stderr();
+        queue!(stderr, cursor::Hide)?;
+        stderr.flush()?;
+        Ok(Screen { drawn: 0 })
+    }
+
+    /// Replaces what was drawn last with `lines`, each cut to the terminal's width so that none
+    /// wraps (which would throw the count of lines to clear off).
+    fn draw(&mut self, lines: &[String]) -> std::io::Result<()> {
+        let width = screen_width();
+        let mut stderr = std::io::stderr();
+        if self.drawn > 0 {
+            queue!(
+                stderr,
+                cursor::MoveToPreviousLine(self.drawn),
+                terminal::Clear(terminal::ClearType::FromCursorDown)
+            )?;
+        }
+        for line in lines {
+            write!(stderr, "{}\r\n", cut(line, width))?;
+        }
+        self.drawn = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+        stderr.flush()
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        let mut stderr = std::io::stderr();
+        let _ = queue!(stderr, cursor::Show);
+        let _ = stderr.flush();
+        let _ = terminal::disable_raw_mode();
+    }
+}
+
+/// The next key pressed.
+fn next_key() -> std::io::Result<Key> {
+    loop {
+        let Event::Key(KeyEvent { code, modifiers, kind, .. }) = event::read()? else { continue };
+        if kind == KeyEventKind::Release {
+            continue;
+        }
+        return Ok(match code {
+            KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => Key::Cancel,
+            KeyCode::Esc => Key::Cancel,
+            KeyCode::Char(c) => Key::Char(c),
+            KeyCode::Backspace => Key::Backspace,
+            KeyCode::Up => Key::Up,
+            KeyCode::Down => Key::Down,
+            KeyCode::Enter => Key::Enter,
+            _ => continue,
+        });
+    }
+}
+
+/// The terminal's width; one that reports none (0 columns) gets 80.
+fn screen_width() -> usize {
+    terminal::size().ok().filter(|(w, _)| *w > 0).map_or(80, |(w, _)| w.max(20)) as usize
+}
+
+/// `text` with each paragraph (blank-line separated) filled to `width` columns.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, paragraph) in text.split("\n\n").enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
+/// `line` cut to `width` characters, not counting colour escapes.
+fn cut(line: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            out.push(c);
+            // An escape sequence runs to its final letter.
+            for next in chars.by_ref() {
+                out.push(next);
+                if next.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+            continue;
+        }
+        if shown == width {
+            continue;
+        }
+        out.push(c);
+        shown += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(names: &[&str]) -> Vec<Item> {
+        names
+            .iter()
+            .map(|n| Item { label: format!("{n}  what {n} does"), name: (*n).to_owned(), detail: format!("about {n}") })
+            .collect()
+    }
+
+    fn typed(select: &mut MultiSelect, text: &str) {
+        for c in text.chars() {
+            assert_eq!(select.key(Key::Char(c)), Step::Continue);
+        }
+    }
+
+    #[test]
+    fn typing_filters_space_toggles_and_enter_accepts_in_list_order() {
+        let mut select = MultiSelect::new("Presets", items(&["ci", "fast-dev", "fast-link", "debugging"]));
+        typed(&mut select, "fast-l");
+        let shown = select.lines(false, 80).join("\n");
+        assert!(shown.contains("> [ ] fast-link") && !shown.contains("fast-dev") && shown.contains("about fast-link"));
+        select.key(Key::Char(' '));
+        for _ in 0..6 {
+            select.key(Key::Backspace);
+        }
+        typed(&mut select, "deb");
+        select.key(Key::Char(' '));
+        assert!(select.lines(false, 80).join("\n").contains("> [x] debugging"));
+        assert_eq!(select.key(Key::Enter), Step::Done(vec![2, 3]));
+    }
+
+    #[test]
+    fn enter_with_nothing_toggled_takes_the_highlighted_item_and_esc_cancels() {
+        let mut select = MultiSelect::new("Presets", items(&["ci", "fast-dev"]));
+        select.key(Key::Down);
+        select.key(Key::Down);
+        assert!(select.lines(false, 80).join("\n").contains("about fast-dev"));
+        assert_eq!(select.key(Key::Enter), Step::Done(vec![1]));
+        assert_eq!(select.key(Key::Cancel), Step::Cancel);
+        typed(&mut select, "zzz");
+        assert!(select.lines(false, 80).join("\n").contains("no preset matches `zzz`"));
+        assert_eq!(select.key(Key::Enter), Step::Continue, "nothing to take");
+    }
+
+    #[test]
+    fn select_defaults_to_the_first_and_confirm_is_no_unless_y() {
+        let mut select = Select::new("Where", items(&["manifest", "config"]));
+        assert!(select.lines(false, 80)[1].starts_with("> manifest  what manifest does (default)"));
+        assert_eq!(select.key(Key::Enter), Step::Done(0));
+        select.key(Key::Down);
+        assert_eq!(select.key(Key::Enter), Step::Done(1));
+        let mut confirm = Confirm("Apply these changes?".into());
+        assert_eq!(confirm.lines(false, 80), ["Apply these changes? [y/N]"]);
+        assert_eq!(confirm.key(Key::Char('y')), Step::Done(true));
+        assert_eq!(confirm.key(Key::Enter), Step::Done(false));
+        assert_eq!(confirm.key(Key::Char('n')), Step::Done(false));
+        assert_eq!(confirm.key(Key::Cancel), Step::Cancel);
+    }
+
+    #[test]
+    fn details_are_filled_to_the_width_paragraph_by_paragraph() {
+        assert_eq!(wrap("one two\nthree four\n\nfive", 9), ["one two", "three", "four", "", "five"]);
+    }
+
+    #[test]
+    fn lines_are_cut_to_the_width_without_breaking_colour() {
+        assert_eq!(cut("abcdef", 3), "abc");
+        let red = "\u{1b}[31mabcdef\u{1b}[0m";
+        assert_eq!(cut(red, 2), "\u{1b}[31mab\u{1b}[0m");
+    }
+}

@@ -1,0 +1,212 @@
+//! The guided mode, driven as a person would: the real binary in a pseudo-terminal, keys typed,
+//! the screen read. Every flow ends by comparing files with what the scripted command writes.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession as Session;
+use expectrl::{Eof, Expect};
+
+const MANIFEST: &str = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n";
+
+/// A package whose `[profile.dev]` sets `debug` by hand, which `fast-dev` would change.
+const HAND_WRITTEN: &str =
+    "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[profile.dev]\ndebug = 1 # ours\n";
+
+fn workspace(name: &str, manifest: &str) -> PathBuf {
+    let dir = common::tree("guide", name, &[("Cargo.toml", manifest), ("src/main.rs", "fn main() {}\n")]);
+    fs::create_dir_all(dir.join("home")).unwrap();
+    dir
+}
+
+fn bin(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(args).current_dir(dir).env("CARGO_HOME", dir.join("home")).env("NO_COLOR", "1").env("TERM", "xterm");
+    command.env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap());
+    command
+}
+
+fn spawn(dir: &Path, args: &[&str]) -> Session {
+    let mut session = Session::spawn(bin(dir, args)).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+}
+
+fn typed(session: &mut Session, keys: &str) {
+    session.send(keys).unwrap();
+}
+
+/// Waits for the end; the exit status, and everything printed after the last expectation.
+fn finished(mut session: Session) -> (i32, String) {
+    let rest = session.expect(Eof).unwrap();
+    let text = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+    let status = match session.get_process_mut().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("{other:?}"),
+    };
+    (status, text)
+}
+
+const BACKSPACE: &str = "\x7f";
+const ESC: &str = "\x1b";
+
+/// Picks `debugging` and `fast-dev` by typing and Space.
+fn pick_two(session: &mut Session) {
+    session.expect("Which presets?").unwrap();
+    typed(session, "fast-d");
+    session.expect("> [ ] fast-dev").unwrap();
+    typed(session, " ");
+    session.expect("> [x] fast-dev").unwrap();
+    typed(session, &BACKSPACE.repeat(6));
+    typed(session, "debugging");
+    session.expect("> [ ] debugging").unwrap();
+    typed(session, " ");
+    session.expect("> [x] debugging").unwrap();
+    typed(session, "\r");
+}
+
+/// The scripted command the guide printed, run on a fresh copy, gives the same bytes.
+fn same_as_printed_command(out: &str, name: &str, manifest: &str, result: &Path) {
+    let line = out.lines().map(str::trim).find(|l| l.starts_with("cargo presets apply")).expect(out);
+    let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+    let fresh = workspace(name, manifest);
+    let output = bin(&fresh, &args).output().unwrap();
+    assert!(output.status.success(), "{line}: {}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(fs::read_to_string(fresh.join("Cargo.toml")).unwrap(), fs::read_to_string(result).unwrap(), "{line}");
+}
+
+#[test]
+fn two_presets_by_typing_and_space_the_default_file_and_yes_write_what_apply_writes() {
+    let dir = workspace("yes", MANIFEST);
+    let mut session = spawn(&dir, &["presets"]);
+    pick_two(&mut session);
+    session.expect("Presets: debugging fast-dev").unwrap();
+    session.expect("Where should they go?").unwrap();
+    session.expect("> the workspace Cargo.toml (default)").unwrap();
+    typed(&mut session, "\r");
+    session.expect("+[profile.debugging]").unwrap();
+    session.expect("Apply these changes? [y/N]").unwrap();
+    typed(&mut session, "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("cargo build --profile debugging") && out.contains("cargo presets check"), "{out}");
+    assert!(out.contains("cargo presets apply debugging fast-dev\r\n"), "{out}");
+    same_as_printed_command(&out, "yes-scripted", MANIFEST, &dir.join("Cargo.toml"));
+}
+
+#[test]
+fn no_writes_nothing() {
+    let dir = workspace("no", MANIFEST);
+    let before = common::files(&dir);
+    let mut session = spawn(&dir, &["presets", "apply", "--interactive"]);
+    pick_two(&mut session);
+    session.expect("Where should they go?").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Apply these changes? [y/N]").unwrap();
+    typed(&mut session, "n");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("nothing was written"), "{out}");
+    assert_eq!(common::files(&dir), before);
+}
+
+#[test]
+fn esc_at_each_step_writes_nothing_and_exits_130() {
+    // The keys that reach each step; Esc there.
+    let steps: [(&str, &[&str]); 4] = [
+        ("presets", &[]),
+        ("file", &["fast-dev", " ", "\r"]),
+        ("conflict", &["fast-dev", " ", "\r", "\r"]),
+        ("confirm", &["fast-dev", " ", "\r", "\r", "\r"]),
+    ];
+    for (step, keys) in steps {
+        let dir = workspace(&format!("esc-{step}"), HAND_WRITTEN);
+        let before = common::files(&dir);
+        let mut session = spawn(&dir, &["presets"]);
+        session.expect("Which presets?").unwrap();
+        for key in keys {
+            typed(&mut session, key);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let waiting_for = match step {
+            "presets" => None,
+            "file" => Some("Where should they go?"),
+            "conflict" => Some("keep yours"),
+            _ => Some("Apply these changes?"),
+        };
+        if let Some(text) = waiting_for {
+            session.expect(text).unwrap();
+        }
+        typed(&mut session, ESC);
+        let (status, out) = finished(session);
+        assert_eq!(status, 130, "{step}: {out}");
+        assert!(out.contains("Cancelled nothing was written"), "{step}: {out}");
+        assert_eq!(common::files(&dir), before, "{step}");
+    }
+}
+
+#[test]
+fn a_conflict_answered_keep_mine_leaves_the_hand_written_line() {
+    let dir = workspace("keep", HAND_WRITTEN);
+    let mut session = spawn(&dir, &["presets"]);
+    session.expect("Which presets?").unwrap();
+    typed(&mut session, "fast-dev");
+    typed(&mut session, " ");
+    session.expect("> [x] fast-dev").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Where should they go?").unwrap();
+    typed(&mut session, "\r");
+    session.expect("`profile.dev.debug` is 1 (line 7); preset `fast-dev` sets \"line-tables-only\"").unwrap();
+    session.expect("> keep yours").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Apply these changes? [y/N]").unwrap();
+    typed(&mut session, "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("\ndebug = 1 # ours\n"), "{manifest}");
+    assert!(manifest.contains("[profile.dev.package.\"*\"]"), "the rest of fast-dev is written: {manifest}");
+    assert!(out.contains("cargo presets apply fast-dev --keep profile.dev.debug\r\n"), "{out}");
+    same_as_printed_command(&out, "keep-scripted", HAND_WRITTEN, &dir.join("Cargo.toml"));
+
+    // Taking the preset's value is `--force`: the old line stays in a comment.
+    let dir = workspace("take", HAND_WRITTEN);
+    let mut session = spawn(&dir, &["presets"]);
+    session.expect("Which presets?").unwrap();
+    typed(&mut session, "fast-dev");
+    typed(&mut session, " \r");
+    session.expect("Where should they go?").unwrap();
+    typed(&mut session, "\r");
+    session.expect("> keep yours").unwrap();
+    typed(&mut session, "\x1b[B");
+    session.expect("> take the preset's").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Apply these changes? [y/N]").unwrap();
+    typed(&mut session, "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("cargo presets apply fast-dev --force\r\n"), "{out}");
+    same_as_printed_command(&out, "take-scripted", HAND_WRITTEN, &dir.join("Cargo.toml"));
+}
+
+/// Scripts and CI never wait: without a terminal, `cargo presets` prints the usage and exits 2
+/// at once, and `apply --interactive` says it needs one.
+#[test]
+fn without_a_terminal_it_never_waits() {
+    let dir = workspace("no-terminal", MANIFEST);
+    let start = std::time::Instant::now();
+    let output = bin(&dir, &["presets"]).stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Usage: cargo presets [OPTIONS] [COMMAND]"), "{stderr}");
+    let output = bin(&dir, &["presets", "apply", "-i"]).stdin(std::process::Stdio::null()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs a terminal"));
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
