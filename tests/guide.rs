@@ -117,10 +117,11 @@ fn no_writes_nothing() {
 }
 
 #[test]
-fn esc_at_each_step_writes_nothing_and_exits_130() {
+fn esc_at_each_step_and_ctrl_c_write_nothing_and_exit_130() {
     // The keys that reach each step; Esc there.
-    let steps: [(&str, &[&str]); 4] = [
+    let steps: [(&str, &[&str]); 5] = [
         ("presets", &[]),
+        ("presets-ctrl-c", &[]),
         ("file", &["fast-dev", " ", "\r"]),
         ("conflict", &["fast-dev", " ", "\r", "\r"]),
         ("confirm", &["fast-dev", " ", "\r", "\r", "\r"]),
@@ -135,7 +136,7 @@ fn esc_at_each_step_writes_nothing_and_exits_130() {
             std::thread::sleep(Duration::from_millis(100));
         }
         let waiting_for = match step {
-            "presets" => None,
+            "presets" | "presets-ctrl-c" => None,
             "file" => Some("Where should they go?"),
             "conflict" => Some("keep yours"),
             _ => Some("Apply these changes?"),
@@ -143,7 +144,7 @@ fn esc_at_each_step_writes_nothing_and_exits_130() {
         if let Some(text) = waiting_for {
             session.expect(text).unwrap();
         }
-        typed(&mut session, ESC);
+        typed(&mut session, if step.ends_with("ctrl-c") { "\x03" } else { ESC });
         let (status, out) = finished(session);
         assert_eq!(status, 130, "{step}: {out}");
         assert!(out.contains("Cancelled nothing was written"), "{step}: {out}");
@@ -151,9 +152,10 @@ fn esc_at_each_step_writes_nothing_and_exits_130() {
     }
 }
 
-#[test]
-fn a_conflict_answered_keep_mine_leaves_the_hand_written_line() {
-    let dir = workspace("keep", HAND_WRITTEN);
+/// `fast-dev` into a manifest that sets `profile.dev.debug` by hand, the conflict answered with
+/// `answer` (keys on the "keep yours / take the preset's" list). The manifest and what was printed.
+fn conflict_answered(name: &str, answer: &str) -> (PathBuf, String) {
+    let dir = workspace(name, HAND_WRITTEN);
     let mut session = spawn(&dir, &["presets"]);
     session.expect("Which presets?").unwrap();
     typed(&mut session, "fast-dev");
@@ -164,35 +166,33 @@ fn a_conflict_answered_keep_mine_leaves_the_hand_written_line() {
     typed(&mut session, "\r");
     session.expect("`profile.dev.debug` is 1 (line 7); preset `fast-dev` sets \"line-tables-only\"").unwrap();
     session.expect("> keep yours").unwrap();
-    typed(&mut session, "\r");
+    typed(&mut session, answer);
     session.expect("Apply these changes? [y/N]").unwrap();
     typed(&mut session, "y");
     let (status, out) = finished(session);
     assert_eq!(status, 0, "{out}");
-    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    (dir.join("Cargo.toml"), out)
+}
+
+#[test]
+fn a_conflict_answered_keep_mine_leaves_the_hand_written_line() {
+    let (path, out) = conflict_answered("keep", "\r");
+    let manifest = fs::read_to_string(&path).unwrap();
     assert!(manifest.contains("\ndebug = 1 # ours\n"), "{manifest}");
     assert!(manifest.contains("[profile.dev.package.\"*\"]"), "the rest of fast-dev is written: {manifest}");
     assert!(out.contains("cargo presets apply fast-dev --keep profile.dev.debug\r\n"), "{out}");
-    same_as_printed_command(&out, "keep-scripted", HAND_WRITTEN, &dir.join("Cargo.toml"));
+    same_as_printed_command(&out, "keep-scripted", HAND_WRITTEN, &path);
+}
 
-    // Taking the preset's value is `--force`: the old line stays in a comment.
-    let dir = workspace("take", HAND_WRITTEN);
-    let mut session = spawn(&dir, &["presets"]);
-    session.expect("Which presets?").unwrap();
-    typed(&mut session, "fast-dev");
-    typed(&mut session, " \r");
-    session.expect("Where should they go?").unwrap();
-    typed(&mut session, "\r");
-    session.expect("> keep yours").unwrap();
-    typed(&mut session, "\x1b[B");
-    session.expect("> take the preset's").unwrap();
-    typed(&mut session, "\r");
-    session.expect("Apply these changes? [y/N]").unwrap();
-    typed(&mut session, "y");
-    let (status, out) = finished(session);
-    assert_eq!(status, 0, "{out}");
+/// Taking the preset's value is `--force`: the old line stays in a comment.
+#[test]
+fn a_conflict_answered_take_the_presets_is_force() {
+    let (path, out) = conflict_answered("take", "\x1b[B\r");
+    let manifest = fs::read_to_string(&path).unwrap();
+    assert!(manifest.contains("\ndebug = \"line-tables-only\""), "{manifest}");
+    assert!(manifest.lines().any(|l| l.starts_with('#') && l.contains("debug = 1")), "{manifest}");
     assert!(out.contains("cargo presets apply fast-dev --force\r\n"), "{out}");
-    same_as_printed_command(&out, "take-scripted", HAND_WRITTEN, &dir.join("Cargo.toml"));
+    same_as_printed_command(&out, "take-scripted", HAND_WRITTEN, &path);
 }
 
 /// Scripts and CI never wait: without a terminal, `cargo presets` prints the usage and exits 2
