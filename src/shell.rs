@@ -57,6 +57,11 @@ impl Shell {
         self.verbosity
     }
 
+    /// Sets how much to say; returns what it was.
+    pub fn set_verbosity(&mut self, verbosity: Verbosity) -> Verbosity {
+        std::mem::replace(&mut self.verbosity, verbosity)
+    }
+
     /// A status line, unless `--quiet`.
     pub fn status(&mut self, verb: &str, message: impl Display) {
         if self.verbosity > Verbosity::Quiet {

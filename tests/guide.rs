@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
-use expectrl::{Eof, Expect};
+use expectrl::{Eof, Expect, Regex};
 
 const MANIFEST: &str = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n";
 
@@ -209,4 +209,33 @@ fn without_a_terminal_it_never_waits() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("needs a terminal"));
     assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+/// A preset only config files hold is offered config files only, and the machine it is chosen
+/// for is said once (the conflict probe before the real run says nothing).
+#[test]
+fn a_config_preset_goes_to_a_config_file_and_its_choice_is_said_once() {
+    let dir = workspace("config-preset", MANIFEST);
+    let mut session = spawn(&dir, &["presets"]);
+    session.expect("Which presets?").unwrap();
+    typed(&mut session, "fast-link");
+    typed(&mut session, " ");
+    session.expect("> [x] fast-link").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Where should they go? (fast-link only go into config files)").unwrap();
+    session.expect("> .cargo/config.toml (default)").unwrap();
+    typed(&mut session, "\r");
+    session.expect("File: .cargo/config.toml").unwrap();
+    // Either nothing to write on this machine (x86_64 Linux), or a diff to confirm.
+    let seen = session.expect(Regex("Apply these changes\\? \\[y/N\\]|Unchanged")).unwrap();
+    let mut text = String::from_utf8_lossy(seen.as_bytes()).into_owned();
+    if text.contains("Apply these changes") {
+        typed(&mut session, "n");
+    }
+    let (status, out) = finished(session);
+    text.push_str(&out);
+    assert_eq!(status, 0, "{text}");
+    assert_eq!(text.matches("Choosing `fast-link`").count(), 1, "{text}");
+    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
+    assert!(!dir.join(".cargo/config.toml").exists(), "nothing written: {text}");
 }

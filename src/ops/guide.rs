@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::ops::Context;
 use crate::ops::apply::{self, Request};
 use crate::prompt::{self, Confirm, Item, MultiSelect, Select};
+use crate::shell::Verbosity;
 use crate::workspace::Destination;
 use crate::{cli::Format, files};
 
@@ -98,7 +99,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         dry_run: true,
         format: Format::Human,
     };
-    let conflicts = apply::prepare(ctx, &workspace, &library, &probe, &target)?.forced().to_vec();
+    // The probe's `--force` turns some refusals into warnings; the real run below says what
+    // applies, so the probe says nothing.
+    let said = ctx.shell.set_verbosity(Verbosity::Quiet);
+    let probed = apply::prepare(ctx, &workspace, &library, &probe, &target).map(|p| p.forced().to_vec());
+    ctx.shell.set_verbosity(said);
+    let conflicts = probed?;
     let mut keep = Vec::new();
     for conflict in &conflicts {
         let place = conflict.line.map(|l| format!(" (line {l})")).unwrap_or_default();
