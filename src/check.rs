@@ -116,7 +116,7 @@ struct Defined {
 }
 
 pub fn check(inputs: &Inputs) -> Vec<Finding> {
-    let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(inputs) };
+    let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(&inputs.sources, &inputs.env) };
     let parsed: Vec<Option<toml_edit::Document<&str>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = enabled_gates(inputs, &parsed);
@@ -180,14 +180,14 @@ struct Lint<'a> {
 
 /// The sources cargo takes profiles from, lowest precedence first (the root manifest, then the
 /// config files from the user's down to the nearest), and the `CARGO_PROFILE_*` variables.
-fn layers(inputs: &Inputs) -> Layers {
+pub fn layers(sources: &[Source], env: &[(String, String)]) -> Layers {
     let file = |s: &Source| match s.kind {
         SourceKind::RootManifest => Layer::manifest(s.path.display().to_string(), s.text.clone()),
         _ => Layer::config(s.path.display().to_string(), s.text.clone()),
     };
-    let root = inputs.sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
-    let configs = inputs.sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
-    let env = inputs.env.iter().filter(|(k, _)| effective::is_build_variable(k)).cloned().collect();
+    let root = sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
+    let configs = sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
+    let env = env.iter().filter(|(k, _)| effective::is_build_variable(k)).cloned().collect();
     Layers { files: root.chain(configs).map(file).collect(), env }
 }
 

@@ -477,11 +477,12 @@ pub fn meaning(key: Key, value: Option<&Value>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::inherit::Broken;
 
-    fn layers(files: &[(&str, &str)], env: &[(&str, &str)]) -> Layers {
+    /// Layers from `(name, text)` files (a name with `config` in it is a config file).
+    pub(crate) fn layers(files: &[(&str, &str)], env: &[(&str, &str)]) -> Layers {
         Layers {
             files: files
                 .iter()

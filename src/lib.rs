@@ -79,22 +79,20 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                     Ok(ops::guide::NO_TERMINAL)
                 }
                 Some(Command::Apply(args)) if args.interactive => ops::guide::run(&mut ctx),
-                Some(command) => match command {
-                    Command::List(args) => ops::list::run(&mut ctx, args.format),
-                    Command::Show(args) => ops::show::run(&mut ctx, &args),
-                    Command::Apply(args) => ops::apply::run(&mut ctx, &args),
-                    Command::Init(args) => ops::scaffold::init(&mut ctx, &args),
-                    Command::New(args) => ops::scaffold::new(&mut ctx, &args),
-                    Command::Check(args) => ops::check::run(&mut ctx, &args),
-                    Command::Remove(args) => ops::remove::run(&mut ctx, &args),
-                    Command::Status(args) => ops::status::run(&mut ctx, &args),
-                    Command::Explain(args) => ops::explain::run(&mut ctx, &args),
-                    Command::Verify(args) => ops::verify::run(&mut ctx, &args),
-                    Command::Bench(args) => ops::bench::run(&mut ctx, &args),
-                    Command::Completions(args) => ops::generate::completions(&mut ctx, args.shell),
-                    Command::Man => ops::generate::man(&mut ctx),
-                    Command::Schema => ops::generate::schema(&mut ctx),
-                },
+                Some(Command::List(args)) => ops::list::run(&mut ctx, args.format),
+                Some(Command::Show(args)) => ops::show::run(&mut ctx, &args),
+                Some(Command::Apply(args)) => ops::apply::run(&mut ctx, &args),
+                Some(Command::Init(args)) => ops::scaffold::init(&mut ctx, &args),
+                Some(Command::New(args)) => ops::scaffold::new(&mut ctx, &args),
+                Some(Command::Check(args)) => ops::check::run(&mut ctx, &args),
+                Some(Command::Remove(args)) => ops::remove::run(&mut ctx, &args),
+                Some(Command::Status(args)) => ops::status::run(&mut ctx, &args),
+                Some(Command::Explain(args)) => ops::explain::run(&mut ctx, &args),
+                Some(Command::Verify(args)) => ops::verify::run(&mut ctx, &args),
+                Some(Command::Bench(args)) => ops::bench::run(&mut ctx, &args),
+                Some(Command::Completions(args)) => ops::generate::completions(&mut ctx, args.shell),
+                Some(Command::Man) => ops::generate::man(&mut ctx),
+                Some(Command::Schema) => ops::generate::schema(&mut ctx),
             }
         });
     match result {

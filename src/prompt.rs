@@ -74,10 +74,10 @@ impl MultiSelect {
 }
 
 impl Prompt for MultiSelect {
-    /// The chosen items, in list order.
-    type Answer = Vec<usize>;
+    /// The names of the chosen items, in list order.
+    type Answer = Vec<String>;
 
-    fn key(&mut self, key: Key) -> Step<Vec<usize>> {
+    fn key(&mut self, key: Key) -> Step<Vec<String>> {
         let visible = self.visible();
         match key {
             Key::Cancel => return Step::Cancel,
@@ -98,10 +98,12 @@ impl Prompt for MultiSelect {
                 self.filter.pop();
                 self.cursor = 0;
             }
-            Key::Enter if !self.chosen.is_empty() => return Step::Done(self.chosen.iter().copied().collect()),
+            Key::Enter if !self.chosen.is_empty() => {
+                return Step::Done(self.chosen.iter().map(|&i| self.items[i].name.clone()).collect());
+            }
             Key::Enter => {
                 if let Some(&item) = visible.get(self.cursor) {
-                    return Step::Done(vec![item]);
+                    return Step::Done(vec![self.items[item].name.clone()]);
                 }
             }
         }
@@ -193,12 +195,13 @@ impl Prompt for Confirm {
     }
 }
 
-trait DimIf {
+/// Dim or bold text where colour is on, plain text otherwise.
+trait Styled {
     fn dim_if(self, colour: bool) -> String;
     fn bold_if(self, colour: bool) -> String;
 }
 
-impl<S: AsRef<str>> DimIf for S {
+impl<S: AsRef<str>> Styled for S {
     fn dim_if(self, colour: bool) -> String {
         let text = self.as_ref();
         if colour { text.dim().to_string() } else { text.to_owned() }
@@ -388,7 +391,7 @@ mod tests {
         typed(&mut select, "deb");
         select.key(Key::Char(' '));
         assert!(select.lines(false, 80).join("\n").contains("> [x] debugging"));
-        assert_eq!(select.key(Key::Enter), Step::Done(vec![2, 3]));
+        assert_eq!(select.key(Key::Enter), Step::Done(vec!["fast-link".to_owned(), "debugging".to_owned()]));
     }
 
     #[test]
@@ -397,7 +400,7 @@ mod tests {
         select.key(Key::Down);
         select.key(Key::Down);
         assert!(select.lines(false, 80).join("\n").contains("about fast-dev"));
-        assert_eq!(select.key(Key::Enter), Step::Done(vec![1]));
+        assert_eq!(select.key(Key::Enter), Step::Done(vec!["fast-dev".to_owned()]));
         assert_eq!(select.key(Key::Cancel), Step::Cancel);
         typed(&mut select, "zzz");
         assert!(select.lines(false, 80).join("\n").contains("no preset matches `zzz`"));

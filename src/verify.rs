@@ -131,7 +131,7 @@ fn expected_value(effective: &Effective) -> Option<String> {
 
 /// The value of the last `-C <option>=…` in a rustc command line.
 pub fn last_option(args: &str, option: &str) -> Option<String> {
-    let mut tokens = args.split_whitespace().map(|t| t.trim_matches(['`', '\'', '"']));
+    let mut tokens = tokens(args);
     let mut last = None;
     while let Some(token) = tokens.next() {
         let setting = match token {
@@ -165,8 +165,13 @@ fn meant_spec(layers: &Layers, profile: &str, package: &str) -> Option<String> {
 
 /// Whether rustc's command line holds `flags`, in order and together, as cargo appends them.
 fn contains_in_order(args: &str, flags: &[String]) -> bool {
-    let tokens: Vec<&str> = args.split_whitespace().map(|t| t.trim_matches(['`', '\'', '"'])).collect();
+    let tokens: Vec<&str> = tokens(args).collect();
     flags.is_empty() || tokens.windows(flags.len()).any(|w| w == flags)
+}
+
+/// The words of a command line as `cargo -v` prints it, without its quotes.
+fn tokens(args: &str) -> impl Iterator<Item = &str> {
+    args.split_whitespace().map(|t| t.trim_matches(['`', '\'', '"']))
 }
 
 const UNKNOWN: &str = "unknown: compare `cargo presets explain` with the rustc command line (`cargo check -v`)";

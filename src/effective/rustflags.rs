@@ -171,18 +171,13 @@ fn flags_in(layer: &super::Layer, table: &Item, config_table: ConfigTable) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::effective::Layer;
     use crate::machine::tests::linux;
 
+    /// Config files named `config0.toml`, `config1.toml`, … lowest precedence first.
     fn layers(configs: &[&str], env: &[(&str, &str)]) -> Layers {
-        Layers {
-            files: configs
-                .iter()
-                .enumerate()
-                .map(|(i, t)| Layer::config(format!("c{i}.toml"), (*t).to_owned()))
-                .collect(),
-            env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-        }
+        let names: Vec<String> = (0..configs.len()).map(|i| format!("config{i}.toml")).collect();
+        let files: Vec<(&str, &str)> = names.iter().map(String::as_str).zip(configs.iter().copied()).collect();
+        crate::effective::tests::layers(&files, env)
     }
 
     #[test]
@@ -197,7 +192,7 @@ mod tests {
         assert_eq!(r.level, Level::Target);
         assert_eq!(r.flags(), ["-C", "force-frame-pointers=yes"]);
         assert_eq!(r.ignored.len(), 1);
-        assert_eq!(r.ignored[0].source, "c0.toml:2");
+        assert_eq!(r.ignored[0].source, "config0.toml:2");
     }
 
     #[test]

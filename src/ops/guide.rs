@@ -46,16 +46,11 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         });
     }
     let mut picker = MultiSelect::new("Which presets?", items);
-    let names_of = |picked: &[usize], picker_items: &[Item]| -> Vec<String> {
-        picked.iter().map(|&i| picker_items[i].name.clone()).collect()
-    };
-    let items_copy = picker.items.clone();
-    let Some(picked) = prompt::ask(colour, &mut picker, |p| format!("Presets: {}", names_of(p, &items_copy).join(" ")))
-        .map_err(ask_failed)?
+    let Some(presets) =
+        prompt::ask(colour, &mut picker, |names| format!("Presets: {}", names.join(" "))).map_err(ask_failed)?
     else {
         return Ok(cancelled(ctx));
     };
-    let presets = names_of(&picked, &items_copy);
 
     // 2. The file.
     let config_only: Vec<&str> = presets
