@@ -56,7 +56,7 @@ pub fn ratio(metric: &Metric, variant: usize) -> Option<f64> {
     (base > 0.0).then(|| this / base)
 }
 
-fn format(value: f64, unit: Unit) -> String {
+pub fn format(value: f64, unit: Unit) -> String {
     match unit {
         // A few hundredths of a second read as `0.00 s`; milliseconds say what was measured.
         Unit::Seconds if value < 0.1 => format!("{:.0} ms", value * 1000.0),

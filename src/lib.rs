@@ -32,6 +32,7 @@ pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod shell;
+pub mod tune;
 pub mod verify;
 pub mod workspace;
 

@@ -123,7 +123,11 @@ impl Prompt for MultiSelect {
         }
         if let Some(&i) = visible.get(self.cursor) {
             lines.push(String::new());
-            lines.extend(wrap(&self.items[i].detail, width.saturating_sub(2)).into_iter().map(|l| format!("  {l}")));
+            lines.extend(
+                crate::render::wrap(&self.items[i].detail, width.saturating_sub(2))
+                    .into_iter()
+                    .map(|l| format!("  {l}")),
+            );
         }
         lines.push(String::new());
         lines.push("type to filter, ↑/↓ move, Space toggles, Enter accepts, Esc cancels".dim_if(colour));
@@ -168,7 +172,9 @@ impl Prompt for Select {
         }
         if let Some(item) = self.items.get(self.cursor).filter(|i| !i.detail.is_empty()) {
             lines.push(String::new());
-            lines.extend(wrap(&item.detail, width.saturating_sub(2)).into_iter().map(|l| format!("  {l}")));
+            lines.extend(
+                crate::render::wrap(&item.detail, width.saturating_sub(2)).into_iter().map(|l| format!("  {l}")),
+            );
         }
         lines.push(String::new());
         lines.push("↑/↓ move, Enter accepts, Esc cancels".dim_if(colour));
@@ -311,30 +317,6 @@ fn screen_width() -> usize {
     terminal::size().ok().filter(|(w, _)| *w > 0).map_or(80, |(w, _)| w.max(20)) as usize
 }
 
-/// `text` with each paragraph (blank-line separated) filled to `width` columns.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for (i, paragraph) in text.split("\n\n").enumerate() {
-        if i > 0 {
-            lines.push(String::new());
-        }
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        if !line.is_empty() {
-            lines.push(line);
-        }
-    }
-    lines
-}
-
 /// `line` cut to `width` characters, not counting colour escapes.
 fn cut(line: &str, width: usize) -> String {
     let mut out = String::new();
@@ -424,7 +406,7 @@ mod tests {
 
     #[test]
     fn details_are_filled_to_the_width_paragraph_by_paragraph() {
-        assert_eq!(wrap("one two\nthree four\n\nfive", 9), ["one two", "three", "four", "", "five"]);
+        assert_eq!(crate::render::wrap("one two\nthree four\n\nfive", 9), ["one two", "three", "four", "", "five"]);
     }
 
     #[test]

@@ -89,6 +89,30 @@ impl Renderer {
     }
 }
 
+/// `text` with each paragraph (blank-line separated) filled to `width` columns.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, paragraph) in text.split("\n\n").enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+    }
+    lines
+}
+
 /// Flattens text to one line: line breaks, tabs and other control characters become spaces,
 /// and runs of spaces collapse.
 pub fn one_line(text: &str) -> String {

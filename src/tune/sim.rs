@@ -1,0 +1,255 @@
+//! A simulated builder: a known cost model, seeded noise and a drifting machine, so that the
+//! search can be tested in milliseconds against an optimum known in advance.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::*;
+
+/// Each option multiplies each workflow's time by a factor; the effects are independent, so the
+/// optimum is the best option of each dimension on its own.
+struct Model {
+    /// Seconds per workflow with every first option.
+    base: Vec<f64>,
+    /// `factors[dimension][option][workflow]`.
+    factors: Vec<Vec<Vec<f64>>>,
+    /// `(dimension, option)` that does not build.
+    broken: Option<(usize, usize)>,
+}
+
+impl Model {
+    fn time(&self, config: &[usize], workflow: usize) -> f64 {
+        config.iter().enumerate().fold(self.base[workflow], |t, (d, &o)| t * self.factors[d][o][workflow])
+    }
+
+    /// The figure the search minimises: the mean log of the workflows' times.
+    fn score(&self, config: &[usize]) -> f64 {
+        (0..self.base.len()).map(|w| self.time(config, w).ln()).sum::<f64>() / self.base.len() as f64
+    }
+
+    /// The score of the best option of each dimension on its own, the broken one left out.
+    fn optimum(&self) -> f64 {
+        let best: Vec<usize> = (0..self.factors.len())
+            .map(|d| {
+                let cost = |o: usize| self.factors[d][o].iter().map(|f| f.ln()).sum::<f64>();
+                (0..self.factors[d].len())
+                    .filter(|o| self.broken != Some((d, *o)))
+                    .min_by(|a, b| cost(*a).total_cmp(&cost(*b)))
+                    .unwrap_or(0)
+            })
+            .collect();
+        self.score(&best)
+    }
+}
+
+struct Simulated<'a> {
+    model: &'a Model,
+    rng: u64,
+    /// Standard deviation of a sample's log time.
+    noise: f64,
+    clock: f64,
+    built: HashSet<Vec<usize>>,
+    labels: Vec<String>,
+}
+
+impl Simulated<'_> {
+    fn new(model: &Model, seed: u64, noise: f64) -> Simulated<'_> {
+        Simulated { model, rng: seed, noise, clock: 0.0, built: HashSet::new(), labels: Vec::new() }
+    }
+
+    /// splitmix64, uniform in (0, 1).
+    fn uniform(&mut self) -> f64 {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64 + f64::EPSILON
+    }
+
+    fn gaussian(&mut self) -> f64 {
+        let (u, v) = (self.uniform(), self.uniform());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+}
+
+impl Builder for Simulated<'_> {
+    fn measure(&mut self, config: &[usize], label: &str) -> Result<Sample> {
+        self.labels.push(label.to_owned());
+        if let Some((d, o)) = self.model.broken
+            && config[d] == o
+        {
+            self.clock += 5.0;
+            return Ok(Sample::Failed("error: linking with `cc` failed".into()));
+        }
+        if self.built.insert(config.to_vec()) {
+            // The first time, a build the workflows then reuse.
+            self.clock += self.model.time(config, 0);
+        }
+        // The machine slows down and speeds up by 10% over a few minutes.
+        let drift = 1.0 + 0.1 * (self.clock / 200.0).sin();
+        let mut times = Vec::new();
+        for w in 0..self.model.base.len() {
+            let t = self.model.time(config, w) * drift * (self.noise * self.gaussian()).exp();
+            self.clock += t;
+            times.push(t);
+        }
+        Ok(Sample::Times(times))
+    }
+
+    fn elapsed(&self) -> Duration {
+        Duration::from_secs_f64(self.clock)
+    }
+}
+
+fn dimension(name: &str, options: usize) -> Dimension {
+    let options = (0..options).map(|o| Choice { label: format!("{name}{o}"), writes: Vec::new() }).collect();
+    Dimension { name: name.into(), options, pointless: None }
+}
+
+/// Build 20 s and rebuild 2 s to start; some options clearly help, some hurt, some do nothing,
+/// and one dimension helps one workflow and hurts the other.
+fn model() -> (Model, Vec<Dimension>) {
+    let model = Model {
+        base: vec![20.0, 2.0],
+        factors: vec![
+            // debug info of dependencies: off helps both, line tables a little less.
+            vec![vec![1.0, 1.0], vec![0.75, 0.85], vec![0.85, 0.9]],
+            // debug info of your crates: off helps most, line tables next, limited a little.
+            vec![vec![1.0, 1.0], vec![0.92, 0.88], vec![0.85, 0.8], vec![0.95, 0.97]],
+            // split-debuginfo: nothing, or worse.
+            vec![vec![1.0, 1.0], vec![1.0, 1.0], vec![1.08, 1.1]],
+            // a linker that changes nothing here.
+            vec![vec![1.0, 1.0], vec![1.0, 1.0]],
+            // codegen-units: 16 helps the clean build only.
+            vec![vec![1.0, 1.0], vec![0.8, 1.0], vec![0.9, 1.0]],
+            // incremental off: a faster clean build, a much slower rebuild.
+            vec![vec![1.0, 1.0], vec![0.9, 2.5]],
+        ],
+        broken: None,
+    };
+    let dims = vec![
+        dimension("deps-debug", 3),
+        dimension("debug", 4),
+        dimension("split", 3),
+        dimension("linker", 2),
+        dimension("cgu", 3),
+        dimension("incremental", 2),
+    ];
+    (model, dims)
+}
+
+#[test]
+fn finds_the_optimum_in_at_least_95_of_100_seeds_within_the_budget() {
+    let (model, dims) = model();
+    let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
+    let optimum = model.optimum();
+    let mut found = 0;
+    for seed in 0..100 {
+        let mut builder = Simulated::new(&model, seed, 0.03);
+        let outcome = search(&dims, &limits, &mut builder).unwrap();
+        assert!(outcome.elapsed <= limits.budget, "seed {seed}: {:?}", outcome.elapsed);
+        assert!(outcome.skipped.is_empty(), "seed {seed}: {:?}", outcome.skipped);
+        if model.score(&outcome.best) <= optimum + 0.005 {
+            found += 1;
+        }
+    }
+    assert!(found >= 95, "the optimum in {found} of 100 seeds");
+}
+
+#[test]
+fn a_slower_setting_and_a_setting_that_does_nothing_are_not_kept() {
+    let (model, dims) = model();
+    let mut builder = Simulated::new(&model, 7, 0.03);
+    let outcome =
+        search(&dims, &Limits { budget: Duration::from_secs(3600), ..Limits::default() }, &mut builder).unwrap();
+    let verdict = |d: usize, o: usize| {
+        outcome.trials.iter().find(|t| t.dimension == d && t.option == o).map(|t| t.verdict.clone())
+    };
+    assert_eq!(verdict(5, 1), Some(Verdict::Loss), "incremental off");
+    assert_eq!(verdict(3, 1), Some(Verdict::Tie), "a linker that changes nothing");
+    assert_eq!(outcome.best[5], 0);
+    assert_eq!(outcome.best[3], 0);
+    // Each kept change is measured against the best before it, with interleaved pairs.
+    for trial in outcome.kept() {
+        assert!(trial.pairs.len() >= 3 && trial.ratio().unwrap() < 0.98, "{trial:?}");
+    }
+}
+
+#[test]
+fn stops_on_budget_and_says_what_it_did_not_try() {
+    let (model, dims) = model();
+    let budget = Duration::from_secs(300);
+    let mut builder = Simulated::new(&model, 3, 0.03);
+    let outcome = search(&dims, &Limits { budget, ..Limits::default() }, &mut builder).unwrap();
+    assert!(outcome.elapsed <= budget, "{:?}", outcome.elapsed);
+    assert!(!outcome.skipped.is_empty());
+    assert!(outcome.skipped.iter().all(|s| s.reason == "the budget ran out first"), "{:?}", outcome.skipped);
+    // The last dimension is never reached in 5 minutes of 20-second builds.
+    assert!(outcome.skipped.iter().any(|s| s.dimension == "incremental"));
+    // What was found before the budget ran out is kept.
+    assert!(outcome.best[0] != 0, "{:?}", outcome.best);
+}
+
+#[test]
+fn writes_nothing_when_nothing_wins() {
+    let (mut model, dims) = model();
+    for options in &mut model.factors {
+        for factors in options.iter_mut().skip(1) {
+            // Every change does nothing, or makes something slower.
+            factors.iter_mut().for_each(|f| *f = f.max(1.0));
+        }
+    }
+    let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
+    let mut nothing = 0;
+    for seed in 0..100 {
+        let outcome = search(&dims, &limits, &mut Simulated::new(&model, seed, 0.03)).unwrap();
+        let preset = report::preset_text(&dims, &outcome, &report::Measured::example());
+        if outcome.kept().count() == 0 {
+            nothing += 1;
+            assert_eq!(outcome.best, outcome.start, "seed {seed}");
+            assert!(preset.is_none(), "seed {seed}");
+        } else {
+            assert!(preset.is_some());
+        }
+    }
+    // Twelve comparisons where nothing wins: a false win in any of them is rare.
+    assert!(nothing >= 95, "nothing kept in {nothing} of 100 seeds");
+}
+
+#[test]
+fn a_candidate_that_fails_is_dropped_and_reported() {
+    let (mut model, dims) = model();
+    // `debug info of dependencies` off fails to build; line tables still win.
+    model.broken = Some((0, 1));
+    let mut builder = Simulated::new(&model, 11, 0.03);
+    let outcome =
+        search(&dims, &Limits { budget: Duration::from_secs(3600), ..Limits::default() }, &mut builder).unwrap();
+    let failed = outcome.trials.iter().find(|t| t.dimension == 0 && t.option == 1).unwrap();
+    assert_eq!(failed.verdict, Verdict::Failed("error: linking with `cc` failed".into()));
+    assert_eq!(outcome.best[0], 2);
+}
+
+#[test]
+fn the_current_settings_failing_is_an_error() {
+    let (mut model, dims) = model();
+    model.broken = Some((0, 0));
+    let mut builder = Simulated::new(&model, 1, 0.03);
+    let error = search(&dims, &Limits::default(), &mut builder).unwrap_err();
+    assert!(error.to_string().contains("the current settings do not build"), "{error}");
+}
+
+#[test]
+fn a_pointless_dimension_is_skipped_with_its_reason() {
+    let (model, mut dims) = model();
+    // split-debuginfo is pointless once dependencies have no debug info.
+    dims[2].pointless = Some(Box::new(|config: &[usize]| (config[0] != 0).then(|| "no debug info left".to_owned())));
+    let mut builder = Simulated::new(&model, 5, 0.03);
+    let outcome =
+        search(&dims, &Limits { budget: Duration::from_secs(3600), ..Limits::default() }, &mut builder).unwrap();
+    assert!(outcome.best[0] != 0);
+    assert_eq!(outcome.skipped, vec![Skip { dimension: "split".into(), reason: "no debug info left".into() }]);
+    assert!(outcome.trials.iter().all(|t| t.dimension != 2));
+    // The progress line names the candidate, the pair and the time left.
+    assert!(builder.labels[0].starts_with("deps-debug = deps-debug1, current, pair 1/8, "), "{}", builder.labels[0]);
+    assert!(builder.labels[0].ends_with(" left"));
+}
