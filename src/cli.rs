@@ -138,6 +138,29 @@ Examples:
   cargo presets bench fast-dev fast-compile --runs 3 \\
       --workflow check,build,rebuild,test")]
     Bench(BenchArgs),
+    /// Search for the fastest settings for this workspace by measuring them, and save a preset
+    #[command(after_help = "\
+From the current settings, tune changes one setting at a time (debug info of
+your crates and of dependencies, split-debuginfo, an installed linker that is
+not the default, codegen-units and incremental for clean builds, the
+dependencies' opt-level for `run`; on nightly, Cranelift and -Zthreads) and
+keeps a change only when it wins beyond the noise, in interleaved runs. It says
+which settings it skipped and why, and stops within the budget.
+
+The workspace's files and target directory are not touched: every candidate
+builds in its own temporary target directory through `cargo --config`. The
+winner is saved as an ordinary preset whose comments give the measured figures;
+if nothing wins, nothing is written. Nightly-only settings are tried when the
+workspace builds with nightly: `cargo +nightly presets tune`.
+
+Workflows: check, build, rebuild, test and run, as in `cargo presets bench`.
+
+Examples:
+  cargo presets tune
+  cargo presets tune --workflow build,rebuild --budget 15m
+  cargo presets tune --workflow build,run --run-args \"bench-input.txt\"
+  cargo presets apply tuned")]
+    Tune(TuneArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = "\
 Examples:
@@ -355,7 +378,38 @@ pub struct BenchArgs {
     pub format: Format,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    /// What to make faster, comma-separated (each counts the same)
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "rebuild,check")]
+    pub workflow: Vec<Workflow>,
+
+    /// How long the search may take: `10m`, `90s`, `1h30m`
+    #[arg(long, default_value = "10m", value_name = "TIME")]
+    pub budget: String,
+
+    /// Most run pairs per candidate before an undecided comparison counts as a tie
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(3..))]
+    pub max_pairs: u32,
+
+    /// The name of the preset to write, in .cargo/presets/
+    #[arg(long, default_value = "tuned", value_name = "NAME")]
+    pub save: String,
+
+    /// Arguments for the binary in `--workflow run`
+    #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
+    pub run_args: Option<String>,
+
+    /// Where to write the SVG chart (default: target/cargo-presets/tune-<time>.svg)
+    #[arg(long, value_name = "PATH")]
+    pub chart: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum Workflow {
     Check,
     Build,

@@ -91,6 +91,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Some(Command::Explain(args)) => ops::explain::run(&mut ctx, &args),
                 Some(Command::Verify(args)) => ops::verify::run(&mut ctx, &args),
                 Some(Command::Bench(args)) => ops::bench::run(&mut ctx, &args),
+                Some(Command::Tune(args)) => ops::tune::run(&mut ctx, &args),
                 Some(Command::Completions(args)) => ops::generate::completions(&mut ctx, args.shell),
                 Some(Command::Man) => ops::generate::man(&mut ctx),
                 Some(Command::Schema) => ops::generate::schema(&mut ctx),

@@ -98,6 +98,14 @@ impl Library {
         Ok(Library { entries })
     }
 
+    /// Adds a preset made in memory (a candidate of `tune`), over any of the same name, so that
+    /// it composes like one read from a file.
+    pub fn insert(&mut self, preset: Preset) {
+        let entry = Entry { parsed: OnceCell::from(Rc::new(preset.clone())), ..Entry::new(preset.name, preset.origin) };
+        self.entries.retain(|e| e.name != entry.name);
+        self.entries.push(entry);
+    }
+
     /// The entry of `name`, if there is a preset of that name.
     pub fn entry(&self, name: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.name == name)

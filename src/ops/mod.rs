@@ -9,9 +9,11 @@ pub mod generate;
 pub mod guide;
 pub mod list;
 pub mod remove;
+pub mod sandbox;
 pub mod scaffold;
 pub mod show;
 pub mod status;
+pub mod tune;
 pub mod verify;
 
 use std::path::{Component, Path, PathBuf};

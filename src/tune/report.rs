@@ -7,8 +7,9 @@ use serde_json::json;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
 
 use crate::bench::{self, Metric, Report, Unit};
+use crate::shell::plural;
 
-use super::{Dimension, Outcome, Trial, Verdict, minutes, space};
+use super::{Dimension, Outcome, Trial, Verdict, Write, minutes, space};
 
 /// Where and how the measurements were made, for the preset's description.
 #[derive(Clone, Debug)]
@@ -230,9 +231,10 @@ pub fn preset_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measu
         .collect();
     let mut doc = DocumentMut::new();
     doc["summary"] = value(format!(
-        "Measured fastest for {} on this machine: {}",
+        "Measured fastest for {} on this machine: {} (cargo presets tune, {})",
         measured.workflows.join(" and "),
-        changes.join(", ")
+        plural(changes.len(), "setting", "settings"),
+        measured.date
     ));
     let mut description = format!(
         "Found by `{}` on {}, on {}, starting from the settings in effect then. Each setting \
@@ -249,7 +251,8 @@ pub fn preset_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measu
     let mut sources = Array::new();
     sources.push(format!("{}, {} ({})", measured.command, measured.date, measured.machine));
     doc["sources"] = value(sources);
-    for write in space::writes(dimensions, &outcome.best) {
+    let writes = space::writes(dimensions, &outcome.best);
+    insert_settings(&mut doc, &writes, |write| {
         let trial = kept
             .iter()
             .rev()
@@ -260,15 +263,30 @@ pub fn preset_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measu
                     .any(|w| w.table == write.table && w.key == write.key)
             })
             .expect("every write of the best configuration comes from a kept change");
-        let why = format!(
+        format!(
             "measured faster here: {}, {} pairs (x{:.2})",
             figures(trial, &measured.workflows),
             trial.pairs.len(),
             trial.ratio().unwrap_or(1.0)
-        );
+        )
+    });
+    Some(format!("{HEADER}\n{doc}"))
+}
+
+/// A candidate of the search as a preset, to be composed and rendered like any other.
+pub fn candidate_text(writes: &[Write]) -> String {
+    let mut doc = DocumentMut::new();
+    doc["summary"] = value("a candidate of `cargo presets tune`");
+    insert_settings(&mut doc, writes, |_| "measured by `cargo presets tune`".to_owned());
+    doc.to_string()
+}
+
+/// Each write as `key = { value = …, why = … }` in its table.
+fn insert_settings(doc: &mut DocumentMut, writes: &[Write], why: impl Fn(&Write) -> String) {
+    for write in writes {
         let mut setting = InlineTable::new();
         setting.insert("value", write.value.to_toml());
-        setting.insert("why", why.into());
+        setting.insert("why", why(write).into());
         let mut table = doc.as_table_mut();
         for key in &write.table {
             let entry = table.entry(key).or_insert_with(|| {
@@ -281,7 +299,6 @@ pub fn preset_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measu
         table.set_implicit(false);
         table.insert(&write.key, value(setting));
     }
-    Some(format!("{HEADER}\n{doc}"))
 }
 
 /// `2026-11-23` for a time in seconds since 1970 (UTC; Howard Hinnant's days-to-civil).
@@ -300,7 +317,7 @@ pub fn date(unix: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Choice, Write};
+    use super::super::Choice;
     use super::*;
     use crate::preset::{self, Origin};
     use crate::schema::Value;
@@ -386,7 +403,10 @@ mod tests {
             "{}",
             parsed.description
         );
-        assert!(parsed.summary.contains("linker = mold"));
+        assert_eq!(
+            parsed.summary,
+            "Measured fastest for build and rebuild on this machine: 2 settings (cargo presets tune, 2026-11-23)"
+        );
     }
 
     #[test]

@@ -25,12 +25,26 @@ pub struct Facts {
     pub split_values: Vec<String>,
     /// The table flags go in for cargo to read them here (`["build"]`), or why none would work.
     pub flags_table: Result<Vec<String>, String>,
-    /// Each alternative linker: its name and flags, or why it is not tried.
-    pub linkers: Vec<(String, Result<Vec<String>, String>)>,
+    /// The target triple cargo builds for, whose `[target]` table holds a linker setting.
+    pub host: String,
+    /// Each alternative linker.
+    pub linkers: Vec<Linker>,
     /// Why Cranelift cannot be tried, or `None` when it can.
     pub cranelift: Option<String>,
     /// `-Zthreads=N`, or why it is not tried.
     pub threads: Result<String, String>,
+}
+
+/// A linker `tune` may try.
+#[derive(Clone, Debug)]
+pub struct Linker {
+    pub name: String,
+    /// The rustflags that select it: `-C link-arg=-fuse-ld=mold`.
+    pub flags: Vec<String>,
+    /// The C compiler to link through, where the usual one cannot run it (`clang` for wild).
+    pub cc: Option<String>,
+    /// Why it is not tried here, if it is not.
+    pub available: Result<(), String>,
 }
 
 /// The dimensions to search, most promising first, and those skipped with their reasons.
@@ -193,18 +207,21 @@ impl Space<'_> {
         };
         let mut options = vec![Choice { label: "the default".into(), writes: Vec::new() }];
         let mut not_tried = Vec::new();
-        for (name, flags) in &self.facts.linkers {
-            match flags {
-                Ok(flags) => options.push(Choice {
-                    label: name.clone(),
-                    writes: vec![Write {
-                        table: table.clone(),
-                        key: "rustflags".into(),
-                        value: Value::Array(flags.clone()),
-                    }],
-                }),
-                Err(why) => not_tried.push(format!("{name}: {why}")),
+        for linker in &self.facts.linkers {
+            if let Err(why) = &linker.available {
+                not_tried.push(format!("{}: {why}", linker.name));
+                continue;
             }
+            let mut writes = vec![Write {
+                table: table.clone(),
+                key: "rustflags".into(),
+                value: Value::Array(linker.flags.clone()),
+            }];
+            if let Some(cc) = &linker.cc {
+                let table = vec!["target".to_owned(), self.facts.host.clone()];
+                writes.push(Write { table, key: "linker".into(), value: Value::Str(cc.clone()) });
+            }
+            options.push(Choice { label: linker.name.clone(), writes });
         }
         if options.len() == 1 {
             return self.skip(NAME, &not_tried.join("; "));
@@ -291,9 +308,20 @@ mod tests {
             deps_debug_inherited: true,
             split_values: vec!["packed".into(), "unpacked".into()],
             flags_table: Ok(vec!["build".into()]),
+            host: "x86_64-unknown-linux-gnu".into(),
             linkers: vec![
-                ("lld".into(), Err("rustc already links with rust-lld here".into())),
-                ("mold".into(), Ok(vec!["-C".into(), "link-arg=-fuse-ld=mold".into()])),
+                Linker {
+                    name: "lld".into(),
+                    flags: vec!["-C".into(), "link-arg=-fuse-ld=lld".into()],
+                    cc: None,
+                    available: Err("rustc already links with its bundled rust-lld on x86_64 Linux".into()),
+                },
+                Linker {
+                    name: "mold".into(),
+                    flags: vec!["-C".into(), "link-arg=-fuse-ld=mold".into()],
+                    cc: None,
+                    available: Ok(()),
+                },
             ],
             cranelift: Some("the rustup component `rustc-codegen-cranelift-preview` is not installed".into()),
             threads: Err("the workspace builds with stable rustc".into()),

@@ -1,0 +1,148 @@
+//! `cargo presets tune` through the real binary and real cargo, on a tiny registry-free
+//! workspace with a short budget. A `RUSTC_WRAPPER` makes full debug info cost half a second
+//! per crate, so that the search has a known winner whatever the machine's noise; the builds
+//! themselves are real.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// A member and a path dependency outside the workspace (so `package."*"` applies to it), and
+/// a wrapper that sleeps `delay` seconds before each rustc run whose arguments contain `slow`.
+fn workspace(name: &str, slow: &str, delay: &str) -> PathBuf {
+    let wrapper = format!("#!/bin/sh\ncase \"$*\" in *{slow}*) sleep {delay};; esac\nexec \"$@\"\n");
+    let files = [
+        ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n".to_owned()),
+        (
+            "ws/app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep = { path = \"../vendor/dep\" }\n"
+                .to_owned(),
+        ),
+        ("ws/app/src/main.rs", "fn main() {\n    println!(\"{}\", dep::sum(10));\n}\n".to_owned()),
+        ("ws/vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".to_owned()),
+        ("ws/vendor/dep/src/lib.rs", "pub fn sum(n: u64) -> u64 {\n    (0..n).map(|i| i * i % 7).sum()\n}\n".to_owned()),
+        ("slow-rustc", wrapper),
+    ];
+    let dir = common::tree("tune", name, &files);
+    fs::set_permissions(dir.join("slow-rustc"), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::create_dir_all(dir.join("tmp")).unwrap();
+    dir
+}
+
+/// Every file of the workspace, with its bytes and modification time.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_owned(), (fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap())))
+        .collect()
+}
+
+fn tune(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command
+        .args(["presets", "tune"])
+        .args(args)
+        .current_dir(dir.join("ws"))
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("RUSTC_WRAPPER", dir.join("slow-rustc"))
+        // The scratch directory goes here, where the test can see that it is removed.
+        .env("TMPDIR", dir.join("tmp"))
+        .env("CARGO_HOME", std::env::var_os("CARGO_HOME").unwrap_or_default())
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET_DIR");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") || key == "CARGO_INCREMENTAL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes() {
+    let dir = workspace("wins", "debuginfo=2", "0.5");
+    let before = snapshot(&dir.join("ws"));
+    let start = Instant::now();
+    let output =
+        tune(&dir, &["--workflow", "build,rebuild", "--budget", "40s", "--max-pairs", "4", "--format", "json"])
+            .output()
+            .unwrap();
+    let took = start.elapsed();
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Within the budget, give or take the pair in progress and the start-up.
+    assert!(took < Duration::from_secs(55), "{took:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["saved"], ".cargo/presets/tuned.toml", "{json:#}");
+    // Dependencies' full debug info is what the wrapper makes slow: dropping it wins first.
+    assert_eq!(json["kept"][0]["setting"], "debug info of dependencies", "{json:#}");
+    let first = &json["trials"][0];
+    assert_eq!(first["verdict"], "kept");
+    assert!(first["ratio"].as_f64().unwrap() < 0.9, "{first:#}");
+    assert!(first["pairs"].as_u64().unwrap() >= 3);
+
+    // The preset loads, and its comments carry the figures.
+    let saved = fs::read_to_string(dir.join("ws/.cargo/presets/tuned.toml")).unwrap();
+    assert!(saved.contains("why = \"measured faster here: build "), "{saved}");
+    let show = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "show", "tuned"])
+        .current_dir(dir.join("ws"))
+        .output()
+        .unwrap();
+    assert!(show.status.success(), "{}", stderr(&show));
+    assert!(String::from_utf8_lossy(&show.stdout).contains("[profile.dev.package.\"*\"]"));
+
+    // Every file that was there is as it was, bytes and times; the only new ones are the
+    // preset and the chart; no Cargo.lock, no build in target/, no scratch directory.
+    let after = snapshot(&dir.join("ws"));
+    for (path, was) in &before {
+        assert_eq!(after.get(path), Some(was), "{}", path.display());
+    }
+    let new: Vec<String> = after
+        .keys()
+        .filter(|p| !before.contains_key(*p))
+        .map(|p| p.strip_prefix(dir.join("ws")).unwrap().display().to_string())
+        .collect();
+    assert_eq!(new.len(), 2, "{new:?}");
+    assert!(new.contains(&".cargo/presets/tuned.toml".to_owned()), "{new:?}");
+    assert!(new.iter().any(|p| p.starts_with("target/cargo-presets/tune-") && p.ends_with(".svg")), "{new:?}");
+    assert_eq!(fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
+}
+
+#[test]
+fn ctrl_c_stops_the_builds_writes_nothing_and_removes_the_temporary_files() {
+    // Every compile is slow, so that the signal comes during a build.
+    let dir = workspace("ctrl-c", "--crate-name", "3");
+    let before = snapshot(&dir.join("ws"));
+    let mut child = tune(&dir, &["--budget", "10m"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while fs::read_dir(dir.join("tmp")).unwrap().count() == 0 {
+        assert!(Instant::now() < deadline, "no scratch directory appeared");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let start = Instant::now();
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
+    // The build in progress was stopped, not waited for.
+    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    assert_eq!(status.code(), Some(130), "{err}");
+    assert!(err.contains("Interrupted nothing written; the temporary files are removed"), "{err}");
+    assert_eq!(fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
+    assert_eq!(snapshot(&dir.join("ws")), before);
+}
