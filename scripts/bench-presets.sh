@@ -16,6 +16,9 @@
 #             mold variant; skipped without mold): clean build, rebuild
 #   frontend: parallel-frontend (nightly -Zthreads=min(cores, 8)) against nightly's default, both
 #             on nightly: clean check and build (skipped without nightly)
+#   tune:     `cargo presets tune --workflow rebuild,build --budget 15m` from the default settings,
+#             then the preset it saved against fast-dev and fast-compile, side by side
+#             (about 15 + 10 minutes; not in the default set, name it)
 #
 # Name groups to run only those: `bash scripts/bench-presets.sh linker frontend`.
 #
@@ -81,6 +84,15 @@ if wants frontend; then
     "$presets" presets -q bench parallel-frontend --workflow check,build --runs "$runs" --chart "$out/frontend.svg"
   else
     echo "== parallel front-end: SKIPPED (no nightly toolchain)"
+  fi
+fi
+if wants tune; then
+  echo "== tune: rebuild and build, 15 minutes"
+  /usr/bin/time -f "tune took %e s" "$presets" presets tune --workflow rebuild,build --budget 15m --chart "$out/tune.svg"
+  if [ -f .cargo/presets/tuned.toml ]; then
+    cat .cargo/presets/tuned.toml
+    echo "== tuned against fast-dev and fast-compile ($runs runs each, interleaved)"
+    "$presets" presets -q bench tuned fast-dev fast-compile --workflow build,rebuild --runs "$runs" --chart "$out/tuned.svg"
   fi
 fi
 echo "charts: $out/*.svg"

@@ -385,8 +385,8 @@ pub struct TuneArgs {
     pub workflow: Vec<Workflow>,
 
     /// How long the search may take: `10m`, `90s`, `1h30m`
-    #[arg(long, default_value = "10m", value_name = "TIME")]
-    pub budget: String,
+    #[arg(long, default_value = "10m", value_name = "TIME", value_parser = crate::tune::parse_duration)]
+    pub budget: std::time::Duration,
 
     /// Most run pairs per candidate before an undecided comparison counts as a tie
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(3..))]

@@ -373,9 +373,7 @@ mod tests {
 
     /// A library of project presets written to a fresh folder.
     fn library(files: &[(&str, &str)]) -> Library {
-        let dir = std::env::temp_dir().join(format!("cargo-presets-compose-{}-{}", std::process::id(), files[0].0));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
+        let dir = crate::scratch(&format!("compose-{}", files[0].0));
         for (name, text) in files {
             fs::write(dir.join(format!("{name}.toml")), text).unwrap();
         }

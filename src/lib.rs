@@ -43,6 +43,16 @@ use clap::Parser;
 use cli::{Cli, Command};
 use shell::{Shell, Verbosity};
 
+/// A fresh folder for a unit test, `name` unique per test: one fixed place, emptied each time,
+/// so that test runs do not pile up folders in the temporary directory.
+#[cfg(test)]
+pub(crate) fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("cargo-presets-unit-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// Exit status for failures other than usage errors, as cargo uses.
 pub const FAILURE: i32 = 101;
 

@@ -155,9 +155,7 @@ mod tests {
     /// Plans one project preset given as text, against `existing` profiles; `case` names the
     /// test's own folder.
     fn project(case: &str, text: &str, existing: &[(&str, Option<&str>)]) -> Result<Plan> {
-        let dir = std::env::temp_dir().join(format!("cargo-presets-plan-{}-{case}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::scratch(&format!("plan-{case}"));
         std::fs::write(dir.join("p.toml"), text).unwrap();
         let library = Library::discover(Some(&dir), None).unwrap();
         let existing = existing.iter().map(|(n, p)| ((*n).to_owned(), p.map(str::to_owned))).collect();

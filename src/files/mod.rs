@@ -161,10 +161,7 @@ mod tests {
     use super::*;
 
     pub(super) fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("cargo-presets-files-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
+        crate::scratch(&format!("files-{name}"))
     }
 
     #[test]

@@ -22,10 +22,7 @@ use crate::plan::plan;
 use crate::schema;
 use crate::workspace::Workspace;
 
-use super::sandbox::{Sandbox, Variant, clean, disk_usage, executables, output_dir, run_binary};
-
-/// The exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
-pub const INTERRUPTED: i32 = 130;
+use super::sandbox::{INTERRUPTED, Sandbox, Variant, clean, disk_usage, executables, output_dir, run_binary};
 
 pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;

@@ -16,6 +16,9 @@ use crate::ops::Context;
 use crate::shell::Verbosity;
 use crate::workspace::Workspace;
 
+/// The exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
+pub const INTERRUPTED: i32 = 130;
+
 /// One configuration to build.
 #[derive(Clone)]
 pub struct Variant {

@@ -27,14 +27,13 @@ use crate::tune::space::{self, Facts, Linker};
 use crate::tune::{self, Builder, Config, Dimension, Limits, Sample};
 use crate::workspace::{self, Workspace};
 
-use super::bench::INTERRUPTED;
-use super::sandbox::{Sandbox, Variant, clean, executables, output_dir, run_binary};
+use super::sandbox::{INTERRUPTED, Sandbox, Variant, clean, executables, output_dir, run_binary};
 
 /// The name candidates are composed under: not a name a user can give a preset.
 const CANDIDATE: &str = "tune-candidate";
 
 pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
-    let budget = tune::parse_duration(&args.budget).map_err(|why| Error::new(format!("invalid `--budget`: {why}")))?;
+    let budget = args.budget;
     let workflows = workflows(&args.workflow)?;
     preset::check_name(&args.save).map_err(|why| Error::new(format!("invalid `--save` name: {why}")))?;
     let workspace = ctx.workspace()?;
@@ -65,6 +64,16 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
         date: report::date(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())),
         workflows: workflows.iter().map(|w| name(*w)).collect(),
     };
+    if dimensions.is_empty() {
+        for skip in &skipped {
+            ctx.shell.note(format!("not tried: {}: {}", skip.dimension, skip.reason));
+        }
+        ctx.shell.status(
+            "Finished",
+            "no setting can change these workflows on this machine: nothing measured, nothing written",
+        );
+        return Ok(0);
+    }
     let limits = Limits { budget, max_pairs: args.max_pairs as usize, ..Limits::default() };
     ctx.shell.status(
         "Tuning",
@@ -164,7 +173,8 @@ fn name(workflow: Workflow) -> String {
 /// The command as the user could type it again, for the preset's description.
 fn command_line(args: &TuneArgs) -> String {
     let workflows: Vec<String> = args.workflow.iter().map(|w| name(*w)).collect();
-    let mut line = format!("cargo presets tune --workflow {} --budget {}", workflows.join(","), args.budget);
+    let mut line =
+        format!("cargo presets tune --workflow {} --budget {}", workflows.join(","), tune::minutes(args.budget));
     if let Some(run_args) = &args.run_args {
         line.push_str(&format!(" --run-args {run_args:?}"));
     }

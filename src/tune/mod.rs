@@ -39,6 +39,10 @@ pub struct Choice {
     pub label: String,
     /// What a preset writes for it; empty for the value the search starts from.
     pub writes: Vec<Write>,
+    /// Where the value's cost is known to rise with it (debug info: none, line tables, limited,
+    /// full), its place in that order: an option costlier than the best so far cannot win, nor
+    /// one between the best and an option that did not win.
+    pub rank: Option<u32>,
 }
 
 /// One key a preset writes: `[profile.dev.package."*"] debug = false`.
@@ -181,7 +185,14 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
             skipped.push(Skip { dimension: dimension.name.clone(), reason });
             continue;
         }
+        // The rank of the cheapest option that did not beat the current best.
+        let mut lost: Option<u32> = None;
         for option in 1..dimension.options.len() {
+            if let Some(why) = cannot_win(dimension, best[d], option, lost) {
+                let name = format!("{} = {}", dimension.name, dimension.options[option].label);
+                skipped.push(Skip { dimension: name, reason: why });
+                continue;
+            }
             let mut config = best.clone();
             config[d] = option;
             let mut trial =
@@ -224,8 +235,19 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
                 }
             };
             trial.verdict = verdict;
-            if trial.verdict == Verdict::Win {
-                best = trial.config.clone();
+            match trial.verdict {
+                Verdict::Win => {
+                    best = trial.config.clone();
+                    lost = None;
+                }
+                Verdict::Loss | Verdict::Tie => {
+                    let rank = dimension.options[option].rank;
+                    lost = match (lost, rank) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                Verdict::Failed(_) | Verdict::Unfinished => {}
             }
             let unfinished = trial.verdict == Verdict::Unfinished;
             if !(unfinished && trial.pairs.is_empty()) {
@@ -238,6 +260,22 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
         }
     }
     Ok(Outcome { start, best, trials, skipped, elapsed: builder.elapsed() })
+}
+
+/// Why `option` need not be measured against the current `best` option, from the order of
+/// costs: it costs at least as much as the best, or lies between the best and a cheaper option
+/// that did not win.
+fn cannot_win(dimension: &Dimension, best: usize, option: usize, lost: Option<u32>) -> Option<String> {
+    let (Some(rank), Some(best_rank)) = (dimension.options[option].rank, dimension.options[best].rank) else {
+        return None;
+    };
+    let best_label = dimension.options[best].label.trim_end_matches(" (current)");
+    if rank >= best_rank {
+        return Some(format!("it costs more than {best_label}, so it cannot be faster"));
+    }
+    let cheaper = lost.filter(|lost| *lost < rank)?;
+    let label = dimension.options.iter().find(|o| o.rank == Some(cheaper)).map_or("", |o| o.label.as_str());
+    Some(format!("{label}, which costs less, was not faster than {best_label}"))
 }
 
 /// The log of the candidate-to-comparator ratio of each pair, averaged over the workflows.

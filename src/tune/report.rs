@@ -329,6 +329,7 @@ mod tests {
                 .map(|value| Write { table: table.iter().map(|t| (*t).to_owned()).collect(), key: key.into(), value })
                 .into_iter()
                 .collect(),
+            rank: None,
         };
         let deps = ["profile", "dev", "package", "*"];
         vec![

@@ -102,7 +102,8 @@ impl Builder for Simulated<'_> {
 }
 
 fn dimension(name: &str, options: usize) -> Dimension {
-    let options = (0..options).map(|o| Choice { label: format!("{name}{o}"), writes: Vec::new() }).collect();
+    let options =
+        (0..options).map(|o| Choice { label: format!("{name}{o}"), writes: Vec::new(), rank: None }).collect();
     Dimension { name: name.into(), options, pointless: None }
 }
 
@@ -252,4 +253,40 @@ fn a_pointless_dimension_is_skipped_with_its_reason() {
     // The progress line names the candidate, the pair and the time left.
     assert!(builder.labels[0].starts_with("deps-debug = deps-debug1, current, pair 1/8, "), "{}", builder.labels[0]);
     assert!(builder.labels[0].ends_with(" left"));
+}
+
+#[test]
+fn costlier_debug_info_is_not_measured_once_cheaper_debug_info_decided() {
+    let (model, mut dims) = model();
+    // The model's debug options in order of cost: off, line tables, limited, full (the start).
+    for (d, ranks) in [(0, vec![3, 0, 1]), (1, vec![3, 1, 0, 2])] {
+        for (option, rank) in dims[d].options.iter_mut().zip(ranks) {
+            option.rank = Some(rank);
+        }
+    }
+    let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
+    let optimum = model.optimum();
+    let mut found = 0;
+    for seed in 0..100 {
+        let outcome = search(&dims, &limits, &mut Simulated::new(&model, seed, 0.03)).unwrap();
+        if model.score(&outcome.best) <= optimum + 0.005 {
+            found += 1;
+        }
+        // Dependencies: off wins, and nothing costlier is tried after it. Your crates: line
+        // tables win, then off is tried against them; limited never is.
+        let tried = |d: usize| outcome.trials.iter().filter(|t| t.dimension == d).count();
+        if outcome.best[0] == 1 {
+            assert_eq!(tried(0), 1, "seed {seed}");
+        }
+        assert!(outcome.trials.iter().all(|t| !(t.dimension == 1 && t.option == 3)), "seed {seed}");
+        assert!(tried(1) <= 2, "seed {seed}");
+    }
+    assert!(found >= 95, "the optimum in {found} of 100 seeds");
+    let outcome = search(&dims, &limits, &mut Simulated::new(&model, 1, 0.03)).unwrap();
+    let reasons: Vec<(&str, &str)> =
+        outcome.skipped.iter().map(|s| (s.dimension.as_str(), s.reason.as_str())).collect();
+    assert!(
+        reasons.contains(&("deps-debug = deps-debug2", "it costs more than deps-debug1, so it cannot be faster")),
+        "{reasons:?}"
+    );
 }

@@ -180,13 +180,13 @@ impl Space<'_> {
         if !self.matters(name, workflows, why_not) {
             return None;
         }
-        let mut options = vec![start(current)];
+        let mut options = vec![start(current, current.and_then(|c| rank(key, c)))];
         for value in values {
             if current.is_some_and(|c| key.same_meaning(c, &value)) {
                 continue;
             }
             let write = Write { table: table.clone(), key: key.name().to_owned(), value: value.clone() };
-            options.push(Choice { label: value.to_string(), writes: vec![write] });
+            options.push(Choice { label: value.to_string(), writes: vec![write], rank: rank(key, &value) });
         }
         if options.len() == 1 {
             self.skip(name, "this machine offers no other value");
@@ -205,7 +205,7 @@ impl Space<'_> {
             Ok(table) => table.clone(),
             Err(why) => return self.skip(NAME, why),
         };
-        let mut options = vec![Choice { label: "the default".into(), writes: Vec::new() }];
+        let mut options = vec![Choice { label: "the default".into(), writes: Vec::new(), rank: None }];
         let mut not_tried = Vec::new();
         for linker in &self.facts.linkers {
             if let Err(why) = &linker.available {
@@ -221,7 +221,7 @@ impl Space<'_> {
                 let table = vec!["target".to_owned(), self.facts.host.clone()];
                 writes.push(Write { table, key: "linker".into(), value: Value::Str(cc.clone()) });
             }
-            options.push(Choice { label: linker.name.clone(), writes });
+            options.push(Choice { label: linker.name.clone(), writes, rank: None });
         }
         if options.len() == 1 {
             return self.skip(NAME, &not_tried.join("; "));
@@ -246,10 +246,14 @@ impl Space<'_> {
             value: Value::Str(value.into()),
         };
         let options = vec![
-            start(self.facts.codegen_backend.as_ref()),
+            start(self.facts.codegen_backend.as_ref(), None),
             // Dependencies stay on LLVM, as in `cranelift-dev`: built once, and some use SIMD
             // intrinsics Cranelift lacks.
-            Choice { label: "\"cranelift\"".into(), writes: vec![backend(dev, "cranelift"), backend(deps, "llvm")] },
+            Choice {
+                label: "\"cranelift\"".into(),
+                writes: vec![backend(dev, "cranelift"), backend(deps, "llvm")],
+                rank: None,
+            },
         ];
         self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None });
     }
@@ -265,16 +269,35 @@ impl Space<'_> {
             (Ok(flag), Ok(table)) => (flag.clone(), table.clone()),
         };
         let write = Write { table, key: "rustflags".into(), value: Value::Array(vec![flag.clone()]) };
-        let options =
-            vec![Choice { label: "off".into(), writes: Vec::new() }, Choice { label: flag, writes: vec![write] }];
+        let options = vec![
+            Choice { label: "off".into(), writes: Vec::new(), rank: None },
+            Choice { label: flag, writes: vec![write], rank: None },
+        ];
         self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None });
     }
 }
 
 /// The option the search starts from: the value in effect, which writes nothing.
-fn start(current: Option<&Value>) -> Choice {
+fn start(current: Option<&Value>, rank: Option<u32>) -> Choice {
     let label = current.map_or_else(|| "unset".to_owned(), ToString::to_string);
-    Choice { label: format!("{label} (current)"), writes: Vec::new() }
+    Choice { label: format!("{label} (current)"), writes: Vec::new(), rank }
+}
+
+/// A value's place in the order of cost, where its key has one: debug info from none to full.
+fn rank(key: Key, value: &Value) -> Option<u32> {
+    if key != Key::Debug {
+        return None;
+    }
+    match value {
+        Value::Bool(false) | Value::Int(0) => Some(0),
+        Value::Str(s) if s == "none" => Some(0),
+        Value::Str(s) if s == "line-tables-only" => Some(1),
+        Value::Int(1) => Some(2),
+        Value::Str(s) if s == "limited" => Some(2),
+        Value::Bool(true) | Value::Int(2) => Some(3),
+        Value::Str(s) if s == "full" => Some(3),
+        _ => None,
+    }
 }
 
 /// What a configuration writes: its options' writes, with flags for one table joined into one

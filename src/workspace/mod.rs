@@ -384,8 +384,7 @@ mod tests {
     use std::fs;
 
     fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("cargo-presets-ws-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+        let dir = crate::scratch(&format!("ws-{name}"));
         for (path, text) in files {
             let path = dir.join(path);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
