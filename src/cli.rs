@@ -22,6 +22,7 @@ Examples:
   cargo presets explain release debug      a value, and where it came from
   cargo presets verify release             prove it with real cargo
   cargo presets bench fast-dev --runs 3    measure it on this workspace
+  cargo presets tune                       search for faster settings here
 
 Exit status: 0 on success, 2 on a usage error, 101 on any other failure (nothing
 is written); `check` exits 1 when it finds problems.";
@@ -50,7 +51,7 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Say more: every key written, component checks, cargo's output in `bench` (`-vv` is the same)
+    /// Say more: every key written, component checks, cargo's output in `bench` and `tune` (`-vv` is the same)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -365,17 +366,8 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub runs: u32,
 
-    /// Arguments for the binary in `--workflow run`
-    #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
-    pub run_args: Option<String>,
-
-    /// Where to write the SVG chart (default: target/cargo-presets/bench.svg)
-    #[arg(long, value_name = "PATH")]
-    pub chart: Option<PathBuf>,
-
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: MeasureArgs,
 }
 
 #[derive(Debug, Args)]
@@ -396,11 +388,18 @@ pub struct TuneArgs {
     #[arg(long, default_value = "tuned", value_name = "NAME")]
     pub save: String,
 
+    #[command(flatten)]
+    pub report: MeasureArgs,
+}
+
+/// What `bench` and `tune` share: the binary's arguments for `run`, and the report.
+#[derive(Debug, Args)]
+pub struct MeasureArgs {
     /// Arguments for the binary in `--workflow run`
     #[arg(long, value_name = "ARGS", allow_hyphen_values = true)]
     pub run_args: Option<String>,
 
-    /// Where to write the SVG chart (default: target/cargo-presets/tune-<time>.svg)
+    /// Where to write the SVG chart (default: target/cargo-presets/<command>-<time>.svg)
     #[arg(long, value_name = "PATH")]
     pub chart: Option<PathBuf>,
 

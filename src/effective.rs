@@ -339,7 +339,7 @@ impl Layers {
 
     /// `build.incremental` in the config files, or `CARGO_INCREMENTAL`, which win over every
     /// profile.
-    fn global_incremental(&self) -> Option<Effective> {
+    pub fn global_incremental(&self) -> Option<Effective> {
         if let Some((name, raw)) = self.env.iter().find(|(k, _)| k == "CARGO_INCREMENTAL") {
             let from = Definition {
                 value: Value::Bool(raw == "1"),

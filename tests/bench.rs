@@ -25,17 +25,6 @@ fn workspace(name: &str) -> PathBuf {
     common::tree("bench", name, &files)
 }
 
-/// Every file outside `target/`, with its bytes and modification time.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_entry(|e| e.file_name() != "target")
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_owned(), (fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap())))
-        .collect()
-}
-
 fn bench(dir: &Path, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
     command.args(["presets", "bench"]).args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
@@ -50,7 +39,7 @@ fn bench(dir: &Path, args: &[&str]) -> Output {
 #[test]
 fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouched() {
     let dir = workspace("json");
-    let before = snapshot(&dir);
+    let before = common::snapshot(&dir, true);
     let output = bench(
         &dir,
         &[
@@ -100,7 +89,7 @@ fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouch
     assert!(ratio("target dir", 2) < 0.5, "fast-compile target dir: {}", metric("target dir"));
     assert!(ratio("target dir", 1) <= 1.05, "fast-dev target dir: {}", metric("target dir"));
 
-    assert!(snapshot(&dir) == before, "bench changed the workspace's files");
+    assert!(common::snapshot(&dir, true) == before, "bench changed the workspace's files");
     assert!(!dir.join("Cargo.lock").exists(), "the Cargo.lock the builds created is removed");
     let chart = fs::read_to_string(chart(&dir)).unwrap();
     assert!(chart.starts_with("<svg") && chart.contains("fast-compile") && chart.contains("lower is better"));

@@ -36,16 +36,6 @@ fn workspace(name: &str, slow: &str, delay: &str) -> PathBuf {
     dir
 }
 
-/// Every file of the workspace, with its bytes and modification time.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (Vec<u8>, SystemTime)> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_owned(), (fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap())))
-        .collect()
-}
-
 fn tune(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
     command
@@ -74,7 +64,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes() {
     let dir = workspace("wins", "debuginfo=2", "0.5");
-    let before = snapshot(&dir.join("ws"));
+    let before = common::snapshot(&dir.join("ws"), false);
     let start = Instant::now();
     let output =
         tune(&dir, &["--workflow", "build,rebuild", "--budget", "40s", "--max-pairs", "4", "--format", "json"])
@@ -106,7 +96,7 @@ fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes(
 
     // Every file that was there is as it was, bytes and times; the only new ones are the
     // preset and the chart; no Cargo.lock, no build in target/, no scratch directory.
-    let after = snapshot(&dir.join("ws"));
+    let after = common::snapshot(&dir.join("ws"), false);
     for (path, was) in &before {
         assert_eq!(after.get(path), Some(was), "{}", path.display());
     }
@@ -125,7 +115,7 @@ fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes(
 fn ctrl_c_stops_the_builds_writes_nothing_and_removes_the_temporary_files() {
     // Every compile is slow, so that the signal comes during a build.
     let dir = workspace("ctrl-c", "--crate-name", "3");
-    let before = snapshot(&dir.join("ws"));
+    let before = common::snapshot(&dir.join("ws"), false);
     let mut child = tune(&dir, &["--budget", "10m"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(30);
     while fs::read_dir(dir.join("tmp")).unwrap().count() == 0 {
@@ -144,5 +134,35 @@ fn ctrl_c_stops_the_builds_writes_nothing_and_removes_the_temporary_files() {
     assert_eq!(status.code(), Some(130), "{err}");
     assert!(err.contains("Interrupted nothing written; the temporary files are removed"), "{err}");
     assert_eq!(fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
-    assert_eq!(snapshot(&dir.join("ws")), before);
+    assert_eq!(common::snapshot(&dir.join("ws"), false), before);
+}
+
+#[test]
+fn a_candidate_that_fails_to_build_is_reported_and_dropped() {
+    // A `mold` whose linker driver fails: the candidate that links with it cannot build.
+    let dir = workspace("fails", "never-slow", "0");
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    for name in ["mold", "ld.mold"] {
+        fs::write(bin.join(name), "#!/bin/sh\necho 'fake mold: cannot link' >&2\nexit 1\n").unwrap();
+        fs::set_permissions(bin.join(name), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path =
+        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+            .unwrap();
+    let output = tune(&dir, &["--workflow", "build", "--budget", "2m", "--max-pairs", "3", "--format", "json"])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let trials = json["trials"].as_array().unwrap();
+    let failed = trials.iter().position(|t| t["setting"] == "linker").expect("the linker was tried");
+    assert_eq!(trials[failed]["value"], "mold");
+    assert_eq!(trials[failed]["verdict"], "failed", "{json:#}");
+    assert!(trials[failed]["error"].as_str().unwrap().contains("linking with"), "{json:#}");
+    // The search went on without it.
+    assert!(trials[failed + 1..].iter().any(|t| t["setting"] == "codegen-units"), "{json:#}");
+    assert!(json["kept"].as_array().unwrap().iter().all(|k| k["setting"] != "linker"));
+    assert_eq!(fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
 }

@@ -46,16 +46,16 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     }
     let report = result?;
 
-    match args.format {
+    match args.report.format {
         Format::Json => ctx.shell.print(&format!("{:#}\n", bench::to_json(&report)))?,
         Format::Human => ctx.shell.print(&bench::table(&report))?,
     }
     // A name per run, so that a second run does not replace the chart of the first.
     let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let chart = args
-        .chart
-        .clone()
-        .unwrap_or_else(|| workspace.root().join("target").join("cargo-presets").join(format!("bench-{stamp}.svg")));
+    let chart =
+        args.report.chart.clone().unwrap_or_else(|| {
+            workspace.root().join("target").join("cargo-presets").join(format!("bench-{stamp}.svg"))
+        });
     let svg = bench::svg(&report);
     let mut lock = files::lock(&[&chart])?;
     let old = files::read_optional(&chart)?;
@@ -233,7 +233,7 @@ fn measure(
                         "run",
                         Unit::Seconds,
                         i,
-                        run_binary(binary, args.run_args.as_deref().unwrap_or(""), workspace.root())?,
+                        run_binary(binary, args.report.run_args.as_deref().unwrap_or(""), workspace.root())?,
                     );
                 }
                 if wants(Workflow::Rebuild) {

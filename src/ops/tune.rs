@@ -94,7 +94,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
             library,
             dimensions: &dimensions,
             workflows: &workflows,
-            run_args: args.run_args.clone().unwrap_or_default(),
+            run_args: args.report.run_args.clone().unwrap_or_default(),
             prepared: HashMap::new(),
             started: Instant::now(),
         };
@@ -115,7 +115,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
         preset::parse(&args.save, Origin::Project(destination.clone()), text)?;
     }
     let saved = text.as_ref().map(|_| ctx.display(&destination));
-    match args.format {
+    match args.report.format {
         Format::Json => {
             let json = report::to_json(&dimensions, &outcome, &measured, saved.as_deref());
             ctx.shell.print(&format!("{json:#}\n"))?;
@@ -175,7 +175,7 @@ fn command_line(args: &TuneArgs) -> String {
     let workflows: Vec<String> = args.workflow.iter().map(|w| name(*w)).collect();
     let mut line =
         format!("cargo presets tune --workflow {} --budget {}", workflows.join(","), tune::minutes(args.budget));
-    if let Some(run_args) = &args.run_args {
+    if let Some(run_args) = &args.report.run_args {
         line.push_str(&format!(" --run-args {run_args:?}"));
     }
     line
@@ -184,6 +184,7 @@ fn command_line(args: &TuneArgs) -> String {
 fn write_chart(ctx: &mut Context<'_>, workspace: &Workspace, args: &TuneArgs, svg: &str) -> Result<()> {
     let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let chart = args
+        .report
         .chart
         .clone()
         .unwrap_or_else(|| workspace.root().join("target").join("cargo-presets").join(format!("tune-{stamp}.svg")));
@@ -251,6 +252,10 @@ fn facts(workspace: &Workspace, layers: &Layers, machine: &Machine, workflows: &
         split_debuginfo,
         codegen_units: effective(Key::CodegenUnits, &member)?,
         incremental: effective(Key::Incremental, &member)?,
+        incremental_fixed: layers.global_incremental().and_then(|e| e.from).map(|d| match d.source.as_str() {
+            "CARGO_INCREMENTAL" => "`CARGO_INCREMENTAL`".to_owned(),
+            file => format!("`build.incremental` ({file})"),
+        }),
         codegen_backend: effective(Key::CodegenBackend, &member)?,
         flags_table,
         host: machine.host.clone(),

@@ -424,6 +424,15 @@ mod tests {
         // 0.83 of the start, then 0.87 of that: 0.72 of the start.
         assert!(lines[3].contains("x0.87   x0.72"), "{table}");
         let svg = chart(&space(), &outcome(), &Measured::example());
+        // A candidate that failed is listed with the first error line of its build.
+        let mut failed = outcome();
+        failed.trials[1].pairs.clear();
+        failed.trials[1].verdict =
+            Verdict::Failed("   Compiling app\nerror: linking with `cc` failed: exit status: 1\n".into());
+        let table = super::table(&space(), &failed, &Measured::example(), std::time::Duration::from_secs(600));
+        let row: Vec<&str> = table.lines().nth(3).unwrap().split_whitespace().collect();
+        assert_eq!(row, ["linker", "=", "mold", "-", "-", "-", "0", "failed"], "{table}");
+        assert!(table.ends_with("failed: linker = mold: error: linking with `cc` failed: exit status: 1\n"), "{table}");
         assert!(svg.contains("linker = mold") && svg.contains(">start<"), "{svg}");
     }
 

@@ -20,6 +20,9 @@ pub struct Facts {
     pub split_debuginfo: Option<Value>,
     pub codegen_units: Option<Value>,
     pub incremental: Option<Value>,
+    /// What sets `incremental` for every profile (`CARGO_INCREMENTAL`, `build.incremental`),
+    /// which a profile setting cannot change.
+    pub incremental_fixed: Option<String>,
     pub codegen_backend: Option<Value>,
     /// `rustc --print split-debuginfo`, less the value in effect when none is set.
     pub split_values: Vec<String>,
@@ -93,13 +96,20 @@ pub fn dimensions(facts: &Facts) -> (Vec<Dimension>, Vec<Skip>) {
         vec![Value::Int(16), Value::Int(64)],
         "it only changes clean builds, and none is measured",
     );
-    space.profile(
-        "incremental",
-        &clean,
-        (dev(), Key::Incremental, facts.incremental.as_ref()),
-        vec![Value::Bool(false), Value::Bool(true)],
-        "it only speeds up clean builds, and none is measured",
-    );
+    match &facts.incremental_fixed {
+        Some(source) => {
+            space.skip("incremental", &format!("{source} sets it for every profile, over any profile setting"))
+        }
+        None => {
+            space.profile(
+                "incremental",
+                &clean,
+                (dev(), Key::Incremental, facts.incremental.as_ref()),
+                vec![Value::Bool(false), Value::Bool(true)],
+                "it only speeds up clean builds, and none is measured",
+            );
+        }
+    }
     space.profile(
         "opt-level of dependencies",
         &[Workflow::Run],
@@ -352,6 +362,7 @@ mod tests {
             split_debuginfo: None,
             codegen_units: None,
             incremental: None,
+            incremental_fixed: None,
             codegen_backend: None,
         }
     }
@@ -385,6 +396,18 @@ mod tests {
         assert_eq!(names(&dimensions), ["incremental"]);
         assert!(skipped.iter().any(|s| s.dimension == "debug info of your crates"
             && s.reason == "code generation does not run for these workflows"));
+    }
+
+    #[test]
+    fn incremental_set_for_every_profile_is_not_searched() {
+        let mut f = facts(&[Workflow::Build]);
+        f.incremental_fixed = Some("`CARGO_INCREMENTAL`".into());
+        let (dimensions, skipped) = dimensions(&f);
+        assert!(dimensions.iter().all(|d| d.name != "incremental"));
+        assert!(skipped.contains(&Skip {
+            dimension: "incremental".into(),
+            reason: "`CARGO_INCREMENTAL` sets it for every profile, over any profile setting".into()
+        }));
     }
 
     #[test]

@@ -28,6 +28,21 @@ pub fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
+/// Every file below `dir` (outside any `target/` when `skip_target`), with its bytes and
+/// modification time: what a command that must not touch the workspace must leave as it was.
+pub fn snapshot(
+    dir: &Path,
+    skip_target: bool,
+) -> std::collections::BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| !(skip_target && e.file_name() == "target"))
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_owned(), (fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap())))
+        .collect()
+}
+
 /// Runs `cargo presets <args>` in `dir` with an empty environment and `CARGO_HOME` inside `dir`.
 pub fn presets(dir: &Path, args: &[&str]) -> std::process::Output {
     presets_with(dir, args, &[])
