@@ -7,12 +7,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// A member and a path dependency outside the workspace (so `package."*"` applies to it), and
 /// a wrapper that sleeps `delay` seconds before each rustc run whose arguments contain `slow`.
