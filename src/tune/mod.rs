@@ -143,6 +143,9 @@ impl Trial {
     }
 }
 
+/// The reason given for what the budget left untried.
+pub const OUT_OF_BUDGET: &str = "the budget ran out first";
+
 /// A dimension not measured, and why.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Skip {
@@ -178,7 +181,7 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
     let mut out_of_budget = false;
     for (d, dimension) in dimensions.iter().enumerate() {
         if out_of_budget {
-            skipped.push(Skip { dimension: dimension.name.clone(), reason: "the budget ran out first".into() });
+            skipped.push(Skip { dimension: dimension.name.clone(), reason: OUT_OF_BUDGET.into() });
             continue;
         }
         if let Some(reason) = dimension.pointless.as_ref().and_then(|p| p(&best)) {
@@ -254,7 +257,7 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
                 trials.push(trial);
             }
             if unfinished {
-                skipped.push(Skip { dimension: dimension.name.clone(), reason: "the budget ran out first".into() });
+                skipped.push(Skip { dimension: dimension.name.clone(), reason: OUT_OF_BUDGET.into() });
                 break;
             }
         }

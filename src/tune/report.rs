@@ -245,6 +245,11 @@ pub fn preset_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measu
     if !not_kept.is_empty() {
         let _ = write!(description, " Tried and not kept: {}.", not_kept.join(", "));
     }
+    let unreached: Vec<&str> =
+        outcome.skipped.iter().filter(|s| s.reason == super::OUT_OF_BUDGET).map(|s| s.dimension.as_str()).collect();
+    if !unreached.is_empty() {
+        let _ = write!(description, " Not reached within the budget: {}.", unreached.join(", "));
+    }
     description
         .push_str(" Measured on one machine and one workspace: run `cargo presets tune` again after either changes.");
     doc["description"] = value(crate::render::wrap(&description, 96).join("\n") + "\n");

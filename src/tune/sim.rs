@@ -184,7 +184,7 @@ fn stops_on_budget_and_says_what_it_did_not_try() {
     let outcome = search(&dims, &Limits { budget, ..Limits::default() }, &mut builder).unwrap();
     assert!(outcome.elapsed <= budget, "{:?}", outcome.elapsed);
     assert!(!outcome.skipped.is_empty());
-    assert!(outcome.skipped.iter().all(|s| s.reason == "the budget ran out first"), "{:?}", outcome.skipped);
+    assert!(outcome.skipped.iter().all(|s| s.reason == OUT_OF_BUDGET), "{:?}", outcome.skipped);
     // The last dimension is never reached in 5 minutes of 20-second builds.
     assert!(outcome.skipped.iter().any(|s| s.dimension == "incremental"));
     // What was found before the budget ran out is kept.
