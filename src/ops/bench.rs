@@ -8,12 +8,10 @@
 //! create is removed again, and a source file touched for `rebuild` gets its time back.
 
 use std::path::Path;
-use std::time::SystemTime;
 
 use crate::bench::{self, Metric, Report, Unit};
 use crate::cli::{BenchArgs, Format, Workflow};
 use crate::compose::{Composition, compose};
-use crate::edit::{self, Edit, FileKind};
 use crate::effective::{Layer, Layers};
 use crate::error::{Error, Result};
 use crate::files;
@@ -22,7 +20,9 @@ use crate::plan::plan;
 use crate::schema;
 use crate::workspace::Workspace;
 
-use super::sandbox::{INTERRUPTED, Sandbox, Variant, clean, disk_usage, executables, output_dir, run_binary};
+use super::sandbox::{
+    INTERRUPTED, Sandbox, Variant, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
+};
 
 pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
@@ -50,17 +50,7 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
         Format::Json => ctx.shell.print(&format!("{:#}\n", bench::to_json(&report)))?,
         Format::Human => ctx.shell.print(&bench::table(&report))?,
     }
-    // A name per run, so that a second run does not replace the chart of the first.
-    let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let chart =
-        args.report.chart.clone().unwrap_or_else(|| {
-            workspace.root().join("target").join("cargo-presets").join(format!("bench-{stamp}.svg"))
-        });
-    let svg = bench::svg(&report);
-    let mut lock = files::lock(&[&chart])?;
-    let old = files::read_optional(&chart)?;
-    files::commit(&mut lock, &[files::Change::Write { path: &chart, expected: old.as_deref(), text: &svg }])?;
-    ctx.shell.status("Chart", format!("{} (open it in a browser)", ctx.display(&chart)));
+    write_chart(ctx, &workspace, args.report.chart.as_deref(), "bench", &bench::svg(&report))?;
     Ok(0)
 }
 
@@ -93,9 +83,7 @@ fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, preset
         }
         note_baseline_overlap(ctx, &baseline, &composition, name);
         let config = scratch.join(format!("{i}-{}.toml", name.replace(':', "-")));
-        let edit = Edit { file: &config, kind: FileKind::Config, force: true, keep: &[], new_file_header: Vec::new() };
-        let text = edit::render_new(&plan, &composition, &edit)?;
-        std::fs::write(&config, &text).map_err(|e| Error::io("write", &config, &e))?;
+        let text = write_config(&config, &plan, &composition)?;
         let profiles: Vec<&str> = plan.tables.iter().map(|t| t.path.profile.as_str()).collect();
         let profile = profiles
             .iter()

@@ -197,6 +197,50 @@ impl Drop for Sandbox {
     }
 }
 
+/// Writes the chart of a `bench` or `tune` run to `chosen`, or else to a new file per run
+/// (`target/cargo-presets/<command>-<time>.svg`), so that a second run keeps the first's.
+pub fn write_chart(
+    ctx: &mut Context<'_>,
+    workspace: &Workspace,
+    chosen: Option<&Path>,
+    command: &str,
+    svg: &str,
+) -> Result<()> {
+    let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let chart = chosen.map_or_else(
+        || workspace.root().join("target").join("cargo-presets").join(format!("{command}-{stamp}.svg")),
+        Path::to_path_buf,
+    );
+    let mut lock = crate::files::lock(&[&chart])?;
+    lock.create_dir_all(crate::files::dir_of(&chart)).map_err(|e| Error::io("create", &chart, &e))?;
+    let old = crate::files::read_optional(&chart)?;
+    crate::files::commit(
+        &mut lock,
+        &[crate::files::Change::Write { path: &chart, expected: old.as_deref(), text: svg }],
+    )?;
+    ctx.shell.status("Chart", format!("{} (open it in a browser)", ctx.display(&chart)));
+    Ok(())
+}
+
+/// Renders composed settings into a private config file for `cargo --config`, as `apply`
+/// would write a new one; returns its text.
+pub fn write_config(
+    path: &Path,
+    plan: &crate::plan::Plan,
+    composition: &crate::compose::Composition,
+) -> Result<String> {
+    let edit = crate::edit::Edit {
+        file: path,
+        kind: crate::edit::FileKind::Config,
+        force: true,
+        keep: &[],
+        new_file_header: Vec::new(),
+    };
+    let text = crate::edit::render_new(plan, composition, &edit)?;
+    std::fs::write(path, &text).map_err(|e| Error::io("write", path, &e))?;
+    Ok(text)
+}
+
 pub fn clean(target: &Path) {
     let _ = std::fs::remove_dir_all(target);
 }

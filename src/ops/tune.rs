@@ -11,7 +11,6 @@ use clap::ValueEnum;
 
 use crate::cli::{Format, TuneArgs, Workflow};
 use crate::compose::compose;
-use crate::edit::{self, Edit, FileKind};
 use crate::effective::{Layers, Level, Role, Unit};
 use crate::error::{Error, Result};
 use crate::files;
@@ -27,7 +26,9 @@ use crate::tune::space::{self, Facts, Linker};
 use crate::tune::{self, Builder, Config, Dimension, Limits, Sample};
 use crate::workspace::{self, Workspace};
 
-use super::sandbox::{INTERRUPTED, Sandbox, Variant, clean, executables, output_dir, run_binary};
+use super::sandbox::{
+    INTERRUPTED, Sandbox, Variant, clean, executables, output_dir, run_binary, write_chart, write_config,
+};
 
 /// The name candidates are composed under: not a name a user can give a preset.
 const CANDIDATE: &str = "tune-candidate";
@@ -123,7 +124,8 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
         Format::Human => ctx.shell.print(&report::table(&dimensions, &outcome, &measured, budget))?,
     }
     if !outcome.trials.is_empty() {
-        write_chart(ctx, &workspace, args, &report::chart(&dimensions, &outcome, &measured))?;
+        let svg = report::chart(&dimensions, &outcome, &measured);
+        write_chart(ctx, &workspace, args.report.chart.as_deref(), "tune", &svg)?;
     }
     let Some(text) = text else {
         ctx.shell.status("Finished", "nothing beat the current settings beyond the noise: nothing written");
@@ -179,21 +181,6 @@ fn command_line(args: &TuneArgs) -> String {
         line.push_str(&format!(" --run-args {run_args:?}"));
     }
     line
-}
-
-fn write_chart(ctx: &mut Context<'_>, workspace: &Workspace, args: &TuneArgs, svg: &str) -> Result<()> {
-    let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let chart = args
-        .report
-        .chart
-        .clone()
-        .unwrap_or_else(|| workspace.root().join("target").join("cargo-presets").join(format!("tune-{stamp}.svg")));
-    let mut lock = files::lock(&[&chart])?;
-    lock.create_dir_all(files::dir_of(&chart)).map_err(|e| Error::io("create", &chart, &e))?;
-    let old = files::read_optional(&chart)?;
-    files::commit(&mut lock, &[files::Change::Write { path: &chart, expected: old.as_deref(), text: svg }])?;
-    ctx.shell.status("Chart", format!("{} (open it in a browser)", ctx.display(&chart)));
-    Ok(())
 }
 
 /// What the space needs to know: the settings in effect for `dev`, and what this machine has.
@@ -353,9 +340,7 @@ impl Cargo<'_, '_> {
         let composition = compose(&self.library, &[CANDIDATE.to_owned()])?;
         let plan = plan(&composition, &self.workspace.parsed.profiles())?;
         let file = self.sandbox.scratch.join(format!("config-{index}.toml"));
-        let edit = Edit { file: &file, kind: FileKind::Config, force: true, keep: &[], new_file_header: Vec::new() };
-        let rendered = edit::render_new(&plan, &composition, &edit)?;
-        std::fs::write(&file, rendered).map_err(|e| Error::io("write", &file, &e))?;
+        write_config(&file, &plan, &composition)?;
         Ok(Variant {
             name: format!("config {index}"),
             profile: "dev".into(),
