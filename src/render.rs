@@ -68,11 +68,11 @@ impl Renderer {
 
     /// The header of a config file `apply` creates: a standalone file (at `path`) says how to
     /// use it; any other says that `remove` may delete it, the mark `remove` looks for.
-    pub fn file(&self, presets: &[String], path: Option<&str>, nightly: bool) -> Vec<String> {
-        self.render(
-            "file",
-            &json!({ "presets": one_line(&presets.join(" ")), "path": path.map(one_line), "nightly": nightly }),
-        )
+    pub fn file(&self, presets: &[String], path: Option<&str>, nightly: bool, directory: bool) -> Vec<String> {
+        let presets = one_line(&presets.join(" "));
+        let data =
+            json!({ "presets": presets, "path": path.map(one_line), "nightly": nightly, "directory": directory });
+        self.render("file", &data)
     }
 
     /// A new preset file that teaches the format through its comments (for `new` and `init`).
@@ -148,16 +148,24 @@ mod tests {
             ["nightly cargo needs this opt-in for `profile.dev.codegen-backend`"]
         );
         assert!(r.preset_file("team", &["fast-dev".into()]).contains("extends = [\"fast-dev\"]"));
-        let file = r.file(&["cranelift-dev".into()], Some(".cargo/cl.toml"), true);
+        let file = r.file(&["cranelift-dev".into()], Some(".cargo/cl.toml"), true, false);
         assert_eq!(file.len(), 3);
         assert_eq!(file[2], "    cargo +nightly --config .cargo/cl.toml build");
-        let created = r.file(&["fast-dev".into(), "ci".into()], None, false);
+        let created = r.file(&["fast-dev".into(), "ci".into()], None, false, false);
         assert_eq!(
             created,
             [
                 "Created by `cargo presets apply fast-dev ci`; `cargo presets remove` deletes this file once nothing else is in it."
             ]
         );
+        let with_directory = r.file(&["fast-dev".into()], None, false, true);
+        assert_eq!(
+            with_directory,
+            [
+                "Created with its directory by `cargo presets apply fast-dev`; `cargo presets remove` deletes both once nothing else is in them."
+            ]
+        );
+        assert_eq!(r.file(&["x".into()], Some("ci/x.toml"), false, true).len(), 4);
     }
 
     #[test]

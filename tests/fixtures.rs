@@ -44,6 +44,16 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// The empty directories below `dir`, by relative path.
+fn empty_dirs(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_dir() && fs::read_dir(e.path()).unwrap().next().is_none())
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
 fn write_tree(dir: &Path, files: &BTreeMap<String, Vec<u8>>) {
     let _ = fs::remove_dir_all(dir);
     for (rel, bytes) in files {
@@ -140,6 +150,9 @@ fn check(case: &str) {
     }
     let extra: Vec<&String> = after_first.keys().filter(|k| !expected_tree.contains_key(*k)).collect();
     assert!(extra.is_empty(), "{case}: unexpected files {extra:?}");
+    // A tree in git holds no empty directory, so none may be left: `remove` takes back the
+    // `.cargo/` that `apply` created.
+    assert_eq!(empty_dirs(&sandbox), Vec::<String>::new(), "{case}: empty directories left");
     assert_eq!(second.status, expected_status, "{case}: second run's exit status\n{}", second.stderr);
     assert!(after_second == after_first, "{case}: the second run changed files");
 }
@@ -205,6 +218,7 @@ fixtures! {
     virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset, usage_error,
     help, invalid_profile_name_in_table_key, color_always, quiet, verbose,
     check_clean, check_deny_error, check_env, check_inherits, check_invalid_values, check_json, check_legacy_config, check_malformed, check_member_profile, check_nightly_on_stable, check_override_keys, check_profile_names, check_specs, check_traps, check_unknown_key, check_user_config,
+    remove_created_directory, remove_created_directory_in_use,
     remove_after_apply, remove_changed_value, remove_crlf, remove_dotted_keys, remove_dry_run, remove_forced_value_comes_back, remove_from_config, remove_gate, remove_inline_table, remove_new_config_file, remove_no_final_newline, status_intact_and_drifted, status_json,
     init_default, init_json, new_preset, new_user_preset, new_unknown_parent, new_existing, apply_json, apply_to_user_warns,
     color_from_cargo_term_color, color_never_overrides_env,

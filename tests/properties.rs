@@ -165,7 +165,14 @@ fn apply(library: &Library, names: &[String], text: &str, force: bool) -> Option
     let file = Path::new("Cargo.toml");
     let parsed = edit::parse(file, text).ok()?;
     let plan = plan(&composition, &parsed.profiles()).ok()?;
-    let options = Edit { file, kind: FileKind::Manifest, force, keep: &[], new_file_header: Vec::new() };
+    let options = Edit {
+        file,
+        kind: FileKind::Manifest,
+        force,
+        keep: &[],
+        new_file_header: Vec::new(),
+        creates_directory: false,
+    };
     let outcome = edit::apply(&parsed, &plan, &composition, &options, &|name| library.get(name).ok()).ok()?;
     let keys = composition.settings.iter().map(|c| c.setting.path.clone()).collect();
     Some((outcome.text, keys))
@@ -315,7 +322,8 @@ fn apply_flags(library: &Library, names: &[String], text: &str, force: bool) -> 
     let file = Path::new(".cargo/config.toml");
     let parsed = edit::parse(file, text).ok()?;
     let plan = plan(&composition, &parsed.profiles()).ok()?;
-    let options = Edit { file, kind: FileKind::Config, force, keep: &[], new_file_header: Vec::new() };
+    let options =
+        Edit { file, kind: FileKind::Config, force, keep: &[], new_file_header: Vec::new(), creates_directory: false };
     Some(edit::apply(&parsed, &plan, &composition, &options, &|name| library.get(name).ok()).ok()?.text)
 }
 

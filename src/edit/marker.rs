@@ -20,12 +20,27 @@ pub const WAS: &str = "was";
 /// The tag of the header of a config file we created.
 pub const FILE: &str = "file";
 
+/// The tag of the header of a config file we created together with its directory
+/// (`.cargo/` in a workspace that had none).
+pub const FILE_AND_DIRECTORY: &str = "file and directory";
+
+/// The header's tag for a new file, which says whether its directory is new too.
+pub fn file_tag(creates_directory: bool) -> &'static str {
+    if creates_directory { FILE_AND_DIRECTORY } else { FILE }
+}
+
 /// Whether `text` is a file `apply` created (it starts with our header) that holds nothing but
 /// that header now, so that `remove` may delete it. A file we did not create is never deleted,
 /// even when nothing is left in it.
 pub fn only_our_header(original: &str, text: &str) -> bool {
-    let is_header = |line: &str| Marker::parse(line).is_some_and(|m| m.tag == Some(FILE));
+    let is_header = |line: &str| Marker::parse(line).is_some_and(|m| matches!(m.tag, Some(FILE | FILE_AND_DIRECTORY)));
     original.lines().any(is_header) && text.lines().all(|l| l.trim().is_empty() || is_header(l))
+}
+
+/// Whether `apply` created the directory of the file whose text this is, so that `remove`,
+/// deleting the file, deletes the directory too if nothing else is in it.
+pub fn created_its_directory(text: &str) -> bool {
+    text.lines().any(|line| Marker::parse(line).is_some_and(|m| m.tag == Some(FILE_AND_DIRECTORY)))
 }
 
 impl Marker<'_> {
@@ -102,6 +117,19 @@ pub fn markers(prefix: &str) -> impl Iterator<Item = Marker<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_says_whether_the_directory_is_ours_too() {
+        let with_dir = format!("{}\n", format("fast-dev", Some(file_tag(true)), "Created with its directory"));
+        let without = format!("{}\n", format("fast-dev", Some(file_tag(false)), "Created"));
+        assert!(created_its_directory(&with_dir) && !created_its_directory(&without));
+        // Either header makes a file ours to delete once nothing else is in it.
+        for header in [&with_dir, &without] {
+            assert!(only_our_header(&format!("{header}[build]\n"), header));
+            assert!(!only_our_header(&format!("{header}[build]\n"), &format!("{header}[build]\n")));
+        }
+        assert!(!only_our_header("[build]\n", ""));
+    }
 
     #[test]
     fn parses_what_it_formats() {

@@ -53,6 +53,9 @@ pub struct Edit<'a> {
     pub keep: &'a [String],
     /// Comment lines to start a file we create with (a standalone config file says how to use it).
     pub new_file_header: Vec<String>,
+    /// The file we create needs its directory created too: the header says so, so that
+    /// `remove` takes the directory back with the file.
+    pub creates_directory: bool,
 }
 
 /// What happened to one key.
@@ -209,7 +212,7 @@ pub fn apply(
         let header: String = edit
             .new_file_header
             .iter()
-            .map(|l| format!("{}\n", marker::format(owner, Some(marker::FILE), l)))
+            .map(|l| format!("{}\n", marker::format(owner, Some(marker::file_tag(edit.creates_directory)), l)))
             .collect();
         let separator = if header.is_empty() { "" } else { "\n" };
         text = format!("{header}{separator}{}", text.trim_start_matches('\n'));
@@ -743,7 +746,14 @@ mod tests {
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, text)?;
         let plan = crate::plan::plan(&composition, &parsed.profiles())?;
-        let edit = Edit { file, kind: FileKind::Manifest, force, keep: &[], new_file_header: Vec::new() };
+        let edit = Edit {
+            file,
+            kind: FileKind::Manifest,
+            force,
+            keep: &[],
+            new_file_header: Vec::new(),
+            creates_directory: false,
+        };
         Ok(apply(&parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?.text)
     }
 
@@ -806,7 +816,14 @@ mod tests {
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, "[package]\nname = \"x\"\n").unwrap();
         let plan = crate::plan::plan(&composition, &parsed.profiles()).unwrap();
-        let edit = Edit { file, kind: FileKind::Manifest, force: false, keep: &[], new_file_header: Vec::new() };
+        let edit = Edit {
+            file,
+            kind: FileKind::Manifest,
+            force: false,
+            keep: &[],
+            new_file_header: Vec::new(),
+            creates_directory: false,
+        };
         let out = apply(&parsed, &plan, &composition, &edit, &|_| None).unwrap().text;
         assert!(out.starts_with("# cargo-presets(cranelift-dev) codegen-backend: nightly cargo needs this opt-in for `profile.dev.codegen-backend`\ncargo-features = [\"codegen-backend\"]\n[package]"), "{out}");
     }

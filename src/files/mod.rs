@@ -92,6 +92,11 @@ fn kind_of(file_type: &fs::FileType) -> &'static str {
 }
 
 /// The directory `path` is in, as a path that can be opened: `.` for a bare file name.
+/// Removes `dir` if it is empty; whether it did. A directory someone put a file in stays.
+pub fn remove_empty_dir(dir: &Path) -> bool {
+    fs::remove_dir(dir).is_ok()
+}
+
 pub fn dir_of(path: &Path) -> &Path {
     as_dir(path.parent().unwrap_or(Path::new("")))
 }

@@ -159,6 +159,7 @@ pub fn prepare<'a>(
         FileKind::Config => files::read_optional(&file)?,
     };
     let original_text = original.as_deref().unwrap_or("");
+    let creates_directory = original.is_none() && !files::dir_of(&file).is_dir();
     // Discovery parsed the manifest already; read again under the lock, it is usually the same.
     let reparsed;
     let parsed = match original.as_deref() {
@@ -191,12 +192,14 @@ pub fn prepare<'a>(
         kind: target.kind,
         force: args.force,
         keep: args.keep,
-        // Only a file we create gets our header: it is how `remove` knows the file is ours.
+        // Only a file we create gets our header: it is how `remove` knows the file is ours, and
+        // whether its directory is ours too.
         new_file_header: if original.is_none() {
-            new_file_header(args.to, args.presets, ctx, &plan, &composition)
+            new_file_header(args.to, args.presets, ctx, &plan, &composition, creates_directory)
         } else {
             Vec::new()
         },
+        creates_directory,
     };
     let outcome = edit::apply(parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?;
     check_relied(ctx, &composition, library, workspace, target, &file, &outcome.text, args.force)?;
@@ -451,14 +454,18 @@ pub fn new_file_header(
     ctx: &Context<'_>,
     plan: &Plan,
     composition: &Composition,
+    creates_directory: bool,
 ) -> Vec<String> {
     let renderer = Renderer::default();
     match to {
         Destination::Manifest => Vec::new(),
-        Destination::File(path) => {
-            renderer.file(presets, Some(&ctx.display(&ctx.cwd.join(path))), needs_nightly(plan, composition))
-        }
-        Destination::Config | Destination::User => renderer.file(presets, None, false),
+        Destination::File(path) => renderer.file(
+            presets,
+            Some(&ctx.display(&ctx.cwd.join(path))),
+            needs_nightly(plan, composition),
+            creates_directory,
+        ),
+        Destination::Config | Destination::User => renderer.file(presets, None, false, creates_directory),
     }
 }
 

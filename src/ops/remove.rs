@@ -66,10 +66,17 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     }
     if delete {
         files::commit(lock, &[files::Change::Remove { path: &file, expected: &original }])?;
-        ctx.shell.status(
-            "Removing",
-            format!("{shown} ({names}: {}; cargo presets created it and nothing else is in it)", summary.join(", ")),
-        );
+        // The directory `apply` created for the file goes too, unless something else is in it.
+        let summary = summary.join(", ");
+        let message = if marker::created_its_directory(&original) && files::remove_empty_dir(files::dir_of(&file)) {
+            let directory = ctx.display(files::dir_of(&target.path));
+            format!(
+                "{shown} and {directory} ({names}: {summary}; cargo presets created them and nothing else is in them)"
+            )
+        } else {
+            format!("{shown} ({names}: {summary}; cargo presets created it and nothing else is in it)")
+        };
+        ctx.shell.status("Removing", message);
     } else {
         files::commit(lock, &[files::Change::Write { path: &file, expected: Some(&original), text: &text }])?;
         ctx.shell.status("Updating", format!("{shown} ({names}: {})", summary.join(", ")));

@@ -235,6 +235,7 @@ pub fn write_config(
         force: true,
         keep: &[],
         new_file_header: Vec::new(),
+        creates_directory: false,
     };
     let text = crate::edit::render_new(plan, composition, &edit)?;
     std::fs::write(path, &text).map_err(|e| Error::io("write", path, &e))?;

@@ -30,8 +30,8 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
         Destination::User => (Path::new("config.toml"), FileKind::Config),
         Destination::File(path) => (path.as_path(), FileKind::Config),
     };
-    let new_file_header = super::apply::new_file_header(&args.to, &args.presets, ctx, &plan, &composition);
-    let edit = Edit { file, kind, force: false, keep: &[], new_file_header };
+    let new_file_header = super::apply::new_file_header(&args.to, &args.presets, ctx, &plan, &composition, false);
+    let edit = Edit { file, kind, force: false, keep: &[], new_file_header, creates_directory: false };
     let toml = edit::render_new(&plan, &composition, &edit)?;
 
     let text = match args.format {
