@@ -250,8 +250,22 @@ fn with_flags(value: toml_edit::Value, flags: &[String]) -> toml_edit::Value {
             {
                 last.decor_mut().set_suffix("");
             }
+            // In an array written one flag a line, each new flag gets a line of its own, indented
+            // like the last one: the user's lines stay as they were.
+            let line_prefix = array
+                .iter()
+                .last()
+                .and_then(|v| v.decor().prefix()?.as_str())
+                .filter(|p| p.contains('\n'))
+                .map(str::to_owned);
             for flag in flags {
-                array.push(flag.as_str());
+                let mut value = toml_edit::Value::from(flag.as_str());
+                if let Some(prefix) = &line_prefix {
+                    value.decor_mut().set_prefix(prefix.as_str());
+                    array.push_formatted(value);
+                } else {
+                    array.push(value);
+                }
             }
             if let Some(last) = array.iter_mut().last() {
                 last.decor_mut().set_suffix(space);
@@ -330,13 +344,28 @@ mod tests {
     #[test]
     fn adding_then_taking_back_gives_the_same_text() {
         let flags = strings(&["-C", "target-cpu=native"]);
-        for original in
-            ["\"-Cdebug-assertions=on\"", "\"\"", "[\"-C\", \"force-frame-pointers=yes\"]", "[]", "[\n  \"-Cx=1\",\n]"]
-        {
+        for original in [
+            "\"-Cdebug-assertions=on\"",
+            "\"\"",
+            "[\"-C\", \"force-frame-pointers=yes\"]",
+            "[]",
+            "[\n  \"-Cx=1\",\n]",
+            "[\n  \"-Cx=1\"\n]",
+            "[\n  \"-Cx=1\", # why\n  \"-Cy\",\n]",
+        ] {
             let added = with_flags(value(original), &flags);
             let back = without_flags(&added, &flags).unwrap();
             assert_eq!(back.to_string(), value(original).to_string(), "{original} -> {added}");
         }
+    }
+
+    #[test]
+    fn a_flag_a_line_array_gets_a_line_per_new_flag() {
+        let flags = strings(&["-C", "target-cpu=native"]);
+        let added = with_flags(value("[\n  \"--cfg\",\n  \"tokio_unstable\",\n]"), &flags);
+        assert_eq!(added.to_string(), "[\n  \"--cfg\",\n  \"tokio_unstable\",\n  \"-C\",\n  \"target-cpu=native\",\n]");
+        let added = with_flags(value("[\"--cfg\", \"x\"]"), &flags);
+        assert_eq!(added.to_string(), "[\"--cfg\", \"x\", \"-C\", \"target-cpu=native\"]");
     }
 
     #[test]
