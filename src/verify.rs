@@ -17,13 +17,89 @@ use crate::schema::{Key, Value};
 /// One compiled crate.
 #[derive(Debug, Clone)]
 pub struct Compiled {
-    pub package: String,
+    /// The package, as cargo's package id names it.
+    pub package: PackageId,
     pub member: bool,
     /// A path package.
     pub local: bool,
     pub role: Role,
     /// The rustc command line, as `cargo -v` printed it.
     pub args: String,
+}
+
+/// A package as cargo's package id names it, which is what package specs match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageId {
+    pub name: String,
+    pub version: String,
+    /// `path+file:///…/dep-x`.
+    pub source: String,
+}
+
+impl PackageId {
+    /// `path+file:///a/dep-x#0.1.0` (the name is the last segment of the URL) or
+    /// `path+file:///a/vendor#dep-x@0.1.0`.
+    pub fn parse(id: &str) -> Option<PackageId> {
+        let (source, fragment) = id.rsplit_once('#')?;
+        let (name, version) = match fragment.split_once('@') {
+            Some((name, version)) => (name, version),
+            None => (source.rsplit('/').next()?, fragment),
+        };
+        Some(PackageId { name: name.to_owned(), version: version.to_owned(), source: source.to_owned() })
+    }
+
+    /// Whether a `[profile.*.package.<spec>]` key names this package, as cargo 1.95 matches it:
+    /// `name`, `name@version` or the legacy `name:version`, where the version may be partial
+    /// (`dep@0.2` matches 0.2.x), or a URL with an optional `#name@version`, `#version` or `#name`.
+    pub fn matches(&self, spec: &str) -> bool {
+        let (url, rest) = match spec.split_once("://") {
+            Some(_) => match spec.rsplit_once('#') {
+                Some((url, fragment)) => (Some(url), fragment),
+                None => (Some(spec), ""),
+            },
+            None => (None, spec),
+        };
+        let url_name = url.and_then(|u| u.rsplit('/').next()).unwrap_or_default();
+        let (name, version) = match rest.split_once(['@', ':']) {
+            Some((name, version)) => (name, Some(version)),
+            None if url.is_some() && rest.starts_with(|c: char| c.is_ascii_digit()) => (url_name, Some(rest)),
+            None if rest.is_empty() => (url_name, None),
+            None => (rest, None),
+        };
+        name == self.name
+            && version.is_none_or(|v| self.version_matches(v))
+            && url.is_none_or(|u| u == self.source || u == without_kind(&self.source))
+    }
+
+    /// As cargo matches a partial version: `0.2` matches `0.2.x` and `0` matches `0.x.y`; each
+    /// part given (pre-release, build metadata) must be equal, and a pre-release version is
+    /// matched only by a spec that names its pre-release.
+    fn version_matches(&self, spec: &str) -> bool {
+        let (version, spec) = (parts(&self.version), parts(spec));
+        (version.pre.is_none() || spec.pre.is_some())
+            && spec.numbers.len() <= version.numbers.len()
+            && spec.numbers.iter().zip(&version.numbers).all(|(s, v)| s == v)
+            && spec.pre.is_none_or(|p| Some(p) == version.pre)
+            && spec.build.is_none_or(|b| Some(b) == version.build)
+    }
+}
+
+/// A version's parts as text: `1.2.3-rc.1+abc` → `[1, 2, 3]`, `rc.1`, `abc`.
+struct VersionParts<'a> {
+    numbers: Vec<&'a str>,
+    pre: Option<&'a str>,
+    build: Option<&'a str>,
+}
+
+fn parts(version: &str) -> VersionParts<'_> {
+    let (version, build) = version.split_once('+').map_or((version, None), |(v, b)| (v, Some(b)));
+    let (numbers, pre) = version.split_once('-').map_or((version, None), |(n, p)| (n, Some(p)));
+    VersionParts { numbers: numbers.split('.').collect(), pre, build }
+}
+
+/// A URL without its kind: `file:///…` names the same place as `path+file:///…`.
+fn without_kind(url: &str) -> &str {
+    url.split_once('+').filter(|(kind, _)| !kind.contains('/')).map_or(url, |(_, rest)| rest)
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -59,6 +135,7 @@ pub fn compare(
     let mut mismatches = Vec::new();
     let used = rustflags.map_or(&[][..], |r| &r.used[..]);
     let targets_named = layers.build_targets().is_some();
+    let chain = layers.chain(profile)?;
     for unit in units {
         if (!targets_named || unit.args.contains("--target "))
             && let Some(rustflags) = rustflags
@@ -67,7 +144,7 @@ pub fn compare(
         {
             let sources: Vec<String> = rustflags.used.iter().map(FlagsSource::describe).collect();
             mismatches.push(Mismatch {
-                package: unit.package.clone(),
+                package: unit.package.name.clone(),
                 key: Key::Rustflags,
                 expected: rustflags.flags().join(" "),
                 actual: "missing".to_owned(),
@@ -75,14 +152,16 @@ pub fn compare(
                 cause: UNKNOWN.to_owned(),
             });
         }
-        // A spec a user meant for this package (`dep_x` for `dep-x`) counts as meant.
-        let meant = meant_spec(layers, profile, &unit.package);
-        let spec = meant.as_deref().unwrap_or(&unit.package);
+        // The spec that names the package (`dep@0.2.0`), else one a user meant for it (`dep_x`
+        // for `dep-x`), which is then asked for as if it matched.
+        let spec = spec_for(layers, &chain, &unit.package);
+        let meant = if spec.is_none() { meant_spec(layers, &chain, &unit.package.name) } else { None };
+        let spec = spec.or(meant.clone()).unwrap_or_else(|| unit.package.name.clone());
         for (key, option, rustc_default) in KEYS {
             if key == Key::Panic && (profile == "test" || profile == "bench") {
                 continue; // tests and benches always unwind
             }
-            let asked = Unit { package: spec, member: unit.member, local: unit.local, role: unit.role };
+            let asked = Unit { package: &spec, member: unit.member, local: unit.local, role: unit.role };
             let effective = layers.effective(profile, key, Some(&asked))?;
             let Some(expected) = expected_value(&effective) else { continue };
             let actual = last_option(&unit.args, option).unwrap_or_else(|| rustc_default.to_owned());
@@ -94,8 +173,8 @@ pub fn compare(
                 (None, Some(rule)) => rule.to_owned(),
                 (None, None) => format!("the default of profile `{profile}`"),
             };
-            let cause = cause(option, &actual, used, meant.as_deref(), &unit.package);
-            mismatches.push(Mismatch { package: unit.package.clone(), key, expected, actual, source, cause });
+            let cause = cause(option, &actual, used, meant.as_deref(), &unit.package.name);
+            mismatches.push(Mismatch { package: unit.package.name.clone(), key, expected, actual, source, cause });
         }
     }
     Ok(mismatches)
@@ -145,22 +224,36 @@ pub fn last_option(args: &str, option: &str) -> Option<String> {
     last
 }
 
-/// The spec a user evidently meant for `package`: not an exact match, but the same name with
-/// `-` and `_` swapped, which cargo does not treat as the same.
-fn meant_spec(layers: &Layers, profile: &str, package: &str) -> Option<String> {
-    let chain = layers.chain(profile).ok()?;
+/// The spec in the files that names `package` (`dep`, `dep@0.2.0`, `dep:0.2`): what cargo
+/// applies to it. The exact name first, as the model reads that one whatever the others.
+fn spec_for(layers: &Layers, chain: &[String], package: &PackageId) -> Option<String> {
+    let specs = all_specs(layers, chain);
+    specs.iter().find(|s| **s == package.name).or_else(|| specs.iter().find(|s| package.matches(s))).cloned()
+}
+
+/// The spec a user evidently meant for `package`: no match, but the same name with `-` and `_`
+/// swapped, which cargo does not treat as the same.
+fn meant_spec(layers: &Layers, chain: &[String], package: &str) -> Option<String> {
     let normal = package.replace('-', "_");
-    for link in &chain {
+    all_specs(layers, chain).into_iter().find(|spec| {
+        let name = spec.split(['@', ':']).next().unwrap_or_default();
+        name != package && name.replace('-', "_") == normal
+    })
+}
+
+/// Every package spec that sets a key in a profile of `chain`.
+fn all_specs(layers: &Layers, chain: &[String]) -> Vec<String> {
+    let mut specs: Vec<String> = Vec::new();
+    for link in chain {
         for key in Key::ALL {
             for spec in layers.specs(link, key) {
-                let name = spec.split(['@', ':']).next().unwrap_or_default();
-                if name != package && name.replace('-', "_") == normal {
-                    return Some(spec);
+                if !specs.contains(&spec) {
+                    specs.push(spec);
                 }
             }
         }
     }
-    None
+    specs
 }
 
 /// Whether rustc's command line holds `flags`, in order and together, as cargo appends them.
@@ -199,8 +292,12 @@ mod tests {
         Layers { files: vec![Layer::manifest("Cargo.toml".into(), manifest.into())], env: Vec::new() }
     }
 
+    fn id(name: &str, version: &str) -> PackageId {
+        PackageId { name: name.into(), version: version.into(), source: format!("path+file:///w/{name}") }
+    }
+
     fn unit(package: &str, member: bool, args: &str) -> Compiled {
-        Compiled { package: package.into(), member, local: true, role: Role::Target, args: args.into() }
+        Compiled { package: id(package, "0.1.0"), member, local: true, role: Role::Target, args: args.into() }
     }
 
     #[test]
@@ -211,6 +308,46 @@ mod tests {
             Some("line-tables-only")
         );
         assert_eq!(last_option("rustc --crate-name a", "opt-level"), None);
+    }
+
+    #[test]
+    fn package_ids_and_specs_match_as_in_cargo() {
+        let dep = PackageId::parse("path+file:///w/dep#0.2.0").unwrap();
+        assert_eq!(dep, PackageId { name: "dep".into(), version: "0.2.0".into(), source: "path+file:///w/dep".into() });
+        let renamed = PackageId::parse("path+file:///w/vendor#dep-x@1.0.0-rc.1").unwrap();
+        assert_eq!((renamed.name.as_str(), renamed.version.as_str()), ("dep-x", "1.0.0-rc.1"));
+        // Measured with cargo 1.95: each of these applies to dep 0.2.0 …
+        for spec in [
+            "dep",
+            "dep@0.2.0",
+            "dep:0.2.0",
+            "dep@0.2",
+            "dep:0.2",
+            "dep@0",
+            "path+file:///w/dep#0.2.0",
+            "path+file:///w/dep#dep@0.2.0",
+            "path+file:///w/dep",
+        ] {
+            assert!(dep.matches(spec), "{spec}");
+        }
+        // … and these do not (cargo warns that the version or URL matches nothing).
+        for spec in ["dep@0.3.0", "dep:0.3.0", "dep@0.2.0-alpha", "dep@0.20", "https://example.com/dep#0.2.0", "dep_x"]
+        {
+            assert!(!dep.matches(spec), "{spec}");
+        }
+        assert!(renamed.matches("dep-x@1.0.0-rc.1") && !renamed.matches("dep-x@1.0"));
+    }
+
+    #[test]
+    fn a_versioned_spec_applies_to_the_package_it_names() {
+        let l = layers(
+            "[profile.dev.package.\"dep@0.1.0\"]\nopt-level = 3\n[profile.dev.package.\"other@0.2\"]\nopt-level = 1\n",
+        );
+        let found = compare(&l, "dev", &[unit("dep", false, "-C opt-level=3 -C debuginfo=2")], None).unwrap();
+        assert_eq!(found, []);
+        let l = layers("[profile.dev.package.\"dep@0.2.0\"]\nopt-level = 3\n");
+        let found = compare(&l, "dev", &[unit("dep", false, "-C debuginfo=2")], None).unwrap();
+        assert_eq!(found, [], "another version: cargo ignores the spec");
     }
 
     #[test]

@@ -133,6 +133,21 @@ fn a_package_spec_that_matches_nothing_is_named_as_the_cause() {
     );
 }
 
+/// A spec with a version names the package when the version matches, in each form cargo 1.95
+/// accepts (`@`, the legacy `:`, a partial version); with another version cargo ignores it.
+#[test]
+fn a_package_spec_with_a_version_matches_as_in_cargo() {
+    for (spec, applies) in [("dep-x@0.1.0", true), ("dep-x:0.1.0", true), ("dep-x@0.1", true), ("dep-x@0.2.0", false)] {
+        let dir = workspace("versioned", &format!("{PROFILE}\n[profile.dev.package.\"{spec}\"]\nopt-level = 3\n"));
+        let (status, report, stderr) = verify(&dir, &[]);
+        assert_eq!(status, 0, "{spec}: {report:#}\n{stderr}");
+        let lines = rustc_lines(&dir, &[]);
+        let dep = lines.iter().find(|l| l.contains("--crate-name dep_x ")).unwrap();
+        let opt_level = cargo_presets::verify::last_option(dep, "opt-level");
+        assert_eq!(opt_level.as_deref(), Some(if applies { "3" } else { "2" }), "{spec}: cargo: {dep}");
+    }
+}
+
 /// A workspace as a new user has one: a proc-macro member, a build script, and a helper crate
 /// used by the proc-macro, the build script and the library alike (so cargo builds it for the
 /// host and for the target, and shares one unit). Registry-free.
@@ -287,4 +302,55 @@ fn rustflags_are_not_compared_when_two_build_targets_are_set() {
         stderr.contains("rustflags are not compared: cannot tell which cargo uses: `build.target` names 2 targets"),
         "{stderr}"
     );
+}
+
+/// A workspace shaped like bat's: member `app` with its build script at `build/main.rs` (crate
+/// `build_script_main`), its library renamed `applib` and its binary `tool`; path dependency
+/// `dep-x` 0.2.0, outside the members, whose library is `depx`. No crate is named after its
+/// package, so a unit maps to its package only through cargo's artifacts.
+fn renamed_workspace(name: &str, profile: &str, config: &str) -> PathBuf {
+    let files = [
+        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n\n{profile}")),
+        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\nbuild = \"build/main.rs\"\n\n[lib]\nname = \"applib\"\n\n[[bin]]\nname = \"tool\"\npath = \"src/main.rs\"\n\n[dependencies]\ndep-x = { path = \"../vendor/dep-x\" }\n".into()),
+        ("app/build/main.rs", "fn main() {}\n".into()),
+        ("app/src/lib.rs", "pub fn g() {\n    depx::f();\n}\n".into()),
+        ("app/src/main.rs", "fn main() {\n    applib::g();\n}\n".into()),
+        ("vendor/dep-x/Cargo.toml", "[package]\nname = \"dep-x\"\nversion = \"0.2.0\"\nedition = \"2024\"\n\n[lib]\nname = \"depx\"\n".into()),
+        ("vendor/dep-x/src/lib.rs", "pub fn f() {}\n".into()),
+        (".cargo/config.toml", config.to_owned()),
+    ];
+    common::tree("verify", name, &files)
+}
+
+/// The build script at `build/main.rs` is a host unit (no debug info by default, opt-level 0)
+/// of `app`, whose override reaches it as it reaches `applib` and `tool`; `depx` is `dep-x`.
+#[test]
+fn a_renamed_build_script_library_and_binary_map_to_their_package() {
+    let profile = format!(
+        "{PROFILE}\n[profile.dev.package.app]\ncodegen-units = 7\n\n[profile.dev.package.dep-x]\ncodegen-units = 5\n"
+    );
+    let dir = renamed_workspace("renamed", &profile, "");
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(report["units"], 4);
+}
+/// The rustc command lines of `cargo check -v` in a target directory of its own.
+fn rustc_lines(dir: &Path, env: &[(&str, &str)]) -> Vec<String> {
+    let target = dir.join("own-target");
+    let _ = fs::remove_dir_all(&target);
+    let mut command = Command::new("cargo");
+    command.args(["check", "-v"]).current_dir(dir).env("CARGO_TARGET_DIR", &target).env("CARGO_NET_OFFLINE", "true");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
+            command.env_remove(key);
+        }
+    }
+    let output = command.envs(env.iter().copied()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Running `rustc") || l.contains("rustc --crate-name"))
+        .map(str::to_owned)
+        .collect()
 }
