@@ -2,14 +2,18 @@
 //!
 //! Pure: takes the units cargo compiled (crate, package, member or not, the rustc arguments) and
 //! the layers `explain` reads, and returns the mismatches with their cause. Compared per unit:
-//! `opt-level`, `debug`, `codegen-units` and `strip` where set, and `panic` outside tests.
-//! rustc applies the last occurrence of an option, so flags appended by RUSTFLAGS or a config
-//! file's `rustflags` win over the profile's; those, and package specs that do not match the
-//! package a user meant, are the causes found. Host units (build scripts, proc-macros and what
-//! they depend on) are compared against cargo's rules for them: `build-override` and host
-//! defaults below the package overrides.
+//! `opt-level`, `debug`, `codegen-units`, `strip` where set, and `panic` outside tests. rustc applies the last occurrence of an option, and cargo appends the rustflags it
+//! takes from the environment or a config file after the profile's settings
+//! (`cargo-config.md` R4.4), so a key those rustflags set is expected at their value: that is a
+//! note (the profile does not decide it), not a mismatch. The causes found for a mismatch are
+//! rustflags that pass the value rustc got, and package specs that do not match the package a
+//! user meant. Host units (build scripts, proc-macros and what they depend
+//! on) are compared against cargo's rules for them: `build-override` and host defaults below the
+//! package overrides.
 
-use crate::check::codegen_flags;
+use std::collections::BTreeMap;
+
+use crate::config;
 use crate::effective::{Effective, FlagsSource, Layers, Role, Rustflags, Unit};
 use crate::inherit::ChainError;
 use crate::schema::{Key, Value};
@@ -114,16 +118,44 @@ pub struct Mismatch {
     pub cause: String,
 }
 
-const KEYS: [(Key, &str, &str); 5] = [
-    (Key::OptLevel, "opt-level", "0"),
-    (Key::Debug, "debuginfo", "0"),
-    (Key::CodegenUnits, "codegen-units", ""),
-    (Key::Strip, "strip", "none"),
-    (Key::Panic, "panic", "unwind"),
+/// A key the rustflags cargo uses set, so that the profile does not decide it: rustc got the
+/// rustflags' value in `units` units.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Note {
+    pub key: Key,
+    pub value: String,
+    /// `RUSTFLAGS`, `.cargo/config.toml:3`.
+    pub source: String,
+    /// The source as reports name it (`` the environment variable `RUSTFLAGS` ``).
+    pub described: String,
+    pub units: usize,
+}
+
+/// What `verify` found: a mismatch fails it, a note does not.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub mismatches: Vec<Mismatch>,
+    pub notes: Vec<Note>,
+}
+
+/// The profile keys rustc sees as `-C` options, and the value rustc takes when the line has
+/// none; `None` for a key not compared (whose effect depends on others, as `debug-assertions`
+/// follows `opt-level`), which is only noted when rustflags set it.
+const OPTIONS: [(Key, &str, Option<&str>); 10] = [
+    (Key::OptLevel, "opt-level", Some("0")),
+    (Key::Debug, "debuginfo", Some("0")),
+    (Key::CodegenUnits, "codegen-units", Some("")),
+    (Key::Strip, "strip", Some("none")),
+    (Key::Panic, "panic", Some("unwind")),
+    (Key::DebugAssertions, "debug-assertions", None),
+    (Key::OverflowChecks, "overflow-checks", None),
+    (Key::Lto, "lto", None),
+    (Key::SplitDebuginfo, "split-debuginfo", None),
+    (Key::Rpath, "rpath", None),
 ];
 
-/// Compares every unit with the profile, and, where `rustflags` is known, with the flags cargo
-/// takes from the environment or a config file: every unit gets them, but where the build names
+/// Compares every unit with the profile and with the rustflags cargo takes from the environment
+/// or a config file, where `rustflags` is known: every unit gets them, but where the build names
 /// its target (`build.target`) only the units compiled for it (`--target` in their command
 /// line), not build scripts, proc-macros and what they use.
 pub fn compare(
@@ -131,16 +163,19 @@ pub fn compare(
     profile: &str,
     units: &[Compiled],
     rustflags: Option<&Rustflags>,
-) -> Result<Vec<Mismatch>, ChainError> {
+) -> Result<Report, ChainError> {
     let mut mismatches = Vec::new();
+    let mut noted: BTreeMap<(usize, String, String), (String, usize)> = BTreeMap::new();
     let used = rustflags.map_or(&[][..], |r| &r.used[..]);
     let targets_named = layers.build_targets().is_some();
     let chain = layers.chain(profile)?;
     for unit in units {
-        if (!targets_named || unit.args.contains("--target "))
+        let line = words(&unit.args);
+        let gets_rustflags = !targets_named || unit.args.contains("--target ");
+        if gets_rustflags
             && let Some(rustflags) = rustflags
             && !rustflags.used.is_empty()
-            && !contains_in_order(&unit.args, &rustflags.flags())
+            && !contains_in_order(&line, &rustflags.flags())
         {
             let sources: Vec<String> = rustflags.used.iter().map(FlagsSource::describe).collect();
             mismatches.push(Mismatch {
@@ -152,32 +187,77 @@ pub fn compare(
                 cause: UNKNOWN.to_owned(),
             });
         }
-        // The spec that names the package (`dep@0.2.0`), else one a user meant for it (`dep_x`
-        // for `dep-x`), which is then asked for as if it matched.
         let spec = spec_for(layers, &chain, &unit.package);
         let meant = if spec.is_none() { meant_spec(layers, &chain, &unit.package.name) } else { None };
         let spec = spec.or(meant.clone()).unwrap_or_else(|| unit.package.name.clone());
-        for (key, option, rustc_default) in KEYS {
+        let set_by_rustflags = if gets_rustflags { codegen_settings(used) } else { BTreeMap::new() };
+        for (index, (key, option, rustc_default)) in OPTIONS.into_iter().enumerate() {
+            let from_rustflags = set_by_rustflags.get(option).map(|(value, source)| (value.clone(), *source));
+            let mut note = || {
+                if let Some((value, source)) = &from_rustflags {
+                    let entry =
+                        noted.entry((index, value.clone(), source.source.clone())).or_insert((source.describe(), 0));
+                    entry.1 += 1;
+                }
+            };
+            let Some(rustc_default) = rustc_default else {
+                note();
+                continue;
+            };
             if key == Key::Panic && (profile == "test" || profile == "bench") {
                 continue; // tests and benches always unwind
             }
             let asked = Unit { package: &spec, member: unit.member, local: unit.local, role: unit.role };
             let effective = layers.effective(profile, key, Some(&asked))?;
-            let Some(expected) = expected_value(&effective) else { continue };
+            let expected = match &from_rustflags {
+                Some((value, _)) => value.clone(),
+                None => match expected_value(&effective) {
+                    Some(expected) => expected,
+                    None => continue,
+                },
+            };
             let actual = last_option(&unit.args, option).unwrap_or_else(|| rustc_default.to_owned());
             if actual == expected {
+                note();
                 continue;
             }
-            let source = match (&effective.from, effective.rule) {
-                (Some(from), _) => from.source.clone(),
-                (None, Some(rule)) => rule.to_owned(),
-                (None, None) => format!("the default of profile `{profile}`"),
+            let source = match (&from_rustflags, &effective.from, effective.rule) {
+                (Some((_, flags)), _, _) => flags.describe(),
+                (None, Some(from), _) => from.source.clone(),
+                (None, None, Some(rule)) => rule.to_owned(),
+                (None, None, None) => format!("the default of profile `{profile}`"),
             };
-            let cause = cause(option, &actual, used, meant.as_deref(), &unit.package.name);
+            let cause = rustflags_cause(option, &actual, used)
+                .or_else(|| meant.as_ref().map(|spec| spec_cause(spec, &unit.package.name)))
+                .unwrap_or_else(|| UNKNOWN.to_owned());
             mismatches.push(Mismatch { package: unit.package.name.clone(), key, expected, actual, source, cause });
         }
     }
-    Ok(mismatches)
+    let notes = noted
+        .into_iter()
+        .map(|((index, value, source), (described, units))| Note {
+            key: OPTIONS[index].0,
+            value,
+            source,
+            described,
+            units,
+        })
+        .collect();
+    Ok(Report { mismatches, notes })
+}
+
+/// The `-C` options among [`OPTIONS`] that the rustflags cargo uses set, each with its last
+/// value and the source that sets it last.
+fn codegen_settings(used: &[FlagsSource]) -> BTreeMap<&'static str, (String, &FlagsSource)> {
+    let mut settings = BTreeMap::new();
+    for source in used {
+        for (_, option, _) in OPTIONS {
+            if let Some(value) = last_setting(&source.flags, option) {
+                settings.insert(option, (value, source));
+            }
+        }
+    }
+    settings
 }
 
 /// The rustc value the profile asks for; `None` where the profile leaves the choice to cargo or
@@ -210,18 +290,15 @@ fn expected_value(effective: &Effective) -> Option<String> {
 
 /// The value of the last `-C <option>=…` in a rustc command line.
 pub fn last_option(args: &str, option: &str) -> Option<String> {
-    let mut tokens = tokens(args);
-    let mut last = None;
-    while let Some(token) = tokens.next() {
-        let setting = match token {
-            "-C" | "--codegen" => tokens.next(),
-            _ => token.strip_prefix("-C"),
-        };
-        if let Some(value) = setting.and_then(|s| s.strip_prefix(option)).and_then(|s| s.strip_prefix('=')) {
-            last = Some(value.to_owned());
-        }
-    }
-    last
+    last_setting(&words(args), option)
+}
+
+/// The last value `flags` give `-C <option>`, as rustc takes it (a bare `-Cdebug-assertions` is
+/// `yes`), read by the one parser of flags, [`config::units`].
+fn last_setting(flags: &[String], option: &str) -> Option<String> {
+    let wanted = format!("-C {option}");
+    let flags = config::units(flags).unwrap_or_default();
+    flags.into_iter().rfind(|f| f.option == wanted).map(|f| f.value.unwrap_or_else(|| "yes".to_owned()))
 }
 
 /// The spec in the files that names `package` (`dep`, `dep@0.2.0`, `dep:0.2`): what cargo
@@ -257,30 +334,28 @@ fn all_specs(layers: &Layers, chain: &[String]) -> Vec<String> {
 }
 
 /// Whether rustc's command line holds `flags`, in order and together, as cargo appends them.
-fn contains_in_order(args: &str, flags: &[String]) -> bool {
-    let tokens: Vec<&str> = tokens(args).collect();
-    flags.is_empty() || tokens.windows(flags.len()).any(|w| w == flags)
+fn contains_in_order(line: &[String], flags: &[String]) -> bool {
+    flags.is_empty() || line.windows(flags.len()).any(|w| w == flags)
 }
 
 /// The words of a command line as `cargo -v` prints it, without its quotes.
-fn tokens(args: &str) -> impl Iterator<Item = &str> {
-    args.split_whitespace().map(|t| t.trim_matches(['`', '\'', '"']))
+fn words(args: &str) -> Vec<String> {
+    args.split_whitespace().map(|t| t.trim_matches(['`', '\'', '"']).to_owned()).collect()
 }
 
 const UNKNOWN: &str = "unknown: compare `cargo presets explain` with the rustc command line (`cargo check -v`)";
 
-fn cause(option: &str, actual: &str, used: &[FlagsSource], meant: Option<&str>, package: &str) -> String {
-    let flag = format!("{option}={actual}");
-    let passes = |s: &&FlagsSource| codegen_flags(&s.flags.join(" ")).iter().any(|f| f.ends_with(&flag));
-    if let Some(source) = used.iter().rev().find(passes) {
-        return format!("{} passes `-C {flag}`, which rustc applies after the profile's settings", source.describe());
-    }
-    if let Some(spec) = meant {
-        return format!(
-            "package spec `{spec}` does not match package `{package}`: cargo does not treat `-` and `_` as the same"
-        );
-    }
-    UNKNOWN.to_owned()
+/// Rustflags cargo uses that pass the value rustc got, the last first.
+fn rustflags_cause(option: &str, actual: &str, used: &[FlagsSource]) -> Option<String> {
+    let source = used.iter().rev().find(|s| last_setting(&s.flags, option).as_deref() == Some(actual))?;
+    Some(format!(
+        "{} passes `-C {option}={actual}`, which rustc applies after the profile's settings",
+        source.describe()
+    ))
+}
+
+fn spec_cause(spec: &str, package: &str) -> String {
+    format!("package spec `{spec}` does not match package `{package}`: cargo does not treat `-` and `_` as the same")
 }
 
 #[cfg(test)]
@@ -302,12 +377,18 @@ mod tests {
 
     #[test]
     fn last_option_wins_as_in_rustc() {
-        assert_eq!(last_option("rustc -C opt-level=1 -Copt-level=3 --cfg x", "opt-level").as_deref(), Some("3"));
+        let line = "rustc -C opt-level=1 -Copt-level=3 --cfg x --codegen=debuginfo=1 --codegen debuginfo=2";
+        assert_eq!(last_option(line, "opt-level").as_deref(), Some("3"));
+        assert_eq!(last_option(line, "debuginfo").as_deref(), Some("2"));
         assert_eq!(
             last_option("rustc -C debuginfo=line-tables-only", "debuginfo").as_deref(),
             Some("line-tables-only")
         );
         assert_eq!(last_option("rustc --crate-name a", "opt-level"), None);
+        assert_eq!(
+            last_option("rustc -C incremental=/t -Cdebug-assertions", "debug-assertions").as_deref(),
+            Some("yes")
+        );
     }
 
     #[test]
@@ -343,25 +424,42 @@ mod tests {
         let l = layers(
             "[profile.dev.package.\"dep@0.1.0\"]\nopt-level = 3\n[profile.dev.package.\"other@0.2\"]\nopt-level = 1\n",
         );
-        let found = compare(&l, "dev", &[unit("dep", false, "-C opt-level=3 -C debuginfo=2")], None).unwrap();
-        assert_eq!(found, []);
+        let report = compare(&l, "dev", &[unit("dep", false, "-C opt-level=3 -C debuginfo=2")], None).unwrap();
+        assert_eq!(report, Report::default());
         let l = layers("[profile.dev.package.\"dep@0.2.0\"]\nopt-level = 3\n");
-        let found = compare(&l, "dev", &[unit("dep", false, "-C debuginfo=2")], None).unwrap();
-        assert_eq!(found, [], "another version: cargo ignores the spec");
+        let report = compare(&l, "dev", &[unit("dep", false, "-C debuginfo=2")], None).unwrap();
+        assert_eq!(report, Report::default(), "another version: cargo ignores the spec");
     }
 
     #[test]
-    fn matching_flags_pass_and_rustflags_are_named_as_the_cause() {
+    fn matching_flags_pass_and_a_key_rustflags_set_is_a_note() {
         let l = layers("[profile.dev]\nopt-level = 1\n[profile.dev.package.\"*\"]\nopt-level = 2\n");
         let units =
             [unit("app", true, "-C opt-level=1 -C debuginfo=2"), unit("dep", false, "-C opt-level=2 -C debuginfo=2")];
-        assert_eq!(compare(&l, "dev", &units, None).unwrap(), []);
+        assert_eq!(compare(&l, "dev", &units, None).unwrap(), Report::default());
 
-        let overridden = [unit("app", true, "-C opt-level=1 -C debuginfo=2 -C opt-level=3")];
-        let found = compare(&l, "dev", &overridden, Some(&env_flags(&["-C", "opt-level=3"]))).unwrap();
-        assert_eq!(found.len(), 1);
-        assert_eq!((found[0].expected.as_str(), found[0].actual.as_str()), ("1", "3"));
-        assert!(found[0].cause.starts_with("the environment variable `RUSTFLAGS` passes `-C opt-level=3`"));
+        let overridden = [
+            unit("app", true, "-C opt-level=1 -C debuginfo=2 -C opt-level=3"),
+            unit("dep", false, "-C opt-level=2 -C debuginfo=2 -C opt-level=3"),
+        ];
+        let report = compare(&l, "dev", &overridden, Some(&env_flags(&["-C", "opt-level=3"]))).unwrap();
+        assert_eq!(report.mismatches, []);
+        assert_eq!(
+            report.notes,
+            [Note {
+                key: Key::OptLevel,
+                value: "3".into(),
+                source: "RUSTFLAGS".into(),
+                described: "the environment variable `RUSTFLAGS`".into(),
+                units: 2
+            }]
+        );
+        // The model says RUSTFLAGS sets it but rustc got the profile's: that is a mismatch.
+        let found = compare(&l, "dev", &units, Some(&env_flags(&["-Copt-level=3"]))).unwrap().mismatches;
+        assert_eq!(found.len(), 2 + 2, "{found:#?}"); // the rustflags are missing too
+        let opt = found.iter().find(|m| m.key == Key::OptLevel).unwrap();
+        assert_eq!((opt.expected.as_str(), opt.actual.as_str()), ("3", "1"));
+        assert_eq!(opt.source, "the environment variable `RUSTFLAGS`");
     }
 
     fn env_flags(flags: &[&str]) -> Rustflags {
@@ -375,17 +473,18 @@ mod tests {
         let l = layers("");
         let flags = env_flags(&["-C", "target-cpu=native", "--cfg", "x"]);
         let got = unit("app", true, "rustc --crate-name app -C debuginfo=2 -C target-cpu=native --cfg x`");
-        assert_eq!(compare(&l, "dev", &[got], Some(&flags)).unwrap(), []);
+        assert_eq!(compare(&l, "dev", &[got], Some(&flags)).unwrap(), Report::default());
         let mut build_script = unit("app", true, "rustc --crate-name build_script_build -C debuginfo=0");
         build_script.role = Role::HostOnly;
-        assert_eq!(compare(&l, "dev", &[build_script.clone()], Some(&flags)).unwrap().len(), 1, "all units get them");
+        let found = compare(&l, "dev", &[build_script.clone()], Some(&flags)).unwrap();
+        assert_eq!(found.mismatches.len(), 1, "all units get them");
         // With a named target, cargo keeps the profile's debug info in host units too.
         build_script.args = "rustc --crate-name build_script_build -C debuginfo=2".into();
         let config = Layer::config("c.toml".into(), "[build]\ntarget = \"x\"\n".into());
         let targeted = Layers { files: vec![config], env: Vec::new() };
         assert_eq!(
             compare(&targeted, "dev", &[build_script], Some(&flags)).unwrap(),
-            [],
+            Report::default(),
             "only --target units get them"
         );
         for args in [
@@ -394,7 +493,7 @@ mod tests {
             "rustc --cfg x -C target-cpu=native",
         ] {
             let args = format!("{args} -C debuginfo=2");
-            let found = compare(&l, "dev", &[unit("app", true, &args)], Some(&flags)).unwrap();
+            let found = compare(&l, "dev", &[unit("app", true, &args)], Some(&flags)).unwrap().mismatches;
             assert_eq!(found.len(), 1, "{args}");
             assert_eq!((found[0].key, found[0].expected.as_str()), (Key::Rustflags, "-C target-cpu=native --cfg x"));
             assert_eq!(found[0].source, "the environment variable `RUSTFLAGS`");
@@ -404,7 +503,7 @@ mod tests {
     #[test]
     fn a_spec_with_the_wrong_separator_is_the_cause() {
         let l = layers("[profile.dev.package.dep_x]\nopt-level = 3\n");
-        let found = compare(&l, "dev", &[unit("dep-x", false, "-C debuginfo=2")], None).unwrap();
+        let found = compare(&l, "dev", &[unit("dep-x", false, "-C debuginfo=2")], None).unwrap().mismatches;
         assert_eq!(found.len(), 1);
         assert!(found[0].cause.contains("package spec `dep_x` does not match package `dep-x`"), "{}", found[0].cause);
     }

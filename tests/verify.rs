@@ -55,65 +55,60 @@ fn passes_when_every_unit_gets_what_the_profile_says() {
     assert_eq!(report["units"], 2);
 }
 
+/// The notes of a report: key, value and source of each key rustflags set.
+fn notes(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let notes = report["set_by_rustflags"].as_array().unwrap_or_else(|| panic!("no notes: {report:#}"));
+    notes.iter().map(|n| (text(&n["key"]), text(&n["value"]), text(&n["source"]))).collect()
+}
+
+fn note(key: &str, value: &str, source: &str) -> (String, String, String) {
+    (key.to_owned(), value.to_owned(), source.to_owned())
+}
+
+/// Rustflags come last on the rustc line, so a key they set is expected at their value: every
+/// unit got what cargo passes, and the report says which keys the profile does not decide.
 #[test]
-fn an_environment_variable_is_named_as_the_cause() {
+fn a_key_rustflags_set_is_noted_with_its_source_not_failed() {
     let dir = workspace("env", PROFILE);
-    let (status, report, _) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
-    assert_eq!(status, 1);
-    // Both units get opt-level 3; one mismatch each.
-    let mismatches = report["mismatches"].as_array().unwrap();
-    assert_eq!(mismatches.len(), 2, "{report:#}");
-    for m in mismatches {
-        assert_eq!((m["key"].as_str(), m["actual"].as_str()), (Some("opt-level"), Some("3")));
-        assert_eq!(
-            m["cause"],
-            "the environment variable `RUSTFLAGS` passes `-C opt-level=3`, which rustc applies after the profile's settings"
-        );
-    }
+    let (status, report, stderr) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3 -Ccodegen-units=3")]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("opt-level", "3", "RUSTFLAGS"), note("codegen-units", "3", "RUSTFLAGS")]);
+    assert_eq!(report["set_by_rustflags"][0]["units"], 2);
+    let (status, report, stderr) = verify(&dir, &[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1")]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("debug", "1", "CARGO_ENCODED_RUSTFLAGS")]);
 }
 
 #[test]
-fn a_config_file_is_named_as_the_cause() {
+fn a_config_file_setting_a_key_is_noted_with_its_line() {
     let dir = workspace("config", PROFILE);
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     fs::write(dir.join(".cargo/config.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
-    let (status, report, _) = verify(&dir, &[]);
-    assert_eq!(status, 1);
-    let mismatches = report["mismatches"].as_array().unwrap();
-    assert_eq!(mismatches.len(), 2, "{report:#}");
-    let app = mismatches.iter().find(|m| m["package"] == "app").unwrap();
-    assert_eq!((app["expected"].as_str(), app["actual"].as_str()), (Some("line-tables-only"), Some("2")));
-    assert_eq!(
-        app["cause"],
-        "`[build].rustflags` (.cargo/config.toml:2) passes `-C debuginfo=2`, which rustc applies after the profile's settings"
-    );
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("debug", "2", ".cargo/config.toml:2")]);
 }
 
 /// Cargo takes rustflags from one source: with `RUSTFLAGS` set, a config file's are ignored and
-/// never blamed. A config file pulled in by `include` is read, and named, like any other.
+/// never named. A config file pulled in by `include` is read, and named, like any other.
 #[test]
-fn only_the_rustflags_cargo_uses_are_a_cause_and_included_configs_count() {
+fn only_the_rustflags_cargo_uses_are_noted_and_included_configs_count() {
     let dir = workspace("rustflags-precedence", PROFILE);
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     fs::write(dir.join(".cargo/config.toml"), "include = [\"flags.toml\"]\n").unwrap();
     fs::write(dir.join(".cargo/flags.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
-    let (status, report, _) = verify(&dir, &[]);
-    assert_eq!(status, 1);
-    let app = report["mismatches"].as_array().unwrap().iter().find(|m| m["package"] == "app").unwrap().clone();
-    assert_eq!(
-        app["cause"],
-        "`[build].rustflags` (.cargo/flags.toml:2) passes `-C debuginfo=2`, which rustc applies after the profile's settings"
-    );
-    let (status, report, _) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
-    assert_eq!(status, 1);
-    for m in report["mismatches"].as_array().unwrap() {
-        assert_eq!(m["key"], "opt-level", "the config's debuginfo=2 is ignored by cargo: {report:#}");
-        assert!(m["cause"].as_str().unwrap().starts_with("the environment variable `RUSTFLAGS`"), "{m}");
-    }
-    // A profile value from an included file is what cargo uses: no mismatch, no blame.
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("debug", "2", ".cargo/flags.toml:2")]);
+    let (status, report, stderr) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("opt-level", "3", "RUSTFLAGS")], "the config's debuginfo=2 is ignored by cargo");
+    // A profile value from an included file is what cargo uses: no mismatch, no note.
     fs::write(dir.join(".cargo/flags.toml"), "[profile.dev]\nopt-level = 3\n").unwrap();
     let (status, report, stderr) = verify(&dir, &[]);
     assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), []);
 }
 
 #[test]

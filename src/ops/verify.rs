@@ -39,8 +39,9 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
         }
         None => None,
     };
-    let mismatches =
+    let report =
         verify::compare(&layers, profile, &units, rustflags.as_ref()).map_err(|e| Error::new(e.to_string()))?;
+    let mismatches = &report.mismatches;
 
     match args.format {
         Format::Json => {
@@ -48,11 +49,27 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
                 .iter()
                 .map(|m| json!({ "package": m.package, "key": m.key.name(), "expected": m.expected, "actual": m.actual, "source": m.source, "cause": m.cause }))
                 .collect();
-            ctx.shell
-                .print(&format!("{:#}\n", json!({ "profile": profile, "units": units.len(), "mismatches": list })))?;
+            let notes: Vec<_> = report
+                .notes
+                .iter()
+                .map(|n| json!({ "key": n.key.name(), "value": n.value, "source": n.source, "units": n.units }))
+                .collect();
+            let out =
+                json!({ "profile": profile, "units": units.len(), "mismatches": list, "set_by_rustflags": notes });
+            ctx.shell.print(&format!("{out:#}\n"))?;
         }
         Format::Human => {
-            for m in &mismatches {
+            for n in &report.notes {
+                let text = format!(
+                    "{} = {} is set by rustflags in {}: {} passes it after the profile's settings, so the profile does not decide it",
+                    n.key,
+                    n.value,
+                    plural(n.units, "unit", "units"),
+                    n.described
+                );
+                ctx.shell.diagnostic(Severity::Note, &format!("note: {text}"));
+            }
+            for m in mismatches {
                 let text = if m.key == Key::Rustflags {
                     format!(
                         "`{}` was compiled without `{}`, which cargo should pass from {}\n  cause: {}",
@@ -67,7 +84,8 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
                 ctx.shell.diagnostic(Severity::Error, &format!("error: {text}"));
             }
             let verdict = match mismatches.len() {
-                0 => "every unit got what the profile says".to_owned(),
+                0 if report.notes.is_empty() => "every unit got what the profile says".to_owned(),
+                0 => "every unit got what the profile and the rustflags say".to_owned(),
                 1 => "1 mismatch".to_owned(),
                 n => format!("{n} mismatches"),
             };
