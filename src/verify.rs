@@ -2,19 +2,20 @@
 //!
 //! Pure: takes the units cargo compiled (crate, package, member or not, the rustc arguments) and
 //! the layers `explain` reads, and returns the mismatches with their cause. Compared per unit:
-//! `opt-level`, `debug`, `codegen-units`, `strip` where set, and `panic` outside tests. rustc applies the last occurrence of an option, and cargo appends the rustflags it
+//! `opt-level`, `debug`, `codegen-units`, `strip` where set, `incremental`, and `panic` outside
+//! tests. rustc applies the last occurrence of an option, and cargo appends the rustflags it
 //! takes from the environment or a config file after the profile's settings
 //! (`cargo-config.md` R4.4), so a key those rustflags set is expected at their value: that is a
 //! note (the profile does not decide it), not a mismatch. The causes found for a mismatch are
-//! rustflags that pass the value rustc got, and package specs that do not match the package a
-//! user meant. Host units (build scripts, proc-macros and what they depend
+//! rustflags and variables cargo reads that the model does not, and package specs that do not
+//! match the package a user meant. Host units (build scripts, proc-macros and what they depend
 //! on) are compared against cargo's rules for them: `build-override` and host defaults below the
 //! package overrides.
 
 use std::collections::BTreeMap;
 
 use crate::config;
-use crate::effective::{Effective, FlagsSource, Layers, Role, Rustflags, Unit};
+use crate::effective::{Effective, FlagsSource, Layers, Role, Rustflags, Unit, env_name};
 use crate::inherit::ChainError;
 use crate::schema::{Key, Value};
 
@@ -141,12 +142,13 @@ pub struct Report {
 /// The profile keys rustc sees as `-C` options, and the value rustc takes when the line has
 /// none; `None` for a key not compared (whose effect depends on others, as `debug-assertions`
 /// follows `opt-level`), which is only noted when rustflags set it.
-const OPTIONS: [(Key, &str, Option<&str>); 10] = [
+const OPTIONS: [(Key, &str, Option<&str>); 11] = [
     (Key::OptLevel, "opt-level", Some("0")),
     (Key::Debug, "debuginfo", Some("0")),
     (Key::CodegenUnits, "codegen-units", Some("")),
     (Key::Strip, "strip", Some("none")),
     (Key::Panic, "panic", Some("unwind")),
+    (Key::Incremental, "incremental", Some("false")),
     (Key::DebugAssertions, "debug-assertions", None),
     (Key::OverflowChecks, "overflow-checks", None),
     (Key::Lto, "lto", None),
@@ -154,15 +156,33 @@ const OPTIONS: [(Key, &str, Option<&str>); 10] = [
     (Key::Rpath, "rpath", None),
 ];
 
+/// Whether `verify` reads a variable: those by which cargo changes what rustc gets for the
+/// compared keys. The model reads some (`CARGO_PROFILE_*`, `RUSTFLAGS`); all are named as the
+/// cause of a mismatch they explain.
+pub fn reads_variable(name: &str) -> bool {
+    name.starts_with("CARGO_PROFILE_")
+        || (name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS"))
+        || [
+            "CARGO_INCREMENTAL",
+            "CARGO_BUILD_INCREMENTAL",
+            "RUSTFLAGS",
+            "CARGO_ENCODED_RUSTFLAGS",
+            "CARGO_BUILD_RUSTFLAGS",
+        ]
+        .contains(&name)
+}
+
 /// Compares every unit with the profile and with the rustflags cargo takes from the environment
 /// or a config file, where `rustflags` is known: every unit gets them, but where the build names
 /// its target (`build.target`) only the units compiled for it (`--target` in their command
-/// line), not build scripts, proc-macros and what they use.
+/// line), not build scripts, proc-macros and what they use. `env` holds the variables
+/// [`reads_variable`] accepts.
 pub fn compare(
     layers: &Layers,
     profile: &str,
     units: &[Compiled],
     rustflags: Option<&Rustflags>,
+    env: &[(String, String)],
 ) -> Result<Report, ChainError> {
     let mut mismatches = Vec::new();
     let mut noted: BTreeMap<(usize, String, String), (String, usize)> = BTreeMap::new();
@@ -184,7 +204,7 @@ pub fn compare(
                 expected: rustflags.flags().join(" "),
                 actual: "missing".to_owned(),
                 source: sources.join(", "),
-                cause: UNKNOWN.to_owned(),
+                cause: missing_rustflags_cause(env),
             });
         }
         let spec = spec_for(layers, &chain, &unit.package);
@@ -192,7 +212,7 @@ pub fn compare(
         let spec = spec.or(meant.clone()).unwrap_or_else(|| unit.package.name.clone());
         let set_by_rustflags = if gets_rustflags { codegen_settings(used) } else { BTreeMap::new() };
         for (index, (key, option, rustc_default)) in OPTIONS.into_iter().enumerate() {
-            let from_rustflags = set_by_rustflags.get(option).map(|(value, source)| (value.clone(), *source));
+            let from_rustflags = set_by_rustflags.get(option).map(|(value, source)| (rustc_value(key, value), *source));
             let mut note = || {
                 if let Some((value, source)) = &from_rustflags {
                     let entry =
@@ -216,7 +236,8 @@ pub fn compare(
                     None => continue,
                 },
             };
-            let actual = last_option(&unit.args, option).unwrap_or_else(|| rustc_default.to_owned());
+            let actual =
+                last_option(&unit.args, option).map_or_else(|| rustc_default.to_owned(), |v| rustc_value(key, &v));
             if actual == expected {
                 note();
                 continue;
@@ -227,7 +248,8 @@ pub fn compare(
                 (None, None, Some(rule)) => rule.to_owned(),
                 (None, None, None) => format!("the default of profile `{profile}`"),
             };
-            let cause = rustflags_cause(option, &actual, used)
+            let cause = Cause { key, option, actual: &actual, used, env, chain: &chain, expected_from: &source }
+                .find()
                 .or_else(|| meant.as_ref().map(|spec| spec_cause(spec, &unit.package.name)))
                 .unwrap_or_else(|| UNKNOWN.to_owned());
             mismatches.push(Mismatch { package: unit.package.name.clone(), key, expected, actual, source, cause });
@@ -244,6 +266,15 @@ pub fn compare(
         })
         .collect();
     Ok(Report { mismatches, notes })
+}
+
+/// The value as compared: rustc's for most keys; for `incremental`, whether rustc got a
+/// directory for it at all (`-C incremental=<dir>`), as the profile's `true` or `false`.
+fn rustc_value(key: Key, value: &str) -> String {
+    match key {
+        Key::Incremental => "true".to_owned(),
+        _ => value.to_owned(),
+    }
 }
 
 /// The `-C` options among [`OPTIONS`] that the rustflags cargo uses set, each with its last
@@ -345,13 +376,93 @@ fn words(args: &str) -> Vec<String> {
 
 const UNKNOWN: &str = "unknown: compare `cargo presets explain` with the rustc command line (`cargo check -v`)";
 
-/// Rustflags cargo uses that pass the value rustc got, the last first.
-fn rustflags_cause(option: &str, actual: &str, used: &[FlagsSource]) -> Option<String> {
-    let source = used.iter().rev().find(|s| last_setting(&s.flags, option).as_deref() == Some(actual))?;
-    Some(format!(
-        "{} passes `-C {option}={actual}`, which rustc applies after the profile's settings",
-        source.describe()
-    ))
+/// What is known when looking for the cause of a mismatch.
+struct Cause<'a> {
+    key: Key,
+    option: &'a str,
+    actual: &'a str,
+    /// The rustflags the model says cargo uses.
+    used: &'a [FlagsSource],
+    env: &'a [(String, String)],
+    chain: &'a [String],
+    /// Where the expected value comes from: a variable that is its source is no cause.
+    expected_from: &'a str,
+}
+
+impl Cause<'_> {
+    /// Rustflags that pass the value rustc got, then a variable cargo reads for the key.
+    fn find(&self) -> Option<String> {
+        let passes = |flags: &[String]| {
+            last_setting(flags, self.option).is_some_and(|value| rustc_value(self.key, &value) == self.actual)
+        };
+        let variables = self.env.iter().filter_map(|(name, value)| Some((name, env_rustflags(name, value)?)));
+        let variables: Vec<FlagsSource> = variables
+            .map(|(name, flags)| FlagsSource {
+                source: name.clone(),
+                file: None,
+                table: None,
+                flags,
+                added: Vec::new(),
+            })
+            .collect();
+        if let Some(source) = self.used.iter().chain(&variables).rev().find(|s| passes(&s.flags)) {
+            return Some(format!(
+                "{} passes `-C {}={}`, which rustc applies after the profile's settings",
+                source.describe(),
+                self.option,
+                self.actual
+            ));
+        }
+        let (name, value) = self.env.iter().find(|(name, _)| self.variable_sets_key(name))?;
+        Some(format!("the environment variable `{name}={value}` sets `{}`, which cargo reads over the files", self.key))
+    }
+
+    /// `CARGO_PROFILE_<P>_[BUILD_OVERRIDE_]<KEY>` for a profile of the chain, or for
+    /// `incremental` the variables that decide it for every profile; not the variable the
+    /// expected value already comes from.
+    fn variable_sets_key(&self, name: &str) -> bool {
+        if name == self.expected_from {
+            return false;
+        }
+        if self.key == Key::Incremental && (name == "CARGO_INCREMENTAL" || name == "CARGO_BUILD_INCREMENTAL") {
+            return true;
+        }
+        let key = env_name(self.key.name());
+        self.chain.iter().any(|link| {
+            let profile = format!("CARGO_PROFILE_{}_", env_name(link));
+            name.strip_prefix(&profile)
+                .is_some_and(|rest| rest == key || rest.strip_prefix("BUILD_OVERRIDE_") == Some(key.as_str()))
+        })
+    }
+}
+
+/// The flags of a variable cargo reads rustflags from, split as cargo splits it
+/// (`cargo-config.md` R4.3): `CARGO_ENCODED_RUSTFLAGS` at 0x1f, `RUSTFLAGS` at spaces, the
+/// config variables (`CARGO_BUILD_RUSTFLAGS`, `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`) at any
+/// whitespace. Only to name a cause: the flags cargo uses are `Layers::rustflags`' to say,
+/// which does not read the config variables yet (to merge: once it does, this goes).
+fn env_rustflags(name: &str, value: &str) -> Option<Vec<String>> {
+    let flags: Vec<String> = match name {
+        "CARGO_ENCODED_RUSTFLAGS" => value.split('\u{1f}').map(str::to_owned).collect(),
+        "RUSTFLAGS" => value.split(' ').map(|f| f.trim().to_owned()).collect(),
+        _ if name == "CARGO_BUILD_RUSTFLAGS" || (name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS")) => {
+            value.split_whitespace().map(str::to_owned).collect()
+        }
+        _ => return None,
+    };
+    Some(flags.into_iter().filter(|f| !f.is_empty()).collect())
+}
+
+/// Why a unit misses the rustflags the model says cargo uses: a variable the model does not
+/// read yet (`CARGO_TARGET_<TRIPLE>_RUSTFLAGS` hides `[build].rustflags`).
+fn missing_rustflags_cause(env: &[(String, String)]) -> String {
+    let unread = env.iter().find(|(name, _)| {
+        name == "CARGO_BUILD_RUSTFLAGS" || (name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS"))
+    });
+    match unread {
+        Some((name, value)) => format!("the environment variable `{name}={value}` also gives cargo rustflags"),
+        None => UNKNOWN.to_owned(),
+    }
 }
 
 fn spec_cause(spec: &str, package: &str) -> String {
@@ -371,8 +482,10 @@ mod tests {
         PackageId { name: name.into(), version: version.into(), source: format!("path+file:///w/{name}") }
     }
 
+    /// A unit of the dev profile: incremental, as cargo builds path packages there.
     fn unit(package: &str, member: bool, args: &str) -> Compiled {
-        Compiled { package: id(package, "0.1.0"), member, local: true, role: Role::Target, args: args.into() }
+        let args = format!("{args} -C incremental=/t/incremental");
+        Compiled { package: id(package, "0.1.0"), member, local: true, role: Role::Target, args }
     }
 
     #[test]
@@ -424,10 +537,10 @@ mod tests {
         let l = layers(
             "[profile.dev.package.\"dep@0.1.0\"]\nopt-level = 3\n[profile.dev.package.\"other@0.2\"]\nopt-level = 1\n",
         );
-        let report = compare(&l, "dev", &[unit("dep", false, "-C opt-level=3 -C debuginfo=2")], None).unwrap();
+        let report = compare(&l, "dev", &[unit("dep", false, "-C opt-level=3 -C debuginfo=2")], None, &[]).unwrap();
         assert_eq!(report, Report::default());
         let l = layers("[profile.dev.package.\"dep@0.2.0\"]\nopt-level = 3\n");
-        let report = compare(&l, "dev", &[unit("dep", false, "-C debuginfo=2")], None).unwrap();
+        let report = compare(&l, "dev", &[unit("dep", false, "-C debuginfo=2")], None, &[]).unwrap();
         assert_eq!(report, Report::default(), "another version: cargo ignores the spec");
     }
 
@@ -436,13 +549,13 @@ mod tests {
         let l = layers("[profile.dev]\nopt-level = 1\n[profile.dev.package.\"*\"]\nopt-level = 2\n");
         let units =
             [unit("app", true, "-C opt-level=1 -C debuginfo=2"), unit("dep", false, "-C opt-level=2 -C debuginfo=2")];
-        assert_eq!(compare(&l, "dev", &units, None).unwrap(), Report::default());
+        assert_eq!(compare(&l, "dev", &units, None, &[]).unwrap(), Report::default());
 
         let overridden = [
             unit("app", true, "-C opt-level=1 -C debuginfo=2 -C opt-level=3"),
             unit("dep", false, "-C opt-level=2 -C debuginfo=2 -C opt-level=3"),
         ];
-        let report = compare(&l, "dev", &overridden, Some(&env_flags(&["-C", "opt-level=3"]))).unwrap();
+        let report = compare(&l, "dev", &overridden, Some(&env_flags(&["-C", "opt-level=3"])), &[]).unwrap();
         assert_eq!(report.mismatches, []);
         assert_eq!(
             report.notes,
@@ -455,7 +568,7 @@ mod tests {
             }]
         );
         // The model says RUSTFLAGS sets it but rustc got the profile's: that is a mismatch.
-        let found = compare(&l, "dev", &units, Some(&env_flags(&["-Copt-level=3"]))).unwrap().mismatches;
+        let found = compare(&l, "dev", &units, Some(&env_flags(&["-Copt-level=3"])), &[]).unwrap().mismatches;
         assert_eq!(found.len(), 2 + 2, "{found:#?}"); // the rustflags are missing too
         let opt = found.iter().find(|m| m.key == Key::OptLevel).unwrap();
         assert_eq!((opt.expected.as_str(), opt.actual.as_str()), ("3", "1"));
@@ -468,22 +581,74 @@ mod tests {
         Rustflags { level: crate::effective::Level::Env, used: vec![source], ignored: Vec::new() }
     }
 
+    fn env(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    #[test]
+    fn variables_the_model_does_not_read_are_named_as_the_cause() {
+        let l = layers("[profile.dev]\nopt-level = 1\n");
+        let got = [unit("app", true, "-C opt-level=1 -C debuginfo=2 -Copt-level=3")];
+        let variables = env(&[("CARGO_BUILD_RUSTFLAGS", "--cfg x  -Copt-level=3")]);
+        let found = compare(&l, "dev", &got, None, &variables).unwrap().mismatches;
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].cause,
+            "the environment variable `CARGO_BUILD_RUSTFLAGS` passes `-C opt-level=3`, which rustc applies after the profile's settings"
+        );
+        let encoded = env(&[("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "-C opt-level=3")]);
+        let found = compare(&l, "dev", &got, None, &encoded).unwrap().mismatches;
+        assert!(
+            found[0].cause.starts_with("the environment variable `CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS`")
+        );
+
+        let not_incremental = [Compiled { args: "-C opt-level=1 -C debuginfo=2".into(), ..got[0].clone() }];
+        for name in ["CARGO_BUILD_INCREMENTAL", "CARGO_INCREMENTAL"] {
+            let value = if name == "CARGO_INCREMENTAL" { "2" } else { "false" };
+            let found = compare(&l, "dev", &not_incremental, None, &env(&[(name, value)])).unwrap().mismatches;
+            assert_eq!(found.len(), 1, "{name}");
+            assert_eq!(
+                (found[0].key, found[0].expected.as_str(), found[0].actual.as_str()),
+                (Key::Incremental, "true", "false")
+            );
+            assert_eq!(
+                found[0].cause,
+                format!(
+                    "the environment variable `{name}={value}` sets `incremental`, which cargo reads over the files"
+                )
+            );
+        }
+        let found = compare(
+            &l,
+            "dev",
+            &[unit("app", true, "-C opt-level=2 -C debuginfo=2")],
+            None,
+            &env(&[("CARGO_PROFILE_DEV_OPT_LEVEL", "2")]),
+        )
+        .unwrap()
+        .mismatches;
+        assert_eq!(
+            found[0].cause,
+            "the environment variable `CARGO_PROFILE_DEV_OPT_LEVEL=2` sets `opt-level`, which cargo reads over the files"
+        );
+    }
+
     #[test]
     fn units_built_for_the_target_must_get_the_rustflags_cargo_uses_in_order() {
         let l = layers("");
         let flags = env_flags(&["-C", "target-cpu=native", "--cfg", "x"]);
         let got = unit("app", true, "rustc --crate-name app -C debuginfo=2 -C target-cpu=native --cfg x`");
-        assert_eq!(compare(&l, "dev", &[got], Some(&flags)).unwrap(), Report::default());
+        assert_eq!(compare(&l, "dev", &[got], Some(&flags), &[]).unwrap(), Report::default());
         let mut build_script = unit("app", true, "rustc --crate-name build_script_build -C debuginfo=0");
         build_script.role = Role::HostOnly;
-        let found = compare(&l, "dev", &[build_script.clone()], Some(&flags)).unwrap();
+        let found = compare(&l, "dev", &[build_script.clone()], Some(&flags), &[]).unwrap();
         assert_eq!(found.mismatches.len(), 1, "all units get them");
         // With a named target, cargo keeps the profile's debug info in host units too.
-        build_script.args = "rustc --crate-name build_script_build -C debuginfo=2".into();
+        build_script.args = "rustc --crate-name build_script_build -C debuginfo=2 -C incremental=/t".into();
         let config = Layer::config("c.toml".into(), "[build]\ntarget = \"x\"\n".into());
         let targeted = Layers { files: vec![config], env: Vec::new() };
         assert_eq!(
-            compare(&targeted, "dev", &[build_script], Some(&flags)).unwrap(),
+            compare(&targeted, "dev", &[build_script], Some(&flags), &[]).unwrap(),
             Report::default(),
             "only --target units get them"
         );
@@ -493,7 +658,7 @@ mod tests {
             "rustc --cfg x -C target-cpu=native",
         ] {
             let args = format!("{args} -C debuginfo=2");
-            let found = compare(&l, "dev", &[unit("app", true, &args)], Some(&flags)).unwrap().mismatches;
+            let found = compare(&l, "dev", &[unit("app", true, &args)], Some(&flags), &[]).unwrap().mismatches;
             assert_eq!(found.len(), 1, "{args}");
             assert_eq!((found[0].key, found[0].expected.as_str()), (Key::Rustflags, "-C target-cpu=native --cfg x"));
             assert_eq!(found[0].source, "the environment variable `RUSTFLAGS`");
@@ -503,7 +668,7 @@ mod tests {
     #[test]
     fn a_spec_with_the_wrong_separator_is_the_cause() {
         let l = layers("[profile.dev.package.dep_x]\nopt-level = 3\n");
-        let found = compare(&l, "dev", &[unit("dep-x", false, "-C debuginfo=2")], None).unwrap().mismatches;
+        let found = compare(&l, "dev", &[unit("dep-x", false, "-C debuginfo=2")], None, &[]).unwrap().mismatches;
         assert_eq!(found.len(), 1);
         assert!(found[0].cause.contains("package spec `dep_x` does not match package `dep-x`"), "{}", found[0].cause);
     }

@@ -30,7 +30,7 @@ fn verify_profile(dir: &Path, profile: &str, env: &[(&str, &str)]) -> (i32, serd
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
     command.args(["presets", "verify", profile, "--format", "json"]).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
+        if cargo_presets::verify::reads_variable(&key) || key == "CARGO_BUILD_TARGET" {
             command.env_remove(key);
         }
     }
@@ -329,6 +329,237 @@ fn a_renamed_build_script_library_and_binary_map_to_their_package() {
     assert_eq!(status, 0, "{report:#}\n{stderr}");
     assert_eq!(report["units"], 4);
 }
+
+/// One setup of the differential test: a profile, a config file and variables, and the values
+/// cargo gives some crates (`crate`, `-C` option, value or `None` for none; `incremental` is
+/// `Some("on")` for any directory). The test first proves these against cargo's own rustc
+/// lines, then runs `verify`.
+struct Setup {
+    name: &'static str,
+    profile: String,
+    config: String,
+    env: Vec<(String, String)>,
+    cargo: &'static [(&'static str, &'static str, Option<&'static str>)],
+    /// The variable the model does not read yet (the rustflags and incremental variables of
+    /// config keys): `verify` may fail, but only naming it as the cause.
+    unread: Option<&'static str>,
+}
+
+/// `verify` exits 0 exactly when the model agrees with cargo's rustc lines: on every setup
+/// whose settings the model reads, it passes (it never fails a correct setup); where cargo reads
+/// a variable the model does not, each mismatch reports the value rustc really got and names
+/// that variable.
+#[test]
+fn verify_agrees_with_cargo_on_generated_setups() {
+    let host = host();
+    let target_var = format!("CARGO_TARGET_{}_RUSTFLAGS", host.to_uppercase().replace(['-', '.'], "_"));
+    let target_var: &'static str = Box::leak(target_var.into_boxed_str());
+    let with = |extra: &str| format!("{PROFILE}\n{extra}");
+    let env = |list: &[(&str, &str)]| list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let setup = |name, profile: String, config: String, variables: Vec<(String, String)>, cargo, unread| Setup {
+        name,
+        profile,
+        config,
+        env: variables,
+        cargo,
+        unread,
+    };
+    let setups = [
+        // Package specs with a version (measured: all three forms apply on cargo 1.95).
+        setup(
+            "versioned",
+            with("[profile.dev.package.\"dep-x@0.2.0\"]\nopt-level = 3\n"),
+            String::new(),
+            vec![],
+            &[("depx", "opt-level", Some("3"))],
+            None,
+        ),
+        setup(
+            "legacy-versioned",
+            with("[profile.dev.package.\"dep-x:0.2.0\"]\nopt-level = 3\n"),
+            String::new(),
+            vec![],
+            &[("depx", "opt-level", Some("3"))],
+            None,
+        ),
+        setup(
+            "partial-version",
+            with("[profile.dev.package.\"dep-x@0.2\"]\ncodegen-units = 9\n"),
+            String::new(),
+            vec![],
+            &[("depx", "codegen-units", Some("9"))],
+            None,
+        ),
+        // Another version: cargo warns and ignores the spec.
+        setup(
+            "other-version",
+            with("[profile.dev.package.\"dep-x@0.3.0\"]\nopt-level = 3\n"),
+            String::new(),
+            vec![],
+            &[("depx", "opt-level", Some("2"))],
+            None,
+        ),
+        // The renamed build script is a host unit.
+        setup(
+            "build-script",
+            PROFILE.to_owned(),
+            String::new(),
+            vec![],
+            &[("build_script_main", "debuginfo", None), ("applib", "debuginfo", Some("line-tables-only"))],
+            None,
+        ),
+        setup(
+            "build-override",
+            with("[profile.dev.build-override]\ndebug = true\nopt-level = 1\n"),
+            String::new(),
+            vec![],
+            &[("build_script_main", "debuginfo", Some("2")), ("build_script_main", "opt-level", Some("1"))],
+            None,
+        ),
+        // Keys set by rustflags, from each source.
+        setup(
+            "rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("RUSTFLAGS", "-Ccodegen-units=3")]),
+            &[("applib", "codegen-units", Some("3")), ("build_script_main", "codegen-units", Some("3"))],
+            None,
+        ),
+        setup(
+            "encoded-rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1\u{1f}-Cdebug-assertions=off")]),
+            &[("tool", "debuginfo", Some("1"))],
+            None,
+        ),
+        setup(
+            "build-table",
+            PROFILE.to_owned(),
+            "[build]\nrustflags = [\"-C\", \"opt-level=3\"]\n".into(),
+            vec![],
+            &[("tool", "opt-level", Some("3")), ("depx", "opt-level", Some("3"))],
+            None,
+        ),
+        setup(
+            "target-table",
+            PROFILE.to_owned(),
+            format!("[target.{host}]\nrustflags = \"-Ccodegen-units=5 -Cincremental=/tmp/ignored\"\n"),
+            vec![],
+            &[("depx", "codegen-units", Some("5")), ("depx", "incremental", Some("on"))],
+            None,
+        ),
+        setup(
+            "env-hides-config",
+            PROFILE.to_owned(),
+            "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n".into(),
+            env(&[("RUSTFLAGS", "-C opt-level=3")]),
+            &[("applib", "opt-level", Some("3")), ("applib", "debuginfo", Some("line-tables-only"))],
+            None,
+        ),
+        // Variables cargo reads for these settings.
+        setup(
+            "profile-variable",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_PROFILE_DEV_OPT_LEVEL", "3")]),
+            &[("applib", "opt-level", Some("3")), ("depx", "opt-level", Some("2"))],
+            None,
+        ),
+        setup(
+            "cargo-incremental",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_INCREMENTAL", "0")]),
+            &[("applib", "incremental", None)],
+            None,
+        ),
+        setup(
+            "build-incremental",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_BUILD_INCREMENTAL", "false")]),
+            &[("applib", "incremental", None)],
+            Some("CARGO_BUILD_INCREMENTAL"),
+        ),
+        setup(
+            "build-rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_BUILD_RUSTFLAGS", "-Copt-level=3")]),
+            &[("applib", "opt-level", Some("3"))],
+            Some("CARGO_BUILD_RUSTFLAGS"),
+        ),
+        setup(
+            "target-rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[(target_var, "-C debuginfo=0")]),
+            &[("applib", "debuginfo", Some("0"))],
+            Some(target_var),
+        ),
+    ];
+    // Every setup is run, and the ones that fail are listed together.
+    let mut failed = Vec::new();
+    for Setup { name, profile, config, env, cargo, unread } in setups {
+        let dir = renamed_workspace(&format!("differential-{name}"), &profile, &config);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let lines = rustc_lines(&dir, &env);
+        for (crate_name, option, value) in cargo {
+            let line = lines
+                .iter()
+                .find(|l| l.contains(&format!("--crate-name {crate_name} ")))
+                .unwrap_or_else(|| panic!("{name}: no unit {crate_name}"));
+            let got = cargo_presets::verify::last_option(line, option);
+            let got = if *option == "incremental" { got.map(|_| "on".to_owned()) } else { got };
+            assert_eq!(got.as_deref(), *value, "{name}: cargo gives {crate_name} {option}: {line}");
+        }
+        let (status, report, stderr) = verify(&dir, &env);
+        let mismatches = report["mismatches"].as_array().unwrap();
+        let agrees = match unread {
+            None => status == 0,
+            // Passing means the model has learnt the variable, so `explain` names it.
+            Some(variable) if status == 0 => explain(&dir, &env).contains(variable),
+            // Each mismatch names the variable and reports what rustc got.
+            Some(variable) => {
+                status == 1
+                    && !mismatches.is_empty()
+                    && mismatches.iter().all(|m| {
+                        let value = cargo.iter().find(|(_, option, _)| m["key"] == key_of(option));
+                        m["cause"].as_str().unwrap_or_default().contains(&format!("`{variable}"))
+                            && value
+                                .is_none_or(|(_, _, v)| m["package"] != "app" || m["actual"] == v.unwrap_or("false"))
+                    })
+            }
+        };
+        if !agrees {
+            failed.push(format!("{name}: exit {status}: {report:#}\n{stderr}"));
+        }
+    }
+    assert!(failed.is_empty(), "{} of 16 setups:\n{}", failed.len(), failed.join("\n"));
+}
+
+/// `cargo presets explain --format json` with `env`.
+fn explain(dir: &Path, env: &[(&str, &str)]) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(["presets", "explain", "--format", "json"]).current_dir(dir);
+    for (key, _) in std::env::vars() {
+        if cargo_presets::verify::reads_variable(&key) {
+            command.env_remove(key);
+        }
+    }
+    let output = command.envs(env.iter().copied()).output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The profile key a `-C` option carries.
+fn key_of(option: &str) -> &str {
+    match option {
+        "debuginfo" => "debug",
+        other => other,
+    }
+}
+
 /// The rustc command lines of `cargo check -v` in a target directory of its own.
 fn rustc_lines(dir: &Path, env: &[(&str, &str)]) -> Vec<String> {
     let target = dir.join("own-target");
@@ -336,7 +567,7 @@ fn rustc_lines(dir: &Path, env: &[(&str, &str)]) -> Vec<String> {
     let mut command = Command::new("cargo");
     command.args(["check", "-v"]).current_dir(dir).env("CARGO_TARGET_DIR", &target).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
+        if cargo_presets::verify::reads_variable(&key) || key == "CARGO_BUILD_TARGET" {
             command.env_remove(key);
         }
     }

@@ -39,8 +39,9 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
         }
         None => None,
     };
+    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| verify::reads_variable(k)).collect();
     let report =
-        verify::compare(&layers, profile, &units, rustflags.as_ref()).map_err(|e| Error::new(e.to_string()))?;
+        verify::compare(&layers, profile, &units, rustflags.as_ref(), &env).map_err(|e| Error::new(e.to_string()))?;
     let mismatches = &report.mismatches;
 
     match args.format {
