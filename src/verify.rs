@@ -453,14 +453,17 @@ fn env_rustflags(name: &str, value: &str) -> Option<Vec<String>> {
     Some(flags.into_iter().filter(|f| !f.is_empty()).collect())
 }
 
-/// Why a unit misses the rustflags the model says cargo uses: a variable the model does not
-/// read yet (`CARGO_TARGET_<TRIPLE>_RUSTFLAGS` hides `[build].rustflags`).
+/// Why a unit misses the rustflags the model says cargo uses: a config variable the model does
+/// not read yet, which cargo takes as that config key (`cargo-config.md` R3.6, R4.1).
 fn missing_rustflags_cause(env: &[(String, String)]) -> String {
-    let unread = env.iter().find(|(name, _)| {
-        name == "CARGO_BUILD_RUSTFLAGS" || (name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS"))
-    });
-    match unread {
-        Some((name, value)) => format!("the environment variable `{name}={value}` also gives cargo rustflags"),
+    let target = env.iter().find(|(name, _)| name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS"));
+    if let Some((name, value)) = target {
+        return format!(
+            "the environment variable `{name}={value}` is a `[target]` table's rustflags to cargo: it adds to that table's and hides `[build].rustflags`"
+        );
+    }
+    match env.iter().find(|(name, _)| name == "CARGO_BUILD_RUSTFLAGS") {
+        Some((name, value)) => format!("the environment variable `{name}={value}` adds to `[build].rustflags`"),
         None => UNKNOWN.to_owned(),
     }
 }
@@ -600,6 +603,28 @@ mod tests {
         let found = compare(&l, "dev", &got, None, &encoded).unwrap().mismatches;
         assert!(
             found[0].cause.starts_with("the environment variable `CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS`")
+        );
+
+        let build_table = Layer::config("c.toml".into(), "[build]\nrustflags = [\"--cfg\", \"b\"]\n".into());
+        let build = Rustflags {
+            level: crate::effective::Level::Build,
+            used: vec![FlagsSource {
+                table: Some(crate::config::ConfigTable::Build),
+                ..env_flags(&["--cfg", "b"]).used[0].clone()
+            }],
+            ignored: Vec::new(),
+        };
+        let hidden = [unit("app", true, "-C debuginfo=2 --cfg x")];
+        let variables = env(&[("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "--cfg x")]);
+        let found =
+            compare(&Layers { files: vec![build_table], env: Vec::new() }, "dev", &hidden, Some(&build), &variables)
+                .unwrap()
+                .mismatches;
+        assert_eq!((found.len(), found[0].key), (1, Key::Rustflags));
+        assert!(
+            found[0].cause.ends_with("it adds to that table's and hides `[build].rustflags`"),
+            "{}",
+            found[0].cause
         );
 
         let not_incremental = [Compiled { args: "-C opt-level=1 -C debuginfo=2".into(), ..got[0].clone() }];
