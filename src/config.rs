@@ -172,8 +172,10 @@ impl fmt::Display for Flag {
     }
 }
 
-/// Options whose argument may be attached (`-Cx=y`) or the next token (`-C x=y`).
-const WITH_ARGUMENT: [&str; 9] = ["-C", "-Z", "-D", "-W", "-A", "-F", "--cfg", "--check-cfg", "--cap-lints"];
+/// Options whose argument may be attached (`-Cx=y`, `--codegen=x=y`) or the next token
+/// (`-C x=y`).
+const WITH_ARGUMENT: [&str; 10] =
+    ["-C", "--codegen", "-Z", "-D", "-W", "-A", "-F", "--cfg", "--check-cfg", "--cap-lints"];
 
 /// Splits flags into units. A token that is no option stands alone (cargo passes it as is).
 pub fn units(flags: &[String]) -> Result<Vec<Flag>, String> {
@@ -197,15 +199,12 @@ pub fn units(flags: &[String]) -> Result<Vec<Flag>, String> {
             continue;
         };
         let (option, value) = match option {
+            // `--codegen` is rustc's long name for `-C`: the same option, so spelled the same.
+            "-C" | "--codegen" => codegen(argument),
             // A lint's level is its value: `-D x` and `-A x` are two choices for lint `x`.
             "-D" | "-W" | "-A" | "-F" => (format!("lint {argument}"), Some(option.to_owned())),
             "--cfg" | "--check-cfg" => (format!("{option} {argument}"), None),
             _ => match argument.split_once('=') {
-                // `-C link-arg=-fuse-ld=mold`: the linker argument's own option is what it sets.
-                Some(("link-arg", arg)) => match arg.split_once('=') {
-                    Some((name, value)) => (format!("{option} link-arg={name}"), Some(value.to_owned())),
-                    None => (format!("{option} link-arg={arg}"), None),
-                },
                 Some((name, value)) => (format!("{option} {name}"), Some(value.to_owned())),
                 None => (format!("{option} {argument}"), None),
             },
@@ -213,6 +212,19 @@ pub fn units(flags: &[String]) -> Result<Vec<Flag>, String> {
         out.push(Flag { tokens: tokens_of, option, value });
     }
     Ok(out)
+}
+
+/// What a `-C` argument sets, and to what.
+fn codegen(argument: &str) -> (String, Option<String>) {
+    match argument.split_once('=') {
+        // `-C link-arg=-fuse-ld=mold`: the linker argument's own option is what it sets.
+        Some(("link-arg", arg)) => match arg.split_once('=') {
+            Some((name, value)) => (format!("-C link-arg={name}"), Some(value.to_owned())),
+            None => (format!("-C link-arg={arg}"), None),
+        },
+        Some((name, value)) => (format!("-C {name}"), Some(value.to_owned())),
+        None => (format!("-C {argument}"), None),
+    }
 }
 
 /// What a flag makes rustc do that a preset from a cloned repository may not ask for: run a
@@ -266,6 +278,10 @@ mod tests {
         assert!(a[0].same_option(&b[0]));
         assert_ne!(a[0].value, b[0].value);
         assert_eq!(a[0].tokens, ["-C", "target-cpu=native"]);
+        for long in [&["--codegen", "target-cpu=native"][..], &["--codegen=target-cpu=native"]] {
+            let c = units(&strings(long)).unwrap();
+            assert_eq!((c[0].option.as_str(), c[0].value.as_deref()), ("-C target-cpu", Some("native")), "{long:?}");
+        }
     }
 
     #[test]

@@ -30,7 +30,7 @@ fn verify_profile(dir: &Path, profile: &str, env: &[(&str, &str)]) -> (i32, serd
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
     command.args(["presets", "verify", profile, "--format", "json"]).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
+        if cargo_presets::verify::reads_variable(&key) || key == "CARGO_BUILD_TARGET" {
             command.env_remove(key);
         }
     }
@@ -55,65 +55,60 @@ fn passes_when_every_unit_gets_what_the_profile_says() {
     assert_eq!(report["units"], 2);
 }
 
+/// The notes of a report: key, value and source of each key rustflags set.
+fn notes(report: &serde_json::Value) -> Vec<(String, String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let notes = report["set_by_rustflags"].as_array().unwrap_or_else(|| panic!("no notes: {report:#}"));
+    notes.iter().map(|n| (text(&n["key"]), text(&n["value"]), text(&n["source"]))).collect()
+}
+
+fn note(key: &str, value: &str, source: &str) -> (String, String, String) {
+    (key.to_owned(), value.to_owned(), source.to_owned())
+}
+
+/// Rustflags come last on the rustc line, so a key they set is expected at their value: every
+/// unit got what cargo passes, and the report says which keys the profile does not decide.
 #[test]
-fn an_environment_variable_is_named_as_the_cause() {
+fn a_key_rustflags_set_is_noted_with_its_source_not_failed() {
     let dir = workspace("env", PROFILE);
-    let (status, report, _) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
-    assert_eq!(status, 1);
-    // Both units get opt-level 3; one mismatch each.
-    let mismatches = report["mismatches"].as_array().unwrap();
-    assert_eq!(mismatches.len(), 2, "{report:#}");
-    for m in mismatches {
-        assert_eq!((m["key"].as_str(), m["actual"].as_str()), (Some("opt-level"), Some("3")));
-        assert_eq!(
-            m["cause"],
-            "the environment variable `RUSTFLAGS` passes `-C opt-level=3`, which rustc applies after the profile's settings"
-        );
-    }
+    let (status, report, stderr) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3 -Ccodegen-units=3")]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("opt-level", "3", "RUSTFLAGS"), note("codegen-units", "3", "RUSTFLAGS")]);
+    assert_eq!(report["set_by_rustflags"][0]["units"], 2);
+    let (status, report, stderr) = verify(&dir, &[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1")]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("debug", "1", "CARGO_ENCODED_RUSTFLAGS")]);
 }
 
 #[test]
-fn a_config_file_is_named_as_the_cause() {
+fn a_config_file_setting_a_key_is_noted_with_its_line() {
     let dir = workspace("config", PROFILE);
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     fs::write(dir.join(".cargo/config.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
-    let (status, report, _) = verify(&dir, &[]);
-    assert_eq!(status, 1);
-    let mismatches = report["mismatches"].as_array().unwrap();
-    assert_eq!(mismatches.len(), 2, "{report:#}");
-    let app = mismatches.iter().find(|m| m["package"] == "app").unwrap();
-    assert_eq!((app["expected"].as_str(), app["actual"].as_str()), (Some("line-tables-only"), Some("2")));
-    assert_eq!(
-        app["cause"],
-        "`[build].rustflags` (.cargo/config.toml:2) passes `-C debuginfo=2`, which rustc applies after the profile's settings"
-    );
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("debug", "2", ".cargo/config.toml:2")]);
 }
 
 /// Cargo takes rustflags from one source: with `RUSTFLAGS` set, a config file's are ignored and
-/// never blamed. A config file pulled in by `include` is read, and named, like any other.
+/// never named. A config file pulled in by `include` is read, and named, like any other.
 #[test]
-fn only_the_rustflags_cargo_uses_are_a_cause_and_included_configs_count() {
+fn only_the_rustflags_cargo_uses_are_noted_and_included_configs_count() {
     let dir = workspace("rustflags-precedence", PROFILE);
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     fs::write(dir.join(".cargo/config.toml"), "include = [\"flags.toml\"]\n").unwrap();
     fs::write(dir.join(".cargo/flags.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
-    let (status, report, _) = verify(&dir, &[]);
-    assert_eq!(status, 1);
-    let app = report["mismatches"].as_array().unwrap().iter().find(|m| m["package"] == "app").unwrap().clone();
-    assert_eq!(
-        app["cause"],
-        "`[build].rustflags` (.cargo/flags.toml:2) passes `-C debuginfo=2`, which rustc applies after the profile's settings"
-    );
-    let (status, report, _) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
-    assert_eq!(status, 1);
-    for m in report["mismatches"].as_array().unwrap() {
-        assert_eq!(m["key"], "opt-level", "the config's debuginfo=2 is ignored by cargo: {report:#}");
-        assert!(m["cause"].as_str().unwrap().starts_with("the environment variable `RUSTFLAGS`"), "{m}");
-    }
-    // A profile value from an included file is what cargo uses: no mismatch, no blame.
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("debug", "2", ".cargo/flags.toml:2")]);
+    let (status, report, stderr) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), [note("opt-level", "3", "RUSTFLAGS")], "the config's debuginfo=2 is ignored by cargo");
+    // A profile value from an included file is what cargo uses: no mismatch, no note.
     fs::write(dir.join(".cargo/flags.toml"), "[profile.dev]\nopt-level = 3\n").unwrap();
     let (status, report, stderr) = verify(&dir, &[]);
     assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(notes(&report), []);
 }
 
 #[test]
@@ -131,6 +126,21 @@ fn a_package_spec_that_matches_nothing_is_named_as_the_cause() {
         m["cause"],
         "package spec `dep_x` does not match package `dep-x`: cargo does not treat `-` and `_` as the same"
     );
+}
+
+/// A spec with a version names the package when the version matches, in each form cargo 1.95
+/// accepts (`@`, the legacy `:`, a partial version); with another version cargo ignores it.
+#[test]
+fn a_package_spec_with_a_version_matches_as_in_cargo() {
+    for (spec, applies) in [("dep-x@0.1.0", true), ("dep-x:0.1.0", true), ("dep-x@0.1", true), ("dep-x@0.2.0", false)] {
+        let dir = workspace("versioned", &format!("{PROFILE}\n[profile.dev.package.\"{spec}\"]\nopt-level = 3\n"));
+        let (status, report, stderr) = verify(&dir, &[]);
+        assert_eq!(status, 0, "{spec}: {report:#}\n{stderr}");
+        let lines = rustc_lines(&dir, &[]);
+        let dep = lines.iter().find(|l| l.contains("--crate-name dep_x ")).unwrap();
+        let opt_level = cargo_presets::verify::last_option(dep, "opt-level");
+        assert_eq!(opt_level.as_deref(), Some(if applies { "3" } else { "2" }), "{spec}: cargo: {dep}");
+    }
 }
 
 /// A workspace as a new user has one: a proc-macro member, a build script, and a helper crate
@@ -287,4 +297,286 @@ fn rustflags_are_not_compared_when_two_build_targets_are_set() {
         stderr.contains("rustflags are not compared: cannot tell which cargo uses: `build.target` names 2 targets"),
         "{stderr}"
     );
+}
+
+/// A workspace shaped like bat's: member `app` with its build script at `build/main.rs` (crate
+/// `build_script_main`), its library renamed `applib` and its binary `tool`; path dependency
+/// `dep-x` 0.2.0, outside the members, whose library is `depx`. No crate is named after its
+/// package, so a unit maps to its package only through cargo's artifacts.
+fn renamed_workspace(name: &str, profile: &str, config: &str) -> PathBuf {
+    let files = [
+        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n\n{profile}")),
+        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\nbuild = \"build/main.rs\"\n\n[lib]\nname = \"applib\"\n\n[[bin]]\nname = \"tool\"\npath = \"src/main.rs\"\n\n[dependencies]\ndep-x = { path = \"../vendor/dep-x\" }\n".into()),
+        ("app/build/main.rs", "fn main() {}\n".into()),
+        ("app/src/lib.rs", "pub fn g() {\n    depx::f();\n}\n".into()),
+        ("app/src/main.rs", "fn main() {\n    applib::g();\n}\n".into()),
+        ("vendor/dep-x/Cargo.toml", "[package]\nname = \"dep-x\"\nversion = \"0.2.0\"\nedition = \"2024\"\n\n[lib]\nname = \"depx\"\n".into()),
+        ("vendor/dep-x/src/lib.rs", "pub fn f() {}\n".into()),
+        (".cargo/config.toml", config.to_owned()),
+    ];
+    common::tree("verify", name, &files)
+}
+
+/// The build script at `build/main.rs` is a host unit (no debug info by default, opt-level 0)
+/// of `app`, whose override reaches it as it reaches `applib` and `tool`; `depx` is `dep-x`.
+#[test]
+fn a_renamed_build_script_library_and_binary_map_to_their_package() {
+    let profile = format!(
+        "{PROFILE}\n[profile.dev.package.app]\ncodegen-units = 7\n\n[profile.dev.package.dep-x]\ncodegen-units = 5\n"
+    );
+    let dir = renamed_workspace("renamed", &profile, "");
+    let (status, report, stderr) = verify(&dir, &[]);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    assert_eq!(report["units"], 4);
+}
+
+/// One setup of the differential test: a profile, a config file and variables, and the values
+/// cargo gives some crates (`crate`, `-C` option, value or `None` for none; `incremental` is
+/// `Some("on")` for any directory). The test first proves these against cargo's own rustc
+/// lines, then runs `verify`.
+struct Setup {
+    name: &'static str,
+    profile: String,
+    config: String,
+    env: Vec<(String, String)>,
+    cargo: &'static [(&'static str, &'static str, Option<&'static str>)],
+    /// The variable the model does not read yet (the rustflags and incremental variables of
+    /// config keys): `verify` may fail, but only naming it as the cause.
+    unread: Option<&'static str>,
+}
+
+/// `verify` exits 0 exactly when the model agrees with cargo's rustc lines: on every setup
+/// whose settings the model reads, it passes (it never fails a correct setup); where cargo reads
+/// a variable the model does not, each mismatch reports the value rustc really got and names
+/// that variable.
+#[test]
+fn verify_agrees_with_cargo_on_generated_setups() {
+    let host = host();
+    let target_var = format!("CARGO_TARGET_{}_RUSTFLAGS", host.to_uppercase().replace(['-', '.'], "_"));
+    let target_var: &'static str = Box::leak(target_var.into_boxed_str());
+    let with = |extra: &str| format!("{PROFILE}\n{extra}");
+    let env = |list: &[(&str, &str)]| list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let setup = |name, profile: String, config: String, variables: Vec<(String, String)>, cargo, unread| Setup {
+        name,
+        profile,
+        config,
+        env: variables,
+        cargo,
+        unread,
+    };
+    let setups = [
+        // Package specs with a version (measured: all three forms apply on cargo 1.95).
+        setup(
+            "versioned",
+            with("[profile.dev.package.\"dep-x@0.2.0\"]\nopt-level = 3\n"),
+            String::new(),
+            vec![],
+            &[("depx", "opt-level", Some("3"))],
+            None,
+        ),
+        setup(
+            "legacy-versioned",
+            with("[profile.dev.package.\"dep-x:0.2.0\"]\nopt-level = 3\n"),
+            String::new(),
+            vec![],
+            &[("depx", "opt-level", Some("3"))],
+            None,
+        ),
+        setup(
+            "partial-version",
+            with("[profile.dev.package.\"dep-x@0.2\"]\ncodegen-units = 9\n"),
+            String::new(),
+            vec![],
+            &[("depx", "codegen-units", Some("9"))],
+            None,
+        ),
+        // Another version: cargo warns and ignores the spec.
+        setup(
+            "other-version",
+            with("[profile.dev.package.\"dep-x@0.3.0\"]\nopt-level = 3\n"),
+            String::new(),
+            vec![],
+            &[("depx", "opt-level", Some("2"))],
+            None,
+        ),
+        // The renamed build script is a host unit.
+        setup(
+            "build-script",
+            PROFILE.to_owned(),
+            String::new(),
+            vec![],
+            &[("build_script_main", "debuginfo", None), ("applib", "debuginfo", Some("line-tables-only"))],
+            None,
+        ),
+        setup(
+            "build-override",
+            with("[profile.dev.build-override]\ndebug = true\nopt-level = 1\n"),
+            String::new(),
+            vec![],
+            &[("build_script_main", "debuginfo", Some("2")), ("build_script_main", "opt-level", Some("1"))],
+            None,
+        ),
+        // Keys set by rustflags, from each source.
+        setup(
+            "rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("RUSTFLAGS", "-Ccodegen-units=3")]),
+            &[("applib", "codegen-units", Some("3")), ("build_script_main", "codegen-units", Some("3"))],
+            None,
+        ),
+        setup(
+            "encoded-rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1\u{1f}-Cdebug-assertions=off")]),
+            &[("tool", "debuginfo", Some("1"))],
+            None,
+        ),
+        setup(
+            "build-table",
+            PROFILE.to_owned(),
+            "[build]\nrustflags = [\"-C\", \"opt-level=3\"]\n".into(),
+            vec![],
+            &[("tool", "opt-level", Some("3")), ("depx", "opt-level", Some("3"))],
+            None,
+        ),
+        setup(
+            "target-table",
+            PROFILE.to_owned(),
+            format!("[target.{host}]\nrustflags = \"-Ccodegen-units=5 -Cincremental=/tmp/ignored\"\n"),
+            vec![],
+            &[("depx", "codegen-units", Some("5")), ("depx", "incremental", Some("on"))],
+            None,
+        ),
+        setup(
+            "env-hides-config",
+            PROFILE.to_owned(),
+            "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n".into(),
+            env(&[("RUSTFLAGS", "-C opt-level=3")]),
+            &[("applib", "opt-level", Some("3")), ("applib", "debuginfo", Some("line-tables-only"))],
+            None,
+        ),
+        // Variables cargo reads for these settings.
+        setup(
+            "profile-variable",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_PROFILE_DEV_OPT_LEVEL", "3")]),
+            &[("applib", "opt-level", Some("3")), ("depx", "opt-level", Some("2"))],
+            None,
+        ),
+        setup(
+            "cargo-incremental",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_INCREMENTAL", "0")]),
+            &[("applib", "incremental", None)],
+            None,
+        ),
+        setup(
+            "build-incremental",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_BUILD_INCREMENTAL", "false")]),
+            &[("applib", "incremental", None)],
+            Some("CARGO_BUILD_INCREMENTAL"),
+        ),
+        setup(
+            "build-rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_BUILD_RUSTFLAGS", "-Copt-level=3")]),
+            &[("applib", "opt-level", Some("3"))],
+            Some("CARGO_BUILD_RUSTFLAGS"),
+        ),
+        setup(
+            "target-rustflags",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[(target_var, "-C debuginfo=0")]),
+            &[("applib", "debuginfo", Some("0"))],
+            Some(target_var),
+        ),
+    ];
+    // Every setup is run, and the ones that fail are listed together.
+    let mut failed = Vec::new();
+    for Setup { name, profile, config, env, cargo, unread } in setups {
+        let dir = renamed_workspace(&format!("differential-{name}"), &profile, &config);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let lines = rustc_lines(&dir, &env);
+        for (crate_name, option, value) in cargo {
+            let line = lines
+                .iter()
+                .find(|l| l.contains(&format!("--crate-name {crate_name} ")))
+                .unwrap_or_else(|| panic!("{name}: no unit {crate_name}"));
+            let got = cargo_presets::verify::last_option(line, option);
+            let got = if *option == "incremental" { got.map(|_| "on".to_owned()) } else { got };
+            assert_eq!(got.as_deref(), *value, "{name}: cargo gives {crate_name} {option}: {line}");
+        }
+        let (status, report, stderr) = verify(&dir, &env);
+        let mismatches = report["mismatches"].as_array().unwrap();
+        let agrees = match unread {
+            None => status == 0,
+            // Passing means the model has learnt the variable, so `explain` names it.
+            Some(variable) if status == 0 => explain(&dir, &env).contains(variable),
+            // Each mismatch names the variable and reports what rustc got.
+            Some(variable) => {
+                status == 1
+                    && !mismatches.is_empty()
+                    && mismatches.iter().all(|m| {
+                        let value = cargo.iter().find(|(_, option, _)| m["key"] == key_of(option));
+                        m["cause"].as_str().unwrap_or_default().contains(&format!("`{variable}"))
+                            && value
+                                .is_none_or(|(_, _, v)| m["package"] != "app" || m["actual"] == v.unwrap_or("false"))
+                    })
+            }
+        };
+        if !agrees {
+            failed.push(format!("{name}: exit {status}: {report:#}\n{stderr}"));
+        }
+    }
+    assert!(failed.is_empty(), "{} of 16 setups:\n{}", failed.len(), failed.join("\n"));
+}
+
+/// `cargo presets explain --format json` with `env`.
+fn explain(dir: &Path, env: &[(&str, &str)]) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(["presets", "explain", "--format", "json"]).current_dir(dir);
+    for (key, _) in std::env::vars() {
+        if cargo_presets::verify::reads_variable(&key) {
+            command.env_remove(key);
+        }
+    }
+    let output = command.envs(env.iter().copied()).output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The profile key a `-C` option carries.
+fn key_of(option: &str) -> &str {
+    match option {
+        "debuginfo" => "debug",
+        other => other,
+    }
+}
+
+/// The rustc command lines of `cargo check -v` in a target directory of its own.
+fn rustc_lines(dir: &Path, env: &[(&str, &str)]) -> Vec<String> {
+    let target = dir.join("own-target");
+    let _ = fs::remove_dir_all(&target);
+    let mut command = Command::new("cargo");
+    command.args(["check", "-v"]).current_dir(dir).env("CARGO_TARGET_DIR", &target).env("CARGO_NET_OFFLINE", "true");
+    for (key, _) in std::env::vars() {
+        if cargo_presets::verify::reads_variable(&key) || key == "CARGO_BUILD_TARGET" {
+            command.env_remove(key);
+        }
+    }
+    let output = command.envs(env.iter().copied()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Running `rustc") || l.contains("rustc --crate-name"))
+        .map(str::to_owned)
+        .collect()
 }

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::ops::Context;
 use crate::schema::Key;
 use crate::shell::plural;
-use crate::verify::{self, Compiled};
+use crate::verify::{self, Compiled, PackageId};
 use crate::workspace::Workspace;
 
 /// Exit status when a unit did not get what the profile says.
@@ -39,8 +39,10 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
         }
         None => None,
     };
-    let mismatches =
-        verify::compare(&layers, profile, &units, rustflags.as_ref()).map_err(|e| Error::new(e.to_string()))?;
+    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| verify::reads_variable(k)).collect();
+    let report =
+        verify::compare(&layers, profile, &units, rustflags.as_ref(), &env).map_err(|e| Error::new(e.to_string()))?;
+    let mismatches = &report.mismatches;
 
     match args.format {
         Format::Json => {
@@ -48,11 +50,27 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
                 .iter()
                 .map(|m| json!({ "package": m.package, "key": m.key.name(), "expected": m.expected, "actual": m.actual, "source": m.source, "cause": m.cause }))
                 .collect();
-            ctx.shell
-                .print(&format!("{:#}\n", json!({ "profile": profile, "units": units.len(), "mismatches": list })))?;
+            let notes: Vec<_> = report
+                .notes
+                .iter()
+                .map(|n| json!({ "key": n.key.name(), "value": n.value, "source": n.source, "units": n.units }))
+                .collect();
+            let out =
+                json!({ "profile": profile, "units": units.len(), "mismatches": list, "set_by_rustflags": notes });
+            ctx.shell.print(&format!("{out:#}\n"))?;
         }
         Format::Human => {
-            for m in &mismatches {
+            for n in &report.notes {
+                let text = format!(
+                    "{} = {} is set by rustflags in {}: {} passes it after the profile's settings, so the profile does not decide it",
+                    n.key,
+                    n.value,
+                    plural(n.units, "unit", "units"),
+                    n.described
+                );
+                ctx.shell.diagnostic(Severity::Note, &format!("note: {text}"));
+            }
+            for m in mismatches {
                 let text = if m.key == Key::Rustflags {
                     format!(
                         "`{}` was compiled without `{}`, which cargo should pass from {}\n  cause: {}",
@@ -67,7 +85,8 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
                 ctx.shell.diagnostic(Severity::Error, &format!("error: {text}"));
             }
             let verdict = match mismatches.len() {
-                0 => "every unit got what the profile says".to_owned(),
+                0 if report.notes.is_empty() => "every unit got what the profile says".to_owned(),
+                0 => "every unit got what the profile and the rustflags say".to_owned(),
                 1 => "1 mismatch".to_owned(),
                 n => format!("{n} mismatches"),
             };
@@ -99,32 +118,31 @@ fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Compiled>> {
         return Err(Error::new(format!("`cargo check --profile {profile}` failed"))
             .detail(tail[tail.len().saturating_sub(20)..].join("\n  ")));
     }
-    let packages = artifact_packages(&String::from_utf8_lossy(&output.stdout));
+    let artifacts = artifacts(&String::from_utf8_lossy(&output.stdout));
     let members = &workspace.member_names;
     let lines: Vec<&str> =
         stderr.lines().filter(|l| l.trim_start().starts_with("Running `") && l.contains("--crate-name ")).collect();
-    let (host, shared) = host_units(&lines);
+    let found: Vec<Option<&Artifact>> = lines.iter().map(|line| artifact_of(line, &artifacts)).collect();
+    let build_scripts: BTreeSet<usize> =
+        found.iter().enumerate().filter(|(_, a)| a.is_some_and(|a| a.build_script)).map(|(i, _)| i).collect();
+    let (host, shared) = host_units(&lines, &build_scripts);
     let mut units = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let Some(crate_name) = word_after(line, "--crate-name ") else { continue };
-        let package = match crate_name {
-            // `--out-dir …/build/<package>-<hash>`
-            "build_script_build" => word_after(line, "--out-dir ")
-                .and_then(|dir| dir.rsplit('/').next())
-                .and_then(|dir| dir.rsplit_once('-'))
-                .map(|(name, _)| name.to_owned()),
-            _ => packages.get(crate_name).map(|(name, _)| name.clone()),
-        }
-        .unwrap_or_else(|| crate_name.to_owned());
-        let member = members.contains(&package);
-        // A build script's package is local when any crate of that name is.
-        let local = packages.values().filter(|(name, _)| *name == package).any(|(_, local)| *local);
+    for (i, (line, artifact)) in lines.iter().zip(found).enumerate() {
+        let Some(artifact) = artifact else {
+            return Err(Error::new(format!("cargo reported no artifact for the unit `{}`", line.trim())));
+        };
         let role = match (host.contains(&i), shared.contains(&i)) {
             (false, _) => Role::Target,
             (true, true) => Role::HostShared,
             (true, false) => Role::HostOnly,
         };
-        units.push(Compiled { package, member, local, role, args: (*line).to_owned() });
+        units.push(Compiled {
+            member: members.contains(&artifact.package.name),
+            local: artifact.package.source.starts_with("path+"),
+            package: artifact.package.clone(),
+            role,
+            args: (*line).to_owned(),
+        });
     }
     Ok(units)
 }
@@ -138,7 +156,7 @@ fn word_after<'l>(line: &'l str, flag: &str) -> Option<&'l str> {
 /// those depend on. The graph comes from each unit's output name (`lib<crate><extra-filename>`)
 /// and the `--extern` paths of the others. Also returns the units some target unit depends on,
 /// directly or not: a host unit among them is shared, not host-only.
-fn host_units(lines: &[&str]) -> (BTreeSet<usize>, BTreeSet<usize>) {
+fn host_units(lines: &[&str], build_scripts: &BTreeSet<usize>) -> (BTreeSet<usize>, BTreeSet<usize>) {
     let output = |line: &str| -> Option<String> {
         Some(format!("lib{}{}", word_after(line, "--crate-name ")?, word_after(line, "-C extra-filename=")?))
     };
@@ -159,7 +177,7 @@ fn host_units(lines: &[&str]) -> (BTreeSet<usize>, BTreeSet<usize>) {
     let mut host: BTreeSet<usize> = BTreeSet::new();
     let mut todo: Vec<usize> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        if word_after(line, "--crate-name ") == Some("build_script_build") || (proc_macro(line) && linked(line)) {
+        if build_scripts.contains(&i) || (proc_macro(line) && linked(line)) {
             todo.push(i);
         }
         if proc_macro(line) {
@@ -185,26 +203,70 @@ fn host_units(lines: &[&str]) -> (BTreeSet<usize>, BTreeSet<usize>) {
     (host, shared)
 }
 
-/// Crate name (as rustc sees it) → package name, and whether it is a path package, from cargo's
-/// artifact messages.
-fn artifact_packages(stdout: &str) -> BTreeMap<String, (String, bool)> {
+/// A unit cargo compiled, from its `compiler-artifact` message.
+struct Artifact {
+    package: PackageId,
+    /// A `custom-build` target: a build script, whatever its file is called (`build =
+    /// "build/main.rs"` makes the crate `build_script_main`).
+    build_script: bool,
+    /// The target's name with `-` as `_`: the crate name rustc gets.
+    crate_name: String,
+    filenames: Vec<String>,
+}
+
+fn artifacts(stdout: &str) -> Vec<Artifact> {
     stdout
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|m| m["reason"] == "compiler-artifact")
         .filter_map(|m| {
-            let target = m["target"]["name"].as_str()?.replace('-', "_");
-            let id = m["package_id"].as_str()?;
-            Some((target, (package_name(id)?, id.starts_with("path+"))))
+            let target = &m["target"];
+            let kinds = target["kind"].as_array()?;
+            Some(Artifact {
+                package: PackageId::parse(m["package_id"].as_str()?)?,
+                build_script: kinds.iter().any(|k| k == "custom-build"),
+                crate_name: target["name"].as_str()?.replace('-', "_"),
+                filenames: m["filenames"].as_array()?.iter().filter_map(|f| Some(f.as_str()?.to_owned())).collect(),
+            })
         })
         .collect()
 }
 
-/// The package name in a package id: `path+file:///a/dep-x#0.1.0` or `…#dep-x@0.1.0`.
-fn package_name(id: &str) -> Option<String> {
-    let (url, fragment) = id.rsplit_once('#')?;
-    match fragment.split_once('@') {
-        Some((name, _)) => Some(name.to_owned()),
-        None => url.rsplit('/').next().map(str::to_owned),
+/// The artifact a rustc command line produced: the one of that crate whose file, or whose
+/// folder for a build script (`build/<package>-<hash>/build-script-main`), carries the unit's
+/// `-C extra-filename` (a hash unique to the unit). A crate name alone is ambiguous: every
+/// package's build script may be `build_script_build`, and two versions of a package share it.
+fn artifact_of<'a>(line: &str, artifacts: &'a [Artifact]) -> Option<&'a Artifact> {
+    let crate_name = word_after(line, "--crate-name ")?;
+    let extra = word_after(line, "-C extra-filename=").unwrap_or_default();
+    let carries = |file: &str| file.split(['/', '.']).any(|part| part.ends_with(extra));
+    artifacts.iter().find(|a| a.crate_name == crate_name && a.filenames.iter().any(|f| carries(f)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As cargo 1.95 prints them for a package whose build script is `build/main.rs` and whose
+    /// library is renamed, with a dependency at two versions sharing a crate name.
+    const STDOUT: &str = r#"{"reason":"compiler-artifact","package_id":"path+file:///w/app#0.1.0","target":{"kind":["custom-build"],"name":"build-script-main"},"filenames":["/t/debug/build/app-07d6a5941f5732fc/build-script-main"]}
+{"reason":"compiler-artifact","package_id":"path+file:///w/app#0.1.0","target":{"kind":["lib"],"name":"applib"},"filenames":["/t/debug/deps/libapplib-45915e991f02533d.rmeta"]}
+{"reason":"compiler-artifact","package_id":"path+file:///w/v1#dep@1.0.0","target":{"kind":["lib"],"name":"dep"},"filenames":["/t/debug/deps/libdep-1111111111111111.rmeta"]}
+{"reason":"compiler-artifact","package_id":"path+file:///w/v2#dep@2.0.0","target":{"kind":["lib"],"name":"dep"},"filenames":["/t/debug/deps/libdep-2222222222222222.rmeta"]}"#;
+
+    #[test]
+    fn each_unit_maps_to_its_artifact_by_its_hash() {
+        let artifacts = artifacts(STDOUT);
+        let of = |line: &str| {
+            artifact_of(line, &artifacts).map(|a| (a.package.name.clone(), a.package.version.clone(), a.build_script))
+        };
+        let script = "rustc --crate-name build_script_main --edition=2024 app/build/main.rs --crate-type bin -C extra-filename=-07d6a5941f5732fc --out-dir /t/debug/build/app-07d6a5941f5732fc";
+        assert_eq!(of(script), Some(("app".into(), "0.1.0".into(), true)));
+        let lib =
+            "rustc --crate-name applib --crate-type lib -C extra-filename=-45915e991f02533d --out-dir /t/debug/deps";
+        assert_eq!(of(lib), Some(("app".into(), "0.1.0".into(), false)));
+        let v2 = "rustc --crate-name dep --crate-type lib -C extra-filename=-2222222222222222 --out-dir /t/debug/deps";
+        assert_eq!(of(v2), Some(("dep".into(), "2.0.0".into(), false)));
+        assert_eq!(of("rustc --crate-name dep -C extra-filename=-3333333333333333"), None);
     }
 }
