@@ -507,6 +507,27 @@ fn fast_link_with_mold_links_with_mold() {
     assert!(binary.windows(5).any(|w| w == b"mold "), "the binary's .comment names no mold");
 }
 
+/// fast-link's Linux table would hide native-cpu's `[build]` flags: applied together, both
+/// presets' flags reach rustc (issue 24: they used to be lost without a word).
+#[test]
+fn native_cpu_and_fast_link_together_both_reach_rustc() {
+    let on_path = |program: &str| {
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join(program).is_file())
+    };
+    if !on_path("mold") {
+        eprintln!("SKIPPED: mold is not installed (`.ci/run` installs it with apt)");
+        return;
+    }
+    let dir = workspace("native-cpu-fast-link");
+    presets(&dir, &["apply", "native-cpu", "fast-link", "--variant", "mold", "--to", "config"]);
+    let (app, dep) = check(&dir, &[]);
+    for unit in [&app, &dep] {
+        unit.has("-C target-cpu=native").has("-C link-arg=-fuse-ld=mold");
+    }
+    presets(&dir, &["remove", "native-cpu", "fast-link", "--to", "config"]);
+    assert!(!dir.join(".cargo").exists(), "the file and directory apply created are gone again");
+}
+
 #[test]
 fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
     if !nightly_available() {

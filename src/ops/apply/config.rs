@@ -140,8 +140,10 @@ fn check_programs(ctx: &mut Context<'_>, composition: &Composition, machine: &Ma
 /// Puts flags where cargo reads them on this machine (`cargo-profiles.md` and the cargo book:
 /// the first set of `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, matching `[target]` tables, and
 /// `[build]`, never merged). A preset's `[build]` flags join a `[target]` table of the file
-/// that cargo uses instead; flags that would go unread, or a `[target]` table that would hide
-/// the user's `[build]` flags, stop `apply` (a warning with `--force`).
+/// that cargo uses instead, or the matching `[target]` table another preset of this apply
+/// writes (which would hide them too); flags that would go unread, or a `[target]` table that
+/// would hide the user's `[build]` flags, stop `apply` (a warning with `--force`). So do flags
+/// of a machine-specific preset in a workspace that builds for another machine.
 pub fn place_flags(
     ctx: &mut Context<'_>,
     composition: &mut Composition,
@@ -152,9 +154,28 @@ pub fn place_flags(
 ) -> Result<()> {
     let rustflags = layers.rustflags(machine);
     let mut problems = Vec::new();
+    if let Some(error) = foreign_build_target(composition, machine, layers) {
+        problems.push(error);
+    }
+    // The first `[target]` table of this apply's own presets that cargo reads on this machine.
+    let own_target = composition.config.iter().find_map(|c| match &c.setting.path.table {
+        ConfigTable::Target(key) if c.setting.path.is_rustflags() && machine.matches_target(key).unwrap_or(false) => {
+            Some((ConfigTable::Target(key.clone()), c.preset.clone()))
+        }
+        _ => None,
+    });
     for composed in composition.config.iter_mut().filter(|c| c.setting.path.is_rustflags()) {
         let path = &mut composed.setting.path;
         let what = format!("the flags of preset `{}` (`{path}`)", composed.preset);
+        if let (ConfigTable::Build, Level::Build | Level::Unset, Some((table, preset))) =
+            (&path.table, rustflags.level, &own_target)
+        {
+            ctx.shell.note(format!(
+                "adding {what} to `{table}.rustflags`, which preset `{preset}` writes: on this machine cargo reads that table and ignores `[build].rustflags`"
+            ));
+            path.table = table.clone();
+            continue;
+        }
         if matches!(rustflags.level, Level::Env | Level::EncodedEnv) {
             let variable = &rustflags.used[0].source;
             problems.push(
@@ -207,6 +228,28 @@ pub fn place_flags(
         ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
     }
     Ok(())
+}
+
+/// A machine-specific preset (`-C target-cpu=native`) in a workspace whose `build.target` is
+/// another machine's: rustc would tune code for a CPU it does not run on, or reject the flag.
+fn foreign_build_target(composition: &Composition, machine: &Machine, layers: &Layers) -> Option<Error> {
+    let preset = composition.presets.iter().find(|p| p.machine_specific)?;
+    let targets = layers.build_targets()?;
+    let foreign: Vec<&String> = targets.iter().filter(|t| **t != machine.host && *t != "host-tuple").collect();
+    if foreign.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = foreign.iter().map(|t| format!("`{t}`")).collect();
+    Some(
+        Error::new(format!(
+            "preset `{}` is for this machine ({}), but this workspace builds for {} (`build.target`)",
+            preset.name,
+            machine.host,
+            names.join(", ")
+        ))
+        .detail("its flags would tune code for a CPU it never runs on")
+        .help("leave it out here, or apply it to a workspace that builds for this machine"),
+    )
 }
 
 /// The layers cargo reads from here, with the file being written (a standalone `--config` file
