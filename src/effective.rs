@@ -10,7 +10,7 @@
 
 mod rustflags;
 
-pub use rustflags::{FlagsSource, Level, RULE as RUSTFLAGS_RULE, Rustflags};
+pub use rustflags::{FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, is_rustflags_variable};
 
 use toml_edit::{Item, TableLike};
 
@@ -394,7 +394,8 @@ fn default_of(chain: &[String], key: Key) -> Effective {
 /// Whether a variable changes what a profile gives a unit.
 pub fn is_build_variable(name: &str) -> bool {
     name.starts_with("CARGO_PROFILE_")
-        || ["CARGO_INCREMENTAL", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET"].contains(&name)
+        || is_rustflags_variable(name)
+        || ["CARGO_INCREMENTAL", "CARGO_BUILD_TARGET"].contains(&name)
 }
 
 /// `my-profile` → `MY_PROFILE`, as cargo names environment variables.

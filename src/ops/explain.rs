@@ -178,6 +178,9 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
 /// The rustflags cargo passes to rustc for a build without `--target`, on this machine, or why
 /// that cannot be told.
 pub fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<(String, Rustflags), String> {
+    if let Some(conflict) = layers.rustflags_conflicts().first() {
+        return Err(conflict.to_string());
+    }
     let machine = build_machine(layers, root)?;
     Ok((machine.host.clone(), layers.rustflags(&machine)))
 }
