@@ -138,7 +138,10 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.configs();
     lint.preset_overrides();
     lint.environment();
+    lint.includes(&parsed);
+    lint.rustflags_conflicts();
     lint.unread_rustflags();
+    lint.unstable_rustflags();
     let mut findings = lint.findings;
     crate::lints::apply(inputs, &mut findings);
     findings
@@ -591,6 +594,41 @@ impl Lint<'_> {
             };
             self.push(Severity::Error, code, at, error.to_string(), help);
         }
+        self.env_inheritance(defined);
+    }
+
+    /// `CARGO_PROFILE_<NAME>_INHERITS` for a profile no file defines. Cargo reads `dev`'s and
+    /// `release`'s for every command and refuses `inherits` there; a profile that exists only
+    /// in the environment is checked only when a build uses it (cargo 1.95).
+    fn env_inheritance(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
+        let env = self.inputs.env.clone();
+        for (var, value) in env {
+            let Some(upper) = var.strip_prefix("CARGO_PROFILE_").and_then(|v| v.strip_suffix("_INHERITS")) else {
+                continue;
+            };
+            let name = match defined.keys().find(|n| effective::env_name(n) == upper) {
+                Some(_) => continue,
+                None => upper.to_lowercase(),
+            };
+            let Err(error) = self.layers.chain(&name) else { continue };
+            let (severity, code, when) = match error.broken {
+                Broken::RootInherits => (Severity::Error, "root-inherits", "every cargo command fails"),
+                Broken::Missing => (Severity::Warning, "missing-inherits", "cargo fails when a build uses it"),
+                Broken::InheritsDebug => (Severity::Warning, "inherits-debug", "cargo fails when a build uses it"),
+                Broken::UndefinedParent(_) => {
+                    (Severity::Warning, "undefined-parent", "cargo fails when a build uses it")
+                }
+                Broken::Loop(_) => (Severity::Warning, "inherits-loop", "cargo fails when a build uses it"),
+                Broken::NotDefined => continue,
+            };
+            self.push(
+                severity,
+                code,
+                None,
+                format!("`{var}={value}`: {error}"),
+                &[&format!("{when}; unset the variable or fix its value")],
+            );
+        }
     }
 
     /// Two overrides that match one package through `inherits` (`[profile.dev.package.dep]` and
@@ -857,6 +895,64 @@ impl Lint<'_> {
 }
 
 impl Lint<'_> {
+    /// `include = "extra.toml"`: cargo 1.95 wants a list and refuses to load the config.
+    fn includes(&mut self, parsed: &[Option<toml_edit::Document<&str>>]) {
+        for (i, doc) in parsed.iter().enumerate() {
+            if !matches!(self.inputs.sources[i].kind, SourceKind::Config | SourceKind::UserConfig) {
+                continue;
+            }
+            let Some((key, item)) = doc.as_ref().and_then(|d| d.as_table().get_key_value("include")) else {
+                continue;
+            };
+            let Some(path) = item.as_str() else { continue };
+            let file = self.inputs.sources[i].path.display().to_string();
+            // Cargo's own words, with its unbalanced backtick.
+            let cargo_says = format!(
+                "cargo says: expected a list of strings or a list of tables, but found string at `include` in `{file}"
+            );
+            self.push(
+                Severity::Error,
+                "include-form",
+                key.span().map(|s| (i, s)),
+                format!("`include` in `{file}` is a string: cargo wants a list, so every cargo command fails"),
+                &[&format!("write `include = [\"{path}\"]`"), &cargo_says],
+            );
+        }
+    }
+
+    /// A string `rustflags` in one config file and an array in another for the same table.
+    fn rustflags_conflicts(&mut self) {
+        for conflict in self.layers.rustflags_conflicts() {
+            let at = self.place(&conflict.higher);
+            self.push(Severity::Error, "rustflags-merge", at, conflict.to_string(), &[
+                "write both as arrays (`rustflags = [\"--cfg\", \"x\"]`): arrays join across config files, lowest precedence first",
+            ]);
+        }
+    }
+
+    /// A `-Z` flag in the rustflags cargo uses, where rustc is not nightly: cargo passes them to
+    /// its first rustc query, so every command fails (`cargo metadata` too; cargo 1.95: "the
+    /// option `Z` is only accepted on the nightly compiler").
+    fn unstable_rustflags(&mut self) {
+        let Some(machine) = &self.inputs.machine else { return };
+        if ["nightly", "dev"].contains(&machine.channel.as_str()) || self.inputs.nightly {
+            return;
+        }
+        let rustflags = self.layers.rustflags(machine);
+        for source in &rustflags.used {
+            let Some(flag) = source.flags.iter().find(|f| f.starts_with("-Z")) else { continue };
+            let at = self.place(&source.source);
+            let message = format!(
+                "{} passes `{flag}` to rustc, which is {}: `-Z` flags need nightly, so every cargo command fails",
+                source.describe(),
+                machine.channel
+            );
+            self.push(Severity::Error, "unstable-rustflags", at, message, &[
+                "remove the flag, or use it only with nightly (`cargo +nightly --config <file> …`, or pin nightly in `rust-toolchain.toml`)",
+            ]);
+        }
+    }
+
     /// Config `rustflags` that cargo ignores on this machine: a `[build].rustflags` hidden by a
     /// `[target]` table that matches the host (cargo never merges the two). Flags hidden by a
     /// variable are `env-rustflags`' to report.
@@ -1033,5 +1129,76 @@ mod tests {
             codegen_flags("-Copt-level=1 --cfg x -C debuginfo=2\u{1f}-Cpanic=abort"),
             ["-C opt-level=1", "-C debuginfo=2", "-C panic=abort"]
         );
+    }
+
+    fn config(text: &str) -> Source {
+        Source { kind: SourceKind::Config, path: ".cargo/config.toml".into(), text: text.into() }
+    }
+
+    #[test]
+    fn a_string_and_an_array_rustflags_in_two_config_files_is_an_error_naming_both() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("[build]\nrustflags = \"--cfg app\"\n"));
+        inputs.sources.push(Source {
+            kind: SourceKind::UserConfig,
+            path: "home/config.toml".into(),
+            text: "[build]\njobs = 2\nrustflags = [\"--cfg\", \"home\"]\n".into(),
+        });
+        let found: Vec<Finding> = check(&inputs).into_iter().filter(|f| f.code == "rustflags-merge").collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
+        let shown = found[0].to_string();
+        assert!(shown.contains("`build.rustflags` is a string in one config file and an array in the other (home/config.toml:3 and .cargo/config.toml:2)"), "{shown}");
+        assert_eq!(found[0].location.as_ref().map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn include_as_a_string_is_an_error() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("include = \"extra.toml\"\n"));
+        let found = check(&inputs);
+        assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), ["include-form"]);
+        assert!(
+            found[0].help[1].ends_with("but found string at `include` in `.cargo/config.toml"),
+            "{:?}",
+            found[0].help
+        );
+        inputs.sources[1] = config("include = [\"extra.toml\"]\n");
+        assert!(check(&inputs).is_empty());
+    }
+
+    #[test]
+    fn a_z_flag_in_the_rustflags_cargo_uses_on_stable_is_an_error() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config("[build]\nrustflags = [\"-Z\", \"share-generics\"]\n"));
+        let codes = |inputs: &Inputs| check(inputs).into_iter().map(|f| f.code).collect::<Vec<_>>();
+        assert_eq!(codes(&inputs), ["unstable-rustflags"]);
+        // Hidden by a variable, it is not passed; the variable's own `-Z` is.
+        inputs.env = vec![("RUSTFLAGS".into(), "--cfg x".into())];
+        assert!(!codes(&inputs).contains(&"unstable-rustflags"));
+        inputs.env = vec![("CARGO_BUILD_RUSTFLAGS".into(), "-Zshare-generics".into())];
+        inputs.sources.pop();
+        assert_eq!(codes(&inputs), ["unstable-rustflags"]);
+        inputs.nightly = true;
+        assert!(codes(&inputs).is_empty());
+    }
+
+    #[test]
+    fn inherits_from_the_environment() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.env = vec![("CARGO_PROFILE_RELEASE_INHERITS".into(), "dev".into())];
+        let found = check(&inputs);
+        let found: Vec<(&str, Severity)> =
+            found.iter().filter(|f| f.code != "env-override").map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [("root-inherits", Severity::Error)]);
+        // A profile only the environment defines is checked when a build uses it.
+        inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "nope".into())];
+        let found = check(&inputs);
+        let found: Vec<(&str, Severity)> =
+            found.iter().filter(|f| f.code != "env-override").map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [("undefined-parent", Severity::Warning)]);
+        inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "release".into())];
+        assert!(check(&inputs).iter().all(|f| f.code == "env-override"));
     }
 }
