@@ -127,6 +127,9 @@ fn unit_kinds(
         ]);
     }
     let mut kinds = vec![
+        // Where `CARGO_INCREMENTAL` or `build.incremental` decides, the workspace's crates do not
+        // get the profile's `incremental`.
+        kind("the workspace's crates", "", true, true, Role::Target),
         kind("dependencies from crates.io or git", "*", false, false, Role::Target),
         kind("what build scripts and proc-macros use", "*", false, false, Role::HostOnly),
         kind("the workspace's build scripts and proc-macros", "", true, true, Role::HostOnly),
