@@ -963,20 +963,22 @@ impl Lint<'_> {
             return;
         }
         let used: Vec<String> = rustflags.used.iter().map(effective::FlagsSource::describe).collect();
-        for hidden in &rustflags.ignored {
+        // `[build]`'s, from a file or `CARGO_BUILD_RUSTFLAGS`; not a target table's string that a
+        // nearer string replaced, which no table hides.
+        let hidden = rustflags.ignored.iter().filter(|s| s.table == Some(crate::config::ConfigTable::Build));
+        for hidden in hidden {
             let flags = hidden.flags.join(" ");
+            let what = match &hidden.file {
+                Some(_) => "`[build].rustflags`".to_owned(),
+                None => format!("`{}`", hidden.source),
+            };
             let message = format!(
-                "`[build].rustflags` ({flags}) is ignored on this machine ({}): cargo takes rustflags from {} instead",
+                "{what} ({flags}) is ignored on this machine ({}): cargo takes rustflags from {} instead",
                 machine.host,
                 used.join(", ")
             );
             let help = ["move these flags into that table, or remove them; cargo never merges the two"];
-            let at = self.inputs.sources.iter().enumerate().find_map(|(i, source)| {
-                (Some(source.path.display().to_string()) == hidden.file).then_some(i)?;
-                let doc = toml_edit::Document::parse(source.text.as_str()).ok()?;
-                let (key, _) = doc.get("build")?.as_table_like()?.get_key_value("rustflags")?;
-                Some((i, key.span()?))
-            });
+            let at = self.place(&hidden.source);
             self.push(Severity::Warning, "rustflags-unread", at, message, &help);
         }
     }
@@ -1030,8 +1032,6 @@ mod tests {
 
     #[test]
     fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {
-        let config =
-            |text: &str| Source { kind: SourceKind::Config, path: ".cargo/config.toml".into(), text: text.into() };
         let mut inputs = inputs("[workspace]\n");
         inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
         inputs.sources.push(config(
@@ -1047,6 +1047,15 @@ mod tests {
         inputs.sources[1] =
             config("[build]\nrustflags = [\"-Cx=1\"]\n[target.'cfg(windows)']\nrustflags = [\"-Cy=1\"]\n");
         assert!(!check(&inputs).iter().any(|f| f.code == "rustflags-unread"));
+        // `CARGO_BUILD_RUSTFLAGS` is part of `[build]`, so a target table hides it too; a target
+        // table's own string replaced by a nearer one is not this rule's.
+        inputs.sources[1] = config("[target.'cfg(unix)']\nrustflags = \"--cfg a\"\n");
+        inputs.sources.push(config("[target.'cfg(unix)']\nrustflags = \"--cfg b\"\n"));
+        inputs.env = vec![("CARGO_BUILD_RUSTFLAGS".into(), "--cfg e".into())];
+        let shown: Vec<String> =
+            check(&inputs).iter().filter(|f| f.code == "rustflags-unread").map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(shown[0].contains("`CARGO_BUILD_RUSTFLAGS` (--cfg e) is ignored on this machine"), "{shown:?}");
     }
 
     fn codes(manifest: &str) -> Vec<&'static str> {
