@@ -10,7 +10,9 @@
 
 mod rustflags;
 
-pub use rustflags::{FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, is_rustflags_variable};
+pub use rustflags::{
+    FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, is_rustflags_variable,
+};
 
 use toml_edit::{Item, TableLike};
 

@@ -77,7 +77,16 @@ impl Level {
 /// Cargo's rule, as `explain` states it.
 pub const RULE: &str = "cargo takes rustflags from the first source that is set of CARGO_ENCODED_RUSTFLAGS, RUSTFLAGS, the matching `[target]` tables and `[build]`, and never merges two of them";
 
+/// Why a string `rustflags` in a config file can do nothing, as `explain` states it.
+pub const STRING_RULE: &str = "a string `rustflags` replaces the same table's in the config files below it (only arrays join), and a string meeting an array makes cargo fail";
+
 impl Rustflags {
+    /// Whether an ignored source was replaced by a nearer string of its own table, which cargo
+    /// reads (rather than hidden by a higher source).
+    pub fn replaced(&self, ignored: &FlagsSource) -> bool {
+        ignored.table.is_some() && self.used.iter().any(|u| u.table == ignored.table)
+    }
+
     /// The flags rustc gets.
     pub fn flags(&self) -> Vec<String> {
         self.used.iter().flat_map(|s| s.flags.iter().cloned()).collect()
@@ -388,6 +397,7 @@ mod tests {
         let r = layers(&[outer, near], &[("CARGO_BUILD_RUSTFLAGS", "--cfg env")]).rustflags(&linux("1.95.0"));
         assert_eq!(r.flags().join(" "), "--cfg app_str --cfg env");
         assert_eq!(r.ignored.iter().map(|s| s.source.as_str()).collect::<Vec<_>>(), ["config0.toml:2"]);
+        assert!(r.replaced(&r.ignored[0]));
         // A string after arrays would be an error (below); arrays after a string join onto it.
         let r = layers(&[outer, "[build]\nrustflags = [\"--cfg\", \"a\"]\n"], &[]);
         assert_eq!(r.rustflags_conflicts().len(), 1);

@@ -214,10 +214,18 @@ fn human_rustflags(found: std::result::Result<(String, Rustflags), String>) -> S
             text.push_str(&format!("      preset {preset} added {}\n", flags.join(" ")));
         }
     }
-    for source in &rustflags.ignored {
+    let (replaced, hidden): (Vec<&FlagsSource>, Vec<&FlagsSource>) =
+        rustflags.ignored.iter().partition(|s| rustflags.replaced(s));
+    for source in &replaced {
+        text.push_str(&format!("  replaced: {}: {}\n", source.describe(), source.flags.join(" ")));
+    }
+    if !replaced.is_empty() {
+        text.push_str(&format!("      {}\n", effective::STRING_RULE));
+    }
+    for source in &hidden {
         text.push_str(&format!("  ignored: {}: {}\n", source.describe(), source.flags.join(" ")));
     }
-    if !rustflags.ignored.is_empty() {
+    if !hidden.is_empty() {
         text.push_str(&format!("      {}\n", effective::RUSTFLAGS_RULE));
     }
     text
@@ -238,6 +246,8 @@ fn rustflags_report(found: &std::result::Result<(String, Rustflags), String>) ->
         "flags": rustflags.flags(),
         "used": rustflags.used.iter().map(source).collect::<Vec<_>>(),
         "ignored": rustflags.ignored.iter().map(source).collect::<Vec<_>>(),
+        // The ignored ones a nearer string replaced, rather than a higher source hid.
+        "replaced": rustflags.ignored.iter().filter(|s| rustflags.replaced(s)).map(source).collect::<Vec<_>>(),
     })
 }
 
