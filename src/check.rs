@@ -586,6 +586,8 @@ impl Lint<'_> {
                     ("inherits-loop", &[])
                 }
                 _ if error.profile != *name => continue,
+                // The variable is at fault, and reported as such below.
+                Broken::RootInherits if self.env_inherits(name) => continue,
                 Broken::RootInherits => ("root-inherits", &[]),
                 Broken::Missing => ("missing-inherits", &[Self::ADD_INHERITS]),
                 Broken::InheritsDebug => ("inherits-debug", &["use `inherits = \"dev\"`"]),
@@ -597,7 +599,13 @@ impl Lint<'_> {
         self.env_inheritance(defined);
     }
 
-    /// `CARGO_PROFILE_<NAME>_INHERITS` for a profile no file defines. Cargo reads `dev`'s and
+    /// Whether `CARGO_PROFILE_<NAME>_INHERITS` is set for `profile`.
+    fn env_inherits(&self, profile: &str) -> bool {
+        let var = format!("CARGO_PROFILE_{}_INHERITS", effective::env_name(profile));
+        self.inputs.env.iter().any(|(k, _)| *k == var)
+    }
+
+    /// `CARGO_PROFILE_<NAME>_INHERITS` for a profile no file defines, or for a root profile. Cargo reads `dev`'s and
     /// `release`'s for every command and refuses `inherits` there; a profile that exists only
     /// in the environment is checked only when a build uses it (cargo 1.95).
     fn env_inheritance(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
@@ -606,8 +614,12 @@ impl Lint<'_> {
             let Some(upper) = var.strip_prefix("CARGO_PROFILE_").and_then(|v| v.strip_suffix("_INHERITS")) else {
                 continue;
             };
-            let name = match defined.keys().find(|n| effective::env_name(n) == upper) {
-                Some(_) => continue,
+            let name = defined.keys().find(|n| effective::env_name(n) == upper).cloned();
+            // A profile a file defines is reported at the file, unless the variable alone is at
+            // fault: `inherits` in a root profile.
+            let name = match name {
+                Some(name) if !schema::is_root_profile(&name) => continue,
+                Some(name) => name,
                 None => upper.to_lowercase(),
             };
             let Err(error) = self.layers.chain(&name) else { continue };
@@ -1201,6 +1213,15 @@ mod tests {
         let found: Vec<(&str, Severity)> =
             found.iter().filter(|f| f.code != "env-override").map(|f| (f.code, f.severity)).collect();
         assert_eq!(found, [("root-inherits", Severity::Error)]);
+        // Reported once, as the variable's, where a file defines the profile too.
+        let mut with_file = super::tests::inputs("[workspace]\n[profile.release]\nopt-level = 2\n");
+        with_file.env.clone_from(&inputs.env);
+        let found: Vec<String> =
+            check(&with_file).iter().filter(|f| f.code == "root-inherits").map(|f| f.message.clone()).collect();
+        assert_eq!(
+            found,
+            ["`CARGO_PROFILE_RELEASE_INHERITS=dev`: `inherits` must not be specified in root profile `release`"]
+        );
         // A profile only the environment defines is checked when a build uses it.
         inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "nope".into())];
         let found = check(&inputs);
