@@ -215,6 +215,12 @@ impl Layers {
         conflicts
     }
 
+    /// The config files that write `table`'s `rustflags` as a string, lowest precedence first.
+    pub fn string_rustflags(&self, table: &ConfigTable) -> Vec<FlagsSource> {
+        let written = self.written_rustflags().into_iter().filter(|(t, _)| t == table).flat_map(|(_, w)| w);
+        written.filter(|w| w.string).map(|w| w.source).collect()
+    }
+
     /// Each config table that has `rustflags` in some file (`[build]`, each `[target]` key, in
     /// the order first met), with every file's, lowest precedence first.
     fn written_rustflags(&self) -> Vec<(ConfigTable, Vec<Written>)> {
