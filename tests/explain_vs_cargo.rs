@@ -4,7 +4,8 @@
 //! `CARGO_PROFILE_*` / `CARGO_INCREMENTAL` variables.
 //!
 //! And rustflags: `[build]`, the host's `[target.<triple>]` and `cfg(unix)`, `cfg(target_os =
-//! "linux")` and `cfg(windows)` tables, as strings or arrays, in the workspace's config file and
+//! "linux")`, `cfg(windows)` and `cfg(rf_ws_build0)` (which a `--cfg` in `[build]` switches on)
+//! tables, as strings or arrays, in the workspace's config file and
 //! in `$CARGO_HOME/config.toml`, with `RUSTFLAGS`, `CARGO_BUILD_RUSTFLAGS` and
 //! `CARGO_TARGET_<HOST>_RUSTFLAGS`. Every flag is a `--cfg rf_…` named after where it is set, so
 //! the ones at the end of each rustc line are easy to pick out. Where cargo refuses the setup (a
@@ -106,11 +107,13 @@ fn config_rustflags(rng: &mut Rng, place: &str, host: &str) -> (String, String) 
         String::new()
     };
     let mut targets = String::new();
+    // The last matches only through a `--cfg` in the workspace's `[build]` rustflags.
     let tables = [
         (host, "triple"),
         ("'cfg(unix)'", "unix"),
         ("'cfg(target_os = \"linux\")'", "linux"),
         ("'cfg(windows)'", "windows"),
+        ("'cfg(rf_ws_build0)'", "via_build"),
     ];
     for (table, name) in tables {
         if rng.chance(25) {

@@ -143,6 +143,16 @@ fn env_source(name: &str, value: &str, table: ConfigTable) -> FlagsSource {
 impl Layers {
     /// The rustflags cargo passes on `machine`, for code built for the host.
     pub fn rustflags(&self, machine: &Machine) -> Rustflags {
+        // Cargo matches `cfg(…)` tables against what rustc says given the flags found without
+        // them, so a `--cfg foo` in `[build]` switches `[target.'cfg(foo)']` on, which then hides
+        // `[build]`. Cargo asks once more with the new flags and, if they would switch the table
+        // off again, warns and keeps them anyway (`cargo-config.md` R4.6).
+        let before_cfg_tables = self.collect_rustflags(machine, false);
+        self.collect_rustflags(&machine.with_cfg_flags(&before_cfg_tables.flags()), true)
+    }
+
+    /// The rustflags, with or without the `cfg(…)` tables.
+    fn collect_rustflags(&self, machine: &Machine, cfg_tables: bool) -> Rustflags {
         let mut by_level: Vec<(Level, FlagsSource)> = Vec::new();
         let mut dropped = Vec::new();
         for (name, level) in [("CARGO_ENCODED_RUSTFLAGS", Level::EncodedEnv), ("RUSTFLAGS", Level::Env)] {
@@ -163,7 +173,9 @@ impl Layers {
         for (table, written) in self.written_rustflags() {
             let (kept, lost) = merge(written);
             match &table {
-                ConfigTable::Target(key) if machine.matches_target(key).unwrap_or(false) => {
+                ConfigTable::Target(key)
+                    if (cfg_tables || !key.starts_with("cfg(")) && machine.matches_target(key).unwrap_or(false) =>
+                {
                     dropped.extend(lost);
                     targets.push((key.starts_with("cfg(").then(|| key.clone()), kept));
                 }
@@ -429,5 +441,20 @@ mod tests {
     fn rustflags_split_on_the_space_alone() {
         let l = layers(&[], &[("RUSTFLAGS", " --cfg\tx  --cfg y ")]);
         assert_eq!(l.rustflags(&linux("1.95.0")).flags(), ["--cfg\tx", "--cfg", "y"]);
+    }
+
+    #[test]
+    fn a_cfg_in_build_rustflags_switches_a_cfg_table_on_which_then_hides_build() {
+        // Measured with cargo 1.95: only `--cfg bar` reaches rustc (with a warning that the
+        // table and the flags depend on each other).
+        let config =
+            "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]\n";
+        let r = layers(&[config], &[]).rustflags(&linux("1.95.0"));
+        assert_eq!((r.level, r.flags().join(" ")), (Level::Target, "--cfg bar".to_owned()));
+        // A `--cfg` from `RUSTFLAGS` cannot: it hides every table.
+        let r = layers(&[config], &[("RUSTFLAGS", "--cfg=foo")]).rustflags(&linux("1.95.0"));
+        assert_eq!(r.flags(), ["--cfg=foo"]);
+        let m = linux("1.95.0").with_cfg_flags(&["--cfg".into(), "x".into(), "--cfg=k=\"v\"".into()]);
+        assert!(m.matches_target("cfg(all(x, k = \"v\"))").unwrap());
     }
 }
