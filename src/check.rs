@@ -142,6 +142,7 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.rustflags_conflicts();
     lint.unread_rustflags();
     lint.unstable_rustflags();
+    lint.cfg_loop();
     let mut findings = lint.findings;
     crate::lints::apply(inputs, &mut findings);
     findings
@@ -942,6 +943,24 @@ impl Lint<'_> {
         }
     }
 
+    /// `[target.'cfg(…)']` tables switched on by a `--cfg` in the flags they then hide: cargo
+    /// warns and keeps the tables' flags.
+    fn cfg_loop(&mut self) {
+        let Some(machine) = &self.inputs.machine else { return };
+        if !self.layers.cfg_tables_unsettled(machine) {
+            return;
+        }
+        let rustflags = self.layers.rustflags(machine);
+        let at = rustflags.used.first().and_then(|s| self.place(&s.source));
+        let message = format!(
+            "the `[target.'cfg(…)']` tables and the rustflags depend on each other: cargo warns (`non-trivial mutual dependency between target-specific configuration and RUSTFLAGS`) and passes {}",
+            rustflags.flags().join(" ")
+        );
+        self.push(Severity::Warning, "rustflags-cfg-loop", at, message, &[
+            "a `cfg(…)` table that a `--cfg` in `[build].rustflags` switches on hides `[build]`; repeat that `--cfg` in the table, or match on something else",
+        ]);
+    }
+
     /// A `-Z` flag in the rustflags cargo uses, where rustc is not nightly: cargo passes them to
     /// its first rustc query, so every command fails (`cargo metadata` too; cargo 1.95: "the
     /// option `Z` is only accepted on the nightly compiler").
@@ -1171,6 +1190,20 @@ mod tests {
         let shown = found[0].to_string();
         assert!(shown.contains("`build.rustflags` is a string in one config file and an array in the other (home/config.toml:3 and .cargo/config.toml:2)"), "{shown}");
         assert_eq!(found[0].location.as_ref().map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn a_cfg_table_switched_on_by_the_flags_it_hides_is_a_warning() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config(
+            "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]\n",
+        ));
+        let found: Vec<String> = check(&inputs).iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("warning[rustflags-unread]"), "{found:?}");
+        assert!(found[1].starts_with("warning[rustflags-cfg-loop]"), "{found:?}");
+        assert!(found[1].contains("and passes --cfg bar"), "{found:?}");
     }
 
     #[test]

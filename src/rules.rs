@@ -388,6 +388,15 @@ pub const RULES: &[Rule] = &[
         source: CONFIG_VERIFIED,
     },
     Rule {
+        code: "rustflags-cfg-loop",
+        level: Warning,
+        summary: "a `[target.'cfg(…)']` table switched on by a `--cfg` in the rustflags it hides",
+        explanation: "Cargo matches `cfg(…)` tables against what rustc says given the rustflags found without them; the table's flags then hide `[build]`, and with them the `--cfg` that switched it on. Cargo warns (`non-trivial mutual dependency between target-specific configuration and RUSTFLAGS`) and passes the table's flags alone. Verified with cargo 1.95.",
+        bad: "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]",
+        good: "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"foo\", \"--cfg\", \"bar\"]",
+        source: CONFIG_VERIFIED,
+    },
+    Rule {
         code: "unknown-lint",
         level: Warning,
         summary: "a lint level or `allow` comment names no rule",

@@ -442,7 +442,8 @@ fn explain_predicts_every_flag_of_every_unit() {
             .output()
             .unwrap()
     };
-    let (mut compared, mut units_seen, mut refused, mut unmergeable, mut with_flags) = (0, 0, 0, 0, 0);
+    let (mut compared, mut units_seen, mut refused, mut unmergeable, mut with_flags, mut cfg_loops) =
+        (0, 0, 0, 0, 0, 0);
     let mut misses = Vec::new();
     for seed in 1..=cases {
         let mut rng = Rng::for_case(seed);
@@ -492,6 +493,18 @@ fn explain_predicts_every_flag_of_every_unit() {
             })
             .collect();
         assert!(units.len() >= 8, "case {seed}: expected every unit to be compiled\n{stderr}");
+        // Where a `cfg` table may depend on the flags, cargo's warning about it is `check`'s too.
+        if setup.config.contains("cfg(rf_ws_build0)") || setup.home_config.contains("cfg(rf_ws_build0)") {
+            let cargo_warns = stderr.contains("non-trivial mutual dependency");
+            let out = ours(&ws, &setup, &["check", "--format", "json"]);
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+            let findings = report["findings"].as_array().cloned().unwrap_or_default();
+            let check_warns = findings.iter().any(|f| f["code"] == "rustflags-cfg-loop");
+            cfg_loops += usize::from(cargo_warns);
+            if cargo_warns != check_warns {
+                misses.push(format!("case {seed}: cargo warns of a cfg loop: {cargo_warns}, check: {check_warns}"));
+            }
+        }
         let mut explained: BTreeMap<String, Value> = BTreeMap::new();
         for (unit, (package, role)) in units.iter().zip(roles(&units)) {
             units_seen += 1;
@@ -549,7 +562,7 @@ fn explain_predicts_every_flag_of_every_unit() {
         let _ = fs::remove_dir_all(ws.join("target"));
     }
     eprintln!(
-        "explain vs cargo: {cases} setups ({refused} refused by cargo, {unmergeable} of them for rustflags), {units_seen} units ({with_flags} with rustflags), {compared} values compared, {} differ",
+        "explain vs cargo: {cases} setups ({refused} refused by cargo, {unmergeable} of them for rustflags), {units_seen} units ({with_flags} with rustflags, {cfg_loops} setups with a cfg loop), {compared} values compared, {} differ",
         misses.len()
     );
     assert!(misses.is_empty(), "{}", misses.join("\n"));

@@ -151,6 +151,14 @@ impl Layers {
         self.collect_rustflags(&machine.with_cfg_flags(&before_cfg_tables.flags()), true)
     }
 
+    /// Whether cargo's second look at the `cfg(…)` tables, given the flags its first look chose,
+    /// switches them differently: cargo then warns (`non-trivial mutual dependency between
+    /// target-specific configuration and RUSTFLAGS`) and keeps the first look's flags.
+    pub fn cfg_tables_unsettled(&self, machine: &Machine) -> bool {
+        let chosen = self.rustflags(machine).flags();
+        self.collect_rustflags(&machine.with_cfg_flags(&chosen), true).flags() != chosen
+    }
+
     /// The rustflags, with or without the `cfg(…)` tables.
     fn collect_rustflags(&self, machine: &Machine, cfg_tables: bool) -> Rustflags {
         let mut by_level: Vec<(Level, FlagsSource)> = Vec::new();
@@ -452,6 +460,10 @@ mod tests {
         let r = layers(&[config], &[]).rustflags(&linux("1.95.0"));
         assert_eq!((r.level, r.flags().join(" ")), (Level::Target, "--cfg bar".to_owned()));
         // A `--cfg` from `RUSTFLAGS` cannot: it hides every table.
+        assert!(layers(&[config], &[]).cfg_tables_unsettled(&linux("1.95.0")));
+        // Settled where the table keeps its own switch on.
+        let settled = config.replace("\"bar\"]", "\"bar\", \"--cfg\", \"foo\"]");
+        assert!(!layers(&[&settled], &[]).cfg_tables_unsettled(&linux("1.95.0")));
         let r = layers(&[config], &[("RUSTFLAGS", "--cfg=foo")]).rustflags(&linux("1.95.0"));
         assert_eq!(r.flags(), ["--cfg=foo"]);
         let m = linux("1.95.0").with_cfg_flags(&["--cfg".into(), "x".into(), "--cfg=k=\"v\"".into()]);
