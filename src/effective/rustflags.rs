@@ -1,9 +1,11 @@
 //! Which extra flags cargo gives rustc, and from where: the first that is set of
 //! `CARGO_ENCODED_RUSTFLAGS`, `RUSTFLAGS`, every `[target.<triple>]` and `[target.'cfg(…)']`
-//! `rustflags` that matches the machine (joined), and `[build] rustflags` (joined across config
-//! files). Cargo never merges two of these sources: a higher one hides every lower one, which is
-//! how a flag written into the wrong table silently does nothing. `apply`, `check` and `explain`
-//! all ask here.
+//! `rustflags` that matches the machine (joined, `CARGO_TARGET_<TRIPLE>_RUSTFLAGS` appended to
+//! the triple's), and `[build] rustflags` (`CARGO_BUILD_RUSTFLAGS` appended). Cargo never merges
+//! two of these sources: a higher one hides every lower one, which is how a flag written into the
+//! wrong table silently does nothing. Across config files, arrays join and a string replaces
+//! (`cargo-config.md` §3, §4, verified with cargo 1.95). `apply`, `check` and `explain` all ask
+//! here.
 
 use toml_edit::Item;
 
