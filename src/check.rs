@@ -874,12 +874,20 @@ impl Lint<'_> {
                     );
                     self.env_value(&key, &value);
                 }
-            } else if key == "CARGO_INCREMENTAL" {
+            } else if key == "CARGO_BUILD_INCREMENTAL" && !matches!(value.as_str(), "true" | "false") {
+                self.push(
+                    Severity::Error,
+                    "invalid-value",
+                    None,
+                    format!("invalid value in `CARGO_BUILD_INCREMENTAL={value}`: `build.incremental` expects `true` or `false`"),
+                    &["cargo reads this variable for every command and fails on it (`CARGO_INCREMENTAL` is the one that takes `0` and `1`)"],
+                );
+            } else if key == "CARGO_INCREMENTAL" || key == "CARGO_BUILD_INCREMENTAL" {
                 self.push(
                     Severity::Note,
                     "env-override",
                     None,
-                    format!("`CARGO_INCREMENTAL={value}` overrides `incremental` in every profile"),
+                    format!("`{key}={value}` overrides `incremental` in every profile"),
                     &[],
                 );
             } else if key == "RUSTFLAGS" || key == "CARGO_ENCODED_RUSTFLAGS" {
@@ -1263,5 +1271,13 @@ mod tests {
         assert_eq!(found, [("undefined-parent", Severity::Warning)]);
         inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "release".into())];
         assert!(check(&inputs).iter().all(|f| f.code == "env-override"));
+    }
+
+    #[test]
+    fn cargo_build_incremental_takes_only_true_or_false() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.env = vec![("CARGO_BUILD_INCREMENTAL".into(), "1".into())];
+        let found: Vec<(&str, Severity)> = check(&inputs).iter().map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [("invalid-value", Severity::Error)]);
     }
 }

@@ -219,6 +219,7 @@ fn config_errors_cargo_refuses_are_check_errors() {
         ("unstable-env", &[], &[("CARGO_BUILD_RUSTFLAGS", "-Z share-generics")], "unstable-rustflags"),
         ("release-inherits", &[], &[("CARGO_PROFILE_RELEASE_INHERITS", "dev")], "root-inherits"),
         ("dev-inherits", &[], &[("CARGO_PROFILE_DEV_INHERITS", "release")], "root-inherits"),
+        ("build-incremental", &[], &[("CARGO_BUILD_INCREMENTAL", "1")], "invalid-value"),
     ];
     let mut misses = Vec::new();
     for (name, files, env, code) in cases {

@@ -119,7 +119,7 @@ fn each_layer_is_named_by_explain_and_obeyed_by_cargo() {
 }
 
 /// `incremental` for the workspace's crates where `CARGO_INCREMENTAL` (on only for exactly `1`)
-/// or the nearest `build.incremental` decides it, not the profile: explain's listing gives
+/// or `build.incremental` (`CARGO_BUILD_INCREMENTAL`, else the nearest file) decides it, not the profile: explain's listing gives
 /// cargo's value and names the source, and `cargo check -v` agrees.
 #[test]
 fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
@@ -136,18 +136,23 @@ fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
         fs::write(outer.join(path), text).unwrap();
     }
     let setup = Setup { workspace: outer.join("ws"), cargo_home: outer.join("home") };
-    let cases: [(&str, Option<&str>, bool, &str); 5] = [
+    // (profile, variable and value, on, the source explain names)
+    type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, bool, &'a str);
+    let cases: [Case<'_>; 7] = [
         ("dev", None, false, ".cargo/config.toml:3"),
-        ("dev", Some(""), false, "CARGO_INCREMENTAL"),
-        ("dev", Some("true"), false, "CARGO_INCREMENTAL"),
-        ("release", Some("1"), true, "CARGO_INCREMENTAL"),
+        ("dev", Some(("CARGO_INCREMENTAL", "")), false, "CARGO_INCREMENTAL"),
+        ("dev", Some(("CARGO_INCREMENTAL", "true")), false, "CARGO_INCREMENTAL"),
+        ("release", Some(("CARGO_INCREMENTAL", "1")), true, "CARGO_INCREMENTAL"),
         ("release", None, false, ".cargo/config.toml:3"),
+        ("release", Some(("CARGO_BUILD_INCREMENTAL", "true")), true, "CARGO_BUILD_INCREMENTAL"),
+        ("dev", Some(("CARGO_BUILD_INCREMENTAL", "false")), false, "CARGO_BUILD_INCREMENTAL"),
     ];
     for (profile, variable, on, source) in cases {
         let run = |program: &str| {
             let mut command = command(&setup, program);
-            if let Some(value) = variable {
-                command.env("CARGO_INCREMENTAL", value);
+            command.env_remove("CARGO_BUILD_INCREMENTAL");
+            if let Some((name, value)) = variable {
+                command.env(name, value);
             }
             command
         };
@@ -159,7 +164,7 @@ fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let unit = report["units"].as_array().unwrap().iter().find(|u| u["unit"] == "the workspace's crates").unwrap();
         let incremental = unit["settings"].as_array().unwrap().iter().find(|s| s["key"] == "incremental").unwrap();
-        let case = format!("{profile} CARGO_INCREMENTAL={variable:?}: {incremental}");
+        let case = format!("{profile} {variable:?}: {incremental}");
         assert_eq!(
             (incremental["value"].as_bool(), incremental["from"]["source"].as_str()),
             (Some(on), Some(source)),

@@ -1,7 +1,7 @@
 //! `explain --package NAME --format json` against the flags real cargo passes to rustc, for every
 //! unit of a generated workspace: random profiles (custom ones inheriting), package overrides,
 //! `"*"` and `build-override`, a config file with an `include`d one, `build.incremental`, and
-//! `CARGO_PROFILE_*` / `CARGO_INCREMENTAL` variables.
+//! `CARGO_PROFILE_*` / `CARGO_INCREMENTAL` / `CARGO_BUILD_INCREMENTAL` variables.
 //!
 //! And rustflags: `[build]`, the host's `[target.<triple>]` and `cfg(unix)`, `cfg(target_os =
 //! "linux")`, `cfg(windows)` and `cfg(rf_ws_build0)` (which a `--cfg` in `[build]` switches on)
@@ -169,6 +169,9 @@ fn setup(rng: &mut Rng, flags_rng: &mut Rng, host: &str) -> Setup {
     }
     if rng.chance(10) {
         env.push(("CARGO_INCREMENTAL".to_owned(), rng.pick(&["0", "1"]).to_owned()));
+    }
+    if flags_rng.chance(10) {
+        env.push(("CARGO_BUILD_INCREMENTAL".to_owned(), flags_rng.pick(&["true", "false"]).to_owned()));
     }
     let triple_variable = format!("CARGO_TARGET_{}_RUSTFLAGS", host.to_uppercase().replace(['-', '.'], "_"));
     for (variable, percent, name) in
@@ -452,7 +455,9 @@ fn explain_predicts_every_flag_of_every_unit() {
         let ws = base.join(format!("case-{seed}"));
         workspace(&ws, &setup);
         let mut cargo = Command::new("cargo");
-        for (variable, _) in std::env::vars().filter(|(k, _)| k.contains("RUSTFLAGS") || k == "CARGO_INCREMENTAL") {
+        for (variable, _) in std::env::vars()
+            .filter(|(k, _)| k.contains("RUSTFLAGS") || k == "CARGO_INCREMENTAL" || k == "CARGO_BUILD_INCREMENTAL")
+        {
             cargo.env_remove(variable);
         }
         let cargo = cargo
