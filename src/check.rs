@@ -606,9 +606,10 @@ impl Lint<'_> {
         self.inputs.env.iter().any(|(k, _)| *k == var)
     }
 
-    /// `CARGO_PROFILE_<NAME>_INHERITS` for a profile no file defines, or for a root profile. Cargo reads `dev`'s and
-    /// `release`'s for every command and refuses `inherits` there; a profile that exists only
-    /// in the environment is checked only when a build uses it (cargo 1.95).
+    /// `CARGO_PROFILE_<NAME>_INHERITS` for a profile no file defines, or for a root profile.
+    /// Cargo reads `dev`'s and `release`'s for every command and refuses `inherits` there; a
+    /// profile that exists only in the environment is checked only when a build uses it (cargo
+    /// 1.95).
     fn env_inheritance(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
         let env = self.inputs.env.clone();
         for (var, value) in env {

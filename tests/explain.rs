@@ -119,8 +119,9 @@ fn each_layer_is_named_by_explain_and_obeyed_by_cargo() {
 }
 
 /// `incremental` for the workspace's crates where `CARGO_INCREMENTAL` (on only for exactly `1`)
-/// or `build.incremental` (`CARGO_BUILD_INCREMENTAL`, else the nearest file) decides it, not the profile: explain's listing gives
-/// cargo's value and names the source, and `cargo check -v` agrees.
+/// or `build.incremental` (`CARGO_BUILD_INCREMENTAL`, else the nearest file) decides it, not
+/// the profile: explain's listing gives cargo's value and names the source, and
+/// `cargo check -v` agrees.
 #[test]
 fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
     let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-incremental");

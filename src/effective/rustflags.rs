@@ -296,7 +296,8 @@ impl Layers {
 }
 
 /// Whether cargo takes rustflags from this variable: `RUSTFLAGS`, `CARGO_ENCODED_RUSTFLAGS`, or
-/// one that appends to a config table's (`CARGO_BUILD_RUSTFLAGS`, `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`).
+/// one that appends to a config table's (`CARGO_BUILD_RUSTFLAGS`,
+/// `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`).
 pub fn is_rustflags_variable(name: &str) -> bool {
     ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS"].contains(&name)
         || name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS")
