@@ -138,7 +138,11 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.configs();
     lint.preset_overrides();
     lint.environment();
+    lint.includes(&parsed);
+    lint.rustflags_conflicts();
     lint.unread_rustflags();
+    lint.unstable_rustflags();
+    lint.cfg_loop();
     let mut findings = lint.findings;
     crate::lints::apply(inputs, &mut findings);
     findings
@@ -583,6 +587,8 @@ impl Lint<'_> {
                     ("inherits-loop", &[])
                 }
                 _ if error.profile != *name => continue,
+                // The variable is at fault, and reported as such below.
+                Broken::RootInherits if self.env_inherits(name) => continue,
                 Broken::RootInherits => ("root-inherits", &[]),
                 Broken::Missing => ("missing-inherits", &[Self::ADD_INHERITS]),
                 Broken::InheritsDebug => ("inherits-debug", &["use `inherits = \"dev\"`"]),
@@ -590,6 +596,52 @@ impl Lint<'_> {
                 Broken::NotDefined => continue,
             };
             self.push(Severity::Error, code, at, error.to_string(), help);
+        }
+        self.env_inheritance(defined);
+    }
+
+    /// Whether `CARGO_PROFILE_<NAME>_INHERITS` is set for `profile`.
+    fn env_inherits(&self, profile: &str) -> bool {
+        let var = format!("CARGO_PROFILE_{}_INHERITS", effective::env_name(profile));
+        self.inputs.env.iter().any(|(k, _)| *k == var)
+    }
+
+    /// `CARGO_PROFILE_<NAME>_INHERITS` for a profile no file defines, or for a root profile.
+    /// Cargo reads `dev`'s and `release`'s for every command and refuses `inherits` there; a
+    /// profile that exists only in the environment is checked only when a build uses it (cargo
+    /// 1.95).
+    fn env_inheritance(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
+        let env = self.inputs.env.clone();
+        for (var, value) in env {
+            let Some(upper) = var.strip_prefix("CARGO_PROFILE_").and_then(|v| v.strip_suffix("_INHERITS")) else {
+                continue;
+            };
+            let name = defined.keys().find(|n| effective::env_name(n) == upper).cloned();
+            // A profile a file defines is reported at the file, unless the variable alone is at
+            // fault: `inherits` in a root profile.
+            let name = match name {
+                Some(name) if !schema::is_root_profile(&name) => continue,
+                Some(name) => name,
+                None => upper.to_lowercase(),
+            };
+            let Err(error) = self.layers.chain(&name) else { continue };
+            let (severity, code, when) = match error.broken {
+                Broken::RootInherits => (Severity::Error, "root-inherits", "every cargo command fails"),
+                Broken::Missing => (Severity::Warning, "missing-inherits", "cargo fails when a build uses it"),
+                Broken::InheritsDebug => (Severity::Warning, "inherits-debug", "cargo fails when a build uses it"),
+                Broken::UndefinedParent(_) => {
+                    (Severity::Warning, "undefined-parent", "cargo fails when a build uses it")
+                }
+                Broken::Loop(_) => (Severity::Warning, "inherits-loop", "cargo fails when a build uses it"),
+                Broken::NotDefined => continue,
+            };
+            self.push(
+                severity,
+                code,
+                None,
+                format!("`{var}={value}`: {error}"),
+                &[&format!("{when}; unset the variable or fix its value")],
+            );
         }
     }
 
@@ -823,12 +875,20 @@ impl Lint<'_> {
                     );
                     self.env_value(&key, &value);
                 }
-            } else if key == "CARGO_INCREMENTAL" {
+            } else if key == "CARGO_BUILD_INCREMENTAL" && !matches!(value.as_str(), "true" | "false") {
+                self.push(
+                    Severity::Error,
+                    "invalid-value",
+                    None,
+                    format!("invalid value in `CARGO_BUILD_INCREMENTAL={value}`: `build.incremental` expects `true` or `false`"),
+                    &["cargo reads this variable for every command and fails on it (`CARGO_INCREMENTAL` is the one that takes `0` and `1`)"],
+                );
+            } else if key == "CARGO_INCREMENTAL" || key == "CARGO_BUILD_INCREMENTAL" {
                 self.push(
                     Severity::Note,
                     "env-override",
                     None,
-                    format!("`CARGO_INCREMENTAL={value}` overrides `incremental` in every profile"),
+                    format!("`{key}={value}` overrides `incremental` in every profile"),
                     &[],
                 );
             } else if key == "RUSTFLAGS" || key == "CARGO_ENCODED_RUSTFLAGS" {
@@ -857,6 +917,82 @@ impl Lint<'_> {
 }
 
 impl Lint<'_> {
+    /// `include = "extra.toml"`: cargo 1.95 wants a list and refuses to load the config.
+    fn includes(&mut self, parsed: &[Option<toml_edit::Document<&str>>]) {
+        for (i, doc) in parsed.iter().enumerate() {
+            if !matches!(self.inputs.sources[i].kind, SourceKind::Config | SourceKind::UserConfig) {
+                continue;
+            }
+            let Some((key, item)) = doc.as_ref().and_then(|d| d.as_table().get_key_value("include")) else {
+                continue;
+            };
+            let Some(path) = item.as_str() else { continue };
+            let file = self.inputs.sources[i].path.display().to_string();
+            // Cargo's own words, with its unbalanced backtick.
+            let cargo_says = format!(
+                "cargo says: expected a list of strings or a list of tables, but found string at `include` in `{file}"
+            );
+            self.push(
+                Severity::Error,
+                "include-form",
+                key.span().map(|s| (i, s)),
+                format!("`include` in `{file}` is a string: cargo wants a list, so every cargo command fails"),
+                &[&format!("write `include = [\"{path}\"]`"), &cargo_says],
+            );
+        }
+    }
+
+    /// A string `rustflags` in one config file and an array in another for the same table.
+    fn rustflags_conflicts(&mut self) {
+        for conflict in self.layers.rustflags_conflicts() {
+            let at = self.place(&conflict.higher);
+            self.push(Severity::Error, "rustflags-merge", at, conflict.to_string(), &[
+                "write both as arrays (`rustflags = [\"--cfg\", \"x\"]`): arrays join across config files, lowest precedence first",
+            ]);
+        }
+    }
+
+    /// `[target.'cfg(…)']` tables switched on by a `--cfg` in the flags they then hide: cargo
+    /// warns and keeps the tables' flags.
+    fn cfg_loop(&mut self) {
+        let Some(machine) = &self.inputs.machine else { return };
+        if !self.layers.cfg_tables_unsettled(machine) {
+            return;
+        }
+        let rustflags = self.layers.rustflags(machine);
+        let at = rustflags.used.first().and_then(|s| self.place(&s.source));
+        let message = format!(
+            "the `[target.'cfg(…)']` tables and the rustflags depend on each other: cargo warns (`non-trivial mutual dependency between target-specific configuration and RUSTFLAGS`) and passes {}",
+            rustflags.flags().join(" ")
+        );
+        self.push(Severity::Warning, "rustflags-cfg-loop", at, message, &[
+            "a `cfg(…)` table that a `--cfg` in `[build].rustflags` switches on hides `[build]`; repeat that `--cfg` in the table, or match on something else",
+        ]);
+    }
+
+    /// A `-Z` flag in the rustflags cargo uses, where rustc is not nightly: cargo passes them to
+    /// its first rustc query, so every command fails (`cargo metadata` too; cargo 1.95: "the
+    /// option `Z` is only accepted on the nightly compiler").
+    fn unstable_rustflags(&mut self) {
+        let Some(machine) = &self.inputs.machine else { return };
+        if ["nightly", "dev"].contains(&machine.channel.as_str()) || self.inputs.nightly {
+            return;
+        }
+        let rustflags = self.layers.rustflags(machine);
+        for source in &rustflags.used {
+            let Some(flag) = source.flags.iter().find(|f| f.starts_with("-Z")) else { continue };
+            let at = self.place(&source.source);
+            let message = format!(
+                "{} passes `{flag}` to rustc, which is {}: `-Z` flags need nightly, so every cargo command fails",
+                source.describe(),
+                machine.channel
+            );
+            self.push(Severity::Error, "unstable-rustflags", at, message, &[
+                "remove the flag, or use it only with nightly (`cargo +nightly --config <file> …`, or pin nightly in `rust-toolchain.toml`)",
+            ]);
+        }
+    }
+
     /// Config `rustflags` that cargo ignores on this machine: a `[build].rustflags` hidden by a
     /// `[target]` table that matches the host (cargo never merges the two). Flags hidden by a
     /// variable are `env-rustflags`' to report.
@@ -867,20 +1003,22 @@ impl Lint<'_> {
             return;
         }
         let used: Vec<String> = rustflags.used.iter().map(effective::FlagsSource::describe).collect();
-        for hidden in &rustflags.ignored {
+        // `[build]`'s, from a file or `CARGO_BUILD_RUSTFLAGS`; not a target table's string that a
+        // nearer string replaced, which no table hides.
+        let hidden = rustflags.ignored.iter().filter(|s| s.table == Some(crate::config::ConfigTable::Build));
+        for hidden in hidden {
             let flags = hidden.flags.join(" ");
+            let what = match &hidden.file {
+                Some(_) => "`[build].rustflags`".to_owned(),
+                None => format!("`{}`", hidden.source),
+            };
             let message = format!(
-                "`[build].rustflags` ({flags}) is ignored on this machine ({}): cargo takes rustflags from {} instead",
+                "{what} ({flags}) is ignored on this machine ({}): cargo takes rustflags from {} instead",
                 machine.host,
                 used.join(", ")
             );
             let help = ["move these flags into that table, or remove them; cargo never merges the two"];
-            let at = self.inputs.sources.iter().enumerate().find_map(|(i, source)| {
-                (Some(source.path.display().to_string()) == hidden.file).then_some(i)?;
-                let doc = toml_edit::Document::parse(source.text.as_str()).ok()?;
-                let (key, _) = doc.get("build")?.as_table_like()?.get_key_value("rustflags")?;
-                Some((i, key.span()?))
-            });
+            let at = self.place(&hidden.source);
             self.push(Severity::Warning, "rustflags-unread", at, message, &help);
         }
     }
@@ -934,8 +1072,6 @@ mod tests {
 
     #[test]
     fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {
-        let config =
-            |text: &str| Source { kind: SourceKind::Config, path: ".cargo/config.toml".into(), text: text.into() };
         let mut inputs = inputs("[workspace]\n");
         inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
         inputs.sources.push(config(
@@ -951,6 +1087,15 @@ mod tests {
         inputs.sources[1] =
             config("[build]\nrustflags = [\"-Cx=1\"]\n[target.'cfg(windows)']\nrustflags = [\"-Cy=1\"]\n");
         assert!(!check(&inputs).iter().any(|f| f.code == "rustflags-unread"));
+        // `CARGO_BUILD_RUSTFLAGS` is part of `[build]`, so a target table hides it too; a target
+        // table's own string replaced by a nearer one is not this rule's.
+        inputs.sources[1] = config("[target.'cfg(unix)']\nrustflags = \"--cfg a\"\n");
+        inputs.sources.push(config("[target.'cfg(unix)']\nrustflags = \"--cfg b\"\n"));
+        inputs.env = vec![("CARGO_BUILD_RUSTFLAGS".into(), "--cfg e".into())];
+        let shown: Vec<String> =
+            check(&inputs).iter().filter(|f| f.code == "rustflags-unread").map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(shown[0].contains("`CARGO_BUILD_RUSTFLAGS` (--cfg e) is ignored on this machine"), "{shown:?}");
     }
 
     fn codes(manifest: &str) -> Vec<&'static str> {
@@ -1033,5 +1178,107 @@ mod tests {
             codegen_flags("-Copt-level=1 --cfg x -C debuginfo=2\u{1f}-Cpanic=abort"),
             ["-C opt-level=1", "-C debuginfo=2", "-C panic=abort"]
         );
+    }
+
+    fn config(text: &str) -> Source {
+        Source { kind: SourceKind::Config, path: ".cargo/config.toml".into(), text: text.into() }
+    }
+
+    #[test]
+    fn a_string_and_an_array_rustflags_in_two_config_files_is_an_error_naming_both() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("[build]\nrustflags = \"--cfg app\"\n"));
+        inputs.sources.push(Source {
+            kind: SourceKind::UserConfig,
+            path: "home/config.toml".into(),
+            text: "[build]\njobs = 2\nrustflags = [\"--cfg\", \"home\"]\n".into(),
+        });
+        let found: Vec<Finding> = check(&inputs).into_iter().filter(|f| f.code == "rustflags-merge").collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
+        let shown = found[0].to_string();
+        assert!(shown.contains("`build.rustflags` is a string in one config file and an array in the other (home/config.toml:3 and .cargo/config.toml:2)"), "{shown}");
+        assert_eq!(found[0].location.as_ref().map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn a_cfg_table_switched_on_by_the_flags_it_hides_is_a_warning() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config(
+            "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]\n",
+        ));
+        let found: Vec<String> = check(&inputs).iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("warning[rustflags-unread]"), "{found:?}");
+        assert!(found[1].starts_with("warning[rustflags-cfg-loop]"), "{found:?}");
+        assert!(found[1].contains("and passes --cfg bar"), "{found:?}");
+    }
+
+    #[test]
+    fn include_as_a_string_is_an_error() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("include = \"extra.toml\"\n"));
+        let found = check(&inputs);
+        assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), ["include-form"]);
+        assert!(
+            found[0].help[1].ends_with("but found string at `include` in `.cargo/config.toml"),
+            "{:?}",
+            found[0].help
+        );
+        inputs.sources[1] = config("include = [\"extra.toml\"]\n");
+        assert!(check(&inputs).is_empty());
+    }
+
+    #[test]
+    fn a_z_flag_in_the_rustflags_cargo_uses_on_stable_is_an_error() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config("[build]\nrustflags = [\"-Z\", \"share-generics\"]\n"));
+        let codes = |inputs: &Inputs| check(inputs).into_iter().map(|f| f.code).collect::<Vec<_>>();
+        assert_eq!(codes(&inputs), ["unstable-rustflags"]);
+        // Hidden by a variable, it is not passed; the variable's own `-Z` is.
+        inputs.env = vec![("RUSTFLAGS".into(), "--cfg x".into())];
+        assert!(!codes(&inputs).contains(&"unstable-rustflags"));
+        inputs.env = vec![("CARGO_BUILD_RUSTFLAGS".into(), "-Zshare-generics".into())];
+        inputs.sources.pop();
+        assert_eq!(codes(&inputs), ["unstable-rustflags"]);
+        inputs.nightly = true;
+        assert!(codes(&inputs).is_empty());
+    }
+
+    #[test]
+    fn inherits_from_the_environment() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.env = vec![("CARGO_PROFILE_RELEASE_INHERITS".into(), "dev".into())];
+        let found = check(&inputs);
+        let found: Vec<(&str, Severity)> =
+            found.iter().filter(|f| f.code != "env-override").map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [("root-inherits", Severity::Error)]);
+        // Reported once, as the variable's, where a file defines the profile too.
+        let mut with_file = super::tests::inputs("[workspace]\n[profile.release]\nopt-level = 2\n");
+        with_file.env.clone_from(&inputs.env);
+        let found: Vec<String> =
+            check(&with_file).iter().filter(|f| f.code == "root-inherits").map(|f| f.message.clone()).collect();
+        assert_eq!(
+            found,
+            ["`CARGO_PROFILE_RELEASE_INHERITS=dev`: `inherits` must not be specified in root profile `release`"]
+        );
+        // A profile only the environment defines is checked when a build uses it.
+        inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "nope".into())];
+        let found = check(&inputs);
+        let found: Vec<(&str, Severity)> =
+            found.iter().filter(|f| f.code != "env-override").map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [("undefined-parent", Severity::Warning)]);
+        inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "release".into())];
+        assert!(check(&inputs).iter().all(|f| f.code == "env-override"));
+    }
+
+    #[test]
+    fn cargo_build_incremental_takes_only_true_or_false() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.env = vec![("CARGO_BUILD_INCREMENTAL".into(), "1".into())];
+        let found: Vec<(&str, Severity)> = check(&inputs).iter().map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [("invalid-value", Severity::Error)]);
     }
 }

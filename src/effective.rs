@@ -10,7 +10,9 @@
 
 mod rustflags;
 
-pub use rustflags::{FlagsSource, Level, RULE as RUSTFLAGS_RULE, Rustflags};
+pub use rustflags::{
+    FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, is_rustflags_variable,
+};
 
 use toml_edit::{Item, TableLike};
 
@@ -337,8 +339,9 @@ impl Layers {
         })
     }
 
-    /// `build.incremental` in the config files, or `CARGO_INCREMENTAL`, which win over every
-    /// profile.
+    /// `CARGO_INCREMENTAL` (on only for exactly `1`), else `build.incremental` (from
+    /// `CARGO_BUILD_INCREMENTAL`, else the nearest config file), which win over every profile
+    /// (`cargo-config.md` R5.1).
     pub fn global_incremental(&self) -> Option<Effective> {
         if let Some((name, raw)) = self.env.iter().find(|(k, _)| k == "CARGO_INCREMENTAL") {
             let from = Definition {
@@ -364,6 +367,14 @@ impl Layers {
                 profile: String::new(),
                 preset: None,
             });
+        }
+        // The variable is `build.incremental` in the environment, above every file; cargo
+        // refuses any value but `true` and `false` (`check` says so).
+        if let Some((name, raw)) = self.env.iter().find(|(k, _)| k == "CARGO_BUILD_INCREMENTAL")
+            && let Value::Bool(value) = env_value(raw)
+        {
+            let source = name.clone();
+            defs.push(Definition { value: Value::Bool(value), source, profile: String::new(), preset: None });
         }
         let winner = defs.pop()?;
         defs.reverse();
@@ -394,7 +405,8 @@ fn default_of(chain: &[String], key: Key) -> Effective {
 /// Whether a variable changes what a profile gives a unit.
 pub fn is_build_variable(name: &str) -> bool {
     name.starts_with("CARGO_PROFILE_")
-        || ["CARGO_INCREMENTAL", "RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET"].contains(&name)
+        || is_rustflags_variable(name)
+        || ["CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_BUILD_TARGET"].contains(&name)
 }
 
 /// `my-profile` → `MY_PROFILE`, as cargo names environment variables.
@@ -552,6 +564,14 @@ pub(crate) mod tests {
         };
         let l = layers(&files, &[]);
         assert_eq!(incremental(&l, true), (Some(Value::Bool(false)), Some(".cargo/config.toml:2".into()), false));
+        // `CARGO_BUILD_INCREMENTAL` is `build.incremental`, above the files; only `true` and
+        // `false` count (cargo refuses the rest).
+        let l = layers(&files, &[("CARGO_BUILD_INCREMENTAL", "true")]);
+        assert_eq!(incremental(&l, true), (Some(Value::Bool(true)), Some("CARGO_BUILD_INCREMENTAL".into()), false));
+        let l = layers(&files, &[("CARGO_BUILD_INCREMENTAL", "1")]);
+        assert_eq!(incremental(&l, true).1, Some(".cargo/config.toml:2".into()));
+        let l = layers(&files, &[("CARGO_INCREMENTAL", ""), ("CARGO_BUILD_INCREMENTAL", "true")]);
+        assert_eq!(incremental(&l, true), (Some(Value::Bool(false)), Some("CARGO_INCREMENTAL".into()), false));
         let l = layers(&files, &[("CARGO_INCREMENTAL", "1")]);
         assert_eq!(incremental(&l, true), (Some(Value::Bool(true)), Some("CARGO_INCREMENTAL".into()), false));
         assert_eq!(incremental(&l, false), (Some(Value::Bool(false)), None, true));

@@ -102,6 +102,21 @@ impl Machine {
         self.cfg.iter().find(|(n, v)| n == name && v.is_some()).and_then(|(_, v)| v.as_deref())
     }
 
+    /// The machine as rustc describes it when given `flags`: their `--cfg` values added (other
+    /// flags that change `cfg`, such as `-C target-feature`, are not modelled).
+    pub fn with_cfg_flags(&self, flags: &[String]) -> Machine {
+        let mut machine = self.clone();
+        let mut tokens = flags.iter().map(String::as_str);
+        while let Some(token) = tokens.next() {
+            let value = match token {
+                "--cfg" => tokens.next(),
+                _ => token.strip_prefix("--cfg="),
+            };
+            machine.cfg.extend(value.and_then(parse_cfg_line));
+        }
+        machine
+    }
+
     /// Whether a `[target.<key>]` table applies here: the host triple, or a `cfg(…)` that holds.
     pub fn matches_target(&self, key: &str) -> Result<bool, String> {
         match key.strip_prefix("cfg(").and_then(|rest| rest.strip_suffix(')')) {

@@ -22,6 +22,7 @@ const PROFILES: &str = "Cargo reference, Profiles: https://doc.rust-lang.org/car
 const CONFIG: &str = "Cargo reference, Configuration: https://doc.rust-lang.org/cargo/reference/config.html";
 const UNSTABLE: &str = "Cargo reference, Unstable features: https://doc.rust-lang.org/cargo/reference/unstable.html";
 const VERIFIED: &str = "cargo 1.95, verified: shared/reference/cargo-profiles.md";
+const CONFIG_VERIFIED: &str = "cargo 1.95, verified: shared/reference/cargo-config.md";
 
 use Severity::{Error, Note, Warning};
 
@@ -246,7 +247,7 @@ pub const RULES: &[Rule] = &[
         code: "root-inherits",
         level: Error,
         summary: "`inherits` in `dev` or `release`",
-        explanation: "Cargo refuses `inherits` in its root profiles.",
+        explanation: "Cargo refuses `inherits` in its root profiles, from a file or from `CARGO_PROFILE_DEV_INHERITS` / `CARGO_PROFILE_RELEASE_INHERITS`, which it reads for every command (verified with cargo 1.95).",
         bad: "[profile.dev]\ninherits = \"release\"",
         good: "[profile.fast-dev]\ninherits = \"release\"",
         source: PROFILES,
@@ -273,7 +274,7 @@ pub const RULES: &[Rule] = &[
         code: "undefined-parent",
         level: Error,
         summary: "`inherits` names a profile that is not defined",
-        explanation: "Cargo refuses every command using the profile.",
+        explanation: "Cargo refuses every command using the profile. A warning where only a `CARGO_PROFILE_<NAME>_INHERITS` variable defines the profile: cargo checks such a profile only when a build uses it (verified with cargo 1.95).",
         bad: "[profile.x]\ninherits = \"stagin\"",
         good: "[profile.x]\ninherits = \"staging\"",
         source: PROFILES,
@@ -358,6 +359,42 @@ pub const RULES: &[Rule] = &[
         bad: "[build]\nrustflags = [\"-C\", \"target-cpu=native\"]\n[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"force-frame-pointers=yes\"]",
         good: "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"force-frame-pointers=yes\", \"-C\", \"target-cpu=native\"]",
         source: CONFIG,
+    },
+    Rule {
+        code: "rustflags-merge",
+        level: Error,
+        summary: "`rustflags` as a string in one config file and as an array in another",
+        explanation: "Cargo merges config files before reading them: arrays join, a string replaces a lower file's string, and a string meeting an array is an error (`failed to merge config value`), so every cargo command fails. Verified with cargo 1.95.",
+        bad: "# ~/.cargo/config.toml\n[build]\nrustflags = [\"--cfg\", \"a\"]\n# .cargo/config.toml\n[build]\nrustflags = \"--cfg b\"",
+        good: "# ~/.cargo/config.toml\n[build]\nrustflags = [\"--cfg\", \"a\"]\n# .cargo/config.toml\n[build]\nrustflags = [\"--cfg\", \"b\"]",
+        source: CONFIG_VERIFIED,
+    },
+    Rule {
+        code: "include-form",
+        level: Error,
+        summary: "`include` in a config file is a string, not a list",
+        explanation: "Cargo 1.95 accepts only a list of paths or `{ path, optional }` tables, and refuses to load the config otherwise: every cargo command fails.",
+        bad: "include = \"extra.toml\"",
+        good: "include = [\"extra.toml\"]",
+        source: CONFIG_VERIFIED,
+    },
+    Rule {
+        code: "unstable-rustflags",
+        level: Error,
+        summary: "a `-Z` flag in the rustflags cargo uses, with a stable rustc",
+        explanation: "Cargo passes its rustflags to the first rustc it runs, to learn about the target; stable rustc refuses `-Z` (`the option `Z` is only accepted on the nightly compiler`), so every cargo command fails, `cargo metadata` included. Verified with cargo 1.95.",
+        bad: "[build]\nrustflags = [\"-Z\", \"share-generics\"]",
+        good: "# .cargo/nightly.toml, used as `cargo +nightly --config .cargo/nightly.toml build`\n[build]\nrustflags = [\"-Z\", \"share-generics\"]",
+        source: CONFIG_VERIFIED,
+    },
+    Rule {
+        code: "rustflags-cfg-loop",
+        level: Warning,
+        summary: "a `[target.'cfg(…)']` table switched on by a `--cfg` in the rustflags it hides",
+        explanation: "Cargo matches `cfg(…)` tables against what rustc says given the rustflags found without them; the table's flags then hide `[build]`, and with them the `--cfg` that switched it on. Cargo warns (`non-trivial mutual dependency between target-specific configuration and RUSTFLAGS`) and passes the table's flags alone. Verified with cargo 1.95.",
+        bad: "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]",
+        good: "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"foo\", \"--cfg\", \"bar\"]",
+        source: CONFIG_VERIFIED,
     },
     Rule {
         code: "unknown-lint",

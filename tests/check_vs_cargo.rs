@@ -185,3 +185,87 @@ fn every_cargo_error_is_a_check_error_and_every_warning_a_finding() {
     );
     assert!(misses.is_empty(), "{}", misses.join("\n\n"));
 }
+
+/// Config mistakes that make cargo refuse every command, each a `check` error with its code: a
+/// string `rustflags` meeting an array in a parent directory's config file, a string `include`,
+/// a `-Z` flag in the rustflags on stable, and `inherits` for a root profile from the
+/// environment.
+#[test]
+fn config_errors_cargo_refuses_are_check_errors() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-vs-cargo-config");
+    let _ = fs::remove_dir_all(&base);
+    let array = "[build]\nrustflags = [\"--cfg\", \"outer\"]\n";
+    // (name, files below the case's directory, variables, the code `check` must give)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case<'_>] = &[
+        (
+            "merge",
+            &[(".cargo/config.toml", array), ("ws/.cargo/config.toml", "[build]\nrustflags = \"--cfg ws\"\n")],
+            &[],
+            "rustflags-merge",
+        ),
+        (
+            "include",
+            &[("ws/.cargo/config.toml", "include = \"extra.toml\"\n"), ("ws/.cargo/extra.toml", "")],
+            &[],
+            "include-form",
+        ),
+        (
+            "unstable",
+            &[("ws/.cargo/config.toml", "[target.'cfg(unix)']\nrustflags = [\"-Zshare-generics\"]\n")],
+            &[],
+            "unstable-rustflags",
+        ),
+        ("unstable-env", &[], &[("CARGO_BUILD_RUSTFLAGS", "-Z share-generics")], "unstable-rustflags"),
+        ("release-inherits", &[], &[("CARGO_PROFILE_RELEASE_INHERITS", "dev")], "root-inherits"),
+        ("dev-inherits", &[], &[("CARGO_PROFILE_DEV_INHERITS", "release")], "root-inherits"),
+        ("build-incremental", &[], &[("CARGO_BUILD_INCREMENTAL", "1")], "invalid-value"),
+    ];
+    let mut misses = Vec::new();
+    for (name, files, env, code) in cases {
+        let dir = base.join(name);
+        let ws = dir.join("ws");
+        fs::create_dir_all(ws.join("src")).unwrap();
+        fs::write(
+            ws.join("Cargo.toml"),
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n",
+        )
+        .unwrap();
+        fs::write(ws.join("src/lib.rs"), "").unwrap();
+        for (path, text) in *files {
+            fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+            fs::write(dir.join(path), text).unwrap();
+        }
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let cargo = Command::new("cargo")
+            .args(["check", "--offline"])
+            .current_dir(&ws)
+            .env("CARGO_TARGET_DIR", base.join("target"))
+            .env("CARGO_HOME", base.join("no-cargo-home"))
+            .env_remove("RUSTFLAGS")
+            .envs(env.iter().cloned())
+            .output()
+            .unwrap();
+        let ours = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .args(["presets", "check", "--format", "json", "--deny", "error"])
+            .current_dir(&ws)
+            .env("CARGO_HOME", base.join("no-cargo-home"))
+            .env_remove("RUSTFLAGS")
+            .envs(env.iter().cloned())
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&ours.stdout).unwrap_or_default();
+        let found = report["findings"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|f| f["code"] == *code && f["severity"] == "error"));
+        if cargo.status.success() || !found {
+            misses.push(format!(
+                "{name}: cargo {}, check found {code}: {found}\n--- cargo\n{}\n--- check\n{}",
+                cargo.status,
+                String::from_utf8_lossy(&cargo.stderr),
+                String::from_utf8_lossy(&ours.stdout)
+            ));
+        }
+    }
+    assert!(misses.is_empty(), "{}", misses.join("\n\n"));
+}

@@ -117,3 +117,68 @@ fn each_layer_is_named_by_explain_and_obeyed_by_cargo() {
         .unwrap();
     assert_eq!(artifact["profile"]["overflow_checks"], setting("overflow-checks")["value"]);
 }
+
+/// `incremental` for the workspace's crates where `CARGO_INCREMENTAL` (on only for exactly `1`)
+/// or `build.incremental` (`CARGO_BUILD_INCREMENTAL`, else the nearest file) decides it, not
+/// the profile: explain's listing gives cargo's value and names the source, and
+/// `cargo check -v` agrees.
+#[test]
+fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
+    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-incremental");
+    let _ = fs::remove_dir_all(&outer);
+    let files = [
+        ("ws/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n"),
+        ("ws/src/lib.rs", ""),
+        (".cargo/config.toml", "[build]\nincremental = true\n"),
+        ("ws/.cargo/config.toml", "[build]\njobs = 1\nincremental = false\n"),
+    ];
+    for (path, text) in files {
+        fs::create_dir_all(outer.join(path).parent().unwrap()).unwrap();
+        fs::write(outer.join(path), text).unwrap();
+    }
+    let setup = Setup { workspace: outer.join("ws"), cargo_home: outer.join("home") };
+    // (profile, variable and value, on, the source explain names)
+    type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, bool, &'a str);
+    let cases: [Case<'_>; 7] = [
+        ("dev", None, false, ".cargo/config.toml:3"),
+        ("dev", Some(("CARGO_INCREMENTAL", "")), false, "CARGO_INCREMENTAL"),
+        ("dev", Some(("CARGO_INCREMENTAL", "true")), false, "CARGO_INCREMENTAL"),
+        ("release", Some(("CARGO_INCREMENTAL", "1")), true, "CARGO_INCREMENTAL"),
+        ("release", None, false, ".cargo/config.toml:3"),
+        ("release", Some(("CARGO_BUILD_INCREMENTAL", "true")), true, "CARGO_BUILD_INCREMENTAL"),
+        ("dev", Some(("CARGO_BUILD_INCREMENTAL", "false")), false, "CARGO_BUILD_INCREMENTAL"),
+    ];
+    for (profile, variable, on, source) in cases {
+        let run = |program: &str| {
+            let mut command = command(&setup, program);
+            command.env_remove("CARGO_BUILD_INCREMENTAL");
+            if let Some((name, value)) = variable {
+                command.env(name, value);
+            }
+            command
+        };
+        let output = run(env!("CARGO_BIN_EXE_cargo-presets"))
+            .args(["presets", "explain", profile, "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let unit = report["units"].as_array().unwrap().iter().find(|u| u["unit"] == "the workspace's crates").unwrap();
+        let incremental = unit["settings"].as_array().unwrap().iter().find(|s| s["key"] == "incremental").unwrap();
+        let case = format!("{profile} {variable:?}: {incremental}");
+        assert_eq!(
+            (incremental["value"].as_bool(), incremental["from"]["source"].as_str()),
+            (Some(on), Some(source)),
+            "{case}"
+        );
+        let output = run("cargo")
+            .args(["check", "-v", "--offline", "--profile", profile])
+            .env("CARGO_TARGET_DIR", setup.workspace.join("target"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let rustc = stderr.lines().find(|l| l.contains("--crate-name app ")).expect("app was compiled");
+        assert_eq!(rustc.contains("-C incremental="), on, "{case}\n{rustc}");
+        let _ = fs::remove_dir_all(setup.workspace.join("target"));
+    }
+}

@@ -1,7 +1,15 @@
 //! `explain --package NAME --format json` against the flags real cargo passes to rustc, for every
 //! unit of a generated workspace: random profiles (custom ones inheriting), package overrides,
 //! `"*"` and `build-override`, a config file with an `include`d one, `build.incremental`, and
-//! `CARGO_PROFILE_*` / `CARGO_INCREMENTAL` variables.
+//! `CARGO_PROFILE_*` / `CARGO_INCREMENTAL` / `CARGO_BUILD_INCREMENTAL` variables.
+//!
+//! And rustflags: `[build]`, the host's `[target.<triple>]` and `cfg(unix)`, `cfg(target_os =
+//! "linux")`, `cfg(windows)` and `cfg(rf_ws_build0)` (which a `--cfg` in `[build]` switches on)
+//! tables, as strings or arrays, in the workspace's config file and
+//! in `$CARGO_HOME/config.toml`, with `RUSTFLAGS`, `CARGO_BUILD_RUSTFLAGS` and
+//! `CARGO_TARGET_<HOST>_RUSTFLAGS`. Every flag is a `--cfg rf_…` named after where it is set, so
+//! the ones at the end of each rustc line are easy to pick out. Where cargo refuses the setup (a
+//! string meeting an array), `check` must report an error.
 //!
 //! The workspace has every kind of unit cargo treats differently: the root package `app` (a
 //! binary with a build script), a member by glob (`crates/lib1`) and one by path dependency
@@ -75,11 +83,47 @@ struct Setup {
     manifest: String,
     config: String,
     included: String,
+    /// `$CARGO_HOME/config.toml`.
+    home_config: String,
     env: Vec<(String, String)>,
     profile: String,
 }
 
-fn setup(rng: &mut Rng) -> Setup {
+/// A `rustflags` value naming where it is set, as a string or an array.
+fn flags_value(rng: &mut Rng, name: &str) -> String {
+    let flags: Vec<String> = (0..1 + rng.below(2)).map(|i| format!("rf_{name}{i}")).collect();
+    if rng.chance(50) {
+        format!("\"{}\"", flags.iter().map(|f| format!("--cfg {f}")).collect::<Vec<_>>().join(" "))
+    } else {
+        format!("[{}]", flags.iter().map(|f| format!("\"--cfg\", \"{f}\"")).collect::<Vec<_>>().join(", "))
+    }
+}
+
+/// Rustflags for one config file: the `[build]` line, and target tables.
+fn config_rustflags(rng: &mut Rng, place: &str, host: &str) -> (String, String) {
+    let build = if rng.chance(40) {
+        format!("rustflags = {}\n", flags_value(rng, &format!("{place}_build")))
+    } else {
+        String::new()
+    };
+    let mut targets = String::new();
+    // The last matches only through a `--cfg` in the workspace's `[build]` rustflags.
+    let tables = [
+        (host, "triple"),
+        ("'cfg(unix)'", "unix"),
+        ("'cfg(target_os = \"linux\")'", "linux"),
+        ("'cfg(windows)'", "windows"),
+        ("'cfg(rf_ws_build0)'", "via_build"),
+    ];
+    for (table, name) in tables {
+        if rng.chance(25) {
+            let _ = writeln!(targets, "[target.{table}]\nrustflags = {}", flags_value(rng, &format!("{place}_{name}")));
+        }
+    }
+    (build, targets)
+}
+
+fn setup(rng: &mut Rng, flags_rng: &mut Rng, host: &str) -> Setup {
     let root = rng.pick(&["dev", "release"]);
     let custom = rng.chance(50);
     let mut manifest = profile(rng, root, None);
@@ -93,11 +137,24 @@ fn setup(rng: &mut Rng) -> Setup {
         config.push_str("include = [\"profiles.toml\"]\n");
         included.push_str(&profile(rng, selected, None));
     }
+    let mut build = String::new();
     if rng.chance(20) {
-        let _ = writeln!(config, "[build]\nincremental = {}", rng.pick(&["true", "false"]));
+        let _ = writeln!(build, "incremental = {}", rng.pick(&["true", "false"]));
     }
+    // Rustflags draw from their own generator, so the profile cases stay what they were.
+    let (ws_build, ws_targets) = config_rustflags(flags_rng, "ws", host);
+    build.push_str(&ws_build);
+    if !build.is_empty() {
+        let _ = writeln!(config, "[build]\n{build}");
+    }
+    config.push_str(&ws_targets);
     if rng.chance(50) {
         config.push_str(&profile(rng, selected, None));
+    }
+    let (home_build, home_targets) = config_rustflags(flags_rng, "home", host);
+    let mut home_config = home_targets;
+    if !home_build.is_empty() {
+        home_config = format!("[build]\n{home_build}\n{home_config}");
     }
     let mut env = Vec::new();
     if rng.chance(30) {
@@ -113,7 +170,20 @@ fn setup(rng: &mut Rng) -> Setup {
     if rng.chance(10) {
         env.push(("CARGO_INCREMENTAL".to_owned(), rng.pick(&["0", "1"]).to_owned()));
     }
-    Setup { manifest, config, included, env, profile: selected.to_owned() }
+    if flags_rng.chance(10) {
+        env.push(("CARGO_BUILD_INCREMENTAL".to_owned(), flags_rng.pick(&["true", "false"]).to_owned()));
+    }
+    let triple_variable = format!("CARGO_TARGET_{}_RUSTFLAGS", host.to_uppercase().replace(['-', '.'], "_"));
+    for (variable, percent, name) in
+        [("RUSTFLAGS", 8, "env"), ("CARGO_BUILD_RUSTFLAGS", 25, "build_env"), (&triple_variable, 20, "triple_env")]
+    {
+        if flags_rng.chance(percent) {
+            // Cargo splits the config variables on any whitespace, `RUSTFLAGS` on the space alone.
+            let gap = if variable == "RUSTFLAGS" { "  " } else { "\t" };
+            env.push((variable.to_owned(), format!(" --cfg rf_{name}0{gap}--cfg  rf_{name}1")));
+        }
+    }
+    Setup { manifest, config, included, home_config, env, profile: selected.to_owned() }
 }
 
 fn package(name: &str, kind: &str, deps: &[&str], build_deps: &[&str]) -> String {
@@ -173,11 +243,26 @@ fn workspace(ws: &Path, setup: &Setup) {
         ("pathmember/src/lib.rs", "pub fn p() {}\n".into()),
     ];
     write(ws, &files);
+    if !setup.home_config.is_empty() {
+        write(&home(ws), &[("config.toml", setup.home_config.clone())]);
+    }
     if !setup.config.is_empty() || !setup.included.is_empty() {
         fs::create_dir_all(ws.join(".cargo")).unwrap();
         fs::write(ws.join(".cargo/config.toml"), &setup.config).unwrap();
         fs::write(ws.join(".cargo/profiles.toml"), &setup.included).unwrap();
     }
+}
+
+/// A case's `$CARGO_HOME`, beside its workspace.
+fn home(ws: &Path) -> std::path::PathBuf {
+    ws.with_extension("home")
+}
+
+/// The rustflags this test sets, as they end a rustc line (`--cfg rf_…`).
+fn test_flags<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
+    let tokens: Vec<&str> = tokens.map(|t| t.trim_matches(['`', '\''])).collect();
+    let flags = tokens.windows(2).filter(|w| w[0] == "--cfg" && w[1].starts_with("rf_"));
+    flags.map(|w| format!("--cfg {}", w[1])).collect::<Vec<_>>().join(" ")
 }
 
 /// One rustc invocation: its crate, and the value of each flag this test compares.
@@ -340,26 +425,68 @@ fn explain_predicts_every_flag_of_every_unit() {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("explain-vs-cargo-{}", std::process::id()));
     let _ = fs::remove_dir_all(&base);
     external(&base);
-    let (mut compared, mut units_seen, mut refused) = (0, 0, 0);
+    let version = Command::new("rustc").arg("-vV").output().unwrap();
+    let version = String::from_utf8(version.stdout).unwrap();
+    let host = version.lines().find_map(|l| l.strip_prefix("host: ")).unwrap().to_owned();
+    // Ours runs with only what it needs: rustc (for the `cfg` values target tables match) and
+    // the case's variables.
+    let passed: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| ["PATH", "HOME", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"].contains(&k.as_str()))
+        .collect();
+    let ours = |ws: &Path, setup: &Setup, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .arg("presets")
+            .args(args)
+            .current_dir(ws)
+            .env_clear()
+            .envs(passed.iter().cloned())
+            .env("CARGO_HOME", home(ws))
+            .envs(setup.env.iter().cloned())
+            .output()
+            .unwrap()
+    };
+    let (mut compared, mut units_seen, mut refused, mut unmergeable, mut with_flags, mut cfg_loops) =
+        (0, 0, 0, 0, 0, 0);
     let mut misses = Vec::new();
     for seed in 1..=cases {
         let mut rng = Rng::for_case(seed);
-        let setup = setup(&mut rng);
+        let mut flags_rng = Rng::for_case(seed + 1_000_000);
+        let setup = setup(&mut rng, &mut flags_rng, &host);
         let ws = base.join(format!("case-{seed}"));
         workspace(&ws, &setup);
-        let cargo = Command::new("cargo")
+        let mut cargo = Command::new("cargo");
+        for (variable, _) in std::env::vars()
+            .filter(|(k, _)| k.contains("RUSTFLAGS") || k == "CARGO_INCREMENTAL" || k == "CARGO_BUILD_INCREMENTAL")
+        {
+            cargo.env_remove(variable);
+        }
+        let cargo = cargo
             .args(["check", "-v", "--offline", "--profile", &setup.profile])
             .current_dir(&ws)
             .env("CARGO_TARGET_DIR", ws.join("target"))
-            .env("CARGO_HOME", base.join("no-cargo-home"))
-            .env_remove("RUSTFLAGS")
+            .env("CARGO_HOME", home(&ws))
             .envs(setup.env.iter().cloned())
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&cargo.stderr).into_owned();
         if !cargo.status.success() {
-            // What cargo refuses is `check`'s business (tests/check_vs_cargo.rs).
+            // What cargo refuses must be a `check` error (the profile rules are tested more
+            // widely in tests/check_vs_cargo.rs).
             refused += 1;
+            let out = ours(&ws, &setup, &["check", "--format", "json", "--deny", "error"]);
+            // Either an error finding, or `check` itself stops on the file (a duplicate table).
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+            let stopped = String::from_utf8_lossy(&out.stderr).starts_with("error:");
+            let findings = report["findings"].as_array().cloned().unwrap_or_default();
+            if findings.iter().any(|f| f["code"] == "rustflags-merge") {
+                unmergeable += 1;
+            }
+            if !stopped && !findings.iter().any(|f| f["severity"] == "error") {
+                misses.push(format!(
+                    "case {seed}: cargo refuses, check finds no error\n{stderr}\n{}",
+                    String::from_utf8_lossy(&out.stdout)
+                ));
+            }
             continue;
         }
         let units: Vec<Invocation> = stderr
@@ -371,21 +498,43 @@ fn explain_predicts_every_flag_of_every_unit() {
             })
             .collect();
         assert!(units.len() >= 8, "case {seed}: expected every unit to be compiled\n{stderr}");
+        // Where a `cfg` table may depend on the flags, cargo's warning about it is `check`'s too.
+        if setup.config.contains("cfg(rf_ws_build0)") || setup.home_config.contains("cfg(rf_ws_build0)") {
+            let cargo_warns = stderr.contains("non-trivial mutual dependency");
+            let out = ours(&ws, &setup, &["check", "--format", "json"]);
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+            let findings = report["findings"].as_array().cloned().unwrap_or_default();
+            let check_warns = findings.iter().any(|f| f["code"] == "rustflags-cfg-loop");
+            cfg_loops += usize::from(cargo_warns);
+            if cargo_warns != check_warns {
+                misses.push(format!("case {seed}: cargo warns of a cfg loop: {cargo_warns}, check: {check_warns}"));
+            }
+        }
         let mut explained: BTreeMap<String, Value> = BTreeMap::new();
         for (unit, (package, role)) in units.iter().zip(roles(&units)) {
             units_seen += 1;
             let report = explained.entry(package.clone()).or_insert_with(|| {
-                let out = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-                    .args(["presets", "explain", &setup.profile, "--package", &package, "--format", "json"])
-                    .current_dir(&ws)
-                    .env_clear()
-                    .env("CARGO_HOME", base.join("no-cargo-home"))
-                    .envs(setup.env.iter().cloned())
-                    .output()
-                    .unwrap();
+                let out = ours(&ws, &setup, &["explain", &setup.profile, "--package", &package, "--format", "json"]);
                 assert!(out.status.success(), "case {seed}: {}", String::from_utf8_lossy(&out.stderr));
                 serde_json::from_slice(&out.stdout).unwrap()
             });
+            // Without `--target`, every unit gets the same rustflags, host units too.
+            let rustflags = &report["rustflags"];
+            let predicted_flags = match &rustflags["flags"] {
+                Value::Array(flags) => test_flags(flags.iter().filter_map(Value::as_str)),
+                _ if rustflags.is_null() => String::new(),
+                _ => format!("(explain cannot tell: {rustflags})"),
+            };
+            let got_flags = test_flags(unit.args.split_whitespace());
+            compared += 1;
+            if !got_flags.is_empty() {
+                with_flags += 1;
+            }
+            if predicted_flags != got_flags {
+                misses.push(format!(
+                    "case {seed}: {package} ({role}) rustflags: explain says `{predicted_flags}`, rustc got `{got_flags}`"
+                ));
+            }
             let settings = unit_settings(report, role);
             for (key, _) in SETTINGS {
                 // LTO is decided for the whole graph: the binary gets the profile's, what it
@@ -418,7 +567,7 @@ fn explain_predicts_every_flag_of_every_unit() {
         let _ = fs::remove_dir_all(ws.join("target"));
     }
     eprintln!(
-        "explain vs cargo: {cases} setups ({refused} refused by cargo), {units_seen} units, {compared} values compared, {} differ",
+        "explain vs cargo: {cases} setups ({refused} refused by cargo, {unmergeable} of them for rustflags), {units_seen} units ({with_flags} with rustflags, {cfg_loops} setups with a cfg loop), {compared} values compared, {} differ",
         misses.len()
     );
     assert!(misses.is_empty(), "{}", misses.join("\n"));

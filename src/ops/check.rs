@@ -127,12 +127,10 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     let wants_strip =
         sources.iter().any(|s| s.text.contains("strip")) || std::env::vars().any(|(k, _)| k.ends_with("_STRIP"));
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| crate::effective::is_build_variable(k)).collect();
-    // Which rustflags cargo reads depends on the target: asked only where a config file has some.
-    let machine = sources
-        .iter()
-        .any(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig) && s.text.contains("rustflags"))
-        .then(|| super::explain::build_machine(&check::layers(&sources, &env), workspace.root()).ok())
-        .flatten();
+    // Which rustflags cargo reads depends on the target: asked only where some are set.
+    let layers = check::layers(&sources, &env);
+    let machine =
+        layers.sets_rustflags().then(|| super::explain::build_machine(&layers, workspace.root()).ok()).flatten();
     Ok(Inputs {
         sources,
         env,

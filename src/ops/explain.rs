@@ -127,6 +127,9 @@ fn unit_kinds(
         ]);
     }
     let mut kinds = vec![
+        // Where `CARGO_INCREMENTAL` or `build.incremental` decides, the workspace's crates do not
+        // get the profile's `incremental`.
+        kind("the workspace's crates", "", true, true, Role::Target),
         kind("dependencies from crates.io or git", "*", false, false, Role::Target),
         kind("what build scripts and proc-macros use", "*", false, false, Role::HostOnly),
         kind("the workspace's build scripts and proc-macros", "", true, true, Role::HostOnly),
@@ -178,6 +181,9 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
 /// The rustflags cargo passes to rustc for a build without `--target`, on this machine, or why
 /// that cannot be told.
 pub fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<(String, Rustflags), String> {
+    if let Some(conflict) = layers.rustflags_conflicts().first() {
+        return Err(conflict.to_string());
+    }
     let machine = build_machine(layers, root)?;
     Ok((machine.host.clone(), layers.rustflags(&machine)))
 }
@@ -208,10 +214,18 @@ fn human_rustflags(found: std::result::Result<(String, Rustflags), String>) -> S
             text.push_str(&format!("      preset {preset} added {}\n", flags.join(" ")));
         }
     }
-    for source in &rustflags.ignored {
+    let (replaced, hidden): (Vec<&FlagsSource>, Vec<&FlagsSource>) =
+        rustflags.ignored.iter().partition(|s| rustflags.replaced(s));
+    for source in &replaced {
+        text.push_str(&format!("  replaced: {}: {}\n", source.describe(), source.flags.join(" ")));
+    }
+    if !replaced.is_empty() {
+        text.push_str(&format!("      {}\n", effective::STRING_RULE));
+    }
+    for source in &hidden {
         text.push_str(&format!("  ignored: {}: {}\n", source.describe(), source.flags.join(" ")));
     }
-    if !rustflags.ignored.is_empty() {
+    if !hidden.is_empty() {
         text.push_str(&format!("      {}\n", effective::RUSTFLAGS_RULE));
     }
     text
@@ -232,6 +246,8 @@ fn rustflags_report(found: &std::result::Result<(String, Rustflags), String>) ->
         "flags": rustflags.flags(),
         "used": rustflags.used.iter().map(source).collect::<Vec<_>>(),
         "ignored": rustflags.ignored.iter().map(source).collect::<Vec<_>>(),
+        // The ignored ones a nearer string replaced, rather than a higher source hid.
+        "replaced": rustflags.ignored.iter().filter(|s| rustflags.replaced(s)).map(source).collect::<Vec<_>>(),
     })
 }
 

@@ -220,6 +220,20 @@ pub fn place_flags(
             }
             _ => {}
         }
+        // Written as an array (or joined to this file's own string), they would meet another
+        // file's string for the same table, and cargo fails on every command (cargo 1.95).
+        let strings = layers.string_rustflags(&path.table);
+        if !strings.iter().any(|s| s.file.as_deref() == Some(file))
+            && let Some(other) = strings.first()
+        {
+            problems.push(
+                Error::new(format!(
+                    "{what} would make every cargo command fail: `{}.rustflags` is a string at {}, and cargo cannot merge a string with the array written to {file}",
+                    path.table, other.source
+                ))
+                .help(format!("write the flags at {} as an array (`rustflags = [\"--cfg\", \"x\"]`) first", other.source)),
+            );
+        }
     }
     for error in problems {
         if !force {
