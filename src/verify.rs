@@ -204,7 +204,7 @@ pub fn compare(
                 expected: rustflags.flags().join(" "),
                 actual: "missing".to_owned(),
                 source: sources.join(", "),
-                cause: missing_rustflags_cause(env),
+                cause: UNKNOWN.to_owned(),
             });
         }
         let spec = spec_for(layers, &chain, &unit.package);
@@ -395,17 +395,7 @@ impl Cause<'_> {
         let passes = |flags: &[String]| {
             last_setting(flags, self.option).is_some_and(|value| rustc_value(self.key, &value) == self.actual)
         };
-        let variables = self.env.iter().filter_map(|(name, value)| Some((name, env_rustflags(name, value)?)));
-        let variables: Vec<FlagsSource> = variables
-            .map(|(name, flags)| FlagsSource {
-                source: name.clone(),
-                file: None,
-                table: None,
-                flags,
-                added: Vec::new(),
-            })
-            .collect();
-        if let Some(source) = self.used.iter().chain(&variables).rev().find(|s| passes(&s.flags)) {
+        if let Some(source) = self.used.iter().rev().find(|s| passes(&s.flags)) {
             return Some(format!(
                 "{} passes `-C {}={}`, which rustc applies after the profile's settings",
                 source.describe(),
@@ -433,38 +423,6 @@ impl Cause<'_> {
             name.strip_prefix(&profile)
                 .is_some_and(|rest| rest == key || rest.strip_prefix("BUILD_OVERRIDE_") == Some(key.as_str()))
         })
-    }
-}
-
-/// The flags of a variable cargo reads rustflags from, split as cargo splits it
-/// (`cargo-config.md` R4.3): `CARGO_ENCODED_RUSTFLAGS` at 0x1f, `RUSTFLAGS` at spaces, the
-/// config variables (`CARGO_BUILD_RUSTFLAGS`, `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`) at any
-/// whitespace. Only to name a cause: the flags cargo uses are `Layers::rustflags`' to say,
-/// which does not read the config variables yet (to merge: once it does, this goes).
-fn env_rustflags(name: &str, value: &str) -> Option<Vec<String>> {
-    let flags: Vec<String> = match name {
-        "CARGO_ENCODED_RUSTFLAGS" => value.split('\u{1f}').map(str::to_owned).collect(),
-        "RUSTFLAGS" => value.split(' ').map(|f| f.trim().to_owned()).collect(),
-        _ if name == "CARGO_BUILD_RUSTFLAGS" || (name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS")) => {
-            value.split_whitespace().map(str::to_owned).collect()
-        }
-        _ => return None,
-    };
-    Some(flags.into_iter().filter(|f| !f.is_empty()).collect())
-}
-
-/// Why a unit misses the rustflags the model says cargo uses: a config variable the model does
-/// not read yet, which cargo takes as that config key (`cargo-config.md` R3.6, R4.1).
-fn missing_rustflags_cause(env: &[(String, String)]) -> String {
-    let target = env.iter().find(|(name, _)| name.starts_with("CARGO_TARGET_") && name.ends_with("_RUSTFLAGS"));
-    if let Some((name, value)) = target {
-        return format!(
-            "the environment variable `{name}={value}` is a `[target]` table's rustflags to cargo: it adds to that table's and hides `[build].rustflags`"
-        );
-    }
-    match env.iter().find(|(name, _)| name == "CARGO_BUILD_RUSTFLAGS") {
-        Some((name, value)) => format!("the environment variable `{name}={value}` adds to `[build].rustflags`"),
-        None => UNKNOWN.to_owned(),
     }
 }
 
@@ -589,44 +547,23 @@ mod tests {
     }
 
     #[test]
-    fn variables_the_model_does_not_read_are_named_as_the_cause() {
+    fn config_variables_reach_the_expectation_through_the_model() {
+        // `CARGO_BUILD_RUSTFLAGS` is `[build].rustflags` to cargo: the model reads it, so the
+        // unit it sets `opt-level` for passes, with the variable named as the source.
+        let mut l = layers("[profile.dev]\nopt-level = 1\n");
+        l.env = env(&[("CARGO_BUILD_RUSTFLAGS", "--cfg x  -Copt-level=3")]);
+        let rustflags = l.rustflags(&crate::machine::tests::linux("1.95.0"));
+        let got = [unit("app", true, "-C opt-level=1 -C debuginfo=2 --cfg x -Copt-level=3")];
+        let report = compare(&l, "dev", &got, Some(&rustflags), &l.env).unwrap();
+        assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
+        assert_eq!(report.notes.len(), 1);
+        assert_eq!((report.notes[0].key, report.notes[0].source.as_str()), (Key::OptLevel, "CARGO_BUILD_RUSTFLAGS"));
+    }
+
+    #[test]
+    fn variables_that_set_a_key_are_named_as_the_cause() {
         let l = layers("[profile.dev]\nopt-level = 1\n");
         let got = [unit("app", true, "-C opt-level=1 -C debuginfo=2 -Copt-level=3")];
-        let variables = env(&[("CARGO_BUILD_RUSTFLAGS", "--cfg x  -Copt-level=3")]);
-        let found = compare(&l, "dev", &got, None, &variables).unwrap().mismatches;
-        assert_eq!(found.len(), 1);
-        assert_eq!(
-            found[0].cause,
-            "the environment variable `CARGO_BUILD_RUSTFLAGS` passes `-C opt-level=3`, which rustc applies after the profile's settings"
-        );
-        let encoded = env(&[("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "-C opt-level=3")]);
-        let found = compare(&l, "dev", &got, None, &encoded).unwrap().mismatches;
-        assert!(
-            found[0].cause.starts_with("the environment variable `CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS`")
-        );
-
-        let build_table = Layer::config("c.toml".into(), "[build]\nrustflags = [\"--cfg\", \"b\"]\n".into());
-        let build = Rustflags {
-            level: crate::effective::Level::Build,
-            used: vec![FlagsSource {
-                table: Some(crate::config::ConfigTable::Build),
-                ..env_flags(&["--cfg", "b"]).used[0].clone()
-            }],
-            ignored: Vec::new(),
-        };
-        let hidden = [unit("app", true, "-C debuginfo=2 --cfg x")];
-        let variables = env(&[("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "--cfg x")]);
-        let found =
-            compare(&Layers { files: vec![build_table], env: Vec::new() }, "dev", &hidden, Some(&build), &variables)
-                .unwrap()
-                .mismatches;
-        assert_eq!((found.len(), found[0].key), (1, Key::Rustflags));
-        assert!(
-            found[0].cause.ends_with("it adds to that table's and hides `[build].rustflags`"),
-            "{}",
-            found[0].cause
-        );
-
         let not_incremental = [Compiled { args: "-C opt-level=1 -C debuginfo=2".into(), ..got[0].clone() }];
         for name in ["CARGO_BUILD_INCREMENTAL", "CARGO_INCREMENTAL"] {
             let value = if name == "CARGO_INCREMENTAL" { "2" } else { "false" };
