@@ -75,12 +75,15 @@ fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes(
     assert!(took < Duration::from_secs(55), "{took:?}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["saved"], ".cargo/presets/tuned.toml", "{json:#}");
-    // Dependencies' full debug info is what the wrapper makes slow: dropping it wins first.
-    assert_eq!(json["kept"][0]["setting"], "debug info of dependencies", "{json:#}");
-    let first = &json["trials"][0];
-    assert_eq!(first["verdict"], "kept");
-    assert!(first["ratio"].as_f64().unwrap() < 0.9, "{first:#}");
-    assert!(first["pairs"].as_u64().unwrap() >= 3);
+    // Full debug info is what the wrapper makes slow, for every crate: dropping it, for the
+    // dependencies or for the workspace's own crates (whichever the search reaches first on a
+    // busy machine), is what wins. Which one is a decision on real timings, not asserted here.
+    let first_kept = json["kept"][0]["setting"].as_str().unwrap_or_default();
+    assert!(["debug info of dependencies", "debug info of your crates"].contains(&first_kept), "{json:#}");
+    let trials = json["trials"].as_array().unwrap();
+    let kept = trials.iter().find(|t| t["verdict"] == "kept").unwrap();
+    assert!(kept["ratio"].as_f64().unwrap() < 0.9, "{kept:#}");
+    assert!(kept["pairs"].as_u64().unwrap() >= 3);
 
     // The preset loads, and its comments carry the figures.
     let saved = fs::read_to_string(dir.join("ws/.cargo/presets/tuned.toml")).unwrap();
@@ -91,7 +94,9 @@ fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes(
         .output()
         .unwrap();
     assert!(show.status.success(), "{}", stderr(&show));
-    assert!(String::from_utf8_lossy(&show.stdout).contains("[profile.dev.package.\"*\"]"));
+    let table =
+        if first_kept == "debug info of dependencies" { "[profile.dev.package.\"*\"]" } else { "[profile.dev]" };
+    assert!(String::from_utf8_lossy(&show.stdout).contains(table), "{}", String::from_utf8_lossy(&show.stdout));
 
     // Every file that was there is as it was, bytes and times; the only new ones are the
     // preset and the chart; no Cargo.lock, no build in target/, no scratch directory.
