@@ -731,14 +731,16 @@ impl Lint<'_> {
     /// Names that collide in environment variables: `release-lto` shares `CARGO_PROFILE_RELEASE_LTO_…`
     /// with `release`'s `lto` key, and `my-prof` and `my_prof` share every variable.
     fn names(&mut self, defined: &BTreeMap<String, Vec<Defined>>) {
-        let names: Vec<&String> = defined.keys().collect();
-        for name in &names {
-            let list = &defined[*name];
+        // One pass with set lookups: thousands of profiles must not cost their square.
+        let known: BTreeSet<&str> =
+            defined.keys().map(String::as_str).chain(schema::BUILTIN_PROFILES.iter().copied()).collect();
+        let mut by_variable: BTreeMap<String, &str> = BTreeMap::new();
+        for (name, list) in defined {
             let at = list[0].span.clone().map(|s| (list[0].source, s));
-            let prefixes = names.iter().map(|n| n.as_str()).chain(schema::BUILTIN_PROFILES).filter(|n| n != name);
-            let collision = prefixes
-                .flat_map(|p| Key::ALL.iter().map(move |k| (p, k)))
-                .find(|(p, k)| **name == format!("{p}-{}", k.name()));
+            let collision = Key::ALL.iter().find_map(|k| {
+                let other = name.strip_suffix(k.name())?.strip_suffix('-')?;
+                known.contains(other).then_some((other, k))
+            });
             if let Some((other, key)) = collision {
                 // Harmless until such a variable is set; then every cargo command fails.
                 let prefix = format!("CARGO_PROFILE_{}_", name.to_uppercase().replace('-', "_"));
@@ -759,14 +761,18 @@ impl Lint<'_> {
                     "any `{prefix}…` variable makes cargo read `profile.{other}.{key}` as a table and fail; unset it, or rename the profile"
                 )]);
             }
-            if let Some(twin) = names.iter().find(|n| *n < name && n.replace('-', "_") == name.replace('-', "_")) {
-                self.push(
+            // The first name (in order) of those sharing variables is the twin the rest are named with.
+            match by_variable.entry(name.replace('-', "_")) {
+                std::collections::btree_map::Entry::Occupied(twin) => self.push(
                     Severity::Warning,
                     "env-collision",
                     at,
-                    format!("profiles `{twin}` and `{name}` share environment variable names"),
+                    format!("profiles `{}` and `{name}` share environment variable names", twin.get()),
                     &["rename one of them"],
-                );
+                ),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(name);
+                }
             }
         }
     }

@@ -28,6 +28,7 @@ pub struct Layer {
     /// A config file (whose `[build]` table counts), not the manifest.
     pub config: bool,
     doc: Option<toml_edit::Document<String>>,
+    lines: crate::error::Lines,
 }
 
 impl Layer {
@@ -43,7 +44,8 @@ impl Layer {
 
     fn parse(name: String, text: String, config: bool) -> Layer {
         let doc = toml_edit::Document::parse(text.clone()).ok();
-        Layer { name, text, config, doc }
+        let lines = crate::error::Lines::new(&text);
+        Layer { name, text, config, doc, lines }
     }
 
     /// Our markers in the comment above a key (a parsed document keeps comments as spans into
@@ -56,7 +58,7 @@ impl Layer {
     /// `file:line` of a key.
     fn source_of(&self, key: &toml_edit::Key) -> String {
         match key.span() {
-            Some(span) => format!("{}:{}", self.name, self.text[..span.start].matches('\n').count() + 1),
+            Some(span) => format!("{}:{}", self.name, self.lines.line_of(span.start)),
             None => self.name.clone(),
         }
     }

@@ -16,21 +16,37 @@ pub struct Location {
     caret: usize,
 }
 
+/// Where each line of a text starts, found in one pass: the one way a byte offset becomes a
+/// line number. Naming the lines of many keys costs a lookup each, so a manifest of 17,000
+/// profiles does not cost their square.
+#[derive(Clone, Debug, Default)]
+pub struct Lines(Vec<usize>);
+
+impl Lines {
+    pub fn new(text: &str) -> Lines {
+        Lines(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    /// The 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset)
+    }
+}
+
 impl Location {
     /// The location of a byte span of `text`, which was read from `file`.
     pub fn of_span(file: &Path, text: &str, span: Range<usize>) -> Location {
+        Location::of_span_in(file, text, &Lines::new(text), span)
+    }
+
+    /// `of_span` for a text whose `lines` are already known.
+    pub fn of_span_in(file: &Path, text: &str, lines: &Lines, span: Range<usize>) -> Location {
         let start = (0..=span.start.min(text.len())).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let column = text[line_start..start].chars().count() + 1;
         let (source_line, caret) = excerpt(text[line_start..line_end].trim_end_matches('\r'), column);
-        Location {
-            file: file.display().to_string(),
-            line: text[..start].matches('\n').count() + 1,
-            column,
-            source_line,
-            caret,
-        }
+        Location { file: file.display().to_string(), line: lines.line_of(start), column, source_line, caret }
     }
 }
 
@@ -159,6 +175,16 @@ impl std::error::Error for Error {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_name_the_line_of_any_offset() {
+        let text = "a = 1\n\n[b]\nc = 2";
+        let lines = Lines::new(text);
+        assert_eq!([0, 5, 6, 7, 8, 10, 11].map(|at| lines.line_of(at)), [1, 1, 2, 3, 3, 3, 4]);
+        for at in 0..text.len() {
+            assert_eq!(lines.line_of(at), text[..at].matches('\n').count() + 1, "{at}");
+        }
+    }
 
     #[test]
     fn location_counts_lines_and_columns_from_one() {

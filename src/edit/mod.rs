@@ -452,7 +452,7 @@ impl Editor<'_> {
             current = current.get(k)?.as_table_like()?;
         }
         let span = current.get_key_value(key)?.0.span()?;
-        Some(self.original[..span.start].matches('\n').count() + 1)
+        Some(crate::error::Lines::new(self.original).line_of(span.start))
     }
 
     /// Sets one key (a profile key or a config scalar) to a preset's value: added where
