@@ -98,6 +98,8 @@ pub struct Inputs {
     pub linked_members: BTreeSet<String>,
     /// Config files cargo ignores, each with the legacy file it reads instead.
     pub shadowed_configs: Vec<(PathBuf, PathBuf)>,
+    /// Members the root lists that have no `Cargo.toml` (as shown); cargo fails to load them.
+    pub missing_members: Vec<PathBuf>,
     /// Whether the Cranelift backend is installed, where a profile asks for it (`None`: unknown
     /// or not asked for).
     pub cranelift_installed: Option<bool>,
@@ -778,6 +780,15 @@ impl Lint<'_> {
     }
 
     fn configs(&mut self) {
+        for missing in &self.inputs.missing_members {
+            self.push(
+                Severity::Error,
+                "member-missing",
+                None,
+                format!("workspace member `{}` does not exist: cargo fails to load the workspace", missing.display()),
+                &["create it, or take it out of `[workspace] members`"],
+            );
+        }
         for (ignored, used) in &self.inputs.shadowed_configs {
             self.push(
                 Severity::Warning,
@@ -1070,6 +1081,7 @@ mod tests {
             linked_members: BTreeSet::new(),
             packages_complete: true,
             shadowed_configs: Vec::new(),
+            missing_members: Vec::new(),
             cranelift_installed: None,
             split_debuginfo_supported: Some(vec!["packed".into()]),
             machine: None,

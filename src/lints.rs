@@ -166,6 +166,7 @@ mod tests {
             versions: Default::default(),
             linked_members: Default::default(),
             shadowed_configs: Vec::new(),
+            missing_members: Vec::new(),
             cranelift_installed: None,
             split_debuginfo_supported: None,
             machine: None,

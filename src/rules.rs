@@ -298,6 +298,15 @@ pub const RULES: &[Rule] = &[
         source: VERIFIED,
     },
     Rule {
+        code: "member-missing",
+        level: Error,
+        summary: "a workspace member without a `Cargo.toml`",
+        explanation: "Cargo loads every member for a build, and fails on one whose manifest is not there (`failed to load manifest for workspace member`).",
+        bad: "[workspace]\nmembers = [\"crates/gone\"]",
+        good: "[workspace]\nmembers = [\"crates/here\"]",
+        source: VERIFIED,
+    },
+    Rule {
         code: "shadowed-config",
         level: Warning,
         summary: "a `config.toml` hidden by a legacy `config` beside it",

@@ -110,6 +110,13 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     for manifest in members {
         sources.push(source(ctx, SourceKind::MemberManifest, manifest)?);
     }
+    // A member cargo cannot load fails every build: one that does not parse is checked like the
+    // others (and its parse error reported), one that is missing is reported as such.
+    let (broken, missing): (Vec<&PathBuf>, Vec<&PathBuf>) = workspace.unloaded.iter().partition(|m| m.is_file());
+    for manifest in broken {
+        sources.push(source(ctx, SourceKind::MemberManifest, manifest)?);
+    }
+    let missing_members = missing.into_iter().map(|m| PathBuf::from(ctx.display(m))).collect();
     let configs = workspace::config_files(&ctx.cwd);
     for (scope, path) in configs.read {
         let kind = if scope == workspace::ConfigScope::User { SourceKind::UserConfig } else { SourceKind::Config };
@@ -141,6 +148,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         // Reads every member's targets, so only when a profile could strip.
         linked_members: if wants_strip { linked_members(workspace) } else { BTreeSet::new() },
         shadowed_configs,
+        missing_members,
         cranelift_installed: wants_cranelift
             .then(|| workspace::installed_components("nightly").ok())
             .flatten()

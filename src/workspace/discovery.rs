@@ -31,7 +31,7 @@ pub fn discover(start: &Path) -> Result<Workspace> {
         let members = vec![start.to_owned()];
         let member_names = names(&mut manifests, &members);
         let parsed = manifests.take(start)?;
-        return Ok(Workspace { manifest: start.to_owned(), members, member_names, parsed });
+        return Ok(Workspace { manifest: start.to_owned(), members, member_names, parsed, unloaded: Vec::new() });
     };
     let doc = manifests.load(&root).map_err(|e| {
         e.detail(format!(
@@ -51,7 +51,7 @@ pub fn discover(start: &Path) -> Result<Workspace> {
     let listed = start == root
         || (!config.is_excluded(start)
             && config.member_dirs()?.iter().any(|d| normalize(&d.join("Cargo.toml")) == start));
-    let members = find_members(&mut manifests, &root, &config, !listed)?;
+    let (members, unloaded) = find_members(&mut manifests, &root, &config, !listed)?;
     if !listed {
         validate(&mut manifests, &root, &members)?;
         if !members.iter().any(|m| m == start) {
@@ -60,7 +60,7 @@ pub fn discover(start: &Path) -> Result<Workspace> {
     }
     let member_names = names(&mut manifests, &members);
     let parsed = manifests.take(&root)?;
-    Ok(Workspace { manifest: root, members, member_names, parsed })
+    Ok(Workspace { manifest: root, members, member_names, parsed, unloaded })
 }
 
 /// The package names of `members`, from the parses discovery made of them.
@@ -184,25 +184,36 @@ fn root_named_by(doc: &Document, path: &Path, looking_from: &Path) -> Option<Pat
 
 /// cargo's `find_members`: the `members` entries, the root, and, from each of them, every path
 /// dependency inside the workspace directory (or whose own root is this one) that is not
-/// excluded, transitively. `strict`: a manifest that cannot be read is an error, as in cargo.
-fn find_members(manifests: &mut Manifests, root: &Path, config: &RootConfig, strict: bool) -> Result<Vec<PathBuf>> {
+/// excluded, transitively. `strict`: a manifest that cannot be read is an error, as in cargo;
+/// otherwise it is passed over, and returned second (listed members cargo could not load).
+fn find_members(
+    manifests: &mut Manifests,
+    root: &Path,
+    config: &RootConfig,
+    strict: bool,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut members = Members::default();
+    let mut unloaded = Vec::new();
     for dir in config.member_dirs()? {
         let walked = add_member(manifests, &dir.join("Cargo.toml"), root, config, false, &mut members);
-        if let (Err(e), true) = (walked, strict) {
-            return Err(Error::new(format!(
-                "failed to load manifest for workspace member `{}`\nreferenced by workspace at `{}`",
-                dir.display(),
-                root.display()
-            ))
-            .detail(e.to_string()));
+        match (walked, strict) {
+            (Err(e), true) => {
+                return Err(Error::new(format!(
+                    "failed to load manifest for workspace member `{}`\nreferenced by workspace at `{}`",
+                    dir.display(),
+                    root.display()
+                ))
+                .detail(e.to_string()));
+            }
+            (Err(_), false) => unloaded.push(normalize(&dir.join("Cargo.toml"))),
+            (Ok(()), _) => {}
         }
     }
     let walked = add_member(manifests, root, root, config, false, &mut members);
     if strict {
         walked?;
     }
-    Ok(members.in_order)
+    Ok((members.in_order, unloaded))
 }
 
 /// Members in the order found, with a set to look them up (a workspace may have thousands).

@@ -25,6 +25,10 @@ pub struct Workspace {
     /// The root manifest as discovery read and parsed it: a command that reads it again (under
     /// its lock) and finds the same text need not parse it again.
     pub parsed: std::rc::Rc<crate::edit::Parsed>,
+    /// Members the root lists whose manifest is missing or does not parse: found from the root,
+    /// discovery passes over them as `cargo locate-project` does, but every build fails on
+    /// them, so `check` reports them.
+    pub unloaded: Vec<PathBuf>,
 }
 
 impl Workspace {
@@ -33,7 +37,7 @@ impl Workspace {
     pub fn outside(dir: &Path) -> Result<Workspace> {
         let manifest = dir.join("Cargo.toml");
         let parsed = std::rc::Rc::new(crate::edit::parse(&manifest, "")?);
-        Ok(Workspace { manifest, members: Vec::new(), member_names: Default::default(), parsed })
+        Ok(Workspace { manifest, members: Vec::new(), member_names: Default::default(), parsed, unloaded: Vec::new() })
     }
 
     pub fn root(&self) -> &Path {
