@@ -67,10 +67,20 @@ pub enum SourceKind {
     RootManifest,
     /// Any other `Cargo.toml` of the workspace: its profiles are ignored, but still validated.
     MemberManifest,
+    /// A path dependency outside the workspace: cargo loads it and validates its profiles, which
+    /// never apply; only their errors are worth a word (they break every build).
+    DependencyManifest,
     /// A `.cargo/config.toml` found from the current directory upwards.
     Config,
     /// `$CARGO_HOME/config.toml`: every project on the machine reads it.
     UserConfig,
+}
+
+impl SourceKind {
+    /// Whether cargo uses the profiles of such a file (not only validates them).
+    pub fn profiles_apply(self) -> bool {
+        !matches!(self, SourceKind::MemberManifest | SourceKind::DependencyManifest)
+    }
 }
 
 pub struct Source {
@@ -171,7 +181,7 @@ fn enabled_gates(inputs: &Inputs, parsed: &[Option<toml_edit::Document<&str>>]) 
                         .map(|(k, _)| k.to_owned()),
                 );
             }
-            SourceKind::MemberManifest => {}
+            SourceKind::MemberManifest | SourceKind::DependencyManifest => {}
         }
     }
     gates
@@ -356,6 +366,10 @@ impl Lint<'_> {
                     &[&format!("write `{} = {means}`", path.key)],
                 );
             }
+            // In a dependency's manifest cargo checks only what it deserializes: an integer
+            // `opt-level` out of range passes, since it is checked only where the profile applies
+            // (cargo 1.95: `opt-level = 9` there builds; `"fast"` fails every build).
+            (Key::OptLevel, Value::Int(_)) if self.inputs.sources[i].kind == SourceKind::DependencyManifest => {}
             _ => {
                 if let Err(why) = path.key.check(value) {
                     self.push(
@@ -439,7 +453,7 @@ impl Lint<'_> {
             );
         }
         let explicit_no_strip = matches!(value, Value::Bool(false)) || *value == Value::Str("none".into());
-        let counts = self.inputs.sources[i].kind != SourceKind::MemberManifest;
+        let counts = self.inputs.sources[i].kind.profiles_apply();
         if path.key == Key::Strip && explicit_no_strip && path.table.scope == Scope::Profile && counts {
             // Cargo strips debug info by itself only where the profile asks for none; and the
             // key is needed to undo a `strip` inherited from the parent.
@@ -523,7 +537,7 @@ impl Lint<'_> {
     /// `"*"` is expected to cover the workspace's own crates.
     fn traps(&mut self, i: usize, profile: &Item) {
         let Some(profiles) = profile.as_table_like() else { return };
-        let counts = self.inputs.sources[i].kind != SourceKind::MemberManifest;
+        let counts = self.inputs.sources[i].kind.profiles_apply();
         for (name, body) in profiles.iter() {
             let Some(body) = body.as_table_like() else { continue };
             // A testing profile (staging, qa, ci) that inherits `release` for speed, asks for
@@ -575,8 +589,7 @@ impl Lint<'_> {
         // A loop is reported once, at its first profile, not once per profile in it.
         let mut in_reported_loop: BTreeSet<String> = BTreeSet::new();
         for (name, list) in defined {
-            let Some(first) = list.iter().find(|d| self.inputs.sources[d.source].kind != SourceKind::MemberManifest)
-            else {
+            let Some(first) = list.iter().find(|d| self.inputs.sources[d.source].kind.profiles_apply()) else {
                 continue;
             };
             let at = first.span.clone().map(|s| (first.source, s));
@@ -658,7 +671,7 @@ impl Lint<'_> {
         // profile -> (spec, source), from the files whose profiles cargo uses.
         let mut by_profile: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
         for (i, doc) in parsed.iter().enumerate() {
-            let Some(doc) = doc.as_ref().filter(|_| self.inputs.sources[i].kind != SourceKind::MemberManifest) else {
+            let Some(doc) = doc.as_ref().filter(|_| self.inputs.sources[i].kind.profiles_apply()) else {
                 continue;
             };
             let profiles = doc.get("profile").and_then(Item::as_table_like);
@@ -707,7 +720,7 @@ impl Lint<'_> {
     fn strip_and_overrides(&mut self, parsed: &[Option<toml_edit::Document<&str>>]) {
         let members = &self.inputs.linked_members;
         for (i, doc) in parsed.iter().enumerate() {
-            let Some(doc) = doc.as_ref().filter(|_| self.inputs.sources[i].kind != SourceKind::MemberManifest) else {
+            let Some(doc) = doc.as_ref().filter(|_| self.inputs.sources[i].kind.profiles_apply()) else {
                 continue;
             };
             let Some(profile_item) = doc.get("profile") else { continue };

@@ -217,7 +217,7 @@ fixtures! {
     no_final_newline, project_preset_shadows, show_fast_dev, show_json, single_package, to_user,
     virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset, usage_error,
     help, invalid_profile_name_in_table_key, color_always, quiet, verbose,
-    check_member_unparsable, check_member_missing,
+    check_member_unparsable, check_member_missing, check_dependency_manifest,
     check_clean, check_deny_error, check_env, check_inherits, check_invalid_values, check_json, check_legacy_config, check_malformed, check_member_profile, check_nightly_on_stable, check_override_keys, check_profile_names, check_specs, check_traps, check_unknown_key, check_user_config,
     remove_created_directory, remove_created_directory_in_use,
     remove_after_apply, remove_changed_value, remove_crlf, remove_dotted_keys, remove_dry_run, remove_forced_value_comes_back, remove_from_config, remove_gate, remove_inline_table, remove_new_config_file, remove_no_final_newline, status_intact_and_drifted, status_json,

@@ -117,6 +117,9 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         sources.push(source(ctx, SourceKind::MemberManifest, manifest)?);
     }
     let missing_members = missing.into_iter().map(|m| PathBuf::from(ctx.display(m))).collect();
+    for manifest in workspace::outside_path_dependencies(workspace) {
+        sources.push(source(ctx, SourceKind::DependencyManifest, &manifest)?);
+    }
     let configs = workspace::config_files(&ctx.cwd);
     for (scope, path) in configs.read {
         let kind = if scope == workspace::ConfigScope::User { SourceKind::UserConfig } else { SourceKind::Config };
@@ -202,7 +205,9 @@ fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, boo
         return (names, true, versions);
     }
     let mut names = BTreeSet::new();
-    for source in sources.iter().filter(|s| matches!(s.kind, SourceKind::RootManifest | SourceKind::MemberManifest)) {
+    for source in sources.iter().filter(|s| {
+        matches!(s.kind, SourceKind::RootManifest | SourceKind::MemberManifest | SourceKind::DependencyManifest)
+    }) {
         let Ok(doc) = source.text.parse::<toml_edit::DocumentMut>() else { continue };
         if let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) {
             names.insert(name.to_owned());

@@ -63,6 +63,47 @@ pub fn discover(start: &Path) -> Result<Workspace> {
     Ok(Workspace { manifest: root, members, member_names, parsed, unloaded })
 }
 
+/// The path dependencies of the workspace that are not members, transitively: cargo loads
+/// their manifests too (and fails on an invalid profile value there), though their profiles
+/// never apply. Only `check` asks: it reads manifests beyond the workspace.
+pub fn outside_path_dependencies(workspace: &Workspace) -> Vec<PathBuf> {
+    let members: std::collections::HashSet<&PathBuf> = workspace.members.iter().collect();
+    let mut manifests = Manifests::default();
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut queue: Vec<PathBuf> = workspace.members.clone();
+    let root_dir = workspace.root().to_owned();
+    let workspace_deps: HashMap<String, PathBuf> = workspace
+        .parsed
+        .doc()
+        .get("workspace")
+        .and_then(|ws| ws.get("dependencies")?.as_table_like())
+        .into_iter()
+        .flat_map(|deps| deps.iter())
+        .filter_map(|(name, dep)| Some((name.to_owned(), root_dir.join(dep.get("path")?.as_str()?))))
+        .collect();
+    while let Some(manifest) = queue.pop() {
+        let Ok(doc) = manifests.load(&manifest) else { continue };
+        let dir = manifest.parent().expect("a manifest path has a parent");
+        for dep in path_dependencies(doc, dir) {
+            let path = match dep {
+                PathDep::Path(path) => path,
+                PathDep::Workspace(name) => match workspace_deps.get(&name) {
+                    Some(path) => path.clone(),
+                    None => continue,
+                },
+            };
+            let dep_manifest = normalize(&path.join("Cargo.toml"));
+            if !members.contains(&dep_manifest) && dep_manifest.is_file() && seen.insert(dep_manifest.clone()) {
+                found.push(dep_manifest.clone());
+                queue.push(dep_manifest);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// The package names of `members`, from the parses discovery made of them.
 fn names(manifests: &mut Manifests, members: &[PathBuf]) -> std::collections::BTreeSet<String> {
     let name = |doc: &Document| doc.get("package")?.get("name")?.as_str().map(str::to_owned);

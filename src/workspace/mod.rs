@@ -6,6 +6,8 @@
 
 mod discovery;
 
+pub use discovery::outside_path_dependencies;
+
 use std::path::{Component, Path, PathBuf};
 
 use toml_edit::DocumentMut;
