@@ -383,24 +383,32 @@ fn special_files_are_refused_without_hanging() {
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     let fifo = dir.join(".cargo/config.toml");
     rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from_raw_mode(0o644)).unwrap();
-    for args in [&["apply", "fast-dev", "--to", "config"][..], &["status"]] {
-        let (status, stderr) = run_with_deadline(&mut command(&dir, args));
-        assert_eq!(status, 101, "{args:?}: {stderr}");
-        assert!(
-            stderr.contains("`.cargo/config.toml` is a named pipe (FIFO), not a regular file"),
-            "{args:?}: {stderr}"
-        );
-    }
-    // `check` lints the regular config files it finds; it must not wait on this one either.
-    run_with_deadline(&mut command(&dir, &["check"]));
+    let (status, stderr) = run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"]));
+    assert_eq!(status, 101, "{stderr}");
+    assert!(stderr.contains("`.cargo/config.toml` is a named pipe (FIFO), not a regular file"), "{stderr}");
+    refused_by_every_reader(&dir, "`.cargo/config.toml` is a named pipe (FIFO), not a regular file");
 
     let dir = workspace("dev-zero");
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", dir.join(".cargo/config.toml")).unwrap();
+    // `apply` names the file the link points to, since that is the one it would write.
     let (status, stderr) = run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"]));
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.contains("`/dev/zero` is a character device, not a regular file"), "{stderr}");
+    refused_by_every_reader(&dir, "`.cargo/config.toml` is a character device, not a regular file");
     assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
+}
+
+/// Every command that reads the config refuses it with `error`, within a second: cargo itself
+/// would block on a FIFO forever and read `/dev/zero` until memory runs out.
+fn refused_by_every_reader(dir: &Path, error: &str) {
+    for args in ["status", "check", "explain", "verify"].map(|c| [c]) {
+        let start = Instant::now();
+        let (status, stderr) = run_with_deadline(&mut command(dir, &args));
+        assert_eq!(status, 101, "{args:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("error: {error}\n")), "{args:?}: {stderr}");
+        assert!(start.elapsed() < Duration::from_secs(1), "{args:?} took {:?}", start.elapsed());
+    }
 }
 
 #[test]

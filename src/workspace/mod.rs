@@ -49,11 +49,11 @@ impl Workspace {
 
 /// The channel a toolchain file in `dir` names, if there is one.
 fn toolchain_channel(dir: &Path) -> Option<String> {
-    if let Ok(text) = std::fs::read_to_string(dir.join("rust-toolchain.toml")) {
+    if let Ok(text) = crate::files::read(&dir.join("rust-toolchain.toml")) {
         let doc: DocumentMut = text.parse().ok()?;
         return doc.get("toolchain")?.get("channel")?.as_str().map(str::to_owned);
     }
-    let text = std::fs::read_to_string(dir.join("rust-toolchain")).ok()?;
+    let text = crate::files::read(&dir.join("rust-toolchain")).ok()?;
     match text.parse::<DocumentMut>() {
         Ok(doc) if doc.contains_key("toolchain") => doc["toolchain"].get("channel")?.as_str().map(str::to_owned),
         _ => Some(text.trim().to_owned()),
@@ -116,7 +116,7 @@ fn home_dir() -> Option<PathBuf> {
 pub fn default_toolchain_is_nightly() -> bool {
     let rustup_home =
         std::env::var_os("RUSTUP_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".rustup")));
-    let Some(text) = rustup_home.and_then(|dir| std::fs::read_to_string(dir.join("settings.toml")).ok()) else {
+    let Some(text) = rustup_home.and_then(|dir| crate::files::read(&dir.join("settings.toml")).ok()) else {
         return false;
     };
     let default =
@@ -283,10 +283,10 @@ impl Target {
 fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Option<Legacy>) {
     let modern = dir.join("config.toml");
     let legacy = dir.join("config");
-    if !legacy.is_file() {
+    if !legacy.exists() {
         return (modern, None);
     }
-    let why = if modern.is_file() { Legacy::Shadows(modern) } else { Legacy::Only };
+    let why = if modern.exists() { Legacy::Shadows(modern) } else { Legacy::Only };
     (legacy, Some(why))
 }
 
@@ -328,7 +328,9 @@ pub fn config_files(cwd: &Path) -> ConfigFiles {
     let mut shadowed = Vec::new();
     for (kind, dir) in dirs {
         let (modern, legacy) = (dir.join("config.toml"), dir.join("config"));
-        match (legacy.is_file(), modern.is_file()) {
+        // Whatever is there, not only regular files: cargo reads a FIFO or a device too (and
+        // hangs on it, `cargo-config.md` R7.1), so each reader must see it and refuse it.
+        match (legacy.exists(), modern.exists()) {
             (true, true) => {
                 shadowed.push((modern, legacy.clone()));
                 with_includes(kind, legacy, &mut found);
@@ -366,7 +368,7 @@ fn with_includes(scope: ConfigScope, file: PathBuf, found: &mut Vec<(ConfigScope
     };
     for include in includes.into_iter().rev() {
         let path = dir.join(include);
-        if path.is_file() {
+        if path.exists() {
             with_includes(scope, path, found);
         }
     }
