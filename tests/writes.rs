@@ -147,3 +147,16 @@ fn a_run_with_nothing_to_write_still_clears_what_a_killed_run_left() {
     assert!(stderr.contains("Unchanged"), "{stderr}");
     assert_eq!(files_in(&dir), ["Cargo.toml"]);
 }
+
+/// A run killed while it built a missing `.cargo` leaves the directory under its temporary name:
+/// the next run, holding the lock that run held, clears it.
+#[test]
+fn a_directory_a_killed_run_was_building_is_cleared() {
+    let dir = workspace("leftover-dir");
+    fs::create_dir_all(dir.join("..cargo.cargo-presets.99999.dir")).unwrap();
+    fs::write(dir.join("..cargo.cargo-presets.99999.dir/.config.toml.cargo-presets.99999.tmp"), "half").unwrap();
+    let (status, stderr) = finish(spawn(&dir, &["apply", "fast-dev", "--to", "config"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(files_in(&dir), [".cargo", "Cargo.toml"]);
+    assert_eq!(files_in(&dir.join(".cargo")), ["config.toml"]);
+}

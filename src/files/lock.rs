@@ -71,7 +71,7 @@ impl Lock {
         let rest = dir.strip_prefix(anchor).map_err(std::io::Error::other)?;
         let mut parts = rest.components();
         let top = anchor.join(parts.next().ok_or_else(|| std::io::Error::other("no directory to create"))?);
-        let temp = super::temp_name(&top, "dir");
+        let temp = super::temp_name(&top, super::TEMP_DIR);
         super::remove_leftovers(&top, self.holds(super::as_dir(anchor)));
         fs::create_dir(&temp)?;
         let built = (|| -> std::io::Result<fs::File> {

@@ -106,6 +106,12 @@ fn as_dir(dir: &Path) -> &Path {
     if dir.as_os_str().is_empty() { Path::new(".") } else { dir }
 }
 
+/// The suffix of a temporary file (a new text, or the old one set aside).
+const TEMP_FILE: &str = "tmp";
+/// The suffix of a temporary directory (a missing `.cargo` or `$CARGO_HOME`, built before it is
+/// renamed into place).
+const TEMP_DIR: &str = "dir";
+
 /// `.Cargo.toml.cargo-presets.<pid>.<suffix>` beside `path`: hidden, and not ending in `.toml`,
 /// so no tool mistakes it for a manifest or a config file.
 fn temp_name(path: &Path, suffix: &str) -> PathBuf {
@@ -130,10 +136,10 @@ fn remove_leftovers(path: &Path, locked: bool) {
         if !name.starts_with(&prefix) {
             continue;
         }
-        if name.ends_with(".tmp") {
-            let _ = fs::remove_file(entry.path());
-        } else if name.ends_with(".tmpdir") {
-            let _ = fs::remove_dir_all(entry.path());
+        match name.rsplit('.').next() {
+            Some(TEMP_FILE) => drop(fs::remove_file(entry.path())),
+            Some(TEMP_DIR) => drop(fs::remove_dir_all(entry.path())),
+            _ => {}
         }
     }
 }
