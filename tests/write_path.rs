@@ -1,7 +1,7 @@
 //! The write path's promises, through the real binary: an edit is never lost, a file is never
 //! exposed or handed to another owner, and nothing is written where it should not be. Races are
-//! made deterministic with the debug-build handshake `CARGO_PRESETS_DEBUG_HANDSHAKE`: the run
-//! stops at a named point of the write until the test says go.
+//! made deterministic with the handshake `CARGO_PRESETS_DEBUG_HANDSHAKE` ([`common::Paused`]):
+//! the run stops at a named point of the write until the test says go.
 #![cfg(unix)]
 
 mod common;
@@ -47,39 +47,6 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
-/// A run stopped at `point` of its write until [`Paused::go`].
-struct Paused {
-    child: Child,
-    signals: PathBuf,
-    point: &'static str,
-}
-
-impl Paused {
-    fn start(mut command: Command, signals: &Path, point: &'static str) -> Paused {
-        let _ = fs::remove_dir_all(signals);
-        fs::create_dir_all(signals).unwrap();
-        let child = command
-            .env("CARGO_PRESETS_DEBUG_HANDSHAKE", signals)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let reached = signals.join(format!("{point}.reached"));
-        let start = Instant::now();
-        while !reached.exists() {
-            assert!(start.elapsed() < Duration::from_secs(30), "the run never reached `{point}`");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        Paused { child, signals: signals.to_owned(), point }
-    }
-
-    fn go(self) -> (i32, String) {
-        fs::write(self.signals.join(format!("{}.go", self.point)), "").unwrap();
-        let output = self.child.wait_with_output().unwrap();
-        (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
-    }
-}
-
 #[test]
 fn an_edit_saved_at_the_last_moment_is_never_lost() {
     // Saved in place (most editors' "write") and by renaming a new file over it (atomic saves).
@@ -92,8 +59,11 @@ fn an_edit_saved_at_the_last_moment_is_never_lost() {
         }),
     ] {
         let dir = workspace(&format!("last-moment-{how}"));
-        let paused =
-            Paused::start(command(&dir, &["apply", "fast-dev"]), &dir.join("../signals-last-moment"), "before-rename");
+        let paused = common::Paused::start(
+            command(&dir, &["apply", "fast-dev"]),
+            &dir.join("../signals-last-moment"),
+            "before-rename",
+        );
         // The run has checked the file and written its temporary file: now the user saves.
         let edited = format!("{MANIFEST}# saved from an editor at the last moment\n");
         save(&dir.join("Cargo.toml"), &edited);
@@ -180,7 +150,7 @@ fn the_temporary_file_is_private_and_owned_like_the_original_from_the_start() {
         let meta = fs::metadata(&config).unwrap();
         (meta.uid(), meta.gid())
     };
-    let paused = Paused::start(
+    let paused = common::Paused::start(
         command(&dir, &["apply", "fast-dev", "--to", "user"]),
         &dir.join("../signals-private"),
         "before-rename",

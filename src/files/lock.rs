@@ -126,10 +126,14 @@ fn absolute(dir: &Path) -> PathBuf {
 fn lock_dir(dir: &Path) -> Result<Option<fs::File>> {
     let Ok(handle) = fs::File::open(dir) else { return Ok(None) };
     let start = Instant::now();
+    let mut waited = false;
     loop {
         match handle.try_lock() {
             Ok(()) => return Ok(Some(handle)),
             Err(fs::TryLockError::WouldBlock) if start.elapsed() < TIMEOUT => {
+                if !std::mem::replace(&mut waited, true) {
+                    super::debug_pause("lock-busy");
+                }
                 std::thread::sleep(Duration::from_millis(5));
             }
             Err(fs::TryLockError::WouldBlock) => {

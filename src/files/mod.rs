@@ -144,27 +144,27 @@ fn remove_leftovers(path: &Path, locked: bool) {
     }
 }
 
-/// A test hook in debug builds only, at the named moments of a write:
+/// A test hook at the named moments of a run (`before-rename`: the file is read, the lock held
+/// and the new text written beside it; `lock-busy`: another run holds the lock this one waits
+/// for):
 /// - `CARGO_PRESETS_DEBUG_PAUSE_MS` sleeps there, to spread kills and overlapping runs;
 /// - `CARGO_PRESETS_DEBUG_HANDSHAKE=<dir>` makes the run create `<dir>/<point>.reached` and
 ///   wait until the test creates `<dir>/<point>.go`, so a test acts at that exact moment.
+///
+/// In every build, so the tests that rely on it also run under `cargo test --release`: it costs
+/// two environment lookups at moments that are rare and then wait on the disk anyway.
 fn debug_pause(point: &str) {
-    #[cfg(debug_assertions)]
-    {
-        if let Some(ms) = std::env::var("CARGO_PRESETS_DEBUG_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
-            std::thread::sleep(std::time::Duration::from_millis(ms));
-        }
-        if let Some(dir) = std::env::var_os("CARGO_PRESETS_DEBUG_HANDSHAKE").map(PathBuf::from) {
-            let _ = fs::write(dir.join(format!("{point}.reached")), std::process::id().to_string());
-            let go = dir.join(format!("{point}.go"));
-            let start = std::time::Instant::now();
-            while !go.exists() && start.elapsed() < std::time::Duration::from_secs(60) {
-                std::thread::sleep(std::time::Duration::from_millis(2));
-            }
+    if let Some(ms) = std::env::var("CARGO_PRESETS_DEBUG_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    if let Some(dir) = std::env::var_os("CARGO_PRESETS_DEBUG_HANDSHAKE").map(PathBuf::from) {
+        let _ = fs::write(dir.join(format!("{point}.reached")), std::process::id().to_string());
+        let go = dir.join(format!("{point}.go"));
+        let start = std::time::Instant::now();
+        while !go.exists() && start.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(2));
         }
     }
-    #[cfg(not(debug_assertions))]
-    let _ = point;
 }
 
 #[cfg(test)]
