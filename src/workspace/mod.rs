@@ -196,7 +196,9 @@ impl Destination {
             "manifest" => Ok(Destination::Manifest),
             "config" => Ok(Destination::Config),
             "user" => Ok(Destination::User),
-            path if path.ends_with(".toml") => Ok(Destination::File(PathBuf::from(path))),
+            // Any file name: whether cargo would read it as config is for `Target::resolve` to
+            // say, with the file's name and a way out.
+            path if path.contains(['/', '.']) || path == "config" => Ok(Destination::File(PathBuf::from(path))),
             _ => Err("expected `manifest`, `config`, `user`, or the path of a config file ending in `.toml`".into()),
         }
     }
@@ -250,15 +252,28 @@ impl Target {
             Destination::User => config_in(cargo_home().ok_or_else(|| {
                 Error::new("cannot find the cargo home directory").help("set `CARGO_HOME` (or `HOME`) and try again")
             })?),
-            Destination::File(path) => {
-                let path = normalize(&cwd.join(path));
+            Destination::File(given) => {
+                let path = normalize(&cwd.join(given));
                 let in_dot_cargo = path.parent().and_then(Path::file_name).is_some_and(|d| d == ".cargo");
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 if name == "Cargo.toml" {
                     return Err(Error::new(format!("`{}` is a manifest, not a config file", path.display()))
                         .help("write to the workspace manifest with `--to manifest`"));
                 }
-                let read_by_default = in_dot_cargo && name == "config.toml";
+                if let Some(owner) = other_tools_file(name) {
+                    return Err(Error::new(format!(
+                        "`{}` is {owner}, not a cargo config file",
+                        given.display()
+                    ))
+                    .help("name a file of its own, such as `--to .cargo/presets.toml`, and pass it to cargo with `--config`"));
+                }
+                // `config` is the legacy name cargo still reads in `.cargo`; `--config` loads
+                // any file, but cargo's own config files all end in `.toml`.
+                if !(name.ends_with(".toml") || (in_dot_cargo && name == "config")) {
+                    return Err(Error::new(format!("`{}` is not a config file name", given.display()))
+                        .help("config files end in `.toml`, such as `--to .cargo/presets.toml`"));
+                }
+                let read_by_default = in_dot_cargo && (name == "config.toml" || name == "config");
                 Target { path, kind: FileKind::Config, read_by_default, legacy: None }
             }
         })
@@ -276,6 +291,27 @@ impl Target {
         let link = self.path.clone();
         Ok((Target { path: real, ..self }, Some(link)))
     }
+}
+
+/// What uses a file named `name` that is not cargo config, if a known tool does: writing
+/// profiles there would break that tool, or be read by nobody.
+fn other_tools_file(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Cargo.lock" => "cargo's lock file",
+        "rustfmt.toml" | ".rustfmt.toml" => "rustfmt's configuration",
+        "clippy.toml" | ".clippy.toml" => "clippy's configuration",
+        "rust-toolchain.toml" | "rust-toolchain" => "rustup's toolchain file",
+        "deny.toml" => "cargo-deny's configuration",
+        "Cross.toml" => "cross's configuration",
+        "release.toml" => "cargo-release's configuration",
+        "taplo.toml" | ".taplo.toml" => "taplo's configuration",
+        "typos.toml" | "_typos.toml" | ".typos.toml" => "typos' configuration",
+        "dist-workspace.toml" => "cargo-dist's configuration",
+        "Makefile.toml" => "cargo-make's task file",
+        "nextest.toml" => "cargo-nextest's configuration",
+        "pyproject.toml" => "a Python project file",
+        _ => return None,
+    })
 }
 
 /// `config.toml` in `dir`, unless a legacy `config` is there: cargo reads that one instead, and
