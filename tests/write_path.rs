@@ -502,3 +502,38 @@ fn nothing_is_written_where_cargo_finds_no_workspace() {
     assert!(stderr.contains("error: root of a workspace inferred but wasn't a root: "), "{stderr}");
     assert_eq!(common::files(&dir), before, "profiles went into a package cargo does not read them from");
 }
+
+/// One size limit for what is read and what is written: two presets with a 9 MB `why` each
+/// would make an 18 MB manifest, beyond what `remove` reads back. The second is refused before
+/// anything is written, and the first still comes out.
+#[test]
+fn a_file_too_large_to_read_back_is_never_written() {
+    let why = "x".repeat(9 << 20);
+    let preset = |profile: &str| {
+        format!("summary = \"large\"\n\n[profile.{profile}]\nopt-level = {{ value = 1, why = \"{why}\" }}\n")
+    };
+    let dir = common::tree(
+        "write-path",
+        "too-large",
+        &[
+            ("Cargo.toml", MANIFEST.to_owned()),
+            (".cargo/presets/large-dev.toml", preset("dev")),
+            (".cargo/presets/large-release.toml", preset("release")),
+        ],
+    );
+    let (status, stderr) = run(&mut command(&dir, &["apply", "large-dev"]));
+    assert_eq!(status, 0, "{stderr}");
+    let applied = fs::read(dir.join("Cargo.toml")).unwrap();
+    let (status, stderr) = run(&mut command(&dir, &["apply", "large-release"]));
+    assert_eq!(status, 101, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: `Cargo.toml` would be 18 MiB, more than the 16 MiB cargo presets reads; nothing was written\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(dir.join("Cargo.toml")).unwrap(), applied);
+    let (status, stderr) = run(&mut command(&dir, &["remove", "large-dev"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
+}

@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Far beyond any real manifest (the largest real one we know is 160 KB), and small enough to
-/// hold in memory.
+/// hold in memory. The one limit for every file: what we read (manifests, config files,
+/// presets) and what we write, so that what `apply` wrote `remove` can read.
 const MAX_LEN: u64 = 16 * 1024 * 1024;
 
 /// Reads a text file, refusing what is not UTF-8 (TOML must be).

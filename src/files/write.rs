@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    Lock, TEMP_FILE, as_dir, debug_pause, dir_of, platform, read_optional, regular_file, remove_leftovers, temp_name,
+    Lock, MAX_LEN, TEMP_FILE, as_dir, debug_pause, dir_of, platform, read_optional, regular_file, remove_leftovers,
+    temp_name,
 };
 use crate::error::{Error, Result};
 
@@ -77,6 +78,18 @@ fn changed_meanwhile(path: &Path) -> Error {
 /// file with one name, and may be replaced by this user without changing its owner.
 fn check(change: &Change<'_>) -> Result<()> {
     let path = change.path();
+    // What we write must be readable again, by `remove` above all.
+    if let Change::Write { text, .. } = change
+        && text.len() as u64 > MAX_LEN
+    {
+        return Err(Error::new(format!(
+            "`{}` would be {} MiB, more than the {} MiB cargo presets reads; nothing was written",
+            path.display(),
+            text.len() >> 20,
+            MAX_LEN >> 20
+        ))
+        .help("shorten the presets' text (a `why` or a summary) that makes it this large"));
+    }
     if read_optional(path)?.as_deref() != change.expected() {
         return Err(changed_meanwhile(path));
     }
