@@ -173,4 +173,11 @@ fn a_directory_a_killed_run_was_building_is_cleared() {
     assert_eq!(status, 0, "{stderr}");
     assert_eq!(files_in(&dir), [".cargo", "Cargo.toml"]);
     assert_eq!(files_in(&dir.join(".cargo")), ["config.toml"]);
+
+    // Also once `.cargo` exists (made by hand meanwhile): the next run holds `.cargo`, and
+    // finds the workspace root free, so no run is building there.
+    fs::create_dir_all(dir.join("..cargo.cargo-presets.99999.dir")).unwrap();
+    let (status, stderr) = finish(spawn(&dir, &["apply", "staging", "--to", "config"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(files_in(&dir), [".cargo", "Cargo.toml"]);
 }

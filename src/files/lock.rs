@@ -45,7 +45,11 @@ pub fn lock(files: &[&Path]) -> Result<Lock> {
             // Temporary files beside a locked file can only be left by a run that was killed:
             // clear them now, also for a run that then finds nothing to write.
             for file in files {
-                super::remove_leftovers(file, lock.holds(super::dir_of(file)));
+                let dir = super::dir_of(file);
+                super::remove_leftovers(file, lock.holds(dir));
+                if lock.holds(dir) {
+                    remove_abandoned_build(&lock, dir);
+                }
             }
             return Ok(lock);
         }
@@ -102,6 +106,19 @@ impl Lock {
                 Ok(None)
             }
         }
+    }
+}
+
+/// Removes what a killed run left beside `dir` while it built it under a temporary name
+/// (`..cargo.cargo-presets.<pid>.dir`), if this run holds `dir`'s parent or can lock it at once:
+/// a run building there holds that lock until it is done, so none is. Never waits: another run
+/// may hold it for an edit of its own, and then it is cleared another time.
+fn remove_abandoned_build(lock: &Lock, dir: &Path) {
+    let (Some(_), Some(parent)) = (dir.file_name(), dir.parent()) else { return };
+    let parent = super::as_dir(parent);
+    let free = || fs::File::open(parent).is_ok_and(|handle| handle.try_lock().is_ok());
+    if lock.holds(parent) || free() {
+        super::remove_leftovers(dir, true);
     }
 }
 
