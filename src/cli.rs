@@ -505,7 +505,7 @@ mod tests {
     }
 
     #[test]
-    fn to_accepts_names_and_toml_paths_only() {
+    fn to_accepts_names_and_paths() {
         assert_eq!(Destination::parse("user"), Ok(Destination::User));
         assert_eq!(Destination::parse(".cargo/x.toml"), Ok(Destination::File(".cargo/x.toml".into())));
         assert!(Destination::parse("elsewhere").is_err());

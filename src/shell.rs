@@ -69,6 +69,27 @@ impl Shell {
         }
     }
 
+    /// Progress of a long step: on a terminal, one line rewritten in place (as cargo's own
+    /// progress bar); elsewhere, a status line per step with `--verbose` only, so that logs and
+    /// pipes get no carriage returns. `None` clears the terminal line once the step is done.
+    pub fn progress(&mut self, verb: &str, message: Option<impl Display>) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
+        if io::IsTerminal::is_terminal(&io::stderr()) {
+            // Erasing the line is no colour: written past the stream, which strips escapes
+            // under `--color never`.
+            let _ = self.err.flush();
+            let _ = io::stderr().write_all(b"\r\x1b[K");
+            if let Some(message) = message {
+                let _ = write!(self.err, "{STATUS}{verb:>12}{STATUS:#} {message}");
+            }
+            let _ = self.err.flush();
+        } else if let Some(message) = message {
+            self.verbose_status(verb, message);
+        }
+    }
+
     /// A status line shown only with `--verbose`.
     pub fn verbose_status(&mut self, verb: &str, message: impl Display) {
         if self.verbosity == Verbosity::Verbose {

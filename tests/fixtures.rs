@@ -197,7 +197,7 @@ macro_rules! fixtures {
 
 fixtures! {
     config_native_cpu_joins_target_table, config_native_cpu_with_fast_link, error_native_cpu_foreign_build_target, config_flags_string_form, config_flags_two_presets,
-    error_config_flags_conflict, config_flags_conflict_force, config_flags_conflict_keep, keep_hand_written, error_keep_unknown_key, error_config_in_manifest, error_tune_hand_written_preset, error_tune_size_workflow, error_tune_budget, error_config_env_rustflags,
+    error_config_flags_conflict, config_flags_conflict_force, config_flags_conflict_keep, keep_hand_written, error_keep_unknown_key, error_config_in_manifest, error_to_rustfmt_toml, error_tune_hand_written_preset, error_tune_size_workflow, error_tune_budget, error_config_env_rustflags,
     error_config_target_hides_build, error_config_flags_unread, error_config_flags_string_elsewhere, fast_link_nothing_on_x86_64,
     fast_link_mold_on_aarch64, fast_link_lld_without_mold, error_fast_link_no_linker, error_sccache_missing,
     remove_config_flags, show_fast_link, error_unified_features_on_stable,

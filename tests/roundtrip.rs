@@ -55,3 +55,65 @@ fn run(dir: &Path, args: &[&str]) -> (bool, String) {
     let output = common::presets_with(dir, args, &common::fake_machine(&machine, MACHINE));
     (output.status.success(), String::from_utf8_lossy(&output.stderr).into_owned())
 }
+
+/// A config whose tables are inline (`build = { … }`): TOML 1.0 wants an inline table on one
+/// line, so no comment fits inside the braces; the preset's record goes above the line, and
+/// `status` and `remove` find it there. `toml_edit` accepts TOML 1.1, where newlines are allowed,
+/// so the 1.0 rule is checked on its own, and cargo must read the file.
+#[test]
+fn inline_config_tables_stay_valid_toml_through_apply_status_remove() {
+    let old_output = "build = { # cargo-presets(native-cpu) rustflags += -C target-cpu=native: why\n rustflags = \"-W unused -C target-cpu=native\" }\n";
+    assert!(!inline_tables_on_one_line(old_output.parse::<toml_edit::DocumentMut>().unwrap().as_item()));
+    for (name, config) in [
+        ("string", "# team flags\nbuild = { rustflags = \"-W unused\" }\n"),
+        ("created", "build = { jobs = 2 }  # fast\n[alias]\nb = \"build\"\n"),
+        ("target", "target = { aarch64-unknown-linux-gnu = { rustflags = [\"-W\", \"unused\"] } }\n"),
+    ] {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("roundtrip-inline").join(name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join(".cargo")).unwrap();
+        fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        fs::write(dir.join(".cargo/config.toml"), config).unwrap();
+        let before = common::files(&dir);
+        // `--force`: the copy sits in this repository, so the file looks shared through git.
+        let (ok, stderr) = run(&dir, &["apply", "native-cpu", "--to", "config", "--force"]);
+        assert!(ok, "{name}: {stderr}");
+        let written = fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+        let doc: toml_edit::DocumentMut = written.parse().unwrap_or_else(|e| panic!("{name}: {e}\n{written}"));
+        assert!(inline_tables_on_one_line(doc.as_item()), "{name}: not TOML 1.0:\n{written}");
+        assert!(written.contains("target-cpu=native"), "{name}: {written}");
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let metadata = std::process::Command::new(cargo)
+            .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(metadata.status.success(), "{name}: {}", String::from_utf8_lossy(&metadata.stderr));
+        let output = common::presets(&dir, &["status", "--format", "json"]);
+        let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(status["files"][0]["presets"][0]["name"], "native-cpu", "{name}: {status:#}\n{written}");
+        let (ok, stderr) = run(&dir, &["remove", "native-cpu", "--to", "config"]);
+        assert!(ok, "{name}: {stderr}");
+        let after = fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+        assert!(common::files(&dir) == before, "{name}: not byte for byte:\n{after}");
+    }
+}
+
+/// TOML 1.0's rule for inline tables: each on a single line, so with no comment inside.
+fn inline_tables_on_one_line(item: &toml_edit::Item) -> bool {
+    fn value_ok(value: &toml_edit::Value) -> bool {
+        match value {
+            toml_edit::Value::InlineTable(t) => !t.to_string().contains('\n'),
+            toml_edit::Value::Array(a) => a.iter().all(value_ok),
+            _ => true,
+        }
+    }
+    match item {
+        toml_edit::Item::Value(value) => value_ok(value),
+        toml_edit::Item::Table(table) => table.iter().all(|(_, item)| inline_tables_on_one_line(item)),
+        toml_edit::Item::ArrayOfTables(tables) => {
+            tables.iter().all(|t| t.iter().all(|(_, item)| inline_tables_on_one_line(item)))
+        }
+        toml_edit::Item::None => true,
+    }
+}

@@ -26,14 +26,20 @@ fn verify(dir: &Path, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) 
     verify_profile(dir, "dev", env)
 }
 
-fn verify_profile(dir: &Path, profile: &str, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+/// `cargo presets verify <args>` in `dir`, offline, with none of the variables it reads.
+fn verify_command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.args(["presets", "verify", profile, "--format", "json"]).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
+    command.args(["presets", "verify"]).args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
         if cargo_presets::verify::reads_variable(&key) || key == "CARGO_BUILD_TARGET" {
             command.env_remove(key);
         }
     }
+    command
+}
+
+fn verify_profile(dir: &Path, profile: &str, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
+    let mut command = verify_command(dir, &[profile, "--format", "json"]);
     command.envs(env.iter().copied());
     let output = command.output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -53,6 +59,23 @@ fn passes_when_every_unit_gets_what_the_profile_says() {
     let (status, report, stderr) = verify(&dir, &[]);
     assert_eq!(status, 0, "{report:#}\n{stderr}");
     assert_eq!(report["units"], 2);
+}
+
+/// `verify -v` says first how many units it will compare, then each unit as cargo starts it
+/// (on a terminal, one line rewritten in place instead).
+#[test]
+fn verbose_shows_the_planned_units_and_progress_while_cargo_builds() {
+    let dir = workspace("progress", PROFILE);
+    let output = verify_command(&dir, &["-v"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().map(str::trim_start).collect();
+    let at = |line: &str| lines.iter().position(|l| *l == line).unwrap_or_else(|| panic!("no `{line}` in:\n{stderr}"));
+    let planned = at("Comparing 2 units with the profile once cargo has compiled them");
+    let first = at("Compiling [1/2] dep_x");
+    let second = at("Compiling [2/2] app");
+    let verdict = at("Verified 2 units of profile `dev`: every unit got what the profile says");
+    assert!(planned < first && first < second && second < verdict, "{stderr}");
 }
 
 /// The notes of a report: key, value and source of each key rustflags set.

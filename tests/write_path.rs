@@ -1,7 +1,7 @@
 //! The write path's promises, through the real binary: an edit is never lost, a file is never
 //! exposed or handed to another owner, and nothing is written where it should not be. Races are
-//! made deterministic with the debug-build handshake `CARGO_PRESETS_DEBUG_HANDSHAKE`: the run
-//! stops at a named point of the write until the test says go.
+//! made deterministic with the handshake `CARGO_PRESETS_DEBUG_HANDSHAKE` ([`common::Paused`]):
+//! the run stops at a named point of the write until the test says go.
 #![cfg(unix)]
 
 mod common;
@@ -47,39 +47,6 @@ fn names(dir: &Path) -> Vec<String> {
     names
 }
 
-/// A run stopped at `point` of its write until [`Paused::go`].
-struct Paused {
-    child: Child,
-    signals: PathBuf,
-    point: &'static str,
-}
-
-impl Paused {
-    fn start(mut command: Command, signals: &Path, point: &'static str) -> Paused {
-        let _ = fs::remove_dir_all(signals);
-        fs::create_dir_all(signals).unwrap();
-        let child = command
-            .env("CARGO_PRESETS_DEBUG_HANDSHAKE", signals)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let reached = signals.join(format!("{point}.reached"));
-        let start = Instant::now();
-        while !reached.exists() {
-            assert!(start.elapsed() < Duration::from_secs(30), "the run never reached `{point}`");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        Paused { child, signals: signals.to_owned(), point }
-    }
-
-    fn go(self) -> (i32, String) {
-        fs::write(self.signals.join(format!("{}.go", self.point)), "").unwrap();
-        let output = self.child.wait_with_output().unwrap();
-        (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
-    }
-}
-
 #[test]
 fn an_edit_saved_at_the_last_moment_is_never_lost() {
     // Saved in place (most editors' "write") and by renaming a new file over it (atomic saves).
@@ -92,8 +59,11 @@ fn an_edit_saved_at_the_last_moment_is_never_lost() {
         }),
     ] {
         let dir = workspace(&format!("last-moment-{how}"));
-        let paused =
-            Paused::start(command(&dir, &["apply", "fast-dev"]), &dir.join("../signals-last-moment"), "before-rename");
+        let paused = common::Paused::start(
+            command(&dir, &["apply", "fast-dev"]),
+            &dir.join("../signals-last-moment"),
+            "before-rename",
+        );
         // The run has checked the file and written its temporary file: now the user saves.
         let edited = format!("{MANIFEST}# saved from an editor at the last moment\n");
         save(&dir.join("Cargo.toml"), &edited);
@@ -180,7 +150,7 @@ fn the_temporary_file_is_private_and_owned_like_the_original_from_the_start() {
         let meta = fs::metadata(&config).unwrap();
         (meta.uid(), meta.gid())
     };
-    let paused = Paused::start(
+    let paused = common::Paused::start(
         command(&dir, &["apply", "fast-dev", "--to", "user"]),
         &dir.join("../signals-private"),
         "before-rename",
@@ -383,24 +353,32 @@ fn special_files_are_refused_without_hanging() {
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     let fifo = dir.join(".cargo/config.toml");
     rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from_raw_mode(0o644)).unwrap();
-    for args in [&["apply", "fast-dev", "--to", "config"][..], &["status"]] {
-        let (status, stderr) = run_with_deadline(&mut command(&dir, args));
-        assert_eq!(status, 101, "{args:?}: {stderr}");
-        assert!(
-            stderr.contains("`.cargo/config.toml` is a named pipe (FIFO), not a regular file"),
-            "{args:?}: {stderr}"
-        );
-    }
-    // `check` lints the regular config files it finds; it must not wait on this one either.
-    run_with_deadline(&mut command(&dir, &["check"]));
+    let (status, stderr) = run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"]));
+    assert_eq!(status, 101, "{stderr}");
+    assert!(stderr.contains("`.cargo/config.toml` is a named pipe (FIFO), not a regular file"), "{stderr}");
+    refused_by_every_reader(&dir, "`.cargo/config.toml` is a named pipe (FIFO), not a regular file");
 
     let dir = workspace("dev-zero");
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", dir.join(".cargo/config.toml")).unwrap();
+    // `apply` names the file the link points to, since that is the one it would write.
     let (status, stderr) = run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"]));
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.contains("`/dev/zero` is a character device, not a regular file"), "{stderr}");
+    refused_by_every_reader(&dir, "`.cargo/config.toml` is a character device, not a regular file");
     assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
+}
+
+/// Every command that reads the config refuses it with `error`, within a second: cargo itself
+/// would block on a FIFO forever and read `/dev/zero` until memory runs out.
+fn refused_by_every_reader(dir: &Path, error: &str) {
+    for args in ["status", "check", "explain", "verify"].map(|c| [c]) {
+        let start = Instant::now();
+        let (status, stderr) = run_with_deadline(&mut command(dir, &args));
+        assert_eq!(status, 101, "{args:?}: {stderr}");
+        assert!(stderr.starts_with(&format!("error: {error}\n")), "{args:?}: {stderr}");
+        assert!(start.elapsed() < Duration::from_secs(1), "{args:?} took {:?}", start.elapsed());
+    }
 }
 
 #[test]
@@ -523,4 +501,39 @@ fn nothing_is_written_where_cargo_finds_no_workspace() {
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.contains("error: root of a workspace inferred but wasn't a root: "), "{stderr}");
     assert_eq!(common::files(&dir), before, "profiles went into a package cargo does not read them from");
+}
+
+/// One size limit for what is read and what is written: two presets with a 9 MB `why` each
+/// would make an 18 MB manifest, beyond what `remove` reads back. The second is refused before
+/// anything is written, and the first still comes out.
+#[test]
+fn a_file_too_large_to_read_back_is_never_written() {
+    let why = "x".repeat(9 << 20);
+    let preset = |profile: &str| {
+        format!("summary = \"large\"\n\n[profile.{profile}]\nopt-level = {{ value = 1, why = \"{why}\" }}\n")
+    };
+    let dir = common::tree(
+        "write-path",
+        "too-large",
+        &[
+            ("Cargo.toml", MANIFEST.to_owned()),
+            (".cargo/presets/large-dev.toml", preset("dev")),
+            (".cargo/presets/large-release.toml", preset("release")),
+        ],
+    );
+    let (status, stderr) = run(&mut command(&dir, &["apply", "large-dev"]));
+    assert_eq!(status, 0, "{stderr}");
+    let applied = fs::read(dir.join("Cargo.toml")).unwrap();
+    let (status, stderr) = run(&mut command(&dir, &["apply", "large-release"]));
+    assert_eq!(status, 101, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: `Cargo.toml` would be 18 MiB, more than the 16 MiB cargo presets reads; nothing was written\n"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(dir.join("Cargo.toml")).unwrap(), applied);
+    let (status, stderr) = run(&mut command(&dir, &["remove", "large-dev"]));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
 }

@@ -1,6 +1,9 @@
 //! Writes under faults, through the real binary: a file changed while we edit it, two runs at
-//! once, and runs killed at random moments. The debug-build hook `CARGO_PRESETS_DEBUG_PAUSE_MS`
-//! widens the moment between reading a file and replacing it, where these faults matter.
+//! once, and runs killed at random moments. The hook `CARGO_PRESETS_DEBUG_HANDSHAKE` holds a run
+//! at a named moment while the test acts ([`common::Paused`]); `CARGO_PRESETS_DEBUG_PAUSE_MS`
+//! widens the moment between reading a file and replacing it, to spread the kills.
+
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,18 +21,24 @@ fn workspace(name: &str) -> PathBuf {
     dir
 }
 
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.arg("presets").args(args).current_dir(dir).env_clear().env("CARGO_HOME", dir.join("cargo-home"));
+    command
+}
+
 fn spawn(dir: &Path, args: &[&str], pause_ms: u64) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-        .arg("presets")
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("CARGO_HOME", dir.join("cargo-home"))
+    command(dir, args)
         .env("CARGO_PRESETS_DEBUG_PAUSE_MS", pause_ms.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
+}
+
+/// A directory for one run's handshake files, outside the workspace.
+fn signals(dir: &Path, run: &str) -> PathBuf {
+    dir.with_file_name(format!("{}-signals-{run}", dir.file_name().unwrap().to_string_lossy()))
 }
 
 fn finish(child: Child) -> (i32, String) {
@@ -44,14 +53,15 @@ fn files_in(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The run is held after it read the manifest and wrote the new text beside it; an editor saves
+/// then. The run must notice and write nothing.
 #[test]
 fn a_file_edited_during_apply_is_not_overwritten() {
     let dir = workspace("changed-underneath");
-    let run = spawn(&dir, &["apply", "fast-dev"], 800);
-    sleep(Duration::from_millis(300));
+    let run = common::Paused::start(command(&dir, &["apply", "fast-dev"]), &signals(&dir, "run"), "before-rename");
     let edited = format!("{MANIFEST}# saved from an editor meanwhile\n");
     fs::write(dir.join("Cargo.toml"), &edited).unwrap();
-    let (status, stderr) = finish(run);
+    let (status, stderr) = run.go();
     assert_eq!(status, 101, "{stderr}");
     assert!(
         stderr.contains("error: `Cargo.toml` changed while cargo presets was editing it; nothing was written"),
@@ -61,16 +71,20 @@ fn a_file_edited_during_apply_is_not_overwritten() {
     assert_eq!(files_in(&dir), ["Cargo.toml"]);
 }
 
+/// The first run is held just before it replaces the manifest; the second starts then. The
+/// second must find the lock taken (without the lock it would read the old manifest and one
+/// preset would be lost, or the first would fail), and edit the first one's result.
 #[test]
 fn two_applies_at_once_both_land() {
     let dir = workspace("concurrent");
-    let first = spawn(&dir, &["apply", "fast-dev"], 600);
-    sleep(Duration::from_millis(100));
-    // Starts while the first holds the lock: it must wait, then edit the first one's result.
-    let second = spawn(&dir, &["apply", "staging"], 0);
-    let (status, stderr) = finish(first);
+    let first = common::Paused::start(command(&dir, &["apply", "fast-dev"]), &signals(&dir, "first"), "before-rename");
+    let second_signals = signals(&dir, "second");
+    let second = common::Paused::start(command(&dir, &["apply", "staging"]), &second_signals, "lock-busy");
+    // Once it has the lock, the second goes through its own write without stopping.
+    fs::write(second_signals.join("before-rename.go"), "").unwrap();
+    let (status, stderr) = first.go();
     assert_eq!(status, 0, "{stderr}");
-    let (status, stderr) = finish(second);
+    let (status, stderr) = second.go();
     assert_eq!(status, 0, "{stderr}");
     let text = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(text.starts_with(MANIFEST), "{text}");
@@ -146,4 +160,24 @@ fn a_run_with_nothing_to_write_still_clears_what_a_killed_run_left() {
     assert_eq!(status, 0, "{stderr}");
     assert!(stderr.contains("Unchanged"), "{stderr}");
     assert_eq!(files_in(&dir), ["Cargo.toml"]);
+}
+
+/// A run killed while it built a missing `.cargo` leaves the directory under its temporary name:
+/// the next run, holding the lock that run held, clears it.
+#[test]
+fn a_directory_a_killed_run_was_building_is_cleared() {
+    let dir = workspace("leftover-dir");
+    fs::create_dir_all(dir.join("..cargo.cargo-presets.99999.dir")).unwrap();
+    fs::write(dir.join("..cargo.cargo-presets.99999.dir/.config.toml.cargo-presets.99999.tmp"), "half").unwrap();
+    let (status, stderr) = finish(spawn(&dir, &["apply", "fast-dev", "--to", "config"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(files_in(&dir), [".cargo", "Cargo.toml"]);
+    assert_eq!(files_in(&dir.join(".cargo")), ["config.toml"]);
+
+    // Also once `.cargo` exists (made by hand meanwhile): the next run holds `.cargo`, and
+    // finds the workspace root free, so no run is building there.
+    fs::create_dir_all(dir.join("..cargo.cargo-presets.99999.dir")).unwrap();
+    let (status, stderr) = finish(spawn(&dir, &["apply", "staging", "--to", "config"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(files_in(&dir), [".cargo", "Cargo.toml"]);
 }

@@ -5,7 +5,10 @@
 //! Flags are merged: a preset adds the flags it lacks to an existing `rustflags` array or string,
 //! leaving every other flag where it was, and records exactly what it added in its comment above
 //! the key, `# cargo-presets(<preset>) rustflags += -C target-cpu=native: <why>` (`=` when it
-//! created the key), which is what `remove` takes back.
+//! created the key), which is what `remove` takes back. In an inline table (`build = { … }`),
+//! which cannot hold a comment, the record goes above the line that opens it and names the key
+//! by its path inside (`rustflags`, or `<triple>.rustflags` below `target = { … }`), as profile
+//! keys in inline tables do (see `marker`).
 
 use toml_edit::{DocumentMut, Item};
 
@@ -17,6 +20,8 @@ use crate::schema::Value;
 
 /// What a preset recorded about the flags it wrote into one `rustflags` key.
 pub struct FlagsRecord {
+    /// The key: `rustflags`, or its path inside the inline table the record sits above.
+    pub key: String,
     /// Whether the preset created the key (then it goes when its flags are gone).
     pub created: bool,
     pub flags: Vec<String>,
@@ -26,23 +31,34 @@ const FLAGS_TAG: &str = "rustflags";
 
 impl FlagsRecord {
     pub fn parse(marker: &Marker<'_>) -> Option<FlagsRecord> {
-        let rest = marker.tag?.strip_prefix(FLAGS_TAG)?.trim_start();
+        let tag = marker.tag?;
+        // The key ends at the `rustflags` followed by the operator: a quoted `cfg(…)` key before
+        // it may hold a ` = ` of its own.
+        let end = tag
+            .match_indices(FLAGS_TAG)
+            .map(|(i, _)| i + FLAGS_TAG.len())
+            .find(|&end| tag[end..].starts_with(" =") || tag[end..].starts_with(" +="))?;
+        let (key, rest) = tag.split_at(end);
+        if key != FLAGS_TAG && !key.ends_with(&format!(".{FLAGS_TAG}")) {
+            return None;
+        }
+        let rest = rest.trim_start();
         let (created, flags) = match rest.strip_prefix("+=") {
             Some(flags) => (false, flags),
             None => (true, rest.strip_prefix('=')?),
         };
-        Some(FlagsRecord { created, flags: flags.split_whitespace().map(str::to_owned).collect() })
+        Some(FlagsRecord { key: key.to_owned(), created, flags: flags.split_whitespace().map(str::to_owned).collect() })
     }
 
     fn tag(&self) -> String {
         let op = if self.created { "=" } else { "+=" };
-        format!("{FLAGS_TAG} {op} {}", self.flags.join(" "))
+        format!("{} {op} {}", self.key, self.flags.join(" "))
     }
 }
 
-/// Whether a marker is a flags record (of any preset).
-pub fn is_flags_marker(marker: &Marker<'_>) -> bool {
-    FlagsRecord::parse(marker).is_some()
+/// The flags record `marker` is, if it is one for the `rustflags` at `slot`.
+fn record_at(slot: &CommentSlot, marker: &Marker<'_>) -> Option<FlagsRecord> {
+    FlagsRecord::parse(marker).filter(|r| r.key == slot.tag.as_deref().unwrap_or(FLAGS_TAG))
 }
 
 impl Editor<'_> {
@@ -62,7 +78,7 @@ impl Editor<'_> {
         for composed in &composition.config {
             let path = &composed.setting.path;
             let keys = path.table.keys();
-            let (created, _) = ensure_table(doc.as_table_mut(), &keys);
+            let (created, inline_at) = ensure_table(doc.as_table_mut(), &keys);
             if created {
                 tables_added += 1;
                 // Our header marks the table as ours, for `remove` to take back with the keys.
@@ -73,9 +89,9 @@ impl Editor<'_> {
                 }
             }
             let result = if path.is_rustflags() {
-                self.merge_flags(doc, composed)
+                self.merge_flags(doc, composed, inline_at)
             } else {
-                let slot = CommentSlot::new(&keys, &path.key, None);
+                let slot = CommentSlot::new(&keys, &path.key, inline_at);
                 let assign = Assign {
                     table: keys.clone(),
                     key: &path.key,
@@ -97,14 +113,21 @@ impl Editor<'_> {
     }
 
     /// Adds a preset's flags to `rustflags`, as an array or a string, whichever is there.
-    fn merge_flags(&self, doc: &mut DocumentMut, composed: &ComposedConfig) -> Result<Change, Box<Conflict>> {
+    /// `inline_at`: where the first inline table on the way to the table starts, as from
+    /// `ensure_table`.
+    fn merge_flags(
+        &self,
+        doc: &mut DocumentMut,
+        composed: &ComposedConfig,
+        inline_at: Option<usize>,
+    ) -> Result<Change, Box<Conflict>> {
         let path = &composed.setting.path;
         let preset = composed.preset.as_str();
         let keys = path.table.keys();
         let wanted = config::units(flags_of(&composed.setting.value)).unwrap_or_default();
-        let slot = CommentSlot::new(&keys, FLAGS_TAG, None);
+        let slot = CommentSlot::new(&keys, FLAGS_TAG, inline_at);
         let record =
-            marker::markers(&slot.prefix(doc)).filter(|m| m.preset == preset).find_map(|m| FlagsRecord::parse(&m));
+            marker::markers(&slot.prefix(doc)).filter(|m| m.preset == preset).find_map(|m| record_at(&slot, &m));
         let table = table_at_mut(doc, &keys).expect("ensure_table created it");
         let current = table.get(FLAGS_TAG).and_then(Item::as_value).cloned();
         let present = match &current {
@@ -163,10 +186,11 @@ impl Editor<'_> {
         let lines: Vec<String> = if ours.is_empty() {
             Vec::new()
         } else {
-            let tag = FlagsRecord { created, flags: ours }.tag();
+            let key = slot.tag.clone().unwrap_or_else(|| FLAGS_TAG.to_owned());
+            let tag = FlagsRecord { key, created, flags: ours }.tag();
             self.renderer.key(&composed.setting.why).iter().map(|r| marker::format(preset, Some(&tag), r)).collect()
         };
-        slot.rewrite(doc, |m| m.preset == preset && is_flags_marker(m), &lines);
+        slot.rewrite(doc, |m| m.preset == preset && record_at(&slot, m).is_some(), &lines);
         Ok(if added.is_empty() { Change::Kept } else { Change::Added })
     }
 }
@@ -184,7 +208,8 @@ pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
     let mut removed = Vec::new();
     for keys in flag_tables(doc) {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let slot = CommentSlot::new(&keys, FLAGS_TAG, None);
+        let Some(inline_at) = super::remove::inline_start(doc, &keys) else { continue };
+        let slot = CommentSlot::new(&keys, FLAGS_TAG, inline_at);
         let Some(current) =
             super::table_at(doc, &keys).and_then(|t| t.get(FLAGS_TAG)).and_then(Item::as_value).cloned()
         else {
@@ -192,7 +217,7 @@ pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
         };
         let records: Vec<FlagsRecord> = marker::markers(&slot.prefix(doc))
             .filter(|m| m.preset == preset)
-            .filter_map(|m| FlagsRecord::parse(&m))
+            .filter_map(|m| record_at(&slot, &m))
             .collect();
         let Some(record) = records.into_iter().next() else { continue };
         let mut value = current;
@@ -201,11 +226,11 @@ pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
                 value = without;
             }
         }
-        slot.rewrite(doc, |m| m.preset == preset && is_flags_marker(m), &[]);
+        slot.rewrite(doc, |m| m.preset == preset && record_at(&slot, m).is_some(), &[]);
         let table = table_at_mut(doc, &keys).expect("found above");
         let empty = flags_in_value(&value).is_some_and(|f| f.is_empty());
         if record.created && empty {
-            super::remove::remove_key(table, FLAGS_TAG, false);
+            super::remove::remove_key(table, FLAGS_TAG, inline_at.is_some());
         } else {
             *table.get_mut(FLAGS_TAG).expect("found above") = Item::Value(value);
         }
@@ -370,12 +395,23 @@ mod tests {
 
     #[test]
     fn records_round_trip() {
-        let line =
-            marker::format("p", Some(&FlagsRecord { created: false, flags: strings(&["-C", "x=1"]) }.tag()), "why");
+        let line = marker::format("p", Some(&record_for(FLAGS_TAG).tag()), "why");
         let marker = Marker::parse(&line).unwrap();
         let record = FlagsRecord::parse(&marker).unwrap();
         assert!(!record.created);
         assert_eq!(record.flags, ["-C", "x=1"]);
         assert_eq!(line, "# cargo-presets(p) rustflags += -C x=1: why");
+        // Above an inline table, the key's path inside it; a quoted `cfg` key may hold ` = `.
+        for key in ["'cfg(target_os = \"linux\")'.rustflags", "x86_64-unknown-linux-gnu.rustflags"] {
+            let line = marker::format("p", Some(&FlagsRecord { created: true, ..record_for(key) }.tag()), "why");
+            let parsed = FlagsRecord::parse(&Marker::parse(&line).unwrap()).unwrap();
+            assert_eq!((parsed.key.as_str(), parsed.created, parsed.flags), (key, true, strings(&["-C", "x=1"])));
+        }
+        let not_flags = Marker::parse("# cargo-presets(p) linker: why").unwrap();
+        assert!(FlagsRecord::parse(&not_flags).is_none());
+    }
+
+    fn record_for(key: &str) -> FlagsRecord {
+        FlagsRecord { key: key.to_owned(), created: false, flags: strings(&["-C", "x=1"]) }
     }
 }

@@ -226,7 +226,7 @@ fn has_header(doc: &mut DocumentMut, keys: &[String], preset: &str) -> bool {
 }
 
 /// Where the first inline table on the way to `keys` starts, if the table exists at all.
-fn inline_start(doc: &DocumentMut, keys: &[&str]) -> Option<Option<usize>> {
+pub(super) fn inline_start(doc: &DocumentMut, keys: &[&str]) -> Option<Option<usize>> {
     let mut current: &dyn TableLike = doc.as_table();
     let mut inline_at = None;
     for (i, key) in keys.iter().enumerate() {

@@ -45,7 +45,11 @@ pub fn lock(files: &[&Path]) -> Result<Lock> {
             // Temporary files beside a locked file can only be left by a run that was killed:
             // clear them now, also for a run that then finds nothing to write.
             for file in files {
-                super::remove_leftovers(file, lock.holds(super::dir_of(file)));
+                let dir = super::dir_of(file);
+                super::remove_leftovers(file, lock.holds(dir));
+                if lock.holds(dir) {
+                    remove_abandoned_build(&lock, dir);
+                }
             }
             return Ok(lock);
         }
@@ -71,7 +75,7 @@ impl Lock {
         let rest = dir.strip_prefix(anchor).map_err(std::io::Error::other)?;
         let mut parts = rest.components();
         let top = anchor.join(parts.next().ok_or_else(|| std::io::Error::other("no directory to create"))?);
-        let temp = super::temp_name(&top, "dir");
+        let temp = super::temp_name(&top, super::TEMP_DIR);
         super::remove_leftovers(&top, self.holds(super::as_dir(anchor)));
         fs::create_dir(&temp)?;
         let built = (|| -> std::io::Result<fs::File> {
@@ -105,6 +109,19 @@ impl Lock {
     }
 }
 
+/// Removes what a killed run left beside `dir` while it built it under a temporary name
+/// (`..cargo.cargo-presets.<pid>.dir`), if this run holds `dir`'s parent or can lock it at once:
+/// a run building there holds that lock until it is done, so none is. Never waits: another run
+/// may hold it for an edit of its own, and then it is cleared another time.
+fn remove_abandoned_build(lock: &Lock, dir: &Path) {
+    let (Some(_), Some(parent)) = (dir.file_name(), dir.parent()) else { return };
+    let parent = super::as_dir(parent);
+    let free = || fs::File::open(parent).is_ok_and(|handle| handle.try_lock().is_ok());
+    if lock.holds(parent) || free() {
+        super::remove_leftovers(dir, true);
+    }
+}
+
 /// The directory of `file`, or its nearest ancestor that exists.
 fn nearest_dir(file: &Path) -> PathBuf {
     super::as_dir(nearest_existing(file.parent().unwrap_or(Path::new("")))).to_owned()
@@ -126,10 +143,14 @@ fn absolute(dir: &Path) -> PathBuf {
 fn lock_dir(dir: &Path) -> Result<Option<fs::File>> {
     let Ok(handle) = fs::File::open(dir) else { return Ok(None) };
     let start = Instant::now();
+    let mut waited = false;
     loop {
         match handle.try_lock() {
             Ok(()) => return Ok(Some(handle)),
             Err(fs::TryLockError::WouldBlock) if start.elapsed() < TIMEOUT => {
+                if !std::mem::replace(&mut waited, true) {
+                    super::debug_pause("lock-busy");
+                }
                 std::thread::sleep(Duration::from_millis(5));
             }
             Err(fs::TryLockError::WouldBlock) => {

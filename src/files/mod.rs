@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// Far beyond any real manifest (the largest real one we know is 160 KB), and small enough to
-/// hold in memory.
+/// hold in memory. The one limit for every file: what we read (manifests, config files,
+/// presets) and what we write, so that what `apply` wrote `remove` can read.
 const MAX_LEN: u64 = 16 * 1024 * 1024;
 
 /// Reads a text file, refusing what is not UTF-8 (TOML must be).
@@ -106,6 +107,12 @@ fn as_dir(dir: &Path) -> &Path {
     if dir.as_os_str().is_empty() { Path::new(".") } else { dir }
 }
 
+/// The suffix of a temporary file (a new text, or the old one set aside).
+const TEMP_FILE: &str = "tmp";
+/// The suffix of a temporary directory (a missing `.cargo` or `$CARGO_HOME`, built before it is
+/// renamed into place).
+const TEMP_DIR: &str = "dir";
+
 /// `.Cargo.toml.cargo-presets.<pid>.<suffix>` beside `path`: hidden, and not ending in `.toml`,
 /// so no tool mistakes it for a manifest or a config file.
 fn temp_name(path: &Path, suffix: &str) -> PathBuf {
@@ -130,35 +137,35 @@ fn remove_leftovers(path: &Path, locked: bool) {
         if !name.starts_with(&prefix) {
             continue;
         }
-        if name.ends_with(".tmp") {
-            let _ = fs::remove_file(entry.path());
-        } else if name.ends_with(".tmpdir") {
-            let _ = fs::remove_dir_all(entry.path());
+        match name.rsplit('.').next() {
+            Some(TEMP_FILE) => drop(fs::remove_file(entry.path())),
+            Some(TEMP_DIR) => drop(fs::remove_dir_all(entry.path())),
+            _ => {}
         }
     }
 }
 
-/// A test hook in debug builds only, at the named moments of a write:
+/// A test hook at the named moments of a run (`before-rename`: the file is read, the lock held
+/// and the new text written beside it; `lock-busy`: another run holds the lock this one waits
+/// for):
 /// - `CARGO_PRESETS_DEBUG_PAUSE_MS` sleeps there, to spread kills and overlapping runs;
 /// - `CARGO_PRESETS_DEBUG_HANDSHAKE=<dir>` makes the run create `<dir>/<point>.reached` and
 ///   wait until the test creates `<dir>/<point>.go`, so a test acts at that exact moment.
+///
+/// In every build, so the tests that rely on it also run under `cargo test --release`: it costs
+/// two environment lookups at moments that are rare and then wait on the disk anyway.
 fn debug_pause(point: &str) {
-    #[cfg(debug_assertions)]
-    {
-        if let Some(ms) = std::env::var("CARGO_PRESETS_DEBUG_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
-            std::thread::sleep(std::time::Duration::from_millis(ms));
-        }
-        if let Some(dir) = std::env::var_os("CARGO_PRESETS_DEBUG_HANDSHAKE").map(PathBuf::from) {
-            let _ = fs::write(dir.join(format!("{point}.reached")), std::process::id().to_string());
-            let go = dir.join(format!("{point}.go"));
-            let start = std::time::Instant::now();
-            while !go.exists() && start.elapsed() < std::time::Duration::from_secs(60) {
-                std::thread::sleep(std::time::Duration::from_millis(2));
-            }
+    if let Some(ms) = std::env::var("CARGO_PRESETS_DEBUG_PAUSE_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+    if let Some(dir) = std::env::var_os("CARGO_PRESETS_DEBUG_HANDSHAKE").map(PathBuf::from) {
+        let _ = fs::write(dir.join(format!("{point}.reached")), std::process::id().to_string());
+        let go = dir.join(format!("{point}.go"));
+        let start = std::time::Instant::now();
+        while !go.exists() && start.elapsed() < std::time::Duration::from_secs(60) {
+            std::thread::sleep(std::time::Duration::from_millis(2));
         }
     }
-    #[cfg(not(debug_assertions))]
-    let _ = point;
 }
 
 #[cfg(test)]

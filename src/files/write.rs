@@ -4,7 +4,10 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::{Lock, as_dir, debug_pause, dir_of, platform, read_optional, regular_file, remove_leftovers, temp_name};
+use super::{
+    Lock, MAX_LEN, TEMP_FILE, as_dir, debug_pause, dir_of, platform, read_optional, regular_file, remove_leftovers,
+    temp_name,
+};
 use crate::error::{Error, Result};
 
 /// One file's change. `expected` is the text the command read (`None`: the file did not exist);
@@ -75,6 +78,18 @@ fn changed_meanwhile(path: &Path) -> Error {
 /// file with one name, and may be replaced by this user without changing its owner.
 fn check(change: &Change<'_>) -> Result<()> {
     let path = change.path();
+    // What we write must be readable again, by `remove` above all.
+    if let Change::Write { text, .. } = change
+        && text.len() as u64 > MAX_LEN
+    {
+        return Err(Error::new(format!(
+            "`{}` would be {} MiB, more than the {} MiB cargo presets reads; nothing was written",
+            path.display(),
+            text.len() >> 20,
+            MAX_LEN >> 20
+        ))
+        .help("shorten the presets' text (a `why` or a summary) that makes it this large"));
+    }
     if read_optional(path)?.as_deref() != change.expected() {
         return Err(changed_meanwhile(path));
     }
@@ -167,7 +182,7 @@ fn remove_created(top: Option<&Path>) {
 /// The write itself: a temporary file that is the old file's twin in everything but its text,
 /// made durable, then swapped in.
 fn write(path: &Path, expected: Option<&str>, text: &str) -> Result<()> {
-    let temp = temp_name(path, "tmp");
+    let temp = temp_name(path, TEMP_FILE);
     let old = match expected {
         Some(_) => Some(fs::File::open(path).map_err(|e| failed(path, &e))?),
         None => None,
@@ -249,7 +264,7 @@ fn swap_in(temp: &Path, path: &Path, expected: Option<&str>) -> Result<()> {
 
 /// Deletes `path`: moved aside first, so that what is deleted is what was checked.
 fn remove(path: &Path, expected: &str) -> Result<()> {
-    let aside = temp_name(path, "tmp");
+    let aside = temp_name(path, TEMP_FILE);
     platform::rename_noreplace(path, &aside).map_err(|e| failed(path, &e))?;
     if read_optional(&aside)?.as_deref() != Some(expected) {
         // Put back exactly what is there now; a file saved at `path` meanwhile wins.

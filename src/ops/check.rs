@@ -162,7 +162,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
 }
 
 fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
-    Ok(Source { kind, path: PathBuf::from(ctx.display(path)), text: files::read(path)? })
+    Ok(Source { kind, path: PathBuf::from(ctx.display(path)), text: files::read(&ctx.relative(path))? })
 }
 
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),
@@ -191,7 +191,7 @@ fn linked_members(workspace: &Workspace) -> BTreeSet<String> {
 }
 
 fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, bool, Versions) {
-    if let Ok(lock) = std::fs::read_to_string(workspace.root().join("Cargo.lock"))
+    if let Ok(lock) = files::read(&workspace.root().join("Cargo.lock"))
         && let Ok(doc) = lock.parse::<toml_edit::DocumentMut>()
         && let Some(packages) = doc.get("package").and_then(Item::as_array_of_tables)
     {

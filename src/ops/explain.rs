@@ -172,7 +172,8 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
     let configs = workspace::config_files(&ctx.cwd);
     // `read` is nearest first with the user's last; precedence is the other way round.
     for (_, path) in configs.read.iter().rev() {
-        files.push(Layer::config(ctx.display(path), files::read(path)?));
+        // Named as `apply` names it, should it refuse a FIFO or a device there.
+        files.push(Layer::config(ctx.display(path), files::read(&ctx.relative(path))?));
     }
     let env = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
     Ok(Layers { files, env })

@@ -4,7 +4,8 @@
 //! what the profile's settings, as `explain` computes them, should produce.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::json;
 
@@ -30,7 +31,14 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
         "Verifying",
         format!("profile `{profile}` with `cargo check --profile {profile} -v` in a private target directory"),
     );
-    let units = units(&workspace, profile)?;
+    let planned = planned_units(&workspace, profile);
+    if let Some(n) = planned {
+        ctx.shell.status(
+            "Comparing",
+            format!("{} with the profile once cargo has compiled them", plural(n, "unit", "units")),
+        );
+    }
+    let units = units(ctx, &workspace, profile, planned)?;
     let rustflags = match layers.sets_rustflags().then(|| super::explain::config_rustflags(&layers, workspace.root())) {
         Some(Ok((_, rustflags))) => Some(rustflags),
         Some(Err(why)) => {
@@ -101,17 +109,18 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
 
 /// The units `cargo check` compiles for `profile`, with their rustc command lines, and which of
 /// them cargo built for the host (see [`host_units`]).
-fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Compiled>> {
+fn units(ctx: &mut Context<'_>, workspace: &Workspace, profile: &str, planned: Option<usize>) -> Result<Vec<Compiled>> {
     let target_dir = std::env::temp_dir().join(format!("cargo-presets-verify-{}", std::process::id()));
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(&cargo)
+    let output = Command::new(cargo())
         .args(["check", "-v", "--message-format=json", "--profile", profile, "--manifest-path"])
         .arg(&workspace.manifest)
         .env("CARGO_TARGET_DIR", &target_dir)
-        .output()
-        .map_err(|e| Error::new(format!("failed to run cargo: {e}")));
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|child| with_progress(ctx, child, planned));
     let _ = std::fs::remove_dir_all(&target_dir);
-    let output = output?;
+    let output = output.map_err(|e| Error::new(format!("failed to run cargo: {e}")))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim_start().starts_with("Running")).collect();
@@ -120,8 +129,7 @@ fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Compiled>> {
     }
     let artifacts = artifacts(&String::from_utf8_lossy(&output.stdout));
     let members = &workspace.member_names;
-    let lines: Vec<&str> =
-        stderr.lines().filter(|l| l.trim_start().starts_with("Running `") && l.contains("--crate-name ")).collect();
+    let lines: Vec<&str> = stderr.lines().filter(|l| is_unit_line(l)).collect();
     let found: Vec<Option<&Artifact>> = lines.iter().map(|line| artifact_of(line, &artifacts)).collect();
     let build_scripts: BTreeSet<usize> =
         found.iter().enumerate().filter(|(_, a)| a.is_some_and(|a| a.build_script)).map(|(i, _)| i).collect();
@@ -145,6 +153,62 @@ fn units(workspace: &Workspace, profile: &str) -> Result<Vec<Compiled>> {
         });
     }
     Ok(units)
+}
+
+fn cargo() -> std::ffi::OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The line `cargo -v` prints as it starts compiling a unit: its rustc command.
+fn is_unit_line(line: &str) -> bool {
+    line.trim_start().starts_with("Running `") && line.contains("--crate-name ")
+}
+
+/// How many units cargo will compile, from its unit graph, which builds nothing; `None` where
+/// cargo does not give it. The graph is unstable: `RUSTC_BOOTSTRAP=1` lets a stable cargo print
+/// it, for this one invocation that compiles nothing.
+fn planned_units(workspace: &Workspace, profile: &str) -> Option<usize> {
+    let output = Command::new(cargo())
+        .args(["check", "--unit-graph", "-Z", "unstable-options", "--profile", profile, "--manifest-path"])
+        .arg(&workspace.manifest)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let graph: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    // Running a build script is a unit too, but not a compilation with flags to compare.
+    Some(graph["units"].as_array()?.iter().filter(|u| u["mode"] != "run-custom-build").count())
+}
+
+/// Waits for cargo, showing each unit it starts compiling, as `[done/planned] crate`.
+fn with_progress(ctx: &mut Context<'_>, mut child: Child, planned: Option<usize>) -> std::io::Result<Output> {
+    let mut stdout = child.stdout.take().expect("piped");
+    // JSON messages fill stdout while stderr is read here: each pipe must be drained.
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        stdout.read_to_end(&mut bytes).map(|_| bytes)
+    });
+    let mut stderr = Vec::new();
+    let mut lines = BufReader::new(child.stderr.take().expect("piped"));
+    let mut done = 0;
+    loop {
+        let start = stderr.len();
+        if lines.read_until(b'\n', &mut stderr)? == 0 {
+            break;
+        }
+        let line = String::from_utf8_lossy(&stderr[start..]);
+        if is_unit_line(&line) {
+            done += 1;
+            let name = word_after(&line, "--crate-name ").unwrap_or("");
+            let of = planned.map(|n| format!("/{n}")).unwrap_or_default();
+            ctx.shell.progress("Compiling", Some(format!("[{done}{of}] {name}")));
+        }
+    }
+    ctx.shell.progress("Compiling", None::<&str>);
+    let status = child.wait()?;
+    let stdout = reader.join().map_err(|_| std::io::Error::other("reading cargo's output failed"))??;
+    Ok(Output { status, stdout, stderr })
 }
 
 fn word_after<'l>(line: &'l str, flag: &str) -> Option<&'l str> {

@@ -55,11 +55,11 @@ impl Workspace {
 
 /// The channel a toolchain file in `dir` names, if there is one.
 fn toolchain_channel(dir: &Path) -> Option<String> {
-    if let Ok(text) = std::fs::read_to_string(dir.join("rust-toolchain.toml")) {
+    if let Ok(text) = crate::files::read(&dir.join("rust-toolchain.toml")) {
         let doc: DocumentMut = text.parse().ok()?;
         return doc.get("toolchain")?.get("channel")?.as_str().map(str::to_owned);
     }
-    let text = std::fs::read_to_string(dir.join("rust-toolchain")).ok()?;
+    let text = crate::files::read(&dir.join("rust-toolchain")).ok()?;
     match text.parse::<DocumentMut>() {
         Ok(doc) if doc.contains_key("toolchain") => doc["toolchain"].get("channel")?.as_str().map(str::to_owned),
         _ => Some(text.trim().to_owned()),
@@ -122,7 +122,7 @@ fn home_dir() -> Option<PathBuf> {
 pub fn default_toolchain_is_nightly() -> bool {
     let rustup_home =
         std::env::var_os("RUSTUP_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".rustup")));
-    let Some(text) = rustup_home.and_then(|dir| std::fs::read_to_string(dir.join("settings.toml")).ok()) else {
+    let Some(text) = rustup_home.and_then(|dir| crate::files::read(&dir.join("settings.toml")).ok()) else {
         return false;
     };
     let default =
@@ -202,7 +202,9 @@ impl Destination {
             "manifest" => Ok(Destination::Manifest),
             "config" => Ok(Destination::Config),
             "user" => Ok(Destination::User),
-            path if path.ends_with(".toml") => Ok(Destination::File(PathBuf::from(path))),
+            // Any file name: whether cargo would read it as config is for `Target::resolve` to
+            // say, with the file's name and a way out.
+            path if path.contains(['/', '.']) || path == "config" => Ok(Destination::File(PathBuf::from(path))),
             _ => Err("expected `manifest`, `config`, `user`, or the path of a config file ending in `.toml`".into()),
         }
     }
@@ -256,15 +258,28 @@ impl Target {
             Destination::User => config_in(cargo_home().ok_or_else(|| {
                 Error::new("cannot find the cargo home directory").help("set `CARGO_HOME` (or `HOME`) and try again")
             })?),
-            Destination::File(path) => {
-                let path = normalize(&cwd.join(path));
+            Destination::File(given) => {
+                let path = normalize(&cwd.join(given));
                 let in_dot_cargo = path.parent().and_then(Path::file_name).is_some_and(|d| d == ".cargo");
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 if name == "Cargo.toml" {
                     return Err(Error::new(format!("`{}` is a manifest, not a config file", path.display()))
                         .help("write to the workspace manifest with `--to manifest`"));
                 }
-                let read_by_default = in_dot_cargo && name == "config.toml";
+                if let Some(owner) = other_tools_file(name) {
+                    return Err(Error::new(format!(
+                        "`{}` is {owner}, not a cargo config file",
+                        given.display()
+                    ))
+                    .help("name a file of its own, such as `--to .cargo/presets.toml`, and pass it to cargo with `--config`"));
+                }
+                // `config` is the legacy name cargo still reads in `.cargo`; `--config` loads
+                // any file, but cargo's own config files all end in `.toml`.
+                if !(name.ends_with(".toml") || (in_dot_cargo && name == "config")) {
+                    return Err(Error::new(format!("`{}` is not a config file name", given.display()))
+                        .help("config files end in `.toml`, such as `--to .cargo/presets.toml`"));
+                }
+                let read_by_default = in_dot_cargo && (name == "config.toml" || name == "config");
                 Target { path, kind: FileKind::Config, read_by_default, legacy: None }
             }
         })
@@ -284,15 +299,36 @@ impl Target {
     }
 }
 
+/// What uses a file named `name` that is not cargo config, if a known tool does: writing
+/// profiles there would break that tool, or be read by nobody.
+fn other_tools_file(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Cargo.lock" => "cargo's lock file",
+        "rustfmt.toml" | ".rustfmt.toml" => "rustfmt's configuration",
+        "clippy.toml" | ".clippy.toml" => "clippy's configuration",
+        "rust-toolchain.toml" | "rust-toolchain" => "rustup's toolchain file",
+        "deny.toml" => "cargo-deny's configuration",
+        "Cross.toml" => "cross's configuration",
+        "release.toml" => "cargo-release's configuration",
+        "taplo.toml" | ".taplo.toml" => "taplo's configuration",
+        "typos.toml" | "_typos.toml" | ".typos.toml" => "typos' configuration",
+        "dist-workspace.toml" => "cargo-dist's configuration",
+        "Makefile.toml" => "cargo-make's task file",
+        "nextest.toml" => "cargo-nextest's configuration",
+        "pyproject.toml" => "a Python project file",
+        _ => return None,
+    })
+}
+
 /// `config.toml` in `dir`, unless a legacy `config` is there: cargo reads that one instead, and
 /// anything written to `config.toml` beside it would be ignored.
 fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Option<Legacy>) {
     let modern = dir.join("config.toml");
     let legacy = dir.join("config");
-    if !legacy.is_file() {
+    if !legacy.exists() {
         return (modern, None);
     }
-    let why = if modern.is_file() { Legacy::Shadows(modern) } else { Legacy::Only };
+    let why = if modern.exists() { Legacy::Shadows(modern) } else { Legacy::Only };
     (legacy, Some(why))
 }
 
@@ -334,7 +370,9 @@ pub fn config_files(cwd: &Path) -> ConfigFiles {
     let mut shadowed = Vec::new();
     for (kind, dir) in dirs {
         let (modern, legacy) = (dir.join("config.toml"), dir.join("config"));
-        match (legacy.is_file(), modern.is_file()) {
+        // Whatever is there, not only regular files: cargo reads a FIFO or a device too (and
+        // hangs on it, `cargo-config.md` R7.1), so each reader must see it and refuse it.
+        match (legacy.exists(), modern.exists()) {
             (true, true) => {
                 shadowed.push((modern, legacy.clone()));
                 with_includes(kind, legacy, &mut found);
@@ -372,7 +410,7 @@ fn with_includes(scope: ConfigScope, file: PathBuf, found: &mut Vec<(ConfigScope
     };
     for include in includes.into_iter().rev() {
         let path = dir.join(include);
-        if path.is_file() {
+        if path.exists() {
             with_includes(scope, path, found);
         }
     }

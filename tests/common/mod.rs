@@ -5,6 +5,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A fresh directory `<CARGO_TARGET_TMPDIR>/<group>/<name>` holding `files` (path, contents).
 pub fn tree<C: AsRef<[u8]>>(group: &str, name: &str, files: &[(&str, C)]) -> PathBuf {
@@ -118,4 +120,42 @@ pub fn fake_machine(dir: &Path, spec: &str) -> Vec<(String, String)> {
         executable(program, "#!/bin/sh\n");
     }
     vec![("RUSTC".to_owned(), bin.join("rustc").display().to_string()), ("PATH".to_owned(), bin.display().to_string())]
+}
+
+/// A run stopped at `point` (see `files::debug_pause`) until [`Paused::go`]; `start` returns
+/// once the run is there.
+pub struct Paused {
+    child: Child,
+    signals: PathBuf,
+    point: &'static str,
+}
+
+impl Paused {
+    pub fn start(mut command: Command, signals: &Path, point: &'static str) -> Paused {
+        let _ = fs::remove_dir_all(signals);
+        fs::create_dir_all(signals).unwrap();
+        let mut child = command
+            .env("CARGO_PRESETS_DEBUG_HANDSHAKE", signals)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let reached = signals.join(format!("{point}.reached"));
+        let start = Instant::now();
+        while !reached.exists() {
+            assert!(start.elapsed() < Duration::from_secs(30), "the run never reached `{point}`");
+            if child.try_wait().unwrap().is_some() {
+                let output = child.wait_with_output().unwrap();
+                panic!("the run ended before reaching `{point}`:\n{}", String::from_utf8_lossy(&output.stderr));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        Paused { child, signals: signals.to_owned(), point }
+    }
+
+    pub fn go(self) -> (i32, String) {
+        fs::write(self.signals.join(format!("{}.go", self.point)), "").unwrap();
+        let output = self.child.wait_with_output().unwrap();
+        (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+    }
 }
