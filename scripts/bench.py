@@ -16,7 +16,15 @@ toml_edit parse and write of the same file (`examples/toml_floor.rs`);
 
 then `check` on generated workspaces of 10, 100 and 1,000 members (each member manifest with a
 dependency and a profile table cargo ignores, so every file is parsed and linted), to show that
-its cost grows linearly with the number of members.
+its cost grows linearly with the number of members;
+
+then `check`, `explain dev` and `status` on a manifest of 17,000 profile tables (1.6 MB), against
+one toml_edit parse and write of it: the cost of naming each key's line must not grow with the
+square of the tables;
+
+then `check`, `explain dev` and `status` on the demo with a config file that sets rustflags,
+against the same command without it: which rustflags cargo uses depends on the machine, so rustc
+is asked, once a run.
 """
 import shutil
 import statistics
@@ -79,6 +87,20 @@ def large_manifest(root, examples=430):
     (root / "src" / "lib.rs").write_text("")
 
 
+def many_profiles(root, tables=17000):
+    """A package with `tables` custom profiles, each inheriting and setting four keys."""
+    root.mkdir(parents=True)
+    parts = ['[package]\nname = "many"\nversion = "0.1.0"\nedition = "2024"\n']
+    for i in range(tables):
+        parts.append(
+            f'\n[profile.p{i}]\ninherits = "{"dev" if i % 2 else "release"}"\nopt-level = {i % 4}\n'
+            f'codegen-units = {1 + i % 16}\ndebug = "line-tables-only"\nincremental = {"true" if i % 3 else "false"}\n'
+        )
+    (root / "Cargo.toml").write_text("".join(parts))
+    (root / "src").mkdir()
+    (root / "src" / "lib.rs").write_text("")
+
+
 def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "toml_floor"], cwd=ROOT, check=True)
@@ -113,6 +135,26 @@ def main():
             root = Path(tmp) / f"ws{members}"
             generated_workspace(root, members)
             check_rows.append((members, timed([binary, "presets", "-q", "check", "--deny", "error"], root)))
+        many = Path(tmp) / "many"
+        many_profiles(many)
+        many_manifest = many / "Cargo.toml"
+        many_text = many_manifest.read_bytes()
+        restore_many = lambda: many_manifest.write_bytes(many_text)
+        many_rows = [
+            (name, timed([binary, "presets", "-q", *args], many))
+            for name, args in [("check", ["check", "--deny", "error"]), ("explain dev", ["explain", "dev"]), ("status", ["status"])]
+        ]
+        many_rows.append(("toml_edit parse + write (the floor)", timed([floor, many_manifest], many, restore_many)))
+        flags_ws = Path(tmp) / "flags"
+        shutil.copytree(ROOT / "demo", flags_ws)
+        flag_rows = []
+        for name, args in [("check", ["check", "--deny", "error"]), ("explain dev", ["explain", "dev"]), ("status", ["status"])]:
+            without = timed([binary, "presets", "-q", *args], flags_ws)
+            (flags_ws / ".cargo").mkdir(exist_ok=True)
+            (flags_ws / ".cargo" / "config.toml").write_text('[build]\nrustflags = ["--cfg", "bench"]\n')
+            with_flags = timed([binary, "presets", "-q", *args], flags_ws)
+            (flags_ws / ".cargo" / "config.toml").unlink()
+            flag_rows.append((name, without, with_flags))
     base = rows[2][1][0]
     print(f"{RUNS} runs each, median (min-max) wall time in ms; ratio to `cargo locate-project`")
     for name, (median, low, high) in rows:
@@ -121,6 +163,13 @@ def main():
     print(f"a large manifest ({lines} lines, {len(big_text) // 1024} KB); ratio to one toml_edit parse and write")
     for name, (median, low, high) in large_rows:
         print(f"  {name:<42} {median:7.2f}  ({low:.2f}-{high:.2f})  x{median / floor_median:.2f}")
+    many_floor = many_rows[-1][1][0]
+    print(f"a manifest of 17,000 profile tables ({len(many_text) // 1024} KB); ratio to one toml_edit parse and write")
+    for name, (median, low, high) in many_rows:
+        print(f"  {name:<42} {median:7.2f}  ({low:.2f}-{high:.2f})  x{median / many_floor:.2f}")
+    print("the demo with a config file setting rustflags; ratio to the same command without it")
+    for name, without, with_flags in flag_rows:
+        print(f"  {name:<14} without {without[0]:7.2f}  with {with_flags[0]:7.2f}  x{with_flags[0] / without[0]:.2f}")
     print("cargo presets check on generated workspaces (each member manifest parsed and linted)")
     for members, (median, low, high) in check_rows:
         print(f"  {members:>5} members {median:9.2f} ms  ({low:.2f}-{high:.2f})  {median / members * 1000:7.1f} us per member")

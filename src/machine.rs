@@ -3,7 +3,8 @@
 //! never need it, so a plain `apply` starts no process; the rest ask rustc once.
 //!
 //! rustc is found as cargo finds it: `$RUSTC`, else `rustc` on PATH, run in the workspace so
-//! that a `rust-toolchain.toml` there picks the toolchain.
+//! that a `rust-toolchain.toml` there picks the toolchain. Every rustc this tool starts is
+//! started by [`rustc`], which asks each question once per run.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -44,6 +45,45 @@ pub struct Machine {
     search_path: Option<std::ffi::OsString>,
 }
 
+/// What `rustc ARGS` prints, run in `dir` as cargo would run it there (`$RUSTC`, else `rustc`
+/// on PATH, so a toolchain file in `dir` picks the toolchain). Answers are kept for the run: a
+/// command that asks twice starts one process. The error says why rustc could not answer.
+pub fn rustc(dir: &Path, args: &[&str]) -> Result<String, String> {
+    type Answers = std::collections::HashMap<(PathBuf, Vec<String>), Result<String, String>>;
+    static ANSWERS: std::sync::Mutex<Option<Answers>> = std::sync::Mutex::new(None);
+    let key = (dir.to_owned(), args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>());
+    if let Some(answer) = ANSWERS.lock().ok().and_then(|a| a.as_ref()?.get(&key).cloned()) {
+        return answer;
+    }
+    let rustc = std::env::var_os("RUSTC").filter(|v| !v.is_empty()).unwrap_or_else(|| "rustc".into());
+    let answer = match Command::new(&rustc).args(args).current_dir(dir).output() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("`{}` is not on PATH", Path::new(&rustc).display()))
+        }
+        Err(e) => Err(format!("`{}` could not run: {e}", Path::new(&rustc).display())),
+        Ok(output) if !output.status.success() => {
+            Err(format!("`rustc {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()))
+        }
+        Ok(output) => Ok(String::from_utf8_lossy(&output.stdout).into_owned()),
+    };
+    if let Ok(mut answers) = ANSWERS.lock() {
+        answers.get_or_insert_with(Answers::new).insert(key, answer.clone());
+    }
+    answer
+}
+
+/// The `split-debuginfo` values rustc supports here (`rustc --print split-debuginfo`).
+pub fn split_debuginfo_values(dir: &Path) -> Option<Vec<String>> {
+    let text = rustc(dir, &["--print", "split-debuginfo"]).ok()?;
+    Some(text.lines().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect())
+}
+
+/// The host's target triple, from `rustc -vV`; `None` when rustc cannot say.
+pub fn host_triple(dir: &Path) -> Option<String> {
+    let text = rustc(dir, &["-vV"]).ok()?;
+    text.lines().find_map(|l| l.strip_prefix("host: ")).map(|h| h.trim().to_owned())
+}
+
 impl Machine {
     /// Asks rustc (`$RUSTC` or `rustc`, run in `dir`). The error says why it could not.
     pub fn probe(dir: &Path) -> Result<Machine, String> {
@@ -53,25 +93,7 @@ impl Machine {
     /// The machine as cargo sees it when building for `target` (`[build] target`): that
     /// triple and its `cfg` values, the host's rustc and programs.
     pub fn probe_for(dir: &Path, target: Option<&str>) -> Result<Machine, String> {
-        let rustc = std::env::var_os("RUSTC").filter(|v| !v.is_empty()).unwrap_or_else(|| "rustc".into());
-        let run = |args: &[&str]| -> Result<String, String> {
-            let output = Command::new(&rustc).args(args).current_dir(dir).output().map_err(|e| {
-                let rustc = Path::new(&rustc).display();
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    format!("`{rustc}` is not on PATH")
-                } else {
-                    format!("`{rustc}` could not run: {e}")
-                }
-            })?;
-            if !output.status.success() {
-                return Err(format!(
-                    "`rustc {}` failed: {}",
-                    args.join(" "),
-                    String::from_utf8_lossy(&output.stderr).trim()
-                ));
-            }
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-        };
+        let run = |args: &[&str]| rustc(dir, args);
         let version = run(&["-vV"])?;
         let field = |name: &str| version.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
         let host = match target {

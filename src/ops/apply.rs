@@ -398,7 +398,8 @@ fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
     } else if let Some(custom) = profiles.iter().find(|p| !crate::schema::is_builtin_profile(p)) {
         command.extend(["--profile".to_owned(), (*custom).to_owned()]);
     }
-    let host = args.iter().any(|a| a.contains("{host}")).then(workspace::host_triple);
+    let host =
+        args.iter().any(|a| a.contains("{host}")).then(|| crate::machine::host_triple(std::path::Path::new(".")));
     for arg in args {
         let arg = match &host {
             Some(host) => arg.replace("{host}", host.as_deref().unwrap_or("<target-triple>")),

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::json;
 use toml_edit::Item;
@@ -156,7 +155,9 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
             .then(|| workspace::installed_components("nightly").ok())
             .flatten()
             .map(|installed| workspace::has_component(&installed, "rustc-codegen-cranelift-preview")),
-        split_debuginfo_supported: wants_split.then(split_debuginfo_supported).flatten(),
+        split_debuginfo_supported: wants_split
+            .then(|| crate::machine::split_debuginfo_values(workspace.root()))
+            .flatten(),
         machine,
     })
 }
@@ -229,11 +230,4 @@ fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, boo
         }
     }
     (names, false, Versions::new())
-}
-
-/// What `rustc --print split-debuginfo` lists for the host target; `None` if rustc cannot be asked.
-fn split_debuginfo_supported() -> Option<Vec<String>> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let output = Command::new(rustc).args(["--print", "split-debuginfo"]).output().ok()?;
-    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned).collect())
 }

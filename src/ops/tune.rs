@@ -254,14 +254,7 @@ fn facts(workspace: &Workspace, layers: &Layers, machine: &Machine, workflows: &
 
 /// The split-debuginfo values rustc supports here, less the one in effect when none is set.
 fn split_values(workspace: &Workspace, machine: &Machine, current: Option<&Value>) -> Vec<String> {
-    let rustc = std::env::var_os("RUSTC").filter(|v| !v.is_empty()).unwrap_or_else(|| "rustc".into());
-    let output = std::process::Command::new(rustc)
-        .args(["--print", "split-debuginfo"])
-        .current_dir(workspace.root())
-        .output()
-        .ok()
-        .filter(|o| o.status.success());
-    let supported = output.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let supported = crate::machine::split_debuginfo_values(workspace.root()).unwrap_or_default();
     // rustc's default: `off` on Linux and Windows-gnu, `packed` with MSVC; cargo asks for
     // `unpacked` on Apple targets.
     let default = match (machine.cfg_value("target_os"), machine.cfg_value("target_env")) {
@@ -269,12 +262,7 @@ fn split_values(workspace: &Workspace, machine: &Machine, current: Option<&Value
         (_, Some("msvc")) => "packed",
         _ => "off",
     };
-    supported
-        .lines()
-        .map(str::trim)
-        .filter(|v| !v.is_empty() && (current.is_some() || *v != default))
-        .map(str::to_owned)
-        .collect()
+    supported.into_iter().filter(|v| current.is_some() || *v != default).collect()
 }
 
 /// Each alternative linker, or why it is not tried here.

@@ -146,13 +146,6 @@ pub fn installed_components(toolchain: &str) -> Result<Vec<String>, String> {
     Ok(String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim().to_owned()).collect())
 }
 
-/// The host's target triple, from `rustc -vV`; `None` when rustc cannot say.
-pub fn host_triple() -> Option<String> {
-    let output = std::process::Command::new("rustc").arg("-vV").output().ok()?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    text.lines().find_map(|l| l.strip_prefix("host: ")).map(|h| h.trim().to_owned())
-}
-
 /// Whether a file is shared through git: inside a git work tree and not ignored. When git
 /// cannot say, the file counts as shared, the safe answer for machine-specific settings. Runs
 /// git only inside a work tree.
