@@ -204,7 +204,7 @@ pub fn layers(sources: &[Source], env: &[(String, String)]) -> Layers {
     let root = sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
     let configs = sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
     let env = env.iter().filter(|(k, _)| effective::is_build_variable(k)).cloned().collect();
-    Layers { files: root.chain(configs).map(file).collect(), env }
+    Layers { files: root.chain(configs).map(file).collect(), env, cargo_release: None }
 }
 
 /// Whether the effective `key` of `profile` is set to something other than "off" (cargo's

@@ -432,7 +432,11 @@ mod tests {
     /// The file as `apply` would leave it: `opt-level = "z"` written by preset `small`.
     fn release_z_by(preset: &str) -> Layers {
         let text = format!("[profile.release]\n# cargo-presets({preset}): small\nopt-level = \"z\"\n");
-        Layers { files: vec![crate::effective::Layer::manifest("Cargo.toml".into(), text)], env: Vec::new() }
+        Layers {
+            files: vec![crate::effective::Layer::manifest("Cargo.toml".into(), text)],
+            env: Vec::new(),
+            cargo_release: None,
+        }
     }
 
     const FAST: &str = "summary = \"fast\"\n[relies-on.profile.release]\nopt-level = { value = 3, why = \"speed\" }\n";
@@ -453,7 +457,7 @@ mod tests {
         let composed = compose(&lib, &names(&["sfast", "ssmall"])).unwrap();
         assert!(composed.unmet(&release_z_by("ssmall"), &[]).is_empty(), "`overrides` makes its value a decision");
         // Cargo's default (opt-level 3 for release) meets it.
-        let empty = Layers { files: Vec::new(), env: Vec::new() };
+        let empty = Layers { files: Vec::new(), env: Vec::new(), cargo_release: None };
         assert!(composed.unmet(&empty, &[]).is_empty());
     }
 

@@ -149,6 +149,17 @@ pub struct Overridden {
 pub struct Layers {
     pub files: Vec<Layer>,
     pub env: Vec<(String, String)>,
+    /// The release of the workspace's cargo, where a rule depends on it (`CI` turns incremental
+    /// off from 1.99); `None` when nothing needed to ask, and then no such rule applies.
+    pub cargo_release: Option<crate::machine::Version>,
+}
+
+/// The first cargo whose incremental default follows the `CI` variable (rust-lang/cargo#17220).
+const INCREMENTAL_FOLLOWS_CI: crate::machine::Version = crate::machine::Version(1, 99, 0);
+
+/// Whether cargo takes the process to run in CI: `CI` or `TF_BUILD` set, to any value.
+pub fn in_ci(env: &[(String, String)]) -> bool {
+    env.iter().any(|(k, _)| k == "CI" || k == "TF_BUILD")
 }
 
 impl Layers {
@@ -378,7 +389,18 @@ impl Layers {
             let source = name.clone();
             defs.push(Definition { value: Value::Bool(value), source, profile: String::new(), preset: None });
         }
-        let winner = defs.pop()?;
+        let Some(winner) = defs.pop() else {
+            // Cargo 1.99 and later: in CI, off unless one of the above says otherwise.
+            let ci = self.env.iter().find(|(k, _)| k == "CI" || k == "TF_BUILD");
+            return match (ci, self.cargo_release) {
+                (Some((name, _)), Some(release)) if release >= INCREMENTAL_FOLLOWS_CI => {
+                    let source = format!("`{name}`: cargo {release} builds without incremental in CI");
+                    let from = Definition { value: Value::Bool(false), source, profile: String::new(), preset: None };
+                    Some(Effective::set_by(Key::Incremental, from))
+                }
+                _ => None,
+            };
+        };
         defs.reverse();
         Some(Effective { overrides: defs, ..Effective::set_by(Key::Incremental, winner) })
     }
@@ -408,7 +430,7 @@ fn default_of(chain: &[String], key: Key) -> Effective {
 pub fn is_build_variable(name: &str) -> bool {
     name.starts_with("CARGO_PROFILE_")
         || is_rustflags_variable(name)
-        || ["CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_BUILD_TARGET"].contains(&name)
+        || ["CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_BUILD_TARGET", "CI", "TF_BUILD"].contains(&name)
 }
 
 /// `my-profile` → `MY_PROFILE`, as cargo names environment variables.
@@ -506,6 +528,7 @@ pub(crate) mod tests {
                 })
                 .collect(),
             env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            cargo_release: None,
         }
     }
 
@@ -551,6 +574,24 @@ pub(crate) mod tests {
         // `"*"` outranks cargo's host default; a member's build script gets the default.
         assert_eq!(opt("other", false, Role::HostOnly), Some(Value::Int(2)));
         assert_eq!(opt("app", true, Role::HostOnly), Some(Value::Int(0)));
+    }
+
+    #[test]
+    fn in_ci_cargo_1_99_builds_without_incremental_unless_a_setting_says_otherwise() {
+        let files = [("Cargo.toml", "[profile.dev]\nincremental = true\n")];
+        let with = |env: &[(&str, &str)], release: &str| {
+            let mut l = layers(&files, env);
+            l.cargo_release = crate::machine::Version::parse(release);
+            l.global_incremental().map(|e| (e.value, e.from.map(|d| d.source)))
+        };
+        let off = with(&[("CI", "true")], "1.99.0").unwrap();
+        assert_eq!(off.0, Some(Value::Bool(false)));
+        assert!(off.1.unwrap().starts_with("`CI`: cargo 1.99.0"));
+        assert_eq!(with(&[("TF_BUILD", "")], "1.100.0").unwrap().0, Some(Value::Bool(false)));
+        // Not before 1.99, and never above `CARGO_INCREMENTAL` or `build.incremental`.
+        assert!(with(&[("CI", "true")], "1.98.0").is_none());
+        assert!(with(&[], "1.99.0").is_none());
+        assert_eq!(with(&[("CI", "1"), ("CARGO_INCREMENTAL", "1")], "1.99.0").unwrap().0, Some(Value::Bool(true)));
     }
 
     #[test]

@@ -78,6 +78,12 @@ pub fn split_debuginfo_values(dir: &Path) -> Option<Vec<String>> {
     Some(text.lines().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect())
 }
 
+/// The release of the rustc (and so of the cargo) that builds in `dir`, from `rustc -vV`.
+pub fn release(dir: &Path) -> Option<Version> {
+    let text = rustc(dir, &["-vV"]).ok()?;
+    Version::parse(text.lines().find_map(|l| l.strip_prefix("release: "))?.trim())
+}
+
 /// The host's target triple, from `rustc -vV`; `None` when rustc cannot say.
 pub fn host_triple(dir: &Path) -> Option<String> {
     let text = rustc(dir, &["-vV"]).ok()?;

@@ -436,7 +436,11 @@ mod tests {
     use crate::effective::Layer;
 
     fn layers(manifest: &str) -> Layers {
-        Layers { files: vec![Layer::manifest("Cargo.toml".into(), manifest.into())], env: Vec::new() }
+        Layers {
+            files: vec![Layer::manifest("Cargo.toml".into(), manifest.into())],
+            env: Vec::new(),
+            cargo_release: None,
+        }
     }
 
     fn id(name: &str, version: &str) -> PackageId {
@@ -608,7 +612,7 @@ mod tests {
         // With a named target, cargo keeps the profile's debug info in host units too.
         build_script.args = "rustc --crate-name build_script_build -C debuginfo=2 -C incremental=/t".into();
         let config = Layer::config("c.toml".into(), "[build]\ntarget = \"x\"\n".into());
-        let targeted = Layers { files: vec![config], env: Vec::new() };
+        let targeted = Layers { files: vec![config], env: Vec::new(), cargo_release: None };
         assert_eq!(
             compare(&targeted, "dev", &[build_script], Some(&flags), &[]).unwrap(),
             Report::default(),

@@ -505,7 +505,7 @@ fn check_relied(
             Layer::config(shown, new_text.to_owned()),
         ],
     };
-    let unmet = composition.unmet(&Layers { files, env: Vec::new() }, &earlier);
+    let unmet = composition.unmet(&Layers { files, env: Vec::new(), cargo_release: None }, &earlier);
     if unmet.is_empty() {
         return Ok(());
     }

@@ -98,6 +98,7 @@ fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, preset
                 Layer::manifest(name.clone(), text),
             ],
             env: Vec::new(),
+            cargo_release: None,
         };
         let chain = layers.chain(&profile).map_err(|why| Error::new(format!("preset `{name}`: {why}")))?;
         let root = chain.last().expect("a chain ends at a root").clone();

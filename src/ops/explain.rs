@@ -175,8 +175,10 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
         // Named as `apply` names it, should it refuse a FIFO or a device there.
         files.push(Layer::config(ctx.display(path), files::read(&ctx.relative(path))?));
     }
-    let env = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
-    Ok(Layers { files, env })
+    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
+    // Only in CI does a rule depend on the cargo version; only then is rustc asked.
+    let cargo_release = effective::in_ci(&env).then(|| crate::machine::release(workspace.root())).flatten();
+    Ok(Layers { files, env, cargo_release })
 }
 
 /// The rustflags cargo passes to rustc for a build without `--target`, on this machine, or why
