@@ -467,6 +467,7 @@ impl Editor<'_> {
     ) -> Result<Change, Box<Conflict>> {
         let table = table_at_mut(doc, &assign.table).expect("ensure_table created it");
         let current = table.get(assign.key).and_then(Item::as_value).cloned();
+        let written_key = slot_key_text(slot, table.key(assign.key));
         let reason = self.renderer.key(assign.why);
 
         let Some(current) = current else {
@@ -485,7 +486,7 @@ impl Editor<'_> {
             }
             return Ok(Change::Kept);
         }
-        let old_line = marker::was_text(&slot_key_name(slot, assign.key), &current);
+        let old_line = marker::was_text(&written_key, &current);
         let change = match owner {
             Some(owner) if composition.may_override(assign.preset, &owner) => Change::Updated { from: owner },
             owner => {
@@ -612,9 +613,17 @@ fn bare(value: &toml_edit::Value) -> String {
     value.to_string()
 }
 
-/// The key as written in the `was` record: the key name, or its path inside an inline table.
-fn slot_key_name(slot: &CommentSlot, key: &str) -> String {
-    slot.tag.clone().unwrap_or_else(|| key.to_owned())
+/// The key as written in the `was` record, up to its `=`: the key as the user spelt and aligned
+/// it, or its path inside an inline table (whose entries have no line of their own).
+fn slot_key_text(slot: &CommentSlot, key: Option<&toml_edit::Key>) -> String {
+    match (&slot.tag, key) {
+        (Some(tag), _) => format!("{tag} "),
+        (None, Some(key)) => {
+            let space = key.leaf_decor().suffix().and_then(|s| s.as_str()).unwrap_or(" ");
+            format!("{}{space}", key.display_repr())
+        }
+        (None, None) => format!("{} ", slot.key),
+    }
 }
 
 fn was_tag(slot: &CommentSlot) -> String {
