@@ -228,5 +228,6 @@ fixtures! {
     check_explain, check_explain_unknown, check_lint_levels, check_lint_levels_json, check_empty_overrides,
     check_inherited_specs, check_strip_skips_override,
     explain_key_outside_project, explain_unknown_profile, explain_package, explain_inherits_doc, explain_units,
-    status_kept_key, status_already_set,
+    status_kept_key, status_already_set, error_conflict_and_relied, reapply_forced_relied,
+    remove_forced_relied,
 }

@@ -2,8 +2,9 @@
 //! `# cargo-presets(<preset>) <tag>: <text>`.
 //!
 //! Above a table they say what a preset is for; above a key, why it has its value. Tags name the
-//! key for settings inside an inline table (which cannot hold comments), and `was` records a
-//! hand-written value replaced with `--force`. A re-apply replaces our lines and never touches
+//! key for settings inside an inline table (which cannot hold comments), `was` records a
+//! hand-written value replaced with `--force`, and `forced` a value the preset relies on that
+//! `--force` applied it without. A re-apply replaces our lines and never touches
 //! any other comment, so running twice writes the same bytes.
 
 const START: &str = "# cargo-presets(";
@@ -16,6 +17,10 @@ pub struct Marker<'a> {
 }
 
 pub const WAS: &str = "was";
+
+/// The tag of a record that `--force` applied a preset although a value it relies on is another:
+/// later runs accept that value, and only that one.
+pub const FORCED: &str = "forced";
 
 /// The tag of the header of a config file we created.
 pub const FILE: &str = "file";

@@ -246,6 +246,42 @@ pub fn render_new(plan: &Plan, composition: &Composition, edit: &Edit<'_>) -> Re
     apply(&parse(edit.file, "")?, plan, composition, edit, &|_| None).map(|outcome| outcome.text)
 }
 
+/// Adds `lines` (records of `preset`, replacing its earlier ones of the same `tag`) above the
+/// first key `preset` wrote in `[profile.<profile>]`, or else in any profile table. A text where
+/// it wrote no key in a table of its own line comes back unchanged.
+pub fn add_records(
+    file: &Path,
+    text: &str,
+    preset: &str,
+    profile: &str,
+    tag: &str,
+    lines: &[String],
+) -> Result<String> {
+    let parsed = parse(file, text)?;
+    let mut doc = parsed.doc.clone().into_mut();
+    let Some(profiles) = doc.get("profile").filter(|p| p.is_table()).and_then(Item::as_table_like) else {
+        return Ok(text.to_owned());
+    };
+    // Tables only: an inline table's entries share one comment slot, tagged with their keys.
+    let mut names: Vec<String> = profiles.iter().filter(|(_, t)| t.is_table()).map(|(k, _)| k.to_owned()).collect();
+    names.sort_by_key(|name| name != profile);
+    let slot = names.iter().find_map(|name| {
+        let keys = ["profile", name.as_str()];
+        let table = table_at(&doc, &keys)?;
+        table
+            .iter()
+            .map(|(key, _)| CommentSlot::new(&keys, key, None))
+            .find(|slot| slot.owner(&doc).as_deref() == Some(preset))
+    });
+    let Some(slot) = slot else { return Ok(text.to_owned()) };
+    slot.rewrite(&mut doc, |m| m.preset == preset && m.tag == Some(tag), lines);
+    let mut out = layout::restore(&parsed.text, &doc.to_string());
+    if parsed.bom {
+        out.insert(0, BOM);
+    }
+    Ok(out)
+}
+
 /// One key to set to a preset's value.
 struct Assign<'a> {
     table: Vec<&'a str>,
@@ -302,7 +338,11 @@ fn conflict_error(edit: &Edit<'_>, conflicts: &[Box<Conflict>]) -> Error {
     if conflicts.iter().all(|c| c.flag) {
         return error.help("keep your flags by leaving these presets out, or run again with `--force` to add the preset's after yours (rustc uses the last one; `remove` takes it out again)");
     }
-    error.help("keep your values by leaving these presets out, or run again with `--force` to replace them (each old value is kept in a comment)")
+    let keep: Vec<String> = conflicts.iter().filter(|c| !c.flag).map(|c| format!("--keep {}", c.path)).collect();
+    error.help(format!(
+        "keep your values with `{}` (the presets' other keys still go in), or run again with `--force` to replace them (each old value is kept in a comment)",
+        keep.join(" ")
+    ))
 }
 
 /// Where the comment for one key goes: above the key itself, or, inside an inline table (which

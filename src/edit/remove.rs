@@ -108,7 +108,7 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
         }
         slot.rewrite(
             &mut doc,
-            |m| m.preset == name && (m.tag == slot.tag.as_deref() || m.tag == Some(was.as_str())),
+            |m| m.preset == name && [slot.tag.as_deref(), Some(was.as_str()), Some(marker::FORCED)].contains(&m.tag),
             &[],
         );
         let table = table_at_mut(&mut doc, keys).expect("found above");

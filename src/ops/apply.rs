@@ -178,6 +178,9 @@ pub fn prepare<'a>(
     }
     let plan = plan(&composition, &existing)?;
     check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
+    // Every problem `--force` settles (hand-written values, values relied on) is named in one
+    // refusal, each with its way out, rather than one per run.
+    let mut problems = Vec::new();
     if let Some(machine) = &machine
         && composition.config.iter().any(|c| c.setting.path.is_rustflags())
     {
@@ -201,8 +204,25 @@ pub fn prepare<'a>(
         },
         creates_directory,
     };
-    let outcome = edit::apply(parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?;
-    check_relied(ctx, &composition, library, workspace, target, &file, &outcome.text, args.force)?;
+    let preset = |name: &str| library.get(name).ok();
+    let mut outcome = match edit::apply(parsed, &plan, &composition, &edit, &preset) {
+        Ok(outcome) => outcome,
+        Err(conflicts) if !args.force => {
+            // The text `--force` would write shows what else is in the way (a value relied on).
+            let forced = Edit { force: true, new_file_header: edit.new_file_header.clone(), ..edit };
+            let Ok(outcome) = edit::apply(parsed, &plan, &composition, &forced, &preset) else {
+                return Err(conflicts);
+            };
+            problems.push(conflicts);
+            outcome
+        }
+        Err(error) => return Err(error),
+    };
+    let relied = Relied { composition: &composition, library, workspace, target, file: &file, existing: &existing };
+    problems.extend(check_relied(ctx, &relied, &mut outcome.text, args.force)?);
+    if !problems.is_empty() {
+        return Err(Error::several(format!("`{}` cannot take these presets as it is", file.display()), problems));
+    }
     Ok(Prepared {
         file,
         path: target.path.clone(),
@@ -469,21 +489,26 @@ pub fn new_file_header(
     }
 }
 
+/// What `check_relied` looks at: the presets, and the file `apply` writes.
+struct Relied<'a> {
+    composition: &'a Composition,
+    library: &'a Library,
+    workspace: &'a Workspace,
+    target: &'a Target,
+    file: &'a std::path::Path,
+    /// The profiles the file had: a relied-on value in one the presets create can be set only
+    /// after applying.
+    existing: &'a crate::plan::ExistingProfiles,
+}
+
 /// The values the presets rely on, and those the presets already in the file rely on, in the
-/// files as they will be: a contradiction is an error, or with `--force` a warning.
-#[allow(clippy::too_many_arguments)]
-fn check_relied(
-    ctx: &mut Context<'_>,
-    composition: &Composition,
-    library: &Library,
-    workspace: &Workspace,
-    target: &Target,
-    file: &std::path::Path,
-    new_text: &str,
-    force: bool,
-) -> Result<()> {
+/// files as they will be (`text`): a contradiction is a problem, or with `--force` a warning and
+/// a `forced` record in `text` above a key of the relying preset, so that later runs accept
+/// that value (and only that one) instead of failing on what `--force` already settled.
+fn check_relied(ctx: &mut Context<'_>, relied: &Relied<'_>, text: &mut String, force: bool) -> Result<Option<Error>> {
+    let Relied { composition, library, workspace, target, file, existing } = *relied;
     let applied: std::collections::BTreeSet<&str> =
-        new_text.lines().filter_map(edit::marker::Marker::parse).map(|m| m.preset).collect();
+        text.lines().filter_map(edit::marker::Marker::parse).map(|m| m.preset).collect();
     let earlier: Vec<crate::compose::Composed> = applied
         .into_iter()
         .filter(|name| composition.preset(name).is_none())
@@ -491,34 +516,49 @@ fn check_relied(
         .flat_map(|p| crate::compose::Composed::relied_on_by(&p).collect::<Vec<_>>())
         .collect();
     if composition.relied.is_empty() && earlier.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let shown = file.display().to_string();
     let files = match target.kind {
-        FileKind::Manifest => vec![Layer::manifest(shown, new_text.to_owned())],
+        FileKind::Manifest => vec![Layer::manifest(shown, text.clone())],
         FileKind::Config => vec![
             Layer::manifest(
                 ctx.display(&workspace.manifest),
                 files::read_optional(&ctx.relative(&workspace.manifest))?.unwrap_or_default(),
             ),
-            Layer::config(shown, new_text.to_owned()),
+            Layer::config(shown, text.clone()),
         ],
     };
-    let unmet = composition.unmet(&Layers { files, env: Vec::new() }, &earlier);
+    let mut unmet = composition.unmet(&Layers { files, env: Vec::new() }, &earlier);
+    let accepted: Vec<edit::marker::Marker<'_>> =
+        text.lines().filter_map(edit::marker::Marker::parse).filter(|m| m.tag == Some(edit::marker::FORCED)).collect();
+    unmet.retain(|u| !accepted.iter().any(|m| m.preset == u.relied.preset && m.text == u.forced_record()));
     if unmet.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let error = compose::unmet_error(&unmet);
+    let error = compose::unmet_error(&unmet, &|profile| existing.contains_key(profile));
     if !force {
-        return Err(error);
+        return Ok(Some(error));
     }
     ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
-    Ok(())
+    let mut records: Vec<(&str, &str, Vec<String>)> = Vec::new();
+    for u in &unmet {
+        let line = edit::marker::format(&u.relied.preset, Some(edit::marker::FORCED), &u.forced_record());
+        match records.iter_mut().find(|(preset, _, _)| *preset == u.relied.preset) {
+            Some((_, _, lines)) => lines.push(line),
+            None => records.push((&u.relied.preset, &u.relied.setting.path.table.profile, vec![line])),
+        }
+    }
+    for (preset, profile, lines) in records {
+        *text = edit::add_records(file, text, preset, profile, edit::marker::FORCED, &lines)?;
+    }
+    Ok(None)
 }
 
 /// Unstable settings need nightly cargo. Where stable cargo reads the file on every command, a
 /// gate would break every stable build of the workspace (or, for `--to user`, of every project
-/// on the machine), so we refuse and offer the standalone-file alternative.
+/// on the machine), so we refuse and offer the standalone-file alternative. This refusal comes
+/// alone: its way out is another file, where this file's conflicts do not arise.
 fn check_gates(
     ctx: &Context<'_>,
     plan: &Plan,
