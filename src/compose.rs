@@ -206,9 +206,13 @@ pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>
         && !order.choices.iter().any(|c| c.variant == *variant)
     {
         let mut error = Error::new(format!("none of the presets has a variant named `{variant}`"));
-        for preset in &order.presets {
-            let Ok(written) = library.get(&preset.name) else { continue };
-            let names: Vec<&str> = written.variants.iter().map(|v| v.name.as_str()).collect();
+        let written: Vec<_> = order.presets.iter().filter_map(|p| library.get(&p.name).ok()).collect();
+        let all = written.iter().flat_map(|p| p.variants.iter().map(|v| v.name.as_str()));
+        if let Some(near) = crate::preset::closest(variant, all, 3) {
+            error = error.help(format!("did you mean `{near}`?"));
+        }
+        for preset in &written {
+            let names: Vec<&str> = preset.variants.iter().map(|v| v.name.as_str()).collect();
             if !names.is_empty() {
                 error = error.help(format!("`{}` has: {}", preset.name, names.join(", ")));
             }

@@ -64,12 +64,18 @@ fn toolchain_channel(dir: &Path) -> Option<String> {
 pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
     let start = match manifest_path {
         Some(path) => {
+            let given = path;
             let path = normalize(&cwd.join(path));
             if path.file_name().is_none_or(|n| n != "Cargo.toml") {
-                return Err(Error::new(format!(
-                    "the manifest-path must be a path to a Cargo.toml file: `{}`",
-                    path.display()
-                )));
+                let error =
+                    Error::new(format!("the manifest-path must be a path to a Cargo.toml file: `{}`", path.display()));
+                // A directory is the usual slip: name the file in it, as the user spelt the path.
+                return Err(match path.join("Cargo.toml").is_file() {
+                    true => {
+                        error.help(format!("did you mean `--manifest-path {}`?", given.join("Cargo.toml").display()))
+                    }
+                    false => error,
+                });
             }
             if !path.is_file() {
                 return Err(Error::new(format!("manifest path `{}` does not exist", path.display())));
