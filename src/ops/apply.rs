@@ -37,7 +37,11 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let mut lock = if request.dry_run { None } else { Some(files::lock(&[&target.path])?) };
     let prepared = prepare(ctx, &workspace, &library, &request, &target)?;
     note_shadowing(ctx, &library, &prepared.composition);
+    let profiles = prepared.profiles();
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
+    if result["action"] != "unchanged" {
+        note_library_only(ctx, &workspace, &profiles, request.to);
+    }
     if args.write.format == Format::Json {
         ctx.shell.print(&format!("{result:#}\n"))?;
     }
@@ -80,6 +84,23 @@ pub fn target(ctx: &mut Context<'_>, workspace: &Workspace, to: &Destination) ->
         ctx.shell.note(format!("`{}` is a symlink; editing the file it points to, `{real}`", ctx.display(&link)));
     }
     Ok(target)
+}
+
+/// In a workspace of libraries only, a profile for what is shipped (any but `dev` and `test`)
+/// never reaches the builds that matter: cargo uses the profiles of the workspace it builds and
+/// ignores a dependency's, so the users of these libraries never get it. Says so.
+fn note_library_only(ctx: &mut Context<'_>, workspace: &Workspace, profiles: &[String], to: &Destination) {
+    let shipping: Vec<String> =
+        profiles.iter().filter(|p| !matches!(p.as_str(), "dev" | "test")).map(|p| format!("`[profile.{p}]`")).collect();
+    // `--to user` reaches every project on the machine; a standalone file, the builds that use it.
+    let here = matches!(to, Destination::Manifest | Destination::Config);
+    if shipping.is_empty() || !here || workspace.member_names.is_empty() || !workspace.linked_members().is_empty() {
+        return;
+    }
+    ctx.shell.note(format!(
+        "this workspace has no binary target, only libraries: {} reaches only its own tests, benches and examples, never the builds of crates that depend on it (cargo ignores dependencies' profiles)",
+        shipping.join(", ")
+    ));
 }
 
 /// A project or personal preset with the name of another (usually a built-in) is what `apply`

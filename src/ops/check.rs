@@ -192,7 +192,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         packages_complete,
         versions,
         // Reads every member's targets, so only when a profile could strip.
-        linked_members: if wants_strip { linked_members(workspace) } else { BTreeSet::new() },
+        linked_members: if wants_strip { workspace.linked_members() } else { BTreeSet::new() },
         shadowed_configs,
         cranelift_installed: wants_cranelift
             .then(|| workspace::installed_components("nightly").ok())
@@ -210,27 +210,6 @@ fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),
 /// else the members and their direct dependencies.
 type Versions = std::collections::BTreeMap<String, Vec<String>>;
-
-/// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
-/// library of a linked crate type.
-fn linked_members(workspace: &Workspace) -> BTreeSet<String> {
-    let mut linked = BTreeSet::new();
-    for manifest in &workspace.members {
-        let dir = manifest.parent().expect("a manifest path has a parent");
-        let Ok(doc) = files::read(manifest).and_then(|t| crate::edit::parse(manifest, &t)) else { continue };
-        let doc = doc.doc();
-        let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) else { continue };
-        let crate_types = doc.get("lib").and_then(|l| l.get("crate-type")).and_then(Item::as_array);
-        let linked_lib = crate_types
-            .into_iter()
-            .flatten()
-            .any(|t| matches!(t.as_str(), Some("cdylib" | "dylib" | "staticlib" | "bin")));
-        if linked_lib || doc.contains_key("bin") || dir.join("src/main.rs").is_file() || dir.join("src/bin").is_dir() {
-            linked.insert(name.to_owned());
-        }
-    }
-    linked
-}
 
 fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, bool, Versions) {
     if let Ok(lock) = std::fs::read_to_string(workspace.root().join("Cargo.lock"))

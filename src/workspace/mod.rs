@@ -8,7 +8,7 @@ mod discovery;
 
 use std::path::{Component, Path, PathBuf};
 
-use toml_edit::DocumentMut;
+use toml_edit::{DocumentMut, Item};
 
 use crate::edit::FileKind;
 use crate::error::{Error, Result};
@@ -44,6 +44,31 @@ impl Workspace {
     /// found the way rustup finds it: in the root or an ancestor).
     pub fn pins_nightly(&self) -> bool {
         self.root().ancestors().find_map(toolchain_channel).is_some_and(|c| c.starts_with("nightly"))
+    }
+
+    /// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
+    /// library of a linked crate type.
+    pub fn linked_members(&self) -> std::collections::BTreeSet<String> {
+        let mut linked = std::collections::BTreeSet::new();
+        for manifest in &self.members {
+            let dir = manifest.parent().expect("a manifest path has a parent");
+            let Ok(doc) = crate::files::read(manifest).and_then(|t| crate::edit::parse(manifest, &t)) else { continue };
+            let doc = doc.doc();
+            let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) else { continue };
+            let crate_types = doc.get("lib").and_then(|l| l.get("crate-type")).and_then(Item::as_array);
+            let linked_lib = crate_types
+                .into_iter()
+                .flatten()
+                .any(|t| matches!(t.as_str(), Some("cdylib" | "dylib" | "staticlib" | "bin")));
+            if linked_lib
+                || doc.contains_key("bin")
+                || dir.join("src/main.rs").is_file()
+                || dir.join("src/bin").is_dir()
+            {
+                linked.insert(name.to_owned());
+            }
+        }
+        linked
     }
 }
 
