@@ -266,5 +266,5 @@ fixtures! {
     explain_key_outside_project, explain_unknown_profile, explain_package, explain_inherits_doc, explain_units,
     status_kept_key, status_already_set, error_conflict_and_relied, reapply_forced_relied,
     remove_forced_relied, check_github, check_verbose_files, verify_unknown_profile, explain_unknown_key,
-    error_manifest_path_directory, error_variant_misspelt, library_only_release,
+    error_manifest_path_directory, error_variant_misspelt, library_only_release, error_unstable_gate_conflict,
 }

@@ -338,7 +338,17 @@ fn conflict_error(edit: &Edit<'_>, conflicts: &[Box<Conflict>]) -> Error {
     if conflicts.iter().all(|c| c.flag) {
         return error.help("keep your flags by leaving these presets out, or run again with `--force` to add the preset's after yours (rustc uses the last one; `remove` takes it out again)");
     }
-    let keep: Vec<String> = conflicts.iter().filter(|c| !c.flag).map(|c| format!("--keep {}", c.path)).collect();
+    // Flags have their own help above; an `[unstable]` gate is no key of a preset, so `--keep`
+    // cannot name it.
+    let keep: Vec<String> = conflicts
+        .iter()
+        .filter(|c| !c.flag && !c.path.starts_with("unstable."))
+        .map(|c| format!("--keep {}", c.path))
+        .collect();
+    if keep.is_empty() {
+        // A gate is switched on in place, with no record of the old value.
+        return error.help("run again with `--force` to replace them");
+    }
     error.help(format!(
         "keep your values with `{}` (the presets' other keys still go in), or run again with `--force` to replace them (each old value is kept in a comment)",
         keep.join(" ")
