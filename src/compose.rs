@@ -114,6 +114,18 @@ impl Unmet<'_> {
         format!("`{}` is {value}, not the {} this preset relies on", relied.path, relied.value)
     }
 
+    /// The problem in one line, for a refusal that leads with another (a nightly gate).
+    pub fn brief(&self) -> String {
+        let relied = &self.relied.setting;
+        format!(
+            "preset `{}` needs `{} = {}`, but {}: change it, or `--force`",
+            self.relied.preset,
+            relied.path,
+            relied.value,
+            self.instead()
+        )
+    }
+
     /// What gives the other value: `\`embedded-size\` sets it to "z"`.
     fn instead(&self) -> String {
         let value = self.found.value.as_ref().map_or("nothing".to_owned(), ToString::to_string);

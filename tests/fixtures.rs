@@ -267,4 +267,5 @@ fixtures! {
     status_kept_key, status_already_set, error_conflict_and_relied, reapply_forced_relied,
     remove_forced_relied, check_github, check_verbose_files, verify_unknown_profile, explain_unknown_key,
     error_manifest_path_directory, error_variant_misspelt, library_only_release, error_unstable_gate_conflict,
+    error_nightly_with_conflicts,
 }

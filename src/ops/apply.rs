@@ -198,11 +198,14 @@ pub fn prepare<'a>(
         }
     }
     let plan = plan(&composition, &existing)?;
-    check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
-    // Every problem `--force` settles (hand-written values, values relied on) is named in one
-    // refusal, each with its way out, rather than one per run.
+    let gate = check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
+    // Every problem apply would meet is named in one refusal, each with its way out, rather than
+    // one per run.
     let mut problems = Vec::new();
-    if let Some(machine) = &machine
+    // Where flags go is said as it is decided; after a refusal for a gate it would be news about
+    // a write that cannot happen here, so they stay where the presets put them.
+    if gate.is_none()
+        && let Some(machine) = &machine
         && composition.config.iter().any(|c| c.setting.path.is_rustflags())
     {
         let shown = ctx.display(&target.path);
@@ -232,15 +235,37 @@ pub fn prepare<'a>(
             // The text `--force` would write shows what else is in the way (a value relied on).
             let forced = Edit { force: true, new_file_header: edit.new_file_header.clone(), ..edit };
             let Ok(outcome) = edit::apply(parsed, &plan, &composition, &forced, &preset) else {
-                return Err(conflicts);
+                return Err(gate.unwrap_or(conflicts));
             };
             problems.push(conflicts);
             outcome
         }
-        Err(error) => return Err(error),
+        Err(error) => return Err(gate.unwrap_or(error)),
     };
-    let relied = Relied { composition: &composition, library, workspace, target, file: &file, existing: &existing };
-    problems.extend(check_relied(ctx, &relied, &mut outcome.text, args.force)?);
+    let relied = Relied {
+        composition: &composition,
+        library,
+        workspace,
+        target,
+        file: &file,
+        original: original_text,
+        existing: &existing,
+    };
+    if let Some(gate) = gate {
+        // Its way out is mostly another file, where this one's problems do not arise; whoever
+        // pins nightly instead gets them too, one line each.
+        let mut text = outcome.text.clone();
+        let mut brief: Vec<String> = outcome.forced.iter().map(|c| conflict_brief(c, &file)).collect();
+        brief.extend(check_relied(ctx, &relied, &mut text, false)?.into_iter().flat_map(|p| p.brief));
+        return Err(match brief.is_empty() {
+            true => gate,
+            false => brief.into_iter().fold(
+                gate.detail(format!("with nightly pinned, applying to `{}` would also meet:", file.display())),
+                |error, line| error.detail(format!("  {line}")),
+            ),
+        });
+    }
+    problems.extend(check_relied(ctx, &relied, &mut outcome.text, args.force)?.map(|p| p.error));
     if !problems.is_empty() {
         return Err(Error::several(format!("`{}` cannot take these presets as it is", file.display()), problems));
     }
@@ -510,6 +535,22 @@ pub fn new_file_header(
     }
 }
 
+/// A hand-written value `--force` would replace, in one line, with its ways out.
+fn conflict_brief(conflict: &edit::Conflict, file: &std::path::Path) -> String {
+    let place = conflict.line.map(|line| format!(" ({}:{line})", file.display())).unwrap_or_default();
+    let keep = if conflict.flag { String::new() } else { format!("`--keep {}` or ", conflict.path) };
+    format!(
+        "`{}` is {}{place}, where preset `{}` sets {}: {keep}`--force`",
+        conflict.path, conflict.current, conflict.preset, conflict.wanted
+    )
+}
+
+/// Values the presets rely on that the file does not give: the refusal, and each in one line.
+struct Unmet {
+    error: Error,
+    brief: Vec<String>,
+}
+
 /// What `check_relied` looks at: the presets, and the file `apply` writes.
 struct Relied<'a> {
     composition: &'a Composition,
@@ -517,6 +558,8 @@ struct Relied<'a> {
     workspace: &'a Workspace,
     target: &'a Target,
     file: &'a std::path::Path,
+    /// The file's text as it is (empty for a file not there yet).
+    original: &'a str,
     /// The profiles the file had: a relied-on value in one the presets create can be set only
     /// after applying.
     existing: &'a crate::plan::ExistingProfiles,
@@ -526,8 +569,8 @@ struct Relied<'a> {
 /// files as they will be (`text`): a contradiction is a problem, or with `--force` a warning and
 /// a `forced` record in `text` above a key of the relying preset, so that later runs accept
 /// that value (and only that one) instead of failing on what `--force` already settled.
-fn check_relied(ctx: &mut Context<'_>, relied: &Relied<'_>, text: &mut String, force: bool) -> Result<Option<Error>> {
-    let Relied { composition, library, workspace, target, file, existing } = *relied;
+fn check_relied(ctx: &mut Context<'_>, relied: &Relied<'_>, text: &mut String, force: bool) -> Result<Option<Unmet>> {
+    let Relied { composition, library, workspace, target, file, original, existing } = *relied;
     let applied: std::collections::BTreeSet<&str> =
         text.lines().filter_map(edit::marker::Marker::parse).map(|m| m.preset).collect();
     let earlier: Vec<crate::compose::Composed> = applied
@@ -540,17 +583,33 @@ fn check_relied(ctx: &mut Context<'_>, relied: &Relied<'_>, text: &mut String, f
         return Ok(None);
     }
     let shown = file.display().to_string();
-    let files = match target.kind {
-        FileKind::Manifest => vec![Layer::manifest(shown, text.clone())],
-        FileKind::Config => vec![
-            Layer::manifest(
-                ctx.display(&workspace.manifest),
-                files::read_optional(&ctx.relative(&workspace.manifest))?.unwrap_or_default(),
-            ),
-            Layer::config(shown, text.clone()),
-        ],
+    let manifest = match target.kind {
+        FileKind::Manifest => String::new(),
+        FileKind::Config => files::read_optional(&ctx.relative(&workspace.manifest))?.unwrap_or_default(),
     };
-    let mut unmet = composition.unmet(&Layers { files, env: Vec::new() }, &earlier);
+    let layers = |text: &str| {
+        let files = match target.kind {
+            FileKind::Manifest => vec![Layer::manifest(shown.clone(), text.to_owned())],
+            FileKind::Config => vec![
+                Layer::manifest(ctx.display(&workspace.manifest), manifest.clone()),
+                Layer::config(shown.clone(), text.to_owned()),
+            ],
+        };
+        Layers { files, env: Vec::new() }
+    };
+    let mut unmet = composition.unmet(&layers(text), &earlier);
+    // A hand-written value is named at its line in the file as it is, not as it would be written
+    // (our comments and `cargo-features` above it move it down).
+    let before = layers(original);
+    for u in &mut unmet {
+        let path = &u.relied.setting.path;
+        if let Ok(found) = before.effective(&path.table.profile, path.key, None)
+            && found.value == u.found.value
+            && found.from.as_ref().is_some_and(|d| d.preset.is_none())
+        {
+            u.found = found;
+        }
+    }
     let accepted: Vec<edit::marker::Marker<'_>> =
         text.lines().filter_map(edit::marker::Marker::parse).filter(|m| m.tag == Some(edit::marker::FORCED)).collect();
     unmet.retain(|u| !accepted.iter().any(|m| m.preset == u.relied.preset && m.text == u.forced_record()));
@@ -559,7 +618,7 @@ fn check_relied(ctx: &mut Context<'_>, relied: &Relied<'_>, text: &mut String, f
     }
     let error = compose::unmet_error(&unmet, &|profile| existing.contains_key(profile));
     if !force {
-        return Ok(Some(error));
+        return Ok(Some(Unmet { error, brief: unmet.iter().map(compose::Unmet::brief).collect() }));
     }
     ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
     let mut records: Vec<(&str, &str, Vec<String>)> = Vec::new();
@@ -578,8 +637,8 @@ fn check_relied(ctx: &mut Context<'_>, relied: &Relied<'_>, text: &mut String, f
 
 /// Unstable settings need nightly cargo. Where stable cargo reads the file on every command, a
 /// gate would break every stable build of the workspace (or, for `--to user`, of every project
-/// on the machine), so we refuse and offer the standalone-file alternative. This refusal comes
-/// alone: its way out is another file, where this file's conflicts do not arise.
+/// on the machine), so we refuse (`Some`) and offer the standalone-file alternative. A gate
+/// Cargo.toml cannot switch on at all is an error right away.
 fn check_gates(
     ctx: &Context<'_>,
     plan: &Plan,
@@ -587,7 +646,7 @@ fn check_gates(
     target: &Target,
     workspace: &Workspace,
     to: &Destination,
-) -> Result<()> {
+) -> Result<Option<Error>> {
     // The first setting that needs nightly: a gated profile key, or a config setting.
     let (key, preset, feature) = match plan.gates.iter().next() {
         Some((gate, first_use)) => {
@@ -623,11 +682,11 @@ fn check_gates(
                 c.preset.clone(),
                 "would leave a setting stable cargo ignores, with a warning on every command".to_owned(),
             ),
-            None => return Ok(()),
+            None => return Ok(None),
         },
     };
     if !target.read_by_default {
-        return Ok(());
+        return Ok(None);
     }
     let (nightly, whose, or_else) = match to {
         Destination::User => (
@@ -642,13 +701,15 @@ fn check_gates(
         ),
     };
     if nightly {
-        return Ok(());
+        return Ok(None);
     }
     let file = ctx.display(&target.path);
-    Err(Error::new(format!("preset `{preset}` sets `{key}`, which needs nightly cargo, but {whose}"))
-        .detail(format!("writing it into `{file}` {feature}"))
-        .help(separate_file(ctx, composition, workspace, &preset))
-        .help(or_else))
+    Ok(Some(
+        Error::new(format!("preset `{preset}` sets `{key}`, which needs nightly cargo, but {whose}"))
+            .detail(format!("writing it into `{file}` {feature}"))
+            .help(separate_file(ctx, composition, workspace, &preset))
+            .help(or_else),
+    ))
 }
 
 /// How to keep nightly settings out of stable builds: a separate config file nightly commands
