@@ -199,9 +199,6 @@ pub fn prepare<'a>(
     }
     let plan = plan(&composition, &existing)?;
     let gate = check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
-    // Every problem apply would meet is named in one refusal, each with its way out, rather than
-    // one per run.
-    let mut problems = Vec::new();
     // Where flags go is said as it is decided; after a refusal for a gate it would be news about
     // a write that cannot happen here, so they stay where the presets put them.
     if gate.is_none()
@@ -228,6 +225,9 @@ pub fn prepare<'a>(
         },
         creates_directory,
     };
+    // Every problem apply would meet is named in one refusal, each with its way out, rather than
+    // one per run.
+    let mut problems = Vec::new();
     let preset = |name: &str| library.get(name).ok();
     let mut outcome = match edit::apply(parsed, &plan, &composition, &edit, &preset) {
         Ok(outcome) => outcome,
