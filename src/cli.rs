@@ -436,9 +436,17 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "LEVEL", default_value_t = Level::Warning)]
     pub deny: Level,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (`github`: one workflow annotation per finding, for GitHub Actions)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+/// `check`'s output formats: the others', and GitHub Actions annotations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

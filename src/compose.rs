@@ -106,6 +106,26 @@ pub struct Unmet<'a> {
 }
 
 impl Unmet<'_> {
+    /// The text of the `forced` record `apply --force` leaves, which later runs read to accept
+    /// this value, and only this one, without the preset's.
+    pub fn forced_record(&self) -> String {
+        let value = self.found.value.as_ref().map_or("nothing".to_owned(), ToString::to_string);
+        let relied = &self.relied.setting;
+        format!("`{}` is {value}, not the {} this preset relies on", relied.path, relied.value)
+    }
+
+    /// The problem in one line, for a refusal that leads with another (a nightly gate).
+    pub fn brief(&self) -> String {
+        let relied = &self.relied.setting;
+        format!(
+            "preset `{}` needs `{} = {}`, but {}: change it, or `--force`",
+            self.relied.preset,
+            relied.path,
+            relied.value,
+            self.instead()
+        )
+    }
+
     /// What gives the other value: `\`embedded-size\` sets it to "z"`.
     fn instead(&self) -> String {
         let value = self.found.value.as_ref().map_or("nothing".to_owned(), ToString::to_string);
@@ -125,7 +145,9 @@ impl Unmet<'_> {
 }
 
 /// The error for contradicted goals. `apply --force` shows it as a warning and goes on.
-pub fn unmet_error(unmet: &[Unmet<'_>]) -> Error {
+/// `exists` says whether a profile is in the file already: one the presets create can be edited
+/// only after applying.
+pub fn unmet_error(unmet: &[Unmet<'_>], exists: &dyn Fn(&str) -> bool) -> Error {
     let first = &unmet[0];
     let relied = &first.relied.setting;
     let claim = |u: &Unmet<'_>| {
@@ -143,21 +165,34 @@ pub fn unmet_error(unmet: &[Unmet<'_>]) -> Error {
         let error = Error::new(format!("the presets rely on {} values that the result does not give", unmet.len()));
         unmet.iter().fold(error, |e, u| e.detail(format!("{} ({})", claim(u), u.relied.setting.why)))
     };
+    let profile = &relied.path.table.profile;
     let setter = first.found.from.as_ref().and_then(|d| d.preset.clone());
-    error = match setter {
-        Some(setter) => error.help(format!(
+    error = match (setter, &first.found.from) {
+        (Some(setter), _) => error.help(format!(
             "apply only one of them, or add `overrides = [\"{}\"]` to preset `{setter}` if its value should win; `--force` applies both anyway",
             first.relied.preset
         )),
-        None => error.help("change that value, or `--force` to apply anyway"),
-    };
-    // An inherited value can be undone in the relying profile itself.
-    match &first.found.from {
-        Some(d) if d.profile != relied.path.table.profile => error.help(format!(
-            "or keep both: set `{} = {}` in `[profile.{}]`, which then no longer inherits `{}`'s",
-            relied.path.key, relied.value, relied.path.table.profile, d.profile
+        (None, Some(d)) if d.profile == *profile => error.help(format!(
+            "change that value in `[profile.{profile}]`, or `--force` to apply anyway (later runs then accept that value)"
         )),
-        _ => error,
+        _ => error.help("`--force` applies anyway (later runs then accept that value)"),
+    };
+    // An inherited value can be undone in the relying profile itself, once that profile exists.
+    let inherited = match &first.found.from {
+        Some(d) if d.profile != *profile => format!(", which then no longer inherits `{}`'s", d.profile),
+        Some(_) => return error,
+        None => String::new(),
+    };
+    if exists(profile) {
+        error.help(format!(
+            "or keep both: set `{} = {}` in `[profile.{profile}]`{inherited}",
+            relied.path.key, relied.value
+        ))
+    } else {
+        error.help(format!(
+            "or keep both: once applied, set `{} = {}` in `[profile.{profile}]` (it does not exist until the presets create it){inherited}",
+            relied.path.key, relied.value
+        ))
     }
 }
 
@@ -183,9 +218,13 @@ pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>
         && !order.choices.iter().any(|c| c.variant == *variant)
     {
         let mut error = Error::new(format!("none of the presets has a variant named `{variant}`"));
-        for preset in &order.presets {
-            let Ok(written) = library.get(&preset.name) else { continue };
-            let names: Vec<&str> = written.variants.iter().map(|v| v.name.as_str()).collect();
+        let written: Vec<_> = order.presets.iter().filter_map(|p| library.get(&p.name).ok()).collect();
+        let all = written.iter().flat_map(|p| p.variants.iter().map(|v| v.name.as_str()));
+        if let Some(near) = crate::preset::closest(variant, all, 3) {
+            error = error.help(format!("did you mean `{near}`?"));
+        }
+        for preset in &written {
+            let names: Vec<&str> = preset.variants.iter().map(|v| v.name.as_str()).collect();
             if !names.is_empty() {
                 error = error.help(format!("`{}` has: {}", preset.name, names.join(", ")));
             }
@@ -447,7 +486,7 @@ mod tests {
         let composed = compose(&lib, &names(&["rsmall", "rfast"])).unwrap();
         let unmet = composed.unmet(&release_z_by("rsmall"), &[]);
         assert_eq!(unmet.len(), 1);
-        let err = unmet_error(&unmet).to_string();
+        let err = unmet_error(&unmet, &|_| true).to_string();
         assert!(
             err.contains("preset `rfast` relies on `profile.release.opt-level = 3`, but `rsmall` sets it to \"z\""),
             "{err}"

@@ -121,6 +121,22 @@ impl Error {
         self
     }
 
+    /// Several problems found at once, so that one run names them all: under `message`, each
+    /// in full and numbered, its `help:` lines with it. A single problem is itself.
+    pub fn several(message: impl Into<String>, mut problems: Vec<Error>) -> Error {
+        if problems.len() == 1 {
+            return problems.remove(0);
+        }
+        let mut error = Error::new(format!("{}: {} problems", message.into(), problems.len()));
+        for (i, problem) in problems.iter().enumerate() {
+            for (j, line) in problem.to_string().lines().enumerate() {
+                let lead = if j == 0 { format!("{}. ", i + 1) } else { "   ".to_owned() };
+                error = error.detail(format!("{lead}{line}"));
+            }
+        }
+        error
+    }
+
     /// An I/O failure on `path`, worded as what we were doing.
     pub fn io(action: &str, path: &Path, err: &std::io::Error) -> Error {
         Error::new(format!("failed to {action} `{}`: {}", path.display(), io_reason(err)))
@@ -217,6 +233,17 @@ mod tests {
         assert!(loc.source_line.starts_with('…') && loc.source_line.ends_with('…'));
         assert_eq!(loc.source_line.chars().count(), 2 * EXCERPT_WIDTH + 3);
         assert_eq!(loc.source_line.chars().nth(loc.caret - 1), Some('['));
+    }
+
+    #[test]
+    fn several_problems_are_numbered_each_with_its_help() {
+        let one = || Error::new("a").help("fix a");
+        assert_eq!(Error::several("x", vec![one()]), one());
+        let both = Error::several("`Cargo.toml` cannot", vec![one(), Error::new("b").detail("why b").help("fix b")]);
+        assert_eq!(
+            both.to_string(),
+            "`Cargo.toml` cannot: 2 problems\n  1. a\n     help: fix a\n  2. b\n       why b\n     help: fix b"
+        );
     }
 
     #[test]

@@ -153,7 +153,7 @@ fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
 }
 
 /// The known key closest to a mistyped one (`opt_level` → `opt-level`, `opt-levle` → `opt-level`).
-fn suggest_key(typed: &str) -> Option<&'static str> {
+pub fn suggest_key(typed: &str) -> Option<&'static str> {
     let kebab = typed.replace('_', "-").to_lowercase();
     crate::preset::closest(&kebab, Key::ALL.iter().map(|k| k.name()), 2)
 }

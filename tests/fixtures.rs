@@ -165,6 +165,42 @@ fn runs_as_cargo_presets_without_the_subcommand_argument() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("[profile.debugging]\ninherits = \"dev\"\n"));
 }
 
+/// Issue 27: a manifest with a conflict and a value the preset relies on is refused once, naming
+/// both (`error-conflict-and-relied`); `--force` then writes exactly the input of
+/// `reapply-forced-relied`, where a plain re-apply succeeds (and fails again once the value
+/// changes): the chain behind those two fixtures.
+#[test]
+fn refused_once_then_forced_then_reapplied() {
+    let sandbox = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-chains").join("forced-relied");
+    write_tree(&sandbox, &read_tree(&fixtures_dir().join("error-conflict-and-relied/in")));
+    let apply = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .args(["presets", "apply", "fast-runtime"])
+            .args(args)
+            .current_dir(&sandbox)
+            .env_clear()
+            .env("CARGO_HOME", sandbox.join("cargo-home"))
+            .env("GIT_CEILING_DIRECTORIES", sandbox.parent().unwrap())
+            .output()
+            .unwrap()
+    };
+    let refused = apply(&[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(101));
+    assert!(stderr.contains("2 problems") && stderr.contains("--keep profile.release.lto"), "{stderr}");
+    assert!(apply(&["--force"]).status.success());
+    let forced = fs::read_to_string(sandbox.join("Cargo.toml")).unwrap();
+    let expected = fs::read_to_string(fixtures_dir().join("reapply-forced-relied/in/Cargo.toml")).unwrap();
+    assert_eq!(forced, expected);
+    let again = apply(&[]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    // The record accepts that value only: another one is refused again.
+    fs::write(sandbox.join("Cargo.toml"), forced.replace("opt-level = \"s\"", "opt-level = \"z\"")).unwrap();
+    let changed = apply(&[]);
+    assert_eq!(changed.status.code(), Some(101));
+    assert!(String::from_utf8_lossy(&changed.stderr).contains("relies on `profile.release.opt-level = 3`"));
+}
+
 // Regressions for the bugs of cargo-wizard 0.2.3 (shared/reference/peer-cargo-wizard.md) that
 // apply to us: reserved and invalid profile names written and breaking the workspace
 // (`error-reserved-profile-name`, and `schema` unit tests for `;;`, `a.b`, `check`, …);
@@ -229,4 +265,8 @@ fixtures! {
     check_explain, check_explain_unknown, check_lint_levels, check_lint_levels_json, check_empty_overrides,
     check_inherited_specs, check_strip_skips_override,
     explain_incremental_in_ci, explain_key_outside_project, explain_unknown_profile, explain_package, explain_inherits_doc, explain_units,
+    status_kept_key, status_already_set, error_conflict_and_relied, reapply_forced_relied,
+    remove_forced_relied, check_github, check_verbose_files, verify_unknown_profile, explain_unknown_key,
+    error_manifest_path_directory, error_variant_misspelt, library_only_release, error_unstable_gate_conflict,
+    error_nightly_with_conflicts,
 }

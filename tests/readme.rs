@@ -131,7 +131,7 @@ fn preset_example_is_the_demo_preset() {
 #[test]
 fn error_examples_are_the_fixture_output() {
     let readme = fs::read_to_string(readme_path()).unwrap();
-    for case in ["error-invalid-project-preset", "error-relies-on-opt-level"] {
+    for case in ["error-invalid-project-preset", "error-relies-on-opt-level", "error-conflict-and-relied"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case);
         let stderr = fs::read_to_string(dir.join("stderr")).unwrap();
         let shown = match case {
@@ -167,6 +167,12 @@ fn explain_rustflags_example_is_the_fixture() {
             read("stdout")
         )
     });
+}
+
+/// The README's GitHub annotations example is `tests/fixtures/check-github`.
+#[test]
+fn check_github_example_is_the_fixture() {
+    assert_shows_fixture("check-github", |read| format!("$ cargo presets {}{}", read("cmd"), read("stdout")));
 }
 
 /// The README holds a `text` block made of a fixture's files, so the example is what the

@@ -2,8 +2,9 @@
 //! `# cargo-presets(<preset>) <tag>: <text>`.
 //!
 //! Above a table they say what a preset is for; above a key, why it has its value. Tags name the
-//! key for settings inside an inline table (which cannot hold comments), and `was` records a
-//! hand-written value replaced with `--force`. A re-apply replaces our lines and never touches
+//! key for settings inside an inline table (which cannot hold comments), `was` records a
+//! hand-written value replaced with `--force`, and `forced` a value the preset relies on that
+//! `--force` applied it without. A re-apply replaces our lines and never touches
 //! any other comment, so running twice writes the same bytes.
 
 const START: &str = "# cargo-presets(";
@@ -16,6 +17,10 @@ pub struct Marker<'a> {
 }
 
 pub const WAS: &str = "was";
+
+/// The tag of a record that `--force` applied a preset although a value it relies on is another:
+/// later runs accept that value, and only that one.
+pub const FORCED: &str = "forced";
 
 /// The tag of the header of a config file we created.
 pub const FILE: &str = "file";
@@ -89,24 +94,35 @@ pub fn rewrite(prefix: &str, remove: impl Fn(&Marker<'_>) -> bool, add: &[String
     out
 }
 
-/// The text of a `was` record: `key =` and the value exactly as it was written, spaces and
-/// trailing comment included, so that `remove` can put it back byte for byte. A value spread
-/// over several lines is recorded on one (a comment cannot span lines), losing only its layout.
+/// The text of a `was` record: the key as written (`key` carries the spaces that aligned it
+/// with its neighbours) and the value exactly as it was written, spaces and trailing comment
+/// included, so that `remove` can put it back byte for byte. A value spread over several lines
+/// is recorded on one (a comment cannot span lines), losing only its layout.
 pub fn was_text(key: &str, value: &toml_edit::Value) -> String {
-    let exact = format!("{key} ={value}");
+    let exact = format!("{key}={value}");
     if !exact.contains(['\n', '\r']) {
         return exact;
     }
     let mut compact = value.clone();
     compact.decor_mut().clear();
-    format!("{key} = {}", crate::render::one_line(&compact.to_string()))
+    format!("{} = {}", key.trim_end(), crate::render::one_line(&compact.to_string()))
 }
 
-/// The value a `was` record holds, with its spaces and comment, ready to put back.
+/// The value a `was` record holds, with its spaces and comment, ready to put back. The record
+/// is a line of TOML: its one value is found through the key however it is spelt (aligned,
+/// quoted or dotted, as inside an inline table).
 pub fn was_value(text: &str) -> Option<toml_edit::Value> {
-    let (_, value) = text.split_once(" =")?;
-    let doc: toml_edit::DocumentMut = format!("x ={value}").parse().ok()?;
-    doc.get("x")?.as_value().cloned()
+    let doc: toml_edit::DocumentMut = text.parse().ok()?;
+    let mut item = doc.as_item();
+    while let Some(table) = item.as_table_like() {
+        let mut entries = table.iter();
+        let (_, only) = entries.next()?;
+        if entries.next().is_some() {
+            return None;
+        }
+        item = only;
+    }
+    item.as_value().cloned()
 }
 
 /// Our markers in a prefix, in order.
@@ -153,9 +169,13 @@ mod tests {
     fn was_records_round_trip_exactly() {
         let doc: toml_edit::DocumentMut = "opt-level =   2  # tuned\n".parse().unwrap();
         let value = doc["opt-level"].as_value().unwrap();
-        let text = was_text("opt-level", value);
+        let text = was_text("opt-level ", value);
         assert_eq!(text, "opt-level =   2  # tuned");
         assert_eq!(was_value(&text).unwrap().to_string(), value.to_string());
+        // An aligned key keeps its spaces; a record of a key inside an inline table is dotted.
+        assert_eq!(was_text("debug           ", value), "debug           =   2  # tuned");
+        assert_eq!(was_value("debug           =   2  # tuned").unwrap().to_string(), value.to_string());
+        assert_eq!(was_value("package.\"*\".debug = 1").unwrap().to_string(), " 1");
     }
 
     #[test]

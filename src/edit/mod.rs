@@ -246,6 +246,42 @@ pub fn render_new(plan: &Plan, composition: &Composition, edit: &Edit<'_>) -> Re
     apply(&parse(edit.file, "")?, plan, composition, edit, &|_| None).map(|outcome| outcome.text)
 }
 
+/// Adds `lines` (records of `preset`, replacing its earlier ones of the same `tag`) above the
+/// first key `preset` wrote in `[profile.<profile>]`, or else in any profile table. A text where
+/// it wrote no key in a table of its own line comes back unchanged.
+pub fn add_records(
+    file: &Path,
+    text: &str,
+    preset: &str,
+    profile: &str,
+    tag: &str,
+    lines: &[String],
+) -> Result<String> {
+    let parsed = parse(file, text)?;
+    let mut doc = parsed.doc.clone().into_mut();
+    let Some(profiles) = doc.get("profile").filter(|p| p.is_table()).and_then(Item::as_table_like) else {
+        return Ok(text.to_owned());
+    };
+    // Tables only: an inline table's entries share one comment slot, tagged with their keys.
+    let mut names: Vec<String> = profiles.iter().filter(|(_, t)| t.is_table()).map(|(k, _)| k.to_owned()).collect();
+    names.sort_by_key(|name| name != profile);
+    let slot = names.iter().find_map(|name| {
+        let keys = ["profile", name.as_str()];
+        let table = table_at(&doc, &keys)?;
+        table
+            .iter()
+            .map(|(key, _)| CommentSlot::new(&keys, key, None))
+            .find(|slot| slot.owner(&doc).as_deref() == Some(preset))
+    });
+    let Some(slot) = slot else { return Ok(text.to_owned()) };
+    slot.rewrite(&mut doc, |m| m.preset == preset && m.tag == Some(tag), lines);
+    let mut out = layout::restore(&parsed.text, &doc.to_string());
+    if parsed.bom {
+        out.insert(0, BOM);
+    }
+    Ok(out)
+}
+
 /// One key to set to a preset's value.
 struct Assign<'a> {
     table: Vec<&'a str>,
@@ -302,7 +338,21 @@ fn conflict_error(edit: &Edit<'_>, conflicts: &[Box<Conflict>]) -> Error {
     if conflicts.iter().all(|c| c.flag) {
         return error.help("keep your flags by leaving these presets out, or run again with `--force` to add the preset's after yours (rustc uses the last one; `remove` takes it out again)");
     }
-    error.help("keep your values by leaving these presets out, or run again with `--force` to replace them (each old value is kept in a comment)")
+    // Flags have their own help above; an `[unstable]` gate is no key of a preset, so `--keep`
+    // cannot name it.
+    let keep: Vec<String> = conflicts
+        .iter()
+        .filter(|c| !c.flag && !c.path.starts_with("unstable."))
+        .map(|c| format!("--keep {}", c.path))
+        .collect();
+    if keep.is_empty() {
+        // A gate is switched on in place, with no record of the old value.
+        return error.help("run again with `--force` to replace them");
+    }
+    error.help(format!(
+        "keep your values with `{}` (the presets' other keys still go in), or run again with `--force` to replace them (each old value is kept in a comment)",
+        keep.join(" ")
+    ))
 }
 
 /// Where the comment for one key goes: above the key itself, or, inside an inline table (which
@@ -467,6 +517,7 @@ impl Editor<'_> {
     ) -> Result<Change, Box<Conflict>> {
         let table = table_at_mut(doc, &assign.table).expect("ensure_table created it");
         let current = table.get(assign.key).and_then(Item::as_value).cloned();
+        let written_key = slot_key_text(slot, table.key(assign.key));
         let reason = self.renderer.key(assign.why);
 
         let Some(current) = current else {
@@ -485,7 +536,7 @@ impl Editor<'_> {
             }
             return Ok(Change::Kept);
         }
-        let old_line = marker::was_text(&slot_key_name(slot, assign.key), &current);
+        let old_line = marker::was_text(&written_key, &current);
         let change = match owner {
             Some(owner) if composition.may_override(assign.preset, &owner) => Change::Updated { from: owner },
             owner => {
@@ -612,9 +663,17 @@ fn bare(value: &toml_edit::Value) -> String {
     value.to_string()
 }
 
-/// The key as written in the `was` record: the key name, or its path inside an inline table.
-fn slot_key_name(slot: &CommentSlot, key: &str) -> String {
-    slot.tag.clone().unwrap_or_else(|| key.to_owned())
+/// The key as written in the `was` record, up to its `=`: the key as the user spelt and aligned
+/// it, or its path inside an inline table (whose entries have no line of their own).
+fn slot_key_text(slot: &CommentSlot, key: Option<&toml_edit::Key>) -> String {
+    match (&slot.tag, key) {
+        (Some(tag), _) => format!("{tag} "),
+        (None, Some(key)) => {
+            let space = key.leaf_decor().suffix().and_then(|s| s.as_str()).unwrap_or(" ");
+            format!("{}{space}", key.display_repr())
+        }
+        (None, None) => format!("{} ", slot.key),
+    }
 }
 
 fn was_tag(slot: &CommentSlot) -> String {

@@ -108,7 +108,7 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
         }
         slot.rewrite(
             &mut doc,
-            |m| m.preset == name && (m.tag == slot.tag.as_deref() || m.tag == Some(was.as_str())),
+            |m| m.preset == name && [slot.tag.as_deref(), Some(was.as_str()), Some(marker::FORCED)].contains(&m.tag),
             &[],
         );
         let table = table_at_mut(&mut doc, keys).expect("found above");
@@ -382,6 +382,10 @@ pub enum KeyState {
     Changed(String),
     /// Now written by another preset (one that extends or overrides it).
     TakenBy(String),
+    /// Hand-written with another value, which stays (as `apply --keep` leaves it).
+    Kept(String),
+    /// Hand-written with the preset's value (`apply` found it "already set" and left it).
+    AlreadySet,
     /// Not there.
     Missing,
 }
@@ -403,11 +407,15 @@ pub fn key_states<'p>(parsed: &Parsed, preset: &'p Preset) -> Vec<(&'p KeyPath, 
                     Some(v) if path.key.same_meaning(&v, &setting.value) => KeyState::Intact,
                     _ => KeyState::Changed(super::bare(current)),
                 },
-                (None, Some(_)) => match inline_start(&doc, &keys)
+                (None, Some(current)) => match inline_start(&doc, &keys)
                     .and_then(|at| CommentSlot::new(&keys, path.key.name(), at).owner(&doc))
                 {
                     Some(other) => KeyState::TakenBy(other),
-                    None => KeyState::Missing,
+                    // No comment of ours: the user wrote it, before or after `apply`.
+                    None => match Value::from_toml(current) {
+                        Some(v) if path.key.same_meaning(&v, &setting.value) => KeyState::AlreadySet,
+                        _ => KeyState::Kept(super::bare(current)),
+                    },
                 },
                 _ => KeyState::Missing,
             };
@@ -461,5 +469,23 @@ mod tests {
         assert_eq!(removal.changed.len(), 1);
         assert_eq!(removal.changed[0].1, "1");
         assert!(removal.text.contains("debug = 1"), "{}", removal.text);
+    }
+
+    #[test]
+    fn key_states_tell_hand_written_values_from_missing_ones() {
+        let library = Library::discover(None, None).unwrap();
+        let preset = library.get("embedded-size").unwrap();
+        let original = "[profile.release]\nlto = true\ncodegen-units = 1\nstrip = true\nopt-level = 2\n";
+        let applied = apply_to(original, &["embedded-size"], false);
+        // `opt-level = 2` differs: apply refuses, and the file is as `--keep` would leave it.
+        assert!(applied.is_err());
+        let parsed = super::super::parse(std::path::Path::new("Cargo.toml"), original).unwrap();
+        let states: Vec<(String, KeyState)> =
+            key_states(&parsed, &preset).into_iter().map(|(p, s)| (p.to_string(), s)).collect();
+        let state = |key: &str| &states.iter().find(|(p, _)| p == key).unwrap().1;
+        assert_eq!(state("profile.release.lto"), &KeyState::AlreadySet);
+        assert_eq!(state("profile.release.strip"), &KeyState::AlreadySet);
+        assert_eq!(state("profile.release.opt-level"), &KeyState::Kept("2".into()));
+        assert_eq!(state("profile.release.panic"), &KeyState::Missing);
     }
 }

@@ -37,7 +37,11 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let mut lock = if request.dry_run { None } else { Some(files::lock(&[&target.path])?) };
     let prepared = prepare(ctx, &workspace, &library, &request, &target)?;
     note_shadowing(ctx, &library, &prepared.composition);
+    let profiles = prepared.profiles();
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
+    if result["action"] != "unchanged" {
+        note_library_only(ctx, &workspace, &profiles, request.to);
+    }
     if args.write.format == Format::Json {
         ctx.shell.print(&format!("{result:#}\n"))?;
     }
@@ -80,6 +84,23 @@ pub fn target(ctx: &mut Context<'_>, workspace: &Workspace, to: &Destination) ->
         ctx.shell.note(format!("`{}` is a symlink; editing the file it points to, `{real}`", ctx.display(&link)));
     }
     Ok(target)
+}
+
+/// In a workspace of libraries only, a profile for what is shipped (any but `dev` and `test`)
+/// never reaches the builds that matter: cargo uses the profiles of the workspace it builds and
+/// ignores a dependency's, so the users of these libraries never get it. Says so.
+fn note_library_only(ctx: &mut Context<'_>, workspace: &Workspace, profiles: &[String], to: &Destination) {
+    let shipping: Vec<String> =
+        profiles.iter().filter(|p| !matches!(p.as_str(), "dev" | "test")).map(|p| format!("`[profile.{p}]`")).collect();
+    // `--to user` reaches every project on the machine; a standalone file, the builds that use it.
+    let here = matches!(to, Destination::Manifest | Destination::Config);
+    if shipping.is_empty() || !here || workspace.member_names.is_empty() || !workspace.linked_members().is_empty() {
+        return;
+    }
+    ctx.shell.note(format!(
+        "this workspace has no binary target, only libraries: {} reaches only its own tests, benches and examples, never the builds of crates that depend on it (cargo ignores dependencies' profiles)",
+        shipping.join(", ")
+    ));
 }
 
 /// A project or personal preset with the name of another (usually a built-in) is what `apply`
@@ -177,8 +198,11 @@ pub fn prepare<'a>(
         }
     }
     let plan = plan(&composition, &existing)?;
-    check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
-    if let Some(machine) = &machine
+    let gate = check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
+    // Where flags go is said as it is decided; after a refusal for a gate it would be news about
+    // a write that cannot happen here, so they stay where the presets put them.
+    if gate.is_none()
+        && let Some(machine) = &machine
         && composition.config.iter().any(|c| c.setting.path.is_rustflags())
     {
         let shown = ctx.display(&target.path);
@@ -201,8 +225,50 @@ pub fn prepare<'a>(
         },
         creates_directory,
     };
-    let outcome = edit::apply(parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?;
-    check_relied(ctx, &composition, library, workspace, target, &file, &outcome.text, args.force)?;
+    // Every problem apply would meet is named in one refusal, each with its way out, rather than
+    // one per run.
+    let mut problems = Vec::new();
+    let preset = |name: &str| library.get(name).ok();
+    let mut outcome = match edit::apply(parsed, &plan, &composition, &edit, &preset) {
+        Ok(outcome) => outcome,
+        Err(conflicts) if !args.force => {
+            // The text `--force` would write shows what else is in the way (a value relied on).
+            let forced = Edit { force: true, new_file_header: edit.new_file_header.clone(), ..edit };
+            let Ok(outcome) = edit::apply(parsed, &plan, &composition, &forced, &preset) else {
+                return Err(gate.unwrap_or(conflicts));
+            };
+            problems.push(conflicts);
+            outcome
+        }
+        Err(error) => return Err(gate.unwrap_or(error)),
+    };
+    let relied = Relied {
+        composition: &composition,
+        library,
+        workspace,
+        target,
+        file: &file,
+        original: original_text,
+        existing: &existing,
+    };
+    if let Some(gate) = gate {
+        // Its way out is mostly another file, where this one's problems do not arise; whoever
+        // pins nightly instead gets them too, one line each.
+        let mut text = outcome.text.clone();
+        let mut brief: Vec<String> = outcome.forced.iter().map(|c| conflict_brief(c, &file)).collect();
+        brief.extend(check_relied(ctx, &relied, &mut text, false)?.into_iter().flat_map(|p| p.brief));
+        return Err(match brief.is_empty() {
+            true => gate,
+            false => brief.into_iter().fold(
+                gate.detail(format!("with nightly pinned, applying to `{}` would also meet:", file.display())),
+                |error, line| error.detail(format!("  {line}")),
+            ),
+        });
+    }
+    problems.extend(check_relied(ctx, &relied, &mut outcome.text, args.force)?.map(|p| p.error));
+    if !problems.is_empty() {
+        return Err(Error::several(format!("`{}` cannot take these presets as it is", file.display()), problems));
+    }
     Ok(Prepared {
         file,
         path: target.path.clone(),
@@ -470,21 +536,44 @@ pub fn new_file_header(
     }
 }
 
+/// A hand-written value `--force` would replace, in one line, with its ways out.
+fn conflict_brief(conflict: &edit::Conflict, file: &std::path::Path) -> String {
+    let place = conflict.line.map(|line| format!(" ({}:{line})", file.display())).unwrap_or_default();
+    let keep = if conflict.flag { String::new() } else { format!("`--keep {}` or ", conflict.path) };
+    format!(
+        "`{}` is {}{place}, where preset `{}` sets {}: {keep}`--force`",
+        conflict.path, conflict.current, conflict.preset, conflict.wanted
+    )
+}
+
+/// Values the presets rely on that the file does not give: the refusal, and each in one line.
+struct Unmet {
+    error: Error,
+    brief: Vec<String>,
+}
+
+/// What `check_relied` looks at: the presets, and the file `apply` writes.
+struct Relied<'a> {
+    composition: &'a Composition,
+    library: &'a Library,
+    workspace: &'a Workspace,
+    target: &'a Target,
+    file: &'a std::path::Path,
+    /// The file's text as it is (empty for a file not there yet).
+    original: &'a str,
+    /// The profiles the file had: a relied-on value in one the presets create can be set only
+    /// after applying.
+    existing: &'a crate::plan::ExistingProfiles,
+}
+
 /// The values the presets rely on, and those the presets already in the file rely on, in the
-/// files as they will be: a contradiction is an error, or with `--force` a warning.
-#[allow(clippy::too_many_arguments)]
-fn check_relied(
-    ctx: &mut Context<'_>,
-    composition: &Composition,
-    library: &Library,
-    workspace: &Workspace,
-    target: &Target,
-    file: &std::path::Path,
-    new_text: &str,
-    force: bool,
-) -> Result<()> {
+/// files as they will be (`text`): a contradiction is a problem, or with `--force` a warning and
+/// a `forced` record in `text` above a key of the relying preset, so that later runs accept
+/// that value (and only that one) instead of failing on what `--force` already settled.
+fn check_relied(ctx: &mut Context<'_>, relied: &Relied<'_>, text: &mut String, force: bool) -> Result<Option<Unmet>> {
+    let Relied { composition, library, workspace, target, file, original, existing } = *relied;
     let applied: std::collections::BTreeSet<&str> =
-        new_text.lines().filter_map(edit::marker::Marker::parse).map(|m| m.preset).collect();
+        text.lines().filter_map(edit::marker::Marker::parse).map(|m| m.preset).collect();
     let earlier: Vec<crate::compose::Composed> = applied
         .into_iter()
         .filter(|name| composition.preset(name).is_none())
@@ -492,34 +581,65 @@ fn check_relied(
         .flat_map(|p| crate::compose::Composed::relied_on_by(&p).collect::<Vec<_>>())
         .collect();
     if composition.relied.is_empty() && earlier.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let shown = file.display().to_string();
-    let files = match target.kind {
-        FileKind::Manifest => vec![Layer::manifest(shown, new_text.to_owned())],
-        FileKind::Config => vec![
-            Layer::manifest(
-                ctx.display(&workspace.manifest),
-                files::read_optional(&ctx.relative(&workspace.manifest))?.unwrap_or_default(),
-            ),
-            Layer::config(shown, new_text.to_owned()),
-        ],
+    let manifest = match target.kind {
+        FileKind::Manifest => String::new(),
+        FileKind::Config => files::read_optional(&ctx.relative(&workspace.manifest))?.unwrap_or_default(),
     };
-    let unmet = composition.unmet(&Layers { files, env: Vec::new(), cargo_release: None }, &earlier);
-    if unmet.is_empty() {
-        return Ok(());
+    let layers = |text: &str| {
+        let files = match target.kind {
+            FileKind::Manifest => vec![Layer::manifest(shown.clone(), text.to_owned())],
+            FileKind::Config => vec![
+                Layer::manifest(ctx.display(&workspace.manifest), manifest.clone()),
+                Layer::config(shown.clone(), text.to_owned()),
+            ],
+        };
+        Layers { files, env: Vec::new(), cargo_release: None }
+    };
+    let mut unmet = composition.unmet(&layers(text), &earlier);
+    // A hand-written value is named at its line in the file as it is, not as it would be written
+    // (our comments and `cargo-features` above it move it down).
+    let before = layers(original);
+    for u in &mut unmet {
+        let path = &u.relied.setting.path;
+        if let Ok(found) = before.effective(&path.table.profile, path.key, None)
+            && found.value == u.found.value
+            && found.from.as_ref().is_some_and(|d| d.preset.is_none())
+        {
+            u.found = found;
+        }
     }
-    let error = compose::unmet_error(&unmet);
+    let accepted: Vec<edit::marker::Marker<'_>> =
+        text.lines().filter_map(edit::marker::Marker::parse).filter(|m| m.tag == Some(edit::marker::FORCED)).collect();
+    unmet.retain(|u| !accepted.iter().any(|m| m.preset == u.relied.preset && m.text == u.forced_record()));
+    if unmet.is_empty() {
+        return Ok(None);
+    }
+    let error = compose::unmet_error(&unmet, &|profile| existing.contains_key(profile));
     if !force {
-        return Err(error);
+        return Ok(Some(Unmet { error, brief: unmet.iter().map(compose::Unmet::brief).collect() }));
     }
     ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
-    Ok(())
+    let mut records: Vec<(&str, &str, Vec<String>)> = Vec::new();
+    for u in &unmet {
+        let line = edit::marker::format(&u.relied.preset, Some(edit::marker::FORCED), &u.forced_record());
+        match records.iter_mut().find(|(preset, _, _)| *preset == u.relied.preset) {
+            Some((_, _, lines)) => lines.push(line),
+            None => records.push((&u.relied.preset, &u.relied.setting.path.table.profile, vec![line])),
+        }
+    }
+    for (preset, profile, lines) in records {
+        *text = edit::add_records(file, text, preset, profile, edit::marker::FORCED, &lines)?;
+    }
+    Ok(None)
 }
 
 /// Unstable settings need nightly cargo. Where stable cargo reads the file on every command, a
 /// gate would break every stable build of the workspace (or, for `--to user`, of every project
-/// on the machine), so we refuse and offer the standalone-file alternative.
+/// on the machine), so we refuse (`Some`) and offer the standalone-file alternative. A gate
+/// Cargo.toml cannot switch on at all is an error right away.
 fn check_gates(
     ctx: &Context<'_>,
     plan: &Plan,
@@ -527,7 +647,7 @@ fn check_gates(
     target: &Target,
     workspace: &Workspace,
     to: &Destination,
-) -> Result<()> {
+) -> Result<Option<Error>> {
     // The first setting that needs nightly: a gated profile key, or a config setting.
     let (key, preset, feature) = match plan.gates.iter().next() {
         Some((gate, first_use)) => {
@@ -563,11 +683,11 @@ fn check_gates(
                 c.preset.clone(),
                 "would leave a setting stable cargo ignores, with a warning on every command".to_owned(),
             ),
-            None => return Ok(()),
+            None => return Ok(None),
         },
     };
     if !target.read_by_default {
-        return Ok(());
+        return Ok(None);
     }
     let (nightly, whose, or_else) = match to {
         Destination::User => (
@@ -582,13 +702,15 @@ fn check_gates(
         ),
     };
     if nightly {
-        return Ok(());
+        return Ok(None);
     }
     let file = ctx.display(&target.path);
-    Err(Error::new(format!("preset `{preset}` sets `{key}`, which needs nightly cargo, but {whose}"))
-        .detail(format!("writing it into `{file}` {feature}"))
-        .help(separate_file(ctx, composition, workspace, &preset))
-        .help(or_else))
+    Ok(Some(
+        Error::new(format!("preset `{preset}` sets `{key}`, which needs nightly cargo, but {whose}"))
+            .detail(format!("writing it into `{file}` {feature}"))
+            .help(separate_file(ctx, composition, workspace, &preset))
+            .help(or_else),
+    ))
 }
 
 /// How to keep nightly settings out of stable builds: a separate config file nightly commands

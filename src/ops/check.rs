@@ -11,7 +11,7 @@ use serde_json::json;
 use toml_edit::Item;
 
 use crate::check::{self, Finding, Inputs, Severity, Source, SourceKind};
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
@@ -33,18 +33,26 @@ pub fn run(ctx: &mut Context<'_>, args: &CheckArgs) -> Result<i32> {
     let reported: Vec<&Finding> = all.iter().filter(|f| f.silenced.is_none()).collect();
     let failing = reported.iter().filter(|f| f.severity >= deny).count();
 
+    for source in &inputs.sources {
+        ctx.shell.verbose_status("Reading", format!("{} ({})", source.path.display(), source_kind(source.kind)));
+    }
+    let mut summary = counts(&reported);
+    let silenced = all.len() - reported.len();
+    if silenced > 0 {
+        summary.push_str(&format!(" ({silenced} silenced by lint levels)"));
+    }
+    let summary = format!("{}: {summary}", plural(inputs.sources.len(), "file", "files"));
     match args.format {
-        Format::Json => ctx.shell.print(&format!("{:#}\n", report(&all, inputs.sources.len(), deny, failing)))?,
-        Format::Human => {
+        CheckFormat::Json => ctx.shell.print(&format!("{:#}\n", report(&all, inputs.sources.len(), deny, failing)))?,
+        CheckFormat::Github => {
+            ctx.shell.print(&reported.iter().map(|f| annotation(f)).collect::<String>())?;
+            ctx.shell.status("Checked", summary);
+        }
+        CheckFormat::Human => {
             for finding in &reported {
                 ctx.shell.diagnostic(finding.severity, &finding.to_string());
             }
-            let mut summary = counts(&reported);
-            let silenced = all.len() - reported.len();
-            if silenced > 0 {
-                summary.push_str(&format!(" ({silenced} silenced by lint levels)"));
-            }
-            ctx.shell.status("Checked", format!("{}: {summary}", plural(inputs.sources.len(), "file", "files")));
+            ctx.shell.status("Checked", summary);
         }
     }
     Ok(if failing > 0 { FINDINGS } else { 0 })
@@ -61,6 +69,52 @@ fn explain(ctx: &mut Context<'_>, code: &str) -> Result<i32> {
     };
     ctx.shell.print(&rules::explain(rule))?;
     Ok(0)
+}
+
+/// What a file is to cargo, for `check -v`.
+fn source_kind(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::RootManifest => "the workspace manifest: its profiles are the ones cargo uses",
+        SourceKind::MemberManifest => "a member's manifest: cargo ignores its profiles, but validates them",
+        SourceKind::DependencyManifest => {
+            "a path dependency's manifest: cargo loads it, and fails on a profile value it cannot read"
+        }
+        SourceKind::Config => "a config file cargo reads from here",
+        SourceKind::UserConfig => "your config file: every project on this machine reads it",
+    }
+}
+
+/// A finding as a GitHub Actions workflow command (`::warning file=…,line=…,col=…,title=…::…`),
+/// which the job's log turns into an annotation on the file's line; a note is a `::notice`.
+fn annotation(finding: &Finding) -> String {
+    let command = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let mut properties = Vec::new();
+    if let Some(location) = &finding.location {
+        properties.push(format!("file={}", escape_property(&location.file)));
+        properties.push(format!("line={}", location.line));
+        properties.push(format!("col={}", location.column));
+    }
+    properties.push(format!("title={}", escape_property(&format!("cargo-presets {}", finding.code))));
+    // The annotation shows the level and the title (the rule); the message is the rest.
+    let mut message = finding.message.clone();
+    for help in &finding.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    format!("::{command} {}::{}\n", properties.join(","), escape_data(&message))
+}
+
+/// A workflow command's message: `%`, CR and LF are escaped, as the runner decodes them.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A workflow command's property value: as a message, and `:` and `,`, which end it.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 fn counts(findings: &[&Finding]) -> String {
@@ -148,7 +202,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         packages_complete,
         versions,
         // Reads every member's targets, so only when a profile could strip.
-        linked_members: if wants_strip { linked_members(workspace) } else { BTreeSet::new() },
+        linked_members: if wants_strip { workspace.linked_members() } else { BTreeSet::new() },
         shadowed_configs,
         missing_members,
         cranelift_installed: wants_cranelift
@@ -169,27 +223,6 @@ fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),
 /// else the members and their direct dependencies.
 type Versions = std::collections::BTreeMap<String, Vec<String>>;
-
-/// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
-/// library of a linked crate type.
-fn linked_members(workspace: &Workspace) -> BTreeSet<String> {
-    let mut linked = BTreeSet::new();
-    for manifest in &workspace.members {
-        let dir = manifest.parent().expect("a manifest path has a parent");
-        let Ok(doc) = files::read(manifest).and_then(|t| crate::edit::parse(manifest, &t)) else { continue };
-        let doc = doc.doc();
-        let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) else { continue };
-        let crate_types = doc.get("lib").and_then(|l| l.get("crate-type")).and_then(Item::as_array);
-        let linked_lib = crate_types
-            .into_iter()
-            .flatten()
-            .any(|t| matches!(t.as_str(), Some("cdylib" | "dylib" | "staticlib" | "bin")));
-        if linked_lib || doc.contains_key("bin") || dir.join("src/main.rs").is_file() || dir.join("src/bin").is_dir() {
-            linked.insert(name.to_owned());
-        }
-    }
-    linked
-}
 
 fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, bool, Versions) {
     if let Ok(lock) = files::read(&workspace.root().join("Cargo.lock"))
@@ -230,4 +263,15 @@ fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, boo
         }
     }
     (names, false, Versions::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_commands_escape_what_the_runner_decodes() {
+        assert_eq!(escape_data("100% done\r\nnext"), "100%25 done%0D%0Anext");
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
 }

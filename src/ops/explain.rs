@@ -33,11 +33,15 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let layers = layers(ctx, &workspace)?;
     let profile = args.profile.as_deref().unwrap_or("dev");
-    let chain = layers.chain(profile).map_err(|why| unknown_profile(profile, &why, &layers))?;
+    let chain = layers.chain(profile).map_err(|why| unknown_profile("explain", profile, &why, &layers))?;
     let keys: Vec<Key> = match args.key.as_deref() {
         Some(name) => vec![Key::from_name(name).ok_or_else(|| {
-            Error::new(format!("unknown profile key `{name}`"))
-                .help(format!("the keys are: {}", Key::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")))
+            let error = Error::new(format!("unknown profile key `{name}`"));
+            let error = match crate::profiles::suggest_key(name) {
+                Some(near) => error.help(format!("did you mean `{near}`?")),
+                None => error,
+            };
+            error.help(format!("the keys are: {}", Key::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")))
         })?],
         None => Key::ALL.into_iter().filter(|k| *k != Key::Inherits).collect(),
     };
@@ -151,9 +155,10 @@ fn unit_kinds(
     Ok(kinds)
 }
 
-/// The error for a profile without a chain: cargo's reason, and the nearest known name.
-fn unknown_profile(profile: &str, why: &ChainError, layers: &Layers) -> Error {
-    let mut error = Error::new(format!("cannot explain profile `{profile}`: {why}"));
+/// The error for a profile without a chain, for the command `verb` (`explain`, `verify`):
+/// cargo's reason, and the nearest known name.
+pub(super) fn unknown_profile(verb: &str, profile: &str, why: &ChainError, layers: &Layers) -> Error {
+    let mut error = Error::new(format!("cannot {verb} profile `{profile}`: {why}"));
     if why.broken == Broken::NotDefined {
         let names = layers.profile_names();
         if let Some(near) = preset::closest(profile, names.iter().map(String::as_str), 3) {

@@ -1,5 +1,7 @@
 //! `cargo presets status`: which presets are applied in which file, and whether each is intact
-//! or has drifted (a value changed since) or is partial (keys missing).
+//! or has drifted (a value changed since) or is partial (keys missing). Each key's state says
+//! which: set by the preset, kept (the user's value stays, as `apply --keep` leaves it), already
+//! set (hand-written with the preset's value), changed since, taken by another preset, missing.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -35,25 +37,39 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
         for name in names {
             let Ok(preset) = library.get(name) else {
                 presets.push(
-                    json!({ "name": name, "state": "unknown", "keys": 0, "changed": [], "taken": [], "missing": [] }),
+                    json!({ "name": name, "state": "unknown", "keys": 0, "changed": [], "taken": [], "missing": [], "key_states": [] }),
                 );
                 continue;
             };
             let mut changed = Vec::new();
             let mut taken = Vec::new();
             let mut missing = Vec::new();
+            let mut key_states = Vec::new();
             let mut written = 0;
             for (path, state) in edit::key_states(&parsed, &preset) {
-                match state {
-                    KeyState::Intact => written += 1,
+                let wanted = preset.value_of(path).map(ToString::to_string);
+                let (name, current) = match state {
+                    KeyState::Intact => {
+                        written += 1;
+                        ("set", wanted.clone())
+                    }
                     KeyState::Changed(current) => {
                         written += 1;
-                        let wanted = preset.value_of(path).map(ToString::to_string);
                         changed.push(json!({ "key": path.to_string(), "current": current, "preset": wanted }));
+                        ("changed", Some(current))
                     }
-                    KeyState::TakenBy(other) => taken.push(json!({ "key": path.to_string(), "by": other })),
-                    KeyState::Missing => missing.push(path.to_string()),
-                }
+                    KeyState::TakenBy(other) => {
+                        taken.push(json!({ "key": path.to_string(), "by": other }));
+                        ("taken", None)
+                    }
+                    KeyState::Kept(current) => ("kept", Some(current)),
+                    KeyState::AlreadySet => ("already-set", wanted.clone()),
+                    KeyState::Missing => {
+                        missing.push(path.to_string());
+                        ("missing", None)
+                    }
+                };
+                key_states.push(json!({ "key": path.to_string(), "state": name, "value": current, "preset": wanted }));
             }
             let overridden: Vec<_> = if destination == Destination::Manifest {
                 overridden
@@ -73,7 +89,7 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             };
             presets.push(json!({
                 "name": name, "state": state, "keys": written, "changed": changed, "taken": taken, "missing": missing,
-                "overridden": overridden,
+                "overridden": overridden, "key_states": key_states,
             }));
         }
         if !presets.is_empty() {
@@ -86,6 +102,30 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
     };
     ctx.shell.print(&text)?;
     Ok(0)
+}
+
+/// The keys the user wrote, as `status` says them: kept with their own value, or already set to
+/// the preset's (`apply` leaves both without a comment of ours).
+fn hand_written(preset: &serde_json::Value) -> Vec<String> {
+    let states = preset["key_states"].as_array().into_iter().flatten();
+    let of = |wanted: &'static str| {
+        states.clone().filter(move |k| k["state"] == wanted).map(|k| {
+            (
+                k["key"].as_str().unwrap_or_default(),
+                k["value"].as_str().unwrap_or_default(),
+                k["preset"].as_str().unwrap_or("?"),
+            )
+        })
+    };
+    let mut said: Vec<String> = of("kept")
+        .map(|(key, yours, theirs)| format!("`{key}` kept: yours is {yours}, the preset's {theirs}"))
+        .collect();
+    let already: Vec<String> = of("already-set").map(|(key, _, _)| format!("`{key}`")).collect();
+    if !already.is_empty() {
+        let verb = if already.len() == 1 { "is" } else { "are" };
+        said.push(format!("{} {verb} already yours with the preset's value", already.join(", ")));
+    }
+    said
 }
 
 fn human(report: &[serde_json::Value]) -> String {
@@ -112,7 +152,7 @@ fn human(report: &[serde_json::Value]) -> String {
                             )
                         })
                         .collect();
-                    let also = if taken.is_empty() { String::new() } else { format!("; {}", taken.join("; ")) };
+                    let also: String = taken.iter().chain(&hand_written(preset)).map(|t| format!("; {t}")).collect();
                     format!("intact ({keys} {}{also})", if keys == 1 { "key" } else { "keys" })
                 }
                 "unknown" => "written by a preset that no longer exists here".to_owned(),
@@ -130,7 +170,10 @@ fn human(report: &[serde_json::Value]) -> String {
                         .into_iter()
                         .flatten()
                         .map(|m| format!("`{}` is missing", m.as_str().unwrap_or_default()));
-                    format!("{state}: {}", changed.chain(missing).collect::<Vec<_>>().join("; "))
+                    format!(
+                        "{state}: {}",
+                        changed.chain(missing).chain(hand_written(preset)).collect::<Vec<_>>().join("; ")
+                    )
                 }
             };
             let overridden: Vec<String> = preset["overridden"]

@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let layers = super::explain::layers(ctx, &workspace)?;
     let profile = args.profile.as_deref().unwrap_or("dev");
-    layers.chain(profile).map_err(|why| Error::new(format!("cannot verify profile `{profile}`: {why}")))?;
+    layers.chain(profile).map_err(|why| super::explain::unknown_profile("verify", profile, &why, &layers))?;
     ctx.shell.status(
         "Verifying",
         format!("profile `{profile}` with `cargo check --profile {profile} -v` in a private target directory"),

@@ -10,7 +10,7 @@ pub use discovery::outside_path_dependencies;
 
 use std::path::{Component, Path, PathBuf};
 
-use toml_edit::DocumentMut;
+use toml_edit::{DocumentMut, Item};
 
 use crate::edit::FileKind;
 use crate::error::{Error, Result};
@@ -51,6 +51,31 @@ impl Workspace {
     pub fn pins_nightly(&self) -> bool {
         self.root().ancestors().find_map(toolchain_channel).is_some_and(|c| c.starts_with("nightly"))
     }
+
+    /// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
+    /// library of a linked crate type.
+    pub fn linked_members(&self) -> std::collections::BTreeSet<String> {
+        let mut linked = std::collections::BTreeSet::new();
+        for manifest in &self.members {
+            let dir = manifest.parent().expect("a manifest path has a parent");
+            let Ok(doc) = crate::files::read(manifest).and_then(|t| crate::edit::parse(manifest, &t)) else { continue };
+            let doc = doc.doc();
+            let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) else { continue };
+            let crate_types = doc.get("lib").and_then(|l| l.get("crate-type")).and_then(Item::as_array);
+            let linked_lib = crate_types
+                .into_iter()
+                .flatten()
+                .any(|t| matches!(t.as_str(), Some("cdylib" | "dylib" | "staticlib" | "bin")));
+            if linked_lib
+                || doc.contains_key("bin")
+                || dir.join("src/main.rs").is_file()
+                || dir.join("src/bin").is_dir()
+            {
+                linked.insert(name.to_owned());
+            }
+        }
+        linked
+    }
 }
 
 /// The channel a toolchain file in `dir` names, if there is one.
@@ -70,12 +95,18 @@ fn toolchain_channel(dir: &Path) -> Option<String> {
 pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
     let start = match manifest_path {
         Some(path) => {
+            let given = path;
             let path = normalize(&cwd.join(path));
             if path.file_name().is_none_or(|n| n != "Cargo.toml") {
-                return Err(Error::new(format!(
-                    "the manifest-path must be a path to a Cargo.toml file: `{}`",
-                    path.display()
-                )));
+                let error =
+                    Error::new(format!("the manifest-path must be a path to a Cargo.toml file: `{}`", path.display()));
+                // A directory is the usual slip: name the file in it, as the user spelt the path.
+                return Err(match path.join("Cargo.toml").is_file() {
+                    true => {
+                        error.help(format!("did you mean `--manifest-path {}`?", given.join("Cargo.toml").display()))
+                    }
+                    false => error,
+                });
             }
             if !path.is_file() {
                 return Err(Error::new(format!("manifest path `{}` does not exist", path.display())));
