@@ -128,7 +128,8 @@ struct Defined {
 }
 
 pub fn check(inputs: &Inputs) -> Vec<Finding> {
-    let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(&inputs.sources, &inputs.env) };
+    let lines = inputs.sources.iter().map(|s| crate::error::Lines::new(&s.text)).collect();
+    let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(&inputs.sources, &inputs.env), lines };
     let parsed: Vec<Option<toml_edit::Document<&str>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = enabled_gates(inputs, &parsed);
@@ -192,6 +193,8 @@ struct Lint<'a> {
     findings: Vec<Finding>,
     /// The profiles cargo uses, for rules whose claim depends on the effective value.
     layers: Layers,
+    /// Each source's line index: thousands of findings in one file cost a lookup each.
+    lines: Vec<crate::error::Lines>,
 }
 
 /// The sources cargo takes profiles from, lowest precedence first (the root manifest, then the
@@ -226,7 +229,7 @@ impl Lint<'_> {
     ) {
         let location = at.map(|(i, span)| {
             let source = &self.inputs.sources[i];
-            Location::of_span(&source.path, &source.text, span)
+            Location::of_span_in(&source.path, &source.text, &self.lines[i], span)
         });
         debug_assert!(crate::rules::rule(code).is_some(), "`{code}` is missing from the rule catalogue");
         self.findings.push(Finding {
