@@ -157,7 +157,8 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.unstable_rustflags();
     lint.cfg_loop();
     let mut findings = lint.findings;
-    crate::lints::apply(inputs, &mut findings);
+    let root = inputs.sources.iter().position(|s| s.kind == SourceKind::RootManifest);
+    crate::lints::apply(inputs, root.and_then(|i| parsed[i].as_ref()), &mut findings);
     findings
 }
 

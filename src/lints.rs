@@ -33,9 +33,9 @@ impl Silenced {
 const MARK: &str = "# cargo-presets: allow(";
 
 /// Applies the project's levels and inline allows to `findings`, and adds findings for levels
-/// that name no rule or no level.
-pub fn apply(inputs: &Inputs, findings: &mut Vec<Finding>) {
-    let levels = manifest_levels(inputs, findings);
+/// that name no rule or no level. `root` is the root manifest as `check` parsed it.
+pub fn apply(inputs: &Inputs, root: Option<&toml_edit::Document<&str>>, findings: &mut Vec<Finding>) {
+    let levels = root.map(|doc| manifest_levels(inputs, doc, findings)).unwrap_or_default();
     inline_problems(inputs, findings);
     // Only files with an allow comment can silence anything inline: most have none.
     let with_allows: BTreeMap<String, Vec<&str>> = inputs
@@ -58,10 +58,13 @@ pub fn apply(inputs: &Inputs, findings: &mut Vec<Finding>) {
 }
 
 /// The levels in the root manifest: `None` for `allow`.
-fn manifest_levels(inputs: &Inputs, findings: &mut Vec<Finding>) -> BTreeMap<String, Option<Severity>> {
+fn manifest_levels(
+    inputs: &Inputs,
+    doc: &toml_edit::Document<&str>,
+    findings: &mut Vec<Finding>,
+) -> BTreeMap<String, Option<Severity>> {
     let mut levels = BTreeMap::new();
     let Some(root) = inputs.sources.iter().find(|s| s.kind == SourceKind::RootManifest) else { return levels };
-    let Ok(doc) = toml_edit::Document::parse(root.text.as_str()) else { return levels };
     let table = ["workspace", "package"].iter().find_map(|top| {
         doc.get(top)?.get("metadata")?.get("cargo-presets")?.get("lints")?.as_table_like().map(|t| (*top, t))
     });

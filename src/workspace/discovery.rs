@@ -83,7 +83,14 @@ pub fn outside_path_dependencies(workspace: &Workspace) -> Vec<PathBuf> {
         .filter_map(|(name, dep)| Some((name.to_owned(), root_dir.join(dep.get("path")?.as_str()?))))
         .collect();
     while let Some(manifest) = queue.pop() {
-        let Ok(doc) = manifests.load(&manifest) else { continue };
+        // The root was parsed by discovery already.
+        let doc = match manifest == workspace.manifest {
+            true => workspace.parsed.doc(),
+            false => match manifests.load(&manifest) {
+                Ok(doc) => doc,
+                Err(_) => continue,
+            },
+        };
         let dir = manifest.parent().expect("a manifest path has a parent");
         for dep in path_dependencies(doc, dir) {
             let path = match dep {
