@@ -328,16 +328,15 @@ fn run_case(project: &Project, preset: &str, config_only: bool, dir: &Path) -> R
         if tree(dir) != original {
             return Err(format!("a refused apply changed the tree:\n{}", describe_difference(&original, &tree(dir))));
         }
-        match forceable(&stderr) {
-            Some(named) => named?,
-            None => {
-                let first = stderr.lines().next().unwrap_or("").to_owned();
-                return match REASONS.iter().find(|r| first.contains(*r)) {
-                    Some(r) if output.status.code() == Some(101) => Ok((Outcome::Refused, (*r).to_owned())),
-                    _ => Err(format!("apply failed: {stderr}")),
-                };
-            }
+        // A reason `--force` does not lift leads the message, whatever else it lists.
+        let first = stderr.lines().next().unwrap_or("");
+        if let Some(reason) = REASONS.iter().find(|r| first.contains(*r)) {
+            return match output.status.code() {
+                Some(101) => Ok((Outcome::Refused, (*reason).to_owned())),
+                _ => Err(format!("apply failed: {stderr}")),
+            };
         }
+        forceable(&stderr).ok_or_else(|| format!("apply failed: {stderr}"))??;
         reason = stderr.lines().next().unwrap_or("").to_owned();
         outcome = Outcome::HeldForced;
         args.push("--force");
