@@ -487,11 +487,13 @@ fn fast_link_changes_nothing_where_rust_lld_is_already_the_default() {
     assert!(!dir.join(".cargo/config.toml").exists(), "fast-link wrote a file where it has nothing to say");
 }
 
+/// Whether `program` is on PATH.
+fn on_path(program: &str) -> bool {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join(program).is_file())
+}
+
 #[test]
 fn fast_link_with_mold_links_with_mold() {
-    let on_path = |program: &str| {
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join(program).is_file())
-    };
     if !on_path("mold") {
         eprintln!("SKIPPED: mold is not installed (`.ci/run` installs it with apt)");
         return;
@@ -511,9 +513,6 @@ fn fast_link_with_mold_links_with_mold() {
 /// presets' flags reach rustc (issue 24: they used to be lost without a word).
 #[test]
 fn native_cpu_and_fast_link_together_both_reach_rustc() {
-    let on_path = |program: &str| {
-        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join(program).is_file())
-    };
     if !on_path("mold") {
         eprintln!("SKIPPED: mold is not installed (`.ci/run` installs it with apt)");
         return;
