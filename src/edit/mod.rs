@@ -820,7 +820,7 @@ mod tests {
     fn new_key_goes_below_the_users_keys_and_comments_stay() {
         let text = "[profile.dev]\n# mine\nopt-level = 1   # tuned\n\n[dependencies]\n";
         let out = apply_to(text, &["fast-dev"], false).unwrap();
-        let expected_start = "[profile.dev]\n# mine\nopt-level = 1   # tuned\n# cargo-presets(fast-dev): keeps file:line in panics and backtraces, drops the variable and type info that dominates codegen, linking and disk\ndebug = \"line-tables-only\"\n\n# cargo-presets(fast-dev): Settings for every dependency";
+        let expected_start = "[profile.dev]\n# mine\nopt-level = 1   # tuned\n# cargo-presets(fast-dev): keeps file:line in backtraces, drops the variable and type info that dominates codegen, linking and disk\ndebug = \"line-tables-only\"\n\n# cargo-presets(fast-dev): Settings for every dependency";
         assert!(out.starts_with(expected_start), "{out}");
         // New tables go with their siblings, before the user's next section.
         assert!(out.ends_with("debug = true\n\n[dependencies]\n"), "{out}");
