@@ -181,8 +181,9 @@ With taplo or Even Better TOML, save it and point preset files at it, e.g. in
     Schema,
 }
 
-/// A preset name: any name is accepted here (project and personal presets are found later), and
-/// shell completions offer the built-in ones.
+/// A preset name: any name is accepted here (project and personal presets are found later). The
+/// built-in names are what the powershell and elvish scripts offer; the bash, zsh and fish scripts
+/// ask the binary instead (`__complete presets`), so they offer the project's and personal ones too.
 #[derive(Clone, Debug)]
 pub struct PresetName;
 

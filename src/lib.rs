@@ -63,6 +63,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     if args.get(1).is_some_and(|a| a == "presets") {
         args.remove(1);
     }
+    // What the completion scripts ask as they complete. Not a clap subcommand: clap_complete
+    // offers even hidden subcommands for completion, and this one is not for people.
+    if args.get(1).is_some_and(|a| a == "__complete") {
+        let mut shell = Shell::new(Shell::color_choice(None), Verbosity::Normal);
+        return match std::env::current_dir() {
+            Ok(cwd) => {
+                let mut ctx = ops::Context { cwd, manifest_path: None, shell: &mut shell };
+                ops::generate::candidates(&mut ctx, &args[2..])
+            }
+            Err(_) => 0,
+        };
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
