@@ -179,7 +179,8 @@ fn enabled_gates(inputs: &Inputs, parsed: &[Option<toml_edit::Document<&str>>]) 
                     unstable
                         .into_iter()
                         .flat_map(|t| t.iter())
-                        .filter(|(_, v)| v.as_bool() == Some(true))
+                        // A flag, or a list (`build-std = ["std", "panic_abort"]`).
+                        .filter(|(_, v)| v.as_bool() == Some(true) || v.as_array().is_some_and(|a| !a.is_empty()))
                         .map(|(k, _)| k.to_owned()),
                 );
             }
@@ -417,6 +418,15 @@ impl Lint<'_> {
                 };
                 self.push(severity, "missing-gate", at.clone(), message, &[&how]);
             }
+        }
+        if path.key == Key::Panic && *value == Value::Str("immediate-abort".into()) && !gates.contains("build-std") {
+            self.push(
+                Severity::Warning,
+                "immediate-abort-without-build-std",
+                at.clone(),
+                format!("`{path} = \"immediate-abort\"` fails every binary, test and example built with it unless std is rebuilt"),
+                &["run cargo with `-Z build-std=std,panic_abort`, or add `[unstable] build-std = [\"std\", \"panic_abort\"]` to a config file used with this profile"],
+            );
         }
         if path.key == Key::CodegenBackend
             && *value == Value::Str("cranelift".into())

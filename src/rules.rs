@@ -154,6 +154,15 @@ pub const RULES: &[Rule] = &[
         source: UNSTABLE,
     },
     Rule {
+        code: "immediate-abort-without-build-std",
+        level: Warning,
+        summary: "`panic = \"immediate-abort\"` where no config file rebuilds std",
+        explanation: "Gated or not, every binary, test and example built with the profile fails unless std is rebuilt with it (nightly 1.97: `the crate core was compiled with a panic strategy which is incompatible with immediate-abort`; a library alone still builds): `-Z build-std` on the command line, or `[unstable] build-std` in a config file. A warning, since the command line may bring it.",
+        bad: "[profile.release]\npanic = \"immediate-abort\"",
+        good: "# .cargo/config.toml\n[unstable]\nbuild-std = [\"std\", \"panic_abort\"]",
+        source: VERIFIED,
+    },
+    Rule {
         code: "cranelift-missing",
         level: Warning,
         summary: "Cranelift asked for, but its rustup component is not installed",
