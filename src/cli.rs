@@ -249,6 +249,11 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "KEY")]
     pub keep: Vec<String>,
 
+    /// Write the presets' one profile as `[profile.NAME]` instead (`prod` as cargo-dist's
+    /// `dist`), inheriting what the preset's profile inherits
+    #[arg(long, value_name = "NAME", conflicts_with = "interactive")]
+    pub profile: Option<String>,
+
     /// Pick the presets, the file and each conflict in a guided flow (needs a terminal)
     #[arg(long, short = 'i')]
     pub interactive: bool,
@@ -313,6 +318,10 @@ pub struct RemoveArgs {
     /// The presets to take back
     #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
+
+    /// Take them back from `[profile.NAME]`, where `apply --profile NAME` wrote them
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// The file to take it out of, as for `apply --to`
     #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]
