@@ -61,16 +61,11 @@ impl Composition {
             return Err(bad.help.into_iter().fold(error, Error::help));
         }
         let names: Vec<String> = self.presets.iter().map(|p| format!("`{}`", p.name)).collect();
-        let names = names.join(", ");
+        let who = match names.len() {
+            1 => format!("preset {} writes", names[0]),
+            _ => format!("presets {} write", names.join(", ")),
+        };
         let without = "apply it without `--profile`";
-        if let Some(config) = self.config.first() {
-            return Err(Error::new(format!(
-                "`{flag}` moves profile settings, but {names} also set `{}`, which is not a profile's",
-                config.setting.path
-            ))
-            .detail("config keys apply to every profile: there is nothing of theirs to move")
-            .help(format!("{without}, and apply the profile presets with `{flag}` on their own")));
-        }
         let mut profiles: Vec<&str> = Vec::new();
         for composed in &self.settings {
             let profile = composed.setting.path.table.profile.as_str();
@@ -78,16 +73,25 @@ impl Composition {
                 profiles.push(profile);
             }
         }
+        if let Some(config) = self.config.first() {
+            let key = &config.setting.path;
+            let error = if profiles.is_empty() {
+                Error::new(format!("`{flag}`: {who} no profile settings, only config keys (`{key}`)"))
+                    .help(format!("{without}: config keys apply to every profile"))
+            } else {
+                Error::new(format!("`{flag}` moves profile settings, but {who} config keys too (`{key}`)"))
+                    .detail("config keys apply to every profile: there is no profile of theirs to move")
+                    .help("apply the presets that write config keys without `--profile`")
+            };
+            return Err(error);
+        }
         let from = match profiles[..] {
-            [] => {
-                return Err(Error::new(format!("`{flag}`: {names} write no profile settings, so nothing can move"))
-                    .help(without));
-            }
+            [] => return Err(Error::new(format!("`{flag}`: {who} no settings on this machine")).help(without)),
             [one] => one.to_owned(),
             _ => {
                 let list: Vec<String> = profiles.iter().map(|p| format!("`[profile.{p}]`")).collect();
                 return Err(Error::new(format!(
-                    "`{flag}` moves one profile, but {names} write {}",
+                    "`{flag}` moves one profile, but {who} {}",
                     list.join(" and ")
                 ))
                 .detail(format!("which of them becomes `[profile.{to}]` is not for cargo presets to guess"))
@@ -218,7 +222,7 @@ mod tests {
         let err = |names: &[&str], to: &str| moved(names, to, &[]).unwrap_err().to_string();
         let several = err(&["fast-dev"], "dist");
         assert!(several.contains("write `[profile.debugging]` and `[profile.dev]`"), "{several}");
-        assert!(err(&["native-cpu"], "dist").contains("also set `build.rustflags`"));
+        assert!(err(&["native-cpu"], "dist").contains("no profile settings, only config keys (`build.rustflags`)"));
         assert!(err(&["prod"], "debug").contains("profile name `debug` is reserved by cargo"));
         assert!(err(&["embedded-size"], "dev").contains("`dev` cannot inherit `release`"));
     }
