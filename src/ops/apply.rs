@@ -293,7 +293,8 @@ pub fn prepare<'a>(
 
 /// Writes what `prepare` decided, together with `also` (other files of the same command, in one
 /// all-or-nothing commit), and says what happened, as the JSON object tools get:
-/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "changes": [{"key",
+/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "profile" (of
+/// `--profile`, or null), "changes": [{"key",
 /// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
 /// Status lines and, for a human dry run, the diff, are printed on the way. `lock` is `None`
 /// for a dry run only.
@@ -324,7 +325,7 @@ pub fn finish(
             .iter()
             .map(|c| json!({ "preset": c.preset, "variant": c.variant, "because": c.because, "note": c.note }))
             .collect();
-        json!({ "file": shown, "action": action, "presets": names, "variants": choices, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
+        json!({ "file": shown, "action": action, "presets": names, "profile": args.profile, "variants": choices, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
     };
     let names = names.join(", ");
     if composition.settings.is_empty() && composition.config.is_empty() {
