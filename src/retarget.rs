@@ -110,17 +110,21 @@ impl Composition {
             _ => inherit::implicit_parent(&from).map_or_else(|| from.clone(), ToOwned::to_owned),
         };
         let owner = own.unwrap_or(&self.settings[0]).preset.clone();
+        // Settings written for `release` (or on top of it) mean something else on top of `dev`.
+        let written_for = if base == from { format!("`{from}`") } else { format!("`{from}`, which inherits `{base}`") };
         if schema::is_root_profile(to) && base != to {
             return Err(Error::new(format!(
-                "`{flag}`: preset `{owner}` is written for `{from}`, on top of `{base}`, and `{to}` cannot inherit `{base}`"
+                "`{flag}`: preset `{owner}` is written for {written_for}, and `{to}` cannot inherit `{base}`"
             ))
             .detail("`dev` and `release` are the roots every other profile inherits from")
-            .help(format!("give the settings a profile of their own: `--profile {from}-{base}` inherits `{base}`")));
+            .help(format!(
+                "give the settings a profile of their own, which then inherits `{base}`: `--profile NAME`"
+            )));
         }
         let implicit = schema::is_root_profile(to) || inherit::implicit_parent(to) == Some(base.as_str());
         let inherits = (!implicit).then(|| {
             let why = own.map_or_else(
-                || format!("the settings are written for `{from}`: `{to}` starts from `{base}` as `{from}` does"),
+                || format!("the settings are written for {written_for}: `{to}` starts from `{base}` too"),
                 |c| c.setting.why.clone(),
             );
             let path =
