@@ -16,6 +16,7 @@ Examples:
   cargo presets apply fast-dev --dry-run   the change as a diff, nothing written
   cargo presets apply fast-dev --to config write .cargo/config.toml instead
   cargo presets apply fast-dev --to user   write $CARGO_HOME/config.toml
+  cargo presets apply prod --profile dist  prod's settings as [profile.dist]
   cargo presets check                      lint the profiles cargo would use
   cargo presets status                     which presets are applied, intact
   cargo presets remove fast-dev            take back what apply wrote
@@ -67,7 +68,15 @@ pub enum Command {
 A value you set by hand that differs from a preset's is a conflict: nothing is
 written, and each key is listed with both values. `--force` replaces them and
 keeps each old line in a comment. Applying the same presets again changes
-nothing.")]
+nothing.
+
+`--profile NAME` writes the settings of a preset's one profile as
+[profile.NAME] (and its package and build-override tables), with the
+`inherits` that profile had: `prod --profile dist` gives [profile.dist]
+inheriting `release`, and a preset for `release` itself gives the same. An
+existing [profile.NAME] keeps its own `inherits`. Presets that write several
+profiles, or only config keys, are refused. `remove PRESET --profile NAME`
+takes it back.")]
     Apply(ApplyArgs),
     /// Set a repository up: apply presets (default: fast-dev) and add an example project preset
     #[command(after_help = "\
@@ -249,6 +258,11 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "KEY")]
     pub keep: Vec<String>,
 
+    /// Write the presets' one profile as `[profile.NAME]` instead (`prod` as cargo-dist's
+    /// `dist`), inheriting what the preset's profile inherits
+    #[arg(long, value_name = "NAME", conflicts_with = "interactive")]
+    pub profile: Option<String>,
+
     /// Pick the presets, the file and each conflict in a guided flow (needs a terminal)
     #[arg(long, short = 'i')]
     pub interactive: bool,
@@ -313,6 +327,10 @@ pub struct RemoveArgs {
     /// The presets to take back
     #[arg(required = true, value_name = "PRESET", value_parser = PresetName, hide_possible_values = true)]
     pub presets: Vec<String>,
+
+    /// Take them back from `[profile.NAME]`, where `apply --profile NAME` wrote them
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
 
     /// The file to take it out of, as for `apply --to`
     #[arg(long, value_name = "WHERE", default_value = "manifest", value_parser = Destination::parse)]

@@ -29,6 +29,7 @@ pub mod preset;
 pub mod profiles;
 pub mod prompt;
 pub mod render;
+pub mod retarget;
 pub mod rules;
 pub mod schema;
 pub mod shell;

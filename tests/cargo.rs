@@ -204,6 +204,34 @@ fn embedded_size_optimises_release_for_size() {
 }
 
 #[test]
+fn prod_applied_as_dist_reaches_rustc_and_comes_back_out() {
+    let dir = workspace("prod-as-dist");
+    let manifest = dir.join("Cargo.toml");
+    let original = fs::read(&manifest).unwrap();
+    presets(&dir, &["apply", "prod", "--profile", "dist"]);
+    let (app, dep) = check(&dir, &["--profile", "dist"]);
+    for unit in [&app, &dep] {
+        unit.has("-C opt-level=3").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
+    }
+    app.has("-C lto");
+    presets(&dir, &["remove", "prod", "--profile", "dist"]);
+    assert_eq!(fs::read(&manifest).unwrap(), original, "remove gives the original bytes back");
+}
+
+#[test]
+fn embedded_size_as_a_custom_profile_inherits_release() {
+    let dir = workspace("embedded-size-as-release-small");
+    presets(&dir, &["apply", "embedded-size", "--profile", "release-small"]);
+    let (app, dep) = check(&dir, &["--profile", "release-small"]);
+    for unit in [&app, &dep] {
+        unit.has("-C opt-level=z").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
+    }
+    // `release` itself is untouched.
+    let (app, _) = check(&dir, &["--release"]);
+    app.has("-C opt-level=3").lacks("-C panic=abort");
+}
+
+#[test]
 fn force_replaces_a_hand_written_value_and_cargo_obeys_it() {
     let dir = workspace("force");
     let manifest = dir.join("Cargo.toml");

@@ -16,7 +16,7 @@ mod remove;
 
 pub use config::{FlagsRecord, flags_in_value};
 
-pub use remove::{KeyState, Removal, key_states, remove};
+pub use remove::{KeyState, Removal, key_states, marked_profiles, remove};
 
 use std::cell::RefCell;
 use std::path::Path;

@@ -390,6 +390,25 @@ pub enum KeyState {
     Missing,
 }
 
+/// The profiles where a comment of `preset` sits, above a table or a key of the profile: where
+/// `apply` wrote it, under its own profile names or another (`apply --profile`). For `status`.
+pub fn marked_profiles(parsed: &Parsed, preset: &str) -> Vec<String> {
+    fn marked(prefix: Option<&toml_edit::RawString>, preset: &str) -> bool {
+        prefix.and_then(|p| p.as_str()).is_some_and(|p| marker::markers(p).any(|m| m.preset == preset))
+    }
+    fn has_marker(item: &Item, preset: &str) -> bool {
+        let header = item.as_table().is_some_and(|t| marked(t.decor().prefix(), preset));
+        let Some(table) = item.as_table_like() else { return false };
+        header
+            || table.iter().any(|(key, item)| {
+                table.key(key).is_some_and(|k| marked(k.leaf_decor().prefix(), preset)) || has_marker(item, preset)
+            })
+    }
+    let doc = parsed.doc.clone().into_mut();
+    let Some(profiles) = doc.get("profile").and_then(Item::as_table_like) else { return Vec::new() };
+    profiles.iter().filter(|(_, body)| has_marker(body, preset)).map(|(name, _)| name.to_owned()).collect()
+}
+
 /// Where each key of `preset` stands in a file. For `status`.
 pub fn key_states<'p>(parsed: &Parsed, preset: &'p Preset) -> Vec<(&'p KeyPath, KeyState)> {
     let mut doc = parsed.doc.clone().into_mut();

@@ -28,6 +28,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
         to: &args.write.to,
         force: args.write.force,
         keep: &args.keep,
+        profile: args.profile.as_deref(),
         dry_run: args.write.dry_run,
         format: args.write.format,
     };
@@ -57,6 +58,8 @@ pub struct Request<'a> {
     pub force: bool,
     /// Keys whose hand-written value stays (`--keep`).
     pub keep: &'a [String],
+    /// The profile the presets' one profile is written as (`--profile`).
+    pub profile: Option<&'a str>,
     pub dry_run: bool,
     pub format: Format,
 }
@@ -197,6 +200,9 @@ pub fn prepare<'a>(
             existing.entry(name).or_insert(parent);
         }
     }
+    if let Some(to) = args.profile {
+        composition = composition.to_profile(to, &existing)?;
+    }
     let plan = plan(&composition, &existing)?;
     let gate = check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
     // Where flags go is said as it is decided; after a refusal for a gate it would be news about
@@ -228,7 +234,11 @@ pub fn prepare<'a>(
     // Every problem apply would meet is named in one refusal, each with its way out, rather than
     // one per run.
     let mut problems = Vec::new();
-    let preset = |name: &str| library.get(name).ok();
+    // A preset moved with `--profile` wrote its values under the new name: look it up as moved.
+    let preset = |name: &str| match args.profile {
+        Some(_) => composition.presets.iter().find(|p| p.name == name).cloned().or_else(|| library.get(name).ok()),
+        None => library.get(name).ok(),
+    };
     let mut outcome = match edit::apply(parsed, &plan, &composition, &edit, &preset) {
         Ok(outcome) => outcome,
         Err(conflicts) if !args.force => {
@@ -283,7 +293,8 @@ pub fn prepare<'a>(
 
 /// Writes what `prepare` decided, together with `also` (other files of the same command, in one
 /// all-or-nothing commit), and says what happened, as the JSON object tools get:
-/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "changes": [{"key",
+/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "profile" (of
+/// `--profile`, or null), "changes": [{"key",
 /// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
 /// Status lines and, for a human dry run, the diff, are printed on the way. `lock` is `None`
 /// for a dry run only.
@@ -314,7 +325,7 @@ pub fn finish(
             .iter()
             .map(|c| json!({ "preset": c.preset, "variant": c.variant, "because": c.because, "note": c.note }))
             .collect();
-        json!({ "file": shown, "action": action, "presets": names, "variants": choices, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
+        json!({ "file": shown, "action": action, "presets": names, "profile": args.profile, "variants": choices, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
     };
     let names = names.join(", ");
     if composition.settings.is_empty() && composition.config.is_empty() {

@@ -91,6 +91,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         to: &to,
         force: true,
         keep: &[],
+        profile: None,
         dry_run: true,
         format: Format::Human,
     };
@@ -133,6 +134,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         to: &to,
         force,
         keep: &keep,
+        profile: None,
         dry_run: false,
         format: Format::Human,
     };

@@ -16,7 +16,13 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     // compose together.
     let mut presets: Vec<std::rc::Rc<crate::preset::Preset>> = Vec::new();
     for name in &args.presets {
-        for preset in compose(&library, std::slice::from_ref(name))?.presets {
+        let mut composition = compose(&library, std::slice::from_ref(name))?;
+        if let Some(to) = &args.profile {
+            // Moved as `apply --profile` moved it; an `inherits` the file had before has no marker
+            // of ours, so it stays.
+            composition = composition.to_profile(to, &Default::default())?;
+        }
+        for preset in composition.presets {
             if !presets.iter().any(|p| p.name == preset.name) {
                 presets.push(preset);
             }

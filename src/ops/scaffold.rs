@@ -33,6 +33,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
         to: &args.write.to,
         force: args.write.force,
         keep: &[],
+        profile: None,
         dry_run: args.write.dry_run,
         format: args.write.format,
     };

@@ -5,14 +5,17 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use serde_json::json;
 
 use crate::cli::{Format, StatusArgs};
+use crate::compose::compose;
 use crate::edit::{self, KeyState, marker::Marker};
 use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
+use crate::preset::Preset;
 use crate::workspace::{Destination, Target};
 
 pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
@@ -41,56 +44,24 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
                 );
                 continue;
             };
-            let mut changed = Vec::new();
-            let mut taken = Vec::new();
-            let mut missing = Vec::new();
-            let mut key_states = Vec::new();
-            let mut written = 0;
-            for (path, state) in edit::key_states(&parsed, &preset) {
-                let wanted = preset.value_of(path).map(ToString::to_string);
-                let (name, current) = match state {
-                    KeyState::Intact => {
-                        written += 1;
-                        ("set", wanted.clone())
-                    }
-                    KeyState::Changed(current) => {
-                        written += 1;
-                        changed.push(json!({ "key": path.to_string(), "current": current, "preset": wanted }));
-                        ("changed", Some(current))
-                    }
-                    KeyState::TakenBy(other) => {
-                        taken.push(json!({ "key": path.to_string(), "by": other }));
-                        ("taken", None)
-                    }
-                    KeyState::Kept(current) => ("kept", Some(current)),
-                    KeyState::AlreadySet => ("already-set", wanted.clone()),
-                    KeyState::Missing => {
-                        missing.push(path.to_string());
-                        ("missing", None)
-                    }
-                };
-                key_states.push(json!({ "key": path.to_string(), "state": name, "value": current, "preset": wanted }));
+            // `apply --profile` writes a preset's one profile under another name: it is reported
+            // where its comments are, once for each profile it went to.
+            let marked = edit::marked_profiles(&parsed, name);
+            let own: Vec<&str> = preset.settings.iter().map(|s| s.path.table.profile.as_str()).collect();
+            let mut applied: Vec<(Option<&str>, Rc<Preset>)> = Vec::new();
+            for to in marked.iter().filter(|p| !own.contains(&p.as_str())) {
+                let moved = compose(&library, &[name.to_owned()]).and_then(|c| c.to_profile(to, &Default::default()));
+                if let Some(moved) = moved.ok().and_then(|c| c.presets.into_iter().find(|p| p.name == name)) {
+                    applied.push((Some(to.as_str()), moved));
+                }
             }
-            let overridden: Vec<_> = if destination == Destination::Manifest {
-                overridden
-                    .iter()
-                    .filter(|o| o.written.preset.as_deref() == Some(name))
-                    .map(|o| json!({ "key": o.path.to_string(), "value": o.by.value.to_string(), "by": o.by.source }))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let state = if !changed.is_empty() {
-                "drifted"
-            } else if missing.is_empty() {
-                "intact"
-            } else {
-                "partial"
-            };
-            presets.push(json!({
-                "name": name, "state": state, "keys": written, "changed": changed, "taken": taken, "missing": missing,
-                "overridden": overridden, "key_states": key_states,
-            }));
+            if applied.is_empty() || marked.iter().any(|p| own.contains(&p.as_str())) {
+                applied.insert(0, (None, preset));
+            }
+            for (profile, preset) in applied {
+                let overridden = if destination == Destination::Manifest { overridden.as_slice() } else { &[] };
+                presets.push(preset_report(&parsed, &preset, profile, overridden));
+            }
         }
         if !presets.is_empty() {
             report.push(json!({ "file": shown, "presets": presets }));
@@ -102,6 +73,63 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
     };
     ctx.shell.print(&text)?;
     Ok(0)
+}
+
+/// Where one preset stands in a file: its state and each key's. `profile` is the profile
+/// `apply --profile` wrote it as; `overridden` the values of the file that others replace.
+fn preset_report(
+    parsed: &edit::Parsed,
+    preset: &Preset,
+    profile: Option<&str>,
+    overridden: &[crate::effective::Overridden],
+) -> serde_json::Value {
+    let name = preset.name.as_str();
+    let mut changed = Vec::new();
+    let mut taken = Vec::new();
+    let mut missing = Vec::new();
+    let mut key_states = Vec::new();
+    let mut written = 0;
+    for (path, state) in edit::key_states(parsed, preset) {
+        let wanted = preset.value_of(path).map(ToString::to_string);
+        let (name, current) = match state {
+            KeyState::Intact => {
+                written += 1;
+                ("set", wanted.clone())
+            }
+            KeyState::Changed(current) => {
+                written += 1;
+                changed.push(json!({ "key": path.to_string(), "current": current, "preset": wanted }));
+                ("changed", Some(current))
+            }
+            KeyState::TakenBy(other) => {
+                taken.push(json!({ "key": path.to_string(), "by": other }));
+                ("taken", None)
+            }
+            KeyState::Kept(current) => ("kept", Some(current)),
+            KeyState::AlreadySet => ("already-set", wanted.clone()),
+            KeyState::Missing => {
+                missing.push(path.to_string());
+                ("missing", None)
+            }
+        };
+        key_states.push(json!({ "key": path.to_string(), "state": name, "value": current, "preset": wanted }));
+    }
+    let overridden: Vec<_> = overridden
+        .iter()
+        .filter(|o| o.written.preset.as_deref() == Some(name) && preset.value_of(&o.path).is_some())
+        .map(|o| json!({ "key": o.path.to_string(), "value": o.by.value.to_string(), "by": o.by.source }))
+        .collect();
+    let state = if !changed.is_empty() {
+        "drifted"
+    } else if missing.is_empty() {
+        "intact"
+    } else {
+        "partial"
+    };
+    json!({
+        "name": name, "profile": profile, "state": state, "keys": written, "changed": changed, "taken": taken,
+        "missing": missing, "overridden": overridden, "key_states": key_states,
+    })
 }
 
 /// The keys the user wrote, as `status` says them: kept with their own value, or already set to
@@ -137,6 +165,11 @@ fn human(report: &[serde_json::Value]) -> String {
         out.push_str(&format!("{}\n", file["file"].as_str().unwrap_or_default()));
         for preset in file["presets"].as_array().into_iter().flatten() {
             let name = preset["name"].as_str().unwrap_or_default();
+            // Written as another profile with `apply --profile`.
+            let name = match preset["profile"].as_str() {
+                Some(profile) => format!("{name} as {profile}"),
+                None => name.to_owned(),
+            };
             let keys = preset["keys"].as_u64().unwrap_or(0);
             let line = match preset["state"].as_str().unwrap_or_default() {
                 "intact" => {
