@@ -77,13 +77,15 @@ impl Sandbox {
                 .filter_map(std::result::Result::ok)
                 .collect()
         };
-        // Random name, mode 0700, created without following a link: nobody else can prepare
-        // it or look inside.
-        let scratch = tempfile::Builder::new()
-            .prefix(&format!("cargo-presets-{what}-"))
-            .tempdir_in(&temp)
-            .map_err(|e| Error::io("create a directory in", &temp, &e))?
-            .keep();
+        // A random name, mode 0700, created without following a link: nobody else can
+        // prepare it or look inside.
+        let prefix = format!("cargo-presets-{what}-");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        // tempfile leaves the mode to the umask unless told.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let scratch = builder.tempdir_in(&temp).map_err(|e| Error::io("create a directory in", &temp, &e))?.keep();
         let mut sandbox = Sandbox {
             manifest: PathBuf::new(),
             cwd: PathBuf::new(),
