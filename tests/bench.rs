@@ -258,6 +258,32 @@ fn a_nightly_preset_is_measured_against_a_nightly_baseline() {
     assert!(preset.iter().all(|l| l.contains("toolchain=nightly") && l.contains("-Zthreads=")), "{log}");
 }
 
+/// `--chart` writes a new file or replaces a chart this tool wrote; any other file (a source
+/// file given by mistake) is refused before any build, and kept as it was.
+#[test]
+fn chart_replaces_only_a_chart_this_tool_wrote() {
+    let dir = workspace("chart");
+    let source = dir.join("app/src/main.rs");
+    let before = common::snapshot(&dir, true);
+    let output = bench(&dir, &["fast-compile", "--workflow", "size", "--chart", "app/src/main.rs"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(101), "{stderr}");
+    assert!(
+        stderr.contains("`app/src/main.rs` exists and is not a chart cargo-presets wrote")
+            && !stderr.contains("Building"),
+        "{stderr}"
+    );
+    assert!(common::snapshot(&dir, true) == before, "the refused file changed");
+    assert!(fs::read_to_string(&source).unwrap().starts_with("fn main()"));
+
+    for _ in 0..2 {
+        let output = bench(&dir, &["fast-compile", "--workflow", "size", "--chart", "out.svg"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let chart = fs::read_to_string(dir.join("out.svg")).unwrap();
+        assert!(chart.starts_with("<svg") && chart.contains("<!-- cargo-presets chart -->"), "{chart}");
+    }
+}
+
 /// A workspace in `<dir>/ws`, a temporary directory of its own in `<dir>/tmp`, and a
 /// `RUSTC_WRAPPER` that, when it compiles `app` for the first time, creates `<dir>/reached`
 /// holding its process id and waits for `<dir>/go`: the test acts in the middle of a build.

@@ -22,11 +22,14 @@ use crate::schema;
 use crate::workspace::Workspace;
 
 use super::sandbox::{
-    Sandbox, Variant, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
+    Sandbox, Variant, check_chart, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
 };
 
 pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
+    if let Some(chart) = &args.report.chart {
+        check_chart(ctx, chart)?;
+    }
     let sandbox = Sandbox::new(&workspace, &ctx.cwd, "bench")?;
 
     let timed = [Workflow::Check, Workflow::Build, Workflow::Rebuild, Workflow::Test, Workflow::Run];

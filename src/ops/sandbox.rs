@@ -355,6 +355,20 @@ fn alive(_: u32) -> bool {
     true
 }
 
+/// The comment inside every chart this tool writes: `--chart` replaces only a file that has it.
+const CHART_MARK: &str = "<!-- cargo-presets chart -->";
+
+/// Refuses a `--chart` file that exists and is not a chart this tool wrote (a source file, say),
+/// before anything is built; returns what it holds.
+pub fn check_chart(ctx: &Context<'_>, chosen: &Path) -> Result<Option<String>> {
+    let old = crate::files::read_optional(chosen)?;
+    if old.as_deref().is_some_and(|text| !text.contains(CHART_MARK)) {
+        return Err(Error::new(format!("`{}` exists and is not a chart cargo-presets wrote", ctx.display(chosen)))
+            .help("name a new `.svg` file with `--chart`, or remove that file first"));
+    }
+    Ok(old)
+}
+
 /// Writes the chart of a `bench` or `tune` run to `chosen`, or else to a new file per run
 /// (`target/cargo-presets/<command>-<time>.svg`), so that a second run keeps the first's.
 pub fn write_chart(
@@ -371,10 +385,12 @@ pub fn write_chart(
     );
     let mut lock = crate::files::lock(&[&chart])?;
     lock.create_dir_all(crate::files::dir_of(&chart)).map_err(|e| Error::io("create", &chart, &e))?;
-    let old = crate::files::read_optional(&chart)?;
+    // Checked again under the lock: the file may have appeared while the builds ran.
+    let old = check_chart(ctx, &chart)?;
+    let text = format!("{svg}{CHART_MARK}\n");
     crate::files::commit(
         &mut lock,
-        &[crate::files::Change::Write { path: &chart, expected: old.as_deref(), text: svg }],
+        &[crate::files::Change::Write { path: &chart, expected: old.as_deref(), text: &text }],
     )?;
     ctx.shell.status("Chart", format!("{} (open it in a browser)", ctx.display(&chart)));
     Ok(())

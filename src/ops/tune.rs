@@ -26,7 +26,9 @@ use crate::tune::space::{self, Facts, Linker};
 use crate::tune::{self, Builder, Config, Dimension, Limits, Sample};
 use crate::workspace::{self, Workspace};
 
-use super::sandbox::{Sandbox, Variant, clean, executables, output_dir, run_binary, write_chart, write_config};
+use super::sandbox::{
+    Sandbox, Variant, check_chart, clean, executables, output_dir, run_binary, write_chart, write_config,
+};
 
 /// The name candidates are composed under: not a name a user can give a preset.
 const CANDIDATE: &str = "tune-candidate";
@@ -45,6 +47,9 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
             ctx.display(&destination)
         ))
         .help("save under another name with `--save NAME`, or remove that file first"));
+    }
+    if let Some(chart) = &args.report.chart {
+        check_chart(ctx, chart)?;
     }
     let layers = super::explain::layers(ctx, &workspace)?;
     let machine = super::explain::build_machine(&layers, workspace.root()).map_err(|why| {
