@@ -89,7 +89,7 @@ fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouch
     assert!(ratio("target dir", 1) <= 1.05, "fast-dev target dir: {}", metric("target dir"));
 
     assert!(common::snapshot(&dir, true) == before, "bench changed the workspace's files");
-    assert!(!dir.join("Cargo.lock").exists(), "the Cargo.lock the builds created is removed");
+    assert!(!dir.join("Cargo.lock").exists(), "the builds resolve the copy: no Cargo.lock in the workspace");
     let chart = fs::read_to_string(chart(&dir)).unwrap();
     assert!(chart.starts_with("<svg") && chart.contains("fast-compile") && chart.contains("lower is better"));
     assert!(stderr.contains("one run per variant cannot tell a difference from noise"), "{stderr}");
