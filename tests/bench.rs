@@ -381,23 +381,27 @@ fn an_edit_saved_during_a_run_is_kept_and_the_builds_happen_in_a_private_copy() 
     assert!(scratch_dirs(&dir).is_empty(), "the scratch directory is removed");
 }
 
-/// SIGTERM in the middle of a build ends the run soon, as Ctrl-C does: the workspace as it
-/// was, the scratch directory gone, exit 143.
+/// SIGTERM or SIGHUP in the middle of a build ends the run soon, as Ctrl-C does: the workspace
+/// as it was, the scratch directory gone, exit 128 + the signal.
 #[test]
-fn sigterm_stops_the_run_and_removes_the_scratch_directory() {
-    let dir = paused_workspace("sigterm");
-    let ws = dir.join("ws");
-    let before = common::snapshot(&ws, true);
-    let child = start_paused(&dir, &["fast-compile", "--workflow", "build"]);
-    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap().success());
-    let start = std::time::Instant::now();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
-    assert_eq!(output.status.code(), Some(143), "{stderr}");
-    assert!(stderr.contains("Interrupted"), "{stderr}");
-    assert!(scratch_dirs(&dir).is_empty(), "{:?}", scratch_dirs(&dir));
-    assert!(common::snapshot(&ws, true) == before, "the workspace changed");
+fn sigterm_and_sighup_stop_the_run_and_remove_the_scratch_directory() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let dir = paused_workspace(&format!("sig{signal}"));
+        let ws = dir.join("ws");
+        let before = common::snapshot(&ws, true);
+        let child = start_paused(&dir, &["fast-compile", "--workflow", "build"]);
+        assert!(
+            Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap().success()
+        );
+        let start = std::time::Instant::now();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{signal}: {:?}", start.elapsed());
+        assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
+        assert!(stderr.contains("Interrupted"), "{stderr}");
+        assert!(scratch_dirs(&dir).is_empty(), "{signal}: {:?}", scratch_dirs(&dir));
+        assert!(common::snapshot(&ws, true) == before, "{signal}: the workspace changed");
+    }
 }
 
 /// What a SIGKILLed run left is removed by the next run, once its process is gone; another

@@ -533,3 +533,38 @@ pub fn run_binary(binary: &Path, args: &str, cwd: &Path) -> Result<f64> {
     }
     Ok(bench::summarize(&times).expect("five samples").median)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copy_leaves_out_vcs_data_build_output_and_the_scratch_directory_only() {
+        let dir = crate::scratch("sandbox-copy");
+        let from = dir.join("from");
+        for (path, text) in [
+            ("Cargo.toml", "[package]\nname = \"a\"\n"),
+            ("Cargo.lock", "# lock\n"),
+            (".cargo/config.toml", "[build]\n"),
+            (".git/HEAD", "ref\n"),
+            ("target/debug/a", "binary"),
+            ("member/target/CACHEDIR.TAG", "tag"),
+            ("src/target/mod.rs", "// a module named target\n"),
+            ("scratch/owner.pid", "1"),
+        ] {
+            let path = from.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let to = dir.join("to");
+        copy_tree(&from, &to, &from.join("scratch")).unwrap();
+        let copied: Vec<String> = walkdir::WalkDir::new(&to)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&to).unwrap().display().to_string())
+            .collect();
+        assert_eq!(copied, [".cargo/config.toml", "Cargo.lock", "Cargo.toml", "src/target/mod.rs"]);
+    }
+}
