@@ -567,4 +567,42 @@ mod tests {
             .collect();
         assert_eq!(copied, [".cargo/config.toml", "Cargo.lock", "Cargo.toml", "src/target/mod.rs"]);
     }
+
+    /// What cargo and rustup would find above the workspace is copied into the copy's ancestor
+    /// chain, the workspace's own files come with the tree, and `rebuild` touches the copy.
+    #[test]
+    fn config_and_toolchain_files_above_the_workspace_are_found_from_the_copy() {
+        let dir = crate::scratch("sandbox-ancestors");
+        for (path, text) in [
+            (".cargo/config.toml", "[build]\nrustflags = [\"--cfg\", \"above\"]\n"),
+            ("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
+            ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
+            ("ws/.cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
+            ("ws/app/Cargo.toml", "[package]\nname = \"app\"\n"),
+            ("ws/app/src/main.rs", "fn main() {}\n"),
+        ] {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let cwd = dir.join("ws/app");
+        let workspace = workspace::locate(&cwd, None).unwrap();
+        let user_source = dir.join("ws/app/src/main.rs");
+        let time = std::fs::metadata(&user_source).unwrap().modified().unwrap();
+        let sandbox = Sandbox::new(&workspace, &cwd, "unit").unwrap();
+        let found = |name: &str| sandbox.cwd.ancestors().map(|a| a.join(name)).find(|p| p.is_file());
+        let above = found(".cargo/config.toml").unwrap();
+        assert!(above.starts_with(&sandbox.scratch) && above.ends_with("ws/.cargo/config.toml"), "{above:?}");
+        let read = workspace::config_files(&sandbox.cwd).read;
+        let texts: Vec<String> = read.iter().map(|(_, f)| std::fs::read_to_string(f).unwrap()).take(2).collect();
+        assert!(texts[0].contains("opt-level = 1") && texts[1].contains("above"), "{read:?}");
+        assert!(found("rust-toolchain.toml").unwrap().starts_with(&sandbox.scratch));
+        assert!(sandbox.manifest.starts_with(&sandbox.scratch) && sandbox.manifest.is_file());
+        std::thread::sleep(Duration::from_millis(20));
+        sandbox.touch().unwrap();
+        assert_eq!(std::fs::metadata(&user_source).unwrap().modified().unwrap(), time);
+        let scratch = sandbox.scratch.clone();
+        drop(sandbox);
+        assert!(!scratch.exists());
+    }
 }
