@@ -454,3 +454,32 @@ fn the_next_run_removes_what_a_killed_run_left_and_nothing_else() {
     assert!(elsewhere.join("owner.pid").exists(), "a link is not followed");
     assert!(common::snapshot(&ws, true) == before, "the workspace changed");
 }
+
+/// A FIFO where cargo would find a config file above the workspace is not copied (a copy would
+/// block on it): the run stops at once with the config readers' error, and writes nothing.
+#[test]
+fn a_fifo_config_above_the_workspace_is_refused_not_copied() {
+    let dir = paused_workspace("fifo");
+    fs::create_dir_all(dir.join(".cargo")).unwrap();
+    assert!(Command::new("mkfifo").arg(dir.join(".cargo/config.toml")).status().unwrap().success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "bench", "fast-compile", "--workflow", "size"])
+        .current_dir(dir.join("ws"))
+        .env("TMPDIR", dir.join("tmp"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!("bench blocked on the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(101), "{stderr}");
+    assert!(stderr.contains("`../.cargo/config.toml` is a named pipe (FIFO), not a regular file"), "{stderr}");
+    assert!(scratch_dirs(&dir).is_empty());
+}

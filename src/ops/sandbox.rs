@@ -127,7 +127,9 @@ impl Sandbox {
         });
         let configs = workspace::config_files(cwd).read.into_iter().filter(|(s, _)| *s == ConfigScope::Directory);
         for file in configs.map(|(_, f)| f).chain(toolchain.into_iter().flatten()) {
-            if !file.starts_with(&tree) {
+            // Only regular files: cargo would block on a FIFO, and the config readers refuse
+            // one with a clear error once the copy is made.
+            if !file.starts_with(&tree) && std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
                 let to = inside(&file);
                 std::fs::create_dir_all(crate::files::dir_of(&to))
                     .and_then(|()| std::fs::copy(&file, &to))
