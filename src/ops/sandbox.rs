@@ -60,7 +60,8 @@ impl Sandbox {
         let interrupted = Arc::new(AtomicBool::new(false));
         let signal = Arc::new(AtomicUsize::new(0));
         // A signal sets the flag, and the build in progress is stopped; a second one ends the
-        // process at once, as usual. Registered before the copy, so that it is removed too.
+        // process at once, as usual. Registered before the scratch directory is made, so that
+        // no signal can leave it behind.
         #[cfg(unix)]
         let handlers = {
             use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -86,6 +87,7 @@ impl Sandbox {
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
         let scratch = builder.tempdir_in(&temp).map_err(|e| Error::io("create a directory in", &temp, &e))?.keep();
+        // Made before the copy fills in its paths, so that dropping it removes a half-made copy.
         let mut sandbox = Sandbox {
             manifest: PathBuf::new(),
             cwd: PathBuf::new(),
