@@ -89,7 +89,7 @@ fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouch
     assert!(ratio("target dir", 1) <= 1.05, "fast-dev target dir: {}", metric("target dir"));
 
     assert!(common::snapshot(&dir, true) == before, "bench changed the workspace's files");
-    assert!(!dir.join("Cargo.lock").exists(), "the Cargo.lock the builds created is removed");
+    assert!(!dir.join("Cargo.lock").exists(), "the builds resolve the copy: no Cargo.lock in the workspace");
     let chart = fs::read_to_string(chart(&dir)).unwrap();
     assert!(chart.starts_with("<svg") && chart.contains("fast-compile") && chart.contains("lower is better"));
     assert!(stderr.contains("one run per variant cannot tell a difference from noise"), "{stderr}");
@@ -256,4 +256,230 @@ fn a_nightly_preset_is_measured_against_a_nightly_baseline() {
     assert!(!baseline.is_empty() && !preset.is_empty(), "{log}");
     assert!(baseline.iter().all(|l| l.contains("toolchain=nightly") && !l.contains("-Zthreads")), "{log}");
     assert!(preset.iter().all(|l| l.contains("toolchain=nightly") && l.contains("-Zthreads=")), "{log}");
+}
+
+/// `--chart` writes a new file or replaces a chart this tool wrote; any other file (a source
+/// file given by mistake) is refused before any build, and kept as it was.
+#[test]
+fn chart_replaces_only_a_chart_this_tool_wrote() {
+    let dir = workspace("chart");
+    let source = dir.join("app/src/main.rs");
+    let before = common::snapshot(&dir, true);
+    let output = bench(&dir, &["fast-compile", "--workflow", "size", "--chart", "app/src/main.rs"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(101), "{stderr}");
+    assert!(
+        stderr.contains("`app/src/main.rs` exists and is not a chart cargo-presets wrote")
+            && !stderr.contains("Building"),
+        "{stderr}"
+    );
+    assert!(common::snapshot(&dir, true) == before, "the refused file changed");
+    assert!(fs::read_to_string(&source).unwrap().starts_with("fn main()"));
+
+    for _ in 0..2 {
+        let output = bench(&dir, &["fast-compile", "--workflow", "size", "--chart", "out.svg"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let chart = fs::read_to_string(dir.join("out.svg")).unwrap();
+        assert!(chart.starts_with("<svg") && chart.contains("<!-- cargo-presets chart -->"), "{chart}");
+    }
+}
+
+/// A workspace in `<dir>/ws`, a temporary directory of its own in `<dir>/tmp`, and a
+/// `RUSTC_WRAPPER` that, when it compiles `app` for the first time, creates `<dir>/reached`
+/// holding its process id and waits for `<dir>/go`: the test acts in the middle of a build.
+fn paused_workspace(name: &str) -> PathBuf {
+    let dir = common::tree("bench-paused", name, &[("tmp/.keep", "")]);
+    fs::remove_file(dir.join("tmp/.keep")).unwrap();
+    let ws = workspace(name);
+    fs::rename(&ws, dir.join("ws")).unwrap();
+    let wrapper = dir.join("pause-rustc.sh");
+    let script = format!(
+        "#!/bin/sh\ncase \"$*\" in *'--crate-name app'*)\n  if [ ! -e '{0}/reached' ]; then\n    echo $$ > '{0}/reached.tmp' && mv '{0}/reached.tmp' '{0}/reached'\n    while [ ! -e '{0}/go' ]; do sleep 0.05; done\n  fi;;\nesac\nexec \"$@\"\n",
+        dir.display()
+    );
+    fs::write(&wrapper, script).unwrap();
+    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    dir
+}
+
+/// Starts `bench` in `<dir>/ws` with the pausing wrapper, and returns once the build is paused.
+fn start_paused(dir: &Path, args: &[&str]) -> std::process::Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command
+        .args(["presets", "bench"])
+        .args(args)
+        .current_dir(dir.join("ws"))
+        .env("CARGO_NET_OFFLINE", "true")
+        .env("RUSTC_WRAPPER", dir.join("pause-rustc.sh"))
+        .env("TMPDIR", dir.join("tmp"))
+        .env_remove("CARGO_TARGET_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
+            command.env_remove(key);
+        }
+    }
+    let mut child = command.spawn().unwrap();
+    let start = std::time::Instant::now();
+    while !dir.join("reached").exists() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "the build never reached `app`");
+        if child.try_wait().unwrap().is_some() {
+            let output = child.wait_with_output().unwrap();
+            panic!("bench ended before building `app`:\n{}", String::from_utf8_lossy(&output.stderr));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child
+}
+
+/// The scratch directories in `<dir>/tmp`.
+fn scratch_dirs(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir.join("tmp")).unwrap().map(|e| e.unwrap().path()).collect()
+}
+
+/// The builds happen in a private copy: an edit saved to a source file during the run keeps its
+/// bytes and time, the `Cargo.lock` the builds create is the copy's, and the scratch directory
+/// has a random name only its owner can enter, and goes at the end.
+#[test]
+fn an_edit_saved_during_a_run_is_kept_and_the_builds_happen_in_a_private_copy() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = paused_workspace("edit");
+    let ws = dir.join("ws");
+    let before = common::snapshot(&ws, true);
+    let child = start_paused(&dir, &["fast-compile", "--workflow", "build,rebuild"]);
+
+    let scratch = scratch_dirs(&dir);
+    assert_eq!(scratch.len(), 1, "{scratch:?}");
+    let name = scratch[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("cargo-presets-bench-") && name != format!("cargo-presets-bench-{}", child.id()),
+        "{name}"
+    );
+    assert_eq!(fs::symlink_metadata(&scratch[0]).unwrap().permissions().mode() & 0o777, 0o700);
+    let copy_lock = walkdir::WalkDir::new(&scratch[0]).into_iter().flatten().any(|e| e.file_name() == "Cargo.lock");
+    assert!(copy_lock, "cargo resolved the copy");
+    assert!(!ws.join("Cargo.lock").exists());
+
+    // The user saves an edit while the build runs.
+    let source = ws.join("app/src/main.rs");
+    let edited = "fn main() {\n    println!(\"edited during the run\");\n}\n";
+    fs::write(&source, edited).unwrap();
+    let saved = fs::metadata(&source).unwrap().modified().unwrap();
+    fs::write(dir.join("go"), "").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+
+    assert_eq!(fs::read_to_string(&source).unwrap(), edited);
+    assert_eq!(fs::metadata(&source).unwrap().modified().unwrap(), saved);
+    let mut after = common::snapshot(&ws, true);
+    after.remove(&source);
+    let mut expected = before;
+    expected.remove(&source);
+    assert!(after == expected, "bench changed the workspace's other files");
+    assert!(!ws.join("Cargo.lock").exists(), "no Cargo.lock in the workspace");
+    assert!(scratch_dirs(&dir).is_empty(), "the scratch directory is removed");
+}
+
+/// SIGTERM or SIGHUP in the middle of a build ends the run soon, as Ctrl-C does: the workspace
+/// as it was, the scratch directory gone, exit 128 + the signal.
+#[test]
+fn sigterm_and_sighup_stop_the_run_and_remove_the_scratch_directory() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+        let dir = paused_workspace(&format!("sig{signal}"));
+        let ws = dir.join("ws");
+        let before = common::snapshot(&ws, true);
+        let child = start_paused(&dir, &["fast-compile", "--workflow", "build"]);
+        assert!(
+            Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap().success()
+        );
+        let start = std::time::Instant::now();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{signal}: {:?}", start.elapsed());
+        assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
+        assert!(stderr.contains("Interrupted"), "{stderr}");
+        assert!(scratch_dirs(&dir).is_empty(), "{signal}: {:?}", scratch_dirs(&dir));
+        assert!(common::snapshot(&ws, true) == before, "{signal}: the workspace changed");
+    }
+}
+
+/// What a SIGKILLed run left is removed by the next run, once its process is gone; another
+/// live run's directory, a directory without an owner file and a link are left alone (a link
+/// is never followed).
+#[test]
+fn the_next_run_removes_what_a_killed_run_left_and_nothing_else() {
+    let dir = paused_workspace("sigkill");
+    let ws = dir.join("ws");
+    let before = common::snapshot(&ws, true);
+    let tmp = dir.join("tmp");
+    // Decoys: a live owner (this test), no owner file, and a link to a dead run's directory.
+    let live = tmp.join("cargo-presets-bench-live");
+    fs::create_dir(&live).unwrap();
+    fs::write(live.join("owner.pid"), std::process::id().to_string()).unwrap();
+    let unowned = tmp.join("cargo-presets-bench-unowned");
+    fs::create_dir(&unowned).unwrap();
+    let elsewhere = dir.join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::write(elsewhere.join("owner.pid"), "999999999").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, tmp.join("cargo-presets-bench-link")).unwrap();
+    let decoys = scratch_dirs(&dir);
+
+    let mut child = start_paused(&dir, &["fast-compile", "--workflow", "build"]);
+    let killed: Vec<PathBuf> = scratch_dirs(&dir).into_iter().filter(|d| !decoys.contains(d)).collect();
+    assert_eq!(killed.len(), 1, "{killed:?}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Its cargo, in a process group of its own, is stopped too, as a user would.
+    let wrapper = fs::read_to_string(dir.join("reached")).unwrap();
+    let stat = fs::read_to_string(format!("/proc/{}/stat", wrapper.trim())).unwrap();
+    let group = stat.rsplit_once(')').unwrap().1.split_whitespace().nth(2).unwrap().to_owned();
+    Command::new("kill").args(["-KILL", "--", &format!("-{group}")]).status().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(killed[0].exists());
+
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "bench", "fast-compile", "--workflow", "size"])
+        .current_dir(&ws)
+        .env("TMPDIR", &tmp)
+        .env("CARGO_NET_OFFLINE", "true")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let mut left = scratch_dirs(&dir);
+    left.sort();
+    let mut decoys = decoys;
+    decoys.sort();
+    assert_eq!(left, decoys, "only the killed run's directory is removed");
+    assert!(elsewhere.join("owner.pid").exists(), "a link is not followed");
+    assert!(common::snapshot(&ws, true) == before, "the workspace changed");
+}
+
+/// A FIFO where cargo would find a config file above the workspace is not copied (a copy would
+/// block on it): the run stops at once with the config readers' error, and writes nothing.
+#[test]
+fn a_fifo_config_above_the_workspace_is_refused_not_copied() {
+    let dir = paused_workspace("fifo");
+    fs::create_dir_all(dir.join(".cargo")).unwrap();
+    assert!(Command::new("mkfifo").arg(dir.join(".cargo/config.toml")).status().unwrap().success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "bench", "fast-compile", "--workflow", "size"])
+        .current_dir(dir.join("ws"))
+        .env("TMPDIR", dir.join("tmp"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!("bench blocked on the FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(101), "{stderr}");
+    assert!(stderr.contains("`../.cargo/config.toml` is a named pipe (FIFO), not a regular file"), "{stderr}");
+    assert!(scratch_dirs(&dir).is_empty());
 }

@@ -603,3 +603,68 @@ fn rustc_lines(dir: &Path, env: &[(&str, &str)]) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// `verify` builds a private copy of the workspace with the configuration cargo finds in place:
+/// a config file in a directory above the workspace reaches rustc (`app` does not compile
+/// without its `--cfg`), below the workspace's own (whose `opt-level` wins, as `verify` checks),
+/// and `app`'s rustc command line is the one cargo runs in place, but for paths and hashes.
+#[test]
+fn the_copy_builds_with_the_configuration_cargo_finds_in_place() {
+    let wrapper = "#!/bin/sh\necho \"$RUN $*\" >> \"$(dirname \"$0\")/rustc.log\"\nexec \"$@\"\n";
+    let files = [
+        (".cargo/config.toml", "[build]\nrustflags = [\"--cfg\", \"from_above\"]\n\n[profile.dev]\nopt-level = 3\n"),
+        ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n"),
+        ("ws/.cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
+        ("ws/app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        (
+            "ws/app/src/main.rs",
+            "#[cfg(not(from_above))]\ncompile_error!(\"the config above the workspace was not read\");\nfn main() {}\n",
+        ),
+        ("log-rustc.sh", wrapper),
+    ];
+    let dir = common::tree("verify", "ancestor-config", &files);
+    Command::new("chmod").arg("+x").arg(dir.join("log-rustc.sh")).status().unwrap();
+    let ws = dir.join("ws");
+    let before = common::snapshot(&ws, false);
+    let output = verify_command(&ws, &["--format", "json"])
+        .env("RUSTC_WRAPPER", dir.join("log-rustc.sh"))
+        .env("RUN", "copy")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}\n{}", String::from_utf8_lossy(&output.stdout));
+    assert!(common::snapshot(&ws, false) == before, "verify changed the workspace's files");
+
+    let in_place = Command::new("cargo")
+        .args(["check", "-v", "--message-format=json", "--profile", "dev", "--manifest-path"])
+        .arg(ws.join("Cargo.toml"))
+        .current_dir(&ws)
+        .env("CARGO_TARGET_DIR", dir.join("target-in-place"))
+        .env("RUSTC_WRAPPER", dir.join("log-rustc.sh"))
+        .env("RUN", "in-place")
+        .env("CARGO_NET_OFFLINE", "true")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .unwrap();
+    assert!(in_place.status.success(), "{}", String::from_utf8_lossy(&in_place.stderr));
+    let log = fs::read_to_string(dir.join("rustc.log")).unwrap();
+    // Paths differ (the copy is elsewhere), and so do the hashes cargo derives from them.
+    let app = |run: &str| -> Vec<String> {
+        let line = log
+            .lines()
+            .find(|l| l.starts_with(&format!("{run} ")) && l.contains("--crate-name app"))
+            .unwrap_or_else(|| panic!("no `app` line for {run}:\n{log}"));
+        line.split_whitespace()
+            .skip(1)
+            .map(|word| match word {
+                w if w.contains('/') => "<path>".to_owned(),
+                w if w.starts_with("metadata=") || w.starts_with("extra-filename=") => "<hash>".to_owned(),
+                w => w.to_owned(),
+            })
+            .collect()
+    };
+    assert_eq!(app("copy"), app("in-place"), "{log}");
+    let copy = app("copy").join(" ");
+    assert!(copy.contains("--cfg from_above") && copy.contains("-C opt-level=1"), "{log}");
+}

@@ -4,8 +4,9 @@
 //! The user's files are not edited: each preset is rendered into a private config file and passed
 //! with `cargo --config`, which beats Cargo.toml as it would from `.cargo/config.toml`. Each
 //! variant builds in its own target directory; runs are interleaved (baseline, preset, baseline,
-//! …) so that a slow moment of the machine does not favour one side. A `Cargo.lock` the builds
-//! create is removed again, and a source file touched for `rebuild` gets its time back.
+//! …) so that a slow moment of the machine does not favour one side. The builds happen in a
+//! private copy of the workspace ([`Sandbox`]): a `Cargo.lock` they create, or a source file
+//! touched for `rebuild`, is the copy's.
 
 use std::path::Path;
 
@@ -21,12 +22,15 @@ use crate::schema;
 use crate::workspace::Workspace;
 
 use super::sandbox::{
-    INTERRUPTED, Sandbox, Variant, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
+    Sandbox, Variant, check_chart, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
 };
 
 pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
-    let sandbox = Sandbox::new(&workspace, "bench")?;
+    if let Some(chart) = &args.report.chart {
+        check_chart(ctx, chart)?;
+    }
+    let sandbox = Sandbox::new(&workspace, &ctx.cwd, "bench")?;
 
     let timed = [Workflow::Check, Workflow::Build, Workflow::Rebuild, Workflow::Test, Workflow::Run];
     if args.runs <= 1 && args.workflow.iter().any(|w| timed.contains(w)) {
@@ -36,13 +40,13 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
         );
     }
     let result = variants(ctx, &workspace, &sandbox.scratch, &args.presets)
-        .and_then(|variants| measure(ctx, &workspace, &variants, args, &sandbox));
+        .and_then(|variants| measure(ctx, &variants, args, &sandbox));
     let interrupted = sandbox.interrupted();
-    // Leave the workspace as it was found, whatever happened.
+    // The copy and the builds go, whatever happened.
     drop(sandbox);
-    if interrupted {
+    if let Some(code) = interrupted {
         ctx.shell.status("Interrupted", "nothing measured is kept; the temporary files are removed");
-        return Ok(INTERRUPTED);
+        return Ok(code);
     }
     let report = result?;
 
@@ -164,13 +168,7 @@ fn note_baseline_overlap(ctx: &mut Context<'_>, baseline: &Layers, composition: 
     }
 }
 
-fn measure(
-    ctx: &mut Context<'_>,
-    workspace: &Workspace,
-    variants: &[Variant],
-    args: &BenchArgs,
-    sandbox: &Sandbox,
-) -> Result<Report> {
+fn measure(ctx: &mut Context<'_>, variants: &[Variant], args: &BenchArgs, sandbox: &Sandbox) -> Result<Report> {
     let wants = |w: Workflow| args.workflow.contains(&w);
     let mut metrics: Vec<Metric> = Vec::new();
     let mut record = |name: &str, unit: Unit, variant: usize, value: f64| {
@@ -186,7 +184,7 @@ fn measure(
     let runs = args.runs.max(1);
     let cargo = |ctx: &mut Context<'_>, variant: &Variant, subcommand: &[&str], label: &str| {
         sandbox
-            .cargo(ctx, workspace, variant, subcommand, label)?
+            .cargo(ctx, variant, subcommand, label)?
             .map_err(|tail| Error::new(format!("the build for {label} failed")).detail(tail.replace('\n', "\n  ")))
     };
     for run in 1..=runs {
@@ -222,7 +220,7 @@ fn measure(
                         "run",
                         Unit::Seconds,
                         i,
-                        run_binary(binary, args.report.run_args.as_deref().unwrap_or(""), workspace.root())?,
+                        run_binary(binary, args.report.run_args.as_deref().unwrap_or(""), sandbox.root())?,
                     );
                 }
                 if wants(Workflow::Rebuild) {

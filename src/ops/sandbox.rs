@@ -1,23 +1,25 @@
-//! Building a workspace without touching it, for `bench` and `tune`: each variant builds in a
-//! private target directory with its settings in a private `--config` file, and the workspace
-//! is left as it was found (no new `Cargo.lock`, a touched source file's time given back, the
-//! scratch directory removed), also when the user presses Ctrl-C.
+//! Building a workspace without touching it, for `bench`, `tune` and `verify`: cargo builds a
+//! private copy of the workspace, each variant in a private target directory with its settings
+//! in a private `--config` file. The user's files are never written, touched or removed, so
+//! they can go on editing while a run builds; the scratch directory goes away on Ctrl-C,
+//! SIGTERM and SIGHUP too, and what a killed run left is removed by the next one.
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::bench;
 use crate::error::{Error, Result};
 use crate::ops::Context;
 use crate::shell::Verbosity;
-use crate::workspace::Workspace;
+use crate::workspace::{self, ConfigScope, Workspace};
 
-/// The exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
-pub const INTERRUPTED: i32 = 130;
+/// The file in a scratch directory that names the process using it, so that a later run can
+/// tell a killed run's leftovers from a live run's directory.
+const OWNER: &str = "owner.pid";
 
 /// One configuration to build.
 #[derive(Clone)]
@@ -31,64 +33,139 @@ pub struct Variant {
     pub target: PathBuf,
 }
 
-/// The scratch directory and what to give back to the workspace when done. Dropping it
-/// restores the workspace, so that an error or Ctrl-C leaves nothing behind.
+/// The scratch directory with the copy of the workspace cargo builds. Dropping it removes the
+/// directory, so that an error or a signal leaves nothing behind.
 pub struct Sandbox {
     pub scratch: PathBuf,
-    lock: PathBuf,
-    had_lock: bool,
-    /// The source file `rebuild` touches, and its time before.
-    pub touched: Option<PathBuf>,
-    touched_time: Option<SystemTime>,
+    /// The copy's root manifest.
+    pub manifest: PathBuf,
+    /// Where cargo runs: the copy of the user's current directory, below which lie copies of
+    /// the config and toolchain files cargo and rustup would find from there.
+    pub cwd: PathBuf,
+    /// The copy of a member's source file, which `rebuild` touches.
+    touched: Option<PathBuf>,
     interrupted: Arc<AtomicBool>,
+    /// The signal that stopped the run.
+    signal: Arc<AtomicUsize>,
     #[cfg(unix)]
     handlers: Vec<signal_hook::SigId>,
 }
 
 impl Sandbox {
-    /// `what` names the scratch directory: `cargo-presets-tune-<pid>` in the temporary directory.
-    pub fn new(workspace: &Workspace, what: &str) -> Result<Sandbox> {
-        let scratch = std::env::temp_dir().join(format!("cargo-presets-{what}-{}", std::process::id()));
-        std::fs::create_dir_all(&scratch).map_err(|e| Error::io("create", &scratch, &e))?;
-        let lock = workspace.root().join("Cargo.lock");
-        let had_lock = lock.exists();
-        let touched = source_to_touch(workspace.root());
-        let touched_time = touched.as_ref().and_then(|p| std::fs::metadata(p).ok()?.modified().ok());
+    /// `what` begins the scratch directory's name: `cargo-presets-tune-<random>` in the
+    /// temporary directory.
+    pub fn new(workspace: &Workspace, cwd: &Path, what: &str) -> Result<Sandbox> {
+        let temp = std::env::temp_dir();
+        remove_abandoned(&temp);
         let interrupted = Arc::new(AtomicBool::new(false));
-        // Ctrl-C sets the flag, and the build in progress is stopped; a second one ends the
-        // process at once, as usual.
+        let signal = Arc::new(AtomicUsize::new(0));
+        // A signal sets the flag, and the build in progress is stopped; a second one ends the
+        // process at once, as usual. Registered before the scratch directory is made, so that
+        // no signal can leave it behind.
         #[cfg(unix)]
         let handlers = {
-            use signal_hook::consts::SIGINT;
+            use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
             use signal_hook::flag;
-            [
-                flag::register_conditional_default(SIGINT, Arc::clone(&interrupted)),
-                flag::register(SIGINT, Arc::clone(&interrupted)),
-            ]
-            .into_iter()
-            .filter_map(std::result::Result::ok)
-            .collect()
+            [SIGINT, SIGTERM, SIGHUP]
+                .into_iter()
+                .flat_map(|s| {
+                    [
+                        flag::register_conditional_default(s, Arc::clone(&interrupted)),
+                        flag::register_usize(s, Arc::clone(&signal), s as usize),
+                        flag::register(s, Arc::clone(&interrupted)),
+                    ]
+                })
+                .filter_map(std::result::Result::ok)
+                .collect()
         };
-        Ok(Sandbox {
-            scratch,
-            lock,
-            had_lock,
-            touched,
-            touched_time,
+        // A random name, mode 0700, created without following a link: nobody else can
+        // prepare it or look inside.
+        let prefix = format!("cargo-presets-{what}-");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix);
+        // tempfile leaves the mode to the umask unless told.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+        let scratch = builder.tempdir_in(&temp).map_err(|e| Error::io("create a directory in", &temp, &e))?.keep();
+        // Made before the copy fills in its paths, so that dropping it removes a half-made copy.
+        let mut sandbox = Sandbox {
+            manifest: PathBuf::new(),
+            cwd: PathBuf::new(),
+            touched: None,
             interrupted,
+            signal,
             #[cfg(unix)]
             handlers,
-        })
+            scratch,
+        };
+        let owner = sandbox.scratch.join(OWNER);
+        std::fs::write(&owner, std::process::id().to_string()).map_err(|e| Error::io("write", &owner, &e))?;
+        sandbox.copy(workspace, cwd)?;
+        Ok(sandbox)
     }
 
-    pub fn interrupted(&self) -> bool {
-        self.interrupted.load(Ordering::Relaxed)
+    /// Copies the workspace into `copy/`, at its absolute path below it: the members and the
+    /// path dependencies, with the directories between them, then the config and toolchain
+    /// files cargo and rustup find upward from `cwd`, so that cargo run from the copy of `cwd`
+    /// sees the same configuration, in the same precedence, as in place.
+    fn copy(&mut self, workspace: &Workspace, cwd: &Path) -> Result<()> {
+        let copy = self.scratch.join("copy");
+        let inside = |path: &Path| -> PathBuf {
+            copy.join(path.components().filter(|c| matches!(c, Component::Normal(_))).collect::<PathBuf>())
+        };
+        let dependencies = workspace::outside_path_dependencies(workspace);
+        let dirs = workspace.members.iter().chain(&dependencies).map(|m| crate::files::dir_of(m).to_owned());
+        let tree = dirs.fold(workspace.root().to_owned(), |common, dir| {
+            common.ancestors().find(|a| dir.starts_with(a)).map(Path::to_owned).unwrap_or_default()
+        });
+        copy_tree(&tree, &inside(&tree), &self.scratch)?;
+        let toolchain = cwd.ancestors().find_map(|dir| {
+            let files: Vec<PathBuf> = ["rust-toolchain", "rust-toolchain.toml"]
+                .iter()
+                .map(|name| dir.join(name))
+                .filter(|f| f.is_file())
+                .collect();
+            (!files.is_empty()).then_some(files)
+        });
+        let configs = workspace::config_files(cwd).read.into_iter().filter(|(s, _)| *s == ConfigScope::Directory);
+        for file in configs.map(|(_, f)| f).chain(toolchain.into_iter().flatten()) {
+            // Only regular files: cargo would block on a FIFO, and the config readers refuse
+            // one with a clear error once the copy is made.
+            if !file.starts_with(&tree) && std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
+                let to = inside(&file);
+                std::fs::create_dir_all(crate::files::dir_of(&to))
+                    .and_then(|()| std::fs::copy(&file, &to))
+                    .map_err(|e| Error::io("copy", &file, &e))?;
+            }
+        }
+        self.cwd = inside(cwd);
+        std::fs::create_dir_all(&self.cwd).map_err(|e| Error::io("create", &self.cwd, &e))?;
+        self.manifest = inside(&workspace.manifest);
+        self.touched = workspace
+            .members
+            .iter()
+            .flat_map(|m| ["src/main.rs", "src/lib.rs"].map(|s| inside(crate::files::dir_of(m)).join(s)))
+            .find(|p| p.is_file());
+        Ok(())
     }
 
-    /// Marks the source file as edited, for a `rebuild`.
+    /// The exit status for the signal that stopped the run, as a shell reports a process it
+    /// ended (130 after Ctrl-C); `None` while none came.
+    pub fn interrupted(&self) -> Option<i32> {
+        self.interrupted.load(Ordering::Relaxed).then(|| 128 + self.signal.load(Ordering::Relaxed) as i32)
+    }
+
+    /// The copy of the workspace root, where a measured binary runs.
+    pub fn root(&self) -> &Path {
+        crate::files::dir_of(&self.manifest)
+    }
+
+    /// Marks the copy of a member's source file as edited, for a `rebuild`.
     pub fn touch(&self) -> Result<()> {
         let touched = self.touched.as_deref().ok_or_else(|| {
-            Error::new("`--workflow rebuild` needs a source file (`src/main.rs` or `src/lib.rs`) to touch")
+            Error::new(
+                "`--workflow rebuild` needs a member with a source file (`src/main.rs` or `src/lib.rs`) to touch",
+            )
         })?;
         std::fs::File::options()
             .write(true)
@@ -97,13 +174,12 @@ impl Sandbox {
             .map_err(|e| Error::io("touch", touched, &e))
     }
 
-    /// Runs cargo for one variant: its wall time and, on Linux, its CPU time (user + system,
-    /// the compiler processes included); `Ok(Err(output))` when the build fails, with the last
-    /// lines cargo printed. Ctrl-C stops the build and is an error.
+    /// Runs cargo on the copy for one variant: its wall time and, on Linux, its CPU time (user
+    /// and system, the compiler processes included); `Ok(Err(output))` when the build fails, with
+    /// the last lines cargo printed. A signal stops the build and is an error.
     pub fn cargo(
         &self,
         ctx: &mut Context<'_>,
-        workspace: &Workspace,
         variant: &Variant,
         subcommand: &[&str],
         label: &str,
@@ -116,8 +192,8 @@ impl Sandbox {
         if let Some(config) = &variant.config {
             command.arg("--config").arg(config);
         }
-        command.args(subcommand).args(["--profile", &variant.profile, "--manifest-path"]).arg(&workspace.manifest);
-        command.env("CARGO_TARGET_DIR", &variant.target);
+        command.args(subcommand).args(["--profile", &variant.profile, "--manifest-path"]).arg(&self.manifest);
+        command.current_dir(&self.cwd).env("CARGO_TARGET_DIR", &variant.target);
         // `-v` shows cargo's own output as it builds; otherwise it is kept for a failure's report.
         let log = self.scratch.join("cargo.log");
         if ctx.shell.verbosity() == Verbosity::Verbose {
@@ -146,17 +222,17 @@ impl Sandbox {
         Ok(Ok((wall, cpu)))
     }
 
-    /// Waits for the command, stopping it on Ctrl-C.
+    /// Waits for the command, stopping it on a signal.
     fn wait(&self, mut command: Command) -> Result<std::process::ExitStatus> {
         let mut child = command.spawn().map_err(|e| Error::new(format!("failed to run cargo: {e}")))?;
         loop {
             if let Some(status) = child.try_wait().map_err(|e| Error::new(format!("failed to wait for cargo: {e}")))? {
-                if self.interrupted() {
+                if self.interrupted().is_some() {
                     return Err(interrupted());
                 }
                 return Ok(status);
             }
-            if self.interrupted() {
+            if self.interrupted().is_some() {
                 #[cfg(unix)]
                 let _ = rustix::process::kill_process_group(
                     rustix::process::Pid::from_child(&child),
@@ -172,21 +248,15 @@ impl Sandbox {
     }
 }
 
-/// The error of a run stopped with Ctrl-C.
+/// The error of a run stopped by a signal.
 pub fn interrupted() -> Error {
     Error::new("interrupted")
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        if !self.had_lock {
-            let _ = std::fs::remove_file(&self.lock);
-        }
-        if let (Some(path), Some(time)) = (&self.touched, self.touched_time) {
-            let _ = std::fs::File::options().write(true).open(path).and_then(|f| f.set_modified(time));
-        }
         if std::fs::remove_dir_all(&self.scratch).is_err() {
-            // A compiler stopped by Ctrl-C may still be writing there for a moment.
+            // A compiler stopped by a signal may still be writing there for a moment.
             std::thread::sleep(Duration::from_millis(300));
             let _ = std::fs::remove_dir_all(&self.scratch);
         }
@@ -195,6 +265,112 @@ impl Drop for Sandbox {
             signal_hook::low_level::unregister(id);
         }
     }
+}
+
+/// Copies the tree at `from` to `to`, less what a build does not read and a copy must not
+/// carry: VCS data, build output (a `target` directory beside a manifest or tagged by cargo)
+/// and the scratch directory itself. Links are copied as links.
+fn copy_tree(from: &Path, to: &Path, scratch: &Path) -> Result<()> {
+    let skipped = |e: &walkdir::DirEntry| {
+        let name = e.file_name();
+        e.path() == scratch
+            || name == ".git"
+            || (name == "target"
+                && e.file_type().is_dir()
+                && (e.path().join("CACHEDIR.TAG").exists()
+                    || crate::files::dir_of(e.path()).join("Cargo.toml").is_file()))
+    };
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_entry(|e| !skipped(e)) {
+        let entry = entry.map_err(|e| Error::new(format!("cannot read the workspace to copy it: {e}")))?;
+        let path = entry.path();
+        let dest = to.join(path.strip_prefix(from).expect("walkdir stays below its root"));
+        let kind = entry.file_type();
+        let copied = if kind.is_dir() {
+            std::fs::create_dir_all(&dest)
+        } else if kind.is_symlink() {
+            std::fs::read_link(path).and_then(|link| symlink(&link, &dest))
+        } else if kind.is_file() {
+            std::fs::copy(path, &dest).map(drop)
+        } else {
+            // A FIFO or a socket: nothing a build reads.
+            Ok(())
+        };
+        copied.map_err(|e| Error::io("copy", path, &e))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(link, at)
+}
+
+#[cfg(windows)]
+fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_file(link, at)
+}
+
+/// Removes the scratch directories of runs that were killed (SIGKILL, a crash, a power cut):
+/// this user's `cargo-presets-*` directories whose owner process is gone. A link is never
+/// followed, and a directory without an owner file is not ours to remove.
+fn remove_abandoned(temp: &Path) {
+    let Ok(entries) = std::fs::read_dir(temp) else { return };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with("cargo-presets-") {
+            continue;
+        }
+        let dir = entry.path();
+        // `DirEntry::metadata` does not follow a link.
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_dir() || !owned_by_me(&meta) {
+            continue;
+        }
+        let owner = dir.join(OWNER);
+        let pid = std::fs::symlink_metadata(&owner)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|_| std::fs::read_to_string(&owner).ok()?.trim().parse::<u32>().ok());
+        if pid.is_some_and(|pid| !alive(pid)) {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn owned_by_me(meta: &std::fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::uid(meta) == rustix::process::geteuid().as_raw()
+}
+
+#[cfg(not(unix))]
+fn owned_by_me(_: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// Whether a process with this id exists (one of another user's answers "not permitted").
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else { return false };
+    !matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH))
+}
+
+/// Without a way to ask, every owner counts as alive: nothing is removed.
+#[cfg(not(unix))]
+fn alive(_: u32) -> bool {
+    true
+}
+
+/// The comment inside every chart this tool writes: `--chart` replaces only a file that has it.
+const CHART_MARK: &str = "<!-- cargo-presets chart -->";
+
+/// Refuses a `--chart` file that exists and is not a chart this tool wrote (a source file, say),
+/// before anything is built; returns what it holds.
+pub fn check_chart(ctx: &Context<'_>, chosen: &Path) -> Result<Option<String>> {
+    let old = crate::files::read_optional(chosen)?;
+    if old.as_deref().is_some_and(|text| !text.contains(CHART_MARK)) {
+        return Err(Error::new(format!("`{}` exists and is not a chart cargo-presets wrote", ctx.display(chosen)))
+            .help("name a new `.svg` file with `--chart`, or remove that file first"));
+    }
+    Ok(old)
 }
 
 /// Writes the chart of a `bench` or `tune` run to `chosen`, or else to a new file per run
@@ -213,10 +389,12 @@ pub fn write_chart(
     );
     let mut lock = crate::files::lock(&[&chart])?;
     lock.create_dir_all(crate::files::dir_of(&chart)).map_err(|e| Error::io("create", &chart, &e))?;
-    let old = crate::files::read_optional(&chart)?;
+    // Checked again under the lock: the file may have appeared while the builds ran.
+    let old = check_chart(ctx, &chart)?;
+    let text = format!("{svg}{CHART_MARK}\n");
     crate::files::commit(
         &mut lock,
-        &[crate::files::Change::Write { path: &chart, expected: old.as_deref(), text: svg }],
+        &[crate::files::Change::Write { path: &chart, expected: old.as_deref(), text: &text }],
     )?;
     ctx.shell.status("Chart", format!("{} (open it in a browser)", ctx.display(&chart)));
     Ok(())
@@ -360,15 +538,75 @@ pub fn run_binary(binary: &Path, args: &str, cwd: &Path) -> Result<f64> {
     Ok(bench::summarize(&times).expect("five samples").median)
 }
 
-/// The first workspace source file a rebuild can start from.
-pub fn source_to_touch(root: &Path) -> Option<PathBuf> {
-    walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !(e.file_name() == "target" || e.file_name().to_string_lossy().starts_with('.'))
-        })
-        .flatten()
-        .map(walkdir::DirEntry::into_path)
-        .find(|p| p.ends_with("src/main.rs") || p.ends_with("src/lib.rs"))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copy_leaves_out_vcs_data_build_output_and_the_scratch_directory_only() {
+        let dir = crate::scratch("sandbox-copy");
+        let from = dir.join("from");
+        for (path, text) in [
+            ("Cargo.toml", "[package]\nname = \"a\"\n"),
+            ("Cargo.lock", "# lock\n"),
+            (".cargo/config.toml", "[build]\n"),
+            (".git/HEAD", "ref\n"),
+            ("target/debug/a", "binary"),
+            ("member/target/CACHEDIR.TAG", "tag"),
+            ("src/target/mod.rs", "// a module named target\n"),
+            ("scratch/owner.pid", "1"),
+        ] {
+            let path = from.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let to = dir.join("to");
+        copy_tree(&from, &to, &from.join("scratch")).unwrap();
+        let copied: Vec<String> = walkdir::WalkDir::new(&to)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&to).unwrap().display().to_string())
+            .collect();
+        assert_eq!(copied, [".cargo/config.toml", "Cargo.lock", "Cargo.toml", "src/target/mod.rs"]);
+    }
+
+    /// What cargo and rustup would find above the workspace is copied into the copy's ancestor
+    /// chain, the workspace's own files come with the tree, and `rebuild` touches the copy.
+    #[test]
+    fn config_and_toolchain_files_above_the_workspace_are_found_from_the_copy() {
+        let dir = crate::scratch("sandbox-ancestors");
+        for (path, text) in [
+            (".cargo/config.toml", "[build]\nrustflags = [\"--cfg\", \"above\"]\n"),
+            ("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
+            ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
+            ("ws/.cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
+            ("ws/app/Cargo.toml", "[package]\nname = \"app\"\n"),
+            ("ws/app/src/main.rs", "fn main() {}\n"),
+        ] {
+            let path = dir.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let cwd = dir.join("ws/app");
+        let workspace = workspace::locate(&cwd, None).unwrap();
+        let user_source = dir.join("ws/app/src/main.rs");
+        let time = std::fs::metadata(&user_source).unwrap().modified().unwrap();
+        let sandbox = Sandbox::new(&workspace, &cwd, "unit").unwrap();
+        let found = |name: &str| sandbox.cwd.ancestors().map(|a| a.join(name)).find(|p| p.is_file());
+        let above = found(".cargo/config.toml").unwrap();
+        assert!(above.starts_with(&sandbox.scratch) && above.ends_with("ws/.cargo/config.toml"), "{above:?}");
+        let read = workspace::config_files(&sandbox.cwd).read;
+        let texts: Vec<String> = read.iter().map(|(_, f)| std::fs::read_to_string(f).unwrap()).take(2).collect();
+        assert!(texts[0].contains("opt-level = 1") && texts[1].contains("above"), "{read:?}");
+        assert!(found("rust-toolchain.toml").unwrap().starts_with(&sandbox.scratch));
+        assert!(sandbox.manifest.starts_with(&sandbox.scratch) && sandbox.manifest.is_file());
+        std::thread::sleep(Duration::from_millis(20));
+        sandbox.touch().unwrap();
+        assert_eq!(std::fs::metadata(&user_source).unwrap().modified().unwrap(), time);
+        let scratch = sandbox.scratch.clone();
+        drop(sandbox);
+        assert!(!scratch.exists());
+    }
 }

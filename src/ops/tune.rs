@@ -2,7 +2,7 @@
 //!
 //! Each candidate is an ordinary preset made in memory, composed, planned and rendered into a
 //! private config file like any preset `bench` measures, and built in its own target directory
-//! of a [`Sandbox`]: the workspace is left as it was found.
+//! of a [`Sandbox`], a private copy of the workspace: the user's files are not touched.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
@@ -27,7 +27,7 @@ use crate::tune::{self, Builder, Config, Dimension, Limits, Sample};
 use crate::workspace::{self, Workspace};
 
 use super::sandbox::{
-    INTERRUPTED, Sandbox, Variant, clean, executables, output_dir, run_binary, write_chart, write_config,
+    Sandbox, Variant, check_chart, clean, executables, output_dir, run_binary, write_chart, write_config,
 };
 
 /// The name candidates are composed under: not a name a user can give a preset.
@@ -47,6 +47,9 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
             ctx.display(&destination)
         ))
         .help("save under another name with `--save NAME`, or remove that file first"));
+    }
+    if let Some(chart) = &args.report.chart {
+        check_chart(ctx, chart)?;
     }
     let layers = super::explain::layers(ctx, &workspace)?;
     let machine = super::explain::build_machine(&layers, workspace.root()).map_err(|why| {
@@ -86,7 +89,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
         ),
     );
 
-    let sandbox = Sandbox::new(&workspace, "tune")?;
+    let sandbox = Sandbox::new(&workspace, &ctx.cwd, "tune")?;
     let result = {
         let mut builder = Cargo {
             ctx: &mut *ctx,
@@ -103,9 +106,9 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
     };
     let interrupted = sandbox.interrupted();
     drop(sandbox);
-    if interrupted {
+    if let Some(code) = interrupted {
         ctx.shell.status("Interrupted", "nothing written; the temporary files are removed");
-        return Ok(INTERRUPTED);
+        return Ok(code);
     }
     let mut outcome = result?;
     outcome.skipped.splice(0..0, skipped);
@@ -347,7 +350,7 @@ impl Cargo<'_, '_> {
         label: &str,
     ) -> Result<std::result::Result<f64, String>> {
         let variant = Variant { target: variant.target.join(dir), ..variant.clone() };
-        Ok(self.sandbox.cargo(self.ctx, self.workspace, &variant, subcommand, label)?.map(|(wall, _)| wall))
+        Ok(self.sandbox.cargo(self.ctx, &variant, subcommand, label)?.map(|(wall, _)| wall))
     }
 }
 
@@ -396,7 +399,7 @@ impl Builder for Cargo<'_, '_> {
                             .into_iter()
                             .next()
                             .ok_or_else(|| Error::new("`--workflow run` needs a binary target in the workspace"))?;
-                        match run_binary(&binary, &self.run_args, self.workspace.root()) {
+                        match run_binary(&binary, &self.run_args, self.sandbox.root()) {
                             Ok(time) => Ok(time),
                             Err(e) => Err(e.to_string()),
                         }

@@ -1,6 +1,7 @@
 //! `cargo presets verify [PROFILE]`: proves a profile with real cargo. Runs
-//! `cargo check --profile P -v --message-format=json` in a private target directory (so every
-//! unit is compiled and its rustc command line printed), then compares each unit's flags with
+//! `cargo check --profile P -v --message-format=json` on a private copy of the workspace with a
+//! private target directory (so every unit is compiled and its rustc command line printed, and
+//! the user's files are not touched), then compares each unit's flags with
 //! what the profile's settings, as `explain` computes them, should produce.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +20,8 @@ use crate::shell::plural;
 use crate::verify::{self, Compiled, PackageId};
 use crate::workspace::Workspace;
 
+use super::sandbox::Sandbox;
+
 /// Exit status when a unit did not get what the profile says.
 pub const MISMATCH: i32 = 1;
 
@@ -29,16 +32,24 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
     layers.chain(profile).map_err(|why| super::explain::unknown_profile("verify", profile, &why, &layers))?;
     ctx.shell.status(
         "Verifying",
-        format!("profile `{profile}` with `cargo check --profile {profile} -v` in a private target directory"),
+        format!("profile `{profile}` with `cargo check --profile {profile} -v` on a private copy of the workspace"),
     );
-    let planned = planned_units(&workspace, profile);
+    let sandbox = Sandbox::new(&workspace, &ctx.cwd, "verify")?;
+    let planned = planned_units(&sandbox, profile);
     if let Some(n) = planned {
         ctx.shell.status(
             "Comparing",
             format!("{} with the profile once cargo has compiled them", plural(n, "unit", "units")),
         );
     }
-    let units = units(ctx, &workspace, profile, planned)?;
+    let units = units(ctx, &workspace, &sandbox, profile, planned);
+    let interrupted = sandbox.interrupted();
+    drop(sandbox);
+    if let Some(code) = interrupted {
+        ctx.shell.status("Interrupted", "nothing compared; the temporary files are removed");
+        return Ok(code);
+    }
+    let units = units?;
     let rustflags = match layers.sets_rustflags().then(|| super::explain::config_rustflags(&layers, workspace.root())) {
         Some(Ok((_, rustflags))) => Some(rustflags),
         Some(Err(why)) => {
@@ -109,17 +120,22 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
 
 /// The units `cargo check` compiles for `profile`, with their rustc command lines, and which of
 /// them cargo built for the host (see [`host_units`]).
-fn units(ctx: &mut Context<'_>, workspace: &Workspace, profile: &str, planned: Option<usize>) -> Result<Vec<Compiled>> {
-    let target_dir = std::env::temp_dir().join(format!("cargo-presets-verify-{}", std::process::id()));
+fn units(
+    ctx: &mut Context<'_>,
+    workspace: &Workspace,
+    sandbox: &Sandbox,
+    profile: &str,
+    planned: Option<usize>,
+) -> Result<Vec<Compiled>> {
     let output = Command::new(cargo())
         .args(["check", "-v", "--message-format=json", "--profile", profile, "--manifest-path"])
-        .arg(&workspace.manifest)
-        .env("CARGO_TARGET_DIR", &target_dir)
+        .arg(&sandbox.manifest)
+        .current_dir(&sandbox.cwd)
+        .env("CARGO_TARGET_DIR", sandbox.scratch.join("target"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .and_then(|child| with_progress(ctx, child, planned));
-    let _ = std::fs::remove_dir_all(&target_dir);
     let output = output.map_err(|e| Error::new(format!("failed to run cargo: {e}")))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
@@ -167,10 +183,11 @@ fn is_unit_line(line: &str) -> bool {
 /// How many units cargo will compile, from its unit graph, which builds nothing; `None` where
 /// cargo does not give it. The graph is unstable: `RUSTC_BOOTSTRAP=1` lets a stable cargo print
 /// it, for this one invocation that compiles nothing.
-fn planned_units(workspace: &Workspace, profile: &str) -> Option<usize> {
+fn planned_units(sandbox: &Sandbox, profile: &str) -> Option<usize> {
     let output = Command::new(cargo())
         .args(["check", "--unit-graph", "-Z", "unstable-options", "--profile", profile, "--manifest-path"])
-        .arg(&workspace.manifest)
+        .arg(&sandbox.manifest)
+        .current_dir(&sandbox.cwd)
         .env("RUSTC_BOOTSTRAP", "1")
         .stderr(Stdio::null())
         .output()
