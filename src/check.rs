@@ -1009,7 +1009,9 @@ impl Lint<'_> {
     /// option `Z` is only accepted on the nightly compiler").
     fn unstable_rustflags(&mut self) {
         let Some(machine) = &self.inputs.machine else { return };
-        if ["nightly", "dev"].contains(&machine.channel.as_str()) || self.inputs.nightly {
+        // `None` when no `-Z` flag is used (the channel is then not asked) or rustc cannot say.
+        let Some(channel) = &machine.channel else { return };
+        if ["nightly", "dev"].contains(&channel.as_str()) || self.inputs.nightly {
             return;
         }
         let rustflags = self.layers.rustflags(machine);
@@ -1019,7 +1021,7 @@ impl Lint<'_> {
             let message = format!(
                 "{} passes `{flag}` to rustc, which is {}: `-Z` flags need nightly, so every cargo command fails",
                 source.describe(),
-                machine.channel
+                channel
             );
             self.push(Severity::Error, "unstable-rustflags", at, message, &[
                 "remove the flag, or use it only with nightly (`cargo +nightly --config <file> …`, or pin nightly in `rust-toolchain.toml`)",

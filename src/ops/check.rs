@@ -192,8 +192,14 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| crate::effective::is_build_variable(k)).collect();
     // Which rustflags cargo reads depends on the target: asked only where some are set.
     let layers = check::layers(&sources, &env);
-    let machine =
+    let mut machine =
         layers.sets_rustflags().then(|| super::explain::build_machine(&layers, workspace.root()).ok()).flatten();
+    // Only a `-Z` flag needs rustc's channel, which costs a second process (`rustc -vV`).
+    if let Some(machine) = &mut machine
+        && layers.rustflags(machine).flags().iter().any(|f| f.starts_with("-Z"))
+    {
+        machine.channel = crate::machine::channel(workspace.root());
+    }
     Ok(Inputs {
         sources,
         env,

@@ -197,14 +197,14 @@ pub fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<(St
 }
 
 /// The machine a build without `--target` compiles for: the `build.target` when one is set, else
-/// the host. Asks rustc for its `cfg` values.
+/// the host. Asks rustc for its `cfg` values (one process), not its release or channel.
 pub fn build_machine(layers: &Layers, root: &Path) -> std::result::Result<Machine, String> {
     let target = match layers.build_targets().as_deref() {
         None => None,
         Some([one]) => Some(one.clone()),
         Some(many) => return Err(format!("`build.target` names {} targets, each with its own rustflags", many.len())),
     };
-    Machine::probe_for(root, target.as_deref())
+    Machine::target(root, target.as_deref())
 }
 
 fn human_rustflags(found: std::result::Result<(String, Rustflags), String>) -> String {
