@@ -14,6 +14,8 @@ pub use rustflags::{
     FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, is_rustflags_variable,
 };
 
+use std::rc::Rc;
+
 use toml_edit::{Item, TableLike};
 
 use crate::edit::marker;
@@ -27,7 +29,7 @@ pub struct Layer {
     pub text: String,
     /// A config file (whose `[build]` table counts), not the manifest.
     pub config: bool,
-    doc: Option<toml_edit::Document<String>>,
+    doc: Option<Rc<toml_edit::Document<String>>>,
     lines: crate::error::Lines,
 }
 
@@ -43,7 +45,13 @@ impl Layer {
     }
 
     fn parse(name: String, text: String, config: bool) -> Layer {
-        let doc = toml_edit::Document::parse(text.clone()).ok();
+        let doc = toml_edit::Document::parse(text.clone()).ok().map(Rc::new);
+        Layer::parsed(name, text, config, doc)
+    }
+
+    /// A file parsed already (`check` parses each once, for its rules and for this model):
+    /// `doc` must be the parse of all of `text`, or `None` where it does not parse.
+    pub fn parsed(name: String, text: String, config: bool, doc: Option<Rc<toml_edit::Document<String>>>) -> Layer {
         let lines = crate::error::Lines::new(&text);
         Layer { name, text, config, doc, lines }
     }

@@ -74,7 +74,7 @@ impl<'a> Written<'a> {
 
 pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Removal> {
     let name = preset.name.as_str();
-    let mut doc = parsed.doc.clone().into_mut();
+    let mut doc = parsed.doc().clone().into_mut();
     let mut removal = Removal::default();
 
     // The tables this preset created carry its header line; note them before it goes.
@@ -392,7 +392,7 @@ pub enum KeyState {
 
 /// Where each key of `preset` stands in a file. For `status`.
 pub fn key_states<'p>(parsed: &Parsed, preset: &'p Preset) -> Vec<(&'p KeyPath, KeyState)> {
-    let mut doc = parsed.doc.clone().into_mut();
+    let mut doc = parsed.doc().clone().into_mut();
     let created = created_tables(&mut doc, preset);
     let created: Vec<&Vec<String>> = created.iter().collect();
     preset
