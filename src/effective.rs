@@ -232,9 +232,17 @@ impl Layers {
     /// Whether a file or a variable defines `profile` (cargo takes a profile that exists only in
     /// the environment, such as `CARGO_PROFILE_CI_INHERITS=release`).
     fn defines(&self, profile: &str) -> bool {
-        let prefix = format!("CARGO_PROFILE_{}_", env_name(profile));
         self.files.iter().any(|l| l.doc.as_ref().and_then(|d| d.get("profile")).and_then(|p| p.get(profile)).is_some())
-            || self.env.iter().any(|(k, _)| k.starts_with(&prefix))
+            || self.profile_variables() && {
+                let prefix = format!("CARGO_PROFILE_{}_", env_name(profile));
+                self.env.iter().any(|(k, _)| k.starts_with(&prefix))
+            }
+    }
+
+    /// Whether any `CARGO_PROFILE_*` variable is set: asked before spelling a variable's name,
+    /// which for thousands of profiles costs more than the lookup in the files.
+    fn profile_variables(&self) -> bool {
+        self.env.iter().any(|(k, _)| k.starts_with("CARGO_PROFILE_"))
     }
 
     /// Where `key` is set for `profile` in `scope`, lowest precedence first.
@@ -260,7 +268,7 @@ impl Layers {
             // Cargo reads no package overrides from the environment.
             Scope::Package(_) => None,
         };
-        if let Some(scope_part) = scope_part {
+        if let Some(scope_part) = scope_part.filter(|_| self.profile_variables()) {
             let name = format!("CARGO_PROFILE_{}_{scope_part}{}", env_name(profile), env_name(key.name()));
             if let Some((_, raw)) = self.env.iter().find(|(k, _)| *k == name) {
                 found.push(Definition {
