@@ -173,7 +173,13 @@ pub(super) fn unknown_profile(verb: &str, profile: &str, why: &ChainError, layer
 pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
     // Outside a project (`apply --to user` anywhere) there is no manifest.
     let manifest = files::read_optional(&workspace.manifest)?.unwrap_or_default();
-    let mut files = vec![Layer::manifest(ctx.display(&workspace.manifest), manifest)];
+    // Discovery parsed the manifest already; its parse serves unless a byte-order mark shifts
+    // its spans.
+    let manifest = match workspace.parsed.doc_of(&manifest) {
+        Some(doc) => Layer::parsed(ctx.display(&workspace.manifest), manifest, false, Some(doc)),
+        None => Layer::manifest(ctx.display(&workspace.manifest), manifest),
+    };
+    let mut files = vec![manifest];
     let configs = workspace::config_files(&ctx.cwd);
     // `read` is nearest first with the user's last; precedence is the other way round.
     for (_, path) in configs.read.iter().rev() {

@@ -31,7 +31,15 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
         let file = ctx.relative(&target.path);
         let shown = file.display().to_string();
         let Some(text) = files::read_optional(&file)? else { continue };
-        let parsed = edit::parse(&file, &text)?;
+        // Discovery parsed the manifest already: the same text gives the same parse.
+        let reparsed;
+        let parsed = match workspace.parsed.is_of(&text) {
+            true => workspace.parsed.as_ref(),
+            false => {
+                reparsed = edit::parse(&file, &text)?;
+                &reparsed
+            }
+        };
         let names: BTreeSet<&str> = text.lines().filter_map(Marker::parse).map(|m| m.preset).collect();
         let mut presets = Vec::new();
         for name in names {
@@ -46,7 +54,7 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             let mut missing = Vec::new();
             let mut key_states = Vec::new();
             let mut written = 0;
-            for (path, state) in edit::key_states(&parsed, &preset) {
+            for (path, state) in edit::key_states(parsed, &preset) {
                 let wanted = preset.value_of(path).map(ToString::to_string);
                 let (name, current) = match state {
                     KeyState::Intact => {
