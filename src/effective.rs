@@ -184,6 +184,11 @@ impl Layers {
     /// differently.
     pub fn overridden_presets(&self) -> Vec<Overridden> {
         let Some(manifest) = self.files.first().filter(|l| !l.config) else { return Vec::new() };
+        // Nothing a preset wrote, or nothing above the manifest to replace it: no walk over
+        // every key of the manifest's profiles.
+        if !marker::any_in(&manifest.text) || (self.files.len() == 1 && !self.profile_variables()) {
+            return Vec::new();
+        }
         let Some(profile) = manifest.doc.as_ref().and_then(|d| d.get("profile")) else { return Vec::new() };
         let mut found = Vec::new();
         for entry in crate::profiles::walk(profile).entries {
