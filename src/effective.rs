@@ -173,8 +173,8 @@ pub fn in_ci(env: &[(String, String)]) -> bool {
 impl Layers {
     /// The profile and the ones it inherits from, ending at `dev` or `release`.
     pub fn chain(&self, profile: &str) -> Result<Vec<String>, ChainError> {
-        let parent_of = |name: &str| match self.definitions(name, &Scope::Profile, Key::Inherits).pop() {
-            Some(Definition { value: Value::Str(parent), .. }) => Some(parent),
+        let parent_of = |name: &str| match self.winning_value(name, &Scope::Profile, Key::Inherits) {
+            Some(Value::Str(parent)) => Some(parent),
             _ => None,
         };
         inherit::chain(profile, parent_of, |name| self.defines(name))
@@ -252,39 +252,62 @@ impl Layers {
 
     /// Where `key` is set for `profile` in `scope`, lowest precedence first.
     pub fn definitions(&self, profile: &str, scope: &Scope, key: Key) -> Vec<Definition> {
-        let mut found = Vec::new();
-        let table_path = schema::TablePath { profile: profile.to_owned(), scope: scope.clone() };
-        let table_keys = table_path.keys();
-        for layer in &self.files {
-            let Some(doc) = &layer.doc else { continue };
-            let mut table: Option<&dyn TableLike> = Some(doc.as_table());
-            for k in &table_keys {
-                table = table.and_then(|t| t.get(k)).and_then(Item::as_table_like);
-            }
-            let Some(table) = table else { continue };
-            let Some((k, item)) = table.get_key_value(key.name()) else { continue };
-            let Some(value) = item.as_value().and_then(Value::from_toml) else { continue };
-            let preset = layer.comments_above(k).find(|m| m.tag.is_none()).map(|m| m.preset.to_owned());
-            found.push(Definition { value, source: layer.source_of(k), profile: profile.to_owned(), preset });
-        }
-        let scope_part = match scope {
-            Scope::Profile => Some(String::new()),
-            Scope::BuildOverride => Some("BUILD_OVERRIDE_".to_owned()),
-            // Cargo reads no package overrides from the environment.
-            Scope::Package(_) => None,
-        };
-        if let Some(scope_part) = scope_part.filter(|_| self.profile_variables()) {
-            let name = format!("CARGO_PROFILE_{}_{scope_part}{}", env_name(profile), env_name(key.name()));
-            if let Some((_, raw)) = self.env.iter().find(|(k, _)| *k == name) {
-                found.push(Definition {
-                    value: env_value(raw),
-                    source: name,
-                    profile: profile.to_owned(),
-                    preset: None,
-                });
-            }
+        let mut found: Vec<Definition> = self
+            .set_in_files(profile, scope, key)
+            .map(|(layer, k, value)| {
+                let preset = layer.comments_above(k).find(|m| m.tag.is_none()).map(|m| m.preset.to_owned());
+                Definition { value, source: layer.source_of(k), profile: profile.to_owned(), preset }
+            })
+            .collect();
+        if let Some((name, raw)) = self.variable(profile, scope, key) {
+            found.push(Definition { value: env_value(raw), source: name, profile: profile.to_owned(), preset: None });
         }
         found
+    }
+
+    /// The value of `key` that wins, the last of [`Layers::definitions`], without naming where it
+    /// is set: inheritance chains ask it of every profile, and need no line numbers.
+    fn winning_value(&self, profile: &str, scope: &Scope, key: Key) -> Option<Value> {
+        match self.variable(profile, scope, key) {
+            Some((_, raw)) => Some(env_value(raw)),
+            None => self.set_in_files(profile, scope, key).last().map(|(_, _, value)| value),
+        }
+    }
+
+    /// The files that set `key` for `profile` in `scope`, lowest precedence first, each with the
+    /// key as written and its value.
+    fn set_in_files<'a>(
+        &'a self,
+        profile: &str,
+        scope: &Scope,
+        key: Key,
+    ) -> impl Iterator<Item = (&'a Layer, &'a toml_edit::Key, Value)> + use<'a> {
+        let table_path = schema::TablePath { profile: profile.to_owned(), scope: scope.clone() };
+        self.files.iter().filter_map(move |layer| {
+            let mut table: &dyn TableLike = layer.doc.as_ref()?.as_table();
+            for k in table_path.keys() {
+                table = table.get(k)?.as_table_like()?;
+            }
+            let (k, item) = table.get_key_value(key.name())?;
+            Some((layer, k, item.as_value().and_then(Value::from_toml)?))
+        })
+    }
+
+    /// The `CARGO_PROFILE_*` variable that sets `key` for `profile` in `scope`, if one does: its
+    /// name and its value as set.
+    fn variable(&self, profile: &str, scope: &Scope, key: Key) -> Option<(String, &str)> {
+        let scope_part = match scope {
+            Scope::Profile => "",
+            Scope::BuildOverride => "BUILD_OVERRIDE_",
+            // Cargo reads no package overrides from the environment.
+            Scope::Package(_) => return None,
+        };
+        if !self.profile_variables() {
+            return None;
+        }
+        let name = format!("CARGO_PROFILE_{}_{scope_part}{}", env_name(profile), env_name(key.name()));
+        let (_, raw) = self.env.iter().find(|(k, _)| *k == name)?;
+        Some((name, raw))
     }
 
     /// The effective value of `key` in `profile`: for the profile itself (`None`), or for one
@@ -664,5 +687,16 @@ pub(crate) mod tests {
         );
         assert_eq!(l.chain("x").unwrap(), ["x", "doc", "dev"]);
         assert_eq!(l.chain("envonly").unwrap(), ["envonly", "release"]);
+        // The parent that wins, as `definitions` orders them: a config file over the manifest, a
+        // variable over both.
+        let l = layers(
+            &[
+                ("Cargo.toml", "[profile.y]\ninherits = \"dev\"\n[profile.z]\ninherits = \"dev\"\n"),
+                (".cargo/config.toml", "[profile.y]\ninherits = \"release\"\n[profile.z]\ninherits = \"release\"\n"),
+            ],
+            &[("CARGO_PROFILE_Z_INHERITS", "dev")],
+        );
+        assert_eq!(l.chain("y").unwrap(), ["y", "release"]);
+        assert_eq!(l.chain("z").unwrap(), ["z", "dev"]);
     }
 }
