@@ -90,8 +90,12 @@ pub fn release(dir: &Path) -> Option<Version> {
 
 /// The host's target triple, from `rustc -vV`; `None` when rustc cannot say.
 pub fn host_triple(dir: &Path) -> Option<String> {
-    let text = rustc(dir, &["-vV"]).ok()?;
-    text.lines().find_map(|l| l.strip_prefix("host: ")).map(|h| h.trim().to_owned())
+    host_of(&rustc(dir, &["-vV"]).ok()?).map(str::to_owned)
+}
+
+/// The `host: ` line of `rustc -vV`.
+fn host_of(version: &str) -> Option<&str> {
+    version.lines().find_map(|l| l.strip_prefix("host: ")).map(str::trim)
 }
 
 /// The channel of the rustc that builds in `dir` (`stable`, `beta`, `nightly` or `dev`), from
@@ -147,7 +151,7 @@ impl Machine {
                 // `host-tuple` is rustc 1.84's; an older one (pinned by a toolchain file) is
                 // asked in two processes.
                 Err(_) => {
-                    let host = host_triple(dir).ok_or("`rustc -vV` names no host")?;
+                    let host = host_of(&rustc(dir, &["-vV"])?).ok_or("`rustc -vV` names no host")?.to_owned();
                     (host, rustc(dir, &["--print", "cfg"])?.lines().filter_map(parse_cfg_line).collect())
                 }
             },
