@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use toml_edit::{Item, TableLike};
 
@@ -88,6 +89,22 @@ pub struct Source {
     /// As shown in messages.
     pub path: PathBuf,
     pub text: String,
+    /// `text` parsed, once for every rule and for the model of cargo; its spans are offsets into
+    /// `text`.
+    pub doc: Result<Rc<toml_edit::Document<String>>, toml_edit::TomlError>,
+}
+
+impl Source {
+    pub fn new(kind: SourceKind, path: PathBuf, text: String) -> Source {
+        let doc = toml_edit::Document::parse(text.clone()).map(Rc::new);
+        Source { kind, path, text, doc }
+    }
+
+    /// A source whose text was parsed already (the root manifest, by workspace discovery).
+    /// `doc` must be the parse of all of `text`, so that its spans are offsets into it.
+    pub fn parsed(kind: SourceKind, path: PathBuf, text: String, doc: Rc<toml_edit::Document<String>>) -> Source {
+        Source { kind, path, text, doc: Ok(doc) }
+    }
 }
 
 /// Everything `check` looks at.
@@ -130,7 +147,7 @@ struct Defined {
 pub fn check(inputs: &Inputs) -> Vec<Finding> {
     let lines = inputs.sources.iter().map(|s| crate::error::Lines::new(&s.text)).collect();
     let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(&inputs.sources, &inputs.env), lines };
-    let parsed: Vec<Option<toml_edit::Document<&str>>> =
+    let parsed: Vec<Option<&toml_edit::Document<String>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = enabled_gates(inputs, &parsed);
     for (i, doc) in parsed.iter().enumerate() {
@@ -158,13 +175,13 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.cfg_loop();
     let mut findings = lint.findings;
     let root = inputs.sources.iter().position(|s| s.kind == SourceKind::RootManifest);
-    crate::lints::apply(inputs, root.and_then(|i| parsed[i].as_ref()), &mut findings);
+    crate::lints::apply(inputs, root.and_then(|i| parsed[i]), &mut findings);
     findings
 }
 
 /// The feature gates switched on anywhere: the root manifest's `cargo-features`, and
 /// `[unstable]` in any config file.
-fn enabled_gates(inputs: &Inputs, parsed: &[Option<toml_edit::Document<&str>>]) -> BTreeSet<String> {
+fn enabled_gates(inputs: &Inputs, parsed: &[Option<&toml_edit::Document<String>>]) -> BTreeSet<String> {
     let mut gates = BTreeSet::new();
     for (source, doc) in inputs.sources.iter().zip(parsed) {
         let Some(doc) = doc else { continue };
@@ -202,9 +219,9 @@ struct Lint<'a> {
 /// The sources cargo takes profiles from, lowest precedence first (the root manifest, then the
 /// config files from the user's down to the nearest), and the `CARGO_PROFILE_*` variables.
 pub fn layers(sources: &[Source], env: &[(String, String)]) -> Layers {
-    let file = |s: &Source| match s.kind {
-        SourceKind::RootManifest => Layer::manifest(s.path.display().to_string(), s.text.clone()),
-        _ => Layer::config(s.path.display().to_string(), s.text.clone()),
+    let file = |s: &Source| {
+        let config = s.kind != SourceKind::RootManifest;
+        Layer::parsed(s.path.display().to_string(), s.text.clone(), config, s.doc.as_ref().ok().cloned())
     };
     let root = sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
     let configs = sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
@@ -244,8 +261,8 @@ impl Lint<'_> {
         });
     }
 
-    fn parse<'t>(&mut self, i: usize, source: &'t Source) -> Option<toml_edit::Document<&'t str>> {
-        match toml_edit::Document::parse(source.text.as_str()) {
+    fn parse<'t>(&mut self, i: usize, source: &'t Source) -> Option<&'t toml_edit::Document<String>> {
+        match &source.doc {
             Ok(doc) => Some(doc),
             Err(e) => {
                 let span = e.span().map(|s| (i, s));
@@ -263,7 +280,7 @@ impl Lint<'_> {
 
     /// `cargo-features` in the root manifest: every one of them is nightly-only, so stable cargo
     /// refuses the manifest whatever the names.
-    fn cargo_features(&mut self, i: usize, doc: &toml_edit::Document<&str>) {
+    fn cargo_features(&mut self, i: usize, doc: &toml_edit::Document<String>) {
         let Some((key, item)) = doc.as_table().get_key_value("cargo-features") else { return };
         let names: Vec<&str> = item.as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
         if names.is_empty() || self.inputs.nightly {
@@ -679,7 +696,7 @@ impl Lint<'_> {
     /// `dev` and `release`): cargo refuses every build, as for two in one profile.
     fn inherited_specs(
         &mut self,
-        parsed: &[Option<toml_edit::Document<&str>>],
+        parsed: &[Option<&toml_edit::Document<String>>],
         defined: &BTreeMap<String, Vec<Defined>>,
     ) {
         // profile -> (spec, source), from the files whose profiles cargo uses.
@@ -731,7 +748,7 @@ impl Lint<'_> {
     /// `strip` means nothing to a library): cargo builds it with
     /// the default strip, so `[profile.release] strip = "symbols"` plus
     /// `[profile.release.package.app] opt-level = 2` ships an unstripped `app`.
-    fn strip_and_overrides(&mut self, parsed: &[Option<toml_edit::Document<&str>>]) {
+    fn strip_and_overrides(&mut self, parsed: &[Option<&toml_edit::Document<String>>]) {
         let members = &self.inputs.linked_members;
         for (i, doc) in parsed.iter().enumerate() {
             let Some(doc) = doc.as_ref().filter(|_| self.inputs.sources[i].kind.profiles_apply()) else {
@@ -962,7 +979,7 @@ impl Lint<'_> {
 
 impl Lint<'_> {
     /// `include = "extra.toml"`: cargo 1.95 wants a list and refuses to load the config.
-    fn includes(&mut self, parsed: &[Option<toml_edit::Document<&str>>]) {
+    fn includes(&mut self, parsed: &[Option<&toml_edit::Document<String>>]) {
         for (i, doc) in parsed.iter().enumerate() {
             if !matches!(self.inputs.sources[i].kind, SourceKind::Config | SourceKind::UserConfig) {
                 continue;
@@ -1019,7 +1036,9 @@ impl Lint<'_> {
     /// option `Z` is only accepted on the nightly compiler").
     fn unstable_rustflags(&mut self) {
         let Some(machine) = &self.inputs.machine else { return };
-        if ["nightly", "dev"].contains(&machine.channel.as_str()) || self.inputs.nightly {
+        // `None` when no `-Z` flag is used (the channel is then not asked) or rustc cannot say.
+        let Some(channel) = &machine.channel else { return };
+        if ["nightly", "dev"].contains(&channel.as_str()) || self.inputs.nightly {
             return;
         }
         let rustflags = self.layers.rustflags(machine);
@@ -1029,7 +1048,7 @@ impl Lint<'_> {
             let message = format!(
                 "{} passes `{flag}` to rustc, which is {}: `-Z` flags need nightly, so every cargo command fails",
                 source.describe(),
-                machine.channel
+                channel
             );
             self.push(Severity::Error, "unstable-rustflags", at, message, &[
                 "remove the flag, or use it only with nightly (`cargo +nightly --config <file> …`, or pin nightly in `rust-toolchain.toml`)",
@@ -1100,7 +1119,7 @@ mod tests {
 
     fn inputs(manifest: &str) -> Inputs {
         Inputs {
-            sources: vec![Source { kind: SourceKind::RootManifest, path: "Cargo.toml".into(), text: manifest.into() }],
+            sources: vec![Source::new(SourceKind::RootManifest, "Cargo.toml".into(), manifest.into())],
             env: Vec::new(),
             nightly: false,
             packages: ["app", "dep-x"].into_iter().map(str::to_owned).collect(),
@@ -1226,18 +1245,18 @@ mod tests {
     }
 
     fn config(text: &str) -> Source {
-        Source { kind: SourceKind::Config, path: ".cargo/config.toml".into(), text: text.into() }
+        Source::new(SourceKind::Config, ".cargo/config.toml".into(), text.into())
     }
 
     #[test]
     fn a_string_and_an_array_rustflags_in_two_config_files_is_an_error_naming_both() {
         let mut inputs = inputs("[workspace]\n");
         inputs.sources.push(config("[build]\nrustflags = \"--cfg app\"\n"));
-        inputs.sources.push(Source {
-            kind: SourceKind::UserConfig,
-            path: "home/config.toml".into(),
-            text: "[build]\njobs = 2\nrustflags = [\"--cfg\", \"home\"]\n".into(),
-        });
+        inputs.sources.push(Source::new(
+            SourceKind::UserConfig,
+            "home/config.toml".into(),
+            "[build]\njobs = 2\nrustflags = [\"--cfg\", \"home\"]\n".into(),
+        ));
         let found: Vec<Finding> = check(&inputs).into_iter().filter(|f| f.code == "rustflags-merge").collect();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Error);

@@ -14,6 +14,8 @@ pub use rustflags::{
     FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, is_rustflags_variable,
 };
 
+use std::rc::Rc;
+
 use toml_edit::{Item, TableLike};
 
 use crate::edit::marker;
@@ -27,7 +29,7 @@ pub struct Layer {
     pub text: String,
     /// A config file (whose `[build]` table counts), not the manifest.
     pub config: bool,
-    doc: Option<toml_edit::Document<String>>,
+    doc: Option<Rc<toml_edit::Document<String>>>,
     lines: crate::error::Lines,
 }
 
@@ -43,7 +45,13 @@ impl Layer {
     }
 
     fn parse(name: String, text: String, config: bool) -> Layer {
-        let doc = toml_edit::Document::parse(text.clone()).ok();
+        let doc = toml_edit::Document::parse(text.clone()).ok().map(Rc::new);
+        Layer::parsed(name, text, config, doc)
+    }
+
+    /// A file parsed already (`check` parses each once, for its rules and for this model):
+    /// `doc` must be the parse of all of `text`, or `None` where it does not parse.
+    pub fn parsed(name: String, text: String, config: bool, doc: Option<Rc<toml_edit::Document<String>>>) -> Layer {
         let lines = crate::error::Lines::new(&text);
         Layer { name, text, config, doc, lines }
     }
@@ -165,8 +173,8 @@ pub fn in_ci(env: &[(String, String)]) -> bool {
 impl Layers {
     /// The profile and the ones it inherits from, ending at `dev` or `release`.
     pub fn chain(&self, profile: &str) -> Result<Vec<String>, ChainError> {
-        let parent_of = |name: &str| match self.definitions(name, &Scope::Profile, Key::Inherits).pop() {
-            Some(Definition { value: Value::Str(parent), .. }) => Some(parent),
+        let parent_of = |name: &str| match self.winning_value(name, &Scope::Profile, Key::Inherits) {
+            Some(Value::Str(parent)) => Some(parent),
             _ => None,
         };
         inherit::chain(profile, parent_of, |name| self.defines(name))
@@ -176,6 +184,11 @@ impl Layers {
     /// differently.
     pub fn overridden_presets(&self) -> Vec<Overridden> {
         let Some(manifest) = self.files.first().filter(|l| !l.config) else { return Vec::new() };
+        // Nothing a preset wrote, or nothing above the manifest to replace it: no walk over
+        // every key of the manifest's profiles.
+        if !marker::any_in(&manifest.text) || (self.files.len() == 1 && !self.profile_variables()) {
+            return Vec::new();
+        }
         let Some(profile) = manifest.doc.as_ref().and_then(|d| d.get("profile")) else { return Vec::new() };
         let mut found = Vec::new();
         for entry in crate::profiles::walk(profile).entries {
@@ -224,46 +237,77 @@ impl Layers {
     /// Whether a file or a variable defines `profile` (cargo takes a profile that exists only in
     /// the environment, such as `CARGO_PROFILE_CI_INHERITS=release`).
     fn defines(&self, profile: &str) -> bool {
-        let prefix = format!("CARGO_PROFILE_{}_", env_name(profile));
         self.files.iter().any(|l| l.doc.as_ref().and_then(|d| d.get("profile")).and_then(|p| p.get(profile)).is_some())
-            || self.env.iter().any(|(k, _)| k.starts_with(&prefix))
+            || self.profile_variables() && {
+                let prefix = format!("CARGO_PROFILE_{}_", env_name(profile));
+                self.env.iter().any(|(k, _)| k.starts_with(&prefix))
+            }
+    }
+
+    /// Whether any `CARGO_PROFILE_*` variable is set: asked before spelling a variable's name,
+    /// which for thousands of profiles costs more than the lookup in the files.
+    fn profile_variables(&self) -> bool {
+        self.env.iter().any(|(k, _)| k.starts_with("CARGO_PROFILE_"))
     }
 
     /// Where `key` is set for `profile` in `scope`, lowest precedence first.
     pub fn definitions(&self, profile: &str, scope: &Scope, key: Key) -> Vec<Definition> {
-        let mut found = Vec::new();
-        let table_path = schema::TablePath { profile: profile.to_owned(), scope: scope.clone() };
-        let table_keys = table_path.keys();
-        for layer in &self.files {
-            let Some(doc) = &layer.doc else { continue };
-            let mut table: Option<&dyn TableLike> = Some(doc.as_table());
-            for k in &table_keys {
-                table = table.and_then(|t| t.get(k)).and_then(Item::as_table_like);
-            }
-            let Some(table) = table else { continue };
-            let Some((k, item)) = table.get_key_value(key.name()) else { continue };
-            let Some(value) = item.as_value().and_then(Value::from_toml) else { continue };
-            let preset = layer.comments_above(k).find(|m| m.tag.is_none()).map(|m| m.preset.to_owned());
-            found.push(Definition { value, source: layer.source_of(k), profile: profile.to_owned(), preset });
-        }
-        let scope_part = match scope {
-            Scope::Profile => Some(String::new()),
-            Scope::BuildOverride => Some("BUILD_OVERRIDE_".to_owned()),
-            // Cargo reads no package overrides from the environment.
-            Scope::Package(_) => None,
-        };
-        if let Some(scope_part) = scope_part {
-            let name = format!("CARGO_PROFILE_{}_{scope_part}{}", env_name(profile), env_name(key.name()));
-            if let Some((_, raw)) = self.env.iter().find(|(k, _)| *k == name) {
-                found.push(Definition {
-                    value: env_value(raw),
-                    source: name,
-                    profile: profile.to_owned(),
-                    preset: None,
-                });
-            }
+        let mut found: Vec<Definition> = self
+            .set_in_files(profile, scope, key)
+            .map(|(layer, k, value)| {
+                let preset = layer.comments_above(k).find(|m| m.tag.is_none()).map(|m| m.preset.to_owned());
+                Definition { value, source: layer.source_of(k), profile: profile.to_owned(), preset }
+            })
+            .collect();
+        if let Some((name, raw)) = self.variable(profile, scope, key) {
+            found.push(Definition { value: env_value(raw), source: name, profile: profile.to_owned(), preset: None });
         }
         found
+    }
+
+    /// The value of `key` that wins, the last of [`Layers::definitions`], without naming where it
+    /// is set: inheritance chains ask it of every profile, and need no line numbers.
+    fn winning_value(&self, profile: &str, scope: &Scope, key: Key) -> Option<Value> {
+        match self.variable(profile, scope, key) {
+            Some((_, raw)) => Some(env_value(raw)),
+            None => self.set_in_files(profile, scope, key).last().map(|(_, _, value)| value),
+        }
+    }
+
+    /// The files that set `key` for `profile` in `scope`, lowest precedence first, each with the
+    /// key as written and its value.
+    fn set_in_files<'a>(
+        &'a self,
+        profile: &str,
+        scope: &Scope,
+        key: Key,
+    ) -> impl Iterator<Item = (&'a Layer, &'a toml_edit::Key, Value)> + use<'a> {
+        let table_path = schema::TablePath { profile: profile.to_owned(), scope: scope.clone() };
+        self.files.iter().filter_map(move |layer| {
+            let mut table: &dyn TableLike = layer.doc.as_ref()?.as_table();
+            for k in table_path.keys() {
+                table = table.get(k)?.as_table_like()?;
+            }
+            let (k, item) = table.get_key_value(key.name())?;
+            Some((layer, k, item.as_value().and_then(Value::from_toml)?))
+        })
+    }
+
+    /// The `CARGO_PROFILE_*` variable that sets `key` for `profile` in `scope`, if one does: its
+    /// name and its value as set.
+    fn variable(&self, profile: &str, scope: &Scope, key: Key) -> Option<(String, &str)> {
+        let scope_part = match scope {
+            Scope::Profile => "",
+            Scope::BuildOverride => "BUILD_OVERRIDE_",
+            // Cargo reads no package overrides from the environment.
+            Scope::Package(_) => return None,
+        };
+        if !self.profile_variables() {
+            return None;
+        }
+        let name = format!("CARGO_PROFILE_{}_{scope_part}{}", env_name(profile), env_name(key.name()));
+        let (_, raw) = self.env.iter().find(|(k, _)| *k == name)?;
+        Some((name, raw))
     }
 
     /// The effective value of `key` in `profile`: for the profile itself (`None`), or for one
@@ -643,5 +687,16 @@ pub(crate) mod tests {
         );
         assert_eq!(l.chain("x").unwrap(), ["x", "doc", "dev"]);
         assert_eq!(l.chain("envonly").unwrap(), ["envonly", "release"]);
+        // The parent that wins, as `definitions` orders them: a config file over the manifest, a
+        // variable over both.
+        let l = layers(
+            &[
+                ("Cargo.toml", "[profile.y]\ninherits = \"dev\"\n[profile.z]\ninherits = \"dev\"\n"),
+                (".cargo/config.toml", "[profile.y]\ninherits = \"release\"\n[profile.z]\ninherits = \"release\"\n"),
+            ],
+            &[("CARGO_PROFILE_Z_INHERITS", "dev")],
+        );
+        assert_eq!(l.chain("y").unwrap(), ["y", "release"]);
+        assert_eq!(l.chain("z").unwrap(), ["z", "dev"]);
     }
 }

@@ -34,7 +34,7 @@ const MARK: &str = "# cargo-presets: allow(";
 
 /// Applies the project's levels and inline allows to `findings`, and adds findings for levels
 /// that name no rule or no level. `root` is the root manifest as `check` parsed it.
-pub fn apply(inputs: &Inputs, root: Option<&toml_edit::Document<&str>>, findings: &mut Vec<Finding>) {
+pub fn apply(inputs: &Inputs, root: Option<&toml_edit::Document<String>>, findings: &mut Vec<Finding>) {
     let levels = root.map(|doc| manifest_levels(inputs, doc, findings)).unwrap_or_default();
     inline_problems(inputs, findings);
     // Only files with an allow comment can silence anything inline: most have none.
@@ -60,7 +60,7 @@ pub fn apply(inputs: &Inputs, root: Option<&toml_edit::Document<&str>>, findings
 /// The levels in the root manifest: `None` for `allow`.
 fn manifest_levels(
     inputs: &Inputs,
-    doc: &toml_edit::Document<&str>,
+    doc: &toml_edit::Document<String>,
     findings: &mut Vec<Finding>,
 ) -> BTreeMap<String, Option<Severity>> {
     let mut levels = BTreeMap::new();
@@ -157,11 +157,7 @@ mod tests {
 
     fn run(manifest: &str, env: &[(&str, &str)]) -> Vec<(String, Severity, Option<Silenced>)> {
         let inputs = Inputs {
-            sources: vec![Source {
-                kind: SourceKind::RootManifest,
-                path: PathBuf::from("Cargo.toml"),
-                text: manifest.into(),
-            }],
+            sources: vec![Source::new(SourceKind::RootManifest, PathBuf::from("Cargo.toml"), manifest.into())],
             env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             nightly: false,
             packages: Default::default(),

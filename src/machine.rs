@@ -33,14 +33,18 @@ impl fmt::Display for Version {
     }
 }
 
+/// A name and its value: `("target_os", Some("linux"))`, `("unix", None)`.
+pub type CfgValue = (String, Option<String>);
+
 #[derive(Clone, Debug)]
 pub struct Machine {
     pub host: String,
-    pub release: Version,
-    /// `stable`, `beta`, `nightly` or `dev`.
-    pub channel: String,
+    /// `None` where only the target was asked ([`Machine::target`]).
+    pub release: Option<Version>,
+    /// `stable`, `beta`, `nightly` or `dev`; `None` as `release`.
+    pub channel: Option<String>,
     /// `rustc --print cfg`: `unix`, `target_os="linux"`, …
-    pub cfg: Vec<(String, Option<String>)>,
+    pub cfg: Vec<CfgValue>,
     pub cores: usize,
     search_path: Option<std::ffi::OsString>,
 }
@@ -86,37 +90,74 @@ pub fn release(dir: &Path) -> Option<Version> {
 
 /// The host's target triple, from `rustc -vV`; `None` when rustc cannot say.
 pub fn host_triple(dir: &Path) -> Option<String> {
+    host_of(&rustc(dir, &["-vV"]).ok()?).map(str::to_owned)
+}
+
+/// The `host: ` line of `rustc -vV`.
+fn host_of(version: &str) -> Option<&str> {
+    version.lines().find_map(|l| l.strip_prefix("host: ")).map(str::trim)
+}
+
+/// The channel of the rustc that builds in `dir` (`stable`, `beta`, `nightly` or `dev`), from
+/// `rustc -vV`.
+pub fn channel(dir: &Path) -> Option<String> {
     let text = rustc(dir, &["-vV"]).ok()?;
-    text.lines().find_map(|l| l.strip_prefix("host: ")).map(|h| h.trim().to_owned())
+    Some(channel_of(text.lines().find_map(|l| l.strip_prefix("release: "))?.trim()))
+}
+
+/// `1.97.0-nightly` is on `nightly`; a release without a pre-release part is `stable`.
+fn channel_of(release: &str) -> String {
+    match release.split_once('-') {
+        Some((_, pre)) => pre.split('.').next().unwrap_or(pre).to_owned(),
+        None => "stable".to_owned(),
+    }
+}
+
+/// What `rustc --print host-tuple --print cfg` prints: the host's triple on the first line, then
+/// one `cfg` value a line.
+fn parse_host_and_cfg(text: &str) -> Option<(String, Vec<CfgValue>)> {
+    let mut lines = text.lines();
+    let host = lines.next()?.trim();
+    (!host.is_empty()).then(|| (host.to_owned(), lines.filter_map(parse_cfg_line).collect()))
 }
 
 impl Machine {
     /// Asks rustc (`$RUSTC` or `rustc`, run in `dir`). The error says why it could not.
     pub fn probe(dir: &Path) -> Result<Machine, String> {
-        Machine::probe_for(dir, None)
+        let mut machine = Machine::target(dir, None)?;
+        let version = rustc(dir, &["-vV"])?;
+        let release_text = version
+            .lines()
+            .find_map(|l| l.strip_prefix("release: "))
+            .map(str::trim)
+            .ok_or("`rustc -vV` gives no release")?;
+        let release = Version::parse(release_text).ok_or_else(|| format!("unknown rustc release `{release_text}`"))?;
+        machine.release = Some(release);
+        machine.channel = Some(channel_of(release_text));
+        Ok(machine)
     }
 
-    /// The machine as cargo sees it when building for `target` (`[build] target`): that
-    /// triple and its `cfg` values, the host's rustc and programs.
-    pub fn probe_for(dir: &Path, target: Option<&str>) -> Result<Machine, String> {
-        let run = |args: &[&str]| rustc(dir, args);
-        let version = run(&["-vV"])?;
-        let field = |name: &str| version.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
-        let host = match target {
-            Some(target) => target.to_owned(),
-            None => field("host: ").ok_or("`rustc -vV` names no host")?.to_owned(),
+    /// The machine as cargo sees it when building for `target` (`[build] target`): that triple
+    /// and its `cfg` values, the host's programs. All that matching rustflags needs, so rustc's
+    /// release and channel are not asked (`-vV` would be a second process): they are `None`.
+    pub fn target(dir: &Path, target: Option<&str>) -> Result<Machine, String> {
+        let (host, cfg) = match target {
+            Some(target) => {
+                let cfg = rustc(dir, &["--print", "cfg", "--target", target])?;
+                (target.to_owned(), cfg.lines().filter_map(parse_cfg_line).collect())
+            }
+            None => match rustc(dir, &["--print", "host-tuple", "--print", "cfg"]) {
+                Ok(text) => parse_host_and_cfg(&text).ok_or("`rustc --print host-tuple` names no host")?,
+                // `host-tuple` is rustc 1.84's; an older one (pinned by a toolchain file) is
+                // asked in two processes.
+                Err(_) => {
+                    let host = host_of(&rustc(dir, &["-vV"])?).ok_or("`rustc -vV` names no host")?.to_owned();
+                    (host, rustc(dir, &["--print", "cfg"])?.lines().filter_map(parse_cfg_line).collect())
+                }
+            },
         };
-        let release_text = field("release: ").ok_or("`rustc -vV` gives no release")?;
-        let release = Version::parse(release_text).ok_or_else(|| format!("unknown rustc release `{release_text}`"))?;
-        let channel = match release_text.split_once('-') {
-            Some((_, pre)) => pre.split('.').next().unwrap_or(pre).to_owned(),
-            None => "stable".to_owned(),
-        };
-        let target_args = target.map(|t| ["--target", t]);
-        let cfg_args: Vec<&str> = ["--print", "cfg"].into_iter().chain(target_args.into_iter().flatten()).collect();
-        let cfg = run(&cfg_args)?.lines().filter_map(parse_cfg_line).collect();
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        Ok(Machine { host, release, channel, cfg, cores, search_path: std::env::var_os("PATH") })
+        Ok(Machine { host, release: None, channel: None, cfg, cores, search_path: std::env::var_os("PATH") })
     }
 
     /// Where `program` is on PATH, if it is.
@@ -159,14 +200,8 @@ pub fn check_cfg(key: &str) -> Result<(), String> {
     if !key.ends_with(')') {
         return Err("a `cfg(…)` key must end with `)`".to_owned());
     }
-    let nowhere = Machine {
-        host: String::new(),
-        release: Version(0, 0, 0),
-        channel: String::new(),
-        cfg: Vec::new(),
-        cores: 1,
-        search_path: None,
-    };
+    let nowhere =
+        Machine { host: String::new(), release: None, channel: None, cfg: Vec::new(), cores: 1, search_path: None };
     nowhere.matches_target(key).map(|_| ())
 }
 
@@ -182,7 +217,7 @@ fn is_executable(path: &Path) -> bool {
 }
 
 /// `target_os="linux"` or `unix`.
-fn parse_cfg_line(line: &str) -> Option<(String, Option<String>)> {
+fn parse_cfg_line(line: &str) -> Option<CfgValue> {
     let line = line.trim();
     if line.is_empty() {
         return None;
@@ -306,13 +341,14 @@ impl When {
         one_of("OS", &self.os, machine.cfg_value("target_os"))?;
         one_of("architecture", &self.arch, machine.cfg_value("target_arch"))?;
         if let Some(channel) = &self.channel {
-            one_of("channel", std::slice::from_ref(channel), Some(&machine.channel))?;
+            one_of("channel", std::slice::from_ref(channel), machine.channel.as_deref())?;
         }
         if let Some(min) = self.min_rustc {
-            if machine.release.cmp(&min) == Ordering::Less {
-                return Err(format!("rustc is {}, older than {min}", machine.release));
+            let Some(release) = machine.release else { return Err("rustc's release is unknown".to_owned()) };
+            if release.cmp(&min) == Ordering::Less {
+                return Err(format!("rustc is {release}, older than {min}"));
             }
-            held.push(format!("rustc {} >= {min}", machine.release));
+            held.push(format!("rustc {release} >= {min}"));
         }
         Ok(held.join(", "))
     }
@@ -328,8 +364,8 @@ pub(crate) mod tests {
             ["unix", "target_os=\"linux\"", "target_arch=\"x86_64\"", "target_env=\"gnu\"", "target_family=\"unix\""];
         Machine {
             host: "x86_64-unknown-linux-gnu".into(),
-            release: Version::parse(release).unwrap(),
-            channel: "stable".into(),
+            release: Version::parse(release),
+            channel: Some("stable".into()),
             cfg: cfg.iter().filter_map(|l| parse_cfg_line(l)).collect(),
             cores: 2,
             search_path: None,
@@ -366,6 +402,29 @@ pub(crate) mod tests {
         assert_eq!(when.check(&linux("1.89.0")), Err("rustc is 1.89.0, older than 1.90.0".into()));
         let mac = When { os: vec!["macos".into()], ..When::default() };
         assert_eq!(mac.check(&linux("1.95.0")), Err("OS is linux, not macos".into()));
+    }
+
+    #[test]
+    fn host_and_cfg_come_from_one_answer() {
+        let text = "x86_64-unknown-linux-gnu\ndebug_assertions\ntarget_os=\"linux\"\nunix\n";
+        let (host, cfg) = parse_host_and_cfg(text).unwrap();
+        assert_eq!(host, "x86_64-unknown-linux-gnu");
+        assert_eq!(
+            cfg,
+            [
+                ("debug_assertions".to_owned(), None),
+                ("target_os".to_owned(), Some("linux".to_owned())),
+                ("unix".to_owned(), None),
+            ]
+        );
+        assert_eq!(parse_host_and_cfg(""), None);
+    }
+
+    #[test]
+    fn channels_come_from_the_release() {
+        assert_eq!(channel_of("1.95.0"), "stable");
+        assert_eq!(channel_of("1.97.0-nightly"), "nightly");
+        assert_eq!(channel_of("1.96.0-beta.3"), "beta");
     }
 
     #[test]

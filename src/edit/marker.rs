@@ -130,9 +130,22 @@ pub fn markers(prefix: &str) -> impl Iterator<Item = Marker<'_>> {
     prefix.lines().filter_map(Marker::parse)
 }
 
+/// Whether `text` may hold one of our comment lines: a quick test before walking a whole file's
+/// keys for them.
+pub fn any_in(text: &str) -> bool {
+    text.contains(START)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_marker_line_is_found_by_the_quick_test() {
+        let text = format!("[profile.dev]\n  {}\nopt-level = 1\n", format("fast-dev", None, "why"));
+        assert!(any_in(&text) && markers(&text).count() == 1);
+        assert!(!any_in("[profile.dev]\n# cargo-presets wrote nothing here\nopt-level = 1\n"));
+    }
 
     #[test]
     fn a_header_says_whether_the_directory_is_ours_too() {

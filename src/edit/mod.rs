@@ -92,7 +92,8 @@ pub struct Parsed {
     /// The text after any byte-order mark.
     text: String,
     bom: bool,
-    doc: toml_edit::Document<String>,
+    /// Shared with `check`'s rules, which read the root manifest as discovery parsed it.
+    doc: Rc<toml_edit::Document<String>>,
 }
 
 const BOM: char = '\u{feff}';
@@ -105,7 +106,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Parsed> {
         None => (text, false),
     };
     let doc = toml_edit::Document::parse(text.to_owned()).map_err(|e| Error::toml(file, text, &e))?;
-    Ok(Parsed { text: text.to_owned(), bom, doc })
+    Ok(Parsed { text: text.to_owned(), bom, doc: Rc::new(doc) })
 }
 
 impl Parsed {
@@ -120,6 +121,12 @@ impl Parsed {
     /// The document, for reading.
     pub fn doc(&self) -> &toml_edit::Document<String> {
         &self.doc
+    }
+
+    /// The document, to keep, where it is the parse of all of `text` as read: not when a
+    /// byte-order mark was set aside, which would shift every span.
+    pub fn doc_of(&self, text: &str) -> Option<Rc<toml_edit::Document<String>>> {
+        (!self.bom && text == self.text).then(|| Rc::clone(&self.doc))
     }
 
     /// The profiles the file defines, with their `inherits`.
@@ -147,7 +154,7 @@ pub fn apply(
     edit: &Edit<'_>,
     preset: &dyn Fn(&str) -> Option<Rc<Preset>>,
 ) -> Result<Outcome> {
-    let (original, spanned) = (parsed.text.as_str(), &parsed.doc);
+    let (original, spanned) = (parsed.text.as_str(), parsed.doc());
     let editor = Editor { edit, spanned, original, renderer: Renderer::default(), forced: RefCell::new(Vec::new()) };
     editor.check_shapes(plan)?;
     let mut doc = spanned.clone().into_mut();
@@ -258,7 +265,7 @@ pub fn add_records(
     lines: &[String],
 ) -> Result<String> {
     let parsed = parse(file, text)?;
-    let mut doc = parsed.doc.clone().into_mut();
+    let mut doc = parsed.doc().clone().into_mut();
     let Some(profiles) = doc.get("profile").filter(|p| p.is_table()).and_then(Item::as_table_like) else {
         return Ok(text.to_owned());
     };

@@ -74,7 +74,7 @@ impl<'a> Written<'a> {
 
 pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Removal> {
     let name = preset.name.as_str();
-    let mut doc = parsed.doc.clone().into_mut();
+    let mut doc = parsed.doc().clone().into_mut();
     let mut removal = Removal::default();
 
     // The tables this preset created carry its header line; note them before it goes.
@@ -404,14 +404,15 @@ pub fn marked_profiles(parsed: &Parsed, preset: &str) -> Vec<String> {
                 table.key(key).is_some_and(|k| marked(k.leaf_decor().prefix(), preset)) || has_marker(item, preset)
             })
     }
-    let doc = parsed.doc.clone().into_mut();
+    // Comments are spans into the text until the document is made editable.
+    let doc = parsed.doc().clone().into_mut();
     let Some(profiles) = doc.get("profile").and_then(Item::as_table_like) else { return Vec::new() };
     profiles.iter().filter(|(_, body)| has_marker(body, preset)).map(|(name, _)| name.to_owned()).collect()
 }
 
 /// Where each key of `preset` stands in a file. For `status`.
 pub fn key_states<'p>(parsed: &Parsed, preset: &'p Preset) -> Vec<(&'p KeyPath, KeyState)> {
-    let mut doc = parsed.doc.clone().into_mut();
+    let mut doc = parsed.doc().clone().into_mut();
     let created = created_tables(&mut doc, preset);
     let created: Vec<&Vec<String>> = created.iter().collect();
     preset

@@ -155,7 +155,15 @@ fn report(findings: &[Finding], files: usize, deny: Severity, failing: usize) ->
 }
 
 fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
-    let mut sources = vec![source(ctx, SourceKind::RootManifest, &workspace.manifest)?];
+    let root_text = files::read(&ctx.relative(&workspace.manifest))?;
+    let root_path = PathBuf::from(ctx.display(&workspace.manifest));
+    // Discovery parsed the root manifest already; unless it changed since, or a byte-order mark
+    // would shift the spans, the rules read that parse.
+    let root = match workspace.parsed.doc_of(&root_text) {
+        Some(doc) => Source::parsed(SourceKind::RootManifest, root_path, root_text, doc),
+        None => Source::new(SourceKind::RootManifest, root_path, root_text),
+    };
+    let mut sources = vec![root];
     // The members cargo loads with this workspace, not every `Cargo.toml` below the root: a fuzz
     // crate that is its own workspace, or an excluded one, is none of our business.
     let mut members: Vec<&PathBuf> = workspace.members.iter().filter(|m| **m != workspace.manifest).collect();
@@ -192,8 +200,14 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| crate::effective::is_build_variable(k)).collect();
     // Which rustflags cargo reads depends on the target: asked only where some are set.
     let layers = check::layers(&sources, &env);
-    let machine =
+    let mut machine =
         layers.sets_rustflags().then(|| super::explain::build_machine(&layers, workspace.root()).ok()).flatten();
+    // Only a `-Z` flag needs rustc's channel, which costs a second process (`rustc -vV`).
+    if let Some(machine) = &mut machine
+        && layers.rustflags(machine).flags().iter().any(|f| f.starts_with("-Z"))
+    {
+        machine.channel = crate::machine::channel(workspace.root());
+    }
     Ok(Inputs {
         sources,
         env,
@@ -217,7 +231,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
 }
 
 fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
-    Ok(Source { kind, path: PathBuf::from(ctx.display(path)), text: files::read(&ctx.relative(path))? })
+    Ok(Source::new(kind, PathBuf::from(ctx.display(path)), files::read(&ctx.relative(path))?))
 }
 
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),
@@ -242,7 +256,7 @@ fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, boo
     for source in sources.iter().filter(|s| {
         matches!(s.kind, SourceKind::RootManifest | SourceKind::MemberManifest | SourceKind::DependencyManifest)
     }) {
-        let Ok(doc) = source.text.parse::<toml_edit::DocumentMut>() else { continue };
+        let Ok(doc) = &source.doc else { continue };
         if let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) {
             names.insert(name.to_owned());
         }

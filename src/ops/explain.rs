@@ -173,7 +173,13 @@ pub(super) fn unknown_profile(verb: &str, profile: &str, why: &ChainError, layer
 pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
     // Outside a project (`apply --to user` anywhere) there is no manifest.
     let manifest = files::read_optional(&workspace.manifest)?.unwrap_or_default();
-    let mut files = vec![Layer::manifest(ctx.display(&workspace.manifest), manifest)];
+    // Discovery parsed the manifest already; its parse serves unless a byte-order mark shifts
+    // its spans.
+    let manifest = match workspace.parsed.doc_of(&manifest) {
+        Some(doc) => Layer::parsed(ctx.display(&workspace.manifest), manifest, false, Some(doc)),
+        None => Layer::manifest(ctx.display(&workspace.manifest), manifest),
+    };
+    let mut files = vec![manifest];
     let configs = workspace::config_files(&ctx.cwd);
     // `read` is nearest first with the user's last; precedence is the other way round.
     for (_, path) in configs.read.iter().rev() {
@@ -197,14 +203,14 @@ pub fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<(St
 }
 
 /// The machine a build without `--target` compiles for: the `build.target` when one is set, else
-/// the host. Asks rustc for its `cfg` values.
+/// the host. Asks rustc for its `cfg` values (one process), not its release or channel.
 pub fn build_machine(layers: &Layers, root: &Path) -> std::result::Result<Machine, String> {
     let target = match layers.build_targets().as_deref() {
         None => None,
         Some([one]) => Some(one.clone()),
         Some(many) => return Err(format!("`build.target` names {} targets, each with its own rustflags", many.len())),
     };
-    Machine::probe_for(root, target.as_deref())
+    Machine::target(root, target.as_deref())
 }
 
 fn human_rustflags(found: std::result::Result<(String, Rustflags), String>) -> String {

@@ -34,7 +34,15 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
         let file = ctx.relative(&target.path);
         let shown = file.display().to_string();
         let Some(text) = files::read_optional(&file)? else { continue };
-        let parsed = edit::parse(&file, &text)?;
+        // Discovery parsed the manifest already: the same text gives the same parse.
+        let reparsed;
+        let parsed = match workspace.parsed.is_of(&text) {
+            true => workspace.parsed.as_ref(),
+            false => {
+                reparsed = edit::parse(&file, &text)?;
+                &reparsed
+            }
+        };
         let names: BTreeSet<&str> = text.lines().filter_map(Marker::parse).map(|m| m.preset).collect();
         let mut presets = Vec::new();
         for name in names {
@@ -46,7 +54,7 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             };
             // `apply --profile` writes a preset's one profile under another name: it is reported
             // where its comments are, once for each profile it went to.
-            let marked = edit::marked_profiles(&parsed, name);
+            let marked = edit::marked_profiles(parsed, name);
             let own: Vec<&str> = preset.settings.iter().map(|s| s.path.table.profile.as_str()).collect();
             let mut applied: Vec<(Option<&str>, Rc<Preset>)> = Vec::new();
             for to in marked.iter().filter(|p| !own.contains(&p.as_str())) {
@@ -60,7 +68,7 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             }
             for (profile, preset) in applied {
                 let overridden = if destination == Destination::Manifest { overridden.as_slice() } else { &[] };
-                presets.push(preset_report(&parsed, &preset, profile, overridden));
+                presets.push(preset_report(parsed, &preset, profile, overridden));
             }
         }
         if !presets.is_empty() {

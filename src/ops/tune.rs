@@ -64,7 +64,12 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
     let library = ctx.library(Some(&workspace))?;
     let measured = Measured {
         command: command_line(args),
-        machine: format!("{}, {} cores, rustc {}", machine.host, machine.cores, machine.release),
+        machine: format!(
+            "{}, {} cores, rustc {}",
+            machine.host,
+            machine.cores,
+            machine.release.map_or_else(|| "unknown".to_owned(), |r| r.to_string())
+        ),
         date: report::date(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())),
         workflows: workflows.iter().map(|w| name(*w)).collect(),
     };
@@ -207,12 +212,10 @@ fn facts(workspace: &Workspace, layers: &Layers, machine: &Machine, workflows: &
         Level::Target => Ok(vec!["target".to_owned(), machine.host.clone()]),
         Level::Build | Level::Unset => Ok(vec!["build".to_owned()]),
     };
-    let nightly = machine.channel == "nightly" || machine.channel == "dev";
+    let channel = machine.channel.as_deref().unwrap_or("unknown");
+    let nightly = channel == "nightly" || channel == "dev";
     let not_nightly = || {
-        format!(
-            "it needs nightly, and the workspace builds with {} rustc (try `cargo +nightly presets tune`)",
-            machine.channel
-        )
+        format!("it needs nightly, and the workspace builds with {} rustc (try `cargo +nightly presets tune`)", channel)
     };
     let cranelift = if nightly {
         let toolchain = std::env::var("RUSTUP_TOOLCHAIN").unwrap_or_else(|_| "nightly".to_owned());
@@ -271,7 +274,7 @@ fn split_values(workspace: &Workspace, machine: &Machine, current: Option<&Value
 /// Each alternative linker, or why it is not tried here.
 fn linkers(machine: &Machine) -> Vec<Linker> {
     let linux = machine.cfg_value("target_os") == Some("linux");
-    let lld_default = machine.host == "x86_64-unknown-linux-gnu" && machine.release >= Version(1, 90, 0);
+    let lld_default = machine.host == "x86_64-unknown-linux-gnu" && machine.release >= Some(Version(1, 90, 0));
     let flags = |arg: &str| vec!["-C".to_owned(), format!("link-arg={arg}")];
     let candidate = |name: &str, program: &str, flags: Vec<String>, cc: Option<&str>| {
         let available = if !linux {

@@ -92,9 +92,10 @@ impl Rng {
     }
 }
 
-/// A simulated machine for `apply`: a `rustc` script that answers `-vV` and `--print cfg` as
-/// `spec` says, and empty programs, all in `dir`. `spec` has `host=`, `release=`, `cfg=` (one
-/// per line, as `rustc --print cfg` prints them) and `programs=` (names, space-separated) lines.
+/// A simulated machine for `apply`: a `rustc` script that answers `-vV`, `--print cfg` and
+/// `--print host-tuple --print cfg` as `spec` says, and empty programs, all in `dir`. `spec` has
+/// `host=`, `release=`, `cfg=` (one per line, as `rustc --print cfg` prints them) and
+/// `programs=` (names, space-separated) lines.
 /// Returns the variables that point the binary at it (`RUSTC`, and `PATH` with the programs).
 pub fn fake_machine(dir: &Path, spec: &str) -> Vec<(String, String)> {
     use std::os::unix::fs::PermissionsExt;
@@ -112,7 +113,7 @@ pub fn fake_machine(dir: &Path, spec: &str) -> Vec<(String, String)> {
     executable(
         "rustc",
         &format!(
-            "#!/bin/sh\ncase \"$1\" in\n-vV) printf 'rustc {release}\\nbinary: rustc\\nhost: {host}\\nrelease: {release}\\n' ;;\n--print) printf '%s\\n' {} ;;\n*) exit 1 ;;\nesac\n",
+            "#!/bin/sh\ncase \"$1\" in\n-vV) printf 'rustc {release}\\nbinary: rustc\\nhost: {host}\\nrelease: {release}\\n' ;;\n--print) [ \"$2\" = host-tuple ] && echo {host}; printf '%s\\n' {} ;;\n*) exit 1 ;;\nesac\n",
             cfg.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" ")
         ),
     );
