@@ -2,14 +2,15 @@
 //! and a yes/no question, drawn on stderr.
 //!
 //! Each prompt is a pure state machine (`key` takes a key and says whether it is done, `lines`
-//! draws it), tested on strings; [`Terminal`] is the thin part that reads keys and redraws. No
+//! draws it), tested on strings; [`ask`] is the thin part that reads keys and redraws. No
 //! prompt library shows the description of the highlighted item while a list is filtered
-//! (inquire and dialoguer show one line per item), so the widgets are ours, on crossterm.
+//! (inquire and dialoguer show one line per item), so the widgets are ours, drawn with crossterm;
+//! keys are read by hand (see [`next_key`]).
 
-use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use std::collections::{BTreeSet, VecDeque};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::{Mutex, PoisonError};
 
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::style::Stylize;
 use crossterm::{cursor, queue, terminal};
 
@@ -292,24 +293,78 @@ impl Drop for Screen {
     }
 }
 
-/// The next key pressed.
+/// Keys read but not yet asked for: one read can hold several keys, and a person may type the
+/// next answer before its question is drawn. The bytes of a character cut by the end of a read
+/// wait here for the rest.
+static TYPED: Mutex<(VecDeque<Key>, Vec<u8>)> = Mutex::new((VecDeque::new(), Vec::new()));
+
+/// The next key pressed. Read from stdin by hand, not with crossterm's `event::read`: on a
+/// terminal that is gone (end of file, or EIO once the other end is closed) crossterm retries
+/// the read for ever, and a guide started with SIGHUP ignored would spin there holding the
+/// workspace. Here either ends the prompt with an error.
 fn next_key() -> std::io::Result<Key> {
+    let mut typed = TYPED.lock().unwrap_or_else(PoisonError::into_inner);
     loop {
-        let Event::Key(KeyEvent { code, modifiers, kind, .. }) = event::read()? else { continue };
-        if kind == KeyEventKind::Release {
-            continue;
+        if let Some(key) = typed.0.pop_front() {
+            return Ok(key);
         }
-        return Ok(match code {
-            KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => Key::Cancel,
-            KeyCode::Esc => Key::Cancel,
-            KeyCode::Char(c) => Key::Char(c),
-            KeyCode::Backspace => Key::Backspace,
-            KeyCode::Up => Key::Up,
-            KeyCode::Down => Key::Down,
-            KeyCode::Enter => Key::Enter,
-            _ => continue,
-        });
+        let mut stdin = std::io::stdin().lock();
+        let read = match stdin.fill_buf() {
+            Ok([]) => return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the terminal was closed")),
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (keys, partial) = &mut *typed;
+        partial.extend_from_slice(read);
+        let len = read.len();
+        stdin.consume(len);
+        let used = parse_keys(partial, keys);
+        partial.drain(..used);
     }
+}
+
+/// The keys in `bytes` as a terminal in raw mode sends them, added to `keys`; how many bytes
+/// they took (a character cut short is left for the next read). An Esc is a key when no `[` or
+/// `O` follows in the same read: a terminal writes an arrow's whole sequence at once.
+fn parse_keys(bytes: &[u8], keys: &mut VecDeque<Key>) -> usize {
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let (key, len) = match rest {
+            [0x1b, b'[' | b'O', b'A', ..] => (Some(Key::Up), 3),
+            [0x1b, b'[' | b'O', b'B', ..] => (Some(Key::Down), 3),
+            // Any other sequence (Right, Home, F1…) runs to its final byte, and is no key here.
+            [0x1b, b'[', tail @ ..] => {
+                (None, 2 + tail.iter().position(|b| (0x40..=0x7e).contains(b)).map_or(tail.len(), |p| p + 1))
+            }
+            [0x1b, b'O', _, ..] => (None, 3),
+            // Esc, and Ctrl-C (raw mode sends it as a byte, not a signal).
+            [0x1b | 0x03, ..] => (Some(Key::Cancel), 1),
+            [b'\r' | b'\n', ..] => (Some(Key::Enter), 1),
+            [0x7f | 0x08, ..] => (Some(Key::Backspace), 1),
+            [byte, ..] if byte.is_ascii_control() => (None, 1),
+            _ => match std::str::from_utf8(rest) {
+                Ok(text) => first_char(text),
+                Err(e) if e.valid_up_to() > 0 => {
+                    first_char(std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default())
+                }
+                Err(e) => match e.error_len() {
+                    Some(bad) => (None, bad),
+                    None => return at,
+                },
+            },
+        };
+        keys.extend(key);
+        at += len;
+    }
+    at
+}
+
+/// The first character of `text` as a key (none for a control character), and its length.
+fn first_char(text: &str) -> (Option<Key>, usize) {
+    let c = text.chars().next().unwrap_or_default();
+    ((!c.is_control()).then_some(Key::Char(c)), c.len_utf8().max(1))
 }
 
 /// The terminal's width; one that reports none (0 columns) gets 80.
@@ -407,6 +462,18 @@ mod tests {
     #[test]
     fn details_are_filled_to_the_width_paragraph_by_paragraph() {
         assert_eq!(crate::render::wrap("one two\nthree four\n\nfive", 9), ["one two", "three", "four", "", "five"]);
+    }
+
+    #[test]
+    fn bytes_from_the_terminal_are_keys_and_a_cut_character_waits_for_its_rest() {
+        let mut keys = VecDeque::new();
+        let bytes = "aé\x1b[B\x1b[A\x1b[C\r\x7f\x03\x1b\x01".as_bytes();
+        assert_eq!(parse_keys(bytes, &mut keys), bytes.len());
+        let want =
+            [Key::Char('a'), Key::Char('é'), Key::Down, Key::Up, Key::Enter, Key::Backspace, Key::Cancel, Key::Cancel];
+        assert_eq!(keys.drain(..).collect::<Vec<_>>(), want);
+        assert_eq!(parse_keys(&"xé".as_bytes()[..2], &mut keys), 1);
+        assert_eq!(keys.drain(..).collect::<Vec<_>>(), [Key::Char('x')]);
     }
 
     #[test]

@@ -239,3 +239,31 @@ fn a_config_preset_goes_to_a_config_file_and_its_choice_is_said_once() {
     assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
     assert!(!dir.join(".cargo/config.toml").exists(), "nothing written: {text}");
 }
+
+/// A terminal closed under a guide that ignores SIGHUP (started from `nohup`, or a shell that
+/// traps it) ends the guide at once: it never waits on, or spins reading, a terminal that is
+/// gone. The guide runs under a shell that ignores SIGHUP and outlives it; closing the
+/// pseudo-terminal is dropping the session, which ends the shell.
+#[test]
+fn a_closed_terminal_ends_the_guide_at_once() {
+    let dir = workspace("closed", MANIFEST);
+    let mut command = bin(&dir, &[]);
+    command.env("GUIDE", env!("CARGO_BIN_EXE_cargo-presets"));
+    let mut shell = Command::new("sh");
+    shell.args(["-c", "trap '' HUP; exec 3<&0; \"$GUIDE\" presets <&3 3<&- & echo $! > pid; wait"]);
+    shell.current_dir(&dir);
+    for (key, value) in command.get_envs() {
+        shell.env(key, value.unwrap());
+    }
+    let mut session = Session::spawn(shell).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session.expect("Which presets?").unwrap();
+    let pid = fs::read_to_string(dir.join("pid")).unwrap().trim().to_owned();
+    drop(session);
+    let start = std::time::Instant::now();
+    let running = || fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| !stat.contains(") Z "));
+    while running() && start.elapsed() < Duration::from_secs(1) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!running(), "the guide still runs {:?} after its terminal closed", start.elapsed());
+}
