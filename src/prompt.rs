@@ -5,7 +5,7 @@
 //! draws it), tested on strings; [`ask`] is the thin part that reads keys and redraws. No
 //! prompt library shows the description of the highlighted item while a list is filtered
 //! (inquire and dialoguer show one line per item), so the widgets are ours, drawn with crossterm;
-//! keys are read by hand (see [`next_key`]).
+//! keys are read by hand (see `next_key`).
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::{BufRead, IsTerminal, Write};
