@@ -267,3 +267,29 @@ fn a_closed_terminal_ends_the_guide_at_once() {
     }
     assert!(!running(), "the guide still runs {:?} after its terminal closed", start.elapsed());
 }
+
+/// The guide holds no lock while it waits for an answer: another `apply` in the workspace runs
+/// at once. Answering yes after that refuses, as the file is no longer what the diff showed.
+#[test]
+fn no_lock_while_it_asks_and_a_file_changed_meanwhile_is_not_written() {
+    let dir = workspace("changed-meanwhile", MANIFEST);
+    let mut session = spawn(&dir, &["presets"]);
+    session.expect("Which presets?").unwrap();
+    typed(&mut session, "fast-dev");
+    typed(&mut session, " ");
+    session.expect("> [x] fast-dev").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Where should they go?").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Apply these changes? [y/N]").unwrap();
+    let start = std::time::Instant::now();
+    let output = bin(&dir, &["presets", "apply", "debugging"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(start.elapsed() < Duration::from_secs(10), "waited {:?} for the guide's lock", start.elapsed());
+    let theirs = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    typed(&mut session, "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 101, "{out}");
+    assert!(out.contains("changed while cargo presets was editing it; nothing was written"), "{out}");
+    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), theirs);
+}

@@ -138,7 +138,9 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         dry_run: false,
         format: Format::Human,
     };
-    let mut lock = files::lock(&[&target.path])?;
+    // No lock while the person reads the diff and answers, which can take all afternoon: other
+    // runs would wait on it and give up. The lock is taken to write, and the write checks under
+    // it that the file is still what the diff was made from (writing nothing if not).
     let prepared = apply::prepare(ctx, &workspace, &library, &request, &target)?;
     let Some(diff) = prepared.diff(ctx) else {
         ctx.shell.status("Unchanged", format!("{}: already applied", ctx.display(&target.path)));
@@ -157,6 +159,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         return Ok(0);
     }
     let profiles = prepared.profiles();
+    let mut lock = files::lock(&[&target.path])?;
     apply::finish(ctx, prepared, Some(&mut lock), &[])?;
 
     // 5. What next.
