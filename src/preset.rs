@@ -328,6 +328,8 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         None => PathBuf::from(format!("presets/{name}.toml")),
     };
     let doc = toml_edit::Document::parse(text.to_owned()).map_err(|e| Error::toml(&file, text, &e))?;
+    let reader = Reader { file: &file, text };
+    reader.shown_as_written("", doc.as_table())?;
     let raw: RawPreset = toml_edit::de::from_document(doc.clone()).map_err(|e| {
         let error = Error::new(format!("invalid preset `{}`: {}", file.display(), e.message()));
         match e.span() {
@@ -335,7 +337,6 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
             None => error,
         }
     })?;
-    let reader = Reader { file: &file, text };
 
     if raw.summary.trim().is_empty() {
         return Err(reader
@@ -414,6 +415,48 @@ impl Reader<'_> {
             Some(span) => error.at(Location::of_span(self.file, self.text, span)),
             None => error,
         }
+    }
+
+    /// Refuses a key or string a terminal would act on instead of showing (`render::acts_on_terminal`):
+    /// a preset's text reaches terminals (`list`, `show`, the guide) and comments in the files
+    /// it writes, and a project preset comes with whatever repository was cloned.
+    fn shown_as_written(&self, path: &str, table: &dyn TableLike) -> Result<()> {
+        for (key, item) in table.iter() {
+            let path = if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+            self.refuse_hidden(&path, key, table.get_key_value(key).and_then(|(k, _)| k.span()))?;
+            match item {
+                Item::Value(value) => self.value_shown_as_written(&path, value)?,
+                Item::Table(table) => self.shown_as_written(&path, table)?,
+                Item::ArrayOfTables(tables) => {
+                    for (i, table) in tables.iter().enumerate() {
+                        self.shown_as_written(&format!("{path}[{i}]"), table)?;
+                    }
+                }
+                Item::None => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn value_shown_as_written(&self, path: &str, value: &toml_edit::Value) -> Result<()> {
+        match value {
+            toml_edit::Value::String(text) => self.refuse_hidden(path, text.value(), text.span()),
+            toml_edit::Value::Array(values) => {
+                values.iter().enumerate().try_for_each(|(i, v)| self.value_shown_as_written(&format!("{path}[{i}]"), v))
+            }
+            toml_edit::Value::InlineTable(table) => self.shown_as_written(path, table),
+            _ => Ok(()),
+        }
+    }
+
+    fn refuse_hidden(&self, path: &str, text: &str, span: Option<std::ops::Range<usize>>) -> Result<()> {
+        let Some(c) = text.chars().find(|&c| crate::render::acts_on_terminal(c)) else { return Ok(()) };
+        Err(self
+            .error_at(
+                span,
+                &format!("`{path}` holds {}, a character terminals act on instead of showing", c.escape_unicode()),
+            )
+            .help("remove it: preset text is shown on terminals as it is written"))
     }
 
     /// The settings of the `profile` tree; the first structural problem is the error.
@@ -721,6 +764,15 @@ mod tests {
 
     fn parse_err(text: &str) -> String {
         parse("t", Origin::Builtin, text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn text_a_terminal_acts_on_is_refused_with_its_key() {
+        let err = parse_err("summary = \"s\"\n[profile.dev]\ndebug = { value = 1, why = \"a\u{202e}b\" }\n");
+        assert!(err.contains("`profile.dev.debug.why` holds \\u{202e}"), "{err}");
+        let err = parse_err("summary = \"s\"\n[[variant]]\nname = \"v\"\nnote = \"\\u001b]0;title\\u0007\"\n");
+        assert!(err.contains("`variant[0].note` holds \\u{1b}"), "{err}");
+        assert!(parse("t", Origin::Builtin, "summary = \"s\"\ndescription = \"one\\n\\ttwo\"\n").is_ok());
     }
 
     #[test]

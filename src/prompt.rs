@@ -113,22 +113,18 @@ impl Prompt for MultiSelect {
 
     fn lines(&self, colour: bool, width: usize) -> Vec<String> {
         let visible = self.visible();
-        let mut lines = vec![format!("{} {}", self.title, format!("filter: {}_", self.filter).dim_if(colour))];
+        let mut lines = vec![format!("{} {}", shown(&self.title), format!("filter: {}_", self.filter).dim_if(colour))];
         if visible.is_empty() {
             lines.push(format!("  no preset matches `{}` (Backspace to widen)", self.filter));
         }
         for (row, &i) in visible.iter().enumerate() {
             let mark = if self.chosen.contains(&i) { "[x]" } else { "[ ]" };
-            let line = format!("{mark} {}", self.items[i].label);
+            let line = format!("{mark} {}", shown(&self.items[i].label));
             lines.push(if row == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
         }
         if let Some(&i) = visible.get(self.cursor) {
             lines.push(String::new());
-            lines.extend(
-                crate::render::wrap(&self.items[i].detail, width.saturating_sub(2))
-                    .into_iter()
-                    .map(|l| format!("  {l}")),
-            );
+            lines.extend(detail(&self.items[i].detail, width));
         }
         lines.push(String::new());
         lines.push("type to filter, ↑/↓ move, Space toggles, Enter accepts, Esc cancels".dim_if(colour));
@@ -165,17 +161,15 @@ impl Prompt for Select {
     }
 
     fn lines(&self, colour: bool, width: usize) -> Vec<String> {
-        let mut lines = vec![self.title.clone()];
+        let mut lines = vec![shown(&self.title)];
         for (i, item) in self.items.iter().enumerate() {
             let default = if i == 0 { " (default)" } else { "" };
-            let line = format!("{}{default}", item.label);
+            let line = format!("{}{default}", shown(&item.label));
             lines.push(if i == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
         }
         if let Some(item) = self.items.get(self.cursor).filter(|i| !i.detail.is_empty()) {
             lines.push(String::new());
-            lines.extend(
-                crate::render::wrap(&item.detail, width.saturating_sub(2)).into_iter().map(|l| format!("  {l}")),
-            );
+            lines.extend(detail(&item.detail, width));
         }
         lines.push(String::new());
         lines.push("↑/↓ move, Enter accepts, Esc cancels".dim_if(colour));
@@ -198,8 +192,20 @@ impl Prompt for Confirm {
     }
 
     fn lines(&self, _colour: bool, _width: usize) -> Vec<String> {
-        vec![format!("{} [y/N]", self.0)]
+        vec![format!("{} [y/N]", shown(&self.0))]
     }
+}
+
+/// A title or label as one line, with what a terminal would act on shown escaped: labels hold
+/// text from preset files and values from the workspace's files, which nothing else vets.
+fn shown(text: &str) -> String {
+    // Spaces kept as they are: the labels are aligned in columns.
+    crate::render::visible(text).replace(['\n', '\t'], " ")
+}
+
+/// The detail pane: `text` escaped as [`shown`] does, filled to the width, indented.
+fn detail(text: &str, width: usize) -> impl Iterator<Item = String> {
+    crate::render::wrap(&crate::render::visible(text), width.saturating_sub(2)).into_iter().map(|l| format!("  {l}"))
 }
 
 /// Dim or bold text where colour is on, plain text otherwise.
@@ -474,6 +480,17 @@ mod tests {
         assert_eq!(keys.drain(..).collect::<Vec<_>>(), want);
         assert_eq!(parse_keys(&"xé".as_bytes()[..2], &mut keys), 1);
         assert_eq!(keys.drain(..).collect::<Vec<_>>(), [Key::Char('x')]);
+    }
+
+    #[test]
+    fn text_a_terminal_would_act_on_is_drawn_escaped() {
+        let summary = "copies \u{1b}]52;c;cm0gLXJmIH4=\u{7} and \u{202e}txt.exe";
+        let item = Item { label: summary.to_owned(), name: "x".to_owned(), detail: summary.to_owned() };
+        let lines = MultiSelect::new("Which presets?", vec![item.clone()]).lines(false, 200);
+        let lines = [lines, Select::new(summary, vec![item]).lines(false, 200)].concat();
+        assert!(lines.iter().all(|l| !l.chars().any(crate::render::acts_on_terminal)), "{lines:?}");
+        assert!(lines[1].contains(r"copies \u{1b}]52;c;cm0gLXJmIH4=\u{7} and \u{202e}txt.exe"), "{lines:?}");
+        assert!(lines.iter().filter(|l| l.contains(r"\u{202e}")).count() >= 4, "label, detail, title: {lines:?}");
     }
 
     #[test]

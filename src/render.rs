@@ -119,6 +119,21 @@ pub fn one_line(text: &str) -> String {
     strip_controls(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether a terminal would act on `c` instead of showing it: a control character other than a
+/// line break or tab (ESC starts commands: OSC 52 writes the clipboard, others set the window
+/// title), or one that reorders or hides the text around it (bidi controls, line separators), so
+/// that what is shown differs from what is read.
+pub fn acts_on_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// `text` with each character a terminal would act on shown as its escape (`\u{1b}`).
+pub fn visible(text: &str) -> String {
+    text.chars().map(|c| if acts_on_terminal(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
 /// Replaces characters a TOML comment may not hold, or that editors show as a line break.
 fn strip_controls(text: &str) -> String {
     text.chars().map(|c| if c.is_control() || c == '\u{2028}' || c == '\u{2029}' { ' ' } else { c }).collect()

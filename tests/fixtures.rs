@@ -245,7 +245,7 @@ fixtures! {
     dry_run_from_member, dry_run_colour, remove_several, status_config_overrides_preset,
     check_config_overrides_preset,
     comment_injection, conflict_hand_written, crlf, dotted_keys, dry_run, error_extends_cycle,
-    error_invalid_project_preset, error_malformed_manifest, error_missing_inherits,
+    error_invalid_project_preset, error_preset_terminal_escape, error_malformed_manifest, error_missing_inherits,
     error_missing_manifest_path, error_nightly_on_stable, error_nightly_to_user,
     error_preset_conflict, error_profile_not_a_table, error_reserved_profile_name,
     error_unknown_preset, error_value_outside_domain, existing_config,
