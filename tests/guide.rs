@@ -293,3 +293,26 @@ fn no_lock_while_it_asks_and_a_file_changed_meanwhile_is_not_written() {
     assert!(out.contains("changed while cargo presets was editing it; nothing was written"), "{out}");
     assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), theirs);
 }
+
+/// Presets that cannot go together are refused as soon as they are picked, before the file is
+/// asked for.
+#[test]
+fn presets_that_contradict_each_other_are_refused_before_the_next_question() {
+    let dir = workspace("contradict", MANIFEST);
+    let before = common::files(&dir);
+    let mut session = spawn(&dir, &["presets"]);
+    session.expect("Which presets?").unwrap();
+    for name in ["fast-compile", "fast-dev"] {
+        typed(&mut session, name);
+        session.expect(format!("> [ ] {name}").as_str()).unwrap();
+        typed(&mut session, " ");
+        session.expect(format!("> [x] {name}").as_str()).unwrap();
+        typed(&mut session, &BACKSPACE.repeat(name.len()));
+    }
+    typed(&mut session, "\r");
+    let (status, out) = finished(session);
+    assert_eq!(status, 101, "{out}");
+    assert!(out.contains("presets `fast-compile` and `fast-dev` set `profile.dev.debug` differently"), "{out}");
+    assert!(!out.contains("Where should they go?"), "{out}");
+    assert_eq!(common::files(&dir), before);
+}

@@ -52,6 +52,10 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         return Ok(cancelled(ctx));
     };
 
+    // Presets that cannot go together are refused now, not after the file and each conflict
+    // were asked for: the composition is the same wherever the presets go.
+    crate::compose::compose(&library, &presets)?;
+
     // 2. The file.
     let config_only: Vec<&str> = presets
         .iter()
