@@ -39,8 +39,9 @@ pub trait Prompt {
     type Answer;
     /// Takes a key; says whether the prompt is answered.
     fn key(&mut self, key: Key) -> Step<Self::Answer>;
-    /// What to draw now, for a terminal `width` columns wide.
-    fn lines(&self, colour: bool, width: usize) -> Vec<String>;
+    /// What to draw now, for a terminal `width` columns wide and `height` rows high: fewer than
+    /// `height` lines, so that redrawing can move back to the first.
+    fn lines(&self, colour: bool, width: usize, height: usize) -> Vec<String>;
 }
 
 /// One item of a list: a line, and the text shown below the list while it is highlighted.
@@ -111,24 +112,21 @@ impl Prompt for MultiSelect {
         Step::Continue
     }
 
-    fn lines(&self, colour: bool, width: usize) -> Vec<String> {
+    fn lines(&self, colour: bool, width: usize, height: usize) -> Vec<String> {
         let visible = self.visible();
-        let mut lines = vec![format!("{} {}", shown(&self.title), format!("filter: {}_", self.filter).dim_if(colour))];
+        let title = format!("{} {}", shown(&self.title), format!("filter: {}_", self.filter).dim_if(colour));
+        let mut rows = Vec::new();
         if visible.is_empty() {
-            lines.push(format!("  no preset matches `{}` (Backspace to widen)", self.filter));
+            rows.push(format!("  no preset matches `{}` (Backspace to widen)", self.filter));
         }
         for (row, &i) in visible.iter().enumerate() {
             let mark = if self.chosen.contains(&i) { "[x]" } else { "[ ]" };
             let line = format!("{mark} {}", shown(&self.items[i].label));
-            lines.push(if row == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
+            rows.push(if row == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
         }
-        if let Some(&i) = visible.get(self.cursor) {
-            lines.push(String::new());
-            lines.extend(detail(&self.items[i].detail, width));
-        }
-        lines.push(String::new());
-        lines.push("type to filter, ↑/↓ move, Space toggles, Enter accepts, Esc cancels".dim_if(colour));
-        lines
+        let detail = visible.get(self.cursor).map(|&i| detail(&self.items[i].detail, width)).unwrap_or_default();
+        let help = "type to filter, ↑/↓ move, Space toggles, Enter accepts, Esc cancels".dim_if(colour);
+        fit(Layout { title, rows, cursor: self.cursor, detail, help }, colour, height)
     }
 }
 
@@ -160,20 +158,16 @@ impl Prompt for Select {
         Step::Continue
     }
 
-    fn lines(&self, colour: bool, width: usize) -> Vec<String> {
-        let mut lines = vec![shown(&self.title)];
+    fn lines(&self, colour: bool, width: usize, height: usize) -> Vec<String> {
+        let mut rows = Vec::new();
         for (i, item) in self.items.iter().enumerate() {
             let default = if i == 0 { " (default)" } else { "" };
             let line = format!("{}{default}", shown(&item.label));
-            lines.push(if i == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
+            rows.push(if i == self.cursor { format!("> {}", line.bold_if(colour)) } else { format!("  {line}") });
         }
-        if let Some(item) = self.items.get(self.cursor).filter(|i| !i.detail.is_empty()) {
-            lines.push(String::new());
-            lines.extend(detail(&item.detail, width));
-        }
-        lines.push(String::new());
-        lines.push("↑/↓ move, Enter accepts, Esc cancels".dim_if(colour));
-        lines
+        let detail = self.items.get(self.cursor).map(|item| detail(&item.detail, width)).unwrap_or_default();
+        let help = "↑/↓ move, Enter accepts, Esc cancels".dim_if(colour);
+        fit(Layout { title: shown(&self.title), rows, cursor: self.cursor, detail, help }, colour, height)
     }
 }
 
@@ -191,7 +185,7 @@ impl Prompt for Confirm {
         }
     }
 
-    fn lines(&self, _colour: bool, _width: usize) -> Vec<String> {
+    fn lines(&self, _colour: bool, _width: usize, _height: usize) -> Vec<String> {
         vec![format!("{} [y/N]", shown(&self.0))]
     }
 }
@@ -204,8 +198,59 @@ fn shown(text: &str) -> String {
 }
 
 /// The detail pane: `text` escaped as [`shown`] does, filled to the width, indented.
-fn detail(text: &str, width: usize) -> impl Iterator<Item = String> {
-    crate::render::wrap(&crate::render::visible(text), width.saturating_sub(2)).into_iter().map(|l| format!("  {l}"))
+fn detail(text: &str, width: usize) -> Vec<String> {
+    let text = crate::render::visible(text);
+    if text.is_empty() {
+        return Vec::new();
+    }
+    crate::render::wrap(&text, width.saturating_sub(2)).into_iter().map(|l| format!("  {l}")).collect()
+}
+
+/// The parts of a list prompt, before they are fitted to the screen's height.
+struct Layout {
+    /// The question, with the filter where there is one.
+    title: String,
+    /// One line per item, `cursor` the highlighted one.
+    rows: Vec<String>,
+    cursor: usize,
+    detail: Vec<String>,
+    help: String,
+}
+
+/// The prompt in fewer than `height` lines (what a terminal shows without scrolling, with the
+/// cursor's line below). The title (and filter) and the highlighted row always show: the list
+/// scrolls to keep the row in view (the title says which rows), the detail takes what is left up
+/// to a third of the screen, and the help line goes first when even that does not fit.
+fn fit(layout: Layout, colour: bool, height: usize) -> Vec<String> {
+    let Layout { mut title, rows, cursor, detail, help } = layout;
+    let budget = height.saturating_sub(1).max(2);
+    // A blank line, then the lines; none at all when there is nothing to show.
+    let block = |lines: usize| if lines == 0 { 0 } else { lines + 1 };
+    let help_rows = if budget >= 6 { 2 } else { 0 };
+    let room = budget - 1 - help_rows;
+    let list_rows = rows.len().max(1).min(room.saturating_sub(block(detail.len()).min(budget / 3))).max(1);
+    let detail_rows = (room - list_rows).min(block(detail.len()));
+    // The highlighted row in the middle of the window, where the list is long enough.
+    let first = cursor.saturating_sub(list_rows / 2).min(rows.len().saturating_sub(list_rows));
+    if list_rows < rows.len() {
+        let last = (first + list_rows).min(rows.len());
+        title.push_str(&format!("  ({}–{last} of {})", first + 1, rows.len()).dim_if(colour));
+    }
+    let mut lines = vec![title];
+    lines.extend(rows.into_iter().skip(first).take(list_rows));
+    if detail_rows > 1 {
+        let cut_short = detail.len() > detail_rows - 1;
+        lines.push(String::new());
+        lines.extend(detail.into_iter().take(detail_rows - 1));
+        if cut_short && let Some(last) = lines.last_mut() {
+            last.push_str(" …");
+        }
+    }
+    if help_rows > 0 {
+        lines.push(String::new());
+        lines.push(help);
+    }
+    lines
 }
 
 /// Dim or bold text where colour is on, plain text otherwise.
@@ -241,7 +286,8 @@ pub fn ask<P: Prompt>(
 ) -> std::io::Result<Option<P::Answer>> {
     let mut screen = Screen::open()?;
     loop {
-        screen.draw(&prompt.lines(colour, screen_width()))?;
+        let (width, height) = screen_size();
+        screen.draw(&prompt.lines(colour, width, height))?;
         match prompt.key(next_key()?) {
             Step::Continue => {}
             Step::Cancel => {
@@ -273,7 +319,7 @@ impl Screen {
     /// Replaces what was drawn last with `lines`, each cut to the terminal's width so that none
     /// wraps (which would throw the count of lines to clear off).
     fn draw(&mut self, lines: &[String]) -> std::io::Result<()> {
-        let width = screen_width();
+        let (width, _) = screen_size();
         let mut stderr = std::io::stderr();
         if self.drawn > 0 {
             queue!(
@@ -373,9 +419,11 @@ fn first_char(text: &str) -> (Option<Key>, usize) {
     ((!c.is_control()).then_some(Key::Char(c)), c.len_utf8().max(1))
 }
 
-/// The terminal's width; one that reports none (0 columns) gets 80.
-fn screen_width() -> usize {
-    terminal::size().ok().filter(|(w, _)| *w > 0).map_or(80, |(w, _)| w.max(20)) as usize
+/// The terminal's width and height; one that reports no size gets 80×24, and any other at
+/// least 20×6.
+fn screen_size() -> (usize, usize) {
+    let (width, height) = terminal::size().ok().filter(|&(w, h)| w > 0 && h > 0).unwrap_or((80, 24));
+    (usize::from(width.max(20)), usize::from(height.max(6)))
 }
 
 /// `line` cut to `width` characters, not counting colour escapes.
@@ -425,7 +473,7 @@ mod tests {
     fn typing_filters_space_toggles_and_enter_accepts_in_list_order() {
         let mut select = MultiSelect::new("Presets", items(&["ci", "fast-dev", "fast-link", "debugging"]));
         typed(&mut select, "fast-l");
-        let shown = select.lines(false, 80).join("\n");
+        let shown = select.lines(false, 80, 24).join("\n");
         assert!(shown.contains("> [ ] fast-link") && !shown.contains("fast-dev") && shown.contains("about fast-link"));
         select.key(Key::Char(' '));
         for _ in 0..6 {
@@ -433,7 +481,7 @@ mod tests {
         }
         typed(&mut select, "deb");
         select.key(Key::Char(' '));
-        assert!(select.lines(false, 80).join("\n").contains("> [x] debugging"));
+        assert!(select.lines(false, 80, 24).join("\n").contains("> [x] debugging"));
         assert_eq!(select.key(Key::Enter), Step::Done(vec!["fast-link".to_owned(), "debugging".to_owned()]));
     }
 
@@ -442,23 +490,23 @@ mod tests {
         let mut select = MultiSelect::new("Presets", items(&["ci", "fast-dev"]));
         select.key(Key::Down);
         select.key(Key::Down);
-        assert!(select.lines(false, 80).join("\n").contains("about fast-dev"));
+        assert!(select.lines(false, 80, 24).join("\n").contains("about fast-dev"));
         assert_eq!(select.key(Key::Enter), Step::Done(vec!["fast-dev".to_owned()]));
         assert_eq!(select.key(Key::Cancel), Step::Cancel);
         typed(&mut select, "zzz");
-        assert!(select.lines(false, 80).join("\n").contains("no preset matches `zzz`"));
+        assert!(select.lines(false, 80, 24).join("\n").contains("no preset matches `zzz`"));
         assert_eq!(select.key(Key::Enter), Step::Continue, "nothing to take");
     }
 
     #[test]
     fn select_defaults_to_the_first_and_confirm_is_no_unless_y() {
         let mut select = Select::new("Where", items(&["manifest", "config"]));
-        assert!(select.lines(false, 80)[1].starts_with("> manifest  what manifest does (default)"));
+        assert!(select.lines(false, 80, 24)[1].starts_with("> manifest  what manifest does (default)"));
         assert_eq!(select.key(Key::Enter), Step::Done(0));
         select.key(Key::Down);
         assert_eq!(select.key(Key::Enter), Step::Done(1));
         let mut confirm = Confirm("Apply these changes?".into());
-        assert_eq!(confirm.lines(false, 80), ["Apply these changes? [y/N]"]);
+        assert_eq!(confirm.lines(false, 80, 24), ["Apply these changes? [y/N]"]);
         assert_eq!(confirm.key(Key::Char('y')), Step::Done(true));
         assert_eq!(confirm.key(Key::Enter), Step::Done(false));
         assert_eq!(confirm.key(Key::Char('n')), Step::Done(false));
@@ -486,11 +534,54 @@ mod tests {
     fn text_a_terminal_would_act_on_is_drawn_escaped() {
         let summary = "copies \u{1b}]52;c;cm0gLXJmIH4=\u{7} and \u{202e}txt.exe";
         let item = Item { label: summary.to_owned(), name: "x".to_owned(), detail: summary.to_owned() };
-        let lines = MultiSelect::new("Which presets?", vec![item.clone()]).lines(false, 200);
-        let lines = [lines, Select::new(summary, vec![item]).lines(false, 200)].concat();
+        let lines = MultiSelect::new("Which presets?", vec![item.clone()]).lines(false, 200, 50);
+        let lines = [lines, Select::new(summary, vec![item]).lines(false, 200, 50)].concat();
         assert!(lines.iter().all(|l| !l.chars().any(crate::render::acts_on_terminal)), "{lines:?}");
         assert!(lines[1].contains(r"copies \u{1b}]52;c;cm0gLXJmIH4=\u{7} and \u{202e}txt.exe"), "{lines:?}");
         assert!(lines.iter().filter(|l| l.contains(r"\u{202e}")).count() >= 4, "label, detail, title: {lines:?}");
+    }
+
+    #[test]
+    fn the_filter_and_the_highlighted_row_show_at_80x24_and_40x12_and_the_list_scrolls() {
+        let names: Vec<String> = (1..=19).map(|n| format!("preset-{n:02}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut list = items(&names);
+        for item in &mut list {
+            item.detail = "a description long enough to fill several lines of the detail pane. ".repeat(6);
+        }
+        for (width, height) in [(80, 24), (40, 12)] {
+            let mut select = MultiSelect::new("Which presets?", list.clone());
+            typed(&mut select, "preset");
+            for name in &names {
+                let lines = select.lines(false, width, height);
+                assert!(lines.len() < height, "{width}x{height}, {name}: {lines:#?}");
+                assert!(lines[0].starts_with("Which presets? filter: preset_  ("), "{lines:#?}");
+                let highlighted = format!("> [ ] {name}");
+                assert!(lines.iter().any(|l| l.starts_with(&highlighted)), "{width}x{height}, {name}: {lines:#?}");
+                select.key(Key::Down);
+            }
+        }
+        let mut select = MultiSelect::new("Which presets?", list);
+        for _ in 0..10 {
+            select.key(Key::Down);
+        }
+        let lines = select.lines(false, 40, 12);
+        assert_eq!(
+            lines,
+            [
+                "Which presets? filter: _  (9–13 of 19)",
+                "  [ ] preset-09  what preset-09 does",
+                "  [ ] preset-10  what preset-10 does",
+                "> [ ] preset-11  what preset-11 does",
+                "  [ ] preset-12  what preset-12 does",
+                "  [ ] preset-13  what preset-13 does",
+                "",
+                "  a description long enough to fill",
+                "  several lines of the detail pane. a …",
+                "",
+                "type to filter, ↑/↓ move, Space toggles, Enter accepts, Esc cancels",
+            ]
+        );
     }
 
     #[test]
