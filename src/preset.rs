@@ -450,7 +450,9 @@ impl Reader<'_> {
     }
 
     fn refuse_hidden(&self, path: &str, text: &str, span: Option<std::ops::Range<usize>>) -> Result<()> {
-        let Some(c) = text.chars().find(|&c| crate::render::acts_on_terminal(c)) else { return Ok(()) };
+        // A multi-line string in a file checked out with CRLF line ends holds them as written.
+        let lines = text.replace("\r\n", "\n");
+        let Some(c) = lines.chars().find(|&c| crate::render::acts_on_terminal(c)) else { return Ok(()) };
         Err(self
             .error_at(
                 span,
@@ -773,6 +775,8 @@ mod tests {
         let err = parse_err("summary = \"s\"\n[[variant]]\nname = \"v\"\nnote = \"\\u001b]0;title\\u0007\"\n");
         assert!(err.contains("`variant[0].note` holds \\u{1b}"), "{err}");
         assert!(parse("t", Origin::Builtin, "summary = \"s\"\ndescription = \"one\\n\\ttwo\"\n").is_ok());
+        let crlf = "summary = \"s\"\r\ndescription = \"\"\"\r\none\r\ntwo\r\n\"\"\"\r\n";
+        assert_eq!(parse("t", Origin::Builtin, crlf).unwrap().description, "one\r\ntwo\r\n");
     }
 
     #[test]

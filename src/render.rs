@@ -131,7 +131,11 @@ pub fn acts_on_terminal(c: char) -> bool {
 
 /// `text` with each character a terminal would act on shown as its escape (`\u{1b}`).
 pub fn visible(text: &str) -> String {
-    text.chars().map(|c| if acts_on_terminal(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+    // A CRLF line end (a preset checked out on Windows) is a line end.
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| if acts_on_terminal(c) { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
 }
 
 /// Replaces characters a TOML comment may not hold, or that editors show as a line break.
