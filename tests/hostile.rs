@@ -167,10 +167,9 @@ fn duplicate_names_cycles_and_deep_extends_chains() {
 /// Reasons and summaries cannot end a comment: the written file holds exactly the intended keys.
 #[test]
 fn comment_text_cannot_inject_toml() {
-    // Line breaks only: a carriage return, which a terminal acts on, is refused at load (below).
-    let text = "summary = \"x\\n[profile.release]\\nlto = true\"\n\
+    let text = "summary = \"x\\n[profile.release]\\r\\nlto = true\"\n\
                 [profile.dev]\n\
-                debug = { value = false, why = \"a\\nopt-level = 3\\n]\\\"\\\"\\\"\\n[profile.release]\\nlto = true\" }\n";
+                debug = { value = false, why = \"a\\nopt-level = 3\\r\\n]\\\"\\\"\\\"\\n[profile.release]\\nlto = true\" }\n";
     let dir = workspace("injection", &with(&preset(text)));
     let (status, stderr) = run(&dir, &["apply", "p"]);
     assert_eq!(status, 0, "{stderr}");
@@ -179,7 +178,8 @@ fn comment_text_cannot_inject_toml() {
     assert_eq!(profiles, ["dev"]);
     let keys: Vec<&str> = written["profile"]["dev"].as_table().unwrap().iter().map(|(k, _)| k).collect();
     assert_eq!(keys, ["debug"]);
-    let dir = workspace("injection-cr", &with(&preset("summary = \"x\\r\\nlto = true\"\n")));
+    // A carriage return alone, which can hide text on a terminal, is refused at load.
+    let dir = workspace("injection-cr", &with(&preset("summary = \"safe\\rlto = true\"\n")));
     let (status, stderr) = run(&dir, &["apply", "p"]);
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.contains("`summary` holds \\u{d}"), "{stderr}");
