@@ -290,3 +290,44 @@ fn costlier_debug_info_is_not_measured_once_cheaper_debug_info_decided() {
         "{reasons:?}"
     );
 }
+
+#[test]
+fn a_winning_linker_is_saved_as_a_personal_preset_that_loads() {
+    let (mut model, mut dims) = model();
+    // mold halves the link of both workflows; its flags make the C compiler run a program.
+    model.factors[3][1] = vec![0.5, 0.5];
+    dims[3].options[1].writes = vec![Write {
+        table: vec!["build".into()],
+        key: "rustflags".into(),
+        value: Value::Array(vec!["-C".into(), "link-arg=-fuse-ld=mold".into()]),
+    }];
+    dims[0].options[1].writes =
+        vec![Write { table: vec!["profile".into(), "dev".into()], key: "debug".into(), value: Value::Bool(false) }];
+    let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
+    let outcome = search(&dims, &limits, &mut Simulated::new(&model, 2, 0.03)).unwrap();
+    assert_eq!(outcome.best[3], 1, "the linker wins");
+    let text = report::preset_text(&dims, &outcome, &report::Measured::example()).unwrap();
+
+    let temp = tempfile::tempdir().unwrap();
+    let (project, personal) = (temp.path().join("project"), temp.path().join("home"));
+    let places =
+        crate::ops::tune::Places { name: "tuned".into(), project: project.clone(), personal: Some(personal.clone()) };
+    // An earlier result in the project would hide the personal one: it goes.
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("tuned.toml"), format!("{}\nsummary = \"old\"\n", report::HEADER)).unwrap();
+    let (path, is_personal) = places.destination(&text).unwrap();
+    assert!(is_personal);
+    assert_eq!(path, personal.join("tuned.toml"));
+    let written = places.save(&path, &text).unwrap();
+    assert_eq!(written.removed, Some(project.join("tuned.toml")));
+    assert!(!project.join("tuned.toml").exists());
+    let library = crate::library::Library::discover(Some(&project), Some(&personal)).unwrap();
+    let preset = library.get("tuned").unwrap();
+    assert!(matches!(preset.origin, crate::preset::Origin::User(_)));
+    assert!(preset.config.iter().any(|s| s.path.key == "rustflags"), "{:?}", preset.config);
+
+    // Without a program, the result stays the project's.
+    let (path, is_personal) = places.destination(&text.replace("link-arg=-fuse-ld=mold", "debuginfo=0")).unwrap();
+    assert!(!is_personal);
+    assert_eq!(path, project.join("tuned.toml"));
+}
