@@ -435,14 +435,18 @@ impl Cargo<'_, '_> {
 }
 
 impl Builder for Cargo<'_, '_> {
-    fn measure(&mut self, config: &[usize], label: &str) -> Result<Sample> {
+    fn measure(&mut self, config: &[usize], affects: &[bool], label: &str) -> Result<Sample> {
         if !self.prepared.contains_key(config) {
             let variant = self.prepare(config)?;
             self.prepared.insert(config.to_vec(), Prepared { variant, built: false });
         }
         let variant = self.prepared[config].variant.clone();
         let mut times = Vec::new();
-        for &workflow in self.workflows {
+        for (&workflow, &run) in self.workflows.iter().zip(affects) {
+            if !run {
+                times.push(None);
+                continue;
+            }
             let label = format!("{label}: {}", name(workflow));
             // Clean builds start from an empty target directory of their own; `rebuild` and
             // `run` reuse the build's.
@@ -488,7 +492,7 @@ impl Builder for Cargo<'_, '_> {
                 Workflow::Size | Workflow::TargetSize => unreachable!("refused by `workflows`"),
             };
             match timed {
-                Ok(time) => times.push(time),
+                Ok(time) => times.push(Some(time)),
                 Err(why) => return Ok(Sample::Failed(why)),
             }
         }

@@ -345,6 +345,7 @@ mod tests {
                     choice("false", &deps, "debug", Some(Value::Bool(false))),
                 ],
                 pointless: None,
+                affects: vec![true; 2],
             },
             Dimension {
                 name: "linker".into(),
@@ -358,13 +359,18 @@ mod tests {
                     ),
                 ],
                 pointless: None,
+                affects: vec![true; 2],
             },
         ]
     }
 
     fn outcome() -> Outcome {
         let pairs = |c: f64, a: f64| {
-            (0..4).map(|i| (vec![c + i as f64 * 0.1, c / 10.0], vec![a + i as f64 * 0.1, a / 10.0])).collect()
+            (0..4)
+                .map(|i| {
+                    (vec![Some(c + i as f64 * 0.1), Some(c / 10.0)], vec![Some(a + i as f64 * 0.1), Some(a / 10.0)])
+                })
+                .collect()
         };
         Outcome {
             start: vec![0, 0],

@@ -73,7 +73,7 @@ impl Simulated<'_> {
 }
 
 impl Builder for Simulated<'_> {
-    fn measure(&mut self, config: &[usize], label: &str) -> Result<Sample> {
+    fn measure(&mut self, config: &[usize], workflows: &[bool], label: &str) -> Result<Sample> {
         self.labels.push(label.to_owned());
         if let Some((d, o)) = self.model.broken
             && config[d] == o
@@ -88,10 +88,14 @@ impl Builder for Simulated<'_> {
         // The machine slows down and speeds up by 10% over a few minutes.
         let drift = 1.0 + 0.1 * (self.clock / 200.0).sin();
         let mut times = Vec::new();
-        for w in 0..self.model.base.len() {
+        for (w, &run) in workflows.iter().enumerate() {
+            if !run {
+                times.push(None);
+                continue;
+            }
             let t = self.model.time(config, w) * drift * (self.noise * self.gaussian()).exp();
             self.clock += t;
-            times.push(t);
+            times.push(Some(t));
         }
         Ok(Sample::Times(times))
     }
@@ -104,7 +108,7 @@ impl Builder for Simulated<'_> {
 fn dimension(name: &str, options: usize) -> Dimension {
     let options =
         (0..options).map(|o| Choice { label: format!("{name}{o}"), writes: Vec::new(), rank: None }).collect();
-    Dimension { name: name.into(), options, pointless: None }
+    Dimension { name: name.into(), options, pointless: None, affects: vec![true; 2] }
 }
 
 /// Build 20 s and rebuild 2 s to start; some options clearly help, some hurt, some do nothing,
@@ -289,6 +293,32 @@ fn costlier_debug_info_is_not_measured_once_cheaper_debug_info_decided() {
         reasons.contains(&("deps-debug = deps-debug2", "it costs more than deps-debug1, so it cannot be faster")),
         "{reasons:?}"
     );
+}
+
+#[test]
+fn a_workflow_a_setting_cannot_change_is_not_run_in_its_comparisons() {
+    let (mut model, mut dims) = model();
+    // The first workflow stands for `check`: debug info of dependencies cannot change it.
+    model.factors[0] = vec![vec![1.0, 1.0], vec![1.0, 0.85], vec![1.0, 0.9]];
+    dims[0].affects = vec![false, true];
+    let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
+    let outcome = search(&dims, &limits, &mut Simulated::new(&model, 4, 0.03)).unwrap();
+    let trials: Vec<&Trial> = outcome.trials.iter().filter(|t| t.dimension == 0).collect();
+    assert!(!trials.is_empty());
+    for trial in &trials {
+        assert!(trial.pairs.iter().all(|(c, a)| c[0].is_none() && a[0].is_none() && c[1].is_some()), "{trial:?}");
+        assert!(trial.samples(0).0.is_empty());
+    }
+    // The win is decided on the workflow it changes, not diluted by one it cannot.
+    assert_eq!(outcome.best[0], 1);
+    assert!(trials[0].ratio().unwrap() < 0.9, "{:?}", trials[0].ratio());
+    let text = report::table(&dims, &outcome, &report::Measured::example(), limits.budget);
+    assert!(text.contains("not measured"), "{text}");
+    // The chart and the JSON show a workflow not run as no samples.
+    report::chart(&dims, &outcome, &report::Measured::example());
+    let json = report::to_json(&dims, &outcome, &report::Measured::example(), None);
+    assert_eq!(json["trials"][0]["workflows"][0]["samples"], serde_json::json!([]));
+    assert_eq!(json["trials"][0]["workflows"][0]["median"], serde_json::Value::Null);
 }
 
 #[test]
