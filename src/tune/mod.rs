@@ -213,7 +213,13 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
             let mut trial =
                 Trial { dimension: d, option, config, against: best.clone(), pairs: Vec::new(), verdict: Verdict::Tie };
             let verdict = loop {
-                let estimate = if trial.pairs.is_empty() { first_pair } else { later_pair };
+                // A comparison is begun only if the pairs it needs before any verdict fit in
+                // what is left: one that cannot finish would spend the budget on nothing.
+                let estimate = if trial.pairs.is_empty() {
+                    first_pair + later_pair * (limits.min_pairs.max(2) - 1) as u32
+                } else {
+                    later_pair
+                };
                 if builder.elapsed() + estimate > limits.budget {
                     out_of_budget = true;
                     break Verdict::Unfinished;
@@ -264,12 +270,23 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
                 }
                 Verdict::Failed(_) | Verdict::Unfinished => {}
             }
+            // Each setting gets one verdict: a comparison cut short is listed as unfinished,
+            // one never begun as not tried.
             let unfinished = trial.verdict == Verdict::Unfinished;
-            if !(unfinished && trial.pairs.is_empty()) {
-                trials.push(trial);
+            if unfinished && trial.pairs.is_empty() {
+                // Once one of its values has a verdict, the setting is named with the values left.
+                if trials.iter().any(|t: &Trial| t.dimension == d) {
+                    skipped.extend(dimension.options[option..].iter().map(|o| Skip {
+                        dimension: format!("{} = {}", dimension.name, o.label),
+                        reason: OUT_OF_BUDGET.into(),
+                    }));
+                } else {
+                    skipped.push(Skip { dimension: dimension.name.clone(), reason: OUT_OF_BUDGET.into() });
+                }
+                break;
             }
+            trials.push(trial);
             if unfinished {
-                skipped.push(Skip { dimension: dimension.name.clone(), reason: OUT_OF_BUDGET.into() });
                 break;
             }
         }

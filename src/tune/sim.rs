@@ -193,6 +193,28 @@ fn stops_on_budget_and_says_what_it_did_not_try() {
     assert!(outcome.skipped.iter().any(|s| s.dimension == "incremental"));
     // What was found before the budget ran out is kept.
     assert!(outcome.best[0] != 0, "{:?}", outcome.best);
+    // Each setting has one verdict: none is both a comparison and not tried.
+    for seed in 0..50 {
+        for budget in [120, 200, 300, 450] {
+            let budget = Duration::from_secs(budget);
+            let outcome =
+                search(&dims, &Limits { budget, ..Limits::default() }, &mut Simulated::new(&model, seed, 0.03))
+                    .unwrap();
+            // Once a pair's cost is known, no comparison is begun that cannot reach a verdict.
+            for trial in outcome.trials.iter().skip(1) {
+                assert!(trial.verdict != Verdict::Unfinished || trial.pairs.len() >= 3, "seed {seed}: {trial:?}");
+            }
+            for trial in &outcome.trials {
+                let dimension = &dims[trial.dimension];
+                let candidate = format!("{} = {}", dimension.name, dimension.options[trial.option].label);
+                assert!(
+                    outcome.skipped.iter().all(|s| s.dimension != dimension.name && s.dimension != candidate),
+                    "seed {seed}: {candidate} twice: {:?}",
+                    outcome.skipped
+                );
+            }
+        }
+    }
 }
 
 #[test]
