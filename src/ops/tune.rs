@@ -101,7 +101,9 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
         ),
     );
 
-    let sandbox = Sandbox::new(&workspace, &ctx.cwd, "tune")?;
+    let mut sandbox = Sandbox::new(&workspace, &ctx.cwd, "tune")?;
+    let started = Instant::now();
+    sandbox.deadline = Some(started + budget);
     let result = {
         let mut builder = Cargo {
             ctx: &mut *ctx,
@@ -112,7 +114,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
             workflows: &workflows,
             run_args: args.report.run_args.clone().unwrap_or_default(),
             prepared: HashMap::new(),
-            started: Instant::now(),
+            started,
         };
         tune::search(&dimensions, &limits, &mut builder)
     };

@@ -227,8 +227,8 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
                 let before = builder.elapsed();
                 let pair = trial.pairs.len() + 1;
                 let what = format!("{} = {}", dimension.name, dimension.options[option].label);
-                let left = limits.budget.saturating_sub(before);
-                let label = |side: &str| format!("{what}, {side} {pair}/{}, {} left", limits.max_pairs, minutes(left));
+                // The time left is the builder's to show: it changes while a build runs.
+                let label = |side: &str| format!("{what}, {side} {pair}/{}", limits.max_pairs);
                 // The comparator first in odd pairs, second in even ones: neither side always
                 // runs right after the other's build.
                 let (a, b) = if pair % 2 == 1 {

@@ -276,9 +276,8 @@ fn a_pointless_dimension_is_skipped_with_its_reason() {
     assert!(outcome.best[0] != 0);
     assert_eq!(outcome.skipped, vec![Skip { dimension: "split".into(), reason: "no debug info left".into() }]);
     assert!(outcome.trials.iter().all(|t| t.dimension != 2));
-    // The progress line names the candidate, the pair and the time left.
-    assert!(builder.labels[0].starts_with("deps-debug = deps-debug1, current, pair 1/8, "), "{}", builder.labels[0]);
-    assert!(builder.labels[0].ends_with(" left"));
+    // The progress line names the candidate and the pair; the builder adds the time left, live.
+    assert_eq!(builder.labels[0], "deps-debug = deps-debug1, current, pair 1/8");
 }
 
 #[test]
