@@ -133,7 +133,12 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
     let saved = destination.as_ref().map(|(path, _)| ctx.display(path));
     match args.report.format {
         Format::Json => {
-            let json = report::to_json(&dimensions, &outcome, &measured, saved.as_deref());
+            let json = report::to_json(
+                &dimensions,
+                &outcome,
+                &measured,
+                saved.as_deref().zip(destination.as_ref().map(|(_, personal)| kind(*personal))),
+            );
             ctx.shell.print(&format!("{json:#}\n"))?;
         }
         Format::Human => ctx.shell.print(&report::table(&dimensions, &outcome, &measured, budget))?,
@@ -242,6 +247,11 @@ impl Places {
         files::commit(&mut lock, &changes)?;
         Ok(Written { replaced: previous.is_some(), created, removed: stale.map(|_| project) })
     }
+}
+
+/// The kind of preset a result is saved as, as `list` names it.
+fn kind(personal: bool) -> &'static str {
+    if personal { "user" } else { "project" }
 }
 
 /// The workflows in the order each run measures them (each clean build before the rebuild

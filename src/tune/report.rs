@@ -136,7 +136,9 @@ pub fn to_json(
     dimensions: &[Dimension],
     outcome: &Outcome,
     measured: &Measured,
-    saved: Option<&str>,
+    // The file written and its kind of preset (`project`, or `user` when a setting names a
+    // program).
+    saved: Option<(&str, &str)>,
 ) -> serde_json::Value {
     let trials: Vec<_> = outcome
         .trials
@@ -186,7 +188,8 @@ pub fn to_json(
         "trials": trials,
         "kept": kept,
         "skipped": skipped,
-        "saved": saved,
+        "saved": saved.map(|(path, _)| path),
+        "saved_as": saved.map(|(_, kind)| kind),
     })
 }
 
