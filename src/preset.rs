@@ -72,6 +72,30 @@ impl Origin {
     }
 }
 
+/// Presets from a cloned repository cannot make cargo or rustc run a program or load a
+/// file; built-in ones pick only among known tool names. `tune` asks it too, to save a result
+/// where it may load.
+pub fn check_trust(path: &ConfigPath, value: &Value, origin: &Origin) -> std::result::Result<(), String> {
+    let builtin = *origin == Origin::Builtin;
+    if matches!(origin, Origin::User(_)) {
+        return Ok(());
+    }
+    if path.runs_a_program() {
+        return match value {
+            Value::Str(program) if builtin && config::KNOWN_PROGRAMS.contains(&program.as_str()) => Ok(()),
+            _ => Err(format!("names a program to run, which a project preset may not do ({value})")),
+        };
+    }
+    if let Value::Array(flags) = value {
+        for flag in config::units(flags)? {
+            if let Some(why) = config::runs_or_loads(&flag, builtin) {
+                return Err(format!("has `{flag}`, which {why}: a project preset may not do that"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One setting of a preset: where it goes, its value, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Setting {
@@ -550,7 +574,7 @@ impl Reader<'_> {
                 .and_then(Value::from_toml)
                 .ok_or_else(|| invalid(format!("expected {}", path.expected())))?;
             path.check(&value).map_err(invalid)?;
-            self.check_trust(&path, &value, origin).map_err(|why| {
+            check_trust(&path, &value, origin).map_err(|why| {
                 self.error(Some(value_item), &format!("`{path}` {why}")).help(
                     "only built-in presets and your own (in `$CARGO_HOME/presets/`) may choose programs for cargo to run",
                 )
@@ -558,29 +582,6 @@ impl Reader<'_> {
             settings.push(ConfigSetting { path, value, why });
         }
         Ok(settings)
-    }
-
-    /// Presets from a cloned repository cannot make cargo or rustc run a program or load a
-    /// file; built-in ones pick only among known tool names.
-    fn check_trust(&self, path: &ConfigPath, value: &Value, origin: &Origin) -> std::result::Result<(), String> {
-        let builtin = *origin == Origin::Builtin;
-        if matches!(origin, Origin::User(_)) {
-            return Ok(());
-        }
-        if path.runs_a_program() {
-            return match value {
-                Value::Str(program) if builtin && config::KNOWN_PROGRAMS.contains(&program.as_str()) => Ok(()),
-                _ => Err(format!("names a program to run, which a project preset may not do ({value})")),
-            };
-        }
-        if let Value::Array(flags) = value {
-            for flag in config::units(flags)? {
-                if let Some(why) = config::runs_or_loads(&flag, builtin) {
-                    return Err(format!("has `{flag}`, which {why}: a project preset may not do that"));
-                }
-            }
-        }
-        Ok(())
     }
 
     /// `when = { host = [...], os = [...], arch = [...], channel = "nightly", min-rustc = "1.90" }`

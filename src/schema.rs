@@ -115,6 +115,22 @@ impl Key {
         Key::HintMostlyUnused,
     ];
 
+    /// Whether the key acts only in code generation and linking, which `cargo check` does not
+    /// run: such a setting cannot change a check. The others may (`incremental`, flags, and
+    /// anything that sets a `cfg` such as `debug-assertions` or `panic`).
+    pub fn codegen_only(self) -> bool {
+        matches!(
+            self,
+            Key::Debug
+                | Key::SplitDebuginfo
+                | Key::Strip
+                | Key::Lto
+                | Key::CodegenUnits
+                | Key::Rpath
+                | Key::CodegenBackend
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Key::Inherits => "inherits",

@@ -54,6 +54,10 @@ fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouch
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
+    // Debug info acts only in code generation: each preset's `check` ratio is noise, and it says so.
+    for name in ["fast-dev", "fast-compile"] {
+        assert!(stderr.contains(&format!("note: `{name}` cannot change `check`: its settings (debug)")), "{stderr}");
+    }
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
 
     let variants: Vec<(&str, &str)> = report["variants"]

@@ -73,8 +73,12 @@ fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes(
     assert!(output.status.success(), "{}", stderr(&output));
     // Within the budget, give or take the pair in progress and the start-up.
     assert!(took < Duration::from_secs(55), "{took:?}");
+    // Each build's progress line says the time left when it starts (on a terminal, counting down).
+    let log = stderr(&output);
+    assert!(log.lines().any(|l| l.contains("current, pair 1/4: build, ") && l.ends_with(" left")), "{log}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["saved"], ".cargo/presets/tuned.toml", "{json:#}");
+    assert_eq!(json["saved_as"], "project", "{json:#}");
     // Full debug info is what the wrapper makes slow, for every crate: dropping it, for the
     // dependencies or for the workspace's own crates (whichever the search reaches first on a
     // busy machine), is what wins. Which one is a decision on real timings, not asserted here.

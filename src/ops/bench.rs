@@ -39,7 +39,7 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
              help: use `--runs 3` or more before trusting a time; sizes need only one run",
         );
     }
-    let result = variants(ctx, &workspace, &sandbox.scratch, &args.presets)
+    let result = variants(ctx, &workspace, &sandbox.scratch, &args.presets, &args.workflow)
         .and_then(|variants| measure(ctx, &variants, args, &sandbox));
     let interrupted = sandbox.interrupted();
     // The copy and the builds go, whatever happened.
@@ -60,7 +60,13 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
 
 /// The baseline and one variant per preset, all on profiles with the same root.
 /// Checked before any build, so that a missing component or a pointless comparison costs nothing.
-fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, presets: &[String]) -> Result<Vec<Variant>> {
+fn variants(
+    ctx: &mut Context<'_>,
+    workspace: &Workspace,
+    scratch: &Path,
+    presets: &[String],
+    workflows: &[Workflow],
+) -> Result<Vec<Variant>> {
     let library = ctx.library(Some(workspace))?;
     let manifest_text = files::read(&workspace.manifest)?;
     let manifest = &workspace.parsed;
@@ -106,6 +112,9 @@ fn variants(ctx: &mut Context<'_>, workspace: &Workspace, scratch: &Path, preset
         };
         let chain = layers.chain(&profile).map_err(|why| Error::new(format!("preset `{name}`: {why}")))?;
         let root = chain.last().expect("a chain ends at a root").clone();
+        if workflows.contains(&Workflow::Check) {
+            note_cannot_change_check(ctx, &composition, &chain, name);
+        }
         if let Some(first) = out.first() {
             if first.profile != root {
                 return Err(Error::new(format!(
@@ -164,6 +173,26 @@ fn note_baseline_overlap(ctx: &mut Context<'_>, baseline: &Layers, composition: 
         ctx.shell.note(format!(
             "the current settings already have {present} of the {} values of `{name}`: its column measures only the rest",
             settings.len()
+        ));
+    }
+}
+
+/// Says when a preset's settings for the profiles its builds use (`chain`) all act in code
+/// generation, which `cargo check` does not run: its `check` column then differs from the
+/// baseline's by noise alone, which a bare ratio hides. Settings of other profiles (`fast-dev`'s
+/// `debugging`) are not built here at all.
+fn note_cannot_change_check(ctx: &mut Context<'_>, composition: &Composition, chain: &[String], name: &str) {
+    let settings: Vec<_> =
+        composition.settings.iter().filter(|c| chain.contains(&c.setting.path.table.profile)).collect();
+    if settings.is_empty() || !composition.config.is_empty() {
+        return;
+    }
+    if settings.iter().all(|c| c.setting.path.key.codegen_only()) {
+        let mut keys: Vec<&str> = settings.iter().map(|c| c.setting.path.key.name()).collect();
+        keys.dedup();
+        ctx.shell.note(format!(
+            "`{name}` cannot change `check`: its settings ({}) act only in code generation, which `cargo check` does not run, so its `check` figures differ by noise alone",
+            keys.join(", ")
         ));
     }
 }

@@ -44,6 +44,9 @@ pub struct Sandbox {
     pub cwd: PathBuf,
     /// The copy of a member's source file, which `rebuild` touches.
     touched: Option<PathBuf>,
+    /// When a time budget (`tune`'s) runs out: each build's progress line counts down to it
+    /// as it runs, rather than showing the time left when the build began.
+    pub deadline: Option<Instant>,
     interrupted: Arc<AtomicBool>,
     /// The signal that stopped the run.
     signal: Arc<AtomicUsize>,
@@ -92,6 +95,7 @@ impl Sandbox {
             manifest: PathBuf::new(),
             cwd: PathBuf::new(),
             touched: None,
+            deadline: None,
             interrupted,
             signal,
             #[cfg(unix)]
@@ -206,7 +210,7 @@ impl Sandbox {
         // Its own process group, so that stopping it stops the compilers it runs too.
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let spinner = Spinner::start(ctx, label);
+        let spinner = Spinner::start(ctx, label, self.deadline);
         let cpu_before = children_cpu();
         let start = Instant::now();
         let status = self.wait(command);
@@ -441,12 +445,12 @@ pub struct Spinner {
 }
 
 impl Spinner {
-    pub fn start(ctx: &mut Context<'_>, label: &str) -> Spinner {
+    pub fn start(ctx: &mut Context<'_>, label: &str, deadline: Option<Instant>) -> Spinner {
         if ctx.shell.verbosity() == Verbosity::Quiet {
             return Spinner { running: None };
         }
         if !std::io::stderr().is_terminal() {
-            ctx.shell.status("Building", label);
+            ctx.shell.status("Building", with_time_left(label, deadline, Instant::now()));
             return Spinner { running: None };
         }
         let running = Arc::new(AtomicBool::new(true));
@@ -457,8 +461,9 @@ impl Spinner {
             let start = Instant::now();
             let mut i = 0;
             while flag.load(Ordering::Relaxed) {
-                let _ =
-                    write!(std::io::stderr(), "\r{} building {label} {}s ", frames[i % 4], start.elapsed().as_secs());
+                let now = Instant::now();
+                let label = with_time_left(&label, deadline, now);
+                let _ = write!(std::io::stderr(), "\r{} building {label} {}s ", frames[i % 4], (now - start).as_secs());
                 i += 1;
                 std::thread::sleep(Duration::from_millis(120));
             }
@@ -472,6 +477,14 @@ impl Spinner {
             flag.store(false, Ordering::Relaxed);
             let _ = handle.join();
         }
+    }
+}
+
+/// `label, 2m59s left` while a budget runs, read at `now`.
+fn with_time_left(label: &str, deadline: Option<Instant>, now: Instant) -> String {
+    match deadline {
+        Some(deadline) => format!("{label}, {} left", crate::tune::minutes(deadline.saturating_duration_since(now))),
+        None => label.to_owned(),
     }
 }
 
@@ -541,6 +554,21 @@ pub fn run_binary(binary: &Path, args: &str, cwd: &Path) -> Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_time_left_counts_down_while_a_build_runs() {
+        let now = Instant::now();
+        let deadline = Some(now + Duration::from_secs(179));
+        assert_eq!(with_time_left("mold, pair 1/8", deadline, now), "mold, pair 1/8, 2m59s left");
+        // A minute into the same build, the same line says a minute less.
+        let later = now + Duration::from_secs(60);
+        assert_eq!(with_time_left("mold, pair 1/8", deadline, later), "mold, pair 1/8, 1m59s left");
+        assert_eq!(
+            with_time_left("mold, pair 1/8", deadline, now + Duration::from_secs(600)),
+            "mold, pair 1/8, 0s left"
+        );
+        assert_eq!(with_time_left("fast-dev (build, run 1/3)", None, now), "fast-dev (build, run 1/3)");
+    }
 
     #[test]
     fn the_copy_leaves_out_vcs_data_build_output_and_the_scratch_directory_only() {

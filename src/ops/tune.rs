@@ -5,6 +5,7 @@
 //! of a [`Sandbox`], a private copy of the workspace: the user's files are not touched.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use clap::ValueEnum;
@@ -38,15 +39,21 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
     let workflows = workflows(&args.workflow)?;
     preset::check_name(&args.save).map_err(|why| Error::new(format!("invalid `--save` name: {why}")))?;
     let workspace = ctx.workspace()?;
-    let destination = workspace.root().join(".cargo").join("presets").join(format!("{}.toml", args.save));
-    let previous = files::read_optional(&destination)?;
-    // Refused before any build: a preset someone wrote by hand is not replaced.
-    if previous.as_deref().is_some_and(|text| !text.starts_with(report::HEADER)) {
-        return Err(Error::new(format!(
-            "`{}` exists and was not written by `cargo presets tune`",
-            ctx.display(&destination)
-        ))
-        .help("save under another name with `--save NAME`, or remove that file first"));
+    let places = Places {
+        name: args.save.clone(),
+        project: workspace.root().join(".cargo").join("presets"),
+        personal: workspace::cargo_home().map(|home| home.join("presets")),
+    };
+    // Refused before any build: a preset someone wrote by hand is not replaced, in either place
+    // the result may go (which one is known only once something wins).
+    for path in places.paths() {
+        if files::read_optional(&path)?.is_some_and(|text| !text.starts_with(report::HEADER)) {
+            return Err(Error::new(format!(
+                "`{}` exists and was not written by `cargo presets tune`",
+                ctx.display(&path)
+            ))
+            .help("save under another name with `--save NAME`, or remove that file first"));
+        }
     }
     if let Some(chart) = &args.report.chart {
         check_chart(ctx, chart)?;
@@ -94,7 +101,9 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
         ),
     );
 
-    let sandbox = Sandbox::new(&workspace, &ctx.cwd, "tune")?;
+    let mut sandbox = Sandbox::new(&workspace, &ctx.cwd, "tune")?;
+    let started = Instant::now();
+    sandbox.deadline = Some(started + budget);
     let result = {
         let mut builder = Cargo {
             ctx: &mut *ctx,
@@ -105,7 +114,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
             workflows: &workflows,
             run_args: args.report.run_args.clone().unwrap_or_default(),
             prepared: HashMap::new(),
-            started: Instant::now(),
+            started,
         };
         tune::search(&dimensions, &limits, &mut builder)
     };
@@ -119,14 +128,17 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
     outcome.skipped.splice(0..0, skipped);
 
     let text = report::preset_text(&dimensions, &outcome, &measured);
-    if let Some(text) = &text {
-        // What is saved must load like any preset: checked before it is written.
-        preset::parse(&args.save, Origin::Project(destination.clone()), text)?;
-    }
-    let saved = text.as_ref().map(|_| ctx.display(&destination));
+    // Where the result may load, found (and the result checked to load there) before it is shown.
+    let destination = text.as_deref().map(|text| places.destination(text)).transpose()?;
+    let saved = destination.as_ref().map(|(path, _)| ctx.display(path));
     match args.report.format {
         Format::Json => {
-            let json = report::to_json(&dimensions, &outcome, &measured, saved.as_deref());
+            let json = report::to_json(
+                &dimensions,
+                &outcome,
+                &measured,
+                saved.as_deref().zip(destination.as_ref().map(|(_, personal)| kind(*personal))),
+            );
             ctx.shell.print(&format!("{json:#}\n"))?;
         }
         Format::Human => ctx.shell.print(&report::table(&dimensions, &outcome, &measured, budget))?,
@@ -135,23 +147,26 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
         let svg = report::chart(&dimensions, &outcome, &measured);
         write_chart(ctx, &workspace, args.report.chart.as_deref(), "tune", &svg)?;
     }
-    let Some(text) = text else {
+    let (Some(text), Some((destination, personal))) = (text, destination) else {
         ctx.shell.status("Finished", "nothing beat the current settings beyond the noise: nothing written");
         return Ok(0);
     };
-    let mut lock = files::lock(&[&destination])?;
-    if let Some(dir) =
-        lock.create_dir_all(files::dir_of(&destination)).map_err(|e| Error::io("create", &destination, &e))?
-    {
-        ctx.shell.verbose_status("Created", ctx.display(&dir));
+    let written = places.save(&destination, &text)?;
+    if let Some(dir) = &written.created {
+        ctx.shell.verbose_status("Created", ctx.display(dir));
     }
-    files::commit(
-        &mut lock,
-        &[files::Change::Write { path: &destination, expected: previous.as_deref(), text: &text }],
-    )?;
-    let action = if previous.is_some() { "Replaced" } else { "Wrote" };
+    let action = if written.replaced { "Replaced" } else { "Wrote" };
     let kept = outcome.kept().count();
     ctx.shell.status(action, format!("{} ({})", saved.unwrap_or_default(), plural(kept, "setting", "settings")));
+    if let Some(stale) = &written.removed {
+        ctx.shell.status("Removed", format!("{} (an earlier result, which would hide this one)", ctx.display(stale)));
+    }
+    if personal {
+        ctx.shell.note(
+            "saved as your own preset: it names a program for cargo to run (a linker), which only \
+             presets in `$CARGO_HOME/presets/` may do",
+        );
+    }
     let to = if outcome
         .kept()
         .any(|t| dimensions[t.dimension].options[t.option].writes.iter().any(|w| w.table[0] != "profile"))
@@ -163,6 +178,80 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
     ctx.shell
         .note(format!("see it with `cargo presets show {0}`, apply it with `cargo presets apply {0}{to}`", args.save));
     Ok(0)
+}
+
+/// The two folders a result may be saved in, under one name.
+pub(crate) struct Places {
+    pub(crate) name: String,
+    pub(crate) project: PathBuf,
+    pub(crate) personal: Option<PathBuf>,
+}
+
+/// What saving did.
+pub(crate) struct Written {
+    pub(crate) replaced: bool,
+    /// A folder made to hold the preset.
+    pub(crate) created: Option<PathBuf>,
+    /// An earlier result of the same name in the project, which would shadow a personal one.
+    pub(crate) removed: Option<PathBuf>,
+}
+
+impl Places {
+    fn file(&self, dir: &Path) -> PathBuf {
+        dir.join(format!("{}.toml", self.name))
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        std::iter::once(&self.project).chain(&self.personal).map(|dir| self.file(dir)).collect()
+    }
+
+    /// The project's folder, unless a setting names a program (a linker, a C compiler to link
+    /// through), which a project preset may not do: the whole result is then the user's own
+    /// preset, so that whatever wins can be saved and applied. Whether it is personal is
+    /// returned with the path.
+    pub(crate) fn destination(&self, text: &str) -> Result<(PathBuf, bool)> {
+        let project = self.file(&self.project);
+        let preset = preset::parse(&self.name, Origin::User(project.clone()), text)?;
+        let refused = preset
+            .config
+            .iter()
+            .any(|s| preset::check_trust(&s.path, &s.value, &Origin::Project(project.clone())).is_err());
+        if !refused {
+            preset::parse(&self.name, Origin::Project(project.clone()), text)?;
+            return Ok((project, false));
+        }
+        let dir = self.personal.as_ref().ok_or_else(|| {
+            Error::new("the result names a program to run, and only your own presets may; cannot find the cargo home directory to save it there")
+                .help("set `CARGO_HOME` (or `HOME`)")
+        })?;
+        Ok((self.file(dir), true))
+    }
+
+    /// Writes the preset; a personal one replaces an earlier result of the same name in the
+    /// project, which would otherwise hide it.
+    pub(crate) fn save(&self, destination: &Path, text: &str) -> Result<Written> {
+        let project = self.file(&self.project);
+        let stale = if destination == project {
+            None
+        } else {
+            files::read_optional(&project)?.filter(|old| old.starts_with(report::HEADER))
+        };
+        let previous = files::read_optional(destination)?;
+        let mut lock = files::lock(&[destination, &project])?;
+        let created =
+            lock.create_dir_all(files::dir_of(destination)).map_err(|e| Error::io("create", destination, &e))?;
+        let mut changes = vec![files::Change::Write { path: destination, expected: previous.as_deref(), text }];
+        if let Some(old) = &stale {
+            changes.push(files::Change::Remove { path: &project, expected: old });
+        }
+        files::commit(&mut lock, &changes)?;
+        Ok(Written { replaced: previous.is_some(), created, removed: stale.map(|_| project) })
+    }
+}
+
+/// The kind of preset a result is saved as, as `list` names it.
+fn kind(personal: bool) -> &'static str {
+    if personal { "user" } else { "project" }
 }
 
 /// The workflows in the order each run measures them (each clean build before the rebuild
@@ -358,14 +447,18 @@ impl Cargo<'_, '_> {
 }
 
 impl Builder for Cargo<'_, '_> {
-    fn measure(&mut self, config: &[usize], label: &str) -> Result<Sample> {
+    fn measure(&mut self, config: &[usize], affects: &[bool], label: &str) -> Result<Sample> {
         if !self.prepared.contains_key(config) {
             let variant = self.prepare(config)?;
             self.prepared.insert(config.to_vec(), Prepared { variant, built: false });
         }
         let variant = self.prepared[config].variant.clone();
         let mut times = Vec::new();
-        for &workflow in self.workflows {
+        for (&workflow, &run) in self.workflows.iter().zip(affects) {
+            if !run {
+                times.push(None);
+                continue;
+            }
             let label = format!("{label}: {}", name(workflow));
             // Clean builds start from an empty target directory of their own; `rebuild` and
             // `run` reuse the build's.
@@ -411,7 +504,7 @@ impl Builder for Cargo<'_, '_> {
                 Workflow::Size | Workflow::TargetSize => unreachable!("refused by `workflows`"),
             };
             match timed {
-                Ok(time) => times.push(time),
+                Ok(time) => times.push(Some(time)),
                 Err(why) => return Ok(Sample::Failed(why)),
             }
         }

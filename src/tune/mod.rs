@@ -27,6 +27,10 @@ pub struct Dimension {
     /// Why trying it would measure nothing in a configuration (split-debuginfo where no debug
     /// info is left to split), or `None`.
     pub pointless: Option<Pointless>,
+    /// For each workflow, in the builder's order, whether the setting can change its time: the
+    /// others are not run in its comparisons (debug info cannot change `check`, which generates
+    /// no code), which saves their time and keeps their noise out of the verdict.
+    pub affects: Vec<bool>,
 }
 
 /// Says why a dimension is pointless in a configuration (an option index per dimension).
@@ -57,20 +61,26 @@ pub struct Write {
 /// A configuration: the index of the chosen option of each dimension.
 pub type Config = Vec<usize>;
 
+/// Seconds per workflow, `None` where the workflow was not run.
+pub type Times = Vec<Option<f64>>;
+
 /// What one build-and-time of a configuration gave.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Sample {
-    /// Seconds, one per workflow, in the order the builder was given them.
-    Times(Vec<f64>),
+    /// Seconds, one per workflow, in the order the builder was given them; `None` for one not
+    /// run.
+    Times(Times),
     /// The configuration does not build (or its binary does not run): why.
     Failed(String),
 }
 
 /// Builds a configuration and times each workflow once.
 pub trait Builder {
-    /// `label` says what is measured, for a progress line. An `Err` stops the search (Ctrl-C,
-    /// a file that cannot be written); a configuration that fails is a [`Sample::Failed`].
-    fn measure(&mut self, config: &[usize], label: &str) -> Result<Sample>;
+    /// Times the workflows marked in `workflows` (one flag per workflow, in the builder's
+    /// order). `label` says what is measured, for a progress line. An `Err` stops the search
+    /// (Ctrl-C, a file that cannot be written); a configuration that fails is a
+    /// [`Sample::Failed`].
+    fn measure(&mut self, config: &[usize], workflows: &[bool], label: &str) -> Result<Sample>;
     /// The time spent since the search began, against which the budget is kept.
     fn elapsed(&self) -> Duration;
 }
@@ -125,7 +135,7 @@ pub struct Trial {
     pub config: Config,
     pub against: Config,
     /// Per pair, the candidate's and the comparator's times (one per workflow).
-    pub pairs: Vec<(Vec<f64>, Vec<f64>)>,
+    pub pairs: Vec<(Times, Times)>,
     pub verdict: Verdict,
 }
 
@@ -137,9 +147,10 @@ impl Trial {
         (!logs.is_empty()).then(|| (logs.iter().sum::<f64>() / logs.len() as f64).exp())
     }
 
-    /// The candidate's and the comparator's samples of workflow `w`.
+    /// The candidate's and the comparator's samples of workflow `w`: none where the setting
+    /// cannot change it.
     pub fn samples(&self, w: usize) -> (Vec<f64>, Vec<f64>) {
-        self.pairs.iter().map(|(c, a)| (c[w], a[w])).unzip()
+        self.pairs.iter().filter_map(|(c, a)| c[w].zip(a[w])).unzip()
     }
 }
 
@@ -188,6 +199,7 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
             skipped.push(Skip { dimension: dimension.name.clone(), reason });
             continue;
         }
+        let affects = &dimension.affects;
         // The rank of the cheapest option that did not beat the current best.
         let mut lost: Option<u32> = None;
         for option in 1..dimension.options.len() {
@@ -201,7 +213,13 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
             let mut trial =
                 Trial { dimension: d, option, config, against: best.clone(), pairs: Vec::new(), verdict: Verdict::Tie };
             let verdict = loop {
-                let estimate = if trial.pairs.is_empty() { first_pair } else { later_pair };
+                // A comparison is begun only if the pairs it needs before any verdict fit in
+                // what is left: one that cannot finish would spend the budget on nothing.
+                let estimate = if trial.pairs.is_empty() {
+                    first_pair + later_pair * (limits.min_pairs.max(2) - 1) as u32
+                } else {
+                    later_pair
+                };
                 if builder.elapsed() + estimate > limits.budget {
                     out_of_budget = true;
                     break Verdict::Unfinished;
@@ -209,16 +227,16 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
                 let before = builder.elapsed();
                 let pair = trial.pairs.len() + 1;
                 let what = format!("{} = {}", dimension.name, dimension.options[option].label);
-                let left = limits.budget.saturating_sub(before);
-                let label = |side: &str| format!("{what}, {side} {pair}/{}, {} left", limits.max_pairs, minutes(left));
+                // The time left is the builder's to show: it changes while a build runs.
+                let label = |side: &str| format!("{what}, {side} {pair}/{}", limits.max_pairs);
                 // The comparator first in odd pairs, second in even ones: neither side always
                 // runs right after the other's build.
                 let (a, b) = if pair % 2 == 1 {
-                    let a = builder.measure(&trial.against, &label("current, pair"))?;
-                    (a, builder.measure(&trial.config, &label("candidate, pair"))?)
+                    let a = builder.measure(&trial.against, affects, &label("current, pair"))?;
+                    (a, builder.measure(&trial.config, affects, &label("candidate, pair"))?)
                 } else {
-                    let b = builder.measure(&trial.config, &label("candidate, pair"))?;
-                    (builder.measure(&trial.against, &label("current, pair"))?, b)
+                    let b = builder.measure(&trial.config, affects, &label("candidate, pair"))?;
+                    (builder.measure(&trial.against, affects, &label("current, pair"))?, b)
                 };
                 let cost = builder.elapsed() - before;
                 if trial.pairs.is_empty() {
@@ -252,12 +270,23 @@ pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Build
                 }
                 Verdict::Failed(_) | Verdict::Unfinished => {}
             }
+            // Each setting gets one verdict: a comparison cut short is listed as unfinished,
+            // one never begun as not tried.
             let unfinished = trial.verdict == Verdict::Unfinished;
-            if !(unfinished && trial.pairs.is_empty()) {
-                trials.push(trial);
+            if unfinished && trial.pairs.is_empty() {
+                // Once one of its values has a verdict, the setting is named with the values left.
+                if trials.iter().any(|t: &Trial| t.dimension == d) {
+                    skipped.extend(dimension.options[option..].iter().map(|o| Skip {
+                        dimension: format!("{} = {}", dimension.name, o.label),
+                        reason: OUT_OF_BUDGET.into(),
+                    }));
+                } else {
+                    skipped.push(Skip { dimension: dimension.name.clone(), reason: OUT_OF_BUDGET.into() });
+                }
+                break;
             }
+            trials.push(trial);
             if unfinished {
-                skipped.push(Skip { dimension: dimension.name.clone(), reason: OUT_OF_BUDGET.into() });
                 break;
             }
         }
@@ -281,15 +310,16 @@ fn cannot_win(dimension: &Dimension, best: usize, option: usize, lost: Option<u3
     Some(format!("{label}, which costs less, was not faster than {best_label}"))
 }
 
-/// The log of the candidate-to-comparator ratio of each pair, averaged over the workflows.
-fn pair_logs(pairs: &[(Vec<f64>, Vec<f64>)]) -> Vec<f64> {
+/// The log of the candidate-to-comparator ratio of each pair, averaged over the workflows run.
+fn pair_logs(pairs: &[(Times, Times)]) -> Vec<f64> {
     pairs
         .iter()
         .map(|(candidate, against)| {
             let logs: Vec<f64> = candidate
                 .iter()
                 .zip(against)
-                .filter(|(c, a)| **c > 0.0 && **a > 0.0)
+                .filter_map(|(c, a)| c.zip(*a))
+                .filter(|(c, a)| *c > 0.0 && *a > 0.0)
                 .map(|(c, a)| (c / a).ln())
                 .collect();
             if logs.is_empty() { 0.0 } else { logs.iter().sum::<f64>() / logs.len() as f64 }

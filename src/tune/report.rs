@@ -136,7 +136,9 @@ pub fn to_json(
     dimensions: &[Dimension],
     outcome: &Outcome,
     measured: &Measured,
-    saved: Option<&str>,
+    // The file written and its kind of preset (`project`, or `user` when a setting names a
+    // program).
+    saved: Option<(&str, &str)>,
 ) -> serde_json::Value {
     let trials: Vec<_> = outcome
         .trials
@@ -186,7 +188,8 @@ pub fn to_json(
         "trials": trials,
         "kept": kept,
         "skipped": skipped,
-        "saved": saved,
+        "saved": saved.map(|(path, _)| path),
+        "saved_as": saved.map(|(_, kind)| kind),
     })
 }
 
@@ -345,6 +348,7 @@ mod tests {
                     choice("false", &deps, "debug", Some(Value::Bool(false))),
                 ],
                 pointless: None,
+                affects: vec![true; 2],
             },
             Dimension {
                 name: "linker".into(),
@@ -358,13 +362,18 @@ mod tests {
                     ),
                 ],
                 pointless: None,
+                affects: vec![true; 2],
             },
         ]
     }
 
     fn outcome() -> Outcome {
         let pairs = |c: f64, a: f64| {
-            (0..4).map(|i| (vec![c + i as f64 * 0.1, c / 10.0], vec![a + i as f64 * 0.1, a / 10.0])).collect()
+            (0..4)
+                .map(|i| {
+                    (vec![Some(c + i as f64 * 0.1), Some(c / 10.0)], vec![Some(a + i as f64 * 0.1), Some(a / 10.0)])
+                })
+                .collect()
         };
         Outcome {
             start: vec![0, 0],

@@ -73,7 +73,7 @@ impl Simulated<'_> {
 }
 
 impl Builder for Simulated<'_> {
-    fn measure(&mut self, config: &[usize], label: &str) -> Result<Sample> {
+    fn measure(&mut self, config: &[usize], workflows: &[bool], label: &str) -> Result<Sample> {
         self.labels.push(label.to_owned());
         if let Some((d, o)) = self.model.broken
             && config[d] == o
@@ -88,10 +88,14 @@ impl Builder for Simulated<'_> {
         // The machine slows down and speeds up by 10% over a few minutes.
         let drift = 1.0 + 0.1 * (self.clock / 200.0).sin();
         let mut times = Vec::new();
-        for w in 0..self.model.base.len() {
+        for (w, &run) in workflows.iter().enumerate() {
+            if !run {
+                times.push(None);
+                continue;
+            }
             let t = self.model.time(config, w) * drift * (self.noise * self.gaussian()).exp();
             self.clock += t;
-            times.push(t);
+            times.push(Some(t));
         }
         Ok(Sample::Times(times))
     }
@@ -104,7 +108,7 @@ impl Builder for Simulated<'_> {
 fn dimension(name: &str, options: usize) -> Dimension {
     let options =
         (0..options).map(|o| Choice { label: format!("{name}{o}"), writes: Vec::new(), rank: None }).collect();
-    Dimension { name: name.into(), options, pointless: None }
+    Dimension { name: name.into(), options, pointless: None, affects: vec![true; 2] }
 }
 
 /// Build 20 s and rebuild 2 s to start; some options clearly help, some hurt, some do nothing,
@@ -189,6 +193,28 @@ fn stops_on_budget_and_says_what_it_did_not_try() {
     assert!(outcome.skipped.iter().any(|s| s.dimension == "incremental"));
     // What was found before the budget ran out is kept.
     assert!(outcome.best[0] != 0, "{:?}", outcome.best);
+    // Each setting has one verdict: none is both a comparison and not tried.
+    for seed in 0..50 {
+        for budget in [120, 200, 300, 450] {
+            let budget = Duration::from_secs(budget);
+            let outcome =
+                search(&dims, &Limits { budget, ..Limits::default() }, &mut Simulated::new(&model, seed, 0.03))
+                    .unwrap();
+            // Once a pair's cost is known, no comparison is begun that cannot reach a verdict.
+            for trial in outcome.trials.iter().skip(1) {
+                assert!(trial.verdict != Verdict::Unfinished || trial.pairs.len() >= 3, "seed {seed}: {trial:?}");
+            }
+            for trial in &outcome.trials {
+                let dimension = &dims[trial.dimension];
+                let candidate = format!("{} = {}", dimension.name, dimension.options[trial.option].label);
+                assert!(
+                    outcome.skipped.iter().all(|s| s.dimension != dimension.name && s.dimension != candidate),
+                    "seed {seed}: {candidate} twice: {:?}",
+                    outcome.skipped
+                );
+            }
+        }
+    }
 }
 
 #[test]
@@ -250,9 +276,8 @@ fn a_pointless_dimension_is_skipped_with_its_reason() {
     assert!(outcome.best[0] != 0);
     assert_eq!(outcome.skipped, vec![Skip { dimension: "split".into(), reason: "no debug info left".into() }]);
     assert!(outcome.trials.iter().all(|t| t.dimension != 2));
-    // The progress line names the candidate, the pair and the time left.
-    assert!(builder.labels[0].starts_with("deps-debug = deps-debug1, current, pair 1/8, "), "{}", builder.labels[0]);
-    assert!(builder.labels[0].ends_with(" left"));
+    // The progress line names the candidate and the pair; the builder adds the time left, live.
+    assert_eq!(builder.labels[0], "deps-debug = deps-debug1, current, pair 1/8");
 }
 
 #[test]
@@ -289,4 +314,72 @@ fn costlier_debug_info_is_not_measured_once_cheaper_debug_info_decided() {
         reasons.contains(&("deps-debug = deps-debug2", "it costs more than deps-debug1, so it cannot be faster")),
         "{reasons:?}"
     );
+}
+
+#[test]
+fn a_workflow_a_setting_cannot_change_is_not_run_in_its_comparisons() {
+    let (mut model, mut dims) = model();
+    // The first workflow stands for `check`: debug info of dependencies cannot change it.
+    model.factors[0] = vec![vec![1.0, 1.0], vec![1.0, 0.85], vec![1.0, 0.9]];
+    dims[0].affects = vec![false, true];
+    let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
+    let outcome = search(&dims, &limits, &mut Simulated::new(&model, 4, 0.03)).unwrap();
+    let trials: Vec<&Trial> = outcome.trials.iter().filter(|t| t.dimension == 0).collect();
+    assert!(!trials.is_empty());
+    for trial in &trials {
+        assert!(trial.pairs.iter().all(|(c, a)| c[0].is_none() && a[0].is_none() && c[1].is_some()), "{trial:?}");
+        assert!(trial.samples(0).0.is_empty());
+    }
+    // The win is decided on the workflow it changes, not diluted by one it cannot.
+    assert_eq!(outcome.best[0], 1);
+    assert!(trials[0].ratio().unwrap() < 0.9, "{:?}", trials[0].ratio());
+    let text = report::table(&dims, &outcome, &report::Measured::example(), limits.budget);
+    assert!(text.contains("not measured"), "{text}");
+    // The chart and the JSON show a workflow not run as no samples.
+    report::chart(&dims, &outcome, &report::Measured::example());
+    let json = report::to_json(&dims, &outcome, &report::Measured::example(), Some(("x.toml", "user")));
+    assert_eq!(json["saved_as"], "user");
+    assert_eq!(json["trials"][0]["workflows"][0]["samples"], serde_json::json!([]));
+    assert_eq!(json["trials"][0]["workflows"][0]["median"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_winning_linker_is_saved_as_a_personal_preset_that_loads() {
+    let (mut model, mut dims) = model();
+    // mold halves the link of both workflows; its flags make the C compiler run a program.
+    model.factors[3][1] = vec![0.5, 0.5];
+    dims[3].options[1].writes = vec![Write {
+        table: vec!["build".into()],
+        key: "rustflags".into(),
+        value: Value::Array(vec!["-C".into(), "link-arg=-fuse-ld=mold".into()]),
+    }];
+    dims[0].options[1].writes =
+        vec![Write { table: vec!["profile".into(), "dev".into()], key: "debug".into(), value: Value::Bool(false) }];
+    let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
+    let outcome = search(&dims, &limits, &mut Simulated::new(&model, 2, 0.03)).unwrap();
+    assert_eq!(outcome.best[3], 1, "the linker wins");
+    let text = report::preset_text(&dims, &outcome, &report::Measured::example()).unwrap();
+
+    let temp = tempfile::tempdir().unwrap();
+    let (project, personal) = (temp.path().join("project"), temp.path().join("home"));
+    let places =
+        crate::ops::tune::Places { name: "tuned".into(), project: project.clone(), personal: Some(personal.clone()) };
+    // An earlier result in the project would hide the personal one: it goes.
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("tuned.toml"), format!("{}\nsummary = \"old\"\n", report::HEADER)).unwrap();
+    let (path, is_personal) = places.destination(&text).unwrap();
+    assert!(is_personal);
+    assert_eq!(path, personal.join("tuned.toml"));
+    let written = places.save(&path, &text).unwrap();
+    assert_eq!(written.removed, Some(project.join("tuned.toml")));
+    assert!(!project.join("tuned.toml").exists());
+    let library = crate::library::Library::discover(Some(&project), Some(&personal)).unwrap();
+    let preset = library.get("tuned").unwrap();
+    assert!(matches!(preset.origin, crate::preset::Origin::User(_)));
+    assert!(preset.config.iter().any(|s| s.path.key == "rustflags"), "{:?}", preset.config);
+
+    // Without a program, the result stays the project's.
+    let (path, is_personal) = places.destination(&text.replace("link-arg=-fuse-ld=mold", "debuginfo=0")).unwrap();
+    assert!(!is_personal);
+    assert_eq!(path, project.join("tuned.toml"));
 }

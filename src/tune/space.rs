@@ -174,6 +174,12 @@ impl Space<'_> {
         matters
     }
 
+    /// For each workflow measured, whether a setting can change it: one that acts only in code
+    /// generation or linking cannot change `check`, which does neither.
+    fn affects(&self, codegen_only: bool) -> Vec<bool> {
+        self.facts.workflows.iter().map(|w| !(codegen_only && *w == Workflow::Check)).collect()
+    }
+
     fn skip(&mut self, name: &str, reason: &str) {
         self.skipped.push(Skip { dimension: name.to_owned(), reason: reason.to_owned() });
     }
@@ -202,7 +208,8 @@ impl Space<'_> {
             self.skip(name, "this machine offers no other value");
             return None;
         }
-        self.dimensions.push(Dimension { name: name.to_owned(), options, pointless: None });
+        let affects = self.affects(key.codegen_only());
+        self.dimensions.push(Dimension { name: name.to_owned(), options, pointless: None, affects });
         Some(self.dimensions.len() - 1)
     }
 
@@ -236,7 +243,8 @@ impl Space<'_> {
         if options.len() == 1 {
             return self.skip(NAME, &not_tried.join("; "));
         }
-        self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None });
+        let affects = self.affects(true);
+        self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None, affects });
     }
 
     fn cranelift(&mut self, workflows: &[Workflow], dev: Vec<String>, deps: Vec<String>) {
@@ -265,7 +273,8 @@ impl Space<'_> {
                 rank: None,
             },
         ];
-        self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None });
+        let affects = self.affects(Key::CodegenBackend.codegen_only());
+        self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None, affects });
     }
 
     fn threads(&mut self) {
@@ -283,7 +292,9 @@ impl Space<'_> {
             Choice { label: "off".into(), writes: Vec::new(), rank: None },
             Choice { label: flag, writes: vec![write], rank: None },
         ];
-        self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None });
+        // The parallel front-end is the part `check` runs.
+        let affects = self.affects(false);
+        self.dimensions.push(Dimension { name: NAME.into(), options, pointless: None, affects });
     }
 }
 
@@ -396,6 +407,24 @@ mod tests {
         assert_eq!(names(&dimensions), ["incremental"]);
         assert!(skipped.iter().any(|s| s.dimension == "debug info of your crates"
             && s.reason == "code generation does not run for these workflows"));
+    }
+
+    #[test]
+    fn codegen_settings_are_not_measured_on_check_alongside_a_build() {
+        let (dimensions, _) = dimensions(&facts(&[Workflow::Check, Workflow::Build]));
+        let affects: Vec<(&str, &[bool])> =
+            dimensions.iter().map(|d| (d.name.as_str(), d.affects.as_slice())).collect();
+        assert_eq!(
+            affects,
+            [
+                ("debug info of dependencies", &[false, true][..]),
+                ("debug info of your crates", &[false, true]),
+                ("split-debuginfo", &[false, true]),
+                ("linker", &[false, true]),
+                ("codegen-units", &[false, true]),
+                ("incremental", &[true, true]),
+            ]
+        );
     }
 
     #[test]
