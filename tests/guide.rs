@@ -42,6 +42,15 @@ fn typed(session: &mut Session, keys: &str) {
     session.send(keys).unwrap();
 }
 
+/// Picks `name` in the preset list (typed to filter it, Space to tick it) and accepts the list.
+fn pick_one(session: &mut Session, name: &str) {
+    session.expect("Which presets?").unwrap();
+    typed(session, name);
+    typed(session, " ");
+    session.expect(format!("> [x] {name}").as_str()).unwrap();
+    typed(session, "\r");
+}
+
 /// Waits for the end; the exit status, and everything printed after the last expectation.
 fn finished(mut session: Session) -> (i32, String) {
     let rest = session.expect(Eof).unwrap();
@@ -157,11 +166,7 @@ fn esc_at_each_step_and_ctrl_c_write_nothing_and_exit_130() {
 fn conflict_answered(name: &str, answer: &str) -> (PathBuf, String) {
     let dir = workspace(name, HAND_WRITTEN);
     let mut session = spawn(&dir, &["presets"]);
-    session.expect("Which presets?").unwrap();
-    typed(&mut session, "fast-dev");
-    typed(&mut session, " ");
-    session.expect("> [x] fast-dev").unwrap();
-    typed(&mut session, "\r");
+    pick_one(&mut session, "fast-dev");
     session.expect("Where should they go?").unwrap();
     typed(&mut session, "\r");
     session.expect("`profile.dev.debug` is 1 (line 7); preset `fast-dev` sets \"line-tables-only\"").unwrap();
@@ -217,11 +222,7 @@ fn without_a_terminal_it_never_waits() {
 fn a_config_preset_goes_to_a_config_file_and_its_choice_is_said_once() {
     let dir = workspace("config-preset", MANIFEST);
     let mut session = spawn(&dir, &["presets"]);
-    session.expect("Which presets?").unwrap();
-    typed(&mut session, "fast-link");
-    typed(&mut session, " ");
-    session.expect("> [x] fast-link").unwrap();
-    typed(&mut session, "\r");
+    pick_one(&mut session, "fast-link");
     session.expect("Where should they go? (fast-link only go into config files)").unwrap();
     session.expect("> .cargo/config.toml (default)").unwrap();
     typed(&mut session, "\r");
@@ -274,11 +275,7 @@ fn a_closed_terminal_ends_the_guide_at_once() {
 fn no_lock_while_it_asks_and_a_file_changed_meanwhile_is_not_written() {
     let dir = workspace("changed-meanwhile", MANIFEST);
     let mut session = spawn(&dir, &["presets"]);
-    session.expect("Which presets?").unwrap();
-    typed(&mut session, "fast-dev");
-    typed(&mut session, " ");
-    session.expect("> [x] fast-dev").unwrap();
-    typed(&mut session, "\r");
+    pick_one(&mut session, "fast-dev");
     session.expect("Where should they go?").unwrap();
     typed(&mut session, "\r");
     session.expect("Apply these changes? [y/N]").unwrap();

@@ -555,6 +555,12 @@ pub fn run_binary(binary: &Path, args: &str, cwd: &Path) -> Result<f64> {
 mod tests {
     use super::*;
 
+    /// Writes `text` at `path`, its directories made first.
+    fn write_file(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
     #[test]
     fn the_time_left_counts_down_while_a_build_runs() {
         let now = Instant::now();
@@ -584,9 +590,7 @@ mod tests {
             ("src/target/mod.rs", "// a module named target\n"),
             ("scratch/owner.pid", "1"),
         ] {
-            let path = from.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
+            write_file(&from.join(path), text);
         }
         let to = dir.join("to");
         copy_tree(&from, &to, &from.join("scratch")).unwrap();
@@ -613,9 +617,7 @@ mod tests {
             ("ws/app/Cargo.toml", "[package]\nname = \"app\"\n"),
             ("ws/app/src/main.rs", "fn main() {}\n"),
         ] {
-            let path = dir.join(path);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
+            write_file(&dir.join(path), text);
         }
         let cwd = dir.join("ws/app");
         let workspace = workspace::locate(&cwd, None).unwrap();
