@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::workspace::Destination;
+use crate::cargo::workspace::Destination;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -396,7 +396,7 @@ pub struct TuneArgs {
     pub workflow: Vec<Workflow>,
 
     /// How long the search may take: `10m`, `90s`, `1h30m`
-    #[arg(long, default_value = "10m", value_name = "TIME", value_parser = crate::tune::parse_duration)]
+    #[arg(long, default_value = "10m", value_name = "TIME", value_parser = crate::measure::tune::parse_duration)]
     pub budget: std::time::Duration,
 
     /// Most run pairs per candidate before an undecided comparison counts as a tie
@@ -475,12 +475,12 @@ pub enum Level {
     Note,
 }
 
-impl From<Level> for crate::check::Severity {
+impl From<Level> for crate::lint::Severity {
     fn from(level: Level) -> Self {
         match level {
-            Level::Error => crate::check::Severity::Error,
-            Level::Warning => crate::check::Severity::Warning,
-            Level::Note => crate::check::Severity::Note,
+            Level::Error => crate::lint::Severity::Error,
+            Level::Warning => crate::lint::Severity::Warning,
+            Level::Note => crate::lint::Severity::Note,
         }
     }
 }

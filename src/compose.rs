@@ -5,10 +5,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use crate::effective::{Effective, Layers};
+use crate::cargo::effective::{Effective, Layers};
+use crate::cargo::machine::Machine;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::machine::Machine;
 use crate::preset::{Choice, ConfigSetting, Preset, Setting};
 
 /// How deep `extends` may nest; far beyond any real preset, it keeps a hostile chain from
@@ -278,9 +278,9 @@ fn compose_config(
         for setting in &preset.config {
             let later = ComposedConfig { setting: setting.clone(), preset: preset.name.clone() };
             if setting.path.is_rustflags() {
-                let ours = crate::config::units(flags_of(&setting.value)).map_err(Error::new)?;
+                let ours = crate::cargo::config::units(flags_of(&setting.value)).map_err(Error::new)?;
                 for earlier in config.iter().filter(|c| c.setting.path == setting.path) {
-                    let theirs = crate::config::units(flags_of(&earlier.setting.value)).map_err(Error::new)?;
+                    let theirs = crate::cargo::config::units(flags_of(&earlier.setting.value)).map_err(Error::new)?;
                     for flag in &ours {
                         let Some(other) = theirs.iter().find(|t| t.same_option(flag) && t.value != flag.value) else {
                             continue;
@@ -317,9 +317,9 @@ fn compose_config(
 }
 
 /// The flags of a `rustflags` value (presets write arrays).
-pub fn flags_of(value: &crate::schema::Value) -> &[String] {
+pub fn flags_of(value: &crate::cargo::schema::Value) -> &[String] {
     match value {
-        crate::schema::Value::Array(flags) => flags,
+        crate::cargo::schema::Value::Array(flags) => flags,
         _ => &[],
     }
 }
@@ -472,7 +472,7 @@ mod tests {
     fn release_z_by(preset: &str) -> Layers {
         let text = format!("[profile.release]\n# cargo-presets({preset}): small\nopt-level = \"z\"\n");
         Layers {
-            files: vec![crate::effective::Layer::manifest("Cargo.toml".into(), text)],
+            files: vec![crate::cargo::effective::Layer::manifest("Cargo.toml".into(), text)],
             env: Vec::new(),
             cargo_release: None,
         }

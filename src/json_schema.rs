@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::schema::{self, Key};
+use crate::cargo::schema::{self, Key};
 
 pub fn preset_schema() -> Value {
     let setting = |key: Key| {

@@ -1,6 +1,6 @@
 //! `cargo presets`: Cargo build profiles from composable, explained preset files.
 //!
-//! The flow of `apply`: find the workspace ([`workspace`]) → find the presets ([`library`]) →
+//! The flow of `apply`: find the workspace ([`cargo::workspace`]) → find the presets ([`library`]) →
 //! parse and validate them ([`preset`], [`schema`]) → compose them in order ([`compose`]) →
 //! check the result against Cargo's profile rules and group it into tables ([`plan`]) → write it
 //! into the file's text with explanatory comments ([`edit`], [`render`]) → write only what
@@ -9,33 +9,24 @@
 // Output goes through `shell::Shell`, so that `-q`, colour and broken pipes are handled once.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod bench;
-pub mod check;
+pub mod cargo;
 pub mod cli;
 pub mod compose;
-pub mod config;
 pub mod edit;
-pub mod effective;
 pub mod error;
 pub mod files;
-pub mod inherit;
 pub mod json_schema;
 pub mod library;
-pub mod lints;
-pub mod machine;
+pub mod lint;
+pub mod measure;
 pub mod ops;
 pub mod plan;
 pub mod preset;
-pub mod profiles;
 pub mod prompt;
 pub mod render;
 pub mod retarget;
-pub mod rules;
-pub mod schema;
 pub mod shell;
-pub mod tune;
 pub mod verify;
-pub mod workspace;
 
 use std::ffi::OsString;
 

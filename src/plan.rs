@@ -7,10 +7,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::cargo::inherit::{self, Broken};
+use crate::cargo::schema::{self, Gate, Key, Scope, TablePath, Value};
 use crate::compose::{Composed, Composition};
 use crate::error::{Error, Result};
-use crate::inherit::{self, Broken};
-use crate::schema::{self, Gate, Key, Scope, TablePath, Value};
 
 /// The profiles a target already defines (in the file being written and, for a config file,
 /// in the workspace manifest), each with its `inherits` if it has one.

@@ -38,11 +38,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml_edit::{Item, TableLike};
 
-use crate::config::{self, ConfigPath, ConfigTable};
+use crate::cargo::config::{self, ConfigPath, ConfigTable};
+use crate::cargo::machine::{Machine, Version, When};
+use crate::cargo::profiles;
+use crate::cargo::schema::{Key, KeyPath, Value};
 use crate::error::{Error, Location, Result};
-use crate::machine::{Machine, Version, When};
-use crate::profiles;
-use crate::schema::{Key, KeyPath, Value};
 
 /// Where a preset was found. Project presets come from a cloned repository: they are data from
 /// strangers, and `list` says so.
@@ -508,7 +508,7 @@ impl Reader<'_> {
         }
         let Some(profiles) = table.get("profile") else { return Ok(Vec::new()) };
         let settings = self.profiles(profiles)?;
-        if let Some(scoped) = settings.iter().find(|s| s.path.table.scope != crate::schema::Scope::Profile) {
+        if let Some(scoped) = settings.iter().find(|s| s.path.table.scope != crate::cargo::schema::Scope::Profile) {
             return Err(
                 self.error(Some(profiles), &format!("`relies-on` takes profile keys only, not `{}`", scoped.path))
             );
@@ -533,7 +533,7 @@ impl Reader<'_> {
             let shown = ConfigTable::Target(target.to_owned());
             let bad = |why: String| self.key_error(targets, target, &format!("`{shown}`: {why}"));
             match target.strip_prefix("cfg(") {
-                Some(_) => crate::machine::check_cfg(target).map_err(bad)?,
+                Some(_) => crate::cargo::machine::check_cfg(target).map_err(bad)?,
                 None if target.is_empty()
                     || !target.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')) =>
                 {

@@ -7,7 +7,7 @@
 use handlebars::Handlebars;
 use serde_json::json;
 
-use crate::schema::{self, Scope, TablePath};
+use crate::cargo::schema::{self, Scope, TablePath};
 
 /// The templates, embedded so an installed binary needs no checkout.
 const TEMPLATES: [(&str, &str); 5] = [

@@ -9,12 +9,12 @@
 
 use std::rc::Rc;
 
+use crate::cargo::inherit;
+use crate::cargo::schema::{self, Key, KeyPath, Scope, TablePath, Value};
 use crate::compose::{Composed, Composition};
 use crate::error::{Error, Result};
-use crate::inherit;
 use crate::plan::ExistingProfiles;
 use crate::preset::{Preset, Setting};
-use crate::schema::{self, Key, KeyPath, Scope, TablePath, Value};
 
 /// A profile's settings moving to another name, with the `inherits` the new one needs.
 struct Move {

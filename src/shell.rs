@@ -110,11 +110,11 @@ impl Shell {
     }
 
     /// A finding of `check`: always shown (it is the command's output), coloured by severity.
-    pub fn diagnostic(&mut self, severity: crate::check::Severity, text: &str) {
+    pub fn diagnostic(&mut self, severity: crate::lint::Severity, text: &str) {
         let style = match severity {
-            crate::check::Severity::Error => ERROR,
-            crate::check::Severity::Warning => WARNING,
-            crate::check::Severity::Note => NOTE,
+            crate::lint::Severity::Error => ERROR,
+            crate::lint::Severity::Warning => WARNING,
+            crate::lint::Severity::Note => NOTE,
         };
         let (head, rest) = text.split_once(':').unwrap_or((text, ""));
         let _ = writeln!(self.err, "{style}{head}{style:#}:{}\n", highlight_help(rest));

@@ -14,10 +14,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::config;
-use crate::effective::{Effective, FlagsSource, Layers, Role, Rustflags, Unit, env_name};
-use crate::inherit::ChainError;
-use crate::schema::{Key, Value};
+use crate::cargo::config;
+use crate::cargo::effective::{Effective, FlagsSource, Layers, Role, Rustflags, Unit, env_name};
+use crate::cargo::inherit::ChainError;
+use crate::cargo::schema::{Key, Value};
 
 /// One compiled crate.
 #[derive(Debug, Clone)]
@@ -433,7 +433,7 @@ fn spec_cause(spec: &str, package: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::effective::Layer;
+    use crate::cargo::effective::Layer;
 
     fn layers(manifest: &str) -> Layers {
         Layers {
@@ -543,7 +543,7 @@ mod tests {
     fn env_flags(flags: &[&str]) -> Rustflags {
         let flags = flags.iter().map(|f| (*f).to_owned()).collect();
         let source = FlagsSource { source: "RUSTFLAGS".into(), file: None, table: None, flags, added: Vec::new() };
-        Rustflags { level: crate::effective::Level::Env, used: vec![source], ignored: Vec::new() }
+        Rustflags { level: crate::cargo::effective::Level::Env, used: vec![source], ignored: Vec::new() }
     }
 
     fn env(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -556,7 +556,7 @@ mod tests {
         // unit it sets `opt-level` for passes, with the variable named as the source.
         let mut l = layers("[profile.dev]\nopt-level = 1\n");
         l.env = env(&[("CARGO_BUILD_RUSTFLAGS", "--cfg x  -Copt-level=3")]);
-        let rustflags = l.rustflags(&crate::machine::tests::linux("1.95.0"));
+        let rustflags = l.rustflags(&crate::cargo::machine::tests::linux("1.95.0"));
         let got = [unit("app", true, "-C opt-level=1 -C debuginfo=2 --cfg x -Copt-level=3")];
         let report = compare(&l, "dev", &got, Some(&rustflags), &l.env).unwrap();
         assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);

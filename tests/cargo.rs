@@ -353,7 +353,8 @@ fn workspace_root_discovery_agrees_with_cargo_locate_project() {
             continue; // a fixture of a manifest cargo itself refuses
         }
         let cargo_says = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-        let ours = cargo_presets::workspace::locate(&cwd, None).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+        let ours =
+            cargo_presets::cargo::workspace::locate(&cwd, None).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
         assert_eq!(ours.manifest, cargo_says, "{}", case.display());
         compared += 1;
     }
@@ -451,7 +452,7 @@ fn every_preset_renders_to_toml_holding_its_settings() {
             }
             let value = item[path.key.name()].as_value().unwrap_or_else(|| panic!("{name}: {path} missing"));
             assert_eq!(
-                cargo_presets::schema::Value::from_toml(value).as_ref(),
+                cargo_presets::cargo::schema::Value::from_toml(value).as_ref(),
                 Some(&composed.setting.value),
                 "{name}: {path}"
             );

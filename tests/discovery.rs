@@ -123,7 +123,7 @@ fn discovery_agrees_with_cargo_locate_project_on_generated_layouts() {
             .success()
             .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
             .ok_or_else(|| String::from_utf8_lossy(&output.stderr).into_owned());
-        let ours = cargo_presets::workspace::locate(&cwd, None).map(|ws| ws.manifest).map_err(|e| e.to_string());
+        let ours = cargo_presets::cargo::workspace::locate(&cwd, None).map(|ws| ws.manifest).map_err(|e| e.to_string());
         let shown: String = files
             .iter()
             .filter(|(p, _)| p.ends_with("Cargo.toml"))

@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cargo_presets::schema::{Key, Value};
+use cargo_presets::cargo::schema::{Key, Value};
 
 fn run(args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets")).args(args).env_clear().output().unwrap();

@@ -20,11 +20,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use cargo_presets::cargo::schema::KeyPath;
 use cargo_presets::compose::compose;
 use cargo_presets::edit::{self, Edit, FileKind};
 use cargo_presets::library::Library;
 use cargo_presets::plan::plan;
-use cargo_presets::schema::KeyPath;
 use proptest::prelude::*;
 use proptest::sample::select;
 

@@ -192,7 +192,7 @@ fn rules_table_is_the_catalogue() {
     let start = readme.find("| code | default | what it finds |").expect("the README has the rules table");
     let rows: Vec<String> =
         readme[start..].lines().skip(2).take_while(|l| l.starts_with('|')).map(str::to_owned).collect();
-    let expected: Vec<String> = cargo_presets::rules::RULES
+    let expected: Vec<String> = cargo_presets::lint::rules::RULES
         .iter()
         .map(|r| format!("| `{}` | {} | {} |", r.code, r.level.name(), r.summary))
         .collect();

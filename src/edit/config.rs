@@ -14,9 +14,9 @@ use toml_edit::{DocumentMut, Item};
 
 use super::marker::{self, Marker};
 use super::{Assign, Change, CommentSlot, Conflict, Editor, bare, ensure_table, table_at_mut};
+use crate::cargo::config::{self, ConfigPath, Flag};
+use crate::cargo::schema::Value;
 use crate::compose::{ComposedConfig, Composition, flags_of};
-use crate::config::{self, ConfigPath, Flag};
-use crate::schema::Value;
 
 /// What a preset recorded about the flags it wrote into one `rustflags` key.
 pub struct FlagsRecord {

@@ -24,13 +24,13 @@ use std::rc::Rc;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Table, TableLike};
 
+use crate::cargo::config::ConfigPath;
+use crate::cargo::schema::{Gate, KeyPath, TablePath, Value};
 use crate::compose::{Composed, Composition};
-use crate::config::ConfigPath;
 use crate::error::{Error, Location, Result};
 use crate::plan::{ExistingProfiles, Plan};
 use crate::preset::Preset;
 use crate::render::Renderer;
-use crate::schema::{Gate, KeyPath, TablePath, Value};
 use marker::{Marker, WAS};
 
 /// The two kinds of file Cargo reads profiles from. They differ only in how unstable features

@@ -10,9 +10,9 @@ use toml_edit::{DocumentMut, Item, Table, TableLike};
 
 use super::marker::{self, Marker};
 use super::{BOM, CommentSlot, FileKind, Parsed, layout, table_at, table_at_mut, table_mut, was_tag};
+use crate::cargo::schema::{Key, KeyPath, Value};
 use crate::error::Result;
 use crate::preset::Preset;
-use crate::schema::{Key, KeyPath, Value};
 
 /// What `remove` did, each key by its path.
 #[derive(Debug, Default)]
@@ -323,9 +323,9 @@ fn drop_if_empty(doc: &mut DocumentMut, keys: &[String]) {
 
 /// Removes the feature gates this preset added that no remaining setting needs.
 fn remove_gates(doc: &mut DocumentMut, preset: &str, kind: FileKind) {
-    let needed: Vec<crate::schema::Gate> = doc
+    let needed: Vec<crate::cargo::schema::Gate> = doc
         .get("profile")
-        .map(|p| crate::profiles::walk(p).entries)
+        .map(|p| crate::cargo::profiles::walk(p).entries)
         .into_iter()
         .flatten()
         .filter_map(|e| e.item.as_value().and_then(Value::from_toml).and_then(|v| e.path.key.gate(&v)))

@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use crate::cargo::effective::{Layer, Layers};
+use crate::cargo::workspace::{self, Destination, Legacy, Target, Workspace};
 use crate::cli::{ApplyArgs, Format};
 use crate::compose::{self, Composition};
 use crate::edit::{self, Change, Edit, FileKind};
-use crate::effective::{Layer, Layers};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
@@ -18,7 +19,6 @@ use crate::ops::show::to_json;
 use crate::plan::{Plan, plan};
 use crate::render::Renderer;
 use crate::shell::plural;
-use crate::workspace::{self, Destination, Legacy, Target, Workspace};
 
 pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
     let (workspace, library) = ctx.workspace_for(&args.write.to)?;
@@ -445,7 +445,9 @@ fn behaviour_notes(ctx: &mut Context<'_>, composition: &Composition, outcome: &e
         }
     }
     for (path, change) in &outcome.changes {
-        if matches!(change, Change::Kept | Change::KeptYours) || path.table.scope != crate::schema::Scope::Profile {
+        if matches!(change, Change::Kept | Change::KeptYours)
+            || path.table.scope != crate::cargo::schema::Scope::Profile
+        {
             continue;
         }
         let Some(composed) = composition.settings.iter().find(|c| c.setting.path == *path) else { continue };
@@ -472,11 +474,13 @@ fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
     let profiles: Vec<&str> = plan.tables.iter().map(|t| t.path.profile.as_str()).collect();
     if profiles.contains(&"release") {
         command.push("--release".to_owned());
-    } else if let Some(custom) = profiles.iter().find(|p| !crate::schema::is_builtin_profile(p)) {
+    } else if let Some(custom) = profiles.iter().find(|p| !crate::cargo::schema::is_builtin_profile(p)) {
         command.extend(["--profile".to_owned(), (*custom).to_owned()]);
     }
-    let host =
-        args.iter().any(|a| a.contains("{host}")).then(|| crate::machine::host_triple(std::path::Path::new(".")));
+    let host = args
+        .iter()
+        .any(|a| a.contains("{host}"))
+        .then(|| crate::cargo::machine::host_triple(std::path::Path::new(".")));
     for arg in args {
         let arg = match &host {
             Some(host) => arg.replace("{host}", host.as_deref().unwrap_or("<target-triple>")),
@@ -495,7 +499,7 @@ pub(super) fn needs_nightly(plan: &Plan, composition: &Composition) -> bool {
 /// `3 keys set, 1 table added`, leaving out what did not happen.
 fn summary(outcome: &edit::Outcome) -> String {
     // Flags of several presets in one `rustflags` count as one key.
-    let mut config: Vec<(&crate::config::ConfigPath, &Change)> = Vec::new();
+    let mut config: Vec<(&crate::cargo::config::ConfigPath, &Change)> = Vec::new();
     for (path, _, change) in &outcome.config_changes {
         match config.iter_mut().find(|(p, _)| *p == path) {
             Some(entry) if matches!(entry.1, Change::Kept) => entry.1 = change,

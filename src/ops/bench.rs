@@ -10,18 +10,18 @@
 
 use std::path::Path;
 
-use crate::bench::{self, Metric, Report, Unit};
+use crate::cargo::effective::{Layer, Layers};
+use crate::cargo::schema;
+use crate::cargo::workspace::Workspace;
 use crate::cli::{BenchArgs, Format, Workflow};
 use crate::compose::{Composition, compose};
-use crate::effective::{Layer, Layers};
 use crate::error::{Error, Result};
 use crate::files;
+use crate::measure::stats::{self, Metric, Report, Unit};
 use crate::ops::Context;
 use crate::plan::plan;
-use crate::schema;
-use crate::workspace::Workspace;
 
-use super::sandbox::{
+use crate::measure::sandbox::{
     Sandbox, Variant, check_chart, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
 };
 
@@ -51,10 +51,10 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     let report = result?;
 
     match args.report.format {
-        Format::Json => ctx.shell.print(&format!("{:#}\n", bench::to_json(&report)))?,
-        Format::Human => ctx.shell.print(&bench::table(&report))?,
+        Format::Json => ctx.shell.print(&format!("{:#}\n", stats::to_json(&report)))?,
+        Format::Human => ctx.shell.print(&stats::table(&report))?,
     }
-    write_chart(ctx, &workspace, args.report.chart.as_deref(), "bench", &bench::svg(&report))?;
+    write_chart(ctx, &workspace, args.report.chart.as_deref(), "bench", &stats::svg(&report))?;
     Ok(0)
 }
 

@@ -10,14 +10,14 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use toml_edit::Item;
 
-use crate::check::{self, Finding, Inputs, Severity, Source, SourceKind};
+use crate::cargo::workspace::{self, Workspace};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::Result;
 use crate::files;
+use crate::lint::rules;
+use crate::lint::{self, Finding, Inputs, Severity, Source, SourceKind};
 use crate::ops::Context;
-use crate::rules;
 use crate::shell::plural;
-use crate::workspace::{self, Workspace};
 
 /// Exit status when findings reach `--deny`.
 pub const FINDINGS: i32 = 1;
@@ -28,7 +28,7 @@ pub fn run(ctx: &mut Context<'_>, args: &CheckArgs) -> Result<i32> {
     }
     let workspace = ctx.workspace()?;
     let inputs = gather(ctx, &workspace)?;
-    let all = check::check(&inputs);
+    let all = lint::check(&inputs);
     let deny: Severity = args.deny.into();
     let reported: Vec<&Finding> = all.iter().filter(|f| f.silenced.is_none()).collect();
     let failing = reported.iter().filter(|f| f.severity >= deny).count();
@@ -197,16 +197,17 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     let wants_split = sources.iter().any(|s| s.text.contains("split-debuginfo"));
     let wants_strip =
         sources.iter().any(|s| s.text.contains("strip")) || std::env::vars().any(|(k, _)| k.ends_with("_STRIP"));
-    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| crate::effective::is_build_variable(k)).collect();
+    let env: Vec<(String, String)> =
+        std::env::vars().filter(|(k, _)| crate::cargo::effective::is_build_variable(k)).collect();
     // Which rustflags cargo reads depends on the target: asked only where some are set.
-    let layers = check::layers(&sources, &env);
+    let layers = lint::layers(&sources, &env);
     let mut machine =
         layers.sets_rustflags().then(|| super::explain::build_machine(&layers, workspace.root()).ok()).flatten();
     // Only a `-Z` flag needs rustc's channel, which costs a second process (`rustc -vV`).
     if let Some(machine) = &mut machine
         && layers.rustflags(machine).flags().iter().any(|f| f.starts_with("-Z"))
     {
-        machine.channel = crate::machine::channel(workspace.root());
+        machine.channel = crate::cargo::machine::channel(workspace.root());
     }
     Ok(Inputs {
         sources,
@@ -224,7 +225,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
             .flatten()
             .map(|installed| workspace::has_component(&installed, "rustc-codegen-cranelift-preview")),
         split_debuginfo_supported: wants_split
-            .then(|| crate::machine::split_debuginfo_values(workspace.root()))
+            .then(|| crate::cargo::machine::split_debuginfo_values(workspace.root()))
             .flatten(),
         machine,
     })

@@ -6,15 +6,15 @@ use serde_json::json;
 use crate::cli::{ExplainArgs, Format};
 use std::path::Path;
 
-use crate::effective::{self, Definition, Effective, FlagsSource, Layer, Layers, Role, Rustflags, Unit};
+use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layer, Layers, Role, Rustflags, Unit};
+use crate::cargo::inherit::{Broken, ChainError};
+use crate::cargo::machine::Machine;
+use crate::cargo::schema::{Key, Value};
+use crate::cargo::workspace::{self, Workspace};
 use crate::error::{Error, Result};
 use crate::files;
-use crate::inherit::{Broken, ChainError};
-use crate::machine::Machine;
 use crate::ops::Context;
 use crate::preset;
-use crate::schema::{Key, Value};
-use crate::workspace::{self, Workspace};
 
 pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
     // A key name alone asks what the key does, which needs no project; a profile of that name
@@ -37,7 +37,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
     let keys: Vec<Key> = match args.key.as_deref() {
         Some(name) => vec![Key::from_name(name).ok_or_else(|| {
             let error = Error::new(format!("unknown profile key `{name}`"));
-            let error = match crate::profiles::suggest_key(name) {
+            let error = match crate::cargo::profiles::suggest_key(name) {
                 Some(near) => error.help(format!("did you mean `{near}`?")),
                 None => error,
             };
@@ -188,7 +188,7 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
     }
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
     // Only in CI does a rule depend on the cargo version; only then is rustc asked.
-    let cargo_release = effective::in_ci(&env).then(|| crate::machine::release(workspace.root())).flatten();
+    let cargo_release = effective::in_ci(&env).then(|| crate::cargo::machine::release(workspace.root())).flatten();
     Ok(Layers { files, env, cargo_release })
 }
 
@@ -386,11 +386,11 @@ fn report(
 fn teach(key: Key) -> String {
     let dev = effective::default("dev", key);
     let release = effective::default("release", key);
-    let show = |v: Option<crate::schema::Value>| v.map_or("unset".to_owned(), |v| v.to_string());
+    let show = |v: Option<crate::cargo::schema::Value>| v.map_or("unset".to_owned(), |v| v.to_string());
     let mut text = format!("{}: {}\n", key.name(), about(key));
     text.push_str(&format!("  values: {}\n", key.expected()));
     text.push_str(&format!("  default: dev {}, release {}\n", show(dev), show(release)));
-    if let Some(gate) = key.gate(&crate::schema::Value::Bool(true)) {
+    if let Some(gate) = key.gate(&crate::cargo::schema::Value::Bool(true)) {
         text.push_str(&format!("  unstable: needs nightly cargo and `[unstable] {} = true`\n", gate.unstable_key));
     }
     if !key.allowed_in_override() {

@@ -3,12 +3,12 @@
 //! line (`prepare` and `finish`), so every guarantee holds, and ends with the command line that
 //! does the same without questions.
 
+use crate::cargo::workspace::Destination;
 use crate::error::{Error, Result};
 use crate::ops::Context;
 use crate::ops::apply::{self, Request};
 use crate::prompt::{self, Confirm, Item, MultiSelect, Select};
 use crate::shell::Verbosity;
-use crate::workspace::Destination;
 use crate::{cli::Format, files};
 
 /// Exit status when the person cancels (Esc, Ctrl-C), as a shell reports an interrupt.

@@ -9,7 +9,6 @@ pub mod generate;
 pub mod guide;
 pub mod list;
 pub mod remove;
-pub mod sandbox;
 pub mod scaffold;
 pub mod show;
 pub mod status;
@@ -18,10 +17,10 @@ pub mod verify;
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::cargo::workspace::{self, Workspace};
 use crate::error::Result;
 use crate::library::Library;
 use crate::shell::Shell;
-use crate::workspace::{self, Workspace};
 
 pub struct Context<'a> {
     pub cwd: PathBuf,

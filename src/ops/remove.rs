@@ -1,6 +1,7 @@
 //! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
 //! it extends, which `apply` wrote with it).
 
+use crate::cargo::workspace::Target;
 use crate::cli::RemoveArgs;
 use crate::compose::compose;
 use crate::edit::{self, Removal, marker};
@@ -8,7 +9,6 @@ use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
 use crate::shell::plural;
-use crate::workspace::Target;
 
 pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     let (workspace, library) = ctx.workspace_for(&args.to)?;

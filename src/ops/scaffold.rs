@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
+use crate::cargo::workspace::{self, Destination};
 use crate::cli::{Format, InitArgs, NewArgs};
 use crate::error::{Error, Result};
 use crate::files;
@@ -11,7 +12,6 @@ use crate::ops::Context;
 use crate::ops::apply::{self, Request};
 use crate::preset::{self, Origin};
 use crate::render::Renderer;
-use crate::workspace::{self, Destination};
 
 /// The presets `init` applies when none are named.
 pub const DEFAULT_INIT: [&str; 1] = ["fast-dev"];

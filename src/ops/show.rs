@@ -5,6 +5,8 @@ use std::path::Path;
 
 use serde_json::json;
 
+use crate::cargo::schema::Value;
+use crate::cargo::workspace::Destination;
 use crate::cli::{Format, ShowArgs};
 use crate::compose::compose;
 use crate::edit::{self, Edit, FileKind};
@@ -12,8 +14,6 @@ use crate::error::Result;
 use crate::ops::Context;
 use crate::plan::{ExistingProfiles, plan};
 use crate::preset::Preset;
-use crate::schema::Value;
-use crate::workspace::Destination;
 
 pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
     let workspace = ctx.optional_workspace()?;
@@ -156,7 +156,7 @@ pub fn describe(preset: &Preset, indent: &str) -> String {
 }
 
 /// `host x86_64-unknown-linux-gnu, rustc >= 1.90.0`, or `any machine`.
-fn when_text(when: &crate::machine::When) -> String {
+fn when_text(when: &crate::cargo::machine::When) -> String {
     let mut parts = Vec::new();
     for (what, list) in [("host", &when.host), ("OS", &when.os), ("architecture", &when.arch)] {
         if !list.is_empty() {

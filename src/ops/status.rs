@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use serde_json::json;
 
+use crate::cargo::workspace::{Destination, Target};
 use crate::cli::{Format, StatusArgs};
 use crate::compose::compose;
 use crate::edit::{self, KeyState, marker::Marker};
@@ -16,7 +17,6 @@ use crate::error::Result;
 use crate::files;
 use crate::ops::Context;
 use crate::preset::Preset;
-use crate::workspace::{Destination, Target};
 
 pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
     let workspace = ctx.workspace()?;
@@ -89,7 +89,7 @@ fn preset_report(
     parsed: &edit::Parsed,
     preset: &Preset,
     profile: Option<&str>,
-    overridden: &[crate::effective::Overridden],
+    overridden: &[crate::cargo::effective::Overridden],
 ) -> serde_json::Value {
     let name = preset.name.as_str();
     let mut changed = Vec::new();

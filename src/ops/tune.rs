@@ -1,4 +1,4 @@
-//! `cargo presets tune`: the search of [`crate::tune`], run with real builds.
+//! `cargo presets tune`: the search of [`crate::measure::tune`], run with real builds.
 //!
 //! Each candidate is an ordinary preset made in memory, composed, planned and rendered into a
 //! private config file like any preset `bench` measures, and built in its own target directory
@@ -10,24 +10,24 @@ use std::time::{Duration, Instant, SystemTime};
 
 use clap::ValueEnum;
 
+use crate::cargo::effective::{Layers, Level, Role, Unit};
+use crate::cargo::machine::{Machine, Version};
+use crate::cargo::schema::{Key, Scope, Value};
+use crate::cargo::workspace::{self, Workspace};
 use crate::cli::{Format, TuneArgs, Workflow};
 use crate::compose::compose;
-use crate::effective::{Layers, Level, Role, Unit};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
-use crate::machine::{Machine, Version};
+use crate::measure::tune::report::{self, Measured};
+use crate::measure::tune::space::{self, Facts, Linker};
+use crate::measure::tune::{self, Builder, Config, Dimension, Limits, Sample};
 use crate::ops::Context;
 use crate::plan::plan;
 use crate::preset::{self, Origin};
-use crate::schema::{Key, Scope, Value};
 use crate::shell::plural;
-use crate::tune::report::{self, Measured};
-use crate::tune::space::{self, Facts, Linker};
-use crate::tune::{self, Builder, Config, Dimension, Limits, Sample};
-use crate::workspace::{self, Workspace};
 
-use super::sandbox::{
+use crate::measure::sandbox::{
     Sandbox, Variant, check_chart, clean, executables, output_dir, run_binary, write_chart, write_config,
 };
 
@@ -349,7 +349,7 @@ fn facts(workspace: &Workspace, layers: &Layers, machine: &Machine, workflows: &
 
 /// The split-debuginfo values rustc supports here, less the one in effect when none is set.
 fn split_values(workspace: &Workspace, machine: &Machine, current: Option<&Value>) -> Vec<String> {
-    let supported = crate::machine::split_debuginfo_values(workspace.root()).unwrap_or_default();
+    let supported = crate::cargo::machine::split_debuginfo_values(workspace.root()).unwrap_or_default();
     // rustc's default: `off` on Linux and Windows-gnu, `packed` with MSVC; cargo asks for
     // `unpacked` on Apple targets.
     let default = match (machine.cfg_value("target_os"), machine.cfg_value("target_env")) {

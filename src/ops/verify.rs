@@ -10,17 +10,17 @@ use std::process::{Child, Command, Output, Stdio};
 
 use serde_json::json;
 
-use crate::check::Severity;
+use crate::cargo::effective::Role;
+use crate::cargo::schema::Key;
+use crate::cargo::workspace::Workspace;
 use crate::cli::{Format, VerifyArgs};
-use crate::effective::Role;
 use crate::error::{Error, Result};
+use crate::lint::Severity;
 use crate::ops::Context;
-use crate::schema::Key;
 use crate::shell::plural;
 use crate::verify::{self, Compiled, PackageId};
-use crate::workspace::Workspace;
 
-use super::sandbox::Sandbox;
+use crate::measure::sandbox::Sandbox;
 
 /// Exit status when a unit did not get what the profile says.
 pub const MISMATCH: i32 = 1;

@@ -2,15 +2,15 @@
 //! conditions, programs), where cargo reads config settings (never `Cargo.toml`, never a file a
 //! team shares for a machine-specific setting), and where flags must go for cargo to use them.
 
+use crate::cargo::config::ConfigTable;
+use crate::cargo::effective::{Layer, Layers, Level};
+use crate::cargo::machine::Machine;
+use crate::cargo::workspace::{Destination, Target, Workspace};
 use crate::compose::{self, Composition, For};
-use crate::config::ConfigTable;
 use crate::edit::FileKind;
-use crate::effective::{Layer, Layers, Level};
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::machine::Machine;
 use crate::ops::Context;
-use crate::workspace::{Destination, Target, Workspace};
 
 use super::Request;
 
@@ -95,7 +95,7 @@ pub fn check_target(
     let Some(preset) = composition.presets.iter().find(|p| p.machine_specific) else { return Ok(()) };
     let shared = match request.to {
         Destination::User => false,
-        _ => crate::workspace::shared_through_git(&target.path),
+        _ => crate::cargo::workspace::shared_through_git(&target.path),
     };
     if !shared {
         return Ok(());
@@ -195,7 +195,7 @@ pub fn place_flags(
                     }
                     None => {
                         let used: Vec<String> =
-                            rustflags.used.iter().map(crate::effective::FlagsSource::describe).collect();
+                            rustflags.used.iter().map(crate::cargo::effective::FlagsSource::describe).collect();
                         problems.push(
                             Error::new(format!("{what} would do nothing: on this machine cargo takes rustflags from {} and ignores `[build].rustflags`", used.join(", ")))
                                 .help("apply the preset to that file with `--to <file>`, or move those flags into `[build].rustflags`"),

@@ -2,8 +2,8 @@
 //! those that can change a measured time and that this machine can build with. Each skipped
 //! one is reported with its reason.
 
+use crate::cargo::schema::{Key, Value};
 use crate::cli::Workflow;
-use crate::schema::{Key, Value};
 
 use super::{Choice, Dimension, Skip, Write};
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
 
-use crate::bench::{self, Metric, Report, Unit};
+use crate::measure::stats::{self, Metric, Report, Unit};
 use crate::shell::plural;
 
 use super::{Dimension, Outcome, Trial, Verdict, Write, minutes, space};
@@ -50,12 +50,12 @@ fn figures(trial: &Trial, workflows: &[String]) -> String {
         .enumerate()
         .map(|(w, name)| {
             let (candidate, against) = trial.samples(w);
-            match (bench::summarize(&candidate), bench::summarize(&against)) {
+            match (stats::summarize(&candidate), stats::summarize(&against)) {
                 (Some(c), Some(a)) => {
                     format!(
                         "{name} {} vs {}",
-                        bench::format(c.median, Unit::Seconds),
-                        bench::format(a.median, Unit::Seconds)
+                        stats::format(c.median, Unit::Seconds),
+                        stats::format(a.median, Unit::Seconds)
                     )
                 }
                 _ => format!("{name} not measured"),
@@ -152,7 +152,7 @@ pub fn to_json(
                 .enumerate()
                 .map(|(w, name)| {
                     let (candidate, against) = trial.samples(w);
-                    let s = bench::summarize(&candidate);
+                    let s = stats::summarize(&candidate);
                     json!({
                         "workflow": name,
                         "samples": candidate,
@@ -160,7 +160,7 @@ pub fn to_json(
                         "median": s.map(|s| s.median),
                         "min": s.map(|s| s.min),
                         "max": s.map(|s| s.max),
-                        "against_median": bench::summarize(&against).map(|s| s.median),
+                        "against_median": stats::summarize(&against).map(|s| s.median),
                     })
                 })
                 .collect();
@@ -213,7 +213,7 @@ pub fn chart(dimensions: &[Dimension], outcome: &Outcome, measured: &Measured) -
             Metric { name: format!("{name} (wall)"), unit: Unit::Seconds, samples }
         })
         .collect();
-    bench::svg(&Report { variants, metrics })
+    stats::svg(&Report { variants, metrics })
 }
 
 /// The first line of a preset `tune` wrote: a later run may replace such a file.
@@ -327,8 +327,8 @@ pub fn date(unix: u64) -> String {
 mod tests {
     use super::super::Choice;
     use super::*;
+    use crate::cargo::schema::Value;
     use crate::preset::{self, Origin};
-    use crate::schema::Value;
 
     fn space() -> Vec<Dimension> {
         let choice = |label: &str, table: &[&str], key: &str, value: Option<Value>| Choice {

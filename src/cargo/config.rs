@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::schema::Value;
+use crate::cargo::schema::Value;
 
 /// The config table a setting lives in.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,6 +6,9 @@
 //! inputs and prints. The structural rules are the ones presets are held to ([`profiles::walk`]);
 //! values in a user's own files may name a linker or a backend path, which presets may not.
 
+pub mod levels;
+pub mod rules;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
@@ -13,12 +16,12 @@ use std::rc::Rc;
 
 use toml_edit::{Item, TableLike};
 
+use crate::cargo::effective::{self, Layer, Layers};
+use crate::cargo::inherit::Broken;
+use crate::cargo::profiles;
+use crate::cargo::schema::{self, Key, Scope, Value};
 use crate::edit::marker;
-use crate::effective::{self, Layer, Layers};
 use crate::error::{Error, Location};
-use crate::inherit::Broken;
-use crate::profiles;
-use crate::schema::{self, Key, Scope, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -46,8 +49,8 @@ pub struct Finding {
     pub message: String,
     pub location: Option<Location>,
     pub help: Vec<String>,
-    /// Set when a lint level or an allow comment silences it ([`crate::lints`]).
-    pub silenced: Option<crate::lints::Silenced>,
+    /// Set when a lint level or an allow comment silences it ([`crate::lint::levels`]).
+    pub silenced: Option<crate::lint::levels::Silenced>,
 }
 
 impl fmt::Display for Finding {
@@ -135,7 +138,7 @@ pub struct Inputs {
     pub split_debuginfo_supported: Option<Vec<String>>,
     /// The machine, where a config file sets `rustflags` (which of them cargo uses depends on
     /// the host); `None`: unknown or not asked for.
-    pub machine: Option<crate::machine::Machine>,
+    pub machine: Option<crate::cargo::machine::Machine>,
 }
 
 /// A profile as one source defines it, for the rules that look across sources.
@@ -175,7 +178,7 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     lint.cfg_loop();
     let mut findings = lint.findings;
     let root = inputs.sources.iter().position(|s| s.kind == SourceKind::RootManifest);
-    crate::lints::apply(inputs, root.and_then(|i| parsed[i]), &mut findings);
+    crate::lint::levels::apply(inputs, root.and_then(|i| parsed[i]), &mut findings);
     findings
 }
 
@@ -250,7 +253,7 @@ impl Lint<'_> {
             let source = &self.inputs.sources[i];
             Location::of_span_in(&source.path, &source.text, &self.lines[i], span)
         });
-        debug_assert!(crate::rules::rule(code).is_some(), "`{code}` is missing from the rule catalogue");
+        debug_assert!(crate::lint::rules::rule(code).is_some(), "`{code}` is missing from the rule catalogue");
         self.findings.push(Finding {
             severity,
             code,
@@ -1068,7 +1071,7 @@ impl Lint<'_> {
         let used: Vec<String> = rustflags.used.iter().map(effective::FlagsSource::describe).collect();
         // `[build]`'s, from a file or `CARGO_BUILD_RUSTFLAGS`; not a target table's string that a
         // nearer string replaced, which no table hides.
-        let hidden = rustflags.ignored.iter().filter(|s| s.table == Some(crate::config::ConfigTable::Build));
+        let hidden = rustflags.ignored.iter().filter(|s| s.table == Some(crate::cargo::config::ConfigTable::Build));
         for hidden in hidden {
             let flags = hidden.flags.join(" ");
             let what = match &hidden.file {
@@ -1137,7 +1140,7 @@ mod tests {
     #[test]
     fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {
         let mut inputs = inputs("[workspace]\n");
-        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
         inputs.sources.push(config(
             "[build]\nrustflags = [\"-Ctarget-cpu=native\"]\n[target.'cfg(unix)']\nrustflags = [\"-Cforce-frame-pointers=yes\"]\n",
         ));
@@ -1268,7 +1271,7 @@ mod tests {
     #[test]
     fn a_cfg_table_switched_on_by_the_flags_it_hides_is_a_warning() {
         let mut inputs = inputs("[workspace]\n");
-        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
         inputs.sources.push(config(
             "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]\n",
         ));
@@ -1297,7 +1300,7 @@ mod tests {
     #[test]
     fn a_z_flag_in_the_rustflags_cargo_uses_on_stable_is_an_error() {
         let mut inputs = inputs("[workspace]\n");
-        inputs.machine = Some(crate::machine::tests::linux("1.95.0"));
+        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
         inputs.sources.push(config("[build]\nrustflags = [\"-Z\", \"share-generics\"]\n"));
         let codes = |inputs: &Inputs| check(inputs).into_iter().map(|f| f.code).collect::<Vec<_>>();
         assert_eq!(codes(&inputs), ["unstable-rustflags"]);

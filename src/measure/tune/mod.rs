@@ -15,8 +15,8 @@ pub mod space;
 
 use std::time::Duration;
 
+use crate::cargo::schema::Value;
 use crate::error::Result;
-use crate::schema::Value;
 
 /// One setting searched: the values tried, the first of which is the one the search starts
 /// from (and writes nothing).

@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::bench;
+use crate::cargo::workspace::{self, ConfigScope, Workspace};
 use crate::error::{Error, Result};
+use crate::measure::stats;
 use crate::ops::Context;
 use crate::shell::Verbosity;
-use crate::workspace::{self, ConfigScope, Workspace};
 
 /// The file in a scratch directory that names the process using it, so that a later run can
 /// tell a killed run's leftovers from a live run's directory.
@@ -483,7 +483,9 @@ impl Spinner {
 /// `label, 2m59s left` while a budget runs, read at `now`.
 fn with_time_left(label: &str, deadline: Option<Instant>, now: Instant) -> String {
     match deadline {
-        Some(deadline) => format!("{label}, {} left", crate::tune::minutes(deadline.saturating_duration_since(now))),
+        Some(deadline) => {
+            format!("{label}, {} left", crate::measure::tune::minutes(deadline.saturating_duration_since(now)))
+        }
         None => label.to_owned(),
     }
 }
@@ -548,7 +550,7 @@ pub fn run_binary(binary: &Path, args: &str, cwd: &Path) -> Result<f64> {
         }
         times.push(start.elapsed().as_secs_f64());
     }
-    Ok(bench::summarize(&times).expect("five samples").median)
+    Ok(stats::summarize(&times).expect("five samples").median)
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 use toml_edit::Item;
 
 use super::Layers;
-use crate::config::ConfigTable;
+use crate::cargo::config::ConfigTable;
+use crate::cargo::machine::Machine;
 use crate::edit::FlagsRecord;
-use crate::machine::Machine;
 
 /// The source cargo takes flags from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -326,13 +326,13 @@ fn flags_in(layer: &super::Layer, table: &Item, config_table: ConfigTable) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::machine::tests::linux;
+    use crate::cargo::machine::tests::linux;
 
     /// Config files named `config0.toml`, `config1.toml`, … lowest precedence first.
     fn layers(configs: &[&str], env: &[(&str, &str)]) -> Layers {
         let names: Vec<String> = (0..configs.len()).map(|i| format!("config{i}.toml")).collect();
         let files: Vec<(&str, &str)> = names.iter().map(String::as_str).zip(configs.iter().copied()).collect();
-        crate::effective::tests::layers(&files, env)
+        crate::cargo::effective::tests::layers(&files, env)
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! --explain CODE` prints an entry, the README's table lists them (a test keeps the two equal),
 //! and lint levels name them.
 
-use crate::check::Severity;
+use crate::lint::Severity;
 
 pub struct Rule {
     pub code: &'static str,
@@ -464,7 +464,7 @@ mod tests {
         // The codes as the sources write them: `code: "x"`, `Severity::Y, "x"`, `"x",` on the
         // line after `Severity::Y,` or `problem(`, or a `("x", help)` pair.
         let mut emitted = Vec::new();
-        for source in [include_str!("check.rs"), include_str!("profiles.rs"), include_str!("lints.rs")] {
+        for source in [include_str!("mod.rs"), include_str!("../cargo/profiles.rs"), include_str!("levels.rs")] {
             let lines: Vec<&str> = source.lines().map(str::trim).collect();
             for (i, line) in lines.iter().enumerate() {
                 let after_severity = i > 0

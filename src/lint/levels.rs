@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{Finding, Inputs, Severity, SourceKind};
 use crate::error::Location;
-use crate::rules;
+use crate::lint::rules;
+use crate::lint::{Finding, Inputs, Severity, SourceKind};
 
 /// Why a finding is not reported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,7 +152,7 @@ fn allowed_inline(sources: &BTreeMap<String, Vec<&str>>, finding: &Finding) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Source, check};
+    use crate::lint::{Source, check};
     use std::path::PathBuf;
 
     fn run(manifest: &str, env: &[(&str, &str)]) -> Vec<(String, Severity, Option<Silenced>)> {

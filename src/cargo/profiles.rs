@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use toml_edit::{Item, TableLike};
 
-use crate::schema::{self, Key, KeyPath, Scope, TablePath};
+use crate::cargo::schema::{self, Key, KeyPath, Scope, TablePath};
 
 /// A key Cargo knows, at a place it is allowed.
 pub struct Entry<'i> {

@@ -18,9 +18,9 @@ use std::rc::Rc;
 
 use toml_edit::{Item, TableLike};
 
+use crate::cargo::inherit::{self, ChainError};
+use crate::cargo::schema::{self, Key, Scope, Value};
 use crate::edit::marker;
-use crate::inherit::{self, ChainError};
-use crate::schema::{self, Key, Scope, Value};
 
 /// One source of profile settings.
 pub struct Layer {
@@ -159,11 +159,11 @@ pub struct Layers {
     pub env: Vec<(String, String)>,
     /// The release of the workspace's cargo, where a rule depends on it (`CI` turns incremental
     /// off from 1.99); `None` when nothing needed to ask, and then no such rule applies.
-    pub cargo_release: Option<crate::machine::Version>,
+    pub cargo_release: Option<crate::cargo::machine::Version>,
 }
 
 /// The first cargo whose incremental default follows the `CI` variable (rust-lang/cargo#17220).
-const INCREMENTAL_FOLLOWS_CI: crate::machine::Version = crate::machine::Version(1, 99, 0);
+const INCREMENTAL_FOLLOWS_CI: crate::cargo::machine::Version = crate::cargo::machine::Version(1, 99, 0);
 
 /// Whether cargo takes the process to run in CI: `CI` or `TF_BUILD` set, to any value.
 pub fn in_ci(env: &[(String, String)]) -> bool {
@@ -191,7 +191,7 @@ impl Layers {
         }
         let Some(profile) = manifest.doc.as_ref().and_then(|d| d.get("profile")) else { return Vec::new() };
         let mut found = Vec::new();
-        for entry in crate::profiles::walk(profile).entries {
+        for entry in crate::cargo::profiles::walk(profile).entries {
             let path = entry.path;
             let mut defs = self.definitions(&path.table.profile, &path.table.scope, path.key).into_iter();
             let Some(written) = defs.next().filter(|d| d.preset.is_some()) else { continue };
@@ -559,7 +559,7 @@ pub fn meaning(key: Key, value: Option<&Value>) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::inherit::Broken;
+    use crate::cargo::inherit::Broken;
 
     /// Layers from `(name, text)` files (a name with `config` in it is a config file).
     pub(crate) fn layers(files: &[(&str, &str)], env: &[(&str, &str)]) -> Layers {
@@ -625,7 +625,7 @@ pub(crate) mod tests {
         let files = [("Cargo.toml", "[profile.dev]\nincremental = true\n")];
         let with = |env: &[(&str, &str)], release: &str| {
             let mut l = layers(&files, env);
-            l.cargo_release = crate::machine::Version::parse(release);
+            l.cargo_release = crate::cargo::machine::Version::parse(release);
             l.global_incremental().map(|e| (e.value, e.from.map(|d| d.source)))
         };
         let off = with(&[("CI", "true")], "1.99.0").unwrap();

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::schema;
+use crate::cargo::schema;
 
 /// Why a profile has no chain, with cargo's wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
