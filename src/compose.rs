@@ -220,7 +220,7 @@ pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>
         let mut error = Error::new(format!("none of the presets has a variant named `{variant}`"));
         let written: Vec<_> = order.presets.iter().filter_map(|p| library.get(&p.name).ok()).collect();
         let all = written.iter().flat_map(|p| p.variants.iter().map(|v| v.name.as_str()));
-        if let Some(near) = crate::preset::closest(variant, all, 3) {
+        if let Some(near) = crate::suggest::closest(variant, all, 3) {
             error = error.help(format!("did you mean `{near}`?"));
         }
         for preset in &written {

@@ -26,6 +26,7 @@ pub mod prompt;
 pub mod render;
 pub mod retarget;
 pub mod shell;
+pub mod suggest;
 pub mod verify;
 
 use std::ffi::OsString;

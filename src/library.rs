@@ -126,7 +126,7 @@ impl Library {
 
     fn unknown(&self, name: &str) -> Error {
         let mut error = Error::new(format!("no preset named `{name}`"));
-        if let Some(similar) = preset::closest(name, self.entries.iter().map(|e| e.name.as_str()), 3) {
+        if let Some(similar) = crate::suggest::closest(name, self.entries.iter().map(|e| e.name.as_str()), 3) {
             error = error.help(format!("a preset with a similar name exists: `{similar}`"));
         }
         let names: Vec<&str> = self.entries.iter().map(|e| e.name.as_str()).collect();

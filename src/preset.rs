@@ -561,7 +561,7 @@ impl Reader<'_> {
                         known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" or ")
                     ),
                 );
-                if let Some(similar) = closest(key, known.iter().copied(), 3) {
+                if let Some(similar) = crate::suggest::closest(key, known.iter().copied(), 3) {
                     error = error.help(format!("did you mean `{similar}`?"));
                 }
                 return Err(error);
@@ -739,28 +739,6 @@ impl Reader<'_> {
     }
 }
 
-/// The candidate nearest to `typed`, within `max` edits, for "did you mean" suggestions (ties go
-/// to the first in sort order).
-pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Option<&'a str> {
-    candidates.into_iter().map(|c| (edit_distance(typed, c), c)).filter(|(d, _)| *d <= max).min().map(|(_, c)| c)
-}
-
-/// Levenshtein distance, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -858,12 +836,5 @@ opt-level = { value = 0, why = "w3" }
         assert!(err.contains("profile name `debug` is reserved"), "{err}");
         let err = parse_err("summary = \"s\"\nextends = [\"../../x\"]\n");
         assert!(err.contains("invalid character `.` in preset name `../../x`"), "{err}");
-    }
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("opt-levle", "opt-level"), 2);
-        assert_eq!(edit_distance("fast-dve", "fast-dev"), 2);
-        assert_eq!(edit_distance("abc", "abc"), 0);
     }
 }

@@ -155,7 +155,7 @@ fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
 /// The known key closest to a mistyped one (`opt_level` → `opt-level`, `opt-levle` → `opt-level`).
 pub fn suggest_key(typed: &str) -> Option<&'static str> {
     let kebab = typed.replace('_', "-").to_lowercase();
-    crate::preset::closest(&kebab, Key::ALL.iter().map(|k| k.name()), 2)
+    crate::suggest::closest(&kebab, Key::ALL.iter().map(|k| k.name()), 2)
 }
 
 #[cfg(test)]

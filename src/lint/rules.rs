@@ -433,7 +433,7 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 /// The rule a mistyped code most likely means: one spelled within three edits, or one that
 /// contains it (`strip-none` for `explicit-strip-none`).
 pub fn closest(code: &str) -> Option<&'static str> {
-    crate::preset::closest(code, RULES.iter().map(|r| r.code), 3)
+    crate::suggest::closest(code, RULES.iter().map(|r| r.code), 3)
         .or_else(|| RULES.iter().map(|r| r.code).find(|known| code.len() >= 4 && known.contains(code)))
 }
 

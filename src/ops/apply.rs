@@ -417,7 +417,7 @@ fn check_keep(composition: &Composition, keep: &[String]) -> Result<()> {
     for key in keep {
         if !keys.contains(key) {
             let mut error = Error::new(format!("`--keep {key}` names no key these presets set"));
-            if let Some(near) = crate::preset::closest(key, keys.iter().map(String::as_str), 4) {
+            if let Some(near) = crate::suggest::closest(key, keys.iter().map(String::as_str), 4) {
                 error = error.help(format!("did you mean `{near}`?"));
             }
             return Err(error.help(format!("their keys are: {}", keys.join(", "))));

@@ -14,7 +14,7 @@ use crate::cargo::workspace::{self, Workspace};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::ops::Context;
-use crate::preset;
+use crate::suggest;
 
 pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
     // A key name alone asks what the key does, which needs no project; a profile of that name
@@ -118,7 +118,7 @@ fn unit_kinds(
                 .chain(locked.iter().flat_map(|l| l.keys().map(String::as_str)))
                 .collect();
             let mut error = Error::new(format!("package `{name}` is not in this workspace or its `Cargo.lock`"));
-            if let Some(near) = preset::closest(name, names.iter().copied(), 3) {
+            if let Some(near) = suggest::closest(name, names.iter().copied(), 3) {
                 error = error.help(format!("did you mean `{near}`?"));
             }
             return Err(error);
@@ -161,7 +161,7 @@ pub(super) fn unknown_profile(verb: &str, profile: &str, why: &ChainError, layer
     let mut error = Error::new(format!("cannot {verb} profile `{profile}`: {why}"));
     if why.broken == Broken::NotDefined {
         let names = layers.profile_names();
-        if let Some(near) = preset::closest(profile, names.iter().map(String::as_str), 3) {
+        if let Some(near) = suggest::closest(profile, names.iter().map(String::as_str), 3) {
             error = error.help(format!("did you mean `{near}`?"));
         }
         error = error.help(format!("the profiles here are: {}", names.join(", ")));
