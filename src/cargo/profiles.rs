@@ -20,11 +20,29 @@ pub struct Entry<'i> {
     pub key_span: Option<Range<usize>>,
 }
 
+/// What is wrong, in the terms of Cargo's rules; `check` reports each under a rule of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A name cargo reserves or refuses.
+    ProfileName,
+    /// `profile`, a profile or an override that is not a table.
+    NotATable,
+    /// A package spec cargo cannot parse.
+    PackageSpec,
+    /// `package` or `build-override` inside an override.
+    NestedOverride,
+    /// `dir-name`, which cargo refuses.
+    DirName,
+    /// A key cargo does not know.
+    UnknownKey,
+    /// A whole-build key (`panic`, `lto`, …) in an override.
+    OverrideKey,
+}
+
 /// Something Cargo would reject, ignore, or misread.
 #[derive(Debug)]
 pub struct Problem {
-    /// A stable name for the kind of problem, for JSON output and `--allow`-style filtering.
-    pub code: &'static str,
+    pub fault: Fault,
     pub span: Option<Range<usize>>,
     pub message: String,
     pub help: Vec<String>,
@@ -44,7 +62,7 @@ pub fn walk(profile: &Item) -> Walk<'_> {
     for (name, body) in profiles.iter() {
         if let Err(bad) = schema::check_profile_name(name) {
             walk.problems.push(Problem {
-                code: "profile-name",
+                fault: Fault::ProfileName,
                 span: key_span(profiles, name),
                 message: bad.reason,
                 help: bad.help.into_iter().collect(),
@@ -63,7 +81,7 @@ fn as_table<'i>(item: &'i Item, what: &str, walk: &mut Walk<'_>) -> Option<&'i d
     let table = item.as_table_like();
     if table.is_none() {
         walk.problems.push(Problem {
-            code: "not-a-table",
+            fault: Fault::NotATable,
             span: item.span(),
             message: format!("`{what}` must be a table"),
             help: Vec::new(),
@@ -80,8 +98,8 @@ fn key_span(table: &dyn TableLike, key: &str) -> Option<Range<usize>> {
 fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
     let Some(body) = as_table(item, &table.to_string(), walk) else { return };
     for (key, value) in body.iter() {
-        let problem = |code, message: String, help: &str| Problem {
-            code,
+        let problem = |fault, message: String, help: &str| Problem {
+            fault,
             span: key_span(body, key),
             message,
             help: vec![help.to_owned()],
@@ -92,7 +110,7 @@ fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
                 for (spec, body) in specs.iter() {
                     if let Err(why) = schema::check_package_spec(spec) {
                         walk.problems.push(Problem {
-                            code: "package-spec",
+                            fault: Fault::PackageSpec,
                             span: key_span(specs, spec),
                             message: format!("invalid package spec in `{table}.package`: {why}"),
                             help: Vec::new(),
@@ -107,12 +125,12 @@ fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
                 layer(value, &TablePath { profile: table.profile.clone(), scope: Scope::BuildOverride }, walk);
             }
             ("package" | "build-override", _) => walk.problems.push(problem(
-                "nested-override",
+                Fault::NestedOverride,
                 format!("`{key}` cannot be nested inside `{table}`"),
                 "Cargo allows `package` and `build-override` only directly below a profile",
             )),
             ("dir-name", _) => walk.problems.push(problem(
-                "dir-name",
+                Fault::DirName,
                 format!("`{table}.dir-name` is not allowed"),
                 "Cargo names a profile's output directory after the profile itself",
             )),
@@ -124,7 +142,7 @@ fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
                         "see the keys Cargo knows: https://doc.rust-lang.org/cargo/reference/profiles.html".into(),
                     );
                     walk.problems.push(Problem {
-                        code: "unknown-key",
+                        fault: Fault::UnknownKey,
                         span: key_span(body, key),
                         message: format!("unknown profile key `{table}.{key}`"),
                         help,
@@ -133,7 +151,7 @@ fn layer<'i>(item: &'i Item, table: &TablePath, walk: &mut Walk<'i>) {
                 Some(known) if table.scope != Scope::Profile && !known.allowed_in_override() => {
                     let kind = if table.scope == Scope::BuildOverride { "build-override" } else { "package" };
                     walk.problems.push(Problem {
-                        code: "override-key",
+                        fault: Fault::OverrideKey,
                         span: key_span(body, key),
                         message: format!("`{key}` may not be specified in a `{kind}` profile (`{table}.{key}`)"),
                         help: vec![format!(
@@ -162,9 +180,9 @@ pub fn suggest_key(typed: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    fn problems(text: &str) -> Vec<(&'static str, String)> {
+    fn problems(text: &str) -> Vec<(Fault, String)> {
         let doc = toml_edit::Document::parse(text.to_owned()).unwrap();
-        walk(doc.get("profile").unwrap()).problems.into_iter().map(|p| (p.code, p.message)).collect()
+        walk(doc.get("profile").unwrap()).problems.into_iter().map(|p| (p.fault, p.message)).collect()
     }
 
     #[test]
@@ -172,8 +190,8 @@ mod tests {
         let found = problems(
             "[profile.debug]\nx = 1\n[profile.dev]\nopt_level = 1\ndir-name = \"x\"\n[profile.dev.package.\"*\"]\npanic = \"abort\"\n",
         );
-        let codes: Vec<&str> = found.iter().map(|(c, _)| *c).collect();
-        assert_eq!(codes, ["profile-name", "unknown-key", "dir-name", "override-key"]);
+        let faults: Vec<Fault> = found.iter().map(|(f, _)| *f).collect();
+        assert_eq!(faults, [Fault::ProfileName, Fault::UnknownKey, Fault::DirName, Fault::OverrideKey]);
     }
 
     #[test]

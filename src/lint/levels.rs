@@ -9,26 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::error::Location;
-use crate::lint::rules;
-use crate::lint::{Finding, Inputs, Severity, SourceKind};
-
-/// Why a finding is not reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Silenced {
-    /// `code = "allow"` in the manifest's lint levels.
-    Manifest,
-    /// A `# cargo-presets: allow(code)` comment.
-    Inline,
-}
-
-impl Silenced {
-    pub fn name(self) -> &'static str {
-        match self {
-            Silenced::Manifest => "manifest",
-            Silenced::Inline => "inline",
-        }
-    }
-}
+use crate::lint::findings::{Finding, Inputs, Silenced, SourceKind};
+use crate::lint::rules::{self, Code, Severity};
 
 const MARK: &str = "# cargo-presets: allow(";
 
@@ -45,7 +27,7 @@ pub fn apply(inputs: &Inputs, root: Option<&toml_edit::Document<String>>, findin
         .map(|s| (s.path.display().to_string(), s.text.lines().collect()))
         .collect();
     for finding in findings.iter_mut() {
-        match levels.get(finding.code) {
+        match levels.get(&finding.code) {
             Some(None) => finding.silenced = Some(Silenced::Manifest),
             Some(Some(severity)) => finding.severity = *severity,
             None => {}
@@ -62,7 +44,7 @@ fn manifest_levels(
     inputs: &Inputs,
     doc: &toml_edit::Document<String>,
     findings: &mut Vec<Finding>,
-) -> BTreeMap<String, Option<Severity>> {
+) -> BTreeMap<Code, Option<Severity>> {
     let mut levels = BTreeMap::new();
     let Some(root) = inputs.sources.iter().find(|s| s.kind == SourceKind::RootManifest) else { return levels };
     let table = ["workspace", "package"].iter().find_map(|top| {
@@ -72,11 +54,11 @@ fn manifest_levels(
     for (code, item) in table.iter() {
         let at =
             |span: Option<std::ops::Range<usize>>| span.map(|span| Location::of_span(&root.path, &root.text, span));
-        if rules::rule(code).is_none() {
+        let Some(rule) = rules::rule(code) else {
             let key = table.key(code).and_then(|k| k.span());
             findings.push(unknown(code, at(key), &format!("{top}.metadata.cargo-presets.lints")));
             continue;
-        }
+        };
         let level = match item.as_str() {
             Some("allow") => None,
             Some("note") => Some(Severity::Note),
@@ -85,7 +67,7 @@ fn manifest_levels(
             _ => {
                 findings.push(Finding {
                     severity: Severity::Error,
-                    code: "invalid-value",
+                    code: Code::InvalidValue,
                     message: format!(
                         "invalid lint level for `{code}`: expected \"allow\", \"note\", \"warn\" or \"deny\""
                     ),
@@ -96,19 +78,19 @@ fn manifest_levels(
                 continue;
             }
         };
-        levels.insert(code.to_owned(), level);
+        levels.insert(rule.code, level);
     }
     levels
 }
 
 fn unknown(code: &str, location: Option<Location>, place: &str) -> Finding {
     let help = match rules::closest(code) {
-        Some(known) => vec![format!("did you mean `{known}`?")],
+        Some(known) => vec![format!("did you mean `{}`?", known.as_str())],
         None => vec!["`cargo presets check --explain CODE` describes a rule; the README lists them all".to_owned()],
     };
     Finding {
         severity: Severity::Warning,
-        code: "unknown-lint",
+        code: Code::UnknownLint,
         message: format!("`{code}` in `{place}` names no rule of cargo presets"),
         location,
         help,
@@ -146,16 +128,17 @@ fn allowed_inline(sources: &BTreeMap<String, Vec<&str>>, finding: &Finding) -> b
     let Some(lines) = sources.get(&location.file) else { return false };
     let Some(index) = location.line.checked_sub(1).filter(|i| *i < lines.len()) else { return false };
     let header = lines[..=index].iter().rev().find(|l| l.trim_start().starts_with('['));
-    [Some(&lines[index]), header].into_iter().flatten().any(|line| allowed_on(line).contains(&finding.code))
+    [Some(&lines[index]), header].into_iter().flatten().any(|line| allowed_on(line).contains(&finding.code.as_str()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::{Source, check};
+    use crate::lint::check;
+    use crate::lint::findings::Source;
     use std::path::PathBuf;
 
-    fn run(manifest: &str, env: &[(&str, &str)]) -> Vec<(String, Severity, Option<Silenced>)> {
+    fn run(manifest: &str, env: &[(&str, &str)]) -> Vec<(Code, Severity, Option<Silenced>)> {
         let inputs = Inputs {
             sources: vec![Source::new(SourceKind::RootManifest, PathBuf::from("Cargo.toml"), manifest.into())],
             env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
@@ -170,7 +153,7 @@ mod tests {
             split_debuginfo_supported: None,
             machine: None,
         };
-        check(&inputs).into_iter().map(|f| (f.code.to_owned(), f.severity, f.silenced)).collect()
+        check(&inputs).into_iter().map(|f| (f.code, f.severity, f.silenced)).collect()
     }
 
     const STRIP: &str = "[workspace]\n[profile.release]\nstrip = false\n";
@@ -180,13 +163,10 @@ mod tests {
         let with = |level: &str| {
             format!("{STRIP}[workspace.metadata.cargo-presets.lints]\nexplicit-strip-none = \"{level}\"\n")
         };
-        assert_eq!(run(STRIP, &[]), [("explicit-strip-none".into(), Severity::Warning, None)]);
+        assert_eq!(run(STRIP, &[]), [(Code::ExplicitStripNone, Severity::Warning, None)]);
         assert_eq!(run(&with("deny"), &[])[0].1, Severity::Error);
         assert_eq!(run(&with("note"), &[])[0].1, Severity::Note);
-        assert_eq!(
-            run(&with("allow"), &[]),
-            [("explicit-strip-none".into(), Severity::Warning, Some(Silenced::Manifest))]
-        );
+        assert_eq!(run(&with("allow"), &[]), [(Code::ExplicitStripNone, Severity::Warning, Some(Silenced::Manifest))]);
         let single = "[package]\nname = \"a\"\n[profile.release]\nstrip = false\n[package.metadata.cargo-presets.lints]\nexplicit-strip-none = \"allow\"\n";
         assert_eq!(run(single, &[])[0].2, Some(Silenced::Manifest));
     }
@@ -206,11 +186,11 @@ mod tests {
         let text = format!(
             "{STRIP}[workspace.metadata.cargo-presets.lints]\nexplicit-strip = \"allow\"\nignored-panic = \"off\"\n"
         );
-        let codes: Vec<String> = run(&text, &[]).into_iter().map(|(c, _, _)| c).collect();
-        assert_eq!(codes, ["invalid-value", "explicit-strip-none", "unknown-lint"]);
+        let codes: Vec<Code> = run(&text, &[]).into_iter().map(|(c, _, _)| c).collect();
+        assert_eq!(codes, [Code::InvalidValue, Code::ExplicitStripNone, Code::UnknownLint]);
         let inline = "[workspace]\n[profile.release]\nstrip = false # cargo-presets: allow(strip-none)\n";
         let found = run(inline, &[]);
-        assert!(found.contains(&("unknown-lint".into(), Severity::Warning, None)), "{found:?}");
-        assert!(found.contains(&("explicit-strip-none".into(), Severity::Warning, None)), "{found:?}");
+        assert!(found.contains(&(Code::UnknownLint, Severity::Warning, None)), "{found:?}");
+        assert!(found.contains(&(Code::ExplicitStripNone, Severity::Warning, None)), "{found:?}");
     }
 }

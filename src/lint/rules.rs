@@ -1,11 +1,30 @@
-//! The catalogue of `check`'s rules: one entry per code, in one declarative place. `check
-//! --explain CODE` prints an entry, the README's table lists them (a test keeps the two equal),
-//! and lint levels name them.
+//! The catalogue of `check`'s rules: one entry per code, in one declarative place. The list
+//! below makes both the enum of codes ([`Code`]), which every finding names (so a misspelt code
+//! does not compile), and the entries (`RULES`): `check --explain CODE` prints an entry, the
+//! README's table lists them (a test keeps the two equal), and lint levels name them.
 
-use crate::lint::Severity;
+use std::fmt;
+
+/// How much a finding matters: the rule's usual level, or the one the project sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
 
 pub struct Rule {
-    pub code: &'static str,
+    pub code: Code,
     /// The usual severity. A few rules raise or lower it where the context says more (named in
     /// `explanation`); a lint level set by the user replaces it.
     pub level: Severity,
@@ -18,17 +37,51 @@ pub struct Rule {
     pub source: &'static str,
 }
 
+/// Makes `Code` and `RULES` from one list of `Variant = "code" { level, summary, … }`, in the
+/// order of the list: `RULES[code as usize]` is the code's entry.
+macro_rules! catalogue {
+    ($($variant:ident = $code:literal {
+        level: $level:ident,
+        summary: $summary:expr,
+        explanation: $explanation:expr,
+        bad: $bad:expr,
+        good: $good:expr,
+        source: $source:expr $(,)?
+    }),* $(,)?) => {
+        /// A rule's stable name, as findings, JSON output, lint levels and `--explain` show it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant),*
+        }
+
+        impl Code {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code),*
+                }
+            }
+        }
+
+        pub const RULES: &[Rule] = &[$(Rule {
+            code: Code::$variant,
+            level: Severity::$level,
+            summary: $summary,
+            explanation: $explanation,
+            bad: $bad,
+            good: $good,
+            source: $source,
+        }),*];
+    };
+}
+
 const PROFILES: &str = "Cargo reference, Profiles: https://doc.rust-lang.org/cargo/reference/profiles.html";
 const CONFIG: &str = "Cargo reference, Configuration: https://doc.rust-lang.org/cargo/reference/config.html";
 const UNSTABLE: &str = "Cargo reference, Unstable features: https://doc.rust-lang.org/cargo/reference/unstable.html";
 const VERIFIED: &str = "cargo 1.95, verified: shared/reference/cargo-profiles.md";
 const CONFIG_VERIFIED: &str = "cargo 1.95, verified: shared/reference/cargo-config.md";
 
-use Severity::{Error, Note, Warning};
-
-pub const RULES: &[Rule] = &[
-    Rule {
-        code: "parse",
+catalogue! {
+    Parse = "parse" {
         level: Error,
         summary: "a manifest or config file is not valid TOML",
         explanation: "Cargo cannot read the file, so every command fails. Nothing else in it is checked.",
@@ -36,8 +89,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev]\nopt-level = 1",
         source: "TOML 1.0: https://toml.io/en/v1.0.0",
     },
-    Rule {
-        code: "invalid-value",
+    InvalidValue = "invalid-value" {
         level: Error,
         summary: "a value outside the key's domain, or of the wrong type",
         explanation: "Cargo refuses the manifest (or rustc the flag), so every build fails.",
@@ -45,8 +97,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev]\nopt-level = 3",
         source: PROFILES,
     },
-    Rule {
-        code: "unknown-key",
+    UnknownKey = "unknown-key" {
         level: Error,
         summary: "a key cargo does not know in a profile",
         explanation: "Cargo warns and ignores it, so the setting silently does nothing; often a typo or the snake_case spelling of a key.",
@@ -54,8 +105,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev]\nopt-level = 1",
         source: PROFILES,
     },
-    Rule {
-        code: "not-a-table",
+    NotATable = "not-a-table" {
         level: Error,
         summary: "`profile`, a profile or an override is not a table",
         explanation: "Cargo refuses the manifest.",
@@ -63,8 +113,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev]\nopt-level = 1",
         source: PROFILES,
     },
-    Rule {
-        code: "profile-name",
+    ProfileName = "profile-name" {
         level: Error,
         summary: "a profile name cargo reserves or refuses",
         explanation: "Empty names, names with characters other than letters, digits, `-` and `_`, and reserved names (`build`, `check`, `debug`, `doc`, `cargo…`, …) are refused. `[profile.doc]` is only a warning: cargo accepts it and it has no effect.",
@@ -72,8 +121,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.quick-check]\ninherits = \"dev\"",
         source: PROFILES,
     },
-    Rule {
-        code: "package-spec",
+    PackageSpec = "package-spec" {
         level: Error,
         summary: "a package override whose spec cargo cannot parse",
         explanation: "Cargo refuses the manifest.",
@@ -81,8 +129,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev.package.\"serde@1.0.200\"]\nopt-level = 3",
         source: PROFILES,
     },
-    Rule {
-        code: "nested-override",
+    NestedOverride = "nested-override" {
         level: Error,
         summary: "`package` or `build-override` inside an override",
         explanation: "Overrides are allowed only directly below a profile; cargo refuses the manifest.",
@@ -90,8 +137,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev.package.syn]\nopt-level = 3",
         source: PROFILES,
     },
-    Rule {
-        code: "dir-name",
+    DirName = "dir-name" {
         level: Error,
         summary: "`dir-name` in a profile",
         explanation: "Cargo names a profile's output directory after the profile and refuses `dir-name`.",
@@ -99,8 +145,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.quick]\ninherits = \"dev\"",
         source: VERIFIED,
     },
-    Rule {
-        code: "override-key",
+    OverrideKey = "override-key" {
         level: Error,
         summary: "`panic`, `lto`, `rpath` or `inherits` in a package override or build-override",
         explanation: "These apply to the whole build, not to one package; cargo refuses them in overrides.",
@@ -108,8 +153,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.release]\nlto = true",
         source: PROFILES,
     },
-    Rule {
-        code: "member-profile",
+    MemberProfile = "member-profile" {
         level: Warning,
         summary: "profiles in a member's manifest",
         explanation: "Cargo reads profiles only from the workspace root manifest and ignores these (with a warning), but still validates them: an error in them breaks the build.",
@@ -117,8 +161,7 @@ pub const RULES: &[Rule] = &[
         good: "# Cargo.toml (the root)\n[profile.release]\nlto = true",
         source: PROFILES,
     },
-    Rule {
-        code: "legacy-value",
+    LegacyValue = "legacy-value" {
         level: Warning,
         summary: "an old spelling cargo still accepts (`lto = \"yes\"`)",
         explanation: "It works today, but the documented value says what it means.",
@@ -126,8 +169,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.release]\nlto = true",
         source: PROFILES,
     },
-    Rule {
-        code: "ignored-on-stable",
+    IgnoredOnStable = "ignored-on-stable" {
         level: Warning,
         summary: "an unstable key that stable cargo ignores",
         explanation: "On stable cargo the key does nothing (cargo warns), so the setting silently has no effect.",
@@ -135,8 +177,7 @@ pub const RULES: &[Rule] = &[
         good: "# in a config file used only with nightly cargo\n[profile.dev]\nhint-mostly-unused = true",
         source: UNSTABLE,
     },
-    Rule {
-        code: "needs-nightly",
+    NeedsNightly = "needs-nightly" {
         level: Error,
         summary: "an unstable setting in a file stable cargo reads",
         explanation: "Stable cargo refuses the feature gate, so every stable command in the workspace fails.",
@@ -144,8 +185,7 @@ pub const RULES: &[Rule] = &[
         good: "# .cargo/cranelift.toml, used as `cargo +nightly --config .cargo/cranelift.toml build`",
         source: UNSTABLE,
     },
-    Rule {
-        code: "missing-gate",
+    MissingGate = "missing-gate" {
         level: Error,
         summary: "an unstable key whose feature is not enabled",
         explanation: "Nightly cargo refuses it without `cargo-features` (manifest) or `[unstable]` (config). A key that has no manifest feature (`hint-mostly-unused`) is only ignored, with cargo's warning: a warning here too.",
@@ -153,8 +193,7 @@ pub const RULES: &[Rule] = &[
         good: "cargo-features = [\"codegen-backend\"]\n[profile.dev]\ncodegen-backend = \"cranelift\"",
         source: UNSTABLE,
     },
-    Rule {
-        code: "immediate-abort-without-build-std",
+    ImmediateAbortWithoutBuildStd = "immediate-abort-without-build-std" {
         level: Warning,
         summary: "`panic = \"immediate-abort\"` where no config file rebuilds std",
         explanation: "Gated or not, every binary, test and example built with the profile fails unless std is rebuilt with it (nightly 1.97: `the crate core was compiled with a panic strategy which is incompatible with immediate-abort`; a library alone still builds): `-Z build-std` on the command line, or `[unstable] build-std` in a config file. A warning, since the command line may bring it.",
@@ -162,8 +201,7 @@ pub const RULES: &[Rule] = &[
         good: "# .cargo/config.toml\n[unstable]\nbuild-std = [\"std\", \"panic_abort\"]",
         source: VERIFIED,
     },
-    Rule {
-        code: "cranelift-missing",
+    CraneliftMissing = "cranelift-missing" {
         level: Warning,
         summary: "Cranelift asked for, but its rustup component is not installed",
         explanation: "Every build with that profile fails until it is.",
@@ -171,8 +209,7 @@ pub const RULES: &[Rule] = &[
         good: "# after `rustup component add rustc-codegen-cranelift-preview --toolchain nightly`",
         source: "rustc_codegen_cranelift: https://github.com/rust-lang/rustc_codegen_cranelift",
     },
-    Rule {
-        code: "split-debuginfo-unsupported",
+    SplitDebuginfoUnsupported = "split-debuginfo-unsupported" {
         level: Warning,
         summary: "a `split-debuginfo` value this target does not support",
         explanation: "Cargo silently drops it. The supported values come from `rustc --print split-debuginfo`.",
@@ -180,8 +217,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev]\nsplit-debuginfo = \"packed\"",
         source: PROFILES,
     },
-    Rule {
-        code: "ignored-panic",
+    IgnoredPanic = "ignored-panic" {
         level: Warning,
         summary: "`panic` in `profile.test` or `profile.bench`",
         explanation: "Tests and benches always unwind; cargo ignores the setting.",
@@ -189,8 +225,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.release]\npanic = \"abort\"",
         source: PROFILES,
     },
-    Rule {
-        code: "explicit-strip-none",
+    ExplicitStripNone = "explicit-strip-none" {
         level: Warning,
         summary: "`strip = false` or `\"none\"` where the profile asks for no debug info",
         explanation: "Where the effective profile has no debug info, cargo strips std's debug info by itself; an explicit `strip = false` turns that off and every binary keeps about 4 MB more. Quiet where debug info is asked for, or where the key undoes a `strip` inherited from the parent.",
@@ -198,8 +233,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.release]\n# strip left unset: cargo strips debug info by itself",
         source: PROFILES,
     },
-    Rule {
-        code: "strip-skips-override",
+    StripSkipsOverride = "strip-skips-override" {
         level: Warning,
         summary: "a profile's `strip` does not reach a member that a package override matches",
         explanation: "Cargo builds a package matched by `[profile.P.package.<name>]` with the default strip, not the profile's: a release binary with an override ships unstripped. Verified with `cargo build --release -v`: `-C strip=debuginfo` for the overridden member, `-C strip=symbols` for the rest.",
@@ -207,8 +241,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.release]\nstrip = \"symbols\"\n[profile.release.package.app]\nopt-level = 2\nstrip = \"symbols\"",
         source: "cargo 1.95, verified here (issue found on real projects)",
     },
-    Rule {
-        code: "multiple-specs",
+    MultipleSpecs = "multiple-specs" {
         level: Error,
         summary: "two package overrides that match one package",
         explanation: "Cargo refuses to build when two specs in one profile (`dep` and `dep@0.2.0`) match the same package.",
@@ -216,8 +249,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev.package.dep]\nopt-level = 2",
         source: VERIFIED,
     },
-    Rule {
-        code: "spec-mismatch",
+    SpecMismatch = "spec-mismatch" {
         level: Warning,
         summary: "a package spec that differs from a package's name only by `-`/`_`",
         explanation: "Cargo does not treat `-` and `_` as the same in specs: the override matches nothing.",
@@ -225,8 +257,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev.package.serde-json]\nopt-level = 3",
         source: VERIFIED,
     },
-    Rule {
-        code: "spec-unmatched",
+    SpecUnmatched = "spec-unmatched" {
         level: Warning,
         summary: "a package spec that matches no package",
         explanation: "The override does nothing. A warning when `Cargo.lock` lists every package; a note without it, since the spec may name a transitive dependency.",
@@ -234,8 +265,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev.package.serde]\nopt-level = 3",
         source: VERIFIED,
     },
-    Rule {
-        code: "release-without-assertions",
+    ReleaseWithoutAssertions = "release-without-assertions" {
         level: Note,
         summary: "a testing profile that gets debug info but no debug assertions from `release`",
         explanation: "`debug` is symbols, not checks: a `staging` or `qa` profile inheriting `release` runs without `debug_assert!` and overflow checks unless it says so. Quiet for profiles meant for profiling, benchmarking or shipping (names with prof, bench, perf, rel, prod, dist, …).",
@@ -243,8 +273,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.staging]\ninherits = \"release\"\ndebug = true\ndebug-assertions = true",
         source: PROFILES,
     },
-    Rule {
-        code: "star-excludes-members",
+    StarExcludesMembers = "star-excludes-members" {
         level: Note,
         summary: "hand-written `package.\"*\"` settings never reach the workspace's own crates",
         explanation: "`\"*\"` matches every non-member package; often the point, sometimes a surprise. Quiet on tables a preset wrote, whose header says so.",
@@ -252,8 +281,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev]\nopt-level = 1\n[profile.dev.package.\"*\"]\nopt-level = 2",
         source: PROFILES,
     },
-    Rule {
-        code: "root-inherits",
+    RootInherits = "root-inherits" {
         level: Error,
         summary: "`inherits` in `dev` or `release`",
         explanation: "Cargo refuses `inherits` in its root profiles, from a file or from `CARGO_PROFILE_DEV_INHERITS` / `CARGO_PROFILE_RELEASE_INHERITS`, which it reads for every command (verified with cargo 1.95).",
@@ -261,8 +289,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.fast-dev]\ninherits = \"release\"",
         source: PROFILES,
     },
-    Rule {
-        code: "missing-inherits",
+    MissingInherits = "missing-inherits" {
         level: Error,
         summary: "a custom profile without `inherits`",
         explanation: "Cargo refuses every command while a custom profile lacks it.",
@@ -270,8 +297,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.staging]\ninherits = \"release\"\ndebug = true",
         source: PROFILES,
     },
-    Rule {
-        code: "inherits-debug",
+    InheritsDebug = "inherits-debug" {
         level: Error,
         summary: "a profile inheriting `debug`, a name cargo reserves",
         explanation: "Cargo refuses it.",
@@ -279,8 +305,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.x]\ninherits = \"dev\"",
         source: VERIFIED,
     },
-    Rule {
-        code: "undefined-parent",
+    UndefinedParent = "undefined-parent" {
         level: Error,
         summary: "`inherits` names a profile that is not defined",
         explanation: "Cargo refuses every command using the profile. A warning where only a `CARGO_PROFILE_<NAME>_INHERITS` variable defines the profile: cargo checks such a profile only when a build uses it (verified with cargo 1.95).",
@@ -288,8 +313,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.x]\ninherits = \"staging\"",
         source: PROFILES,
     },
-    Rule {
-        code: "inherits-loop",
+    InheritsLoop = "inherits-loop" {
         level: Error,
         summary: "profiles that inherit from each other in a loop",
         explanation: "Cargo refuses the manifest.",
@@ -297,8 +321,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.a]\ninherits = \"release\"\n[profile.b]\ninherits = \"a\"",
         source: PROFILES,
     },
-    Rule {
-        code: "env-collision",
+    EnvCollision = "env-collision" {
         level: Note,
         summary: "profile names whose environment variables collide (`release-lto`)",
         explanation: "`CARGO_PROFILE_RELEASE_LTO_…` is read as `profile.release.lto.…`, so any such variable makes every cargo command fail. A note while none is set; an error when one is. Two names that differ only by `-`/`_` share every variable (a warning).",
@@ -306,8 +329,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.fat-lto]\ninherits = \"release\"",
         source: VERIFIED,
     },
-    Rule {
-        code: "member-missing",
+    MemberMissing = "member-missing" {
         level: Error,
         summary: "a workspace member without a `Cargo.toml`",
         explanation: "Cargo loads every member for a build, and fails on one whose manifest is not there (`failed to load manifest for workspace member`).",
@@ -315,8 +337,7 @@ pub const RULES: &[Rule] = &[
         good: "[workspace]\nmembers = [\"crates/here\"]",
         source: VERIFIED,
     },
-    Rule {
-        code: "shadowed-config",
+    ShadowedConfig = "shadowed-config" {
         level: Warning,
         summary: "a `config.toml` hidden by a legacy `config` beside it",
         explanation: "Cargo reads only the legacy `.cargo/config`; everything in `config.toml` is ignored.",
@@ -324,8 +345,7 @@ pub const RULES: &[Rule] = &[
         good: ".cargo/config.toml alone",
         source: CONFIG,
     },
-    Rule {
-        code: "user-profiles",
+    UserProfiles = "user-profiles" {
         level: Note,
         summary: "profiles in `$CARGO_HOME/config.toml`",
         explanation: "They apply to every project on the machine and to `cargo install`, and beat what each project commits.",
@@ -333,8 +353,7 @@ pub const RULES: &[Rule] = &[
         good: "# the project's Cargo.toml\n[profile.release]\nlto = true",
         source: CONFIG,
     },
-    Rule {
-        code: "preset-overridden",
+    PresetOverridden = "preset-overridden" {
         level: Note,
         summary: "a config file or variable replaces a value a preset wrote into Cargo.toml",
         explanation: "Config files and `CARGO_PROFILE_*` variables beat Cargo.toml, so builds here do not get what the preset the project committed says. It may be on purpose (a personal setting); `status` says it too.",
@@ -342,8 +361,7 @@ pub const RULES: &[Rule] = &[
         good: "# Cargo.toml only\n[profile.dev]\ndebug = \"line-tables-only\"",
         source: CONFIG,
     },
-    Rule {
-        code: "env-ignored",
+    EnvIgnored = "env-ignored" {
         level: Warning,
         summary: "a `CARGO_PROFILE_<NAME>_PACKAGE_…` variable",
         explanation: "Package overrides cannot be set from the environment; cargo ignores the variable.",
@@ -351,8 +369,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev.package.foo]\nopt-level = 3",
         source: CONFIG,
     },
-    Rule {
-        code: "env-override",
+    EnvOverride = "env-override" {
         level: Warning,
         summary: "a `CARGO_PROFILE_*` or `CARGO_INCREMENTAL` variable is set",
         explanation: "It beats every file, so what the files say is not what builds get.",
@@ -360,8 +377,7 @@ pub const RULES: &[Rule] = &[
         good: "cargo build --release",
         source: CONFIG,
     },
-    Rule {
-        code: "env-rustflags",
+    EnvRustflags = "env-rustflags" {
         level: Warning,
         summary: "`RUSTFLAGS` or `CARGO_ENCODED_RUSTFLAGS` is set",
         explanation: "It replaces every config file's `rustflags`, and flags like `-C opt-level` fight the profile settings.",
@@ -369,8 +385,7 @@ pub const RULES: &[Rule] = &[
         good: "[profile.dev]\nopt-level = 3",
         source: CONFIG,
     },
-    Rule {
-        code: "rustflags-unread",
+    RustflagsUnread = "rustflags-unread" {
         level: Warning,
         summary: "a `[build].rustflags` that a matching `[target]` table hides",
         explanation: "Cargo takes rustflags from the `[target]` tables that match the machine, and then ignores `[build].rustflags` entirely: those flags do nothing here.",
@@ -378,8 +393,7 @@ pub const RULES: &[Rule] = &[
         good: "[target.x86_64-unknown-linux-gnu]\nrustflags = [\"-C\", \"force-frame-pointers=yes\", \"-C\", \"target-cpu=native\"]",
         source: CONFIG,
     },
-    Rule {
-        code: "rustflags-merge",
+    RustflagsMerge = "rustflags-merge" {
         level: Error,
         summary: "`rustflags` as a string in one config file and as an array in another",
         explanation: "Cargo merges config files before reading them: arrays join, a string replaces a lower file's string, and a string meeting an array is an error (`failed to merge config value`), so every cargo command fails. Verified with cargo 1.95.",
@@ -387,8 +401,7 @@ pub const RULES: &[Rule] = &[
         good: "# ~/.cargo/config.toml\n[build]\nrustflags = [\"--cfg\", \"a\"]\n# .cargo/config.toml\n[build]\nrustflags = [\"--cfg\", \"b\"]",
         source: CONFIG_VERIFIED,
     },
-    Rule {
-        code: "include-form",
+    IncludeForm = "include-form" {
         level: Error,
         summary: "`include` in a config file is a string, not a list",
         explanation: "Cargo 1.95 accepts only a list of paths or `{ path, optional }` tables, and refuses to load the config otherwise: every cargo command fails.",
@@ -396,8 +409,7 @@ pub const RULES: &[Rule] = &[
         good: "include = [\"extra.toml\"]",
         source: CONFIG_VERIFIED,
     },
-    Rule {
-        code: "unstable-rustflags",
+    UnstableRustflags = "unstable-rustflags" {
         level: Error,
         summary: "a `-Z` flag in the rustflags cargo uses, with a stable rustc",
         explanation: "Cargo passes its rustflags to the first rustc it runs, to learn about the target; stable rustc refuses `-Z` (`the option `Z` is only accepted on the nightly compiler`), so every cargo command fails, `cargo metadata` included. Verified with cargo 1.95.",
@@ -405,8 +417,7 @@ pub const RULES: &[Rule] = &[
         good: "# .cargo/nightly.toml, used as `cargo +nightly --config .cargo/nightly.toml build`\n[build]\nrustflags = [\"-Z\", \"share-generics\"]",
         source: CONFIG_VERIFIED,
     },
-    Rule {
-        code: "rustflags-cfg-loop",
+    RustflagsCfgLoop = "rustflags-cfg-loop" {
         level: Warning,
         summary: "a `[target.'cfg(…)']` table switched on by a `--cfg` in the rustflags it hides",
         explanation: "Cargo matches `cfg(…)` tables against what rustc says given the rustflags found without them; the table's flags then hide `[build]`, and with them the `--cfg` that switched it on. Cargo warns (`non-trivial mutual dependency between target-specific configuration and RUSTFLAGS`) and passes the table's flags alone. Verified with cargo 1.95.",
@@ -414,8 +425,7 @@ pub const RULES: &[Rule] = &[
         good: "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"foo\", \"--cfg\", \"bar\"]",
         source: CONFIG_VERIFIED,
     },
-    Rule {
-        code: "unknown-lint",
+    UnknownLint = "unknown-lint" {
         level: Warning,
         summary: "a lint level or `allow` comment names no rule",
         explanation: "The level does nothing; a typo, or a rule that was renamed.",
@@ -423,18 +433,40 @@ pub const RULES: &[Rule] = &[
         good: "[workspace.metadata.cargo-presets.lints]\nexplicit-strip-none = \"allow\"",
         source: "cargo-presets",
     },
-];
+}
 
-/// The rule with this code.
+impl Code {
+    /// The code's entry in the catalogue.
+    pub fn rule(self) -> &'static Rule {
+        &RULES[self as usize]
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// As its name, in JSON output.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The rule a code written by a user names (`check --explain`, lint levels, allow comments).
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.code == code)
+    RULES.iter().find(|r| r.code.as_str() == code)
 }
 
 /// The rule a mistyped code most likely means: one spelled within three edits, or one that
 /// contains it (`strip-none` for `explicit-strip-none`).
-pub fn closest(code: &str) -> Option<&'static str> {
-    crate::suggest::closest(code, RULES.iter().map(|r| r.code), 3)
-        .or_else(|| RULES.iter().map(|r| r.code).find(|known| code.len() >= 4 && known.contains(code)))
+pub fn closest(code: &str) -> Option<Code> {
+    let names = || RULES.iter().map(|r| r.code.as_str());
+    let known = crate::suggest::closest(code, names(), 3)
+        .or_else(|| names().find(|known| code.len() >= 4 && known.contains(code)))?;
+    rule(known).map(|r| r.code)
 }
 
 /// What `check --explain CODE` prints.
@@ -442,7 +474,7 @@ pub fn explain(rule: &Rule) -> String {
     let indent = |text: &str| text.lines().map(|l| format!("    {l}\n")).collect::<String>();
     format!(
         "{} ({} by default): {}\n\n{}\n\nTriggers it:\n{}\nFixed:\n{}\nSource: {}\n",
-        rule.code,
+        rule.code.as_str(),
         rule.level.name(),
         rule.summary,
         rule.explanation,
@@ -457,49 +489,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_is_listed_once_and_every_code_check_emits_is_listed() {
-        for (i, rule) in RULES.iter().enumerate() {
-            assert!(!RULES[..i].iter().any(|r| r.code == rule.code), "`{}` twice", rule.code);
+    fn each_code_names_its_own_entry_and_users_write_it_by_name() {
+        for entry in RULES {
+            assert_eq!(entry.code.rule().code, entry.code);
+            assert_eq!(rule(entry.code.as_str()).map(|r| r.code), Some(entry.code));
         }
-        // The codes as the sources write them: `code: "x"`, `Severity::Y, "x"`, `"x",` on the
-        // line after `Severity::Y,` or `problem(`, or a `("x", help)` pair.
-        let mut emitted = Vec::new();
-        for source in [include_str!("mod.rs"), include_str!("../cargo/profiles.rs"), include_str!("levels.rs")] {
-            let lines: Vec<&str> = source.lines().map(str::trim).collect();
-            for (i, line) in lines.iter().enumerate() {
-                let after_severity = i > 0
-                    && (lines[i - 1].starts_with("Severity::") && lines[i - 1].ends_with(',')
-                        || lines[i - 1].ends_with("problem("));
-                let quoted = |from: &str| from.split('"').nth(1).map(str::to_owned);
-                if let Some(rest) = line.split("code: \"").nth(1) {
-                    emitted.extend(rest.split('"').next().map(str::to_owned));
-                } else if let Some(rest) = line
-                    .split("Severity::")
-                    .nth(1)
-                    .or_else(|| line.split("self.push(").nth(1))
-                    .and_then(|r| r.split_once(", \""))
-                {
-                    emitted.extend(quoted(&format!("\"{}", rest.1)));
-                } else if after_severity && line.starts_with('"') && line.ends_with("\",") {
-                    emitted.extend(quoted(line));
-                } else if let Some((code, _)) = line.split("(\"").nth(1).and_then(|r| r.split_once("\", &")) {
-                    emitted.push(code.to_owned());
-                }
-            }
-        }
-        emitted.retain(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'));
-        assert!(emitted.len() >= 30, "the scan found only {emitted:?}");
-        for code in &emitted {
-            assert!(rule(code).is_some(), "`{code}` is emitted but missing from the catalogue");
-        }
-        for rule in RULES {
-            assert!(emitted.iter().any(|c| c == rule.code), "`{}` is in the catalogue but never emitted", rule.code);
-        }
+        assert!(rule("explicit-strip").is_none());
+        assert_eq!(closest("explicit-strip"), Some(Code::ExplicitStripNone));
+        assert_eq!(closest("strip-none"), Some(Code::ExplicitStripNone));
+        assert_eq!(closest("nothing-like-it"), None);
     }
 
     #[test]
     fn explanations_show_both_examples_and_the_source() {
-        let text = explain(rule("missing-inherits").unwrap());
+        let text = explain(Code::MissingInherits.rule());
         assert!(
             text.starts_with("missing-inherits (error by default): a custom profile without `inherits`\n"),
             "{text}"
