@@ -84,3 +84,24 @@ impl Lint<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::tests::{config, inputs};
+    use crate::lint::{Code, check};
+
+    #[test]
+    fn include_as_a_string_is_an_error() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("include = \"extra.toml\"\n"));
+        let found = check(&inputs);
+        assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), [Code::IncludeForm]);
+        assert!(
+            found[0].help[1].ends_with("but found string at `include` in `.cargo/config.toml"),
+            "{:?}",
+            found[0].help
+        );
+        inputs.sources[1] = config("include = [\"extra.toml\"]\n");
+        assert!(check(&inputs).is_empty());
+    }
+}

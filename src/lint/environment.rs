@@ -161,6 +161,26 @@ fn codegen_flags(value: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::tests::{codes, inputs};
+    use crate::lint::{Code, Severity, check};
+
+    #[test]
+    fn gated_keys_on_stable_and_rustflags_in_the_environment() {
+        assert_eq!(codes("[profile.dev]\ncodegen-backend = \"cranelift\"\n"), [Code::NeedsNightly]);
+        let mut with_env = inputs("[workspace]\n");
+        with_env.env = vec![("RUSTFLAGS".into(), "-C opt-level=3".into())];
+        let found = check(&with_env);
+        assert_eq!(found[0].code, Code::EnvRustflags);
+        assert!(found[0].help[0].starts_with("`-C opt-level=3` fights the profile settings"), "{:?}", found[0].help);
+    }
+
+    #[test]
+    fn cargo_build_incremental_takes_only_true_or_false() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.env = vec![("CARGO_BUILD_INCREMENTAL".into(), "1".into())];
+        let found: Vec<(Code, Severity)> = check(&inputs).iter().map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [(Code::InvalidValue, Severity::Error)]);
+    }
 
     #[test]
     fn codegen_flags_in_either_spelling_and_either_separator() {

@@ -113,3 +113,52 @@ impl Lint<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::tests::{codes, inputs};
+    use crate::lint::{Code, Severity, check};
+
+    #[test]
+    fn inherits_rules_and_env_name_collisions() {
+        assert_eq!(codes("[profile.fast]\nopt-level = 1\n"), [Code::MissingInherits]);
+        assert_eq!(codes("[profile.dev]\ninherits = \"release\"\n"), [Code::RootInherits]);
+        assert_eq!(codes("[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n"), [Code::InheritsLoop]);
+        // Only the profiles in a loop are at fault, not one inheriting into it.
+        assert_eq!(
+            codes("[profile.a]\ninherits = \"b\"\n[profile.b]\ninherits = \"a\"\n[profile.c]\ninherits = \"a\"\n"),
+            [Code::InheritsLoop]
+        );
+        assert!(codes("[profile.x]\ninherits = \"doc\"\n[profile.y]\ninherits = \"test\"\n").is_empty());
+        assert_eq!(codes("[profile.a]\ninherits = \"debug\"\n"), [Code::InheritsDebug]);
+        assert_eq!(codes("[profile.a]\ninherits = \"nope\"\n"), [Code::UndefinedParent]);
+        assert_eq!(codes("[profile.release-lto]\ninherits = \"release\"\nlto = true\n"), [Code::EnvCollision]);
+    }
+
+    #[test]
+    fn inherits_from_the_environment() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.env = vec![("CARGO_PROFILE_RELEASE_INHERITS".into(), "dev".into())];
+        let found = check(&inputs);
+        let found: Vec<(Code, Severity)> =
+            found.iter().filter(|f| f.code != Code::EnvOverride).map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [(Code::RootInherits, Severity::Error)]);
+        // Reported once, as the variable's, where a file defines the profile too.
+        let mut with_file = crate::lint::tests::inputs("[workspace]\n[profile.release]\nopt-level = 2\n");
+        with_file.env.clone_from(&inputs.env);
+        let found: Vec<String> =
+            check(&with_file).iter().filter(|f| f.code == Code::RootInherits).map(|f| f.message.clone()).collect();
+        assert_eq!(
+            found,
+            ["`CARGO_PROFILE_RELEASE_INHERITS=dev`: `inherits` must not be specified in root profile `release`"]
+        );
+        // A profile only the environment defines is checked when a build uses it.
+        inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "nope".into())];
+        let found = check(&inputs);
+        let found: Vec<(Code, Severity)> =
+            found.iter().filter(|f| f.code != Code::EnvOverride).map(|f| (f.code, f.severity)).collect();
+        assert_eq!(found, [(Code::UndefinedParent, Severity::Warning)]);
+        inputs.env = vec![("CARGO_PROFILE_CI_INHERITS".into(), "release".into())];
+        assert!(check(&inputs).iter().all(|f| f.code == Code::EnvOverride));
+    }
+}

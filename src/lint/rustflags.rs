@@ -89,3 +89,85 @@ impl Lint<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::tests::{config, inputs};
+    use crate::lint::{Code, Finding, Inputs, Severity, Source, SourceKind, check};
+
+    #[test]
+    fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config(
+            "[build]\nrustflags = [\"-Ctarget-cpu=native\"]\n[target.'cfg(unix)']\nrustflags = [\"-Cforce-frame-pointers=yes\"]\n",
+        ));
+        let findings = check(&inputs);
+        let unread: Vec<&Finding> = findings.iter().filter(|f| f.code == Code::RustflagsUnread).collect();
+        assert_eq!(unread.len(), 1, "{findings:?}");
+        let shown = unread[0].to_string();
+        assert!(shown.contains("`[build].rustflags` (-Ctarget-cpu=native) is ignored on this machine"), "{shown}");
+        assert!(shown.contains(".cargo/config.toml:2"), "{shown}");
+        // A target table for another platform hides nothing here.
+        inputs.sources[1] =
+            config("[build]\nrustflags = [\"-Cx=1\"]\n[target.'cfg(windows)']\nrustflags = [\"-Cy=1\"]\n");
+        assert!(!check(&inputs).iter().any(|f| f.code == Code::RustflagsUnread));
+        // `CARGO_BUILD_RUSTFLAGS` is part of `[build]`, so a target table hides it too; a target
+        // table's own string replaced by a nearer one is not this rule's.
+        inputs.sources[1] = config("[target.'cfg(unix)']\nrustflags = \"--cfg a\"\n");
+        inputs.sources.push(config("[target.'cfg(unix)']\nrustflags = \"--cfg b\"\n"));
+        inputs.env = vec![("CARGO_BUILD_RUSTFLAGS".into(), "--cfg e".into())];
+        let shown: Vec<String> =
+            check(&inputs).iter().filter(|f| f.code == Code::RustflagsUnread).map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(shown[0].contains("`CARGO_BUILD_RUSTFLAGS` (--cfg e) is ignored on this machine"), "{shown:?}");
+    }
+
+    #[test]
+    fn a_string_and_an_array_rustflags_in_two_config_files_is_an_error_naming_both() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("[build]\nrustflags = \"--cfg app\"\n"));
+        inputs.sources.push(Source::new(
+            SourceKind::UserConfig,
+            "home/config.toml".into(),
+            "[build]\njobs = 2\nrustflags = [\"--cfg\", \"home\"]\n".into(),
+        ));
+        let found: Vec<Finding> = check(&inputs).into_iter().filter(|f| f.code == Code::RustflagsMerge).collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, Severity::Error);
+        let shown = found[0].to_string();
+        assert!(shown.contains("`build.rustflags` is a string in one config file and an array in the other (home/config.toml:3 and .cargo/config.toml:2)"), "{shown}");
+        assert_eq!(found[0].location.as_ref().map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn a_cfg_table_switched_on_by_the_flags_it_hides_is_a_warning() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config(
+            "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]\n",
+        ));
+        let found: Vec<String> = check(&inputs).iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("warning[rustflags-unread]"), "{found:?}");
+        assert!(found[1].starts_with("warning[rustflags-cfg-loop]"), "{found:?}");
+        assert!(found[1].contains("and passes --cfg bar"), "{found:?}");
+    }
+
+    #[test]
+    fn a_z_flag_in_the_rustflags_cargo_uses_on_stable_is_an_error() {
+        let mut inputs = inputs("[workspace]\n");
+        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
+        inputs.sources.push(config("[build]\nrustflags = [\"-Z\", \"share-generics\"]\n"));
+        let codes = |inputs: &Inputs| check(inputs).into_iter().map(|f| f.code).collect::<Vec<_>>();
+        assert_eq!(codes(&inputs), [Code::UnstableRustflags]);
+        // Hidden by a variable, it is not passed; the variable's own `-Z` is.
+        inputs.env = vec![("RUSTFLAGS".into(), "--cfg x".into())];
+        assert!(!codes(&inputs).contains(&Code::UnstableRustflags));
+        inputs.env = vec![("CARGO_BUILD_RUSTFLAGS".into(), "-Zshare-generics".into())];
+        inputs.sources.pop();
+        assert_eq!(codes(&inputs), [Code::UnstableRustflags]);
+        inputs.nightly = true;
+        assert!(codes(&inputs).is_empty());
+    }
+}

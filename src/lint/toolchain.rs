@@ -118,3 +118,20 @@ impl Lint<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::tests::inputs;
+    use crate::lint::{Code, Severity, check};
+
+    #[test]
+    fn a_hint_without_its_gate_on_nightly_is_ignored_not_refused() {
+        let mut nightly = inputs("[profile.dev]\nhint-mostly-unused = false\n");
+        nightly.nightly = true;
+        let found = check(&nightly);
+        assert_eq!((found[0].code, found[0].severity), (Code::MissingGate, Severity::Warning));
+        let mut backend = inputs("[profile.dev]\ncodegen-backend = \"cranelift\"\n");
+        backend.nightly = true;
+        assert_eq!(check(&backend)[0].severity, Severity::Error, "cargo refuses this one");
+    }
+}

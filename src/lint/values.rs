@@ -92,3 +92,33 @@ impl Lint<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::Code;
+    use crate::lint::tests::codes;
+
+    #[test]
+    fn values_cargo_accepts_but_gets_wrong() {
+        let found = codes(
+            "[profile.release]\nopt-level = 4\nstrip = \"all\"\nlto = \"full\"\ncodegen-units = 0\nsplit-debuginfo = \"foo\"\nopt_level = 3\n",
+        );
+        assert_eq!(
+            found,
+            [
+                Code::UnknownKey,
+                Code::InvalidValue,
+                Code::InvalidValue,
+                Code::InvalidValue,
+                Code::InvalidValue,
+                Code::InvalidValue
+            ]
+        );
+    }
+
+    #[test]
+    fn split_debuginfo_the_target_drops() {
+        assert_eq!(codes("[profile.dev]\nsplit-debuginfo = \"unpacked\"\n"), [Code::SplitDebuginfoUnsupported]);
+        assert!(codes("[profile.dev]\nsplit-debuginfo = \"packed\"\n").is_empty());
+    }
+}
