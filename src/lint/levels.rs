@@ -135,25 +135,10 @@ fn allowed_inline(sources: &BTreeMap<String, Vec<&str>>, finding: &Finding) -> b
 mod tests {
     use super::*;
     use crate::lint::check;
-    use crate::lint::findings::Source;
-    use std::path::PathBuf;
+    use crate::lint::tests::inputs;
 
-    fn run(manifest: &str, env: &[(&str, &str)]) -> Vec<(Code, Severity, Option<Silenced>)> {
-        let inputs = Inputs {
-            sources: vec![Source::new(SourceKind::RootManifest, PathBuf::from("Cargo.toml"), manifest.into())],
-            env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            nightly: false,
-            packages: Default::default(),
-            packages_complete: false,
-            versions: Default::default(),
-            linked_members: Default::default(),
-            shadowed_configs: Vec::new(),
-            missing_members: Vec::new(),
-            cranelift_installed: None,
-            split_debuginfo_supported: None,
-            machine: None,
-        };
-        check(&inputs).into_iter().map(|f| (f.code, f.severity, f.silenced)).collect()
+    fn run(manifest: &str) -> Vec<(Code, Severity, Option<Silenced>)> {
+        check(&inputs(manifest)).into_iter().map(|f| (f.code, f.severity, f.silenced)).collect()
     }
 
     const STRIP: &str = "[workspace]\n[profile.release]\nstrip = false\n";
@@ -163,22 +148,22 @@ mod tests {
         let with = |level: &str| {
             format!("{STRIP}[workspace.metadata.cargo-presets.lints]\nexplicit-strip-none = \"{level}\"\n")
         };
-        assert_eq!(run(STRIP, &[]), [(Code::ExplicitStripNone, Severity::Warning, None)]);
-        assert_eq!(run(&with("deny"), &[])[0].1, Severity::Error);
-        assert_eq!(run(&with("note"), &[])[0].1, Severity::Note);
-        assert_eq!(run(&with("allow"), &[]), [(Code::ExplicitStripNone, Severity::Warning, Some(Silenced::Manifest))]);
+        assert_eq!(run(STRIP), [(Code::ExplicitStripNone, Severity::Warning, None)]);
+        assert_eq!(run(&with("deny"))[0].1, Severity::Error);
+        assert_eq!(run(&with("note"))[0].1, Severity::Note);
+        assert_eq!(run(&with("allow")), [(Code::ExplicitStripNone, Severity::Warning, Some(Silenced::Manifest))]);
         let single = "[package]\nname = \"a\"\n[profile.release]\nstrip = false\n[package.metadata.cargo-presets.lints]\nexplicit-strip-none = \"allow\"\n";
-        assert_eq!(run(single, &[])[0].2, Some(Silenced::Manifest));
+        assert_eq!(run(single)[0].2, Some(Silenced::Manifest));
     }
 
     #[test]
     fn inline_allow_on_the_key_or_the_table_line() {
         let on_key = "[workspace]\n[profile.release]\nstrip = false  # cargo-presets: allow(explicit-strip-none)\n";
-        assert_eq!(run(on_key, &[])[0].2, Some(Silenced::Inline));
+        assert_eq!(run(on_key)[0].2, Some(Silenced::Inline));
         let on_table = "[workspace]\n[profile.release] # cargo-presets: allow(ignored-panic, explicit-strip-none)\nstrip = false\n";
-        assert_eq!(run(on_table, &[])[0].2, Some(Silenced::Inline));
+        assert_eq!(run(on_table)[0].2, Some(Silenced::Inline));
         let elsewhere = "[workspace]\n# cargo-presets: allow(explicit-strip-none)\n[profile.release]\nstrip = false\n";
-        assert_eq!(run(elsewhere, &[])[0].2, None);
+        assert_eq!(run(elsewhere)[0].2, None);
     }
 
     #[test]
@@ -186,10 +171,10 @@ mod tests {
         let text = format!(
             "{STRIP}[workspace.metadata.cargo-presets.lints]\nexplicit-strip = \"allow\"\nignored-panic = \"off\"\n"
         );
-        let codes: Vec<Code> = run(&text, &[]).into_iter().map(|(c, _, _)| c).collect();
+        let codes: Vec<Code> = run(&text).into_iter().map(|(c, _, _)| c).collect();
         assert_eq!(codes, [Code::InvalidValue, Code::ExplicitStripNone, Code::UnknownLint]);
         let inline = "[workspace]\n[profile.release]\nstrip = false # cargo-presets: allow(strip-none)\n";
-        let found = run(inline, &[]);
+        let found = run(inline);
         assert!(found.contains(&(Code::UnknownLint, Severity::Warning, None)), "{found:?}");
         assert!(found.contains(&(Code::ExplicitStripNone, Severity::Warning, None)), "{found:?}");
     }
