@@ -8,58 +8,51 @@ use serde_json::json;
 
 use crate::cargo::effective::{Layer, Layers};
 use crate::cargo::workspace::{self, Destination, Legacy, Target, Workspace};
-use crate::cli::{ApplyArgs, Format};
 use crate::compose::{self, Composition};
 use crate::edit::{self, Change, Edit, FileKind};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
-use crate::ops::Context;
 use crate::ops::show::to_json;
+use crate::ops::{Context, Format};
 use crate::plan::{Plan, plan};
 use crate::render::Renderer;
 use crate::shell::plural;
 
-pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
-    let (workspace, library) = ctx.workspace_for(&args.write.to)?;
-    let request = Request {
-        presets: &args.presets,
-        variant: args.variant.as_deref(),
-        to: &args.write.to,
-        force: args.write.force,
-        keep: &args.keep,
-        profile: args.profile.as_deref(),
-        dry_run: args.write.dry_run,
-        format: args.write.format,
-    };
-    let target = target(ctx, &workspace, request.to)?;
+pub fn run(ctx: &mut Context<'_>, args: &ApplyOptions) -> Result<i32> {
+    let (workspace, library) = ctx.workspace_for(&args.to)?;
+    let target = target(ctx, &workspace, &args.to)?;
     // Held from before the file is read until after it is replaced: a concurrent run waits and
     // then sees our result.
-    let mut lock = if request.dry_run { None } else { Some(files::lock(&[&target.path])?) };
-    let prepared = prepare(ctx, &workspace, &library, &request, &target)?;
+    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
+    let prepared = prepare(ctx, &workspace, &library, args, &target)?;
     note_shadowing(ctx, &library, &prepared.composition);
     let profiles = prepared.profiles();
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
     if result["action"] != "unchanged" {
-        note_library_only(ctx, &workspace, &profiles, request.to);
+        note_library_only(ctx, &workspace, &profiles, &args.to);
     }
-    if args.write.format == Format::Json {
+    if args.format == Format::Json {
         ctx.shell.print(&format!("{result:#}\n"))?;
     }
     Ok(0)
 }
 
-/// One `apply`: what to write, where, and how to report it.
-pub struct Request<'a> {
-    pub presets: &'a [String],
+/// One `apply`: what to write, where, and how to report it. `init` and the guide ask for theirs
+/// through it too.
+pub struct ApplyOptions {
+    /// The presets to compose, in order.
+    pub presets: Vec<String>,
     /// The variant asked for with `--variant`.
-    pub variant: Option<&'a str>,
-    pub to: &'a Destination,
+    pub variant: Option<String>,
+    pub to: Destination,
+    /// Replace hand-written values (`--force`).
     pub force: bool,
     /// Keys whose hand-written value stays (`--keep`).
-    pub keep: &'a [String],
+    pub keep: Vec<String>,
     /// The profile the presets' one profile is written as (`--profile`).
-    pub profile: Option<&'a str>,
+    pub profile: Option<String>,
+    /// Show the change as a diff and write nothing.
     pub dry_run: bool,
     pub format: Format,
 }
@@ -133,7 +126,7 @@ pub struct Prepared<'a> {
     outcome: edit::Outcome,
     plan: Plan,
     composition: Composition,
-    request: &'a Request<'a>,
+    request: &'a ApplyOptions,
 }
 
 impl Prepared<'_> {
@@ -170,7 +163,7 @@ pub fn prepare<'a>(
     ctx: &mut Context<'_>,
     workspace: &Workspace,
     library: &Library,
-    request: &'a Request<'a>,
+    request: &'a ApplyOptions,
     target: &Target,
 ) -> Result<Prepared<'a>> {
     let args = request;
@@ -200,11 +193,11 @@ pub fn prepare<'a>(
             existing.entry(name).or_insert(parent);
         }
     }
-    if let Some(to) = args.profile {
+    if let Some(to) = &args.profile {
         composition = composition.to_profile(to, &existing)?;
     }
     let plan = plan(&composition, &existing)?;
-    let gate = check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
+    let gate = check_gates(ctx, &plan, &composition, target, workspace, &args.to)?;
     // Where flags go is said as it is decided; after a refusal for a gate it would be news about
     // a write that cannot happen here, so they stay where the presets put them.
     if gate.is_none()
@@ -216,16 +209,16 @@ pub fn prepare<'a>(
         config::place_flags(ctx, &mut composition, machine, &layers, &shown, args.force)?;
     }
 
-    check_keep(&composition, args.keep)?;
+    check_keep(&composition, &args.keep)?;
     let edit = Edit {
         file: &file,
         kind: target.kind,
         force: args.force,
-        keep: args.keep,
+        keep: &args.keep,
         // Only a file we create gets our header: it is how `remove` knows the file is ours, and
         // whether its directory is ours too.
         new_file_header: if original.is_none() {
-            new_file_header(args.to, args.presets, ctx, &plan, &composition, creates_directory)
+            new_file_header(&args.to, &args.presets, ctx, &plan, &composition, creates_directory)
         } else {
             Vec::new()
         },
@@ -381,7 +374,7 @@ pub fn finish(
         let examples: Vec<String> = custom.iter().map(|p| format!("`cargo build --profile {p}`")).collect();
         ctx.shell.note(format!("select the new profiles with {}", examples.join(", ")));
     }
-    match args.to {
+    match &args.to {
         Destination::File(_) => {
             ctx.shell.note(format!("use it with `{}`", build_command(&plan, &composition, &shown)))
         }
@@ -390,7 +383,7 @@ pub fn finish(
         )),
         _ => {}
     }
-    behaviour_notes(ctx, &composition, &outcome, args.presets);
+    behaviour_notes(ctx, &composition, &outcome, &args.presets);
     check_components(ctx, &composition, &plan);
     Ok(report(if original.is_some() { "updated" } else { "created" }, None))
 }

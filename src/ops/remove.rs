@@ -1,8 +1,7 @@
 //! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
 //! it extends, which `apply` wrote with it).
 
-use crate::cargo::workspace::Target;
-use crate::cli::RemoveArgs;
+use crate::cargo::workspace::{Destination, Target};
 use crate::compose::compose;
 use crate::edit::{self, Removal, marker};
 use crate::error::Result;
@@ -10,7 +9,19 @@ use crate::files;
 use crate::ops::Context;
 use crate::shell::plural;
 
-pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
+/// What `remove` is asked.
+pub struct RemoveOptions {
+    /// The presets to take back.
+    pub presets: Vec<String>,
+    /// The profile `apply --profile` wrote them as.
+    pub profile: Option<String>,
+    /// The file to take them out of, as for `apply`.
+    pub to: Destination,
+    /// Show the change as a diff and write nothing.
+    pub dry_run: bool,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &RemoveOptions) -> Result<i32> {
     let (workspace, library) = ctx.workspace_for(&args.to)?;
     // Each preset on its own: presets applied one after the other (one with `--force`) may not
     // compose together.
