@@ -162,7 +162,12 @@ Keys the preset set go, or return to the hand-written value `--force` replaced;
 its comments go; tables it created and left empty go; feature gates it added go
 when nothing else needs them. A value changed since the preset wrote it is left
 alone and reported. `apply X` then `remove X` gives back the original file byte
-for byte.")]
+for byte.
+
+The file is found as `apply` finds it (a legacy .cargo/config, a symlink
+followed). `--format json` prints a report shaped like apply's: the file, the
+action (updated, deleted, unchanged, dry-run), and each key removed, restored
+or left.")]
     Remove(RemoveArgs),
     /// Which presets are applied in which file, and whether each is intact or has drifted
     Status(StatusArgs),
@@ -425,12 +430,16 @@ pub struct RemoveArgs {
     /// Print the change as a unified diff and write nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Output format: `json` prints what was taken back, from which file, on stdout
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 impl From<RemoveArgs> for RemoveOptions {
     fn from(args: RemoveArgs) -> Self {
-        let RemoveArgs { presets, profile, to, dry_run } = args;
-        RemoveOptions { presets, profile, to, dry_run }
+        let RemoveArgs { presets, profile, to, dry_run, format } = args;
+        RemoveOptions { presets, profile, to, dry_run, format }
     }
 }
 

@@ -148,6 +148,26 @@ fn a_symlinked_manifest_is_edited_where_it_points_and_stays_a_link() {
     assert!(fs::read_to_string(dir.join("shared/Cargo.toml")).unwrap().contains("[profile.dev]"));
 }
 
+/// `remove` resolves its file as `apply` does: through the link, saying so, and the link stays.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_manifest_is_taken_back_where_it_points_and_stays_a_link() {
+    let dir = workspace("symlink-remove");
+    fs::create_dir_all(dir.join("shared")).unwrap();
+    fs::rename(dir.join("Cargo.toml"), dir.join("shared/Cargo.toml")).unwrap();
+    std::os::unix::fs::symlink("shared/Cargo.toml", dir.join("Cargo.toml")).unwrap();
+    let (status, stderr) = finish(spawn(&dir, &["apply", "fast-dev"], 0));
+    assert_eq!(status, 0, "{stderr}");
+    let note = "note: `Cargo.toml` is a symlink; editing the file it points to, `shared/Cargo.toml`";
+    for args in [&["remove", "fast-dev", "--dry-run"][..], &["remove", "fast-dev"]] {
+        let (status, stderr) = finish(spawn(&dir, args, 0));
+        assert_eq!(status, 0, "{stderr}");
+        assert!(stderr.contains(note), "{args:?}: {stderr}");
+    }
+    assert!(fs::symlink_metadata(dir.join("Cargo.toml")).unwrap().file_type().is_symlink(), "still a link");
+    assert_eq!(fs::read_to_string(dir.join("shared/Cargo.toml")).unwrap(), MANIFEST);
+}
+
 /// A killed run can leave its temporary file beside a manifest that already holds the new text:
 /// the next run clears it even when it has nothing to write.
 #[test]

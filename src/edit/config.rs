@@ -204,8 +204,8 @@ pub(super) fn flag_tables(doc: &DocumentMut) -> Vec<Vec<String>> {
 }
 
 /// Takes back the flags `preset` recorded in every `rustflags` of the file; a key it created
-/// goes once no flag is left in it. Returns what went, as `path: flags`.
-pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
+/// goes once no flag is left in it. Returns what went: each key's path, and its flags.
+pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<(String, Option<String>)> {
     let mut removed = Vec::new();
     for keys in flag_tables(doc) {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
@@ -241,7 +241,7 @@ pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
             },
             key: FLAGS_TAG.to_owned(),
         };
-        removed.push(format!("{path}: {}", record.flags.join(" ")));
+        removed.push((path.to_string(), Some(record.flags.join(" "))));
     }
     removed
 }

@@ -19,8 +19,9 @@ use crate::preset::Preset;
 #[derive(Debug, Default)]
 pub struct Removal {
     pub text: String,
-    /// Keys (and flags) that were the preset's and are gone.
-    pub removed: Vec<String>,
+    /// Keys that were the preset's and are gone, each with the flags that went for a
+    /// `rustflags` (which keeps the flags of others).
+    pub removed: Vec<(String, Option<String>)>,
     /// Keys whose hand-written value, replaced with `--force`, is back.
     pub restored: Vec<String>,
     /// Keys the preset wrote that the user has changed since, with their value: left alone.
@@ -128,7 +129,7 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
             }
             None => {
                 remove_key(table, setting.key, inline_at.is_some());
-                removal.removed.push(setting.path.clone());
+                removal.removed.push((setting.path.clone(), None));
                 if let Some(start) = inline_at {
                     drop_empty_inline(&mut doc, keys, start);
                 }

@@ -7,13 +7,14 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::cargo::effective::{Layer, Layers};
-use crate::cargo::workspace::{self, Destination, Legacy, Target, Workspace};
+use crate::cargo::workspace::{self, Destination, Target, Workspace};
 use crate::compose::{self, Composition};
 use crate::edit::{self, Change, Edit, FileKind};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
 use crate::ops::show::to_json;
+use crate::ops::write::{self, Pending, Purpose, Written};
 use crate::ops::{Context, Format};
 use crate::plan::{Plan, plan};
 use crate::render::Renderer;
@@ -21,7 +22,7 @@ use crate::shell::plural;
 
 pub fn run(ctx: &mut Context<'_>, args: &ApplyOptions) -> Result<i32> {
     let (workspace, library) = ctx.workspace_for(&args.to)?;
-    let target = target(ctx, &workspace, &args.to)?;
+    let (target, _) = write::target(ctx, &workspace, &args.to, Purpose::Write)?;
     // Held from before the file is read until after it is replaced: a concurrent run waits and
     // then sees our result.
     let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
@@ -55,31 +56,6 @@ pub struct ApplyOptions {
     /// Show the change as a diff and write nothing.
     pub dry_run: bool,
     pub format: Format,
-}
-
-/// The file `apply` writes for `to`, with a symlink resolved to the file it points to (replacing
-/// the link with a file would silently detach it from what it points to). Says so, and warns
-/// about legacy config file names.
-pub fn target(ctx: &mut Context<'_>, workspace: &Workspace, to: &Destination) -> Result<Target> {
-    let target = Target::resolve(to, workspace, &ctx.cwd)?;
-    match &target.legacy {
-        Some(Legacy::Only) => ctx.shell.warn(format!(
-            "`{}` uses the legacy file name; cargo still reads it, so the settings go there",
-            ctx.display(&target.path)
-        )),
-        Some(Legacy::Shadows(ignored)) => ctx.shell.warn(format!(
-            "both `{}` and `{}` exist; cargo reads only `{0}`, so the settings go there",
-            ctx.display(&target.path),
-            ctx.display(ignored)
-        )),
-        None => {}
-    }
-    let (target, link) = target.follow_symlink()?;
-    if let Some(link) = link {
-        let real = ctx.display(&target.path);
-        ctx.shell.note(format!("`{}` is a symlink; editing the file it points to, `{real}`", ctx.display(&link)));
-    }
-    Ok(target)
 }
 
 /// In a workspace of libraries only, a profile for what is shipped (any but `dev` and `test`)
@@ -325,27 +301,15 @@ pub fn finish(
         ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing to write on this machine)"));
         return Ok(report("unchanged", None));
     }
-    let unchanged = original.as_deref() == Some(outcome.text.as_str());
-    if args.dry_run {
-        if unchanged {
+    let pending =
+        Pending { path: &path, file: &file, root: &root, original: original.as_deref(), text: Some(&outcome.text) };
+    match write::show_or_commit(ctx, "apply", &pending, args.dry_run, args.format, lock, also)? {
+        Written::Unchanged => {
             ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
             return Ok(report("unchanged", None));
         }
-        let diff = ctx.diff(&root, &path, original.as_deref(), Some(&outcome.text));
-        if args.format == Format::Human {
-            ctx.shell.print(&crate::shell::colour_diff(&diff))?;
-        }
-        ctx.shell.warn("aborting apply due to dry run");
-        return Ok(report("dry-run", Some(diff)));
-    }
-    let lock = lock.expect("a real run holds the lock");
-    let ours = files::Change::Write { path: &file, expected: original.as_deref(), text: &outcome.text };
-    let changes: Vec<files::Change<'_>> =
-        (!unchanged).then_some(ours).into_iter().chain(also.iter().copied()).collect();
-    files::commit(lock, &changes)?;
-    if unchanged {
-        ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
-        return Ok(report("unchanged", None));
+        Written::DryRun(diff) => return Ok(report("dry-run", Some(diff))),
+        Written::Committed => {}
     }
 
     for (path, change) in &outcome.changes {

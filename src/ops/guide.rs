@@ -7,6 +7,7 @@ use crate::cargo::workspace::Destination;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::ops::apply::{self, ApplyOptions};
+use crate::ops::write::{self, Purpose};
 use crate::ops::{Context, Format};
 use crate::prompt::{self, Confirm, Item, MultiSelect, Select};
 use crate::shell::Verbosity;
@@ -88,7 +89,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
 
     // 3. Each conflict with a hand-written value: keep it, or take the preset's.
     let (workspace, library) = ctx.workspace_for(&to)?;
-    let target = apply::target(ctx, &workspace, &to)?;
+    let (target, _) = write::target(ctx, &workspace, &to, Purpose::Write)?;
     let probe = ApplyOptions {
         presets: presets.clone(),
         variant: None,

@@ -14,6 +14,7 @@ pub mod show;
 pub mod status;
 pub mod tune;
 pub mod verify;
+pub mod write;
 
 use std::path::{Component, Path, PathBuf};
 

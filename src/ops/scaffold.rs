@@ -8,6 +8,7 @@ use crate::cargo::workspace::{self, Destination};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::ops::apply::{self, ApplyOptions};
+use crate::ops::write::{self, Purpose};
 use crate::ops::{Context, Format};
 use crate::preset::{self, Origin};
 use crate::render::Renderer;
@@ -58,7 +59,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitOptions) -> Result<i32> {
         dry_run: args.dry_run,
         format: args.format,
     };
-    let target = apply::target(ctx, &workspace, &request.to)?;
+    let (target, _) = write::target(ctx, &workspace, &request.to, Purpose::Write)?;
     let dir = workspace.root().join(".cargo").join("presets");
     let example = dir.join(format!("{EXAMPLE}.toml"));
     // Both files under one lock and in one commit: checked before either is written, and the
