@@ -1,7 +1,7 @@
 //! The command line: `cargo presets list | show | apply`, with cargo's global flags. The only
 //! module that knows clap: it turns the arguments into each command's options (plain structs
 //! defined with the commands in `ops`) and runs the command. What is generated from the
-//! definition itself, the completion scripts and the man page, is made in [`generate`].
+//! definition itself, the completion scripts and the man page, is made in `generate`.
 
 mod generate;
 
@@ -343,8 +343,9 @@ pub struct ApplyArgs {
 
 impl From<ApplyArgs> for ApplyOptions {
     fn from(args: ApplyArgs) -> Self {
-        let WriteArgs { to, dry_run, force, format } = args.write;
-        let (presets, variant, keep, profile) = (args.presets, args.variant, args.keep, args.profile);
+        // `--interactive` runs the guide instead, which asks for the rest.
+        let ApplyArgs { presets, variant, keep, profile, interactive: _, write } = args;
+        let WriteArgs { to, dry_run, force, format } = write;
         ApplyOptions { presets, variant, to, force, keep, profile, dry_run, format }
     }
 }

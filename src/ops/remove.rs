@@ -1,6 +1,6 @@
 //! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
-//! it extends, which `apply` wrote with it), through `apply`'s write pipeline ([`write`]): the
-//! same file, the same warnings about it, the same dry-run diff.
+//! it extends, which `apply` wrote with it), through the write pipeline of `apply`
+//! ([`crate::ops::write`]): the same file, the same warnings about it, the same dry-run diff.
 
 use std::rc::Rc;
 
