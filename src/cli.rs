@@ -1,10 +1,30 @@
-//! The command line: `cargo presets list | show | apply`, with cargo's global flags.
+//! The command line: `cargo presets list | show | apply`, with cargo's global flags. The only
+//! module that knows clap: it turns the arguments into each command's options (plain structs
+//! defined with the commands in `ops`) and runs the command. What is generated from the
+//! definition itself, the completion scripts and the man page, is made in `generate`.
 
+mod generate;
+
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::PossibleValue;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::cargo::workspace::Destination;
+use crate::error::Result;
+use crate::measure::workflow::Workflow;
+use crate::ops::apply::ApplyOptions;
+use crate::ops::bench::{BenchOptions, MeasureOptions};
+use crate::ops::check::{CheckFormat, CheckOptions};
+use crate::ops::explain::ExplainOptions;
+use crate::ops::remove::RemoveOptions;
+use crate::ops::scaffold::{InitOptions, NewOptions};
+use crate::ops::show::ShowOptions;
+use crate::ops::tune::TuneOptions;
+use crate::ops::verify::VerifyOptions;
+use crate::ops::{self, Context, Format};
+use crate::prompt;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -57,6 +77,45 @@ pub struct Cli {
     pub verbose: u8,
 }
 
+/// The arguments as clap reads them (`cargo-presets` first); on `--help`, `--version` or a usage
+/// error, what clap prints is printed and the exit status returned instead.
+pub fn parse(args: Vec<OsString>) -> std::result::Result<Cli, i32> {
+    Cli::try_parse_from(args).map_err(|e| {
+        let _ = e.print();
+        e.exit_code()
+    })
+}
+
+/// Runs the command, each with the options its arguments give.
+pub fn run(command: Option<Command>, ctx: &mut Context<'_>) -> Result<i32> {
+    match command {
+        // No command: the guided mode for a person at a terminal; for a script, the usage
+        // (exit 2) at once, never a prompt.
+        None if prompt::at_a_terminal() => ops::guide::run(ctx),
+        None => {
+            let help = Cli::command().render_help();
+            ctx.shell.error_text(&help.ansi().to_string());
+            Ok(ops::guide::NO_TERMINAL)
+        }
+        Some(Command::Apply(args)) if args.interactive => ops::guide::run(ctx),
+        Some(Command::List(args)) => ops::list::run(ctx, args.format),
+        Some(Command::Show(args)) => ops::show::run(ctx, &args.into()),
+        Some(Command::Apply(args)) => ops::apply::run(ctx, &args.into()),
+        Some(Command::Init(args)) => ops::scaffold::init(ctx, &args.into()),
+        Some(Command::New(args)) => ops::scaffold::new(ctx, &args.into()),
+        Some(Command::Check(args)) => ops::check::run(ctx, &args.into()),
+        Some(Command::Remove(args)) => ops::remove::run(ctx, &args.into()),
+        Some(Command::Status(args)) => ops::status::run(ctx, args.format),
+        Some(Command::Explain(args)) => ops::explain::run(ctx, &args.into()),
+        Some(Command::Verify(args)) => ops::verify::run(ctx, &args.into()),
+        Some(Command::Bench(args)) => ops::bench::run(ctx, &args.into()),
+        Some(Command::Tune(args)) => ops::tune::run(ctx, &args.into()),
+        Some(Command::Completions(args)) => generate::completions(ctx, args.shell),
+        Some(Command::Man) => generate::man(ctx),
+        Some(Command::Schema) => ops::generate::schema(ctx),
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the presets there are, one line each, with where each comes from
@@ -103,7 +162,12 @@ Keys the preset set go, or return to the hand-written value `--force` replaced;
 its comments go; tables it created and left empty go; feature gates it added go
 when nothing else needs them. A value changed since the preset wrote it is left
 alone and reported. `apply X` then `remove X` gives back the original file byte
-for byte.")]
+for byte.
+
+The file is found as `apply` finds it (a legacy .cargo/config, a symlink
+followed). `--format json` prints a report shaped like apply's: the file, the
+action (updated, deleted, unchanged, dry-run), and each key removed, restored
+or left.")]
     Remove(RemoveArgs),
     /// Which presets are applied in which file, and whether each is intact or has drifted
     Status(StatusArgs),
@@ -242,6 +306,12 @@ pub struct ShowArgs {
     pub format: Format,
 }
 
+impl From<ShowArgs> for ShowOptions {
+    fn from(args: ShowArgs) -> Self {
+        ShowOptions { presets: args.presets, to: args.to, format: args.format }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
     /// Presets to compose, in order; each after the presets it extends
@@ -269,6 +339,15 @@ pub struct ApplyArgs {
 
     #[command(flatten)]
     pub write: WriteArgs,
+}
+
+impl From<ApplyArgs> for ApplyOptions {
+    fn from(args: ApplyArgs) -> Self {
+        // `--interactive` runs the guide instead, which asks for the rest.
+        let ApplyArgs { presets, variant, keep, profile, interactive: _, write } = args;
+        let WriteArgs { to, dry_run, force, format } = write;
+        ApplyOptions { presets, variant, to, force, keep, profile, dry_run, format }
+    }
 }
 
 /// How `apply` and `init` write.
@@ -303,6 +382,13 @@ pub struct InitArgs {
     pub write: WriteArgs,
 }
 
+impl From<InitArgs> for InitOptions {
+    fn from(args: InitArgs) -> Self {
+        let WriteArgs { to, dry_run, force, format } = args.write;
+        InitOptions { presets: args.presets, to, dry_run, force, format }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// The preset's name, which is its file name
@@ -322,6 +408,12 @@ pub struct NewArgs {
     pub format: Format,
 }
 
+impl From<NewArgs> for NewOptions {
+    fn from(args: NewArgs) -> Self {
+        NewOptions { name: args.name, extends: args.extends, user: args.user, format: args.format }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
     /// The presets to take back
@@ -339,6 +431,17 @@ pub struct RemoveArgs {
     /// Print the change as a unified diff and write nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// Output format: `json` prints what was taken back, from which file, on stdout
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+impl From<RemoveArgs> for RemoveOptions {
+    fn from(args: RemoveArgs) -> Self {
+        let RemoveArgs { presets, profile, to, dry_run, format } = args;
+        RemoveOptions { presets, profile, to, dry_run, format }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -360,6 +463,12 @@ pub struct ExplainArgs {
     pub format: Format,
 }
 
+impl From<ExplainArgs> for ExplainOptions {
+    fn from(args: ExplainArgs) -> Self {
+        ExplainOptions { profile: args.profile, key: args.key, package: args.package, format: args.format }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The profile to verify (default `dev`)
@@ -369,6 +478,12 @@ pub struct VerifyArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+impl From<VerifyArgs> for VerifyOptions {
+    fn from(args: VerifyArgs) -> Self {
+        VerifyOptions { profile: args.profile, format: args.format }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -387,6 +502,12 @@ pub struct BenchArgs {
 
     #[command(flatten)]
     pub report: MeasureArgs,
+}
+
+impl From<BenchArgs> for BenchOptions {
+    fn from(args: BenchArgs) -> Self {
+        BenchOptions { presets: args.presets, workflow: args.workflow, runs: args.runs, report: args.report.into() }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -411,6 +532,13 @@ pub struct TuneArgs {
     pub report: MeasureArgs,
 }
 
+impl From<TuneArgs> for TuneOptions {
+    fn from(args: TuneArgs) -> Self {
+        let TuneArgs { workflow, budget, max_pairs, save, report } = args;
+        TuneOptions { workflow, budget, max_pairs, save, report: report.into() }
+    }
+}
+
 /// What `bench` and `tune` share: the binary's arguments for `run`, and the report.
 #[derive(Debug, Args)]
 pub struct MeasureArgs {
@@ -427,15 +555,20 @@ pub struct MeasureArgs {
     pub format: Format,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum Workflow {
-    Check,
-    Build,
-    Rebuild,
-    Test,
-    Size,
-    TargetSize,
-    Run,
+impl From<MeasureArgs> for MeasureOptions {
+    fn from(args: MeasureArgs) -> Self {
+        MeasureOptions { run_args: args.run_args, chart: args.chart, format: args.format }
+    }
+}
+
+impl ValueEnum for Workflow {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Workflow::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -460,12 +593,24 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 }
 
-/// `check`'s output formats: the others', and GitHub Actions annotations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
-    Human,
-    Json,
-    Github,
+impl From<CheckArgs> for CheckOptions {
+    fn from(args: CheckArgs) -> Self {
+        CheckOptions { explain: args.explain, deny: args.deny.into(), format: args.format }
+    }
+}
+
+impl ValueEnum for CheckFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[CheckFormat::Human, CheckFormat::Json, CheckFormat::Github]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            CheckFormat::Human => "human",
+            CheckFormat::Json => "json",
+            CheckFormat::Github => "github",
+        }))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -485,10 +630,17 @@ impl From<Level> for crate::lint::Severity {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Human, Format::Json]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(match self {
+            Format::Human => "human",
+            Format::Json => "json",
+        }))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

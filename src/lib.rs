@@ -31,9 +31,6 @@ pub mod verify;
 
 use std::ffi::OsString;
 
-use clap::Parser;
-
-use cli::{Cli, Command};
 use shell::{Shell, Verbosity};
 
 /// A fresh folder for a unit test, `name` unique per test: one fixed place, emptied each time,
@@ -68,12 +65,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             Err(_) => 0,
         };
     }
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match cli::parse(args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
+        Err(status) => return status,
     };
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
@@ -85,32 +79,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         .map_err(|e| error::Error::new(format!("cannot read the current directory: {e}")))
         .and_then(|cwd| {
             let mut ctx = ops::Context { cwd, manifest_path: cli.manifest_path, shell: &mut shell };
-            match cli.command {
-                // No command: the guided mode for a person at a terminal; for a script, the
-                // usage (exit 2) at once, never a prompt.
-                None if prompt::at_a_terminal() => ops::guide::run(&mut ctx),
-                None => {
-                    let help = <Cli as clap::CommandFactory>::command().render_help();
-                    ctx.shell.error_text(&help.ansi().to_string());
-                    Ok(ops::guide::NO_TERMINAL)
-                }
-                Some(Command::Apply(args)) if args.interactive => ops::guide::run(&mut ctx),
-                Some(Command::List(args)) => ops::list::run(&mut ctx, args.format),
-                Some(Command::Show(args)) => ops::show::run(&mut ctx, &args),
-                Some(Command::Apply(args)) => ops::apply::run(&mut ctx, &args),
-                Some(Command::Init(args)) => ops::scaffold::init(&mut ctx, &args),
-                Some(Command::New(args)) => ops::scaffold::new(&mut ctx, &args),
-                Some(Command::Check(args)) => ops::check::run(&mut ctx, &args),
-                Some(Command::Remove(args)) => ops::remove::run(&mut ctx, &args),
-                Some(Command::Status(args)) => ops::status::run(&mut ctx, &args),
-                Some(Command::Explain(args)) => ops::explain::run(&mut ctx, &args),
-                Some(Command::Verify(args)) => ops::verify::run(&mut ctx, &args),
-                Some(Command::Bench(args)) => ops::bench::run(&mut ctx, &args),
-                Some(Command::Tune(args)) => ops::tune::run(&mut ctx, &args),
-                Some(Command::Completions(args)) => ops::generate::completions(&mut ctx, args.shell),
-                Some(Command::Man) => ops::generate::man(&mut ctx),
-                Some(Command::Schema) => ops::generate::schema(&mut ctx),
-            }
+            cli::run(cli.command, &mut ctx)
         });
     match result {
         Ok(status) => status,

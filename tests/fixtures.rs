@@ -258,6 +258,7 @@ fixtures! {
     check_immediate_abort_build_std,
     check_clean, check_deny_error, check_env, check_inherits, check_invalid_values, check_json, check_legacy_config, check_malformed, check_member_profile, check_nightly_on_stable, check_override_keys, check_profile_names, check_specs, check_traps, check_unknown_key, check_user_config,
     remove_created_directory, remove_created_directory_in_use,
+    remove_json, remove_json_restored, remove_json_flags_dry_run, remove_json_deleted, remove_dry_run_deletes_file, remove_legacy_config,
     remove_after_apply, remove_changed_value, remove_crlf, remove_dotted_keys, remove_dry_run, remove_forced_value_comes_back, remove_from_config, remove_gate, remove_inline_table, remove_new_config_file, remove_no_final_newline, status_intact_and_drifted, status_json,
     init_default, init_json, new_preset, new_user_preset, new_unknown_parent, new_existing, apply_json, apply_to_user_warns,
     color_from_cargo_term_color, color_never_overrides_env,

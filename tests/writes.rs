@@ -131,21 +131,29 @@ fn a_killed_apply_leaves_the_old_or_the_new_file() {
     eprintln!("killed runs: {} left the old file, {} the new one", outcomes[0], outcomes[1]);
 }
 
+/// `apply` edits the file a symlinked manifest points to, and `remove` finds it the same way:
+/// both say so, and the link stays.
 #[cfg(unix)]
 #[test]
-fn a_symlinked_manifest_is_edited_where_it_points_and_stays_a_link() {
+fn a_symlinked_manifest_is_edited_and_taken_back_where_it_points_and_stays_a_link() {
     let dir = workspace("symlink");
     fs::create_dir_all(dir.join("shared")).unwrap();
     fs::rename(dir.join("Cargo.toml"), dir.join("shared/Cargo.toml")).unwrap();
     std::os::unix::fs::symlink("shared/Cargo.toml", dir.join("Cargo.toml")).unwrap();
     let (status, stderr) = finish(spawn(&dir, &["apply", "fast-dev"], 0));
     assert_eq!(status, 0, "{stderr}");
-    assert!(
-        stderr.contains("note: `Cargo.toml` is a symlink; editing the file it points to, `shared/Cargo.toml`"),
-        "{stderr}"
-    );
+    let note = "note: `Cargo.toml` is a symlink; editing the file it points to, `shared/Cargo.toml`";
+    assert!(stderr.contains(note), "{stderr}");
     assert!(fs::symlink_metadata(dir.join("Cargo.toml")).unwrap().file_type().is_symlink(), "still a link");
     assert!(fs::read_to_string(dir.join("shared/Cargo.toml")).unwrap().contains("[profile.dev]"));
+
+    for args in [&["remove", "fast-dev", "--dry-run"][..], &["remove", "fast-dev"]] {
+        let (status, stderr) = finish(spawn(&dir, args, 0));
+        assert_eq!(status, 0, "{stderr}");
+        assert!(stderr.contains(note), "{args:?}: {stderr}");
+    }
+    assert!(fs::symlink_metadata(dir.join("Cargo.toml")).unwrap().file_type().is_symlink(), "still a link");
+    assert_eq!(fs::read_to_string(dir.join("shared/Cargo.toml")).unwrap(), MANIFEST);
 }
 
 /// A killed run can leave its temporary file beside a manifest that already holds the new text:

@@ -13,7 +13,8 @@
 use toml_edit::{DocumentMut, Item};
 
 use super::marker::{self, Marker};
-use super::{Assign, Change, CommentSlot, Conflict, Editor, bare, ensure_table, table_at_mut};
+use super::tables::{ensure_table, inline_start, insert_value, remove_key, table_at, table_at_mut, table_mut};
+use super::{Assign, Change, CommentSlot, Conflict, Editor, bare};
 use crate::cargo::config::{self, ConfigPath, Flag};
 use crate::cargo::schema::Value;
 use crate::compose::{ComposedConfig, Composition, flags_of};
@@ -84,7 +85,7 @@ impl Editor<'_> {
                 // Our header marks the table as ours, for `remove` to take back with the keys.
                 let summary = composition.preset(&composed.preset).map(|p| p.summary.as_str()).unwrap_or_default();
                 let header = marker::format(&composed.preset, None, &crate::render::one_line(summary));
-                if let Some(table) = super::table_mut(doc.as_table_mut(), &keys) {
+                if let Some(table) = table_mut(doc.as_table_mut(), &keys) {
                     table.decor_mut().set_prefix(format!("\n{header}\n"));
                 }
             }
@@ -177,7 +178,7 @@ impl Editor<'_> {
         ours.extend(added.iter().cloned());
         let created = current.is_none() || record.as_ref().is_some_and(|r| r.created);
         match current {
-            None => super::insert_value(table, FLAGS_TAG, Value::Array(added.clone()).to_toml()),
+            None => insert_value(table, FLAGS_TAG, Value::Array(added.clone()).to_toml()),
             Some(_) if added.is_empty() => {}
             Some(value) => {
                 *table.get_mut(FLAGS_TAG).expect("present") = Item::Value(with_flags(value, &added));
@@ -203,15 +204,14 @@ pub(super) fn flag_tables(doc: &DocumentMut) -> Vec<Vec<String>> {
 }
 
 /// Takes back the flags `preset` recorded in every `rustflags` of the file; a key it created
-/// goes once no flag is left in it. Returns what went, as `path: flags`.
-pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
+/// goes once no flag is left in it. Returns what went: each key's path, and its flags.
+pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<(String, Option<String>)> {
     let mut removed = Vec::new();
     for keys in flag_tables(doc) {
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let Some(inline_at) = super::remove::inline_start(doc, &keys) else { continue };
+        let Some(inline_at) = inline_start(doc, &keys) else { continue };
         let slot = CommentSlot::new(&keys, FLAGS_TAG, inline_at);
-        let Some(current) =
-            super::table_at(doc, &keys).and_then(|t| t.get(FLAGS_TAG)).and_then(Item::as_value).cloned()
+        let Some(current) = table_at(doc, &keys).and_then(|t| t.get(FLAGS_TAG)).and_then(Item::as_value).cloned()
         else {
             continue;
         };
@@ -230,7 +230,7 @@ pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
         let table = table_at_mut(doc, &keys).expect("found above");
         let empty = flags_in_value(&value).is_some_and(|f| f.is_empty());
         if record.created && empty {
-            super::remove::remove_key(table, FLAGS_TAG, inline_at.is_some());
+            remove_key(table, FLAGS_TAG, inline_at.is_some());
         } else {
             *table.get_mut(FLAGS_TAG).expect("found above") = Item::Value(value);
         }
@@ -241,7 +241,7 @@ pub fn remove_flags(doc: &mut DocumentMut, preset: &str) -> Vec<String> {
             },
             key: FLAGS_TAG.to_owned(),
         };
-        removed.push(format!("{path}: {}", record.flags.join(" ")));
+        removed.push((path.to_string(), Some(record.flags.join(" "))));
     }
     removed
 }

@@ -9,7 +9,8 @@
 use toml_edit::{DocumentMut, Item, Table, TableLike};
 
 use super::marker::{self, Marker};
-use super::{BOM, CommentSlot, FileKind, Parsed, layout, table_at, table_at_mut, table_mut, was_tag};
+use super::tables::{inline_start, remove_key, table_at, table_at_mut, table_mut};
+use super::{BOM, CommentSlot, FileKind, Parsed, layout, was_tag};
 use crate::cargo::schema::{Key, KeyPath, Value};
 use crate::error::Result;
 use crate::preset::Preset;
@@ -18,8 +19,9 @@ use crate::preset::Preset;
 #[derive(Debug, Default)]
 pub struct Removal {
     pub text: String,
-    /// Keys (and flags) that were the preset's and are gone.
-    pub removed: Vec<String>,
+    /// Keys that were the preset's and are gone, each with the flags that went for a
+    /// `rustflags` (which keeps the flags of others).
+    pub removed: Vec<(String, Option<String>)>,
     /// Keys whose hand-written value, replaced with `--force`, is back.
     pub restored: Vec<String>,
     /// Keys the preset wrote that the user has changed since, with their value: left alone.
@@ -127,7 +129,7 @@ pub fn remove(parsed: &Parsed, preset: &Preset, kind: FileKind) -> Result<Remova
             }
             None => {
                 remove_key(table, setting.key, inline_at.is_some());
-                removal.removed.push(setting.path.clone());
+                removal.removed.push((setting.path.clone(), None));
                 if let Some(start) = inline_at {
                     drop_empty_inline(&mut doc, keys, start);
                 }
@@ -223,52 +225,6 @@ fn has_header(doc: &mut DocumentMut, keys: &[String], preset: &str) -> bool {
         let prefix = t.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
         marker::markers(prefix).any(|m| m.preset == preset && m.tag.is_none())
     })
-}
-
-/// Where the first inline table on the way to `keys` starts, if the table exists at all.
-pub(super) fn inline_start(doc: &DocumentMut, keys: &[&str]) -> Option<Option<usize>> {
-    let mut current: &dyn TableLike = doc.as_table();
-    let mut inline_at = None;
-    for (i, key) in keys.iter().enumerate() {
-        let item = current.get(key)?;
-        if inline_at.is_none() && item.is_inline_table() {
-            inline_at = Some(i);
-        }
-        current = item.as_table_like()?;
-    }
-    Some(inline_at)
-}
-
-/// Removes a key. Lines a user wrote above it move to the key below; in an inline table, the
-/// space before `}` moves back to the entry that is last again.
-pub(super) fn remove_key(table: &mut dyn TableLike, key: &str, inline: bool) {
-    let order: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
-    let position = order.iter().position(|k| k == key).expect("present");
-    let leftover =
-        table.key(key).and_then(|k| k.leaf_decor().prefix()).and_then(|p| p.as_str()).unwrap_or("").to_owned();
-    let suffix = table
-        .get(key)
-        .and_then(Item::as_value)
-        .and_then(|v| v.decor().suffix())
-        .and_then(|s| s.as_str())
-        .unwrap_or("")
-        .to_owned();
-    table.remove(key);
-    if !leftover.trim().is_empty()
-        && let Some(mut next) = order.get(position + 1).and_then(|next| table.key_mut(next))
-    {
-        let below = next.leaf_decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
-        next.leaf_decor_mut().set_prefix(format!("{leftover}{below}"));
-    }
-    if inline
-        && position + 1 == order.len()
-        && !suffix.is_empty()
-        && suffix.trim().is_empty()
-        && let Some(last) =
-            order.get(position.wrapping_sub(1)).and_then(|k| table.get_mut(k)).and_then(Item::as_value_mut)
-    {
-        last.decor_mut().set_suffix(suffix);
-    }
 }
 
 /// Inline tables cannot carry our header, so one that our removal left empty, below the first

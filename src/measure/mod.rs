@@ -4,3 +4,4 @@
 pub mod sandbox;
 pub mod stats;
 pub mod tune;
+pub mod workflow;

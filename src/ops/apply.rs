@@ -7,86 +7,55 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::cargo::effective::{Layer, Layers};
-use crate::cargo::workspace::{self, Destination, Legacy, Target, Workspace};
-use crate::cli::{ApplyArgs, Format};
+use crate::cargo::workspace::{self, Destination, Target, Workspace};
 use crate::compose::{self, Composition};
 use crate::edit::{self, Change, Edit, FileKind};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
-use crate::ops::Context;
 use crate::ops::show::to_json;
+use crate::ops::write::{self, Pending, Purpose, Written};
+use crate::ops::{Context, Format};
 use crate::plan::{Plan, plan};
 use crate::render::Renderer;
 use crate::shell::plural;
 
-pub fn run(ctx: &mut Context<'_>, args: &ApplyArgs) -> Result<i32> {
-    let (workspace, library) = ctx.workspace_for(&args.write.to)?;
-    let request = Request {
-        presets: &args.presets,
-        variant: args.variant.as_deref(),
-        to: &args.write.to,
-        force: args.write.force,
-        keep: &args.keep,
-        profile: args.profile.as_deref(),
-        dry_run: args.write.dry_run,
-        format: args.write.format,
-    };
-    let target = target(ctx, &workspace, request.to)?;
+pub fn run(ctx: &mut Context<'_>, args: &ApplyOptions) -> Result<i32> {
+    let (workspace, library) = ctx.workspace_for(&args.to)?;
+    let (target, _) = write::target(ctx, &workspace, &args.to, Purpose::Write)?;
     // Held from before the file is read until after it is replaced: a concurrent run waits and
     // then sees our result.
-    let mut lock = if request.dry_run { None } else { Some(files::lock(&[&target.path])?) };
-    let prepared = prepare(ctx, &workspace, &library, &request, &target)?;
+    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
+    let prepared = prepare(ctx, &workspace, &library, args, &target)?;
     note_shadowing(ctx, &library, &prepared.composition);
     let profiles = prepared.profiles();
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
     if result["action"] != "unchanged" {
-        note_library_only(ctx, &workspace, &profiles, request.to);
+        note_library_only(ctx, &workspace, &profiles, &args.to);
     }
-    if args.write.format == Format::Json {
+    if args.format == Format::Json {
         ctx.shell.print(&format!("{result:#}\n"))?;
     }
     Ok(0)
 }
 
-/// One `apply`: what to write, where, and how to report it.
-pub struct Request<'a> {
-    pub presets: &'a [String],
+/// One `apply`: what to write, where, and how to report it. `init` and the guide ask for theirs
+/// through it too.
+pub struct ApplyOptions {
+    /// The presets to compose, in order.
+    pub presets: Vec<String>,
     /// The variant asked for with `--variant`.
-    pub variant: Option<&'a str>,
-    pub to: &'a Destination,
+    pub variant: Option<String>,
+    pub to: Destination,
+    /// Replace hand-written values (`--force`).
     pub force: bool,
     /// Keys whose hand-written value stays (`--keep`).
-    pub keep: &'a [String],
+    pub keep: Vec<String>,
     /// The profile the presets' one profile is written as (`--profile`).
-    pub profile: Option<&'a str>,
+    pub profile: Option<String>,
+    /// Show the change as a diff and write nothing.
     pub dry_run: bool,
     pub format: Format,
-}
-
-/// The file `apply` writes for `to`, with a symlink resolved to the file it points to (replacing
-/// the link with a file would silently detach it from what it points to). Says so, and warns
-/// about legacy config file names.
-pub fn target(ctx: &mut Context<'_>, workspace: &Workspace, to: &Destination) -> Result<Target> {
-    let target = Target::resolve(to, workspace, &ctx.cwd)?;
-    match &target.legacy {
-        Some(Legacy::Only) => ctx.shell.warn(format!(
-            "`{}` uses the legacy file name; cargo still reads it, so the settings go there",
-            ctx.display(&target.path)
-        )),
-        Some(Legacy::Shadows(ignored)) => ctx.shell.warn(format!(
-            "both `{}` and `{}` exist; cargo reads only `{0}`, so the settings go there",
-            ctx.display(&target.path),
-            ctx.display(ignored)
-        )),
-        None => {}
-    }
-    let (target, link) = target.follow_symlink()?;
-    if let Some(link) = link {
-        let real = ctx.display(&target.path);
-        ctx.shell.note(format!("`{}` is a symlink; editing the file it points to, `{real}`", ctx.display(&link)));
-    }
-    Ok(target)
 }
 
 /// In a workspace of libraries only, a profile for what is shipped (any but `dev` and `test`)
@@ -133,7 +102,7 @@ pub struct Prepared<'a> {
     outcome: edit::Outcome,
     plan: Plan,
     composition: Composition,
-    request: &'a Request<'a>,
+    request: &'a ApplyOptions,
 }
 
 impl Prepared<'_> {
@@ -170,7 +139,7 @@ pub fn prepare<'a>(
     ctx: &mut Context<'_>,
     workspace: &Workspace,
     library: &Library,
-    request: &'a Request<'a>,
+    request: &'a ApplyOptions,
     target: &Target,
 ) -> Result<Prepared<'a>> {
     let args = request;
@@ -200,11 +169,11 @@ pub fn prepare<'a>(
             existing.entry(name).or_insert(parent);
         }
     }
-    if let Some(to) = args.profile {
+    if let Some(to) = &args.profile {
         composition = composition.to_profile(to, &existing)?;
     }
     let plan = plan(&composition, &existing)?;
-    let gate = check_gates(ctx, &plan, &composition, target, workspace, args.to)?;
+    let gate = check_gates(ctx, &plan, &composition, target, workspace, &args.to)?;
     // Where flags go is said as it is decided; after a refusal for a gate it would be news about
     // a write that cannot happen here, so they stay where the presets put them.
     if gate.is_none()
@@ -216,16 +185,16 @@ pub fn prepare<'a>(
         config::place_flags(ctx, &mut composition, machine, &layers, &shown, args.force)?;
     }
 
-    check_keep(&composition, args.keep)?;
+    check_keep(&composition, &args.keep)?;
     let edit = Edit {
         file: &file,
         kind: target.kind,
         force: args.force,
-        keep: args.keep,
+        keep: &args.keep,
         // Only a file we create gets our header: it is how `remove` knows the file is ours, and
         // whether its directory is ours too.
         new_file_header: if original.is_none() {
-            new_file_header(args.to, args.presets, ctx, &plan, &composition, creates_directory)
+            new_file_header(&args.to, &args.presets, ctx, &plan, &composition, creates_directory)
         } else {
             Vec::new()
         },
@@ -332,27 +301,15 @@ pub fn finish(
         ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing to write on this machine)"));
         return Ok(report("unchanged", None));
     }
-    let unchanged = original.as_deref() == Some(outcome.text.as_str());
-    if args.dry_run {
-        if unchanged {
+    let pending =
+        Pending { path: &path, file: &file, root: &root, original: original.as_deref(), text: Some(&outcome.text) };
+    match write::show_or_commit(ctx, "apply", &pending, args.dry_run, args.format, lock, also)? {
+        Written::Unchanged => {
             ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
             return Ok(report("unchanged", None));
         }
-        let diff = ctx.diff(&root, &path, original.as_deref(), Some(&outcome.text));
-        if args.format == Format::Human {
-            ctx.shell.print(&crate::shell::colour_diff(&diff))?;
-        }
-        ctx.shell.warn("aborting apply due to dry run");
-        return Ok(report("dry-run", Some(diff)));
-    }
-    let lock = lock.expect("a real run holds the lock");
-    let ours = files::Change::Write { path: &file, expected: original.as_deref(), text: &outcome.text };
-    let changes: Vec<files::Change<'_>> =
-        (!unchanged).then_some(ours).into_iter().chain(also.iter().copied()).collect();
-    files::commit(lock, &changes)?;
-    if unchanged {
-        ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
-        return Ok(report("unchanged", None));
+        Written::DryRun(diff) => return Ok(report("dry-run", Some(diff))),
+        Written::Committed => {}
     }
 
     for (path, change) in &outcome.changes {
@@ -381,7 +338,7 @@ pub fn finish(
         let examples: Vec<String> = custom.iter().map(|p| format!("`cargo build --profile {p}`")).collect();
         ctx.shell.note(format!("select the new profiles with {}", examples.join(", ")));
     }
-    match args.to {
+    match &args.to {
         Destination::File(_) => {
             ctx.shell.note(format!("use it with `{}`", build_command(&plan, &composition, &shown)))
         }
@@ -390,7 +347,7 @@ pub fn finish(
         )),
         _ => {}
     }
-    behaviour_notes(ctx, &composition, &outcome, args.presets);
+    behaviour_notes(ctx, &composition, &outcome, &args.presets);
     check_components(ctx, &composition, &plan);
     Ok(report(if original.is_some() { "updated" } else { "created" }, None))
 }

@@ -13,19 +13,37 @@ use std::path::Path;
 use crate::cargo::effective::{Layer, Layers};
 use crate::cargo::schema;
 use crate::cargo::workspace::Workspace;
-use crate::cli::{BenchArgs, Format, Workflow};
 use crate::compose::{Composition, compose};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::measure::stats::{self, Metric, Report, Unit};
-use crate::ops::Context;
+use crate::measure::workflow::Workflow;
+use crate::ops::{Context, Format};
 use crate::plan::plan;
 
 use crate::measure::sandbox::{
     Sandbox, Variant, check_chart, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
 };
 
-pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
+/// What `bench` is asked.
+pub struct BenchOptions {
+    /// The presets to compare with the current settings, each on its own.
+    pub presets: Vec<String>,
+    pub workflow: Vec<Workflow>,
+    /// How many times to measure each variant.
+    pub runs: u32,
+    pub report: MeasureOptions,
+}
+
+/// What `bench` and `tune` share: the binary's arguments for `run`, and the report.
+pub struct MeasureOptions {
+    pub run_args: Option<String>,
+    /// Where to write the SVG chart (default: in the target directory).
+    pub chart: Option<std::path::PathBuf>,
+    pub format: Format,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &BenchOptions) -> Result<i32> {
     let workspace = ctx.workspace()?;
     if let Some(chart) = &args.report.chart {
         check_chart(ctx, chart)?;
@@ -197,7 +215,7 @@ fn note_cannot_change_check(ctx: &mut Context<'_>, composition: &Composition, ch
     }
 }
 
-fn measure(ctx: &mut Context<'_>, variants: &[Variant], args: &BenchArgs, sandbox: &Sandbox) -> Result<Report> {
+fn measure(ctx: &mut Context<'_>, variants: &[Variant], args: &BenchOptions, sandbox: &Sandbox) -> Result<Report> {
     let wants = |w: Workflow| args.workflow.contains(&w);
     let mut metrics: Vec<Metric> = Vec::new();
     let mut record = |name: &str, unit: Unit, variant: usize, value: f64| {

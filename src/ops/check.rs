@@ -11,7 +11,6 @@ use serde_json::json;
 use toml_edit::Item;
 
 use crate::cargo::workspace::{self, Workspace};
-use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::Result;
 use crate::files;
 use crate::lint::rules;
@@ -22,14 +21,31 @@ use crate::shell::plural;
 /// Exit status when findings reach `--deny`.
 pub const FINDINGS: i32 = 1;
 
-pub fn run(ctx: &mut Context<'_>, args: &CheckArgs) -> Result<i32> {
+/// What `check` is asked.
+pub struct CheckOptions {
+    /// A rule to describe instead of checking.
+    pub explain: Option<String>,
+    /// The lowest severity that makes the exit status [`FINDINGS`].
+    pub deny: Severity,
+    pub format: CheckFormat,
+}
+
+/// `check`'s output formats: the others', and GitHub Actions annotations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &CheckOptions) -> Result<i32> {
     if let Some(code) = &args.explain {
         return explain(ctx, code);
     }
     let workspace = ctx.workspace()?;
     let inputs = gather(ctx, &workspace)?;
     let all = lint::check(&inputs);
-    let deny: Severity = args.deny.into();
+    let deny = args.deny;
     let reported: Vec<&Finding> = all.iter().filter(|f| f.silenced.is_none()).collect();
     let failing = reported.iter().filter(|f| f.severity >= deny).count();
 

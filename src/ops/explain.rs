@@ -3,7 +3,6 @@
 
 use serde_json::json;
 
-use crate::cli::{ExplainArgs, Format};
 use std::path::Path;
 
 use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layer, Layers, Role, Rustflags, Unit};
@@ -13,10 +12,21 @@ use crate::cargo::schema::{Key, Value};
 use crate::cargo::workspace::{self, Workspace};
 use crate::error::{Error, Result};
 use crate::files;
-use crate::ops::Context;
+use crate::ops::{Context, Format};
 use crate::suggest;
 
-pub fn run(ctx: &mut Context<'_>, args: &ExplainArgs) -> Result<i32> {
+/// What `explain` is asked.
+pub struct ExplainOptions {
+    /// The profile (default `dev`), or a key name to learn what it does.
+    pub profile: Option<String>,
+    /// One setting of the profile.
+    pub key: Option<String>,
+    /// One package's units instead of the workspace's.
+    pub package: Option<String>,
+    pub format: Format,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
     // A key name alone asks what the key does, which needs no project; a profile of that name
     // (`[profile.debug-assertions]` is allowed) is explained instead where there is one.
     if let (Some(name), None, None) = (args.profile.as_deref(), &args.key, &args.package)

@@ -5,11 +5,12 @@
 
 use crate::cargo::workspace::Destination;
 use crate::error::{Error, Result};
-use crate::ops::Context;
-use crate::ops::apply::{self, Request};
+use crate::files;
+use crate::ops::apply::{self, ApplyOptions};
+use crate::ops::write::{self, Purpose};
+use crate::ops::{Context, Format};
 use crate::prompt::{self, Confirm, Item, MultiSelect, Select};
 use crate::shell::Verbosity;
-use crate::{cli::Format, files};
 
 /// Exit status when the person cancels (Esc, Ctrl-C), as a shell reports an interrupt.
 pub const CANCELLED: i32 = 130;
@@ -88,13 +89,13 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
 
     // 3. Each conflict with a hand-written value: keep it, or take the preset's.
     let (workspace, library) = ctx.workspace_for(&to)?;
-    let target = apply::target(ctx, &workspace, &to)?;
-    let probe = Request {
-        presets: &presets,
+    let (target, _) = write::target(ctx, &workspace, &to, Purpose::Write)?;
+    let probe = ApplyOptions {
+        presets: presets.clone(),
         variant: None,
-        to: &to,
+        to: to.clone(),
         force: true,
-        keep: &[],
+        keep: Vec::new(),
         profile: None,
         dry_run: true,
         format: Format::Human,
@@ -132,12 +133,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
     let force = keep.len() < conflicts.len();
 
     // 4. The diff, and the question.
-    let request = Request {
-        presets: &presets,
+    let request = ApplyOptions {
+        presets: presets.clone(),
         variant: None,
-        to: &to,
+        to: to.clone(),
         force,
-        keep: &keep,
+        keep: keep.clone(),
         profile: None,
         dry_run: false,
         format: Format::Human,

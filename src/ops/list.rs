@@ -2,9 +2,8 @@
 
 use serde_json::json;
 
-use crate::cli::Format;
 use crate::error::Result;
-use crate::ops::Context;
+use crate::ops::{Context, Format};
 use crate::preset::Origin;
 use crate::shell::Verbosity;
 

@@ -1,5 +1,5 @@
-//! One module per subcommand. Each takes the parsed arguments and a [`Context`], does its work
-//! through the library modules, and reports through the shell.
+//! One module per subcommand. Each takes its options (a plain struct the command line fills in)
+//! and a [`Context`], does its work through the library modules, and reports through the shell.
 
 pub mod apply;
 pub mod bench;
@@ -14,6 +14,7 @@ pub mod show;
 pub mod status;
 pub mod tune;
 pub mod verify;
+pub mod write;
 
 use std::path::{Component, Path, PathBuf};
 
@@ -21,6 +22,13 @@ use crate::cargo::workspace::{self, Workspace};
 use crate::error::Result;
 use crate::library::Library;
 use crate::shell::Shell;
+
+/// How a command prints its result: for people, or as one JSON document on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
 
 pub struct Context<'a> {
     pub cwd: PathBuf,

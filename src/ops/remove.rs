@@ -1,22 +1,154 @@
 //! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
-//! it extends, which `apply` wrote with it).
+//! it extends, which `apply` wrote with it), through the write pipeline of `apply`
+//! ([`crate::ops::write`]): the same file, the same warnings about it, the same dry-run diff.
 
-use crate::cargo::workspace::Target;
-use crate::cli::RemoveArgs;
+use std::rc::Rc;
+
+use serde::Serialize;
+
+use crate::cargo::workspace::Destination;
 use crate::compose::compose;
-use crate::edit::{self, Removal, marker};
-use crate::error::Result;
+use crate::edit::{self, marker};
+use crate::error::{Error, Result};
 use crate::files;
-use crate::ops::Context;
+use crate::library::Library;
+use crate::ops::write::{self, Pending, Purpose, Written};
+use crate::ops::{Context, Format};
+use crate::preset::Preset;
 use crate::shell::plural;
 
-pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
+/// What `remove` is asked.
+pub struct RemoveOptions {
+    /// The presets to take back.
+    pub presets: Vec<String>,
+    /// The profile `apply --profile` wrote them as.
+    pub profile: Option<String>,
+    /// The file to take them out of, as for `apply`.
+    pub to: Destination,
+    /// Show the change as a diff and write nothing.
+    pub dry_run: bool,
+    pub format: Format,
+}
+
+/// What `remove` did, as `--format json` prints it: shaped like `apply`'s report.
+#[derive(Serialize)]
+pub struct RemoveReport {
+    /// The file, as the user would name it from here.
+    pub file: String,
+    /// `updated`, `deleted` (a file `apply` created, left with nothing else), `unchanged` or
+    /// `dry-run`.
+    pub action: &'static str,
+    /// The presets taken back, with those they extend.
+    pub presets: Vec<String>,
+    /// The profile of `--profile`, or null.
+    pub profile: Option<String>,
+    pub changes: Vec<KeyChange>,
+    /// The directory deleted with the file (`apply` created both), or null.
+    pub directory_removed: Option<String>,
+    /// The change as a unified diff, for a dry run; null otherwise.
+    pub diff: Option<String>,
+}
+
+/// One key `remove` took back, or left alone.
+#[derive(Serialize)]
+pub struct KeyChange {
+    pub key: String,
+    pub preset: String,
+    /// `removed`; `restored` (the hand-written value `--force` replaced is back); or `left` (the
+    /// value was changed after the preset wrote it).
+    pub change: &'static str,
+    /// The flags taken out of a `rustflags`, or the value `left`; null otherwise.
+    pub value: Option<String>,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &RemoveOptions) -> Result<i32> {
     let (workspace, library) = ctx.workspace_for(&args.to)?;
-    // Each preset on its own: presets applied one after the other (one with `--force`) may not
-    // compose together.
-    let mut presets: Vec<std::rc::Rc<crate::preset::Preset>> = Vec::new();
+    let presets = presets(&library, args)?;
+    let (target, link) = write::target(ctx, &workspace, &args.to, Purpose::TakeBack)?;
+    let file = ctx.relative(&target.path);
+    let shown = ctx.display(&target.path);
+    let mut report = RemoveReport {
+        file: shown.clone(),
+        action: "unchanged",
+        presets: presets.iter().map(|p| p.name.clone()).collect(),
+        profile: args.profile.clone(),
+        changes: Vec::new(),
+        directory_removed: None,
+        diff: None,
+    };
+    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
+    let Some(original) = files::read_optional(&file)? else {
+        ctx.shell.status("Unchanged", format!("{shown} does not exist"));
+        return print(ctx, args.format, &report);
+    };
+
+    // Last applied first, as `apply` layered them.
+    let mut text = original.clone();
+    for preset in presets.iter().rev() {
+        let removal = edit::remove(&edit::parse(&file, &text)?, preset, target.kind)?;
+        text = removal.text;
+        let change = |key: String, change, value| KeyChange { key, preset: preset.name.clone(), change, value };
+        report.changes.extend(removal.removed.into_iter().map(|(key, flags)| change(key, "removed", flags)));
+        report.changes.extend(removal.restored.into_iter().map(|key| change(key, "restored", None)));
+        report.changes.extend(removal.changed.into_iter().map(|(key, current)| change(key, "left", Some(current))));
+    }
+    for left in report.changes.iter().filter(|c| c.change == "left") {
+        let (key, current) = (&left.key, left.value.as_deref().unwrap_or_default());
+        ctx.shell.warn(format!("left `{key} = {current}` in {shown}: it was changed after the preset wrote it"));
+    }
+    let names = report.presets.join(", ");
+    // Through a symlink the file is someone's dotfile: never delete it, even if we made it.
+    let delete = text != original && link.is_none() && marker::only_our_header(&original, &text);
+    let pending = Pending {
+        path: &target.path,
+        file: &file,
+        root: workspace.root(),
+        original: Some(&original),
+        text: (!delete).then_some(text.as_str()),
+    };
+    let written = write::show_or_commit(ctx, "remove", &pending, args.dry_run, args.format, lock.as_mut(), &[])?;
+    let count = |change: &str| report.changes.iter().filter(|c| c.change == change).count();
+    let mut summary = vec![plural(count("removed"), "key removed", "keys removed")];
+    if count("restored") > 0 {
+        summary.push(plural(count("restored"), "hand-written value restored", "hand-written values restored"));
+    }
+    let summary = summary.join(", ");
+    match written {
+        Written::Unchanged => ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing of it here)")),
+        Written::DryRun(diff) => {
+            report.action = "dry-run";
+            report.diff = Some(diff);
+        }
+        Written::Committed if delete => {
+            report.action = "deleted";
+            // The directory `apply` created for the file goes too, unless something else is in it.
+            let message = if marker::created_its_directory(&original) && files::remove_empty_dir(files::dir_of(&file)) {
+                let directory = ctx.display(files::dir_of(&target.path));
+                let message = format!(
+                    "{shown} and {directory} ({names}: {summary}; cargo presets created them and nothing else is in them)"
+                );
+                report.directory_removed = Some(directory);
+                message
+            } else {
+                format!("{shown} ({names}: {summary}; cargo presets created it and nothing else is in it)")
+            };
+            ctx.shell.status("Removing", message);
+        }
+        Written::Committed => {
+            report.action = "updated";
+            ctx.shell.status("Updating", format!("{shown} ({names}: {summary})"));
+        }
+    }
+    print(ctx, args.format, &report)
+}
+
+/// The presets to take back, each with those it extends, each once. Each named preset is
+/// composed on its own: presets applied one after the other (one with `--force`) may not compose
+/// together.
+fn presets(library: &Library, args: &RemoveOptions) -> Result<Vec<Rc<Preset>>> {
+    let mut presets: Vec<Rc<Preset>> = Vec::new();
     for name in &args.presets {
-        let mut composition = compose(&library, std::slice::from_ref(name))?;
+        let mut composition = compose(library, std::slice::from_ref(name))?;
         if let Some(to) = &args.profile {
             // Moved as `apply --profile` moved it; an `inherits` the file had before has no marker
             // of ours, so it stays.
@@ -28,64 +160,14 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
             }
         }
     }
-    let (target, link) = Target::resolve(&args.to, &workspace, &ctx.cwd)?.follow_symlink()?;
-    let file = ctx.relative(&target.path);
-    let shown = ctx.display(&target.path);
-    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
-    let Some(original) = files::read_optional(&file)? else {
-        ctx.shell.status("Unchanged", format!("{shown} does not exist"));
-        return Ok(0);
-    };
+    Ok(presets)
+}
 
-    // Last applied first, as `apply` layered them.
-    let mut text = original.clone();
-    let mut total = Removal::default();
-    for preset in presets.iter().rev() {
-        let removal = edit::remove(&edit::parse(&file, &text)?, preset, target.kind)?;
-        text = removal.text;
-        total.removed.extend(removal.removed);
-        total.restored.extend(removal.restored);
-        total.changed.extend(removal.changed);
-    }
-    for (path, current) in &total.changed {
-        ctx.shell.warn(format!("left `{path} = {current}` in {shown}: it was changed after the preset wrote it"));
-    }
-    let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
-    let names = names.join(", ");
-    if text == original {
-        ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing of it here)"));
-        return Ok(0);
-    }
-    // Through a symlink the file is someone's dotfile: never delete it, even if we made it.
-    let delete = link.is_none() && marker::only_our_header(&original, &text);
-    if args.dry_run {
-        let new = if delete { None } else { Some(text.as_str()) };
-        let diff = ctx.diff(workspace.root(), &target.path, Some(&original), new);
-        ctx.shell.print(&crate::shell::colour_diff(&diff))?;
-        ctx.shell.warn("aborting remove due to dry run");
-        return Ok(0);
-    }
-    let lock = lock.as_mut().expect("a real run holds the lock");
-    let mut summary = vec![plural(total.removed.len(), "key removed", "keys removed")];
-    if !total.restored.is_empty() {
-        summary.push(plural(total.restored.len(), "hand-written value restored", "hand-written values restored"));
-    }
-    if delete {
-        files::commit(lock, &[files::Change::Remove { path: &file, expected: &original }])?;
-        // The directory `apply` created for the file goes too, unless something else is in it.
-        let summary = summary.join(", ");
-        let message = if marker::created_its_directory(&original) && files::remove_empty_dir(files::dir_of(&file)) {
-            let directory = ctx.display(files::dir_of(&target.path));
-            format!(
-                "{shown} and {directory} ({names}: {summary}; cargo presets created them and nothing else is in them)"
-            )
-        } else {
-            format!("{shown} ({names}: {summary}; cargo presets created it and nothing else is in it)")
-        };
-        ctx.shell.status("Removing", message);
-    } else {
-        files::commit(lock, &[files::Change::Write { path: &file, expected: Some(&original), text: &text }])?;
-        ctx.shell.status("Updating", format!("{shown} ({names}: {})", summary.join(", ")));
+fn print(ctx: &mut Context<'_>, format: Format, report: &RemoveReport) -> Result<i32> {
+    if format == Format::Json {
+        // Through a `Value`, as every report: its keys in the same order as theirs.
+        let json = serde_json::to_value(report).map_err(|e| Error::new(format!("cannot write the report: {e}")))?;
+        ctx.shell.print(&format!("{json:#}\n"))?;
     }
     Ok(0)
 }

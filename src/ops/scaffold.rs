@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::cargo::workspace::{self, Destination};
-use crate::cli::{Format, InitArgs, NewArgs};
 use crate::error::{Error, Result};
 use crate::files;
-use crate::ops::Context;
-use crate::ops::apply::{self, Request};
+use crate::ops::apply::{self, ApplyOptions};
+use crate::ops::write::{self, Purpose};
+use crate::ops::{Context, Format};
 use crate::preset::{self, Origin};
 use crate::render::Renderer;
 
@@ -19,7 +19,29 @@ pub const DEFAULT_INIT: [&str; 1] = ["fast-dev"];
 /// The preset file `init` creates to show the format.
 const EXAMPLE: &str = "example";
 
-pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
+/// What `init` is asked.
+pub struct InitOptions {
+    /// The presets to apply; none for [`DEFAULT_INIT`].
+    pub presets: Vec<String>,
+    /// Where they go, and how they are written, as for `apply`.
+    pub to: Destination,
+    pub dry_run: bool,
+    pub force: bool,
+    pub format: Format,
+}
+
+/// What `new` is asked.
+pub struct NewOptions {
+    /// The preset's name, which is its file name.
+    pub name: String,
+    /// The presets it builds on.
+    pub extends: Vec<String>,
+    /// In `$CARGO_HOME/presets/` instead of the project's.
+    pub user: bool,
+    pub format: Format,
+}
+
+pub fn init(ctx: &mut Context<'_>, args: &InitOptions) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
     let presets: Vec<String> = if args.presets.is_empty() {
@@ -27,28 +49,28 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     } else {
         args.presets.clone()
     };
-    let request = Request {
-        presets: &presets,
+    let request = ApplyOptions {
+        presets: presets.clone(),
         variant: None,
-        to: &args.write.to,
-        force: args.write.force,
-        keep: &[],
+        to: args.to.clone(),
+        force: args.force,
+        keep: Vec::new(),
         profile: None,
-        dry_run: args.write.dry_run,
-        format: args.write.format,
+        dry_run: args.dry_run,
+        format: args.format,
     };
-    let target = apply::target(ctx, &workspace, request.to)?;
+    let (target, _) = write::target(ctx, &workspace, &request.to, Purpose::Write)?;
     let dir = workspace.root().join(".cargo").join("presets");
     let example = dir.join(format!("{EXAMPLE}.toml"));
     // Both files under one lock and in one commit: checked before either is written, and the
     // manifest put back if the example cannot be written.
-    let mut lock = if args.write.dry_run { None } else { Some(files::lock(&[&target.path, &example])?) };
+    let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path, &example])?) };
     let prepared = apply::prepare(ctx, &workspace, &library, &request, &target)?;
     apply::note_shadowing(ctx, &library, prepared.composition());
     let has_presets = std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some());
     let example_file = ctx.relative(&example);
     let example_text = Renderer::default().preset_file(EXAMPLE, &presets);
-    let also = match has_presets || args.write.dry_run {
+    let also = match has_presets || args.dry_run {
         true => Vec::new(),
         false => vec![files::Change::Write { path: &example_file, expected: None, text: &example_text }],
     };
@@ -56,7 +78,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     let example_action = if has_presets {
         ctx.shell.status("Unchanged", format!("{} (the project already has presets)", ctx.display(&dir)));
         "unchanged"
-    } else if args.write.dry_run {
+    } else if args.dry_run {
         ctx.shell.status("Would create", format!("{} (an example preset)", ctx.display(&example)));
         "dry-run"
     } else {
@@ -65,22 +87,22 @@ pub fn init(ctx: &mut Context<'_>, args: &InitArgs) -> Result<i32> {
     };
     let written = ctx.display(&target.path);
     // A personal config file is not the project's to commit.
-    let personal = args.write.to == Destination::User;
+    let personal = args.to == Destination::User;
     let to_commit: Vec<String> =
         if personal { vec![ctx.display(&dir)] } else { vec![written.clone(), ctx.display(&dir)] };
-    if !args.write.dry_run {
+    if !args.dry_run {
         let files: Vec<String> = to_commit.iter().map(|f| format!("`{f}`")).collect();
         let yours = if personal { format!(" (`{written}` is yours alone)") } else { String::new() };
         ctx.shell.note(format!("commit {}{yours}; `cargo presets check` in CI keeps them right", files.join(" and ")));
     }
-    if args.write.format == Format::Json {
+    if args.format == Format::Json {
         let example = json!({ "file": ctx.display(&example), "action": example_action });
         ctx.shell.print(&format!("{:#}\n", json!({ "files": [applied, example], "commit": to_commit })))?;
     }
     Ok(0)
 }
 
-pub fn new(ctx: &mut Context<'_>, args: &NewArgs) -> Result<i32> {
+pub fn new(ctx: &mut Context<'_>, args: &NewOptions) -> Result<i32> {
     preset::check_name(&args.name).map_err(Error::new)?;
     let workspace = if args.user { None } else { Some(ctx.workspace()?) };
     let library = ctx.library(workspace.as_ref())?;

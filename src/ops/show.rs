@@ -7,15 +7,23 @@ use serde_json::json;
 
 use crate::cargo::schema::Value;
 use crate::cargo::workspace::Destination;
-use crate::cli::{Format, ShowArgs};
 use crate::compose::compose;
 use crate::edit::{self, Edit, FileKind};
 use crate::error::Result;
-use crate::ops::Context;
+use crate::ops::{Context, Format};
 use crate::plan::{ExistingProfiles, plan};
 use crate::preset::Preset;
 
-pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
+/// What `show` is asked.
+pub struct ShowOptions {
+    /// The presets to compose, in order.
+    pub presets: Vec<String>,
+    /// The kind of file to render for.
+    pub to: Destination,
+    pub format: Format,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
     let workspace = ctx.optional_workspace()?;
     let library = ctx.library(workspace.as_ref())?;
     let composition = compose(&library, &args.presets)?;

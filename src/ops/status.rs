@@ -10,15 +10,14 @@ use std::rc::Rc;
 use serde_json::json;
 
 use crate::cargo::workspace::{Destination, Target};
-use crate::cli::{Format, StatusArgs};
 use crate::compose::compose;
 use crate::edit::{self, KeyState, marker::Marker};
 use crate::error::Result;
 use crate::files;
-use crate::ops::Context;
+use crate::ops::{Context, Format};
 use crate::preset::Preset;
 
-pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
+pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
     // Values presets wrote into the manifest that a config file or a variable replaces.
@@ -75,7 +74,7 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             report.push(json!({ "file": shown, "presets": presets }));
         }
     }
-    let text = match args.format {
+    let text = match format {
         Format::Json => format!("{:#}\n", json!({ "files": report })),
         Format::Human => human(&report),
     };

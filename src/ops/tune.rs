@@ -8,13 +8,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use clap::ValueEnum;
-
 use crate::cargo::effective::{Layers, Level, Role, Unit};
 use crate::cargo::machine::{Machine, Version};
 use crate::cargo::schema::{Key, Scope, Value};
 use crate::cargo::workspace::{self, Workspace};
-use crate::cli::{Format, TuneArgs, Workflow};
 use crate::compose::compose;
 use crate::error::{Error, Result};
 use crate::files;
@@ -22,7 +19,9 @@ use crate::library::Library;
 use crate::measure::tune::report::{self, Measured};
 use crate::measure::tune::space::{self, Facts, Linker};
 use crate::measure::tune::{self, Builder, Config, Dimension, Limits, Sample};
-use crate::ops::Context;
+use crate::measure::workflow::Workflow;
+use crate::ops::bench::MeasureOptions;
+use crate::ops::{Context, Format};
 use crate::plan::plan;
 use crate::preset::{self, Origin};
 use crate::shell::plural;
@@ -34,7 +33,20 @@ use crate::measure::sandbox::{
 /// The name candidates are composed under: not a name a user can give a preset.
 const CANDIDATE: &str = "tune-candidate";
 
-pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
+/// What `tune` is asked.
+pub struct TuneOptions {
+    /// What to make faster (each counts the same).
+    pub workflow: Vec<Workflow>,
+    /// How long the search may take.
+    pub budget: Duration,
+    /// Most run pairs per candidate before an undecided comparison counts as a tie.
+    pub max_pairs: u32,
+    /// The name of the preset to write, in `.cargo/presets/`.
+    pub save: String,
+    pub report: MeasureOptions,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     let budget = args.budget;
     let workflows = workflows(&args.workflow)?;
     preset::check_name(&args.save).map_err(|why| Error::new(format!("invalid `--save` name: {why}")))?;
@@ -78,7 +90,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
             machine.release.map_or_else(|| "unknown".to_owned(), |r| r.to_string())
         ),
         date: report::date(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())),
-        workflows: workflows.iter().map(|w| name(*w)).collect(),
+        workflows: workflows.iter().map(|w| w.name().to_owned()).collect(),
     };
     if dimensions.is_empty() {
         for skip in &skipped {
@@ -258,20 +270,16 @@ fn kind(personal: bool) -> &'static str {
 /// that reuses it), each once; sizes are `bench`'s.
 fn workflows(asked: &[Workflow]) -> Result<Vec<Workflow>> {
     if let Some(size) = asked.iter().find(|w| matches!(w, Workflow::Size | Workflow::TargetSize)) {
-        return Err(Error::new(format!("`tune` makes workflows faster; `{}` is a size", name(*size)))
+        return Err(Error::new(format!("`tune` makes workflows faster; `{}` is a size", size.name()))
             .help("compare sizes with `cargo presets bench PRESET --workflow size,target-size`"));
     }
     let order = [Workflow::Check, Workflow::Test, Workflow::Build, Workflow::Rebuild, Workflow::Run];
     Ok(order.into_iter().filter(|w| asked.contains(w)).collect())
 }
 
-fn name(workflow: Workflow) -> String {
-    workflow.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default()
-}
-
 /// The command as the user could type it again, for the preset's description.
-fn command_line(args: &TuneArgs) -> String {
-    let workflows: Vec<String> = args.workflow.iter().map(|w| name(*w)).collect();
+fn command_line(args: &TuneOptions) -> String {
+    let workflows: Vec<&str> = args.workflow.iter().map(|w| w.name()).collect();
     let mut line =
         format!("cargo presets tune --workflow {} --budget {}", workflows.join(","), tune::minutes(args.budget));
     if let Some(run_args) = &args.report.run_args {
@@ -459,7 +467,7 @@ impl Builder for Cargo<'_, '_> {
                 times.push(None);
                 continue;
             }
-            let label = format!("{label}: {}", name(workflow));
+            let label = format!("{label}: {}", workflow.name());
             // Clean builds start from an empty target directory of their own; `rebuild` and
             // `run` reuse the build's.
             let timed = match workflow {

@@ -13,10 +13,9 @@ use serde_json::json;
 use crate::cargo::effective::Role;
 use crate::cargo::schema::Key;
 use crate::cargo::workspace::Workspace;
-use crate::cli::{Format, VerifyArgs};
 use crate::error::{Error, Result};
 use crate::lint::Severity;
-use crate::ops::Context;
+use crate::ops::{Context, Format};
 use crate::shell::plural;
 use crate::verify::{self, Compiled, PackageId};
 
@@ -25,7 +24,14 @@ use crate::measure::sandbox::Sandbox;
 /// Exit status when a unit did not get what the profile says.
 pub const MISMATCH: i32 = 1;
 
-pub fn run(ctx: &mut Context<'_>, args: &VerifyArgs) -> Result<i32> {
+/// What `verify` is asked.
+pub struct VerifyOptions {
+    /// The profile to verify (default `dev`).
+    pub profile: Option<String>,
+    pub format: Format,
+}
+
+pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let layers = super::explain::layers(ctx, &workspace)?;
     let profile = args.profile.as_deref().unwrap_or("dev");

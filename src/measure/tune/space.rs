@@ -3,7 +3,7 @@
 //! one is reported with its reason.
 
 use crate::cargo::schema::{Key, Value};
-use crate::cli::Workflow;
+use crate::measure::workflow::Workflow;
 
 use super::{Choice, Dimension, Skip, Write};
 

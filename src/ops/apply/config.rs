@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::ops::Context;
 
-use super::Request;
+use super::ApplyOptions;
 
 /// Composes the presets, for the machine when one of them depends on it (the only case that
 /// runs rustc), and says which variants were chosen and why.
@@ -20,12 +20,12 @@ pub fn compose(
     ctx: &mut Context<'_>,
     workspace: &Workspace,
     library: &Library,
-    request: &Request<'_>,
+    request: &ApplyOptions,
     target: &Target,
 ) -> Result<(Composition, Option<Machine>)> {
-    let plain = compose::compose(library, request.presets)?;
+    let plain = compose::compose(library, &request.presets)?;
     refuse_manifest(&plain, target, request)?;
-    for_machine(ctx, workspace, library, plain, request.presets, request.variant)
+    for_machine(ctx, workspace, library, plain, &request.presets, request.variant.as_deref())
 }
 
 /// `plain` (the presets composed without a machine) composed again for this machine where one
@@ -65,7 +65,7 @@ pub fn for_machine(
 }
 
 /// Config settings go where cargo reads them: never the manifest.
-fn refuse_manifest(composition: &Composition, target: &Target, request: &Request<'_>) -> Result<()> {
+fn refuse_manifest(composition: &Composition, target: &Target, request: &ApplyOptions) -> Result<()> {
     let Some(preset) = composition.presets.iter().find(|p| p.needs_config_file()) else { return Ok(()) };
     if target.kind != FileKind::Manifest {
         return Ok(());
@@ -87,13 +87,13 @@ pub fn check_target(
     composition: &Composition,
     machine: Option<&Machine>,
     target: &Target,
-    request: &Request<'_>,
+    request: &ApplyOptions,
 ) -> Result<()> {
     if let Some(machine) = machine {
         check_programs(ctx, composition, machine, request.force)?;
     }
     let Some(preset) = composition.presets.iter().find(|p| p.machine_specific) else { return Ok(()) };
-    let shared = match request.to {
+    let shared = match &request.to {
         Destination::User => false,
         _ => crate::cargo::workspace::shared_through_git(&target.path),
     };
