@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::cargo::workspace::Destination;
+use crate::destination::Destination;
 
 const AFTER_HELP: &str = "\
 Examples:

@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::cargo::effective::{Layer, Layers};
-use crate::cargo::workspace::{self, Destination, Legacy, Target, Workspace};
+use crate::cargo::toolchain;
+use crate::cargo::workspace::Workspace;
 use crate::cli::{ApplyArgs, Format};
 use crate::compose::{self, Composition};
+use crate::destination::{Destination, Legacy, Target};
 use crate::edit::{self, Change, Edit, FileKind};
 use crate::error::{Error, Result};
 use crate::files;
@@ -706,7 +708,7 @@ fn check_gates(
     }
     let (nightly, whose, or_else) = match to {
         Destination::User => (
-            workspace::default_toolchain_is_nightly(),
+            toolchain::default_toolchain_is_nightly(),
             "every project on this machine builds with stable cargo by default",
             "or make nightly your default toolchain first (`rustup default nightly`)",
         ),
@@ -751,10 +753,10 @@ pub fn missing_components(composition: &Composition, toolchain: &str) -> Result<
     if needed.is_empty() {
         return Ok(Vec::new());
     }
-    let installed = workspace::installed_components(toolchain)?;
+    let installed = toolchain::installed_components(toolchain)?;
     Ok(needed
         .into_iter()
-        .filter(|(_, c)| !workspace::has_component(&installed, c))
+        .filter(|(_, c)| !toolchain::has_component(&installed, c))
         .map(|(p, c)| (p.to_owned(), c.to_owned()))
         .collect())
 }

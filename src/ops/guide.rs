@@ -3,7 +3,7 @@
 //! line (`prepare` and `finish`), so every guarantee holds, and ends with the command line that
 //! does the same without questions.
 
-use crate::cargo::workspace::Destination;
+use crate::destination::Destination;
 use crate::error::{Error, Result};
 use crate::ops::Context;
 use crate::ops::apply::{self, Request};

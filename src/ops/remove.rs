@@ -1,9 +1,9 @@
 //! `cargo presets remove`: takes back exactly what `apply` wrote for a preset (and the presets
 //! it extends, which `apply` wrote with it).
 
-use crate::cargo::workspace::Target;
 use crate::cli::RemoveArgs;
 use crate::compose::compose;
+use crate::destination::Target;
 use crate::edit::{self, Removal, marker};
 use crate::error::Result;
 use crate::files;

@@ -5,8 +5,9 @@
 use crate::cargo::config::ConfigTable;
 use crate::cargo::effective::{Layer, Layers, Level};
 use crate::cargo::machine::Machine;
-use crate::cargo::workspace::{Destination, Target, Workspace};
+use crate::cargo::workspace::Workspace;
 use crate::compose::{self, Composition, For};
+use crate::destination::{Destination, Target};
 use crate::edit::FileKind;
 use crate::error::{Error, Result};
 use crate::library::Library;
@@ -95,7 +96,7 @@ pub fn check_target(
     let Some(preset) = composition.presets.iter().find(|p| p.machine_specific) else { return Ok(()) };
     let shared = match request.to {
         Destination::User => false,
-        _ => crate::cargo::workspace::shared_through_git(&target.path),
+        _ => crate::files::vcs::shared_through_git(&target.path),
     };
     if !shared {
         return Ok(());
