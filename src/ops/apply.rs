@@ -136,6 +136,8 @@ pub struct Prepared<'a> {
     plan: Plan,
     composition: Composition,
     request: &'a Request<'a>,
+    /// Written already, in one commit with other files ([`finish_together`]): `finish` reports.
+    committed: bool,
 }
 
 impl Prepared<'_> {
@@ -152,6 +154,14 @@ impl Prepared<'_> {
     pub fn diff(&self, ctx: &Context<'_>) -> Option<String> {
         let unchanged = self.original.as_deref() == Some(self.outcome.text.as_str());
         (!unchanged).then(|| ctx.diff(&self.root, &self.path, self.original.as_deref(), Some(&self.outcome.text)))
+    }
+
+    /// The write that makes the file what the diff shows; `None` when there is nothing to write.
+    fn change(&self) -> Option<files::Change<'_>> {
+        let unchanged = self.original.as_deref() == Some(self.outcome.text.as_str());
+        let write =
+            files::Change::Write { path: &self.file, expected: self.original.as_deref(), text: &self.outcome.text };
+        (!unchanged).then_some(write)
     }
 
     /// The profiles the presets write, each once.
@@ -290,6 +300,7 @@ pub fn prepare<'a>(
         plan,
         composition,
         request,
+        committed: false,
     })
 }
 
@@ -306,7 +317,12 @@ pub fn finish(
     lock: Option<&mut files::Lock>,
     also: &[files::Change<'_>],
 ) -> Result<serde_json::Value> {
-    let Prepared { file, path, root, original, outcome, plan, composition, request: args } = prepared;
+    let nothing = prepared.composition.settings.is_empty() && prepared.composition.config.is_empty();
+    if !(nothing || prepared.request.dry_run || prepared.committed) {
+        let changes: Vec<files::Change<'_>> = prepared.change().into_iter().chain(also.iter().copied()).collect();
+        files::commit(lock.expect("a real run holds the lock"), &changes)?;
+    }
+    let Prepared { path, root, original, outcome, plan, composition, request: args, .. } = prepared;
     let shown = ctx.display(&path);
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
     let report = |action: &str, diff: Option<String>| {
@@ -330,7 +346,7 @@ pub fn finish(
         json!({ "file": shown, "action": action, "presets": names, "profile": args.profile, "variants": choices, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
     };
     let names = names.join(", ");
-    if composition.settings.is_empty() && composition.config.is_empty() {
+    if nothing {
         ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing to write on this machine)"));
         return Ok(report("unchanged", None));
     }
@@ -347,11 +363,6 @@ pub fn finish(
         ctx.shell.warn("aborting apply due to dry run");
         return Ok(report("dry-run", Some(diff)));
     }
-    let lock = lock.expect("a real run holds the lock");
-    let ours = files::Change::Write { path: &file, expected: original.as_deref(), text: &outcome.text };
-    let changes: Vec<files::Change<'_>> =
-        (!unchanged).then_some(ours).into_iter().chain(also.iter().copied()).collect();
-    files::commit(lock, &changes)?;
     if unchanged {
         ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
         return Ok(report("unchanged", None));
@@ -395,6 +406,17 @@ pub fn finish(
     behaviour_notes(ctx, &composition, &outcome, args.presets);
     check_components(ctx, &composition, &plan);
     Ok(report(if original.is_some() { "updated" } else { "created" }, None))
+}
+
+/// `finish` for files of one command prepared apart (the guide's split selection): written in
+/// one commit under `lock`, all or none, then each reported as `finish` reports it.
+pub fn finish_together(ctx: &mut Context<'_>, prepared: Vec<Prepared<'_>>, lock: &mut files::Lock) -> Result<()> {
+    let changes: Vec<files::Change<'_>> = prepared.iter().filter_map(Prepared::change).collect();
+    files::commit(lock, &changes)?;
+    for prepared in prepared {
+        finish(ctx, Prepared { committed: true, ..prepared }, None, &[])?;
+    }
+    Ok(())
 }
 
 /// Why a file needs no change: the presets are there, or `--keep` kept everything they would
