@@ -343,3 +343,102 @@ fn a_mixed_selection_puts_each_preset_where_it_may_live() {
         same_as_printed_commands(&out, &fresh, &dir, &[".cargo/config.toml", "home/config.toml"]);
     }
 }
+
+/// The terminal as a person sees it: the guide's output through a terminal emulator (xterm's
+/// rules, scrollback included), kept at the size the pseudo-terminal is given.
+struct Terminal(vt100::Parser);
+
+impl Terminal {
+    fn new(session: &mut Session, cols: u16, rows: u16) -> Terminal {
+        let mut terminal = Terminal(vt100::Parser::new(size(rows), size(cols), 1000));
+        terminal.resize(session, cols, rows);
+        terminal
+    }
+
+    /// Resizes the terminal, then the pseudo-terminal (which sends SIGWINCH), as a window does.
+    fn resize(&mut self, session: &mut Session, cols: u16, rows: u16) {
+        self.0.screen_mut().set_size(size(rows), size(cols));
+        session.get_process_mut().set_window_size(cols, rows).unwrap();
+    }
+
+    /// Reads the output through the end of the next drawing (each ends by clearing what is below).
+    fn next_drawing(&mut self, session: &mut Session) {
+        let read = session.expect("\x1b[J").unwrap_or_else(|e| panic!("{e}; on screen: {:#?}", self.rows()));
+        self.0.process(read.as_bytes());
+    }
+
+    /// The rows on screen, without their trailing blanks.
+    fn rows(&self) -> Vec<String> {
+        let screen = self.0.screen();
+        screen.rows(0, screen.size().1.get()).map(|r| r.trim_end().to_owned()).collect()
+    }
+
+    /// Everything in the scrollback and on the main screen, a screenful at a time.
+    fn history(&mut self) -> String {
+        let screen = self.0.screen_mut();
+        let rows = usize::from(screen.size().0.get());
+        let mut offset = screen.scrollback_len();
+        let mut text = String::new();
+        loop {
+            screen.set_scrollback(offset);
+            text.push_str(&screen.contents());
+            text.push('\n');
+            if offset == 0 {
+                return text;
+            }
+            offset = offset.saturating_sub(rows);
+        }
+    }
+}
+
+fn size(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+/// A terminal resized while a list is open is drawn again at once, for the new size: the filter
+/// line on top, the highlighted row in view, the list in the rows there are; and no copy of a
+/// list ever stays in the scrollback, whatever the resizes pushed there.
+#[test]
+fn a_resized_terminal_is_drawn_again_at_once_and_keeps_no_copy_of_the_list() {
+    let dir = workspace("resize", MANIFEST);
+    let mut session = spawn(&dir, &["presets"]);
+    let mut terminal = Terminal::new(&mut session, 80, 24);
+    // Drawn for `cols`×`rows`: the title first, the highlighted row, the help line, nothing wider.
+    let shows = |terminal: &Terminal, cols: usize, rows: usize, title: &str, highlighted: &str| {
+        let on_screen = terminal.rows();
+        let fits = on_screen[0].starts_with(title)
+            && on_screen.iter().any(|r| r.starts_with(highlighted))
+            && on_screen.iter().any(|r| r.starts_with("type to filter") || r.starts_with("↑/↓ move"))
+            && on_screen.iter().all(|r| r.chars().count() <= cols);
+        fits && on_screen.len() == rows
+    };
+    let wait_for = |terminal: &mut Terminal, session: &mut Session, cols, rows, title: &str, highlighted: &str| {
+        while !shows(terminal, cols, rows, title, highlighted) {
+            terminal.next_drawing(session);
+        }
+    };
+    wait_for(&mut terminal, &mut session, 80, 24, "Which presets? filter: _", "> [ ]");
+    for _ in 0..12 {
+        typed(&mut session, "\x1b[B");
+    }
+    typed(&mut session, " ");
+    wait_for(&mut terminal, &mut session, 80, 24, "Which presets? filter: _", "> [x]");
+    for (cols, rows) in [(40, 12), (60, 16), (80, 24), (40, 12)] {
+        terminal.resize(&mut session, cols, rows);
+        // No key: the drawing for the new size comes on its own, or this waits until the timeout.
+        wait_for(&mut terminal, &mut session, cols.into(), rows.into(), "Which presets? filter: _", "> [x]");
+    }
+    typed(&mut session, "\r");
+    wait_for(&mut terminal, &mut session, 40, 12, "Where should they go?", "> ");
+    terminal.resize(&mut session, 80, 24);
+    wait_for(&mut terminal, &mut session, 80, 24, "Where should they go?", "> ");
+    typed(&mut session, ESC);
+    let rest = session.expect(Eof).unwrap();
+    terminal.0.process(rest.as_bytes());
+    assert!(!terminal.0.screen().alternate_screen());
+    let history = terminal.history();
+    assert!(history.contains("Presets: ") && history.contains("Cancelled nothing was written"), "{history}");
+    for list in ["Which presets?", "[x]", "[ ]", "Where should they go?", "type to filter"] {
+        assert!(!history.contains(list), "a copy of the list stays: {history}");
+    }
+}
