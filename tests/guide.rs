@@ -344,6 +344,28 @@ fn a_mixed_selection_puts_each_preset_where_it_may_live() {
     }
 }
 
+/// The same selection for the personal config file goes there whole, as one command.
+#[test]
+fn a_mixed_selection_for_the_personal_file_stays_together() {
+    let dir = workspace("split-user", MANIFEST);
+    assert!(Command::new("git").args(["init", "-q"]).current_dir(&dir).status().unwrap().success());
+    let mut session = spawn(&dir, &["presets"]);
+    pick(&mut session, &["fast-dev", "native-cpu"]);
+    session.expect("Where should fast-dev go?").unwrap();
+    typed(&mut session, "\x1b[B\x1b[B");
+    session.expect("> your $CARGO_HOME/config.toml").unwrap();
+    typed(&mut session, "\r");
+    session.expect("+++ b/home/config.toml").unwrap();
+    session.expect("Apply these changes? [y/N]").unwrap();
+    typed(&mut session, "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("cargo presets apply fast-dev native-cpu --to user\r\n"), "{out}");
+    assert!(!dir.join(".cargo").exists(), "{out}");
+    let fresh = workspace("split-user-scripted", MANIFEST);
+    same_as_printed_commands(&out, &fresh, &dir, &["Cargo.toml", "home/config.toml"]);
+}
+
 /// The terminal as a person sees it: the guide's output through a terminal emulator (xterm's
 /// rules, scrollback included), kept at the size the pseudo-terminal is given.
 struct Terminal(vt100::Parser);

@@ -310,7 +310,7 @@ pub fn prepare<'a>(
 /// `--profile`, or null), "changes": [{"key",
 /// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
 /// Status lines and, for a human dry run, the diff, are printed on the way. `lock` is `None`
-/// for a dry run only.
+/// for a dry run, and for a file [`finish_together`] wrote.
 pub fn finish(
     ctx: &mut Context<'_>,
     prepared: Prepared<'_>,

@@ -58,55 +58,16 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
     // were asked for: the composition is the same wherever the presets go.
     crate::compose::compose(&library, &presets)?;
 
-    // 2. The file. Presets for this machine only may not go into a file shared through git:
-    // in a selection that mixes them with others, the question is where the others go, and
-    // the machine's presets go to the personal config file wherever that file is shared.
+    // 2. The file. Presets for this machine only may not go into a file shared through git: in
+    // a selection that mixes them with others, the file asked for is the others', and the
+    // machine's presets go to the personal config file where that one would refuse them.
     let (mine, others): (Vec<String>, Vec<String>) =
         presets.iter().cloned().partition(|name| library.get(name).is_ok_and(|p| p.machine_specific));
     let mixed = !mine.is_empty() && !others.is_empty();
-    let asked_for = if mixed { &others } else { &presets };
-    let config_only: Vec<&str> = asked_for
-        .iter()
-        .filter(|name| library.get(name).is_ok_and(|p| p.needs_config_file()))
-        .map(String::as_str)
-        .collect();
-    let mut places = Vec::new();
-    if workspace.is_some() && config_only.is_empty() {
-        places.push((
-            Destination::Manifest,
-            "the workspace Cargo.toml",
-            "committed with the project; every clone gets it",
-        ));
-    }
-    if workspace.is_some() {
-        places.push((Destination::Config, ".cargo/config.toml", "the workspace's config file; it beats Cargo.toml"));
-    }
-    places.push((Destination::User, "your $CARGO_HOME/config.toml", "yours alone, for every project you build"));
-    let mut title = match mixed {
-        true => format!("Where should {} go?", others.join(", ")),
-        false => "Where should they go?".to_owned(),
-    };
-    if !config_only.is_empty() {
-        title.push_str(&format!(" ({} only go into config files)", config_only.join(", ")));
-    }
-    // Where the machine's presets go depends on the file: say so under each but the personal one.
-    let moves = format!(
-        "\n\n{} is for this machine only: if this file is Cargo.toml or shared through git, it goes to your $CARGO_HOME/config.toml instead.",
-        mine.join(", ")
-    );
-    let items = places
-        .iter()
-        .map(|(place, label, detail)| match mixed && *place != Destination::User {
-            true => item(label, &format!("{detail}{moves}")),
-            false => item(label, detail),
-        })
-        .collect();
-    let mut select = Select::new(title, items);
-    let Some(place) = prompt::ask(colour, &mut select, |&i| format!("File: {}", places[i].1)).map_err(ask_failed)?
-    else {
+    let (asked_for, moved): (&[String], &[String]) = if mixed { (&others, &mine) } else { (&presets, &[]) };
+    let Some(to) = ask_file(colour, workspace.is_some(), &library, asked_for, moved)? else {
         return Ok(cancelled(ctx));
     };
-    let to = places[place].0.clone();
     let all = Part::new(ctx, presets.clone(), to)?;
     let mut parts = match mixed && all.refuses(&library, &mine) {
         true => {
@@ -170,6 +131,63 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
     apply::finish_together(ctx, changed.into_iter().map(|(prepared, _)| prepared).collect(), &mut lock)?;
 
     // 5. What next.
+    ctx.shell.print(&next_steps(&profiles, &parts))?;
+    Ok(0)
+}
+
+/// Asks which file the presets `asked_for` go into; `None` when cancelled. `moved`, presets for
+/// this machine only picked with them, are said to go elsewhere where that file would refuse them.
+fn ask_file(
+    colour: bool,
+    in_workspace: bool,
+    library: &Library,
+    asked_for: &[String],
+    moved: &[String],
+) -> Result<Option<Destination>> {
+    let mixed = !moved.is_empty();
+    let config_only: Vec<&str> = asked_for
+        .iter()
+        .filter(|name| library.get(name).is_ok_and(|p| p.needs_config_file()))
+        .map(String::as_str)
+        .collect();
+    let mut places = Vec::new();
+    if in_workspace && config_only.is_empty() {
+        places.push((
+            Destination::Manifest,
+            "the workspace Cargo.toml",
+            "committed with the project; every clone gets it",
+        ));
+    }
+    if in_workspace {
+        places.push((Destination::Config, ".cargo/config.toml", "the workspace's config file; it beats Cargo.toml"));
+    }
+    places.push((Destination::User, "your $CARGO_HOME/config.toml", "yours alone, for every project you build"));
+    let mut title = match mixed {
+        true => format!("Where should {} go?", asked_for.join(", ")),
+        false => "Where should they go?".to_owned(),
+    };
+    if !config_only.is_empty() {
+        title.push_str(&format!(" ({} only go into config files)", config_only.join(", ")));
+    }
+    // Where the machine's presets go depends on the file: say so under each but the personal one.
+    let moves = format!(
+        "\n\n{} is for this machine only: if this file is Cargo.toml or shared through git, it goes to your $CARGO_HOME/config.toml instead.",
+        moved.join(", ")
+    );
+    let items = places
+        .iter()
+        .map(|(place, label, detail)| match mixed && *place != Destination::User {
+            true => item(label, &format!("{detail}{moves}")),
+            false => item(label, detail),
+        })
+        .collect();
+    let mut select = Select::new(title, items);
+    let place = prompt::ask(colour, &mut select, |&i| format!("File: {}", places[i].1)).map_err(ask_failed)?;
+    Ok(place.map(|i| places[i].0.clone()))
+}
+
+/// The builds to try next, and the commands that do the same without questions.
+fn next_steps(profiles: &[String], parts: &[Part]) -> String {
     let mut next: Vec<String> = profiles
         .iter()
         .map(|p| match p.as_str() {
@@ -180,12 +198,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         .collect();
     next.push("  cargo presets check".to_owned());
     let commands: Vec<String> = parts.iter().map(|part| format!("  {}", shell_words(&part.command()))).collect();
-    ctx.shell.print(&format!(
-        "\nNext:\n{}\n\nThe same without questions, for a script:\n{}\n",
-        next.join("\n"),
-        commands.join("\n")
-    ))?;
-    Ok(0)
+    format!("\nNext:\n{}\n\nThe same without questions, for a script:\n{}\n", next.join("\n"), commands.join("\n"))
 }
 
 /// Presets going into one file, with the answers about it.
@@ -221,8 +234,12 @@ impl Part {
     }
 
     /// Whether `apply` would refuse the presets `mine` (for this machine only) in this file: it
-    /// is Cargo.toml and they need a config file, or it is shared through git.
+    /// is Cargo.toml and they need a config file, or it is shared through git (the personal
+    /// config file never counts as shared, wherever `$CARGO_HOME` is).
     fn refuses(&self, library: &Library, mine: &[String]) -> bool {
+        if self.to == Destination::User {
+            return false;
+        }
         let need_config = mine.iter().any(|name| library.get(name).is_ok_and(|p| p.needs_config_file()));
         (self.target.kind == FileKind::Manifest && need_config) || files::vcs::shared_through_git(&self.target.path)
     }
