@@ -1,6 +1,7 @@
-//! Where `apply`, `remove` and `status` write: the `--to` argument ([`Destination`]) and the file
-//! it resolves to ([`Target`]), with cargo's rules for which config file in a directory it reads
-//! (the legacy `config` name) and the files of other tools that are never config.
+//! The file `apply`, `remove`, `status` and the guide work on: the `--to` argument
+//! ([`Destination`]) and the file it resolves to ([`Target`]), with cargo's rules for which
+//! config file in a directory it reads (the legacy `config` name), and the files of other tools,
+//! which are never config.
 
 use std::path::{Path, PathBuf};
 

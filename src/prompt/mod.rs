@@ -2,10 +2,10 @@
 //! and a yes/no question, drawn on stderr.
 //!
 //! Each prompt is a pure state machine (`key` takes a key and says whether it is done, `lines`
-//! draws it), tested on strings; [`ask`] is the thin part that reads keys and redraws, on the
-//! terminal [`terminal`] keeps. No prompt library shows the description of the highlighted item
-//! while a list is filtered (inquire and dialoguer show one line per item), so the widgets are
-//! ours, drawn with crossterm.
+//! draws it), tested on strings; [`ask`] is the thin part that reads keys and redraws, through
+//! the `terminal` module (raw mode, drawing, keys and resizes). No prompt library shows the
+//! description of the highlighted item while a list is filtered (inquire and dialoguer show one
+//! line per item), so the widgets are ours, drawn with crossterm.
 
 mod terminal;
 
