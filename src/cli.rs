@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-use crate::cargo::workspace::Destination;
+use crate::destination::Destination;
 use crate::error::Result;
 use crate::measure::workflow::Workflow;
 use crate::ops::apply::ApplyOptions;

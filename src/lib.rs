@@ -12,6 +12,7 @@
 pub mod cargo;
 pub mod cli;
 pub mod compose;
+pub mod destination;
 pub mod edit;
 pub mod error;
 pub mod files;

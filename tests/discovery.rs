@@ -178,3 +178,23 @@ fn your_own_config_needs_no_project() {
     assert!(!home.join("config.toml").exists(), "the file apply created is gone again");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// A relative `CARGO_HOME` is taken from the current directory, as cargo takes it (the `home`
+/// crate): set to `.cargo` in the workspace root, that directory's config file is the user's
+/// config, read once and named as such, not a directory config beside it.
+#[test]
+fn a_relative_cargo_home_is_taken_from_the_current_directory() {
+    let dir = common::tree(
+        "discovery",
+        "relative-cargo-home",
+        &[
+            ("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+            ("src/main.rs", "fn main() {}\n"),
+            (".cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
+        ],
+    );
+    let output = common::presets_with(&dir, &["check", "-v"], &[("CARGO_HOME".to_owned(), ".cargo".to_owned())]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Reading $CARGO_HOME/config.toml (your config file"), "{stderr}");
+    assert!(!stderr.contains("Reading .cargo/config.toml"), "{stderr}");
+}

@@ -42,12 +42,17 @@ fn typed(session: &mut Session, keys: &str) {
     session.send(keys).unwrap();
 }
 
-/// Picks `name` in the preset list (typed to filter it, Space to tick it) and accepts the list.
-fn pick_one(session: &mut Session, name: &str) {
+/// Picks `names` in the preset list (each typed to filter it, Space to tick it, the filter
+/// erased) and accepts the list.
+fn pick(session: &mut Session, names: &[&str]) {
     session.expect("Which presets?").unwrap();
-    typed(session, name);
-    typed(session, " ");
-    session.expect(format!("> [x] {name}").as_str()).unwrap();
+    for name in names {
+        typed(session, name);
+        session.expect(format!("> [ ] {name}").as_str()).unwrap();
+        typed(session, " ");
+        session.expect(format!("> [x] {name}").as_str()).unwrap();
+        typed(session, &BACKSPACE.repeat(name.len()));
+    }
     typed(session, "\r");
 }
 
@@ -65,36 +70,27 @@ fn finished(mut session: Session) -> (i32, String) {
 const BACKSPACE: &str = "\x7f";
 const ESC: &str = "\x1b";
 
-/// Picks `debugging` and `fast-dev` by typing and Space.
-fn pick_two(session: &mut Session) {
-    session.expect("Which presets?").unwrap();
-    typed(session, "fast-d");
-    session.expect("> [ ] fast-dev").unwrap();
-    typed(session, " ");
-    session.expect("> [x] fast-dev").unwrap();
-    typed(session, &BACKSPACE.repeat(6));
-    typed(session, "debugging");
-    session.expect("> [ ] debugging").unwrap();
-    typed(session, " ");
-    session.expect("> [x] debugging").unwrap();
-    typed(session, "\r");
-}
-
-/// The scripted command the guide printed, run on a fresh copy, gives the same bytes.
-fn same_as_printed_command(out: &str, name: &str, manifest: &str, result: &Path) {
-    let line = out.lines().map(str::trim).find(|l| l.starts_with("cargo presets apply")).expect(out);
-    let args: Vec<&str> = line.split_whitespace().skip(1).collect();
-    let fresh = workspace(name, manifest);
-    let output = bin(&fresh, &args).output().unwrap();
-    assert!(output.status.success(), "{line}: {}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(fs::read_to_string(fresh.join("Cargo.toml")).unwrap(), fs::read_to_string(result).unwrap(), "{line}");
+/// The scripted commands the guide printed, run in order in `fresh` (a copy of the workspace as
+/// it was), write the same bytes to each of `files` as the guide wrote in `dir`.
+fn same_as_printed_commands(out: &str, fresh: &Path, dir: &Path, files: &[&str]) {
+    let lines: Vec<&str> = out.lines().map(str::trim).filter(|l| l.starts_with("cargo presets apply")).collect();
+    assert!(!lines.is_empty(), "{out}");
+    for line in &lines {
+        let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let output = bin(fresh, &args).output().unwrap();
+        assert!(output.status.success(), "{line}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    for file in files {
+        let read = |dir: &Path| fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(read(fresh), read(dir), "{file} after {lines:?}");
+    }
 }
 
 #[test]
 fn two_presets_by_typing_and_space_the_default_file_and_yes_write_what_apply_writes() {
     let dir = workspace("yes", MANIFEST);
     let mut session = spawn(&dir, &["presets"]);
-    pick_two(&mut session);
+    pick(&mut session, &["fast-dev", "debugging"]);
     session.expect("Presets: debugging fast-dev").unwrap();
     session.expect("Where should they go?").unwrap();
     session.expect("> the workspace Cargo.toml (default)").unwrap();
@@ -106,7 +102,7 @@ fn two_presets_by_typing_and_space_the_default_file_and_yes_write_what_apply_wri
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("cargo build --profile debugging") && out.contains("cargo presets check"), "{out}");
     assert!(out.contains("cargo presets apply debugging fast-dev\r\n"), "{out}");
-    same_as_printed_command(&out, "yes-scripted", MANIFEST, &dir.join("Cargo.toml"));
+    same_as_printed_commands(&out, &workspace("yes-scripted", MANIFEST), &dir, &["Cargo.toml"]);
 }
 
 #[test]
@@ -114,7 +110,7 @@ fn no_writes_nothing() {
     let dir = workspace("no", MANIFEST);
     let before = common::files(&dir);
     let mut session = spawn(&dir, &["presets", "apply", "--interactive"]);
-    pick_two(&mut session);
+    pick(&mut session, &["fast-dev", "debugging"]);
     session.expect("Where should they go?").unwrap();
     typed(&mut session, "\r");
     session.expect("Apply these changes? [y/N]").unwrap();
@@ -162,11 +158,11 @@ fn esc_at_each_step_and_ctrl_c_write_nothing_and_exit_130() {
 }
 
 /// `fast-dev` into a manifest that sets `profile.dev.debug` by hand, the conflict answered with
-/// `answer` (keys on the "keep yours / take the preset's" list). The manifest and what was printed.
+/// `answer` (keys on the "keep yours / take the preset's" list). The workspace and what was printed.
 fn conflict_answered(name: &str, answer: &str) -> (PathBuf, String) {
     let dir = workspace(name, HAND_WRITTEN);
     let mut session = spawn(&dir, &["presets"]);
-    pick_one(&mut session, "fast-dev");
+    pick(&mut session, &["fast-dev"]);
     session.expect("Where should they go?").unwrap();
     typed(&mut session, "\r");
     session.expect("`profile.dev.debug` is 1 (line 7); preset `fast-dev` sets \"line-tables-only\"").unwrap();
@@ -176,28 +172,28 @@ fn conflict_answered(name: &str, answer: &str) -> (PathBuf, String) {
     typed(&mut session, "y");
     let (status, out) = finished(session);
     assert_eq!(status, 0, "{out}");
-    (dir.join("Cargo.toml"), out)
+    (dir, out)
 }
 
 #[test]
 fn a_conflict_answered_keep_mine_leaves_the_hand_written_line() {
-    let (path, out) = conflict_answered("keep", "\r");
-    let manifest = fs::read_to_string(&path).unwrap();
+    let (dir, out) = conflict_answered("keep", "\r");
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("\ndebug = 1 # ours\n"), "{manifest}");
     assert!(manifest.contains("[profile.dev.package.\"*\"]"), "the rest of fast-dev is written: {manifest}");
     assert!(out.contains("cargo presets apply fast-dev --keep profile.dev.debug\r\n"), "{out}");
-    same_as_printed_command(&out, "keep-scripted", HAND_WRITTEN, &path);
+    same_as_printed_commands(&out, &workspace("keep-scripted", HAND_WRITTEN), &dir, &["Cargo.toml"]);
 }
 
 /// Taking the preset's value is `--force`: the old line stays in a comment.
 #[test]
 fn a_conflict_answered_take_the_presets_is_force() {
-    let (path, out) = conflict_answered("take", "\x1b[B\r");
-    let manifest = fs::read_to_string(&path).unwrap();
+    let (dir, out) = conflict_answered("take", "\x1b[B\r");
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("\ndebug = \"line-tables-only\""), "{manifest}");
     assert!(manifest.lines().any(|l| l.starts_with('#') && l.contains("debug = 1")), "{manifest}");
     assert!(out.contains("cargo presets apply fast-dev --force\r\n"), "{out}");
-    same_as_printed_command(&out, "take-scripted", HAND_WRITTEN, &path);
+    same_as_printed_commands(&out, &workspace("take-scripted", HAND_WRITTEN), &dir, &["Cargo.toml"]);
 }
 
 /// Scripts and CI never wait: without a terminal, `cargo presets` prints the usage and exits 2
@@ -222,7 +218,7 @@ fn without_a_terminal_it_never_waits() {
 fn a_config_preset_goes_to_a_config_file_and_its_choice_is_said_once() {
     let dir = workspace("config-preset", MANIFEST);
     let mut session = spawn(&dir, &["presets"]);
-    pick_one(&mut session, "fast-link");
+    pick(&mut session, &["fast-link"]);
     session.expect("Where should they go? (fast-link only go into config files)").unwrap();
     session.expect("> .cargo/config.toml (default)").unwrap();
     typed(&mut session, "\r");
@@ -275,7 +271,7 @@ fn a_closed_terminal_ends_the_guide_at_once() {
 fn no_lock_while_it_asks_and_a_file_changed_meanwhile_is_not_written() {
     let dir = workspace("changed-meanwhile", MANIFEST);
     let mut session = spawn(&dir, &["presets"]);
-    pick_one(&mut session, "fast-dev");
+    pick(&mut session, &["fast-dev"]);
     session.expect("Where should they go?").unwrap();
     typed(&mut session, "\r");
     session.expect("Apply these changes? [y/N]").unwrap();
@@ -298,18 +294,173 @@ fn presets_that_contradict_each_other_are_refused_before_the_next_question() {
     let dir = workspace("contradict", MANIFEST);
     let before = common::files(&dir);
     let mut session = spawn(&dir, &["presets"]);
-    session.expect("Which presets?").unwrap();
-    for name in ["fast-compile", "fast-dev"] {
-        typed(&mut session, name);
-        session.expect(format!("> [ ] {name}").as_str()).unwrap();
-        typed(&mut session, " ");
-        session.expect(format!("> [x] {name}").as_str()).unwrap();
-        typed(&mut session, &BACKSPACE.repeat(name.len()));
-    }
-    typed(&mut session, "\r");
+    pick(&mut session, &["fast-compile", "fast-dev"]);
     let (status, out) = finished(session);
     assert_eq!(status, 101, "{out}");
     assert!(out.contains("presets `fast-compile` and `fast-dev` set `profile.dev.debug` differently"), "{out}");
     assert!(!out.contains("Where should they go?"), "{out}");
     assert_eq!(common::files(&dir), before);
+}
+
+/// A selection that mixes a project preset (`fast-dev`) with one for this machine only
+/// (`native-cpu`), for a file shared through git: each goes where it may live, `fast-dev` to the
+/// file asked for and `native-cpu` to the personal config, two diffs before one question. Yes
+/// writes both files as the two printed commands do; no writes neither.
+#[test]
+fn a_mixed_selection_puts_each_preset_where_it_may_live() {
+    let git =
+        |dir: &Path| assert!(Command::new("git").args(["init", "-q"]).current_dir(dir).status().unwrap().success());
+    for answer in ["y", "n"] {
+        let dir = workspace(&format!("split-{answer}"), MANIFEST);
+        git(&dir);
+        let before = common::files(&dir);
+        let mut session = spawn(&dir, &["presets"]);
+        pick(&mut session, &["fast-dev", "native-cpu"]);
+        session.expect("Where should fast-dev go?").unwrap();
+        session.expect("> the workspace Cargo.toml (default)").unwrap();
+        typed(&mut session, "\x1b[B");
+        session.expect("> .cargo/config.toml").unwrap();
+        session.expect("native-cpu is for this machine only").unwrap();
+        typed(&mut session, "\r");
+        session.expect("+++ b/.cargo/config.toml").unwrap();
+        session.expect("+++ b/home/config.toml").unwrap();
+        session.expect("Apply these changes? [y/N]").unwrap();
+        typed(&mut session, answer);
+        let (status, out) = finished(session);
+        assert_eq!(status, 0, "{out}");
+        if answer == "n" {
+            assert!(out.contains("nothing was written"), "{out}");
+            assert_eq!(common::files(&dir), before);
+            continue;
+        }
+        assert!(out.contains("cargo presets apply fast-dev --to config\r\n"), "{out}");
+        assert!(out.contains("cargo presets apply native-cpu --to user\r\n"), "{out}");
+        let config = fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+        assert!(config.contains("[profile.dev]") && !config.contains("target-cpu"), "{config}");
+        assert!(fs::read_to_string(dir.join("home/config.toml")).unwrap().contains("target-cpu=native"));
+        let fresh = workspace("split-scripted", MANIFEST);
+        git(&fresh);
+        same_as_printed_commands(&out, &fresh, &dir, &[".cargo/config.toml", "home/config.toml"]);
+    }
+}
+
+/// The same selection for the personal config file goes there whole, as one command.
+#[test]
+fn a_mixed_selection_for_the_personal_file_stays_together() {
+    let dir = workspace("split-user", MANIFEST);
+    assert!(Command::new("git").args(["init", "-q"]).current_dir(&dir).status().unwrap().success());
+    let mut session = spawn(&dir, &["presets"]);
+    pick(&mut session, &["fast-dev", "native-cpu"]);
+    session.expect("Where should fast-dev go?").unwrap();
+    typed(&mut session, "\x1b[B\x1b[B");
+    session.expect("> your $CARGO_HOME/config.toml").unwrap();
+    typed(&mut session, "\r");
+    session.expect("+++ b/home/config.toml").unwrap();
+    session.expect("Apply these changes? [y/N]").unwrap();
+    typed(&mut session, "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("cargo presets apply fast-dev native-cpu --to user\r\n"), "{out}");
+    assert!(!dir.join(".cargo").exists(), "{out}");
+    let fresh = workspace("split-user-scripted", MANIFEST);
+    same_as_printed_commands(&out, &fresh, &dir, &["Cargo.toml", "home/config.toml"]);
+}
+
+/// The terminal as a person sees it: the guide's output through a terminal emulator (xterm's
+/// rules, scrollback included), kept at the size the pseudo-terminal is given.
+struct Terminal(vt100::Parser);
+
+impl Terminal {
+    fn new(session: &mut Session, cols: u16, rows: u16) -> Terminal {
+        let mut terminal = Terminal(vt100::Parser::new(size(rows), size(cols), 1000));
+        terminal.resize(session, cols, rows);
+        terminal
+    }
+
+    /// Resizes the terminal, then the pseudo-terminal (which sends SIGWINCH), as a window does.
+    fn resize(&mut self, session: &mut Session, cols: u16, rows: u16) {
+        self.0.screen_mut().set_size(size(rows), size(cols));
+        session.get_process_mut().set_window_size(cols, rows).unwrap();
+    }
+
+    /// Reads the output through the end of the next drawing (each ends by clearing what is below).
+    fn next_drawing(&mut self, session: &mut Session) {
+        let read = session.expect("\x1b[J").unwrap_or_else(|e| panic!("{e}; on screen: {:#?}", self.rows()));
+        self.0.process(read.as_bytes());
+    }
+
+    /// The rows on screen, without their trailing blanks.
+    fn rows(&self) -> Vec<String> {
+        let screen = self.0.screen();
+        screen.rows(0, screen.size().1.get()).map(|r| r.trim_end().to_owned()).collect()
+    }
+
+    /// Everything in the scrollback and on the main screen, a screenful at a time.
+    fn history(&mut self) -> String {
+        let screen = self.0.screen_mut();
+        let rows = usize::from(screen.size().0.get());
+        let mut offset = screen.scrollback_len();
+        let mut text = String::new();
+        loop {
+            screen.set_scrollback(offset);
+            text.push_str(&screen.contents());
+            text.push('\n');
+            if offset == 0 {
+                return text;
+            }
+            offset = offset.saturating_sub(rows);
+        }
+    }
+}
+
+fn size(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).unwrap()
+}
+
+/// A terminal resized while a list is open is drawn again at once, for the new size: the filter
+/// line on top, the highlighted row in view, the list in the rows there are; and no copy of a
+/// list ever stays in the scrollback, whatever the resizes pushed there.
+#[test]
+fn a_resized_terminal_is_drawn_again_at_once_and_keeps_no_copy_of_the_list() {
+    let dir = workspace("resize", MANIFEST);
+    let mut session = spawn(&dir, &["presets"]);
+    let mut terminal = Terminal::new(&mut session, 80, 24);
+    // Drawn for `cols`×`rows`: the title first, the highlighted row, the help line, nothing wider.
+    let shows = |terminal: &Terminal, cols: usize, rows: usize, title: &str, highlighted: &str| {
+        let on_screen = terminal.rows();
+        let fits = on_screen[0].starts_with(title)
+            && on_screen.iter().any(|r| r.starts_with(highlighted))
+            && on_screen.iter().any(|r| r.starts_with("type to filter") || r.starts_with("↑/↓ move"))
+            && on_screen.iter().all(|r| r.chars().count() <= cols);
+        fits && on_screen.len() == rows
+    };
+    let wait_for = |terminal: &mut Terminal, session: &mut Session, cols, rows, title: &str, highlighted: &str| {
+        while !shows(terminal, cols, rows, title, highlighted) {
+            terminal.next_drawing(session);
+        }
+    };
+    wait_for(&mut terminal, &mut session, 80, 24, "Which presets? filter: _", "> [ ]");
+    for _ in 0..12 {
+        typed(&mut session, "\x1b[B");
+    }
+    typed(&mut session, " ");
+    wait_for(&mut terminal, &mut session, 80, 24, "Which presets? filter: _", "> [x]");
+    for (cols, rows) in [(40, 12), (60, 16), (80, 24), (40, 12)] {
+        terminal.resize(&mut session, cols, rows);
+        // No key: the drawing for the new size comes on its own, or this waits until the timeout.
+        wait_for(&mut terminal, &mut session, cols.into(), rows.into(), "Which presets? filter: _", "> [x]");
+    }
+    typed(&mut session, "\r");
+    wait_for(&mut terminal, &mut session, 40, 12, "Where should they go?", "> ");
+    terminal.resize(&mut session, 80, 24);
+    wait_for(&mut terminal, &mut session, 80, 24, "Where should they go?", "> ");
+    typed(&mut session, ESC);
+    let rest = session.expect(Eof).unwrap();
+    terminal.0.process(rest.as_bytes());
+    assert!(!terminal.0.screen().alternate_screen());
+    let history = terminal.history();
+    assert!(history.contains("Presets: ") && history.contains("Cancelled nothing was written"), "{history}");
+    for list in ["Which presets?", "[x]", "[ ]", "Where should they go?", "type to filter"] {
+        assert!(!history.contains(list), "a copy of the list stays: {history}");
+    }
 }

@@ -340,6 +340,14 @@ fn machine_specific_settings_stay_out_of_files_shared_through_git() {
         "{stderr}"
     );
     assert!(common::files(&dir) == before, "files changed");
+    // With a project preset beside it, only the machine's preset is sent to the personal file.
+    let output = common::presets_with(&dir, &["apply", "fast-dev", "native-cpu", "--to", "config"], &machine);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("`cargo presets apply native-cpu --to user` and `cargo presets apply fast-dev --to config`"),
+        "{stderr}"
+    );
+    assert!(common::files(&dir) == before, "files changed");
 
     let output = common::presets_with(&dir, &["apply", "native-cpu", "--to", "config", "--force"], &machine);
     let stderr = String::from_utf8_lossy(&output.stderr);

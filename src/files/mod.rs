@@ -6,10 +6,12 @@
 //! target's mode, owner and extended attributes, made durable, and swapped into place; what the
 //! swap displaced is compared with what was read, so an edit that landed meanwhile is put back,
 //! never lost. A command that writes several files checks them all before writing any, and
-//! undoes its earlier writes if a later one fails.
+//! undoes its earlier writes if a later one fails. Whether a file is shared through git is
+//! [`vcs`]'s question.
 
 mod lock;
 mod platform;
+pub mod vcs;
 mod write;
 
 pub use lock::{Lock, lock};

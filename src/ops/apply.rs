@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use crate::cargo::effective::{Layer, Layers};
-use crate::cargo::workspace::{self, Destination, Target, Workspace};
+use crate::cargo::toolchain;
+use crate::cargo::workspace::Workspace;
 use crate::compose::{self, Composition};
+use crate::destination::{Destination, Target};
 use crate::edit::{self, Change, Edit, FileKind};
 use crate::error::{Error, Result};
 use crate::files;
@@ -103,6 +105,8 @@ pub struct Prepared<'a> {
     plan: Plan,
     composition: Composition,
     request: &'a ApplyOptions,
+    /// Written already, in one commit with other files ([`finish_together`]): `finish` reports.
+    committed: bool,
 }
 
 impl Prepared<'_> {
@@ -119,6 +123,14 @@ impl Prepared<'_> {
     pub fn diff(&self, ctx: &Context<'_>) -> Option<String> {
         let unchanged = self.original.as_deref() == Some(self.outcome.text.as_str());
         (!unchanged).then(|| ctx.diff(&self.root, &self.path, self.original.as_deref(), Some(&self.outcome.text)))
+    }
+
+    /// The write that makes the file what the diff shows; `None` when there is nothing to write.
+    fn change(&self) -> Option<files::Change<'_>> {
+        let unchanged = self.original.as_deref() == Some(self.outcome.text.as_str());
+        let write =
+            files::Change::Write { path: &self.file, expected: self.original.as_deref(), text: &self.outcome.text };
+        (!unchanged).then_some(write)
     }
 
     /// The profiles the presets write, each once.
@@ -257,6 +269,7 @@ pub fn prepare<'a>(
         plan,
         composition,
         request,
+        committed: false,
     })
 }
 
@@ -266,14 +279,14 @@ pub fn prepare<'a>(
 /// `--profile`, or null), "changes": [{"key",
 /// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
 /// Status lines and, for a human dry run, the diff, are printed on the way. `lock` is `None`
-/// for a dry run only.
+/// for a dry run, and for a file [`finish_together`] wrote.
 pub fn finish(
     ctx: &mut Context<'_>,
     prepared: Prepared<'_>,
     lock: Option<&mut files::Lock>,
     also: &[files::Change<'_>],
 ) -> Result<serde_json::Value> {
-    let Prepared { file, path, root, original, outcome, plan, composition, request: args } = prepared;
+    let Prepared { file, path, root, original, outcome, plan, composition, request: args, committed } = prepared;
     let shown = ctx.display(&path);
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
     let report = |action: &str, diff: Option<String>| {
@@ -301,9 +314,15 @@ pub fn finish(
         ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing to write on this machine)"));
         return Ok(report("unchanged", None));
     }
-    let pending =
-        Pending { path: &path, file: &file, root: &root, original: original.as_deref(), text: Some(&outcome.text) };
-    match write::show_or_commit(ctx, "apply", &pending, args.dry_run, args.format, lock, also)? {
+    let written = if committed {
+        // `finish_together` wrote the changed ones with the other files of the command.
+        if original.as_deref() == Some(outcome.text.as_str()) { Written::Unchanged } else { Written::Committed }
+    } else {
+        let pending =
+            Pending { path: &path, file: &file, root: &root, original: original.as_deref(), text: Some(&outcome.text) };
+        write::show_or_commit(ctx, "apply", &pending, args.dry_run, args.format, lock, also)?
+    };
+    match written {
         Written::Unchanged => {
             ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
             return Ok(report("unchanged", None));
@@ -350,6 +369,17 @@ pub fn finish(
     behaviour_notes(ctx, &composition, &outcome, &args.presets);
     check_components(ctx, &composition, &plan);
     Ok(report(if original.is_some() { "updated" } else { "created" }, None))
+}
+
+/// `finish` for files of one command prepared apart (the guide's split selection): written in
+/// one commit under `lock`, all or none, then each reported as `finish` reports it.
+pub fn finish_together(ctx: &mut Context<'_>, prepared: Vec<Prepared<'_>>, lock: &mut files::Lock) -> Result<()> {
+    let changes: Vec<files::Change<'_>> = prepared.iter().filter_map(Prepared::change).collect();
+    files::commit(lock, &changes)?;
+    for prepared in prepared {
+        finish(ctx, Prepared { committed: true, ..prepared }, None, &[])?;
+    }
+    Ok(())
 }
 
 /// Why a file needs no change: the presets are there, or `--keep` kept everything they would
@@ -663,7 +693,7 @@ fn check_gates(
     }
     let (nightly, whose, or_else) = match to {
         Destination::User => (
-            workspace::default_toolchain_is_nightly(),
+            toolchain::default_toolchain_is_nightly(),
             "every project on this machine builds with stable cargo by default",
             "or make nightly your default toolchain first (`rustup default nightly`)",
         ),
@@ -708,10 +738,10 @@ pub fn missing_components(composition: &Composition, toolchain: &str) -> Result<
     if needed.is_empty() {
         return Ok(Vec::new());
     }
-    let installed = workspace::installed_components(toolchain)?;
+    let installed = toolchain::installed_components(toolchain)?;
     Ok(needed
         .into_iter()
-        .filter(|(_, c)| !workspace::has_component(&installed, c))
+        .filter(|(_, c)| !toolchain::has_component(&installed, c))
         .map(|(p, c)| (p.to_owned(), c.to_owned()))
         .collect())
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 use toml_edit::Item;
 
+use crate::cargo::toolchain;
 use crate::cargo::workspace::{self, Workspace};
 use crate::error::Result;
 use crate::files;
@@ -237,9 +238,9 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
         shadowed_configs,
         missing_members,
         cranelift_installed: wants_cranelift
-            .then(|| workspace::installed_components("nightly").ok())
+            .then(|| toolchain::installed_components("nightly").ok())
             .flatten()
-            .map(|installed| workspace::has_component(&installed, "rustc-codegen-cranelift-preview")),
+            .map(|installed| toolchain::has_component(&installed, "rustc-codegen-cranelift-preview")),
         split_debuginfo_supported: wants_split
             .then(|| crate::cargo::machine::split_debuginfo_values(workspace.root()))
             .flatten(),

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layer, Layers, Role, Rustflags, Unit};
 use crate::cargo::inherit::{Broken, ChainError};
+use crate::cargo::lockfile;
 use crate::cargo::machine::Machine;
 use crate::cargo::schema::{Key, Value};
 use crate::cargo::workspace::{self, Workspace};
@@ -107,7 +108,7 @@ fn unit_kinds(
     chain: &[String],
     package: Option<&str>,
 ) -> Result<Vec<UnitKind>> {
-    let locked = workspace::locked_packages(workspace.root());
+    let locked = lockfile::locked_packages(workspace.root());
     let is_member = |name: &str| workspace.member_names.contains(name);
     // A package `Cargo.lock` does not know (or without one) is taken as a path package.
     let is_local = |name: &str| is_member(name) || locked.as_ref().and_then(|l| l.get(name).copied()).unwrap_or(true);

@@ -3,9 +3,12 @@
 //! line (`prepare` and `finish`), so every guarantee holds, and ends with the command line that
 //! does the same without questions.
 
-use crate::cargo::workspace::Destination;
+use crate::cargo::workspace::Workspace;
+use crate::destination::{Destination, Target};
+use crate::edit::FileKind;
 use crate::error::{Error, Result};
 use crate::files;
+use crate::library::Library;
 use crate::ops::apply::{self, ApplyOptions};
 use crate::ops::write::{self, Purpose};
 use crate::ops::{Context, Format};
@@ -27,7 +30,6 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         return Ok(NO_TERMINAL);
     }
     let colour = ctx.shell.colour_on_stderr();
-    let ask_failed = |e: std::io::Error| Error::new(format!("cannot read the terminal: {e}"));
 
     // 1. The presets.
     let workspace = ctx.optional_workspace()?;
@@ -57,101 +59,57 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
     // were asked for: the composition is the same wherever the presets go.
     crate::compose::compose(&library, &presets)?;
 
-    // 2. The file.
-    let config_only: Vec<&str> = presets
-        .iter()
-        .filter(|name| library.get(name).is_ok_and(|p| p.needs_config_file()))
-        .map(String::as_str)
-        .collect();
-    let mut places = Vec::new();
-    if workspace.is_some() && config_only.is_empty() {
-        places.push((
-            Destination::Manifest,
-            "the workspace Cargo.toml",
-            "committed with the project; every clone gets it",
-        ));
-    }
-    if workspace.is_some() {
-        places.push((Destination::Config, ".cargo/config.toml", "the workspace's config file; it beats Cargo.toml"));
-    }
-    places.push((Destination::User, "your $CARGO_HOME/config.toml", "yours alone, for every project you build"));
-    let mut title = "Where should they go?".to_owned();
-    if !config_only.is_empty() {
-        title.push_str(&format!(" ({} only go into config files)", config_only.join(", ")));
-    }
-    let items = places.iter().map(|(_, label, detail)| item(label, detail)).collect();
-    let mut select = Select::new(title, items);
-    let Some(place) = prompt::ask(colour, &mut select, |&i| format!("File: {}", places[i].1)).map_err(ask_failed)?
-    else {
+    // 2. The file. Presets for this machine only may not go into a file shared through git: in
+    // a selection that mixes them with others, the file asked for is the others', and the
+    // machine's presets go to the personal config file where that one would refuse them.
+    let (mine, others): (Vec<String>, Vec<String>) =
+        presets.iter().cloned().partition(|name| library.get(name).is_ok_and(|p| p.machine_specific));
+    let mixed = !mine.is_empty() && !others.is_empty();
+    let (asked_for, moved): (&[String], &[String]) = if mixed { (&others, &mine) } else { (&presets, &[]) };
+    let Some(to) = ask_file(colour, workspace.is_some(), &library, asked_for, moved)? else {
         return Ok(cancelled(ctx));
     };
-    let to = places[place].0.clone();
+    let all = Part::new(ctx, presets.clone(), to)?;
+    let mut parts = match mixed && all.refuses(&library, &mine) {
+        true => {
+            let personal = Part::new(ctx, mine, Destination::User)?;
+            ctx.shell.note(format!(
+                "{} is for this machine only: it goes to `{}`, the others to `{}`",
+                personal.presets.join(", "),
+                ctx.display(&personal.target.path),
+                ctx.display(&all.target.path)
+            ));
+            vec![Part { presets: others, ..all }, personal]
+        }
+        false => vec![all],
+    };
 
     // 3. Each conflict with a hand-written value: keep it, or take the preset's.
-    let (workspace, library) = ctx.workspace_for(&to)?;
-    let (target, _) = write::target(ctx, &workspace, &to, Purpose::Write)?;
-    let probe = ApplyOptions {
-        presets: presets.clone(),
-        variant: None,
-        to: to.clone(),
-        force: true,
-        keep: Vec::new(),
-        profile: None,
-        dry_run: true,
-        format: Format::Human,
-    };
-    // The probe's `--force` turns some refusals into warnings; the real run below says what
-    // applies, so the probe says nothing.
-    let said = ctx.shell.set_verbosity(Verbosity::Quiet);
-    let probed = apply::prepare(ctx, &workspace, &library, &probe, &target).map(|p| p.forced().to_vec());
-    ctx.shell.set_verbosity(said);
-    let conflicts = probed?;
-    let mut keep = Vec::new();
-    for conflict in &conflicts {
-        let place = conflict.line.map(|l| format!(" (line {l})")).unwrap_or_default();
-        let title = format!(
-            "`{}` is {}{place}; preset `{}` sets {}",
-            conflict.path, conflict.current, conflict.preset, conflict.wanted
-        );
-        let options = vec![
-            item("keep yours (the preset's value is skipped)", ""),
-            item("take the preset's (your line is kept in a comment)", ""),
-        ];
-        let mut select = Select::new(title, options);
-        let path = conflict.path.clone();
-        let Some(answer) = prompt::ask(colour, &mut select, |&a| {
-            format!("{path}: {}", if a == 0 { "yours kept" } else { "the preset's taken" })
-        })
-        .map_err(ask_failed)?
-        else {
+    for part in &mut parts {
+        if !part.settle_conflicts(ctx, colour)? {
             return Ok(cancelled(ctx));
-        };
-        if answer == 0 {
-            keep.push(conflict.path.clone());
         }
     }
-    let force = keep.len() < conflicts.len();
 
-    // 4. The diff, and the question.
-    let request = ApplyOptions {
-        presets: presets.clone(),
-        variant: None,
-        to: to.clone(),
-        force,
-        keep: keep.clone(),
-        profile: None,
-        dry_run: false,
-        format: Format::Human,
-    };
+    // 4. The diffs, and the question.
+    let requests: Vec<ApplyOptions> = parts.iter().map(Part::request).collect();
     // No lock while the person reads the diff and answers, which can take all afternoon: other
     // runs would wait on it and give up. The lock is taken to write, and the write checks under
-    // it that the file is still what the diff was made from (writing nothing if not).
-    let prepared = apply::prepare(ctx, &workspace, &library, &request, &target)?;
-    let Some(diff) = prepared.diff(ctx) else {
-        ctx.shell.status("Unchanged", format!("{}: already applied", ctx.display(&target.path)));
+    // it that each file is still what its diff was made from (writing nothing if not).
+    let mut changed = Vec::new();
+    for (part, request) in parts.iter().zip(&requests) {
+        let prepared = apply::prepare(ctx, &part.workspace, &part.library, request, &part.target)?;
+        match prepared.diff(ctx) {
+            Some(diff) => {
+                ctx.shell.print(&crate::shell::colour_diff(&diff))?;
+                changed.push((prepared, &part.target.path));
+            }
+            None => ctx.shell.status("Unchanged", format!("{}: already applied", ctx.display(&part.target.path))),
+        }
+    }
+    if changed.is_empty() {
         return Ok(0);
-    };
-    ctx.shell.print(&crate::shell::colour_diff(&diff))?;
+    }
     let Some(yes) = prompt::ask(colour, &mut Confirm("Apply these changes?".to_owned()), |&yes| {
         format!("Apply these changes? {}", if yes { "yes" } else { "no" })
     })
@@ -163,22 +121,74 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         ctx.shell.status("Skipped", "nothing was written");
         return Ok(0);
     }
-    let profiles = prepared.profiles();
-    let mut lock = files::lock(&[&target.path])?;
-    apply::finish(ctx, prepared, Some(&mut lock), &[])?;
+    let mut profiles: Vec<String> = Vec::new();
+    for profile in changed.iter().flat_map(|(prepared, _)| prepared.profiles()) {
+        if !profiles.contains(&profile) {
+            profiles.push(profile);
+        }
+    }
+    let paths: Vec<&std::path::Path> = changed.iter().map(|(_, path)| path.as_path()).collect();
+    let mut lock = files::lock(&paths)?;
+    apply::finish_together(ctx, changed.into_iter().map(|(prepared, _)| prepared).collect(), &mut lock)?;
 
     // 5. What next.
-    let mut command = vec!["cargo".to_owned(), "presets".to_owned(), "apply".to_owned()];
-    command.extend(presets.iter().cloned());
-    if to != Destination::Manifest {
-        command.extend(["--to".to_owned(), to.arg()]);
+    ctx.shell.print(&next_steps(&profiles, &parts))?;
+    Ok(0)
+}
+
+/// Asks which file the presets `asked_for` go into; `None` when cancelled. `moved`, presets for
+/// this machine only picked with them, are said to go elsewhere where that file would refuse them.
+fn ask_file(
+    colour: bool,
+    in_workspace: bool,
+    library: &Library,
+    asked_for: &[String],
+    moved: &[String],
+) -> Result<Option<Destination>> {
+    let mixed = !moved.is_empty();
+    let config_only: Vec<&str> = asked_for
+        .iter()
+        .filter(|name| library.get(name).is_ok_and(|p| p.needs_config_file()))
+        .map(String::as_str)
+        .collect();
+    let mut places = Vec::new();
+    if in_workspace && config_only.is_empty() {
+        places.push((
+            Destination::Manifest,
+            "the workspace Cargo.toml",
+            "committed with the project; every clone gets it",
+        ));
     }
-    for key in &keep {
-        command.extend(["--keep".to_owned(), key.clone()]);
+    if in_workspace {
+        places.push((Destination::Config, ".cargo/config.toml", "the workspace's config file; it beats Cargo.toml"));
     }
-    if force {
-        command.push("--force".to_owned());
+    places.push((Destination::User, "your $CARGO_HOME/config.toml", "yours alone, for every project you build"));
+    let mut title = match mixed {
+        true => format!("Where should {} go?", asked_for.join(", ")),
+        false => "Where should they go?".to_owned(),
+    };
+    if !config_only.is_empty() {
+        title.push_str(&format!(" ({} only go into config files)", config_only.join(", ")));
     }
+    // Where the machine's presets go depends on the file: say so under each but the personal one.
+    let moves = format!(
+        "\n\n{} is for this machine only: if this file is Cargo.toml or shared through git, it goes to your $CARGO_HOME/config.toml instead.",
+        moved.join(", ")
+    );
+    let items = places
+        .iter()
+        .map(|(place, label, detail)| match mixed && *place != Destination::User {
+            true => item(label, &format!("{detail}{moves}")),
+            false => item(label, detail),
+        })
+        .collect();
+    let mut select = Select::new(title, items);
+    let place = prompt::ask(colour, &mut select, |&i| format!("File: {}", places[i].1)).map_err(ask_failed)?;
+    Ok(place.map(|i| places[i].0.clone()))
+}
+
+/// The builds to try next, and the commands that do the same without questions.
+fn next_steps(profiles: &[String], parts: &[Part]) -> String {
     let mut next: Vec<String> = profiles
         .iter()
         .map(|p| match p.as_str() {
@@ -188,12 +198,111 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         })
         .collect();
     next.push("  cargo presets check".to_owned());
-    ctx.shell.print(&format!(
-        "\nNext:\n{}\n\nThe same without questions, for a script:\n  {}\n",
-        next.join("\n"),
-        shell_words(&command)
-    ))?;
-    Ok(0)
+    let commands: Vec<String> = parts.iter().map(|part| format!("  {}", shell_words(&part.command()))).collect();
+    format!("\nNext:\n{}\n\nThe same without questions, for a script:\n{}\n", next.join("\n"), commands.join("\n"))
+}
+
+/// Presets going into one file, with the answers about it.
+struct Part {
+    presets: Vec<String>,
+    to: Destination,
+    workspace: Workspace,
+    library: Library,
+    target: Target,
+    /// Hand-written values kept (`--keep`); the other conflicts take the preset's (`--force`).
+    keep: Vec<String>,
+    force: bool,
+}
+
+impl Part {
+    fn new(ctx: &mut Context<'_>, presets: Vec<String>, to: Destination) -> Result<Part> {
+        let (workspace, library) = ctx.workspace_for(&to)?;
+        let (target, _) = write::target(ctx, &workspace, &to, Purpose::Write)?;
+        Ok(Part { presets, to, workspace, library, target, keep: Vec::new(), force: false })
+    }
+
+    fn request(&self) -> ApplyOptions {
+        ApplyOptions {
+            presets: self.presets.clone(),
+            variant: None,
+            to: self.to.clone(),
+            force: self.force,
+            keep: self.keep.clone(),
+            profile: None,
+            dry_run: false,
+            format: Format::Human,
+        }
+    }
+
+    /// Whether `apply` would refuse the presets `mine` (for this machine only) in this file: it
+    /// is Cargo.toml and they need a config file, or it is shared through git (the personal
+    /// config file never counts as shared, wherever `$CARGO_HOME` is).
+    fn refuses(&self, library: &Library, mine: &[String]) -> bool {
+        if self.to == Destination::User {
+            return false;
+        }
+        let need_config = mine.iter().any(|name| library.get(name).is_ok_and(|p| p.needs_config_file()));
+        (self.target.kind == FileKind::Manifest && need_config) || files::vcs::shared_through_git(&self.target.path)
+    }
+
+    /// Asks about each hand-written value the presets would replace; `false` when cancelled.
+    fn settle_conflicts(&mut self, ctx: &mut Context<'_>, colour: bool) -> Result<bool> {
+        let probe = ApplyOptions { force: true, dry_run: true, ..self.request() };
+        // The probe's `--force` turns some refusals into warnings; the real run says what
+        // applies, so the probe says nothing.
+        let said = ctx.shell.set_verbosity(Verbosity::Quiet);
+        let probed =
+            apply::prepare(ctx, &self.workspace, &self.library, &probe, &self.target).map(|p| p.forced().to_vec());
+        ctx.shell.set_verbosity(said);
+        let conflicts = probed?;
+        let mut keep = Vec::new();
+        for conflict in &conflicts {
+            let place = conflict.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+            let title = format!(
+                "`{}` is {}{place}; preset `{}` sets {}",
+                conflict.path, conflict.current, conflict.preset, conflict.wanted
+            );
+            let options = vec![
+                item("keep yours (the preset's value is skipped)", ""),
+                item("take the preset's (your line is kept in a comment)", ""),
+            ];
+            let mut select = Select::new(title, options);
+            let path = conflict.path.clone();
+            let Some(answer) = prompt::ask(colour, &mut select, |&a| {
+                format!("{path}: {}", if a == 0 { "yours kept" } else { "the preset's taken" })
+            })
+            .map_err(ask_failed)?
+            else {
+                return Ok(false);
+            };
+            if answer == 0 {
+                keep.push(conflict.path.clone());
+            }
+        }
+        self.force = keep.len() < conflicts.len();
+        self.keep = keep;
+        Ok(true)
+    }
+
+    /// The command line that writes this part without questions.
+    fn command(&self) -> Vec<String> {
+        let mut command = vec!["cargo".to_owned(), "presets".to_owned(), "apply".to_owned()];
+        command.extend(self.presets.iter().cloned());
+        if self.to != Destination::Manifest {
+            command.extend(["--to".to_owned(), self.to.arg()]);
+        }
+        for key in &self.keep {
+            command.extend(["--keep".to_owned(), key.clone()]);
+        }
+        if self.force {
+            command.push("--force".to_owned());
+        }
+        command
+    }
+}
+
+fn ask_failed(e: std::io::Error) -> Error {
+    Error::new(format!("cannot read the terminal: {e}"))
 }
 
 /// Words as a POSIX shell reads them: quoted where they hold anything but plain characters.

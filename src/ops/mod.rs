@@ -19,6 +19,7 @@ pub mod write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::cargo::workspace::{self, Workspace};
+use crate::destination::Destination;
 use crate::error::Result;
 use crate::library::Library;
 use crate::shell::Shell;
@@ -51,12 +52,12 @@ impl Context<'_> {
     /// The workspace a write to `to` goes with, and the presets visible from it. Your own config
     /// file needs no project: for `--to user` outside any, the current directory stands in for
     /// the root, and only built-in and personal presets are visible.
-    pub fn workspace_for(&self, to: &workspace::Destination) -> Result<(Workspace, Library)> {
+    pub fn workspace_for(&self, to: &Destination) -> Result<(Workspace, Library)> {
         // Discovery once: it reads and parses the manifest.
-        let found = if *to == workspace::Destination::User { self.optional_workspace()? } else { None };
+        let found = if *to == Destination::User { self.optional_workspace()? } else { None };
         let (workspace, inside) = match found {
             Some(workspace) => (workspace, true),
-            None if *to == workspace::Destination::User => (Workspace::outside(&self.cwd)?, false),
+            None if *to == Destination::User => (Workspace::outside(&self.cwd)?, false),
             None => (self.workspace()?, true),
         };
         let library = self.library(inside.then_some(&workspace))?;
@@ -67,7 +68,7 @@ impl Context<'_> {
     /// relative to here, so messages name them as the user would).
     pub fn library(&self, workspace: Option<&Workspace>) -> Result<Library> {
         let project = workspace.map(|ws| relative(&ws.root().join(".cargo").join("presets"), &self.cwd));
-        let user = workspace::cargo_home().map(|home| home.join("presets"));
+        let user = crate::cargo::cargo_home().map(|home| home.join("presets"));
         Library::discover(project.as_deref(), user.as_deref())
     }
 
@@ -75,7 +76,7 @@ impl Context<'_> {
     /// a file in the cargo home as `$CARGO_HOME/config.toml` (or `~/.cargo/…`), not a climb of
     /// `../` from here.
     pub fn display(&self, path: &Path) -> String {
-        if let Some(home) = workspace::cargo_home()
+        if let Some(home) = crate::cargo::cargo_home()
             && !self.cwd.starts_with(&home)
             && let Ok(rest) = path.strip_prefix(&home)
         {

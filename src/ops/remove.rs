@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::cargo::workspace::Destination;
 use crate::compose::compose;
+use crate::destination::Destination;
 use crate::edit::{self, marker};
 use crate::error::{Error, Result};
 use crate::files;

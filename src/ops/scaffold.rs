@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::cargo::workspace::{self, Destination};
+use crate::destination::Destination;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::ops::apply::{self, ApplyOptions};
@@ -111,7 +111,7 @@ pub fn new(ctx: &mut Context<'_>, args: &NewOptions) -> Result<i32> {
     }
     let dir: PathBuf = match &workspace {
         Some(ws) => ws.root().join(".cargo").join("presets"),
-        None => workspace::cargo_home()
+        None => crate::cargo::cargo_home()
             .ok_or_else(|| Error::new("cannot find the cargo home directory").help("set `CARGO_HOME` (or `HOME`)"))?
             .join("presets"),
     };

@@ -6,8 +6,8 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::cargo::schema::Value;
-use crate::cargo::workspace::Destination;
 use crate::compose::compose;
+use crate::destination::Destination;
 use crate::edit::{self, Edit, FileKind};
 use crate::error::Result;
 use crate::ops::{Context, Format};

@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use serde_json::json;
 
-use crate::cargo::workspace::{Destination, Target};
 use crate::compose::compose;
+use crate::destination::{Destination, Target};
 use crate::edit::{self, KeyState, marker::Marker};
 use crate::error::Result;
 use crate::files;

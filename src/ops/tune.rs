@@ -11,7 +11,8 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::cargo::effective::{Layers, Level, Role, Unit};
 use crate::cargo::machine::{Machine, Version};
 use crate::cargo::schema::{Key, Scope, Value};
-use crate::cargo::workspace::{self, Workspace};
+use crate::cargo::toolchain;
+use crate::cargo::workspace::Workspace;
 use crate::compose::compose;
 use crate::error::{Error, Result};
 use crate::files;
@@ -54,7 +55,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     let places = Places {
         name: args.save.clone(),
         project: workspace.root().join(".cargo").join("presets"),
-        personal: workspace::cargo_home().map(|home| home.join("presets")),
+        personal: crate::cargo::cargo_home().map(|home| home.join("presets")),
     };
     // Refused before any build: a preset someone wrote by hand is not replaced, in either place
     // the result may go (which one is known only once something wins).
@@ -317,8 +318,8 @@ fn facts(workspace: &Workspace, layers: &Layers, machine: &Machine, workflows: &
     let cranelift = if nightly {
         let toolchain = std::env::var("RUSTUP_TOOLCHAIN").unwrap_or_else(|_| "nightly".to_owned());
         let component = "rustc-codegen-cranelift-preview";
-        match workspace::installed_components(&toolchain) {
-            Ok(installed) if workspace::has_component(&installed, component) => None,
+        match toolchain::installed_components(&toolchain) {
+            Ok(installed) if toolchain::has_component(&installed, component) => None,
             Ok(_) => Some(format!(
                 "the rustup component `{component}` is not installed (`rustup component add {component} --toolchain {toolchain}`)"
             )),

@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cargo::workspace::{Destination, Legacy, Target, Workspace};
+use crate::cargo::workspace::Workspace;
+use crate::destination::{Destination, Legacy, Target};
 use crate::error::Result;
 use crate::files;
 use crate::ops::{Context, Format};

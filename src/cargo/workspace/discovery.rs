@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::Item;
 
-use super::{Workspace, cargo_home, normalize};
+use super::{Workspace, normalize};
+use crate::cargo::cargo_home;
 use crate::edit::{self, Parsed};
 use crate::error::{Error, Result};
 use crate::files;

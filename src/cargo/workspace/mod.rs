@@ -1,4 +1,4 @@
-//! The workspace and the files to write, found in-process and the way cargo finds them.
+//! The workspace: its root manifest and members, found in-process and the way cargo finds them.
 //!
 //! Profiles only take effect in the workspace root manifest, so that is where they go, whichever
 //! member directory the user runs from. Discovery ([`discovery`]) follows cargo's own rules. No
@@ -12,7 +12,6 @@ use std::path::{Component, Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item};
 
-use crate::edit::FileKind;
 use crate::error::{Error, Result};
 
 /// The workspace being configured.
@@ -49,7 +48,7 @@ impl Workspace {
     /// Whether the workspace pins a nightly toolchain (`rust-toolchain.toml` or `rust-toolchain`,
     /// found the way rustup finds it: in the root or an ancestor).
     pub fn pins_nightly(&self) -> bool {
-        self.root().ancestors().find_map(toolchain_channel).is_some_and(|c| c.starts_with("nightly"))
+        crate::cargo::toolchain::pinned_channel(self.root()).is_some_and(|c| c.starts_with("nightly"))
     }
 
     /// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
@@ -75,19 +74,6 @@ impl Workspace {
             }
         }
         linked
-    }
-}
-
-/// The channel a toolchain file in `dir` names, if there is one.
-fn toolchain_channel(dir: &Path) -> Option<String> {
-    if let Ok(text) = crate::files::read(&dir.join("rust-toolchain.toml")) {
-        let doc: DocumentMut = text.parse().ok()?;
-        return doc.get("toolchain")?.get("channel")?.as_str().map(str::to_owned);
-    }
-    let text = crate::files::read(&dir.join("rust-toolchain")).ok()?;
-    match text.parse::<DocumentMut>() {
-        Ok(doc) if doc.contains_key("toolchain") => doc["toolchain"].get("channel")?.as_str().map(str::to_owned),
-        _ => Some(text.trim().to_owned()),
     }
 }
 
@@ -136,242 +122,6 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// `$CARGO_HOME`, or `~/.cargo`.
-pub fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| home_dir().map(|home| home.join(".cargo")))
-}
-
-fn home_dir() -> Option<PathBuf> {
-    std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).filter(|v| !v.is_empty()).map(PathBuf::from)
-}
-
-/// Whether rustup's default toolchain is a nightly (for settings in `$CARGO_HOME`, which every
-/// project on the machine reads).
-pub fn default_toolchain_is_nightly() -> bool {
-    let rustup_home =
-        std::env::var_os("RUSTUP_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".rustup")));
-    let Some(text) = rustup_home.and_then(|dir| crate::files::read(&dir.join("settings.toml")).ok()) else {
-        return false;
-    };
-    let default =
-        text.parse::<DocumentMut>().ok().and_then(|doc| doc.get("default_toolchain")?.as_str().map(str::to_owned));
-    default.is_some_and(|name| name.starts_with("nightly"))
-}
-
-/// The rustup components installed for `toolchain`, one per line as rustup lists them
-/// (`rustc-codegen-cranelift-preview-x86_64-unknown-linux-gnu`). Runs rustup: call it only when
-/// a component matters. The error says why rustup could not be asked (`it is not on PATH`).
-pub fn installed_components(toolchain: &str) -> Result<Vec<String>, String> {
-    let output = std::process::Command::new("rustup")
-        .args(["component", "list", "--installed", "--toolchain", toolchain])
-        .output()
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound { "it is not on PATH".to_owned() } else { e.to_string() }
-        })?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim().to_owned()).collect())
-}
-
-/// Whether a file is shared through git: inside a git work tree and not ignored. When git
-/// cannot say, the file counts as shared, the safe answer for machine-specific settings. Runs
-/// git only inside a work tree.
-pub fn shared_through_git(path: &Path) -> bool {
-    let dir = crate::files::dir_of(path);
-    // Git looks for the repository up to, not into, `GIT_CEILING_DIRECTORIES`.
-    let ceilings: Vec<PathBuf> =
-        std::env::var_os("GIT_CEILING_DIRECTORIES").map(|v| std::env::split_paths(&v).collect()).unwrap_or_default();
-    let in_work_tree =
-        dir.ancestors().take_while(|d| !ceilings.iter().any(|c| c == d)).any(|d| d.join(".git").exists());
-    if !in_work_tree {
-        return false;
-    }
-    let status = std::process::Command::new("git")
-        .args(["check-ignore", "-q", "--no-index"])
-        .arg(path)
-        .current_dir(dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status();
-    // 0: ignored; 1: not ignored; anything else: git could not tell.
-    !matches!(status.map(|s| s.code()), Ok(Some(0)))
-}
-
-/// Whether `component` is among `installed`, with or without its target suffix.
-pub fn has_component(installed: &[String], component: &str) -> bool {
-    installed.iter().any(|line| line == component || line.starts_with(&format!("{component}-")))
-}
-
-/// Where `apply --to` writes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Destination {
-    /// The workspace root `Cargo.toml`.
-    Manifest,
-    /// `<workspace>/.cargo/config.toml`.
-    Config,
-    /// `$CARGO_HOME/config.toml`.
-    User,
-    /// A standalone config file, used with `cargo --config <file>`.
-    File(PathBuf),
-}
-
-impl Destination {
-    /// Parses the `--to` argument.
-    pub fn parse(arg: &str) -> Result<Destination, String> {
-        match arg {
-            "manifest" => Ok(Destination::Manifest),
-            "config" => Ok(Destination::Config),
-            "user" => Ok(Destination::User),
-            // Any file name: whether cargo would read it as config is for `Target::resolve` to
-            // say, with the file's name and a way out.
-            path if path.contains(['/', '.']) || path == "config" => Ok(Destination::File(PathBuf::from(path))),
-            _ => Err("expected `manifest`, `config`, `user`, or the path of a config file ending in `.toml`".into()),
-        }
-    }
-
-    /// The `--to` argument that names it.
-    pub fn arg(&self) -> String {
-        match self {
-            Destination::Manifest => "manifest".to_owned(),
-            Destination::Config => "config".to_owned(),
-            Destination::User => "user".to_owned(),
-            Destination::File(path) => path.display().to_string(),
-        }
-    }
-}
-
-/// The file to write, resolved.
-#[derive(Debug)]
-pub struct Target {
-    pub path: PathBuf,
-    pub kind: FileKind,
-    /// Whether cargo reads this file without being told to: gated settings there would break
-    /// every stable command.
-    pub read_by_default: bool,
-    /// `path` is a legacy `.cargo/config`, which cargo reads instead of `config.toml`.
-    pub legacy: Option<Legacy>,
-}
-
-/// Why we write a legacy `config` file rather than `config.toml`.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Legacy {
-    /// Only the legacy file exists.
-    Only,
-    /// Both exist; cargo ignores this `config.toml`.
-    Shadows(PathBuf),
-}
-
-impl Target {
-    pub fn resolve(destination: &Destination, workspace: &Workspace, cwd: &Path) -> Result<Target> {
-        let config_in = |dir: PathBuf| -> Target {
-            let (path, legacy) = config_file_cargo_reads(&dir);
-            Target { path, kind: FileKind::Config, read_by_default: true, legacy }
-        };
-        Ok(match destination {
-            Destination::Manifest => Target {
-                path: workspace.manifest.clone(),
-                kind: FileKind::Manifest,
-                read_by_default: true,
-                legacy: None,
-            },
-            Destination::Config => config_in(workspace.root().join(".cargo")),
-            Destination::User => config_in(cargo_home().ok_or_else(|| {
-                Error::new("cannot find the cargo home directory").help("set `CARGO_HOME` (or `HOME`) and try again")
-            })?),
-            Destination::File(given) => {
-                let path = normalize(&cwd.join(given));
-                let in_dot_cargo = path.parent().and_then(Path::file_name).is_some_and(|d| d == ".cargo");
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if name == "Cargo.toml" {
-                    return Err(Error::new(format!("`{}` is a manifest, not a config file", path.display()))
-                        .help("write to the workspace manifest with `--to manifest`"));
-                }
-                if let Some(owner) = other_tools_file(name) {
-                    return Err(Error::new(format!(
-                        "`{}` is {owner}, not a cargo config file",
-                        given.display()
-                    ))
-                    .help("name a file of its own, such as `--to .cargo/presets.toml`, and pass it to cargo with `--config`"));
-                }
-                // `config` is the legacy name cargo still reads in `.cargo`; `--config` loads
-                // any file, but cargo's own config files all end in `.toml`.
-                if !(name.ends_with(".toml") || (in_dot_cargo && name == "config")) {
-                    return Err(Error::new(format!("`{}` is not a config file name", given.display()))
-                        .help("config files end in `.toml`, such as `--to .cargo/presets.toml`"));
-                }
-                let read_by_default = in_dot_cargo && (name == "config.toml" || name == "config");
-                Target { path, kind: FileKind::Config, read_by_default, legacy: None }
-            }
-        })
-    }
-}
-
-impl Target {
-    /// The target with a symlink resolved to the file it points to, and the link, if it was one.
-    pub fn follow_symlink(self) -> Result<(Target, Option<PathBuf>)> {
-        let is_link = std::fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink());
-        if !is_link {
-            return Ok((self, None));
-        }
-        let real = std::fs::canonicalize(&self.path).map_err(|e| Error::io("follow the symlink", &self.path, &e))?;
-        let link = self.path.clone();
-        Ok((Target { path: real, ..self }, Some(link)))
-    }
-}
-
-/// What uses a file named `name` that is not cargo config, if a known tool does: writing
-/// profiles there would break that tool, or be read by nobody.
-fn other_tools_file(name: &str) -> Option<&'static str> {
-    Some(match name {
-        "Cargo.lock" => "cargo's lock file",
-        "rustfmt.toml" | ".rustfmt.toml" => "rustfmt's configuration",
-        "clippy.toml" | ".clippy.toml" => "clippy's configuration",
-        "rust-toolchain.toml" | "rust-toolchain" => "rustup's toolchain file",
-        "deny.toml" => "cargo-deny's configuration",
-        "Cross.toml" => "cross's configuration",
-        "release.toml" => "cargo-release's configuration",
-        "taplo.toml" | ".taplo.toml" => "taplo's configuration",
-        "typos.toml" | "_typos.toml" | ".typos.toml" => "typos' configuration",
-        "dist-workspace.toml" => "cargo-dist's configuration",
-        "Makefile.toml" => "cargo-make's task file",
-        "nextest.toml" => "cargo-nextest's configuration",
-        "pyproject.toml" => "a Python project file",
-        _ => return None,
-    })
-}
-
-/// `config.toml` in `dir`, unless a legacy `config` is there: cargo reads that one instead, and
-/// anything written to `config.toml` beside it would be ignored.
-fn config_file_cargo_reads(dir: &Path) -> (PathBuf, Option<Legacy>) {
-    let modern = dir.join("config.toml");
-    let legacy = dir.join("config");
-    if !legacy.exists() {
-        return (modern, None);
-    }
-    let why = if modern.exists() { Legacy::Shadows(modern) } else { Legacy::Only };
-    (legacy, Some(why))
-}
-
-/// The packages `Cargo.lock` lists beside the root manifest, each with whether it is a path
-/// package (no `source`); `None` without a lock file.
-pub fn locked_packages(root: &Path) -> Option<std::collections::BTreeMap<String, bool>> {
-    let text = crate::files::read_optional(&root.join("Cargo.lock")).ok()??;
-    let doc = text.parse::<DocumentMut>().ok()?;
-    let packages = doc.get("package")?.as_array_of_tables()?;
-    let mut found = std::collections::BTreeMap::new();
-    for package in packages.iter() {
-        if let Some(name) = package.get("name").and_then(|n| n.as_str()) {
-            let local = package.get("source").is_none();
-            *found.entry(name.to_owned()).or_insert(local) |= local;
-        }
-    }
-    Some(found)
-}
-
 /// Where a config file is: in a directory cargo walks through, or the user's `$CARGO_HOME`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConfigScope {
@@ -383,7 +133,7 @@ pub enum ConfigScope {
 /// `.cargo/config`, which wins) in the current directory and each parent, then `$CARGO_HOME`'s,
 /// each followed by the files it `include`s. Also the `config.toml` files a legacy file shadows.
 pub fn config_files(cwd: &Path) -> ConfigFiles {
-    let home = cargo_home();
+    let home = crate::cargo::cargo_home();
     let mut dirs: Vec<(ConfigScope, PathBuf)> =
         cwd.ancestors().map(|d| (ConfigScope::Directory, d.join(".cargo"))).collect();
     if let Some(home) = home {
@@ -500,15 +250,6 @@ mod tests {
     fn manifest_path_must_name_a_cargo_toml() {
         let err = locate(Path::new("/"), Some(Path::new("x/foo.toml"))).unwrap_err().to_string();
         assert!(err.contains("must be a path to a Cargo.toml file"), "{err}");
-    }
-
-    #[test]
-    fn legacy_config_is_written_when_it_exists() {
-        let dir = tree("legacy", &[("Cargo.toml", "[workspace]\n"), (".cargo/config", "")]);
-        let ws = locate(&dir, None).unwrap();
-        let target = Target::resolve(&Destination::Config, &ws, &dir).unwrap();
-        assert_eq!(target.path, dir.join(".cargo/config"));
-        assert_eq!(target.legacy, Some(Legacy::Only));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 use crate::cargo::config::ConfigTable;
 use crate::cargo::effective::{Layer, Layers, Level};
 use crate::cargo::machine::Machine;
-use crate::cargo::workspace::{Destination, Target, Workspace};
+use crate::cargo::workspace::Workspace;
 use crate::compose::{self, Composition, For};
+use crate::destination::{Destination, Target};
 use crate::edit::FileKind;
 use crate::error::{Error, Result};
 use crate::library::Library;
@@ -95,25 +96,39 @@ pub fn check_target(
     let Some(preset) = composition.presets.iter().find(|p| p.machine_specific) else { return Ok(()) };
     let shared = match &request.to {
         Destination::User => false,
-        _ => crate::cargo::workspace::shared_through_git(&target.path),
+        _ => crate::files::vcs::shared_through_git(&target.path),
     };
     if !shared {
         return Ok(());
     }
     let file = ctx.display(&target.path);
+    let (mine, shared): (Vec<&str>, Vec<&str>) =
+        request.presets.iter().map(String::as_str).partition(|name| machine_specific(composition, name));
+    // The others may stay in the file asked for: only the machine's presets move.
+    let way_out = match shared.is_empty() {
+        true => format!("apply it to your own config file: `cargo presets apply {} --to user`", mine.join(" ")),
+        false => format!(
+            "apply it to your own config file, and the others here: `cargo presets apply {} --to user` and `cargo presets apply {} --to {}`",
+            mine.join(" "),
+            shared.join(" "),
+            request.to.arg()
+        ),
+    };
     let error =
         Error::new(format!("preset `{}` is for this machine only, and `{file}` is shared through git", preset.name))
             .detail("everyone who clones the repository would build with settings chosen for this machine")
-            .help(format!(
-                "apply it to your own config file: `cargo presets apply {} --to user`",
-                request.presets.join(" ")
-            ))
+            .help(way_out)
             .help("or `--force` if this file stays on this machine (for example, it is about to be git-ignored)");
     if !request.force {
         return Err(error);
     }
     ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
     Ok(())
+}
+
+/// Whether the preset `name` of the composition is for this machine only.
+fn machine_specific(composition: &Composition, name: &str) -> bool {
+    composition.presets.iter().any(|p| p.name == name && p.machine_specific)
 }
 
 /// Every program the presets run must be on PATH; the error says how to install it.

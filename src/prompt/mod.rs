@@ -2,17 +2,19 @@
 //! and a yes/no question, drawn on stderr.
 //!
 //! Each prompt is a pure state machine (`key` takes a key and says whether it is done, `lines`
-//! draws it), tested on strings; [`ask`] is the thin part that reads keys and redraws. No
-//! prompt library shows the description of the highlighted item while a list is filtered
-//! (inquire and dialoguer show one line per item), so the widgets are ours, drawn with crossterm;
-//! keys are read by hand (see `next_key`).
+//! draws it), tested on strings; [`ask`] is the thin part that reads keys and redraws, through
+//! the `terminal` module (raw mode, drawing, keys and resizes). No prompt library shows the
+//! description of the highlighted item while a list is filtered (inquire and dialoguer show one
+//! line per item), so the widgets are ours, drawn with crossterm.
 
-use std::collections::{BTreeSet, VecDeque};
-use std::io::{BufRead, IsTerminal, Write};
-use std::sync::{Mutex, PoisonError};
+mod terminal;
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
 
 use crossterm::style::Stylize;
-use crossterm::{cursor, queue, terminal};
+
+use terminal::{Event, Screen};
 
 /// A key, as the prompts see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,8 +42,11 @@ pub trait Prompt {
     /// Takes a key; says whether the prompt is answered.
     fn key(&mut self, key: Key) -> Step<Self::Answer>;
     /// What to draw now, for a terminal `width` columns wide and `height` rows high: fewer than
-    /// `height` lines, so that redrawing can move back to the first.
+    /// `height` lines, so that drawing them never scrolls the terminal.
     fn lines(&self, colour: bool, width: usize, height: usize) -> Vec<String>;
+    /// Drawn below the output, as a question about it (`Apply these changes?` under the diff),
+    /// rather than on a screen of its own.
+    const INLINE: bool = false;
 }
 
 /// One item of a list: a line, and the text shown below the list while it is highlighted.
@@ -176,6 +181,7 @@ pub struct Confirm(pub String);
 
 impl Prompt for Confirm {
     type Answer = bool;
+    const INLINE: bool = true;
 
     fn key(&mut self, key: Key) -> Step<bool> {
         match key {
@@ -276,180 +282,34 @@ pub fn at_a_terminal() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-/// Runs a prompt on the terminal to its end, redrawing it on stderr after each key; what stays
-/// on screen is `summary` of the answer. `None` when cancelled (Esc, Ctrl-C). Raw mode lasts
-/// for the prompt only, so output between prompts is ordinary.
+/// Runs a prompt on the terminal to its end, redrawing it after each key and at once when the
+/// terminal is resized; what stays on screen is `summary` of the answer. `None` when cancelled
+/// (Esc, Ctrl-C). Raw mode lasts for the prompt only, so output between prompts is ordinary.
 pub fn ask<P: Prompt>(
     colour: bool,
     prompt: &mut P,
     summary: impl Fn(&P::Answer) -> String,
 ) -> std::io::Result<Option<P::Answer>> {
-    let mut screen = Screen::open()?;
+    let mut screen = Screen::open(P::INLINE)?;
     loop {
-        let (width, height) = screen_size();
+        let (width, height) = terminal::size();
         screen.draw(&prompt.lines(colour, width, height))?;
-        match prompt.key(next_key()?) {
+        let key = match terminal::next_event()? {
+            Event::Resized => continue,
+            Event::Key(key) => key,
+        };
+        match prompt.key(key) {
             Step::Continue => {}
             Step::Cancel => {
-                screen.draw(&[])?;
+                screen.close(None)?;
                 return Ok(None);
             }
             Step::Done(answer) => {
-                screen.draw(&[summary(&answer)])?;
+                screen.close(Some(&summary(&answer)))?;
                 return Ok(Some(answer));
             }
         }
     }
-}
-
-/// The terminal in raw mode, with what was drawn last; restored when dropped, also on an error.
-struct Screen {
-    drawn: u16,
-}
-
-impl Screen {
-    fn open() -> std::io::Result<Screen> {
-        terminal::enable_raw_mode()?;
-        let mut stderr = std::io::stderr();
-        queue!(stderr, cursor::Hide)?;
-        stderr.flush()?;
-        Ok(Screen { drawn: 0 })
-    }
-
-    /// Replaces what was drawn last with `lines`, each cut to the terminal's width so that none
-    /// wraps (which would throw the count of lines to clear off).
-    fn draw(&mut self, lines: &[String]) -> std::io::Result<()> {
-        let (width, _) = screen_size();
-        let mut stderr = std::io::stderr();
-        if self.drawn > 0 {
-            queue!(
-                stderr,
-                cursor::MoveToPreviousLine(self.drawn),
-                terminal::Clear(terminal::ClearType::FromCursorDown)
-            )?;
-        }
-        for line in lines {
-            write!(stderr, "{}\r\n", cut(line, width))?;
-        }
-        self.drawn = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-        stderr.flush()
-    }
-}
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        let mut stderr = std::io::stderr();
-        let _ = queue!(stderr, cursor::Show);
-        let _ = stderr.flush();
-        let _ = terminal::disable_raw_mode();
-    }
-}
-
-/// Keys read but not yet asked for: one read can hold several keys, and a person may type the
-/// next answer before its question is drawn. The bytes of a character cut by the end of a read
-/// wait here for the rest.
-static TYPED: Mutex<(VecDeque<Key>, Vec<u8>)> = Mutex::new((VecDeque::new(), Vec::new()));
-
-/// The next key pressed. Read from stdin by hand, not with crossterm's `event::read`: on a
-/// terminal that is gone (end of file, or EIO once the other end is closed) crossterm retries
-/// the read for ever, and a guide started with SIGHUP ignored would spin there holding the
-/// workspace. Here either ends the prompt with an error.
-fn next_key() -> std::io::Result<Key> {
-    let mut typed = TYPED.lock().unwrap_or_else(PoisonError::into_inner);
-    loop {
-        if let Some(key) = typed.0.pop_front() {
-            return Ok(key);
-        }
-        let mut stdin = std::io::stdin().lock();
-        let read = match stdin.fill_buf() {
-            Ok([]) => return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the terminal was closed")),
-            Ok(read) => read,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let (keys, partial) = &mut *typed;
-        partial.extend_from_slice(read);
-        let len = read.len();
-        stdin.consume(len);
-        let used = parse_keys(partial, keys);
-        partial.drain(..used);
-    }
-}
-
-/// The keys in `bytes` as a terminal in raw mode sends them, added to `keys`; how many bytes
-/// they took (a character cut short is left for the next read). An Esc is a key when no `[` or
-/// `O` follows in the same read: a terminal writes an arrow's whole sequence at once.
-fn parse_keys(bytes: &[u8], keys: &mut VecDeque<Key>) -> usize {
-    let mut at = 0;
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        let (key, len) = match rest {
-            [0x1b, b'[' | b'O', b'A', ..] => (Some(Key::Up), 3),
-            [0x1b, b'[' | b'O', b'B', ..] => (Some(Key::Down), 3),
-            // Any other sequence (Right, Home, F1…) runs to its final byte, and is no key here.
-            [0x1b, b'[', tail @ ..] => {
-                (None, 2 + tail.iter().position(|b| (0x40..=0x7e).contains(b)).map_or(tail.len(), |p| p + 1))
-            }
-            [0x1b, b'O', _, ..] => (None, 3),
-            // Esc, and Ctrl-C (raw mode sends it as a byte, not a signal).
-            [0x1b | 0x03, ..] => (Some(Key::Cancel), 1),
-            [b'\r' | b'\n', ..] => (Some(Key::Enter), 1),
-            [0x7f | 0x08, ..] => (Some(Key::Backspace), 1),
-            [byte, ..] if byte.is_ascii_control() => (None, 1),
-            _ => match std::str::from_utf8(rest) {
-                Ok(text) => first_char(text),
-                Err(e) if e.valid_up_to() > 0 => {
-                    first_char(std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default())
-                }
-                Err(e) => match e.error_len() {
-                    Some(bad) => (None, bad),
-                    None => return at,
-                },
-            },
-        };
-        keys.extend(key);
-        at += len;
-    }
-    at
-}
-
-/// The first character of `text` as a key (none for a control character), and its length.
-fn first_char(text: &str) -> (Option<Key>, usize) {
-    let c = text.chars().next().unwrap_or_default();
-    ((!c.is_control()).then_some(Key::Char(c)), c.len_utf8().max(1))
-}
-
-/// The terminal's width and height; one that reports no size gets 80×24, and any other at
-/// least 20×6.
-fn screen_size() -> (usize, usize) {
-    let (width, height) = terminal::size().ok().filter(|&(w, h)| w > 0 && h > 0).unwrap_or((80, 24));
-    (usize::from(width.max(20)), usize::from(height.max(6)))
-}
-
-/// `line` cut to `width` characters, not counting colour escapes.
-fn cut(line: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut shown = 0;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            out.push(c);
-            // An escape sequence runs to its final letter.
-            for next in chars.by_ref() {
-                out.push(next);
-                if next.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-            continue;
-        }
-        if shown == width {
-            continue;
-        }
-        out.push(c);
-        shown += 1;
-    }
-    out
 }
 
 #[cfg(test)]
@@ -519,18 +379,6 @@ mod tests {
     }
 
     #[test]
-    fn bytes_from_the_terminal_are_keys_and_a_cut_character_waits_for_its_rest() {
-        let mut keys = VecDeque::new();
-        let bytes = "aé\x1b[B\x1b[A\x1b[C\r\x7f\x03\x1b\x01".as_bytes();
-        assert_eq!(parse_keys(bytes, &mut keys), bytes.len());
-        let want =
-            [Key::Char('a'), Key::Char('é'), Key::Down, Key::Up, Key::Enter, Key::Backspace, Key::Cancel, Key::Cancel];
-        assert_eq!(keys.drain(..).collect::<Vec<_>>(), want);
-        assert_eq!(parse_keys(&"xé".as_bytes()[..2], &mut keys), 1);
-        assert_eq!(keys.drain(..).collect::<Vec<_>>(), [Key::Char('x')]);
-    }
-
-    #[test]
     fn text_a_terminal_would_act_on_is_drawn_escaped() {
         let summary = "copies \u{1b}]52;c;cm0gLXJmIH4=\u{7} and \u{202e}txt.exe";
         let item = Item { label: summary.to_owned(), name: "x".to_owned(), detail: summary.to_owned() };
@@ -582,12 +430,5 @@ mod tests {
                 "type to filter, ↑/↓ move, Space toggles, Enter accepts, Esc cancels",
             ]
         );
-    }
-
-    #[test]
-    fn lines_are_cut_to_the_width_without_breaking_colour() {
-        assert_eq!(cut("abcdef", 3), "abc");
-        let red = "\u{1b}[31mabcdef\u{1b}[0m";
-        assert_eq!(cut(red, 2), "\u{1b}[31mab\u{1b}[0m");
     }
 }
