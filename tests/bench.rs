@@ -199,7 +199,7 @@ fn config_presets_and_their_variants_reach_rustc_in_their_own_builds_only() {
     assert!(output.status.success(), "{stderr}");
     let log = fs::read_to_string(&log).unwrap();
     let app = |target: &str| -> Vec<&str> {
-        log.lines().filter(|l| l.contains(&format!("/{target} ")) && l.contains("--crate-name app")).collect()
+        log.lines().filter(|l| l.contains(&format!("/{target}/")) && l.contains("--crate-name app")).collect()
     };
     let (baseline, native) = (app("target-baseline"), app("target-0"));
     assert!(!baseline.is_empty() && !native.is_empty(), "{log}");
@@ -254,7 +254,7 @@ fn a_nightly_preset_is_measured_against_a_nightly_baseline() {
     assert!(stderr.contains("every variant builds with nightly cargo"), "{stderr}");
     let log = fs::read_to_string(&log).unwrap();
     let app = |target: &str| -> Vec<&str> {
-        log.lines().filter(|l| l.contains(&format!("/{target} ")) && l.contains("--crate-name app")).collect()
+        log.lines().filter(|l| l.contains(&format!("/{target}/")) && l.contains("--crate-name app")).collect()
     };
     let (baseline, preset) = (app("target-baseline"), app("target-0"));
     assert!(!baseline.is_empty() && !preset.is_empty(), "{log}");
