@@ -174,3 +174,88 @@ fn a_candidate_that_fails_to_build_is_reported_and_dropped() {
     assert!(json["kept"].as_array().unwrap().iter().all(|k| k["setting"] != "linker"));
     assert_eq!(fs::read_dir(dir.join("tmp")).unwrap().count(), 0);
 }
+
+/// A real linker wins beside a profile setting, and the result is split where each part may
+/// live, then applied: the default link goes through a `cc` that sleeps two seconds first, while
+/// a link with mold skips the sleep (its flag is on the `cc` line), and line-tables debug info
+/// makes each compile of `app` sleep two seconds, so no verdict can flip on a loaded machine.
+/// Only `rebuild` is measured and dependencies have no debug info: the debug info of your crates
+/// and the linker are the two settings searched.
+#[test]
+fn a_winning_linker_is_saved_as_your_own_preset_beside_the_projects_and_both_apply() {
+    let real_cc = ["/usr/bin/cc", "/bin/cc"].into_iter().find(|cc| Path::new(cc).exists());
+    let mold = Command::new("mold").arg("--version").output().is_ok_and(|o| o.status.success());
+    let (Some(real_cc), true) = (real_cc, mold) else {
+        eprintln!("SKIPPED: a linker win needs mold and a `cc` (`.ci/run` installs mold)");
+        return;
+    };
+    let dir = workspace("linker-wins", "debuginfo=line-tables-only", "2");
+    let manifest = dir.join("ws/Cargo.toml");
+    let profile = "\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
+    fs::write(&manifest, fs::read_to_string(&manifest).unwrap() + profile).unwrap();
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    let cc = format!("#!/bin/sh\ncase \"$*\" in *-fuse-ld=mold*) ;; *) sleep 2;; esac\nexec {real_cc} \"$@\"\n");
+    fs::write(bin.join("cc"), cc).unwrap();
+    fs::set_permissions(bin.join("cc"), fs::Permissions::from_mode(0o755)).unwrap();
+    let path =
+        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+            .unwrap();
+    let home = dir.join("cargo-home");
+    let before = common::snapshot(&dir.join("ws"), false);
+    let output = tune(&dir, &["--workflow", "rebuild", "--budget", "3m", "--max-pairs", "3", "--format", "json"])
+        .env("PATH", &path)
+        .env("CARGO_HOME", &home)
+        .output()
+        .unwrap();
+    let log = stderr(&output);
+    assert!(output.status.success(), "{log}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let kept: Vec<(&str, &str)> = json["kept"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["setting"].as_str().unwrap(), k["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(kept, [("debug info of your crates", "false"), ("linker", "mold")], "{json:#}\n{log}");
+    let (project, personal) = (".cargo/presets/tuned.toml", "$CARGO_HOME/presets/tuned-linker.toml");
+    let files = serde_json::json!([{ "path": project, "as": "project" }, { "path": personal, "as": "user" }]);
+    assert_eq!(json["saved_files"], files, "{json:#}");
+    assert_eq!((&json["saved"], &json["saved_as"]), (&project.into(), &"project".into()));
+    for line in [
+        format!("Wrote {project} (1 setting)"),
+        format!("Wrote {personal} (1 setting)"),
+        "note: `tuned-linker` is your own preset: it names a program".to_owned(),
+        "apply them with `cargo presets apply tuned tuned-linker --to config`".to_owned(),
+    ] {
+        assert!(log.contains(&line), "no `{line}` in:\n{log}");
+    }
+    let linker = fs::read_to_string(home.join("presets/tuned-linker.toml")).unwrap();
+    assert!(linker.contains("fuse-ld=mold") && !linker.contains("[profile"), "{linker}");
+    let tuned = fs::read_to_string(dir.join("ws/.cargo/presets/tuned.toml")).unwrap();
+    assert!(tuned.contains("[profile.dev]") && !tuned.contains("mold\""), "{tuned}");
+    // The preset and the chart are the only new files in the workspace.
+    let after = common::snapshot(&dir.join("ws"), false);
+    assert_eq!(after.len(), before.len() + 2, "{:?}", after.keys().collect::<Vec<_>>());
+
+    // Both apply, and cargo then builds `app` without debug info and links it with mold.
+    let apply = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "apply", "tuned", "tuned-linker", "--to", "config"])
+        .current_dir(dir.join("ws"))
+        .env("CARGO_HOME", &home)
+        .output()
+        .unwrap();
+    assert!(apply.status.success(), "{}", stderr(&apply));
+    let build = Command::new("cargo")
+        .args(["build", "-v", "--offline"])
+        .current_dir(dir.join("ws"))
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .output()
+        .unwrap();
+    let build_log = stderr(&build);
+    assert!(build.status.success(), "{build_log}");
+    let app = build_log.lines().find(|l| l.contains("--crate-name app")).unwrap_or_else(|| panic!("{build_log}"));
+    assert!(app.contains("link-arg=-fuse-ld=mold") && !app.contains("debuginfo=line-tables-only"), "{app}");
+}
