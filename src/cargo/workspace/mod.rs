@@ -148,12 +148,15 @@ fn home_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).filter(|v| !v.is_empty()).map(PathBuf::from)
 }
 
+/// Where rustup keeps its settings and toolchains: `$RUSTUP_HOME`, else `~/.rustup`.
+pub fn rustup_home() -> Option<PathBuf> {
+    std::env::var_os("RUSTUP_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".rustup")))
+}
+
 /// Whether rustup's default toolchain is a nightly (for settings in `$CARGO_HOME`, which every
 /// project on the machine reads).
 pub fn default_toolchain_is_nightly() -> bool {
-    let rustup_home =
-        std::env::var_os("RUSTUP_HOME").map(PathBuf::from).or_else(|| home_dir().map(|h| h.join(".rustup")));
-    let Some(text) = rustup_home.and_then(|dir| crate::files::read(&dir.join("settings.toml")).ok()) else {
+    let Some(text) = rustup_home().and_then(|dir| crate::files::read(&dir.join("settings.toml")).ok()) else {
         return false;
     };
     let default =
