@@ -259,3 +259,20 @@ fn a_winning_linker_is_saved_as_your_own_preset_beside_the_projects_and_both_app
     let app = build_log.lines().find(|l| l.contains("--crate-name app")).unwrap_or_else(|| panic!("{build_log}"));
     assert!(app.contains("link-arg=-fuse-ld=mold") && !app.contains("debuginfo=line-tables-only"), "{app}");
 }
+
+/// SIGTERM or SIGHUP in the middle of a build ends the run soon, as Ctrl-C does: nothing
+/// written, the scratch directory gone, exit 128 + the signal.
+#[test]
+fn sigterm_and_sighup_stop_the_builds_write_nothing_and_remove_the_temporary_files() {
+    for signal in ["TERM", "HUP"] {
+        let dir = workspace(&format!("sig{signal}"), "never-slow", "0");
+        let wrapper = common::pause_wrapper(&dir, "app");
+        let before = common::snapshot(&dir.join("ws"), false);
+        let mut command = tune(&dir, &["--budget", "10m"]);
+        command.env("RUSTC_WRAPPER", &wrapper);
+        let stderr = common::stop_with(&dir, common::spawn_paused(&dir, &mut command), signal);
+        assert!(stderr.contains("Interrupted nothing written; the temporary files are removed"), "{stderr}");
+        assert_eq!(fs::read_dir(dir.join("tmp")).unwrap().count(), 0, "{signal}");
+        assert_eq!(common::snapshot(&dir.join("ws"), false), before, "{signal}");
+    }
+}

@@ -44,6 +44,9 @@ pub struct Sandbox {
     pub cwd: PathBuf,
     /// The copy of a member's source file, which `rebuild` touches.
     touched: Option<PathBuf>,
+    /// The toolchain of a `rustup override set` that applies in place, which cargo in the copy
+    /// gets as `RUSTUP_TOOLCHAIN` (see [`rustup_override`]).
+    rustup_toolchain: Option<String>,
     /// When a time budget (`tune`'s) runs out: each build's progress line counts down to it
     /// as it runs, rather than showing the time left when the build began.
     pub deadline: Option<Instant>,
@@ -95,6 +98,7 @@ impl Sandbox {
             manifest: PathBuf::new(),
             cwd: PathBuf::new(),
             touched: None,
+            rustup_toolchain: None,
             deadline: None,
             interrupted,
             signal,
@@ -124,11 +128,8 @@ impl Sandbox {
         });
         copy_tree(&tree, &inside(&tree), &self.scratch)?;
         let toolchain = cwd.ancestors().find_map(|dir| {
-            let files: Vec<PathBuf> = ["rust-toolchain", "rust-toolchain.toml"]
-                .iter()
-                .map(|name| dir.join(name))
-                .filter(|f| f.is_file())
-                .collect();
+            let files: Vec<PathBuf> =
+                TOOLCHAIN_FILES.iter().map(|name| dir.join(name)).filter(|f| f.is_file()).collect();
             (!files.is_empty()).then_some(files)
         });
         let configs = workspace::config_files(cwd).read.into_iter().filter(|(s, _)| *s == ConfigScope::Directory);
@@ -142,6 +143,7 @@ impl Sandbox {
                     .map_err(|e| Error::io("copy", &file, &e))?;
             }
         }
+        self.rustup_toolchain = rustup_override(cwd);
         self.cwd = inside(cwd);
         std::fs::create_dir_all(&self.cwd).map_err(|e| Error::io("create", &self.cwd, &e))?;
         self.manifest = inside(&workspace.manifest);
@@ -189,7 +191,7 @@ impl Sandbox {
         label: &str,
     ) -> Result<std::result::Result<(f64, Option<f64>), String>> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(if variant.toolchain.is_some() { "cargo".into() } else { cargo });
+        let mut command = self.command(if variant.toolchain.is_some() { "cargo".into() } else { cargo });
         if let Some(toolchain) = variant.toolchain {
             command.arg(format!("+{toolchain}"));
         }
@@ -197,7 +199,7 @@ impl Sandbox {
             command.arg("--config").arg(config);
         }
         command.args(subcommand).args(["--profile", &variant.profile, "--manifest-path"]).arg(&self.manifest);
-        command.current_dir(&self.cwd).env("CARGO_TARGET_DIR", &variant.target);
+        command.env("CARGO_TARGET_DIR", &variant.target);
         // `-v` shows cargo's own output as it builds; otherwise it is kept for a failure's report.
         let log = self.scratch.join("cargo.log");
         if ctx.shell.verbosity() == Verbosity::Verbose {
@@ -207,9 +209,6 @@ impl Sandbox {
             let copy = file.try_clone().map_err(|e| Error::io("open", &log, &e))?;
             command.stdout(Stdio::from(copy)).stderr(Stdio::from(file));
         }
-        // Its own process group, so that stopping it stops the compilers it runs too.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let spinner = Spinner::start(ctx, label, self.deadline);
         let cpu_before = children_cpu();
         let start = Instant::now();
@@ -226,6 +225,20 @@ impl Sandbox {
         Ok(Ok((wall, cpu)))
     }
 
+    /// A command to run in the copy (cargo): in the copy of the user's directory, with the
+    /// toolchain rustup would pick in place, in a process group of its own so that stopping it
+    /// on a signal stops the compilers it runs too.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command.current_dir(&self.cwd);
+        if let Some(toolchain) = &self.rustup_toolchain {
+            command.env("RUSTUP_TOOLCHAIN", toolchain);
+        }
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        command
+    }
+
     /// Waits for the command, stopping it on a signal.
     fn wait(&self, mut command: Command) -> Result<std::process::ExitStatus> {
         let mut child = command.spawn().map_err(|e| Error::new(format!("failed to run cargo: {e}")))?;
@@ -238,16 +251,58 @@ impl Sandbox {
             }
             if self.interrupted().is_some() {
                 #[cfg(unix)]
-                let _ = rustix::process::kill_process_group(
-                    rustix::process::Pid::from_child(&child),
-                    rustix::process::Signal::INT,
-                );
+                stop_group(child.id());
                 #[cfg(not(unix))]
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(interrupted());
             }
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Stops the process group a child leads (cargo and the compilers it runs), as Ctrl-C would.
+#[cfg(unix)]
+fn stop_group(pid: u32) {
+    if let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::INT);
+    }
+}
+
+/// Stops a child when a signal comes, for a caller busy reading its output; ends when dropped.
+pub struct Watch {
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Watches for a signal while `child`, made by [`Sandbox::command`], runs: its process
+    /// group is then stopped, so that the caller's reads of its output end.
+    pub fn watch(&self, child: &std::process::Child) -> Watch {
+        let done = Arc::new(AtomicBool::new(false));
+        let (stop, signalled, pid) = (Arc::clone(&done), Arc::clone(&self.interrupted), child.id());
+        let thread = std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if signalled.load(Ordering::Relaxed) {
+                    #[cfg(unix)]
+                    stop_group(pid);
+                    #[cfg(not(unix))]
+                    let _ = pid;
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        Watch { done, thread: Some(thread) }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -269,6 +324,38 @@ impl Drop for Sandbox {
             signal_hook::low_level::unregister(id);
         }
     }
+}
+
+/// The files rustup reads a toolchain from, in a directory or any above it.
+const TOOLCHAIN_FILES: [&str; 2] = ["rust-toolchain", "rust-toolchain.toml"];
+
+/// The toolchain a `rustup override set` gives `cwd`, where rustup would take it: walking up
+/// from `cwd`, the first directory with an override or a toolchain file decides, its override
+/// first (rustup's order). Overrides are kept by path in `$RUSTUP_HOME/settings.toml`, so none
+/// reaches the copy. `None` when `RUSTUP_TOOLCHAIN` is set: it beats any override, and cargo in
+/// the copy inherits it.
+fn rustup_override(cwd: &Path) -> Option<String> {
+    if std::env::var_os("RUSTUP_TOOLCHAIN").is_some() {
+        return None;
+    }
+    let settings = std::fs::read_to_string(workspace::rustup_home()?.join("settings.toml")).ok()?;
+    let cwd = cwd.canonicalize().ok()?;
+    override_for(&settings, &cwd, |dir| TOOLCHAIN_FILES.iter().any(|f| dir.join(f).is_file()))
+}
+
+/// The override rustup's `settings` give `cwd` (canonical), before any toolchain file nearer.
+fn override_for(settings: &str, cwd: &Path, has_toolchain_file: impl Fn(&Path) -> bool) -> Option<String> {
+    let doc: toml_edit::DocumentMut = settings.parse().ok()?;
+    let overrides = doc.get("overrides")?.as_table_like()?;
+    for dir in cwd.ancestors() {
+        if let Some(toolchain) = dir.to_str().and_then(|d| overrides.get(d)).and_then(|v| v.as_str()) {
+            return Some(toolchain.to_owned());
+        }
+        if has_toolchain_file(dir) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Copies the tree at `from` to `to`, less what a build does not read and a copy must not
@@ -603,6 +690,25 @@ mod tests {
         assert!(dead.iter().all(|d| !d.exists()), "{dead:?}");
         assert!(live.exists() && fresh.exists() && unowned.exists());
         assert!(elsewhere.join("keep").exists() && temp.join("cargo-presets-verify-999999997").exists());
+    }
+
+    #[test]
+    fn a_directory_override_applies_below_it_unless_a_toolchain_file_is_nearer() {
+        let settings = "version = \"12\"\ndefault_toolchain = \"stable\"\n\n[overrides]\n\"/home/u/ws\" = \"nightly-x86_64-unknown-linux-gnu\"\n\"/home/u/ws/pinned\" = \"1.80\"\n";
+        let none = |_: &Path| false;
+        let at = |path: &str| override_for(settings, Path::new(path), none);
+        assert_eq!(at("/home/u/ws/app/src").as_deref(), Some("nightly-x86_64-unknown-linux-gnu"));
+        assert_eq!(at("/home/u/ws/pinned/app").as_deref(), Some("1.80"));
+        assert_eq!(at("/home/u/other"), None);
+        // A toolchain file nearer than the override wins; one at the override's own level loses.
+        let file_in_app = |dir: &Path| dir == Path::new("/home/u/ws/app");
+        assert_eq!(override_for(settings, Path::new("/home/u/ws/app/src"), file_in_app), None);
+        let file_in_ws = |dir: &Path| dir == Path::new("/home/u/ws");
+        assert_eq!(
+            override_for(settings, Path::new("/home/u/ws/app"), file_in_ws).as_deref(),
+            Some("nightly-x86_64-unknown-linux-gnu")
+        );
+        assert_eq!(override_for("version = \"12\"\n", Path::new("/home/u/ws"), none), None);
     }
 
     #[test]
