@@ -132,8 +132,13 @@ impl Sandbox {
                 TOOLCHAIN_FILES.iter().map(|name| dir.join(name)).filter(|f| f.is_file()).collect();
             (!files.is_empty()).then_some(files)
         });
-        let configs = workspace::config_files(cwd).read.into_iter().filter(|(s, _)| *s == ConfigScope::Directory);
-        for file in configs.map(|(_, f)| f).chain(toolchain.into_iter().flatten()) {
+        let configs: Vec<PathBuf> = workspace::config_files(cwd)
+            .read
+            .into_iter()
+            .filter(|(s, _)| *s == ConfigScope::Directory)
+            .map(|(_, f)| f)
+            .collect();
+        for file in configs.iter().cloned().chain(toolchain.into_iter().flatten()) {
             // Only regular files: cargo would block on a FIFO, and the config readers refuse
             // one with a clear error once the copy is made.
             if !file.starts_with(&tree) && std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
@@ -141,6 +146,14 @@ impl Sandbox {
                 std::fs::create_dir_all(crate::files::dir_of(&to))
                     .and_then(|()| std::fs::copy(&file, &to))
                     .map_err(|e| Error::io("copy", &file, &e))?;
+            }
+        }
+        for file in &configs {
+            let copied = inside(file);
+            let root = file.parent().and_then(Path::parent).unwrap_or(Path::new("/"));
+            let text = std::fs::read_to_string(&copied).ok();
+            if let Some(anchored) = text.and_then(|text| anchor_relative_env(&text, root, &tree)) {
+                std::fs::write(&copied, anchored).map_err(|e| Error::io("write", &copied, &e))?;
             }
         }
         self.rustup_toolchain = rustup_override(cwd);
@@ -324,6 +337,31 @@ impl Drop for Sandbox {
             signal_hook::low_level::unregister(id);
         }
     }
+}
+
+/// A config file's `text` with each `[env]` value marked `relative = true` that points outside
+/// the copied `tree` made absolute; `None` when there is none. Cargo resolves such a value
+/// against the file's `root` (the directory above its `.cargo`), which for the copy of the file
+/// is in the copy: right for a path inside the copied tree (the copy's files, so that a build
+/// writing there writes the copy, never the user's), wrong for one outside it, which the copy
+/// lacks: that one keeps pointing at what it names in place.
+fn anchor_relative_env(text: &str, root: &Path, tree: &Path) -> Option<String> {
+    let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
+    let env = doc.get_mut("env")?.as_table_like_mut()?;
+    let mut changed = false;
+    for (_, entry) in env.iter_mut() {
+        let Some(entry) = entry.as_table_like_mut() else { continue };
+        if entry.get("relative").and_then(toml_edit::Item::as_bool) != Some(true) {
+            continue;
+        }
+        let Some(value) = entry.get("value").and_then(toml_edit::Item::as_str) else { continue };
+        let resolved = workspace::normalize(&root.join(value));
+        if let (false, Some(absolute)) = (resolved.starts_with(tree), resolved.to_str()) {
+            entry.insert("value", toml_edit::value(absolute));
+            changed = true;
+        }
+    }
+    changed.then(|| doc.to_string())
 }
 
 /// The files rustup reads a toolchain from, in a directory or any above it.
@@ -712,6 +750,21 @@ mod tests {
     }
 
     #[test]
+    fn relative_env_paths_outside_the_copied_tree_are_made_absolute() {
+        let text = "[env]\nINSIDE = { value = \"ws/data\", relative = true }\nOUTSIDE = { value = \"shared\", relative = true }\nUP = { value = \"ws/../shared\", relative = true }\nPLAIN = \"shared\"\nFIXED = { value = \"shared\", relative = false }\n\n[env.TABLE]\nvalue = \"other\"\nrelative = true\n";
+        let anchored = anchor_relative_env(text, Path::new("/home/u"), Path::new("/home/u/ws")).unwrap();
+        let doc: toml_edit::DocumentMut = anchored.parse().unwrap();
+        let value = |key: &str| doc["env"][key].get("value").and_then(|v| v.as_str()).map(str::to_owned);
+        assert_eq!(value("INSIDE").as_deref(), Some("ws/data"));
+        assert_eq!(value("OUTSIDE").as_deref(), Some("/home/u/shared"));
+        assert_eq!(value("UP").as_deref(), Some("/home/u/shared"));
+        assert_eq!(value("FIXED").as_deref(), Some("shared"));
+        assert_eq!(value("TABLE").as_deref(), Some("/home/u/other"));
+        assert_eq!(doc["env"]["PLAIN"].as_str(), Some("shared"));
+        assert_eq!(anchor_relative_env("[env]\nA = \"b\"\n", Path::new("/home/u"), Path::new("/home/u/ws")), None);
+    }
+
+    #[test]
     fn the_time_left_counts_down_while_a_build_runs() {
         let now = Instant::now();
         let deadline = Some(now + Duration::from_secs(179));
@@ -760,7 +813,10 @@ mod tests {
     fn config_and_toolchain_files_above_the_workspace_are_found_from_the_copy() {
         let dir = crate::scratch("sandbox-ancestors");
         for (path, text) in [
-            (".cargo/config.toml", "[build]\nrustflags = [\"--cfg\", \"above\"]\n"),
+            (
+                ".cargo/config.toml",
+                "[build]\nrustflags = [\"--cfg\", \"above\"]\n\n[env]\nIN = { value = \"ws/app\", relative = true }\nOUT = { value = \"data\", relative = true }\n",
+            ),
             ("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
             ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
             ("ws/.cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
@@ -780,6 +836,11 @@ mod tests {
         let read = workspace::config_files(&sandbox.cwd).read;
         let texts: Vec<String> = read.iter().map(|(_, f)| std::fs::read_to_string(f).unwrap()).take(2).collect();
         assert!(texts[0].contains("opt-level = 1") && texts[1].contains("above"), "{read:?}");
+        // A relative `[env]` path into the copied tree points into the copy; one outside it, at
+        // what it names in place.
+        assert!(texts[1].contains("IN = { value = \"ws/app\", relative = true }"), "{}", texts[1]);
+        let out = format!("OUT = {{ value = \"{}\", relative = true }}", dir.join("data").display());
+        assert!(texts[1].contains(&out), "{}", texts[1]);
         assert!(found("rust-toolchain.toml").unwrap().starts_with(&sandbox.scratch));
         assert!(sandbox.manifest.starts_with(&sandbox.scratch) && sandbox.manifest.is_file());
         std::thread::sleep(Duration::from_millis(20));
