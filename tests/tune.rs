@@ -62,17 +62,19 @@ fn stderr(output: &Output) -> String {
 
 #[test]
 fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes() {
-    let dir = workspace("wins", "debuginfo=2", "0.5");
+    // Two seconds per crate with full debug info, on clean builds only: the sleeps, which load
+    // cannot shorten, dwarf the compile times, which it makes noisy (with half a second, and a
+    // rebuild that recompiles one crate, a busy machine ran out of pairs on a tie).
+    let dir = workspace("wins", "debuginfo=2", "2");
     let before = common::snapshot(&dir.join("ws"), false);
     let start = Instant::now();
-    let output =
-        tune(&dir, &["--workflow", "build,rebuild", "--budget", "40s", "--max-pairs", "4", "--format", "json"])
-            .output()
-            .unwrap();
+    let output = tune(&dir, &["--workflow", "build", "--budget", "60s", "--max-pairs", "4", "--format", "json"])
+        .output()
+        .unwrap();
     let took = start.elapsed();
     assert!(output.status.success(), "{}", stderr(&output));
     // Within the budget, give or take the pair in progress and the start-up.
-    assert!(took < Duration::from_secs(55), "{took:?}");
+    assert!(took < Duration::from_secs(80), "{took:?}");
     // Each build's progress line says the time left when it starts (on a terminal, counting down).
     let log = stderr(&output);
     assert!(log.lines().any(|l| l.contains("current, pair 1/4: build, ") && l.ends_with(" left")), "{log}");
