@@ -83,6 +83,16 @@ pub fn measure(
     Ok(Report { variants: variants.to_vec(), metrics })
 }
 
+/// What to say when the runs asked for cannot tell a time from noise: one run per variant of
+/// a timed workflow (a size needs only one).
+pub fn too_few_runs(runs: u32, workflows: &[Workflow]) -> Option<&'static str> {
+    let timed = [Workflow::Check, Workflow::Build, Workflow::Rebuild, Workflow::Test, Workflow::Run];
+    (runs <= 1 && workflows.iter().any(|w| timed.contains(w))).then_some(
+        "one run per variant cannot tell a difference from noise: build times move by several percent between runs on the same machine\n\
+         help: use `--runs 3` or more before trusting a time; sizes need only one run",
+    )
+}
+
 /// What to say when a preset cannot change `check`: its `keys` (the settings of the profiles its
 /// builds use) all act in code generation, which `cargo check` does not run, so its `check`
 /// column differs from the baseline's by noise alone, which a bare ratio hides. A preset with
@@ -176,6 +186,13 @@ mod tests {
         builder.run_fails = true;
         let error = measure(&mut builder, &variants(), &[Workflow::Run], 1).unwrap_err();
         assert!(error.to_string().contains("exit status: 1"), "{error}");
+    }
+
+    #[test]
+    fn one_run_of_a_timed_workflow_is_flagged_and_one_of_sizes_is_not() {
+        assert!(too_few_runs(1, &[Workflow::Size, Workflow::Rebuild]).unwrap().contains("--runs 3"));
+        assert_eq!(too_few_runs(1, &[Workflow::Size, Workflow::TargetSize]), None);
+        assert_eq!(too_few_runs(3, &[Workflow::Build]), None);
     }
 
     #[test]

@@ -32,12 +32,8 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchArgs) -> Result<i32> {
     }
     let sandbox = Sandbox::new(&workspace, &ctx.cwd, "bench")?;
 
-    let timed = [Workflow::Check, Workflow::Build, Workflow::Rebuild, Workflow::Test, Workflow::Run];
-    if args.runs <= 1 && args.workflow.iter().any(|w| timed.contains(w)) {
-        ctx.shell.warn(
-            "one run per variant cannot tell a difference from noise: build times move by several percent between runs on the same machine\n\
-             help: use `--runs 3` or more before trusting a time; sizes need only one run",
-        );
+    if let Some(warning) = bench::too_few_runs(args.runs, &args.workflow) {
+        ctx.shell.warn(warning);
     }
     let result = variants(ctx, &workspace, &sandbox.scratch, &args.presets, &args.workflow)
         .and_then(|variants| measure(ctx, &variants, args, &sandbox));
