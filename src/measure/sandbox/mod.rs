@@ -2,7 +2,9 @@
 //! private copy of the workspace, each variant in a private target directory with its settings
 //! in a private `--config` file. The user's files are never written, touched or removed, so
 //! they can go on editing while a run builds; the scratch directory goes away on Ctrl-C,
-//! SIGTERM and SIGHUP too, and what a killed run left is removed by the next one.
+//! SIGTERM and SIGHUP too, and what a killed run left is removed by the next one
+//! ([`leftovers`]). Besides the files, the copy carries what cargo would see in place
+//! ([`carry`]: a rustup directory override, config-relative `[env]` paths).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
@@ -16,6 +18,12 @@ use crate::error::{Error, Result};
 use crate::measure::stats;
 use crate::ops::Context;
 use crate::shell::Verbosity;
+
+mod carry;
+mod leftovers;
+
+use carry::{TOOLCHAIN_FILES, anchor_relative_env, rustup_override};
+use leftovers::remove_abandoned;
 
 /// The file in a scratch directory that names the process using it, so that a later run can
 /// tell a killed run's leftovers from a live run's directory.
@@ -339,63 +347,6 @@ impl Drop for Sandbox {
     }
 }
 
-/// A config file's `text` with each `[env]` value marked `relative = true` that points outside
-/// the copied `tree` made absolute; `None` when there is none. Cargo resolves such a value
-/// against the file's `root` (the directory above its `.cargo`), which for the copy of the file
-/// is in the copy: right for a path inside the copied tree (the copy's files, so that a build
-/// writing there writes the copy, never the user's), wrong for one outside it, which the copy
-/// lacks: that one keeps pointing at what it names in place.
-fn anchor_relative_env(text: &str, root: &Path, tree: &Path) -> Option<String> {
-    let mut doc: toml_edit::DocumentMut = text.parse().ok()?;
-    let env = doc.get_mut("env")?.as_table_like_mut()?;
-    let mut changed = false;
-    for (_, entry) in env.iter_mut() {
-        let Some(entry) = entry.as_table_like_mut() else { continue };
-        if entry.get("relative").and_then(toml_edit::Item::as_bool) != Some(true) {
-            continue;
-        }
-        let Some(value) = entry.get("value").and_then(toml_edit::Item::as_str) else { continue };
-        let resolved = workspace::normalize(&root.join(value));
-        if let (false, Some(absolute)) = (resolved.starts_with(tree), resolved.to_str()) {
-            entry.insert("value", toml_edit::value(absolute));
-            changed = true;
-        }
-    }
-    changed.then(|| doc.to_string())
-}
-
-/// The files rustup reads a toolchain from, in a directory or any above it.
-const TOOLCHAIN_FILES: [&str; 2] = ["rust-toolchain", "rust-toolchain.toml"];
-
-/// The toolchain a `rustup override set` gives `cwd`, where rustup would take it: walking up
-/// from `cwd`, the first directory with an override or a toolchain file decides, its override
-/// first (rustup's order). Overrides are kept by path in `$RUSTUP_HOME/settings.toml`, so none
-/// reaches the copy. `None` when `RUSTUP_TOOLCHAIN` is set: it beats any override, and cargo in
-/// the copy inherits it.
-fn rustup_override(cwd: &Path) -> Option<String> {
-    if std::env::var_os("RUSTUP_TOOLCHAIN").is_some() {
-        return None;
-    }
-    let settings = std::fs::read_to_string(workspace::rustup_home()?.join("settings.toml")).ok()?;
-    let cwd = cwd.canonicalize().ok()?;
-    override_for(&settings, &cwd, |dir| TOOLCHAIN_FILES.iter().any(|f| dir.join(f).is_file()))
-}
-
-/// The override rustup's `settings` give `cwd` (canonical), before any toolchain file nearer.
-fn override_for(settings: &str, cwd: &Path, has_toolchain_file: impl Fn(&Path) -> bool) -> Option<String> {
-    let doc: toml_edit::DocumentMut = settings.parse().ok()?;
-    let overrides = doc.get("overrides")?.as_table_like()?;
-    for dir in cwd.ancestors() {
-        if let Some(toolchain) = dir.to_str().and_then(|d| overrides.get(d)).and_then(|v| v.as_str()) {
-            return Some(toolchain.to_owned());
-        }
-        if has_toolchain_file(dir) {
-            return None;
-        }
-    }
-    None
-}
-
 /// Copies the tree at `from` to `to`, less what a build does not read and a copy must not
 /// carry: VCS data, build output (a `target` directory beside a manifest or tagged by cargo)
 /// and the scratch directory itself. Links are copied as links.
@@ -437,69 +388,6 @@ fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
 #[cfg(windows)]
 fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
     std::os::windows::fs::symlink_file(link, at)
-}
-
-/// Removes the scratch directories of runs that were killed (SIGKILL, a crash, a power cut):
-/// this user's `cargo-presets-*` directories whose owner process is gone. A link is never
-/// followed, and a directory without an owner file is not ours to remove, unless an earlier
-/// version named it after its process ([`legacy_owner`]).
-fn remove_abandoned(temp: &Path) {
-    let Ok(entries) = std::fs::read_dir(temp) else { return };
-    for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with("cargo-presets-") {
-            continue;
-        }
-        let dir = entry.path();
-        // `DirEntry::metadata` does not follow a link.
-        let Ok(meta) = entry.metadata() else { continue };
-        if !meta.is_dir() || !owned_by_me(&meta) {
-            continue;
-        }
-        let owner = dir.join(OWNER);
-        let pid = match std::fs::symlink_metadata(&owner) {
-            Ok(meta) => {
-                meta.is_file().then(|| std::fs::read_to_string(&owner).ok()?.trim().parse::<u32>().ok()).flatten()
-            }
-            Err(_) => legacy_owner(&entry.file_name().to_string_lossy(), &meta),
-        };
-        if pid.is_some_and(|pid| !alive(pid)) {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-    }
-}
-
-/// The process that made a scratch directory of an earlier version, which named it
-/// `cargo-presets-{bench,tune,verify}-<pid>` and wrote no owner file. A random name of today
-/// may be all digits too, before its owner file is written: a directory changed in the last
-/// minute is not taken for an old one.
-fn legacy_owner(name: &str, meta: &std::fs::Metadata) -> Option<u32> {
-    let pid =
-        ["bench", "tune", "verify"].iter().find_map(|what| name.strip_prefix(&format!("cargo-presets-{what}-")))?;
-    let old = meta.modified().ok()?.elapsed().is_ok_and(|age| age > Duration::from_secs(60));
-    (old && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())).then(|| pid.parse().ok()).flatten()
-}
-
-#[cfg(unix)]
-fn owned_by_me(meta: &std::fs::Metadata) -> bool {
-    std::os::unix::fs::MetadataExt::uid(meta) == rustix::process::geteuid().as_raw()
-}
-
-#[cfg(not(unix))]
-fn owned_by_me(_: &std::fs::Metadata) -> bool {
-    true
-}
-
-/// Whether a process with this id exists (one of another user's answers "not permitted").
-#[cfg(unix)]
-fn alive(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else { return false };
-    !matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH))
-}
-
-/// Without a way to ask, every owner counts as alive: nothing is removed.
-#[cfg(not(unix))]
-fn alive(_: u32) -> bool {
-    true
 }
 
 /// The comment inside every chart this tool writes: `--chart` replaces only a file that has it.
@@ -704,66 +592,6 @@ mod tests {
 
     /// Leftovers of earlier versions, named after their process and without an owner file, go
     /// once that process is gone; a link, a live process's directory and a fresh one stay.
-    #[test]
-    fn old_named_leftovers_of_dead_runs_are_removed_and_nothing_else() {
-        let temp = crate::scratch("sandbox-legacy");
-        let elsewhere = temp.join("elsewhere");
-        write_file(&elsewhere.join("keep"), "");
-        let old = SystemTime::now() - Duration::from_secs(3600);
-        let make = |name: &str, age: Option<SystemTime>| {
-            let dir = temp.join(name);
-            write_file(&dir.join("copy/Cargo.toml"), "");
-            if let Some(time) = age {
-                std::fs::File::open(&dir).unwrap().set_modified(time).unwrap();
-            }
-            dir
-        };
-        let dead = ["bench", "tune", "verify"].map(|what| make(&format!("cargo-presets-{what}-999999999"), Some(old)));
-        let live = make(&format!("cargo-presets-tune-{}", std::process::id()), Some(old));
-        let fresh = make("cargo-presets-bench-999999998", None);
-        let unowned = make("cargo-presets-bench-x99", Some(old));
-        #[cfg(unix)]
-        std::os::unix::fs::symlink(&elsewhere, temp.join("cargo-presets-verify-999999997")).unwrap();
-        remove_abandoned(&temp);
-        assert!(dead.iter().all(|d| !d.exists()), "{dead:?}");
-        assert!(live.exists() && fresh.exists() && unowned.exists());
-        assert!(elsewhere.join("keep").exists() && temp.join("cargo-presets-verify-999999997").exists());
-    }
-
-    #[test]
-    fn a_directory_override_applies_below_it_unless_a_toolchain_file_is_nearer() {
-        let settings = "version = \"12\"\ndefault_toolchain = \"stable\"\n\n[overrides]\n\"/home/u/ws\" = \"nightly-x86_64-unknown-linux-gnu\"\n\"/home/u/ws/pinned\" = \"1.80\"\n";
-        let none = |_: &Path| false;
-        let at = |path: &str| override_for(settings, Path::new(path), none);
-        assert_eq!(at("/home/u/ws/app/src").as_deref(), Some("nightly-x86_64-unknown-linux-gnu"));
-        assert_eq!(at("/home/u/ws/pinned/app").as_deref(), Some("1.80"));
-        assert_eq!(at("/home/u/other"), None);
-        // A toolchain file nearer than the override wins; one at the override's own level loses.
-        let file_in_app = |dir: &Path| dir == Path::new("/home/u/ws/app");
-        assert_eq!(override_for(settings, Path::new("/home/u/ws/app/src"), file_in_app), None);
-        let file_in_ws = |dir: &Path| dir == Path::new("/home/u/ws");
-        assert_eq!(
-            override_for(settings, Path::new("/home/u/ws/app"), file_in_ws).as_deref(),
-            Some("nightly-x86_64-unknown-linux-gnu")
-        );
-        assert_eq!(override_for("version = \"12\"\n", Path::new("/home/u/ws"), none), None);
-    }
-
-    #[test]
-    fn relative_env_paths_outside_the_copied_tree_are_made_absolute() {
-        let text = "[env]\nINSIDE = { value = \"ws/data\", relative = true }\nOUTSIDE = { value = \"shared\", relative = true }\nUP = { value = \"ws/../shared\", relative = true }\nPLAIN = \"shared\"\nFIXED = { value = \"shared\", relative = false }\n\n[env.TABLE]\nvalue = \"other\"\nrelative = true\n";
-        let anchored = anchor_relative_env(text, Path::new("/home/u"), Path::new("/home/u/ws")).unwrap();
-        let doc: toml_edit::DocumentMut = anchored.parse().unwrap();
-        let value = |key: &str| doc["env"][key].get("value").and_then(|v| v.as_str()).map(str::to_owned);
-        assert_eq!(value("INSIDE").as_deref(), Some("ws/data"));
-        assert_eq!(value("OUTSIDE").as_deref(), Some("/home/u/shared"));
-        assert_eq!(value("UP").as_deref(), Some("/home/u/shared"));
-        assert_eq!(value("FIXED").as_deref(), Some("shared"));
-        assert_eq!(value("TABLE").as_deref(), Some("/home/u/other"));
-        assert_eq!(doc["env"]["PLAIN"].as_str(), Some("shared"));
-        assert_eq!(anchor_relative_env("[env]\nA = \"b\"\n", Path::new("/home/u"), Path::new("/home/u/ws")), None);
-    }
-
     #[test]
     fn the_time_left_counts_down_while_a_build_runs() {
         let now = Instant::now();
