@@ -3,8 +3,8 @@
 //! in a private `--config` file. The user's files are never written, touched or removed, so
 //! they can go on editing while a run builds; the scratch directory goes away on Ctrl-C,
 //! SIGTERM and SIGHUP too, and what a killed run left is removed by the next one
-//! ([`leftovers`]). Besides the files, the copy carries what cargo would see in place
-//! ([`carry`]: a rustup directory override, config-relative `[env]` paths).
+//! (`leftovers`). Besides the files, the copy carries what cargo would see in place
+//! (`carry`: a rustup directory override, config-relative `[env]` paths).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
