@@ -1,7 +1,7 @@
 //! `cargo presets tune` through the real binary and real cargo, on a tiny registry-free
-//! workspace with a short budget. A `RUSTC_WRAPPER` makes full debug info cost half a second
-//! per crate, so that the search has a known winner whatever the machine's noise; the builds
-//! themselves are real.
+//! workspace with a short budget. A `RUSTC_WRAPPER` (and, for the linker, a `cc` on `PATH`)
+//! makes what should lose sleep two seconds, so that the search has a known winner whatever
+//! the machine's noise; the builds themselves are real.
 
 #![cfg(unix)]
 
