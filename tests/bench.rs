@@ -199,7 +199,7 @@ fn config_presets_and_their_variants_reach_rustc_in_their_own_builds_only() {
     assert!(output.status.success(), "{stderr}");
     let log = fs::read_to_string(&log).unwrap();
     let app = |target: &str| -> Vec<&str> {
-        log.lines().filter(|l| l.contains(&format!("/{target} ")) && l.contains("--crate-name app")).collect()
+        log.lines().filter(|l| l.contains(&format!("/{target}/")) && l.contains("--crate-name app")).collect()
     };
     let (baseline, native) = (app("target-baseline"), app("target-0"));
     assert!(!baseline.is_empty() && !native.is_empty(), "{log}");
@@ -254,7 +254,7 @@ fn a_nightly_preset_is_measured_against_a_nightly_baseline() {
     assert!(stderr.contains("every variant builds with nightly cargo"), "{stderr}");
     let log = fs::read_to_string(&log).unwrap();
     let app = |target: &str| -> Vec<&str> {
-        log.lines().filter(|l| l.contains(&format!("/{target} ")) && l.contains("--crate-name app")).collect()
+        log.lines().filter(|l| l.contains(&format!("/{target}/")) && l.contains("--crate-name app")).collect()
     };
     let (baseline, preset) = (app("target-baseline"), app("target-0"));
     assert!(!baseline.is_empty() && !preset.is_empty(), "{log}");
@@ -289,20 +289,13 @@ fn chart_replaces_only_a_chart_this_tool_wrote() {
 }
 
 /// A workspace in `<dir>/ws`, a temporary directory of its own in `<dir>/tmp`, and a
-/// `RUSTC_WRAPPER` that, when it compiles `app` for the first time, creates `<dir>/reached`
-/// holding its process id and waits for `<dir>/go`: the test acts in the middle of a build.
+/// `RUSTC_WRAPPER` that pauses the first compile of `app` ([`common::pause_wrapper`]).
 fn paused_workspace(name: &str) -> PathBuf {
     let dir = common::tree("bench-paused", name, &[("tmp/.keep", "")]);
     fs::remove_file(dir.join("tmp/.keep")).unwrap();
     let ws = workspace(name);
     fs::rename(&ws, dir.join("ws")).unwrap();
-    let wrapper = dir.join("pause-rustc.sh");
-    let script = format!(
-        "#!/bin/sh\ncase \"$*\" in *'--crate-name app'*)\n  if [ ! -e '{0}/reached' ]; then\n    echo $$ > '{0}/reached.tmp' && mv '{0}/reached.tmp' '{0}/reached'\n    while [ ! -e '{0}/go' ]; do sleep 0.05; done\n  fi;;\nesac\nexec \"$@\"\n",
-        dir.display()
-    );
-    fs::write(&wrapper, script).unwrap();
-    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    common::pause_wrapper(&dir, "app");
     dir
 }
 
@@ -316,25 +309,13 @@ fn start_paused(dir: &Path, args: &[&str]) -> std::process::Child {
         .env("CARGO_NET_OFFLINE", "true")
         .env("RUSTC_WRAPPER", dir.join("pause-rustc.sh"))
         .env("TMPDIR", dir.join("tmp"))
-        .env_remove("CARGO_TARGET_DIR")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+        .env_remove("CARGO_TARGET_DIR");
     for (key, _) in std::env::vars() {
         if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
             command.env_remove(key);
         }
     }
-    let mut child = command.spawn().unwrap();
-    let start = std::time::Instant::now();
-    while !dir.join("reached").exists() {
-        assert!(start.elapsed() < std::time::Duration::from_secs(60), "the build never reached `app`");
-        if child.try_wait().unwrap().is_some() {
-            let output = child.wait_with_output().unwrap();
-            panic!("bench ended before building `app`:\n{}", String::from_utf8_lossy(&output.stderr));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    child
+    common::spawn_paused(dir, &mut command)
 }
 
 /// The scratch directories in `<dir>/tmp`.
@@ -389,20 +370,12 @@ fn an_edit_saved_during_a_run_is_kept_and_the_builds_happen_in_a_private_copy() 
 /// as it was, the scratch directory gone, exit 128 + the signal.
 #[test]
 fn sigterm_and_sighup_stop_the_run_and_remove_the_scratch_directory() {
-    for (signal, code) in [("TERM", 143), ("HUP", 129)] {
+    for signal in ["TERM", "HUP"] {
         let dir = paused_workspace(&format!("sig{signal}"));
         let ws = dir.join("ws");
         let before = common::snapshot(&ws, true);
         let child = start_paused(&dir, &["fast-compile", "--workflow", "build"]);
-        assert!(
-            Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap().success()
-        );
-        let start = std::time::Instant::now();
-        let output = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{signal}: {:?}", start.elapsed());
-        assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
-        assert!(stderr.contains("Interrupted"), "{stderr}");
+        common::stop_with(&dir, child, signal);
         assert!(scratch_dirs(&dir).is_empty(), "{signal}: {:?}", scratch_dirs(&dir));
         assert!(common::snapshot(&ws, true) == before, "{signal}: the workspace changed");
     }
@@ -486,4 +459,48 @@ fn a_fifo_config_above_the_workspace_is_refused_not_copied() {
     assert_eq!(output.status.code(), Some(101), "{stderr}");
     assert!(stderr.contains("`../.cargo/config.toml` is a named pipe (FIFO), not a regular file"), "{stderr}");
     assert!(scratch_dirs(&dir).is_empty());
+}
+
+/// A `rustup override set` for the workspace is kept by path in `$RUSTUP_HOME/settings.toml`,
+/// so rustup would not find it from the copy: the builds there get its toolchain all the same.
+#[test]
+fn a_rustup_directory_override_reaches_the_builds_in_the_copy() {
+    let real = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".rustup")));
+    let toolchains = real.map(|home| home.join("toolchains")).filter(|t| t.is_dir());
+    let nightly = Command::new("cargo").args(["+nightly", "--version"]).output().is_ok_and(|o| o.status.success());
+    let (Some(toolchains), true) = (toolchains, nightly) else {
+        eprintln!("SKIPPED: needs rustup with a nightly toolchain");
+        return;
+    };
+    let dir = workspace("rustup-override");
+    let (wrapper, log) = rustc_logger(&dir);
+    // A private rustup home: the machine's toolchains, and an override for this workspace only.
+    let home = common::tree("bench-rustup", "home", &[("x", "")]);
+    std::os::unix::fs::symlink(&toolchains, home.join("toolchains")).unwrap();
+    let key = dir.canonicalize().unwrap().display().to_string();
+    let settings = format!(
+        "version = \"12\"\ndefault_toolchain = \"stable\"\nprofile = \"minimal\"\n\n[overrides]\n{key:?} = \"nightly\"\n"
+    );
+    fs::write(home.join("settings.toml"), settings).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.args(["presets", "bench", "fast-compile", "--workflow", "size"]).current_dir(&dir);
+    let output = command
+        .env("RUSTC_WRAPPER", &wrapper)
+        .env("RUSTUP_HOME", &home)
+        .env("CARGO_NET_OFFLINE", "true")
+        .env_remove("RUSTUP_TOOLCHAIN")
+        // `cargo` from PATH, which is rustup's: it picks the toolchain as a user's shell would.
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let log = fs::read_to_string(&log).unwrap();
+    let app: Vec<&str> = log.lines().filter(|l| l.contains("--crate-name app")).collect();
+    assert_eq!(app.len(), 2, "{log}");
+    assert!(app.iter().all(|l| l.contains("toolchains/nightly")), "{log}");
 }

@@ -25,11 +25,16 @@ fn toolchain_channel(dir: &Path) -> Option<String> {
     }
 }
 
+/// rustup's `settings.toml` (default toolchain, directory overrides), from `$RUSTUP_HOME` found
+/// as rustup finds it (the `home` crate); `None` when there is none.
+pub fn rustup_settings() -> Option<String> {
+    home::rustup_home().ok().and_then(|dir| crate::files::read(&dir.join("settings.toml")).ok())
+}
+
 /// Whether rustup's default toolchain is a nightly (for settings in `$CARGO_HOME`, which every
-/// project on the machine reads). `$RUSTUP_HOME` is found as rustup finds it (the `home` crate).
+/// project on the machine reads).
 pub fn default_toolchain_is_nightly() -> bool {
-    let Some(text) = home::rustup_home().ok().and_then(|dir| crate::files::read(&dir.join("settings.toml")).ok())
-    else {
+    let Some(text) = rustup_settings() else {
         return false;
     };
     let default =

@@ -11,19 +11,19 @@
 use std::path::Path;
 
 use crate::cargo::effective::{Layer, Layers};
-use crate::cargo::schema;
+use crate::cargo::schema::{self, Key};
 use crate::cargo::workspace::Workspace;
 use crate::compose::{Composition, compose};
 use crate::error::{Error, Result};
 use crate::files;
-use crate::measure::stats::{self, Metric, Report, Unit};
+use crate::measure::bench;
+use crate::measure::builder::{Builder, Cargo};
+use crate::measure::stats::{self, Report};
 use crate::measure::workflow::Workflow;
 use crate::ops::{Context, Format};
 use crate::plan::plan;
 
-use crate::measure::sandbox::{
-    Sandbox, Variant, check_chart, clean, disk_usage, executables, output_dir, run_binary, write_chart, write_config,
-};
+use crate::measure::sandbox::{Sandbox, Variant, check_chart, write_chart, write_config};
 
 /// What `bench` is asked.
 pub struct BenchOptions {
@@ -50,12 +50,8 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchOptions) -> Result<i32> {
     }
     let sandbox = Sandbox::new(&workspace, &ctx.cwd, "bench")?;
 
-    let timed = [Workflow::Check, Workflow::Build, Workflow::Rebuild, Workflow::Test, Workflow::Run];
-    if args.runs <= 1 && args.workflow.iter().any(|w| timed.contains(w)) {
-        ctx.shell.warn(
-            "one run per variant cannot tell a difference from noise: build times move by several percent between runs on the same machine\n\
-             help: use `--runs 3` or more before trusting a time; sizes need only one run",
-        );
+    if let Some(warning) = bench::too_few_runs(args.runs, &args.workflow) {
+        ctx.shell.warn(warning);
     }
     let result = variants(ctx, &workspace, &sandbox.scratch, &args.presets, &args.workflow)
         .and_then(|variants| measure(ctx, &variants, args, &sandbox));
@@ -195,94 +191,25 @@ fn note_baseline_overlap(ctx: &mut Context<'_>, baseline: &Layers, composition: 
     }
 }
 
-/// Says when a preset's settings for the profiles its builds use (`chain`) all act in code
-/// generation, which `cargo check` does not run: its `check` column then differs from the
-/// baseline's by noise alone, which a bare ratio hides. Settings of other profiles (`fast-dev`'s
-/// `debugging`) are not built here at all.
+/// Says when a preset's settings for the profiles its builds use (`chain`) cannot change
+/// `check`. Settings of other profiles (`fast-dev`'s `debugging`) are not built here at all.
 fn note_cannot_change_check(ctx: &mut Context<'_>, composition: &Composition, chain: &[String], name: &str) {
-    let settings: Vec<_> =
-        composition.settings.iter().filter(|c| chain.contains(&c.setting.path.table.profile)).collect();
-    if settings.is_empty() || !composition.config.is_empty() {
-        return;
-    }
-    if settings.iter().all(|c| c.setting.path.key.codegen_only()) {
-        let mut keys: Vec<&str> = settings.iter().map(|c| c.setting.path.key.name()).collect();
-        keys.dedup();
-        ctx.shell.note(format!(
-            "`{name}` cannot change `check`: its settings ({}) act only in code generation, which `cargo check` does not run, so its `check` figures differ by noise alone",
-            keys.join(", ")
-        ));
+    let keys: Vec<Key> = composition
+        .settings
+        .iter()
+        .filter(|c| chain.contains(&c.setting.path.table.profile))
+        .map(|c| c.setting.path.key)
+        .collect();
+    if let Some(note) = bench::cannot_change_check(name, &keys, !composition.config.is_empty()) {
+        ctx.shell.note(note);
     }
 }
 
 fn measure(ctx: &mut Context<'_>, variants: &[Variant], args: &BenchOptions, sandbox: &Sandbox) -> Result<Report> {
-    let wants = |w: Workflow| args.workflow.contains(&w);
-    let mut metrics: Vec<Metric> = Vec::new();
-    let mut record = |name: &str, unit: Unit, variant: usize, value: f64| {
-        let index = match metrics.iter().position(|m| m.name == name) {
-            Some(i) => i,
-            None => {
-                metrics.push(Metric { name: name.to_owned(), unit, samples: vec![Vec::new(); variants.len()] });
-                metrics.len() - 1
-            }
-        };
-        metrics[index].samples[variant].push(value);
-    };
-    let runs = args.runs.max(1);
-    let cargo = |ctx: &mut Context<'_>, variant: &Variant, subcommand: &[&str], label: &str| {
-        sandbox
-            .cargo(ctx, variant, subcommand, label)?
-            .map_err(|tail| Error::new(format!("the build for {label} failed")).detail(tail.replace('\n', "\n  ")))
-    };
-    for run in 1..=runs {
-        for (i, variant) in variants.iter().enumerate() {
-            let label = |what: &str| format!("{} ({what}, run {run}/{runs})", variant.name);
-            if wants(Workflow::Check) {
-                clean(&variant.target);
-                let (wall, cpu) = cargo(ctx, variant, &["check"], &label("check"))?;
-                record("check (wall)", Unit::Seconds, i, wall);
-                cpu.into_iter().for_each(|c| record("check (CPU)", Unit::Seconds, i, c));
-            }
-            let needs_build = [Workflow::Build, Workflow::Rebuild, Workflow::Size, Workflow::TargetSize, Workflow::Run];
-            if needs_build.iter().any(|w| wants(*w)) {
-                clean(&variant.target);
-                let (wall, cpu) = cargo(ctx, variant, &["build"], &label("build"))?;
-                if wants(Workflow::Build) {
-                    record("build (wall)", Unit::Seconds, i, wall);
-                    cpu.into_iter().for_each(|c| record("build (CPU)", Unit::Seconds, i, c));
-                }
-                let binaries = executables(&variant.target.join(output_dir(&variant.profile)));
-                if wants(Workflow::Size) {
-                    let size: u64 = binaries.iter().filter_map(|b| std::fs::metadata(b).ok()).map(|m| m.len()).sum();
-                    record("binary size", Unit::Bytes, i, size as f64);
-                }
-                if wants(Workflow::TargetSize) {
-                    record("target dir", Unit::Bytes, i, disk_usage(&variant.target) as f64);
-                }
-                if wants(Workflow::Run) {
-                    let binary = binaries
-                        .first()
-                        .ok_or_else(|| Error::new("`--workflow run` needs a binary target in the workspace"))?;
-                    record(
-                        "run",
-                        Unit::Seconds,
-                        i,
-                        run_binary(binary, args.report.run_args.as_deref().unwrap_or(""), sandbox.root())?,
-                    );
-                }
-                if wants(Workflow::Rebuild) {
-                    sandbox.touch()?;
-                    let (wall, _) = cargo(ctx, variant, &["build"], &label("rebuild"))?;
-                    record("rebuild (wall)", Unit::Seconds, i, wall);
-                }
-            }
-            if wants(Workflow::Test) {
-                clean(&variant.target);
-                let (wall, cpu) = cargo(ctx, variant, &["test", "--no-run"], &label("test build"))?;
-                record("test build (wall)", Unit::Seconds, i, wall);
-                cpu.into_iter().for_each(|c| record("test build (CPU)", Unit::Seconds, i, c));
-            }
-        }
+    let mut builder = Cargo::new(ctx, sandbox, args.report.run_args.as_deref().unwrap_or(""));
+    for variant in variants {
+        builder.add(variant.clone());
     }
-    Ok(Report { variants: variants.iter().map(|v| (v.name.clone(), v.profile.clone())).collect(), metrics })
+    let names: Vec<(String, String)> = variants.iter().map(|v| (v.name.clone(), v.profile.clone())).collect();
+    bench::measure(&mut builder, &names, &args.workflow, args.runs)
 }

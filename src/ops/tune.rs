@@ -4,7 +4,6 @@
 //! private config file like any preset `bench` measures, and built in its own target directory
 //! of a [`Sandbox`], a private copy of the workspace: the user's files are not touched.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -17,9 +16,11 @@ use crate::compose::compose;
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
+use crate::measure::builder::Cargo;
 use crate::measure::tune::report::{self, Measured};
 use crate::measure::tune::space::{self, Facts, Linker};
-use crate::measure::tune::{self, Builder, Config, Dimension, Limits, Sample};
+use crate::measure::tune::workflows::Workflows;
+use crate::measure::tune::{self, Dimension, Limits};
 use crate::measure::workflow::Workflow;
 use crate::ops::bench::MeasureOptions;
 use crate::ops::{Context, Format};
@@ -27,9 +28,7 @@ use crate::plan::plan;
 use crate::preset::{self, Origin};
 use crate::shell::plural;
 
-use crate::measure::sandbox::{
-    Sandbox, Variant, check_chart, clean, executables, output_dir, run_binary, write_chart, write_config,
-};
+use crate::measure::sandbox::{Sandbox, Variant, check_chart, write_chart, write_config};
 
 /// The name candidates are composed under: not a name a user can give a preset.
 const CANDIDATE: &str = "tune-candidate";
@@ -118,18 +117,12 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     let started = Instant::now();
     sandbox.deadline = Some(started + budget);
     let result = {
-        let mut builder = Cargo {
-            ctx: &mut *ctx,
-            workspace: &workspace,
-            sandbox: &sandbox,
-            library,
-            dimensions: &dimensions,
-            workflows: &workflows,
-            run_args: args.report.run_args.clone().unwrap_or_default(),
-            prepared: HashMap::new(),
-            started,
-        };
-        tune::search(&dimensions, &limits, &mut builder)
+        let mut library = library;
+        let mut builder = Cargo::new(ctx, &sandbox, args.report.run_args.as_deref().unwrap_or(""));
+        let prepare =
+            |config: &[usize], index: usize| prepare(&mut library, &workspace, &sandbox, &dimensions, config, index);
+        let mut workflows = Workflows::new(&mut builder, &workflows, &measured.workflows, prepare);
+        tune::search(&dimensions, &limits, &mut workflows)
     };
     let interrupted = sandbox.interrupted();
     drop(sandbox);
@@ -140,18 +133,13 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     let mut outcome = result?;
     outcome.skipped.splice(0..0, skipped);
 
-    let text = report::preset_text(&dimensions, &outcome, &measured);
-    // Where the result may load, found (and the result checked to load there) before it is shown.
-    let destination = text.as_deref().map(|text| places.destination(text)).transpose()?;
-    let saved = destination.as_ref().map(|(path, _)| ctx.display(path));
+    // Where each part of the result may load, found (and each checked to load there) before
+    // anything is shown.
+    let parts = places.split(&dimensions, &outcome, &measured)?;
+    let saved: Vec<(String, &str)> = parts.iter().map(|p| (ctx.display(&p.path), kind(p.personal))).collect();
     match args.report.format {
         Format::Json => {
-            let json = report::to_json(
-                &dimensions,
-                &outcome,
-                &measured,
-                saved.as_deref().zip(destination.as_ref().map(|(_, personal)| kind(*personal))),
-            );
+            let json = report::to_json(&dimensions, &outcome, &measured, &saved);
             ctx.shell.print(&format!("{json:#}\n"))?;
         }
         Format::Human => ctx.shell.print(&report::table(&dimensions, &outcome, &measured, budget))?,
@@ -160,25 +148,30 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
         let svg = report::chart(&dimensions, &outcome, &measured);
         write_chart(ctx, &workspace, args.report.chart.as_deref(), "tune", &svg)?;
     }
-    let (Some(text), Some((destination, personal))) = (text, destination) else {
+    if parts.is_empty() {
         ctx.shell.status("Finished", "nothing beat the current settings beyond the noise: nothing written");
         return Ok(0);
-    };
-    let written = places.save(&destination, &text)?;
-    if let Some(dir) = &written.created {
+    }
+    let written = places.save(&parts)?;
+    for dir in &written.created {
         ctx.shell.verbose_status("Created", ctx.display(dir));
     }
-    let action = if written.replaced { "Replaced" } else { "Wrote" };
-    let kept = outcome.kept().count();
-    ctx.shell.status(action, format!("{} ({})", saved.unwrap_or_default(), plural(kept, "setting", "settings")));
-    if let Some(stale) = &written.removed {
-        ctx.shell.status("Removed", format!("{} (an earlier result, which would hide this one)", ctx.display(stale)));
+    for ((part, replaced), (shown, _)) in parts.iter().zip(&written.replaced).zip(&saved) {
+        let action = if *replaced { "Replaced" } else { "Wrote" };
+        ctx.shell.status(action, format!("{shown} ({})", plural(part.settings, "setting", "settings")));
     }
-    if personal {
-        ctx.shell.note(
-            "saved as your own preset: it names a program for cargo to run (a linker), which only \
-             presets in `$CARGO_HOME/presets/` may do",
+    if let Some(stale) = &written.removed {
+        ctx.shell.status(
+            "Removed",
+            format!("{} (an earlier result; this run's is your own preset `{}`)", ctx.display(stale), parts[0].name),
         );
+    }
+    if let Some(personal) = parts.iter().find(|p| p.personal) {
+        ctx.shell.note(format!(
+            "`{}` is your own preset: it names a program for cargo to run (a linker), which only \
+             presets in `$CARGO_HOME/presets/` may do",
+            personal.name
+        ));
     }
     let to = if outcome
         .kept()
@@ -188,8 +181,14 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     } else {
         ""
     };
-    ctx.shell
-        .note(format!("see it with `cargo presets show {0}`, apply it with `cargo presets apply {0}{to}`", args.save));
+    let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+    let show: Vec<String> = names.iter().map(|n| format!("`cargo presets show {n}`")).collect();
+    let it = if names.len() == 1 { "it" } else { "them" };
+    ctx.shell.note(format!(
+        "see {it} with {}, apply {it} with `cargo presets apply {}{to}`",
+        show.join(" and "),
+        names.join(" ")
+    ));
     Ok(0)
 }
 
@@ -200,65 +199,129 @@ pub(crate) struct Places {
     pub(crate) personal: Option<PathBuf>,
 }
 
+/// One file of a result: a project preset, or the user's own for what names a program.
+pub(crate) struct Part {
+    pub(crate) name: String,
+    pub(crate) path: PathBuf,
+    pub(crate) personal: bool,
+    pub(crate) text: String,
+    /// The changes kept in it.
+    pub(crate) settings: usize,
+}
+
 /// What saving did.
 pub(crate) struct Written {
-    pub(crate) replaced: bool,
-    /// A folder made to hold the preset.
-    pub(crate) created: Option<PathBuf>,
-    /// An earlier result of the same name in the project, which would shadow a personal one.
+    /// Per part, whether it replaced an earlier result.
+    pub(crate) replaced: Vec<bool>,
+    /// Folders made to hold the presets.
+    pub(crate) created: Vec<PathBuf>,
+    /// An earlier result in the project, where this run's result is all the user's own.
     pub(crate) removed: Option<PathBuf>,
 }
 
 impl Places {
-    fn file(&self, dir: &Path) -> PathBuf {
-        dir.join(format!("{}.toml", self.name))
+    fn project_file(&self) -> PathBuf {
+        self.project.join(format!("{}.toml", self.name))
+    }
+
+    /// The user's own part: `<name>-linker`.
+    fn personal_name(&self) -> String {
+        format!("{}-linker", self.name)
+    }
+
+    fn personal_file(&self) -> Option<PathBuf> {
+        self.personal.as_ref().map(|dir| dir.join(format!("{}.toml", self.personal_name())))
     }
 
     fn paths(&self) -> Vec<PathBuf> {
-        std::iter::once(&self.project).chain(&self.personal).map(|dir| self.file(dir)).collect()
+        std::iter::once(self.project_file()).chain(self.personal_file()).collect()
     }
 
-    /// The project's folder, unless a setting names a program (a linker, a C compiler to link
-    /// through), which a project preset may not do: the whole result is then the user's own
-    /// preset, so that whatever wins can be saved and applied. Whether it is personal is
-    /// returned with the path.
-    pub(crate) fn destination(&self, text: &str) -> Result<(PathBuf, bool)> {
-        let project = self.file(&self.project);
-        let preset = preset::parse(&self.name, Origin::User(project.clone()), text)?;
-        let refused = preset
-            .config
-            .iter()
-            .any(|s| preset::check_trust(&s.path, &s.value, &Origin::Project(project.clone())).is_err());
-        if !refused {
-            preset::parse(&self.name, Origin::Project(project.clone()), text)?;
-            return Ok((project, false));
+    /// The result split where each part may load: what names a program for cargo to run (a
+    /// linker, a C compiler to link through), which a project preset may not do, goes to the
+    /// user's own preset `<name>-linker`; the rest to the project's `<name>`. The project part
+    /// comes first; each is checked to load where it goes. Empty when nothing won.
+    pub(crate) fn split(
+        &self,
+        dimensions: &[Dimension],
+        outcome: &tune::Outcome,
+        measured: &Measured,
+    ) -> Result<Vec<Part>> {
+        let project = self.project_file();
+        let mut personal = vec![false; dimensions.len()];
+        for (d, dimension) in dimensions.iter().enumerate() {
+            let writes = &dimension.options[outcome.best[d]].writes;
+            if !writes.is_empty() {
+                let text = report::candidate_text(writes);
+                preset::parse(&self.name, Origin::User(project.clone()), &text)?;
+                personal[d] = preset::parse(&self.name, Origin::Project(project.clone()), &text).is_err();
+            }
         }
-        let dir = self.personal.as_ref().ok_or_else(|| {
-            Error::new("the result names a program to run, and only your own presets may; cannot find the cargo home directory to save it there")
-                .help("set `CARGO_HOME` (or `HOME`)")
-        })?;
-        Ok((self.file(dir), true))
+        let kept = |personal_part: bool| outcome.kept().filter(|t| personal[t.dimension] == personal_part).count();
+        let (in_project, in_personal) = (kept(false), kept(true));
+        let personal_name = self.personal_name();
+        let project_part = report::Part {
+            dimensions: personal.iter().map(|p| !p).collect(),
+            other: (in_personal > 0).then(|| {
+                format!(
+                    "The linker it found is saved apart, as your own preset `{personal_name}`: a project preset may not name a program to run."
+                )
+            }),
+        };
+        let personal_part = report::Part {
+            dimensions: personal,
+            other: (in_project > 0)
+                .then(|| format!("The other settings it found are in the project preset `{}`.", self.name)),
+        };
+        let mut parts = Vec::new();
+        if let Some(text) = report::part_text(dimensions, outcome, measured, &project_part) {
+            preset::parse(&self.name, Origin::Project(project.clone()), &text)?;
+            parts.push(Part { name: self.name.clone(), path: project, personal: false, text, settings: in_project });
+        }
+        if let Some(text) = report::part_text(dimensions, outcome, measured, &personal_part) {
+            let path = self.personal_file().ok_or_else(|| {
+                Error::new("the result names a program to run, and only your own presets may; cannot find the cargo home directory to save it there")
+                    .help("set `CARGO_HOME` (or `HOME`)")
+            })?;
+            preset::parse(&personal_name, Origin::User(path.clone()), &text)?;
+            parts.push(Part { name: personal_name, path, personal: true, text, settings: in_personal });
+        }
+        Ok(parts)
     }
 
-    /// Writes the preset; a personal one replaces an earlier result of the same name in the
-    /// project, which would otherwise hide it.
-    pub(crate) fn save(&self, destination: &Path, text: &str) -> Result<Written> {
-        let project = self.file(&self.project);
-        let stale = if destination == project {
+    /// Writes the parts together; where the whole result is the user's own, an earlier result
+    /// of the same name in the project goes, so that `<name>` is not an older measurement.
+    pub(crate) fn save(&self, parts: &[Part]) -> Result<Written> {
+        let project = self.project_file();
+        let stale = if parts.iter().any(|p| p.path == project) {
             None
         } else {
             files::read_optional(&project)?.filter(|old| old.starts_with(report::HEADER))
         };
-        let previous = files::read_optional(destination)?;
-        let mut lock = files::lock(&[destination, &project])?;
-        let created =
-            lock.create_dir_all(files::dir_of(destination)).map_err(|e| Error::io("create", destination, &e))?;
-        let mut changes = vec![files::Change::Write { path: destination, expected: previous.as_deref(), text }];
+        let previous: Vec<Option<String>> =
+            parts.iter().map(|p| files::read_optional(&p.path)).collect::<Result<_>>()?;
+        let paths: Vec<&Path> = parts.iter().map(|p| p.path.as_path()).chain([project.as_path()]).collect();
+        let mut lock = files::lock(&paths)?;
+        let mut created = Vec::new();
+        for part in parts {
+            let made =
+                lock.create_dir_all(files::dir_of(&part.path)).map_err(|e| Error::io("create", &part.path, &e))?;
+            created.extend(made);
+        }
+        let mut changes: Vec<files::Change<'_>> = parts
+            .iter()
+            .zip(&previous)
+            .map(|(p, old)| files::Change::Write { path: &p.path, expected: old.as_deref(), text: &p.text })
+            .collect();
         if let Some(old) = &stale {
             changes.push(files::Change::Remove { path: &project, expected: old });
         }
         files::commit(&mut lock, &changes)?;
-        Ok(Written { replaced: previous.is_some(), created, removed: stale.map(|_| project) })
+        Ok(Written {
+            replaced: previous.iter().map(Option::is_some).collect(),
+            created,
+            removed: stale.map(|_| project),
+        })
     }
 }
 
@@ -396,131 +459,27 @@ fn linkers(machine: &Machine) -> Vec<Linker> {
     ]
 }
 
-/// A configuration, ready to build.
-struct Prepared {
-    variant: Variant,
-    /// Whether its `build` target directory holds a build to rebuild from.
-    built: bool,
-}
-
-/// Builds configurations with cargo and times the workflows.
-struct Cargo<'c, 'a> {
-    ctx: &'c mut Context<'a>,
-    workspace: &'c Workspace,
-    sandbox: &'c Sandbox,
-    library: Library,
-    dimensions: &'c [Dimension],
-    workflows: &'c [Workflow],
-    run_args: String,
-    prepared: HashMap<Config, Prepared>,
-    started: Instant,
-}
-
-impl Cargo<'_, '_> {
-    /// The config file of a configuration: its writes as a preset, composed and rendered by the
-    /// same rules as any preset. The start builds with the workspace's own settings.
-    fn prepare(&mut self, config: &[usize]) -> Result<Variant> {
-        let index = self.prepared.len();
-        let target = self.sandbox.scratch.join(format!("target-{index}"));
-        let writes = space::writes(self.dimensions, config);
-        if writes.is_empty() {
-            return Ok(Variant { name: "start".into(), profile: "dev".into(), config: None, toolchain: None, target });
-        }
-        let text = report::candidate_text(&writes);
-        let candidate = preset::parse(CANDIDATE, Origin::Builtin, &text)?;
-        self.library.insert(candidate);
-        let composition = compose(&self.library, &[CANDIDATE.to_owned()])?;
-        let plan = plan(&composition, &self.workspace.parsed.profiles())?;
-        let file = self.sandbox.scratch.join(format!("config-{index}.toml"));
-        write_config(&file, &plan, &composition)?;
-        Ok(Variant {
-            name: format!("config {index}"),
-            profile: "dev".into(),
-            config: Some(file),
-            toolchain: None,
-            target,
-        })
+/// The variant of a configuration: its writes as a preset, composed and rendered by the same
+/// rules as any preset into a config file. The start builds with the workspace's own settings.
+fn prepare(
+    library: &mut Library,
+    workspace: &Workspace,
+    sandbox: &Sandbox,
+    dimensions: &[Dimension],
+    config: &[usize],
+    index: usize,
+) -> Result<Variant> {
+    let target = sandbox.scratch.join(format!("target-{index}"));
+    let writes = space::writes(dimensions, config);
+    if writes.is_empty() {
+        return Ok(Variant { name: "start".into(), profile: "dev".into(), config: None, toolchain: None, target });
     }
-
-    /// Runs cargo; a failed build ends this configuration's sample.
-    fn cargo(
-        &mut self,
-        variant: &Variant,
-        dir: &str,
-        subcommand: &[&str],
-        label: &str,
-    ) -> Result<std::result::Result<f64, String>> {
-        let variant = Variant { target: variant.target.join(dir), ..variant.clone() };
-        Ok(self.sandbox.cargo(self.ctx, &variant, subcommand, label)?.map(|(wall, _)| wall))
-    }
-}
-
-impl Builder for Cargo<'_, '_> {
-    fn measure(&mut self, config: &[usize], affects: &[bool], label: &str) -> Result<Sample> {
-        if !self.prepared.contains_key(config) {
-            let variant = self.prepare(config)?;
-            self.prepared.insert(config.to_vec(), Prepared { variant, built: false });
-        }
-        let variant = self.prepared[config].variant.clone();
-        let mut times = Vec::new();
-        for (&workflow, &run) in self.workflows.iter().zip(affects) {
-            if !run {
-                times.push(None);
-                continue;
-            }
-            let label = format!("{label}: {}", workflow.name());
-            // Clean builds start from an empty target directory of their own; `rebuild` and
-            // `run` reuse the build's.
-            let timed = match workflow {
-                Workflow::Check => {
-                    clean(&variant.target.join("check"));
-                    self.cargo(&variant, "check", &["check"], &label)?
-                }
-                Workflow::Test => {
-                    clean(&variant.target.join("test"));
-                    self.cargo(&variant, "test", &["test", "--no-run"], &label)?
-                }
-                Workflow::Build => {
-                    clean(&variant.target.join("build"));
-                    let timed = self.cargo(&variant, "build", &["build"], &label)?;
-                    self.prepared.get_mut(config).expect("prepared above").built = timed.is_ok();
-                    timed
-                }
-                Workflow::Rebuild | Workflow::Run => {
-                    if !self.prepared[config].built {
-                        if let Err(why) =
-                            self.cargo(&variant, "build", &["build"], &format!("{label} (first build)"))?
-                        {
-                            return Ok(Sample::Failed(why));
-                        }
-                        self.prepared.get_mut(config).expect("prepared above").built = true;
-                    }
-                    if workflow == Workflow::Rebuild {
-                        self.sandbox.touch()?;
-                        self.cargo(&variant, "build", &["build"], &label)?
-                    } else {
-                        let outputs = variant.target.join("build").join(output_dir(&variant.profile));
-                        let binary = executables(&outputs)
-                            .into_iter()
-                            .next()
-                            .ok_or_else(|| Error::new("`--workflow run` needs a binary target in the workspace"))?;
-                        match run_binary(&binary, &self.run_args, self.sandbox.root()) {
-                            Ok(time) => Ok(time),
-                            Err(e) => Err(e.to_string()),
-                        }
-                    }
-                }
-                Workflow::Size | Workflow::TargetSize => unreachable!("refused by `workflows`"),
-            };
-            match timed {
-                Ok(time) => times.push(Some(time)),
-                Err(why) => return Ok(Sample::Failed(why)),
-            }
-        }
-        Ok(Sample::Times(times))
-    }
-
-    fn elapsed(&self) -> Duration {
-        self.started.elapsed()
-    }
+    let text = report::candidate_text(&writes);
+    let candidate = preset::parse(CANDIDATE, Origin::Builtin, &text)?;
+    library.insert(candidate);
+    let composition = compose(library, &[CANDIDATE.to_owned()])?;
+    let plan = plan(&composition, &workspace.parsed.profiles())?;
+    let file = sandbox.scratch.join(format!("config-{index}.toml"));
+    write_config(&file, &plan, &composition)?;
+    Ok(Variant { name: format!("config {index}"), profile: "dev".into(), config: Some(file), toolchain: None, target })
 }

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 
 use serde_json::json;
 
@@ -19,7 +19,7 @@ use crate::ops::{Context, Format};
 use crate::shell::plural;
 use crate::verify::{self, Compiled, PackageId};
 
-use crate::measure::sandbox::Sandbox;
+use crate::measure::sandbox::{Sandbox, interrupted};
 
 /// Exit status when a unit did not get what the profile says.
 pub const MISMATCH: i32 = 1;
@@ -41,14 +41,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
         format!("profile `{profile}` with `cargo check --profile {profile} -v` on a private copy of the workspace"),
     );
     let sandbox = Sandbox::new(&workspace, &ctx.cwd, "verify")?;
-    let planned = planned_units(&sandbox, profile);
-    if let Some(n) = planned {
-        ctx.shell.status(
-            "Comparing",
-            format!("{} with the profile once cargo has compiled them", plural(n, "unit", "units")),
-        );
-    }
-    let units = units(ctx, &workspace, &sandbox, profile, planned);
+    let units = units(ctx, &workspace, &sandbox, profile);
     let interrupted = sandbox.interrupted();
     drop(sandbox);
     if let Some(code) = interrupted {
@@ -126,23 +119,24 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
 
 /// The units `cargo check` compiles for `profile`, with their rustc command lines, and which of
 /// them cargo built for the host (see [`host_units`]).
-fn units(
-    ctx: &mut Context<'_>,
-    workspace: &Workspace,
-    sandbox: &Sandbox,
-    profile: &str,
-    planned: Option<usize>,
-) -> Result<Vec<Compiled>> {
-    let output = Command::new(cargo())
+fn units(ctx: &mut Context<'_>, workspace: &Workspace, sandbox: &Sandbox, profile: &str) -> Result<Vec<Compiled>> {
+    let output = sandbox
+        .command(cargo())
         .args(["check", "-v", "--message-format=json", "--profile", profile, "--manifest-path"])
         .arg(&sandbox.manifest)
-        .current_dir(&sandbox.cwd)
         .env("CARGO_TARGET_DIR", sandbox.scratch.join("target"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .and_then(|child| with_progress(ctx, child, planned));
+        .and_then(|child| {
+            // A signal stops cargo while its output is read here.
+            let _watch = sandbox.watch(&child);
+            with_progress(ctx, child)
+        });
     let output = output.map_err(|e| Error::new(format!("failed to run cargo: {e}")))?;
+    if sandbox.interrupted().is_some() {
+        return Err(interrupted());
+    }
     let stderr = String::from_utf8_lossy(&output.stderr);
     if !output.status.success() {
         let tail: Vec<&str> = stderr.lines().filter(|l| !l.trim_start().starts_with("Running")).collect();
@@ -186,26 +180,12 @@ fn is_unit_line(line: &str) -> bool {
     line.trim_start().starts_with("Running `") && line.contains("--crate-name ")
 }
 
-/// How many units cargo will compile, from its unit graph, which builds nothing; `None` where
-/// cargo does not give it. The graph is unstable: `RUSTC_BOOTSTRAP=1` lets a stable cargo print
-/// it, for this one invocation that compiles nothing.
-fn planned_units(sandbox: &Sandbox, profile: &str) -> Option<usize> {
-    let output = Command::new(cargo())
-        .args(["check", "--unit-graph", "-Z", "unstable-options", "--profile", profile, "--manifest-path"])
-        .arg(&sandbox.manifest)
-        .current_dir(&sandbox.cwd)
-        .env("RUSTC_BOOTSTRAP", "1")
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    let graph: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
-    // Running a build script is a unit too, but not a compilation with flags to compare.
-    Some(graph["units"].as_array()?.iter().filter(|u| u["mode"] != "run-custom-build").count())
-}
-
-/// Waits for cargo, showing each unit it starts compiling, as `[done/planned] crate`.
-fn with_progress(ctx: &mut Context<'_>, mut child: Child, planned: Option<usize>) -> std::io::Result<Output> {
+/// Waits for cargo, showing each unit it starts compiling, as `[n] crate`. No total: stable
+/// cargo tells none before it builds (its unit graph is unstable), and a count worked out from
+/// `cargo metadata` would have to redo cargo's rules for units (features, platform and build
+/// dependencies, build scripts, proc-macros and what they use built again for the host): one
+/// that came out wrong would show `[5/4]`.
+fn with_progress(ctx: &mut Context<'_>, mut child: Child) -> std::io::Result<Output> {
     let mut stdout = child.stdout.take().expect("piped");
     // JSON messages fill stdout while stderr is read here: each pipe must be drained.
     let reader = std::thread::spawn(move || {
@@ -224,8 +204,7 @@ fn with_progress(ctx: &mut Context<'_>, mut child: Child, planned: Option<usize>
         if is_unit_line(&line) {
             done += 1;
             let name = word_after(&line, "--crate-name ").unwrap_or("");
-            let of = planned.map(|n| format!("/{n}")).unwrap_or_default();
-            ctx.shell.progress("Compiling", Some(format!("[{done}{of}] {name}")));
+            ctx.shell.progress("Compiling", Some(format!("[{done}] {name}")));
         }
     }
     ctx.shell.progress("Compiling", None::<&str>);

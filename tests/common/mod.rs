@@ -160,3 +160,58 @@ impl Paused {
         (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
     }
 }
+
+/// A `RUSTC_WRAPPER` at `<dir>/pause-rustc.sh` that, when it compiles `krate` for the first
+/// time, creates `<dir>/reached` holding its process id and waits for `<dir>/go`: the test acts
+/// in the middle of a build.
+pub fn pause_wrapper(dir: &Path, krate: &str) -> PathBuf {
+    let wrapper = dir.join("pause-rustc.sh");
+    let script = format!(
+        "#!/bin/sh\ncase \"$*\" in *'--crate-name {krate}'*)\n  if [ ! -e '{0}/reached' ]; then\n    echo $$ > '{0}/reached.tmp' && mv '{0}/reached.tmp' '{0}/reached'\n    while [ ! -e '{0}/go' ]; do sleep 0.05; done\n  fi;;\nesac\nexec \"$@\"\n",
+        dir.display()
+    );
+    fs::write(&wrapper, script).unwrap();
+    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    wrapper
+}
+
+/// Starts `command` (which builds with [`pause_wrapper`]) and returns once the build is paused.
+pub fn spawn_paused(dir: &Path, command: &mut Command) -> Child {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let start = Instant::now();
+    while !dir.join("reached").exists() {
+        assert!(start.elapsed() < Duration::from_secs(60), "the build never reached the paused crate");
+        if child.try_wait().unwrap().is_some() {
+            let output = child.wait_with_output().unwrap();
+            panic!("the command ended before the paused crate:\n{}", String::from_utf8_lossy(&output.stderr));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
+}
+
+/// Sends `signal` (`TERM`, `HUP`) to a run paused by the wrapper in `dir`, and checks that it
+/// ends within 5 seconds with 128 + the signal and says so; returns its stderr. A run that
+/// goes on is released and killed, and the test fails.
+pub fn stop_with(dir: &Path, mut child: Child, signal: &str) -> String {
+    let code = match signal {
+        "TERM" => 143,
+        "HUP" => 129,
+        other => panic!("no exit code known for SIG{other}"),
+    };
+    assert!(Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap().success());
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(5) {
+            fs::write(dir.join("go"), "").unwrap();
+            let _ = child.kill();
+            panic!("SIG{signal} did not stop the run within 5 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
+    assert!(stderr.contains("Interrupted"), "{stderr}");
+    stderr
+}

@@ -5,13 +5,14 @@
 //! is changed at a time, and the change is kept only when it wins beyond the noise. Each
 //! comparison runs the two configurations in interleaved pairs (A B A B …), so that a slow
 //! moment of the machine hits both sides, and stops as soon as the pairs say win, loss or tie,
-//! or at a cap. Everything here is pure: a [`Builder`] builds and times a configuration (cargo in
-//! `ops::tune`, a cost model with seeded noise in the tests).
+//! or at a cap. Everything here is pure: a [`Sampler`] builds and times a configuration (real
+//! builds through [`workflows::Workflows`], a cost model with seeded noise in the tests).
 
 pub mod report;
 #[cfg(test)]
 mod sim;
 pub mod space;
+pub mod workflows;
 
 use std::time::Duration;
 
@@ -74,8 +75,9 @@ pub enum Sample {
     Failed(String),
 }
 
-/// Builds a configuration and times each workflow once.
-pub trait Builder {
+/// Builds a configuration and times each workflow once: [`workflows::Workflows`] over the
+/// [`Builder`](crate::measure::builder::Builder) seam, a cost model in the search's tests.
+pub trait Sampler {
     /// Times the workflows marked in `workflows` (one flag per workflow, in the builder's
     /// order). `label` says what is measured, for a progress line. An `Err` stops the search
     /// (Ctrl-C, a file that cannot be written); a configuration that fails is a
@@ -182,7 +184,7 @@ impl Outcome {
 }
 
 /// Runs the search over `dimensions` from the configuration of all first options.
-pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Builder) -> Result<Outcome> {
+pub fn search(dimensions: &[Dimension], limits: &Limits, builder: &mut dyn Sampler) -> Result<Outcome> {
     let start: Config = vec![0; dimensions.len()];
     let mut best = start.clone();
     let mut trials = Vec::new();

@@ -136,9 +136,9 @@ pub fn to_json(
     dimensions: &[Dimension],
     outcome: &Outcome,
     measured: &Measured,
-    // The file written and its kind of preset (`project`, or `user` when a setting names a
-    // program).
-    saved: Option<(&str, &str)>,
+    // The files written and their kinds of preset (`project`, and `user` for the settings that
+    // name a program): `saved` and `saved_as` give the first, `saved_files` all.
+    saved: &[(String, &str)],
 ) -> serde_json::Value {
     let trials: Vec<_> = outcome
         .trials
@@ -188,8 +188,9 @@ pub fn to_json(
         "trials": trials,
         "kept": kept,
         "skipped": skipped,
-        "saved": saved.map(|(path, _)| path),
-        "saved_as": saved.map(|(_, kind)| kind),
+        "saved": saved.first().map(|(path, _)| path),
+        "saved_as": saved.first().map(|(_, kind)| kind),
+        "saved_files": saved.iter().map(|(path, kind)| json!({ "path": path, "as": kind })).collect::<Vec<_>>(),
     })
 }
 
@@ -221,7 +222,19 @@ pub const HEADER: &str = "# Written by `cargo presets tune`: run it again to mea
 
 /// The preset of the changes kept, or `None` when nothing won.
 pub fn preset_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measured) -> Option<String> {
-    let kept: Vec<&Trial> = outcome.kept().collect();
+    part_text(dimensions, outcome, measured, &Part { dimensions: vec![true; dimensions.len()], other: None })
+}
+
+/// One file of a result split between places: the dimensions whose kept changes it holds, and
+/// a sentence that names the file holding the others.
+pub struct Part {
+    pub dimensions: Vec<bool>,
+    pub other: Option<String>,
+}
+
+/// The preset of the changes kept in `part`'s dimensions, or `None` when none of them won.
+pub fn part_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measured, part: &Part) -> Option<String> {
+    let kept: Vec<&Trial> = outcome.kept().filter(|t| part.dimensions[t.dimension]).collect();
     if kept.is_empty() {
         return None;
     }
@@ -253,13 +266,19 @@ pub fn preset_text(dimensions: &[Dimension], outcome: &Outcome, measured: &Measu
     if !unreached.is_empty() {
         let _ = write!(description, " Not reached within the budget: {}.", unreached.join(", "));
     }
+    if let Some(other) = &part.other {
+        let _ = write!(description, " {other}");
+    }
     description
         .push_str(" Measured on one machine and one workspace: run `cargo presets tune` again after either changes.");
     doc["description"] = value(crate::render::wrap(&description, 96).join("\n") + "\n");
     let mut sources = Array::new();
     sources.push(format!("{}, {} ({})", measured.command, measured.date, measured.machine));
     doc["sources"] = value(sources);
-    let writes = space::writes(dimensions, &outcome.best);
+    // The other part's dimensions as they started: they write nothing here.
+    let config: Vec<usize> =
+        outcome.best.iter().zip(&part.dimensions).map(|(&option, &here)| if here { option } else { 0 }).collect();
+    let writes = space::writes(dimensions, &config);
     insert_settings(&mut doc, &writes, |write| {
         let trial = kept
             .iter()

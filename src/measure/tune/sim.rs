@@ -1,4 +1,4 @@
-//! A simulated builder: a known cost model, seeded noise and a drifting machine, so that the
+//! A simulated [`Sampler`]: a known cost model, seeded noise and a drifting machine, so that the
 //! search can be tested in milliseconds against an optimum known in advance.
 
 use std::collections::HashSet;
@@ -72,7 +72,7 @@ impl Simulated<'_> {
     }
 }
 
-impl Builder for Simulated<'_> {
+impl Sampler for Simulated<'_> {
     fn measure(&mut self, config: &[usize], workflows: &[bool], label: &str) -> Result<Sample> {
         self.labels.push(label.to_owned());
         if let Some((d, o)) = self.model.broken
@@ -337,14 +337,14 @@ fn a_workflow_a_setting_cannot_change_is_not_run_in_its_comparisons() {
     assert!(text.contains("not measured"), "{text}");
     // The chart and the JSON show a workflow not run as no samples.
     report::chart(&dims, &outcome, &report::Measured::example());
-    let json = report::to_json(&dims, &outcome, &report::Measured::example(), Some(("x.toml", "user")));
+    let json = report::to_json(&dims, &outcome, &report::Measured::example(), &[("x.toml".into(), "user")]);
     assert_eq!(json["saved_as"], "user");
     assert_eq!(json["trials"][0]["workflows"][0]["samples"], serde_json::json!([]));
     assert_eq!(json["trials"][0]["workflows"][0]["median"], serde_json::Value::Null);
 }
 
 #[test]
-fn a_winning_linker_is_saved_as_a_personal_preset_that_loads() {
+fn a_winning_linker_is_saved_as_a_personal_preset_and_the_rest_as_the_projects() {
     let (mut model, mut dims) = model();
     // mold halves the link of both workflows; its flags make the C compiler run a program.
     model.factors[3][1] = vec![0.5, 0.5];
@@ -353,33 +353,66 @@ fn a_winning_linker_is_saved_as_a_personal_preset_that_loads() {
         key: "rustflags".into(),
         value: Value::Array(vec!["-C".into(), "link-arg=-fuse-ld=mold".into()]),
     }];
-    dims[0].options[1].writes =
-        vec![Write { table: vec!["profile".into(), "dev".into()], key: "debug".into(), value: Value::Bool(false) }];
+    for (o, value) in [(1, Value::Bool(false)), (2, Value::Str("line-tables-only".into()))] {
+        dims[0].options[o].writes =
+            vec![Write { table: vec!["profile".into(), "dev".into()], key: "debug".into(), value }];
+    }
     let limits = Limits { budget: Duration::from_secs(3600), ..Limits::default() };
-    let outcome = search(&dims, &limits, &mut Simulated::new(&model, 2, 0.03)).unwrap();
+    let mut outcome = search(&dims, &limits, &mut Simulated::new(&model, 2, 0.03)).unwrap();
     assert_eq!(outcome.best[3], 1, "the linker wins");
-    let text = report::preset_text(&dims, &outcome, &report::Measured::example()).unwrap();
+    assert_eq!(outcome.best[0], 1, "debug info off wins");
+    // The other dimensions of the model write nothing: their wins are left out.
+    let only = |outcome: &mut Outcome, dims: &[usize]| {
+        outcome.trials.retain(|t| dims.contains(&t.dimension) || t.verdict != Verdict::Win);
+        (0..outcome.best.len()).filter(|d| !dims.contains(d)).for_each(|d| outcome.best[d] = 0);
+    };
+    only(&mut outcome, &[0, 3]);
 
     let temp = tempfile::tempdir().unwrap();
     let (project, personal) = (temp.path().join("project"), temp.path().join("home"));
     let places =
         crate::ops::tune::Places { name: "tuned".into(), project: project.clone(), personal: Some(personal.clone()) };
-    // An earlier result in the project would hide the personal one: it goes.
-    std::fs::create_dir_all(&project).unwrap();
-    std::fs::write(project.join("tuned.toml"), format!("{}\nsummary = \"old\"\n", report::HEADER)).unwrap();
-    let (path, is_personal) = places.destination(&text).unwrap();
-    assert!(is_personal);
-    assert_eq!(path, personal.join("tuned.toml"));
-    let written = places.save(&path, &text).unwrap();
+    let measured = report::Measured::example();
+    let parts = places.split(&dims, &outcome, &measured).unwrap();
+    let summary: Vec<(&str, bool, usize)> = parts.iter().map(|p| (p.name.as_str(), p.personal, p.settings)).collect();
+    assert_eq!(summary, [("tuned", false, 1), ("tuned-linker", true, 1)]);
+    assert_eq!(parts[0].path, project.join("tuned.toml"));
+    assert_eq!(parts[1].path, personal.join("tuned-linker.toml"));
+    // Each part holds its own settings and names the other.
+    assert!(parts[0].text.contains("debug") && !parts[0].text.contains("mold"), "{}", parts[0].text);
+    assert!(parts[0].text.replace('\n', " ").contains("your own preset `tuned-linker`"), "{}", parts[0].text);
+    assert!(parts[1].text.contains("fuse-ld=mold") && !parts[1].text.contains("[profile"), "{}", parts[1].text);
+    assert!(parts[1].text.replace('\n', " ").contains("the project preset `tuned`"), "{}", parts[1].text);
+
+    let written = places.save(&parts).unwrap();
+    assert_eq!(written.replaced, [false, false]);
+    assert_eq!(written.removed, None);
+    let library = crate::library::Library::discover(Some(&project), Some(&personal)).unwrap();
+    let tuned = library.get("tuned").unwrap();
+    assert!(matches!(tuned.origin, crate::preset::Origin::Project(_)));
+    assert!(tuned.config.is_empty() && !tuned.settings.is_empty());
+    let linker = library.get("tuned-linker").unwrap();
+    assert!(matches!(linker.origin, crate::preset::Origin::User(_)));
+    assert!(linker.config.iter().any(|s| s.path.key == "rustflags"), "{:?}", linker.config);
+    let json = report::to_json(&dims, &outcome, &measured, &[("a.toml".into(), "project"), ("b.toml".into(), "user")]);
+    assert_eq!((&json["saved"], &json["saved_as"]), (&"a.toml".into(), &"project".into()));
+    assert_eq!(json["saved_files"][1], serde_json::json!({ "path": "b.toml", "as": "user" }));
+
+    // When only the linker wins, the result is all the user's own, and an earlier result in
+    // the project (an older measurement under the same name) goes.
+    let mut only_linker = outcome;
+    only(&mut only_linker, &[3]);
+    let parts = places.split(&dims, &only_linker, &measured).unwrap();
+    assert_eq!(parts.len(), 1);
+    assert!(parts[0].personal && !parts[0].text.contains("project preset"), "{}", parts[0].text);
+    let written = places.save(&parts).unwrap();
+    assert_eq!(written.replaced, [true]);
     assert_eq!(written.removed, Some(project.join("tuned.toml")));
     assert!(!project.join("tuned.toml").exists());
-    let library = crate::library::Library::discover(Some(&project), Some(&personal)).unwrap();
-    let preset = library.get("tuned").unwrap();
-    assert!(matches!(preset.origin, crate::preset::Origin::User(_)));
-    assert!(preset.config.iter().any(|s| s.path.key == "rustflags"), "{:?}", preset.config);
 
     // Without a program, the result stays the project's.
-    let (path, is_personal) = places.destination(&text.replace("link-arg=-fuse-ld=mold", "debuginfo=0")).unwrap();
-    assert!(!is_personal);
-    assert_eq!(path, project.join("tuned.toml"));
+    dims[3].options[1].writes[0].value = Value::Array(vec!["-C".into(), "debuginfo=0".into()]);
+    let parts = places.split(&dims, &only_linker, &measured).unwrap();
+    assert_eq!(parts.len(), 1);
+    assert!(!parts[0].personal && parts[0].path == project.join("tuned.toml"));
 }

@@ -2,7 +2,9 @@
 //! private copy of the workspace, each variant in a private target directory with its settings
 //! in a private `--config` file. The user's files are never written, touched or removed, so
 //! they can go on editing while a run builds; the scratch directory goes away on Ctrl-C,
-//! SIGTERM and SIGHUP too, and what a killed run left is removed by the next one.
+//! SIGTERM and SIGHUP too, and what a killed run left is removed by the next one
+//! (`leftovers`). Besides the files, the copy carries what cargo would see in place
+//! (`carry`: a rustup directory override, config-relative `[env]` paths).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
@@ -16,6 +18,12 @@ use crate::error::{Error, Result};
 use crate::measure::stats;
 use crate::ops::Context;
 use crate::shell::Verbosity;
+
+mod carry;
+mod leftovers;
+
+use carry::{TOOLCHAIN_FILES, anchor_relative_env, rustup_override};
+use leftovers::remove_abandoned;
 
 /// The file in a scratch directory that names the process using it, so that a later run can
 /// tell a killed run's leftovers from a live run's directory.
@@ -44,6 +52,9 @@ pub struct Sandbox {
     pub cwd: PathBuf,
     /// The copy of a member's source file, which `rebuild` touches.
     touched: Option<PathBuf>,
+    /// The toolchain of a `rustup override set` that applies in place, which cargo in the copy
+    /// gets as `RUSTUP_TOOLCHAIN` (see [`rustup_override`]).
+    rustup_toolchain: Option<String>,
     /// When a time budget (`tune`'s) runs out: each build's progress line counts down to it
     /// as it runs, rather than showing the time left when the build began.
     pub deadline: Option<Instant>,
@@ -95,6 +106,7 @@ impl Sandbox {
             manifest: PathBuf::new(),
             cwd: PathBuf::new(),
             touched: None,
+            rustup_toolchain: None,
             deadline: None,
             interrupted,
             signal,
@@ -124,15 +136,17 @@ impl Sandbox {
         });
         copy_tree(&tree, &inside(&tree), &self.scratch)?;
         let toolchain = cwd.ancestors().find_map(|dir| {
-            let files: Vec<PathBuf> = ["rust-toolchain", "rust-toolchain.toml"]
-                .iter()
-                .map(|name| dir.join(name))
-                .filter(|f| f.is_file())
-                .collect();
+            let files: Vec<PathBuf> =
+                TOOLCHAIN_FILES.iter().map(|name| dir.join(name)).filter(|f| f.is_file()).collect();
             (!files.is_empty()).then_some(files)
         });
-        let configs = workspace::config_files(cwd).read.into_iter().filter(|(s, _)| *s == ConfigScope::Directory);
-        for file in configs.map(|(_, f)| f).chain(toolchain.into_iter().flatten()) {
+        let configs: Vec<PathBuf> = workspace::config_files(cwd)
+            .read
+            .into_iter()
+            .filter(|(s, _)| *s == ConfigScope::Directory)
+            .map(|(_, f)| f)
+            .collect();
+        for file in configs.iter().cloned().chain(toolchain.into_iter().flatten()) {
             // Only regular files: cargo would block on a FIFO, and the config readers refuse
             // one with a clear error once the copy is made.
             if !file.starts_with(&tree) && std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
@@ -142,6 +156,15 @@ impl Sandbox {
                     .map_err(|e| Error::io("copy", &file, &e))?;
             }
         }
+        for file in &configs {
+            let copied = inside(file);
+            let root = file.parent().and_then(Path::parent).unwrap_or(Path::new("/"));
+            let text = std::fs::read_to_string(&copied).ok();
+            if let Some(anchored) = text.and_then(|text| anchor_relative_env(&text, root, &tree)) {
+                std::fs::write(&copied, anchored).map_err(|e| Error::io("write", &copied, &e))?;
+            }
+        }
+        self.rustup_toolchain = rustup_override(cwd);
         self.cwd = inside(cwd);
         std::fs::create_dir_all(&self.cwd).map_err(|e| Error::io("create", &self.cwd, &e))?;
         self.manifest = inside(&workspace.manifest);
@@ -189,7 +212,7 @@ impl Sandbox {
         label: &str,
     ) -> Result<std::result::Result<(f64, Option<f64>), String>> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut command = Command::new(if variant.toolchain.is_some() { "cargo".into() } else { cargo });
+        let mut command = self.command(if variant.toolchain.is_some() { "cargo".into() } else { cargo });
         if let Some(toolchain) = variant.toolchain {
             command.arg(format!("+{toolchain}"));
         }
@@ -197,7 +220,7 @@ impl Sandbox {
             command.arg("--config").arg(config);
         }
         command.args(subcommand).args(["--profile", &variant.profile, "--manifest-path"]).arg(&self.manifest);
-        command.current_dir(&self.cwd).env("CARGO_TARGET_DIR", &variant.target);
+        command.env("CARGO_TARGET_DIR", &variant.target);
         // `-v` shows cargo's own output as it builds; otherwise it is kept for a failure's report.
         let log = self.scratch.join("cargo.log");
         if ctx.shell.verbosity() == Verbosity::Verbose {
@@ -207,9 +230,6 @@ impl Sandbox {
             let copy = file.try_clone().map_err(|e| Error::io("open", &log, &e))?;
             command.stdout(Stdio::from(copy)).stderr(Stdio::from(file));
         }
-        // Its own process group, so that stopping it stops the compilers it runs too.
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let spinner = Spinner::start(ctx, label, self.deadline);
         let cpu_before = children_cpu();
         let start = Instant::now();
@@ -226,6 +246,20 @@ impl Sandbox {
         Ok(Ok((wall, cpu)))
     }
 
+    /// A command to run in the copy (cargo): in the copy of the user's directory, with the
+    /// toolchain rustup would pick in place, in a process group of its own so that stopping it
+    /// on a signal stops the compilers it runs too.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        command.current_dir(&self.cwd);
+        if let Some(toolchain) = &self.rustup_toolchain {
+            command.env("RUSTUP_TOOLCHAIN", toolchain);
+        }
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        command
+    }
+
     /// Waits for the command, stopping it on a signal.
     fn wait(&self, mut command: Command) -> Result<std::process::ExitStatus> {
         let mut child = command.spawn().map_err(|e| Error::new(format!("failed to run cargo: {e}")))?;
@@ -238,16 +272,58 @@ impl Sandbox {
             }
             if self.interrupted().is_some() {
                 #[cfg(unix)]
-                let _ = rustix::process::kill_process_group(
-                    rustix::process::Pid::from_child(&child),
-                    rustix::process::Signal::INT,
-                );
+                stop_group(child.id());
                 #[cfg(not(unix))]
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(interrupted());
             }
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Stops the process group a child leads (cargo and the compilers it runs), as Ctrl-C would.
+#[cfg(unix)]
+fn stop_group(pid: u32) {
+    if let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::INT);
+    }
+}
+
+/// Stops a child when a signal comes, for a caller busy reading its output; ends when dropped.
+pub struct Watch {
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Watches for a signal while `child`, made by [`Sandbox::command`], runs: its process
+    /// group is then stopped, so that the caller's reads of its output end.
+    pub fn watch(&self, child: &std::process::Child) -> Watch {
+        let done = Arc::new(AtomicBool::new(false));
+        let (stop, signalled, pid) = (Arc::clone(&done), Arc::clone(&self.interrupted), child.id());
+        let thread = std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                if signalled.load(Ordering::Relaxed) {
+                    #[cfg(unix)]
+                    stop_group(pid);
+                    #[cfg(not(unix))]
+                    let _ = pid;
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        Watch { done, thread: Some(thread) }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
         }
     }
 }
@@ -312,55 +388,6 @@ fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
 #[cfg(windows)]
 fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
     std::os::windows::fs::symlink_file(link, at)
-}
-
-/// Removes the scratch directories of runs that were killed (SIGKILL, a crash, a power cut):
-/// this user's `cargo-presets-*` directories whose owner process is gone. A link is never
-/// followed, and a directory without an owner file is not ours to remove.
-fn remove_abandoned(temp: &Path) {
-    let Ok(entries) = std::fs::read_dir(temp) else { return };
-    for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with("cargo-presets-") {
-            continue;
-        }
-        let dir = entry.path();
-        // `DirEntry::metadata` does not follow a link.
-        let Ok(meta) = entry.metadata() else { continue };
-        if !meta.is_dir() || !owned_by_me(&meta) {
-            continue;
-        }
-        let owner = dir.join(OWNER);
-        let pid = std::fs::symlink_metadata(&owner)
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .and_then(|_| std::fs::read_to_string(&owner).ok()?.trim().parse::<u32>().ok());
-        if pid.is_some_and(|pid| !alive(pid)) {
-            let _ = std::fs::remove_dir_all(&dir);
-        }
-    }
-}
-
-#[cfg(unix)]
-fn owned_by_me(meta: &std::fs::Metadata) -> bool {
-    std::os::unix::fs::MetadataExt::uid(meta) == rustix::process::geteuid().as_raw()
-}
-
-#[cfg(not(unix))]
-fn owned_by_me(_: &std::fs::Metadata) -> bool {
-    true
-}
-
-/// Whether a process with this id exists (one of another user's answers "not permitted").
-#[cfg(unix)]
-fn alive(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else { return false };
-    !matches!(rustix::process::test_kill_process(pid), Err(rustix::io::Errno::SRCH))
-}
-
-/// Without a way to ask, every owner counts as alive: nothing is removed.
-#[cfg(not(unix))]
-fn alive(_: u32) -> bool {
-    true
 }
 
 /// The comment inside every chart this tool writes: `--chart` replaces only a file that has it.
@@ -563,6 +590,8 @@ mod tests {
         std::fs::write(path, text).unwrap();
     }
 
+    /// Leftovers of earlier versions, named after their process and without an owner file, go
+    /// once that process is gone; a link, a live process's directory and a fresh one stay.
     #[test]
     fn the_time_left_counts_down_while_a_build_runs() {
         let now = Instant::now();
@@ -612,7 +641,10 @@ mod tests {
     fn config_and_toolchain_files_above_the_workspace_are_found_from_the_copy() {
         let dir = crate::scratch("sandbox-ancestors");
         for (path, text) in [
-            (".cargo/config.toml", "[build]\nrustflags = [\"--cfg\", \"above\"]\n"),
+            (
+                ".cargo/config.toml",
+                "[build]\nrustflags = [\"--cfg\", \"above\"]\n\n[env]\nIN = { value = \"ws/app\", relative = true }\nOUT = { value = \"data\", relative = true }\n",
+            ),
             ("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
             ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
             ("ws/.cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
@@ -632,6 +664,11 @@ mod tests {
         let read = workspace::config_files(&sandbox.cwd).read;
         let texts: Vec<String> = read.iter().map(|(_, f)| std::fs::read_to_string(f).unwrap()).take(2).collect();
         assert!(texts[0].contains("opt-level = 1") && texts[1].contains("above"), "{read:?}");
+        // A relative `[env]` path into the copied tree points into the copy; one outside it, at
+        // what it names in place.
+        assert!(texts[1].contains("IN = { value = \"ws/app\", relative = true }"), "{}", texts[1]);
+        let out = format!("OUT = {{ value = \"{}\", relative = true }}", dir.join("data").display());
+        assert!(texts[1].contains(&out), "{}", texts[1]);
         assert!(found("rust-toolchain.toml").unwrap().starts_with(&sandbox.scratch));
         assert!(sandbox.manifest.starts_with(&sandbox.scratch) && sandbox.manifest.is_file());
         std::thread::sleep(Duration::from_millis(20));
