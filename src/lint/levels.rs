@@ -152,7 +152,8 @@ fn allowed_inline(sources: &BTreeMap<String, Vec<&str>>, finding: &Finding) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::{Source, check};
+    use crate::lint::Source;
+    use crate::lint::tests::check;
     use std::path::PathBuf;
 
     fn run(manifest: &str, env: &[(&str, &str)]) -> Vec<(String, Severity, Option<Silenced>)> {

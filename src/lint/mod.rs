@@ -12,11 +12,10 @@ pub mod rules;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use toml_edit::{Item, TableLike};
 
-use crate::cargo::effective::{self, Layer, Layers};
+use crate::cargo::effective::{self, Layers};
 use crate::cargo::inherit::Broken;
 use crate::cargo::profiles;
 use crate::cargo::schema::{self, Key, Scope, Value};
@@ -65,50 +64,7 @@ impl fmt::Display for Finding {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceKind {
-    /// The workspace root `Cargo.toml`: the only manifest whose profiles cargo uses.
-    RootManifest,
-    /// Any other `Cargo.toml` of the workspace: its profiles are ignored, but still validated.
-    MemberManifest,
-    /// A path dependency outside the workspace: cargo loads it and validates its profiles, which
-    /// never apply; only their errors are worth a word (they break every build).
-    DependencyManifest,
-    /// A `.cargo/config.toml` found from the current directory upwards.
-    Config,
-    /// `$CARGO_HOME/config.toml`: every project on the machine reads it.
-    UserConfig,
-}
-
-impl SourceKind {
-    /// Whether cargo uses the profiles of such a file (not only validates them).
-    pub fn profiles_apply(self) -> bool {
-        !matches!(self, SourceKind::MemberManifest | SourceKind::DependencyManifest)
-    }
-}
-
-pub struct Source {
-    pub kind: SourceKind,
-    /// As shown in messages.
-    pub path: PathBuf,
-    pub text: String,
-    /// `text` parsed, once for every rule and for the model of cargo; its spans are offsets into
-    /// `text`.
-    pub doc: Result<Rc<toml_edit::Document<String>>, toml_edit::TomlError>,
-}
-
-impl Source {
-    pub fn new(kind: SourceKind, path: PathBuf, text: String) -> Source {
-        let doc = toml_edit::Document::parse(text.clone()).map(Rc::new);
-        Source { kind, path, text, doc }
-    }
-
-    /// A source whose text was parsed already (the root manifest, by workspace discovery).
-    /// `doc` must be the parse of all of `text`, so that its spans are offsets into it.
-    pub fn parsed(kind: SourceKind, path: PathBuf, text: String, doc: Rc<toml_edit::Document<String>>) -> Source {
-        Source { kind, path, text, doc: Ok(doc) }
-    }
-}
+pub use crate::cargo::reading::{Source, SourceKind};
 
 /// Everything `check` looks at.
 pub struct Inputs {
@@ -147,9 +103,10 @@ struct Defined {
     span: Option<std::ops::Range<usize>>,
 }
 
-pub fn check(inputs: &Inputs) -> Vec<Finding> {
+/// The findings over `inputs`, whose model of cargo is `layers` (the reading's).
+pub fn check(inputs: &Inputs, layers: &Layers) -> Vec<Finding> {
     let lines = inputs.sources.iter().map(|s| crate::error::Lines::new(&s.text)).collect();
-    let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(&inputs.sources, &inputs.env), lines };
+    let mut lint = Lint { inputs, findings: Vec::new(), layers, lines };
     let parsed: Vec<Option<&toml_edit::Document<String>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = enabled_gates(inputs, &parsed);
@@ -214,22 +171,9 @@ struct Lint<'a> {
     inputs: &'a Inputs,
     findings: Vec<Finding>,
     /// The profiles cargo uses, for rules whose claim depends on the effective value.
-    layers: Layers,
+    layers: &'a Layers,
     /// Each source's line index: thousands of findings in one file cost a lookup each.
     lines: Vec<crate::error::Lines>,
-}
-
-/// The sources cargo takes profiles from, lowest precedence first (the root manifest, then the
-/// config files from the user's down to the nearest), and the `CARGO_PROFILE_*` variables.
-pub fn layers(sources: &[Source], env: &[(String, String)]) -> Layers {
-    let file = |s: &Source| {
-        let config = s.kind != SourceKind::RootManifest;
-        Layer::parsed(s.path.display().to_string(), s.text.clone(), config, s.doc.as_ref().ok().cloned())
-    };
-    let root = sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
-    let configs = sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
-    let env = env.iter().filter(|(k, _)| effective::is_build_variable(k)).cloned().collect();
-    Layers { files: root.chain(configs).map(file).collect(), env, cargo_release: None }
 }
 
 /// Whether the effective `key` of `profile` is set to something other than "off" (cargo's
@@ -491,9 +435,9 @@ impl Lint<'_> {
         if path.key == Key::Strip && explicit_no_strip && path.table.scope == Scope::Profile && counts {
             // Cargo strips debug info by itself only where the profile asks for none; and the
             // key is needed to undo a `strip` inherited from the parent.
-            let no_debug = effective_on(&self.layers, profile, Key::Debug) == Some(false);
+            let no_debug = effective_on(self.layers, profile, Key::Debug) == Some(false);
             let parent = self.layers.chain(profile).ok().and_then(|chain| chain.get(1).cloned());
-            let undoes = parent.is_some_and(|p| effective_on(&self.layers, &p, Key::Strip) != Some(false));
+            let undoes = parent.is_some_and(|p| effective_on(self.layers, &p, Key::Strip) != Some(false));
             if no_debug && !undoes {
                 self.push(Severity::Warning, "explicit-strip-none", at.clone(), format!("`{path} = {value}` turns off cargo's automatic stripping of debug info"), &[
                     "this profile asks for no debug info, so without the key cargo strips std's debug info; with it, every binary keeps about 4 MB more. Remove the key unless you need that",
@@ -583,8 +527,8 @@ impl Lint<'_> {
                 && from_release
                 && !schema::is_builtin_profile(name)
                 && !meant_without.iter().any(|w| name.contains(w))
-                && effective_on(&self.layers, name, Key::Debug) == Some(true)
-                && effective_on(&self.layers, name, Key::DebugAssertions) == Some(false)
+                && effective_on(self.layers, name, Key::Debug) == Some(true)
+                && effective_on(self.layers, name, Key::DebugAssertions) == Some(false)
             {
                 self.push(Severity::Note, "release-without-assertions", profile_key_span(profile, name).map(|s| (i, s)), format!(
                     "profile `{name}` has debug info but inherits `debug-assertions = false` from `release`"
@@ -1119,6 +1063,13 @@ fn spec_span(profile: &Item, name: &str, spec: &str) -> Option<std::ops::Range<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The findings, with the model of cargo over the inputs' own sources, as a reading makes it.
+    pub(super) fn check(inputs: &Inputs) -> Vec<Finding> {
+        let env = inputs.env.iter().filter(|(k, _)| effective::is_build_variable(k)).cloned().collect();
+        let files = crate::cargo::reading::model_files(&inputs.sources);
+        super::check(inputs, &Layers { files, env, cargo_release: None })
+    }
 
     fn inputs(manifest: &str) -> Inputs {
         Inputs {

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::cargo::workspace::{self, ConfigScope, Workspace};
+use crate::cargo::config_files::{ConfigScope, config_files};
+use crate::cargo::workspace::{self, Workspace};
 use crate::error::{Error, Result};
 use crate::measure::stats;
 use crate::ops::Context;
@@ -131,8 +132,8 @@ impl Sandbox {
                 .collect();
             (!files.is_empty()).then_some(files)
         });
-        let configs = workspace::config_files(cwd).read.into_iter().filter(|(s, _)| *s == ConfigScope::Directory);
-        for file in configs.map(|(_, f)| f).chain(toolchain.into_iter().flatten()) {
+        let configs = config_files(cwd).read.into_iter().filter(|f| f.scope == ConfigScope::Directory);
+        for file in configs.map(|f| f.path).chain(toolchain.into_iter().flatten()) {
             // Only regular files: cargo would block on a FIFO, and the config readers refuse
             // one with a clear error once the copy is made.
             if !file.starts_with(&tree) && std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
@@ -629,8 +630,8 @@ mod tests {
         let found = |name: &str| sandbox.cwd.ancestors().map(|a| a.join(name)).find(|p| p.is_file());
         let above = found(".cargo/config.toml").unwrap();
         assert!(above.starts_with(&sandbox.scratch) && above.ends_with("ws/.cargo/config.toml"), "{above:?}");
-        let read = workspace::config_files(&sandbox.cwd).read;
-        let texts: Vec<String> = read.iter().map(|(_, f)| std::fs::read_to_string(f).unwrap()).take(2).collect();
+        let read: Vec<PathBuf> = config_files(&sandbox.cwd).read.into_iter().map(|f| f.path).collect();
+        let texts: Vec<String> = read.iter().map(|f| std::fs::read_to_string(f).unwrap()).take(2).collect();
         assert!(texts[0].contains("opt-level = 1") && texts[1].contains("above"), "{read:?}");
         assert!(found("rust-toolchain.toml").unwrap().starts_with(&sandbox.scratch));
         assert!(sandbox.manifest.starts_with(&sandbox.scratch) && sandbox.manifest.is_file());

@@ -1,0 +1,260 @@
+//! What cargo reads for a workspace, read once per run: the root manifest (discovery's parse),
+//! the member manifests cargo loads (a broken one included, a missing one listed), the path
+//! dependencies outside the workspace, the config files in cargo's order ([`config_files`]) and
+//! the environment variables cargo reads for these settings. Every command takes its model of
+//! cargo ([`Layers`]) and its machine from here, and `check` lints the same sources, so each file
+//! is read and parsed once and no command gathers what cargo reads on its own.
+//!
+//! Paths: the files are named as the caller shows paths and read through the caller's paths for
+//! I/O ([`Here`]), so that messages name them as the user would type them.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::cargo::config_files::{self, ConfigScope};
+use crate::cargo::effective::{self, Layer, Layers, Rustflags};
+use crate::cargo::machine::Machine;
+use crate::cargo::workspace::{self, Workspace};
+use crate::error::{Error, Location, Result};
+use crate::files;
+
+/// Where the run is, and how it names paths.
+pub trait Here {
+    /// The current directory, absolute: cargo looks for config files from here upwards.
+    fn cwd(&self) -> &Path;
+    /// A path as messages show it.
+    fn shown(&self, path: &Path) -> String;
+    /// The same path, for I/O (so that an I/O error names it as shown).
+    fn io_path(&self, path: &Path) -> PathBuf;
+}
+
+/// What a file is to cargo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// The workspace root `Cargo.toml`: the only manifest whose profiles cargo uses.
+    RootManifest,
+    /// Any other `Cargo.toml` of the workspace: its profiles are ignored, but still validated.
+    MemberManifest,
+    /// A path dependency outside the workspace: cargo loads it and validates its profiles, which
+    /// never apply; only their errors are worth a word (they break every build).
+    DependencyManifest,
+    /// A `.cargo/config.toml` found from the current directory upwards.
+    Config,
+    /// `$CARGO_HOME/config.toml`: every project on the machine reads it.
+    UserConfig,
+}
+
+impl SourceKind {
+    /// Whether cargo uses the profiles of such a file (not only validates them).
+    pub fn profiles_apply(self) -> bool {
+        !matches!(self, SourceKind::MemberManifest | SourceKind::DependencyManifest)
+    }
+}
+
+/// One file cargo reads.
+pub struct Source {
+    pub kind: SourceKind,
+    /// As shown in messages.
+    pub path: PathBuf,
+    pub text: String,
+    /// `text` parsed, once for every rule and for the model of cargo; its spans are offsets into
+    /// `text`.
+    pub doc: std::result::Result<Rc<toml_edit::Document<String>>, toml_edit::TomlError>,
+}
+
+impl Source {
+    pub fn new(kind: SourceKind, path: PathBuf, text: String) -> Source {
+        let doc = toml_edit::Document::parse(text.clone()).map(Rc::new);
+        Source { kind, path, text, doc }
+    }
+
+    /// A source whose text was parsed already (the root manifest, by workspace discovery).
+    /// `doc` must be the parse of all of `text`, so that its spans are offsets into it.
+    pub fn parsed(kind: SourceKind, path: PathBuf, text: String, doc: Rc<toml_edit::Document<String>>) -> Source {
+        Source { kind, path, text, doc: Ok(doc) }
+    }
+
+    fn is_config(&self) -> bool {
+        matches!(self.kind, SourceKind::Config | SourceKind::UserConfig)
+    }
+}
+
+/// Everything cargo reads for one workspace, from one place.
+pub struct Reading {
+    /// The root manifest, the members (sorted; broken ones after), the path dependencies
+    /// outside the workspace, then the config files, highest precedence first.
+    pub sources: Vec<Source>,
+    /// Members the root lists that have no `Cargo.toml` (as shown); cargo fails to load them.
+    pub missing_members: Vec<PathBuf>,
+    /// Config files cargo ignores, each with the legacy file it reads instead (as shown).
+    pub shadowed_configs: Vec<(PathBuf, PathBuf)>,
+    /// The variables cargo reads for these settings ([`effective::is_build_variable`]).
+    pub env: Vec<(String, String)>,
+    /// The model of cargo: the root manifest and the config files, lowest precedence first.
+    pub layers: Layers,
+    /// The config files (indices into `sources`) whose `include` makes cargo refuse them.
+    refused: Vec<(usize, config_files::IncludeRefused)>,
+    /// Where rustc is asked (a toolchain file there picks it).
+    root: PathBuf,
+}
+
+impl Reading {
+    /// Reads what cargo reads for `workspace`, run from `here`, with the process's environment.
+    pub fn new(workspace: &Workspace, here: &dyn Here) -> Result<Reading> {
+        let env = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
+        Reading::with_env(workspace, here, env)
+    }
+
+    fn with_env(workspace: &Workspace, here: &dyn Here, env: Vec<(String, String)>) -> Result<Reading> {
+        let read = |kind: SourceKind, path: &Path| -> Result<Source> {
+            Ok(Source::new(kind, PathBuf::from(here.shown(path)), files::read(&here.io_path(path))?))
+        };
+        // Outside a project (`apply --to user` anywhere) there is no manifest.
+        let root_text = files::read_optional(&here.io_path(&workspace.manifest))?.unwrap_or_default();
+        let root_path = PathBuf::from(here.shown(&workspace.manifest));
+        // Discovery parsed the root manifest already; unless it changed since, or a byte-order
+        // mark would shift the spans, that parse serves.
+        let root = match workspace.parsed.doc_of(&root_text) {
+            Some(doc) => Source::parsed(SourceKind::RootManifest, root_path, root_text, doc),
+            None => Source::new(SourceKind::RootManifest, root_path, root_text),
+        };
+        let mut sources = vec![root];
+        // The members cargo loads with this workspace, not every `Cargo.toml` below the root: a
+        // fuzz crate that is its own workspace, or an excluded one, is none of our business.
+        let mut members: Vec<&PathBuf> = workspace.members.iter().filter(|m| **m != workspace.manifest).collect();
+        members.sort();
+        // A member cargo cannot load fails every build: one that does not parse is read like
+        // the others (its parse error is `check`'s), one that is missing is listed.
+        let (broken, missing): (Vec<&PathBuf>, Vec<&PathBuf>) = workspace.unloaded.iter().partition(|m| m.is_file());
+        for manifest in members.into_iter().chain(broken) {
+            sources.push(read(SourceKind::MemberManifest, manifest)?);
+        }
+        let missing_members = missing.into_iter().map(|m| PathBuf::from(here.shown(m))).collect();
+        for manifest in workspace::outside_path_dependencies(workspace) {
+            sources.push(read(SourceKind::DependencyManifest, &manifest)?);
+        }
+        let configs = config_files::config_files(here.cwd());
+        let mut refused = Vec::new();
+        for file in configs.read {
+            let kind = if file.scope == ConfigScope::User { SourceKind::UserConfig } else { SourceKind::Config };
+            let source = match file.read {
+                Some((text, doc)) => Source { kind, path: PathBuf::from(here.shown(&file.path)), text, doc },
+                // Read again for the reason it cannot be (a FIFO, a device, …).
+                None => read(kind, &file.path)?,
+            };
+            if let Some(include) = file.include_refused {
+                refused.push((sources.len(), include));
+            }
+            sources.push(source);
+        }
+        let shadowed_configs = configs
+            .shadowed
+            .into_iter()
+            .map(|(ignored, used)| (PathBuf::from(here.shown(&ignored)), PathBuf::from(here.shown(&used))))
+            .collect();
+        let layers = layers(&sources, &env, workspace.root());
+        Ok(Reading {
+            sources,
+            missing_members,
+            shadowed_configs,
+            env,
+            layers,
+            refused,
+            root: workspace.root().to_owned(),
+        })
+    }
+
+    /// Whether cargo can load its configuration here; if not, cargo's reason, as every cargo
+    /// command fails on it (an `include` that is not a list).
+    pub fn loadable(&self) -> Result<()> {
+        match self.refused.first() {
+            Some((i, include)) => Err(include_error(&self.sources[*i], include)),
+            None => Ok(()),
+        }
+    }
+
+    /// The machine a build without `--target` compiles for: the `build.target` when one is
+    /// set, else the host. Asks rustc for its `cfg` values (one process), not its release or
+    /// channel.
+    pub fn build_machine(&self) -> std::result::Result<Machine, String> {
+        build_machine(&self.layers, &self.root)
+    }
+
+    /// The rustflags cargo passes to rustc for a build without `--target`, on this machine, for
+    /// the units built for the target and for host units, or why that cannot be told.
+    pub fn config_rustflags(&self) -> std::result::Result<UnitRustflags, String> {
+        config_rustflags(&self.layers, &self.root)
+    }
+}
+
+/// The rustflags of each kind of unit.
+#[derive(Debug)]
+pub struct UnitRustflags {
+    /// The triple the units are built for.
+    pub target: String,
+    /// What the units built for the target get.
+    pub flags: Rustflags,
+    /// Whether build scripts, proc-macros and what they use get the same flags: not when the
+    /// build names a target (`build.target`, `--target`), the host's own triple included
+    /// (`cargo-config.md` R4.5).
+    pub host_units_get_them: bool,
+}
+
+/// Why host units get no rustflags, as `explain` states it.
+pub const HOST_UNITS_RULE: &str = "cargo gives build scripts, proc-macros and what they use no rustflags when the build names a target (`build.target`, `CARGO_BUILD_TARGET` or `--target`), even the host's own triple";
+
+fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<UnitRustflags, String> {
+    if let Some(conflict) = layers.rustflags_conflicts().first() {
+        return Err(conflict.to_string());
+    }
+    let machine = build_machine(layers, root)?;
+    let flags = layers.rustflags(&machine);
+    Ok(UnitRustflags { target: machine.host, flags, host_units_get_them: layers.build_targets().is_none() })
+}
+
+fn build_machine(layers: &Layers, root: &Path) -> std::result::Result<Machine, String> {
+    let target = match layers.build_targets().as_deref() {
+        None => None,
+        Some([one]) => Some(one.clone()),
+        Some(many) => return Err(format!("`build.target` names {} targets, each with its own rustflags", many.len())),
+    };
+    Machine::target(root, target.as_deref())
+}
+
+/// The model of cargo over `sources`: the root manifest, then the config files from the user's
+/// up to the nearest; rustc is asked for cargo's release only in CI, where a rule depends on it.
+fn layers(sources: &[Source], env: &[(String, String)], root: &Path) -> Layers {
+    let cargo_release = effective::in_ci(env).then(|| crate::cargo::machine::release(root)).flatten();
+    Layers { files: model_files(sources), env: env.to_vec(), cargo_release }
+}
+
+/// The layers of `sources`, lowest precedence first, without asking rustc anything: for the
+/// linter's own tests and for sources that are not a workspace's.
+pub fn model_files(sources: &[Source]) -> Vec<Layer> {
+    let file = |s: &Source| {
+        Layer::parsed(s.path.display().to_string(), s.text.clone(), s.is_config(), s.doc.as_ref().ok().cloned())
+    };
+    let root = sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
+    root.chain(sources.iter().filter(|s| s.is_config()).rev()).map(file).collect()
+}
+
+/// Cargo's refusal of an `include` that is not a list, at the key.
+fn include_error(source: &Source, include: &config_files::IncludeRefused) -> Error {
+    let file = source.path.display().to_string();
+    let error = Error::new(format!(
+        "cargo cannot load its configuration: `include` in `{file}` is a {}, and cargo 1.95 reads only a list",
+        include.found
+    ))
+    .detail(format!(
+        "cargo says: expected a list of strings or a list of tables, but found {} at `include` in `{file}",
+        include.found
+    ));
+    let error = match &include.span {
+        Some(span) => {
+            let lines = crate::error::Lines::new(&source.text);
+            error.at(Location::of_span_in(&source.path, &source.text, &lines, span.clone()))
+        }
+        None => error,
+    };
+    error.help(include.help())
+}
