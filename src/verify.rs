@@ -15,9 +15,9 @@
 use std::collections::BTreeMap;
 
 use crate::cargo::config;
+use crate::cargo::effective::UnitRustflags;
 use crate::cargo::effective::{Effective, FlagsSource, Layers, Role, Unit, env_name};
 use crate::cargo::inherit::ChainError;
-use crate::cargo::reading::UnitRustflags;
 use crate::cargo::schema::{Key, Value};
 
 /// One compiled crate.
@@ -192,7 +192,10 @@ pub fn compare(
     let chain = layers.chain(profile)?;
     for unit in units {
         let line = words(&unit.args);
-        let gets_rustflags = host_units_get_them || unit.role == Role::Target;
+        // A proc-macro is a host unit for its flags even where it is checked as a member (its
+        // profile values are then the target's).
+        let host_unit = unit.role != Role::Target || unit.args.contains("--crate-type proc-macro");
+        let gets_rustflags = host_units_get_them || !host_unit;
         if gets_rustflags
             && let Some(rustflags) = rustflags
             && !rustflags.used.is_empty()
@@ -623,6 +626,13 @@ mod tests {
             Report::default(),
             "only units built for the target get them"
         );
+        // A member proc-macro, checked: built for the host, so it gets none either.
+        let checked_macro = unit("mac", true, "rustc --crate-name mac --crate-type proc-macro -C debuginfo=2");
+        assert_eq!(
+            compare(&targeted, "dev", std::slice::from_ref(&checked_macro), Some(&for_target), &[]).unwrap(),
+            Report::default()
+        );
+        assert_eq!(compare(&l, "dev", &[checked_macro], Some(&flags), &[]).unwrap().mismatches.len(), 1);
         for args in [
             "rustc --crate-name app",
             "rustc -C target-cpu=native --cfg y --cfg x",

@@ -11,7 +11,8 @@
 mod rustflags;
 
 pub use rustflags::{
-    FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, is_rustflags_variable,
+    FlagsSource, HOST_UNITS_RULE, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, UnitRustflags,
+    is_rustflags_variable,
 };
 
 use std::rc::Rc;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::cargo::config_files::{self, ConfigScope};
-use crate::cargo::effective::{self, Layer, Layers, Rustflags};
+use crate::cargo::effective::{self, Layer, Layers, UnitRustflags};
 use crate::cargo::machine::Machine;
 use crate::cargo::workspace::{self, Workspace};
 use crate::error::{Error, Location, Result};
@@ -187,29 +187,11 @@ impl Reading {
     }
 }
 
-/// The rustflags of each kind of unit.
-#[derive(Debug)]
-pub struct UnitRustflags {
-    /// The triple the units are built for.
-    pub target: String,
-    /// What the units built for the target get.
-    pub flags: Rustflags,
-    /// Whether build scripts, proc-macros and what they use get the same flags: not when the
-    /// build names a target (`build.target`, `--target`), the host's own triple included
-    /// (`cargo-config.md` R4.5).
-    pub host_units_get_them: bool,
-}
-
-/// Why host units get no rustflags, as `explain` states it.
-pub const HOST_UNITS_RULE: &str = "cargo gives build scripts, proc-macros and what they use no rustflags when the build names a target (`build.target`, `CARGO_BUILD_TARGET` or `--target`), even the host's own triple";
-
 fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<UnitRustflags, String> {
     if let Some(conflict) = layers.rustflags_conflicts().first() {
         return Err(conflict.to_string());
     }
-    let machine = build_machine(layers, root)?;
-    let flags = layers.rustflags(&machine);
-    Ok(UnitRustflags { target: machine.host, flags, host_units_get_them: layers.build_targets().is_none() })
+    Ok(layers.unit_rustflags(&build_machine(layers, root)?))
 }
 
 fn build_machine(layers: &Layers, root: &Path) -> std::result::Result<Machine, String> {

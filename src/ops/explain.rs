@@ -6,8 +6,8 @@ use serde_json::json;
 use crate::cli::{ExplainArgs, Format};
 
 use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layers, Role, Unit};
+use crate::cargo::effective::{HOST_UNITS_RULE, UnitRustflags};
 use crate::cargo::inherit::{Broken, ChainError};
-use crate::cargo::reading::{HOST_UNITS_RULE, UnitRustflags};
 use crate::cargo::schema::{Key, Value};
 use crate::cargo::workspace::{self, Workspace};
 use crate::error::{Error, Result};
