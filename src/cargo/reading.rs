@@ -101,11 +101,7 @@ pub struct Reading {
 impl Reading {
     /// Reads what cargo reads for `workspace`, run from `here`, with the process's environment.
     pub fn new(workspace: &Workspace, here: &dyn Here) -> Result<Reading> {
-        let env = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
-        Reading::with_env(workspace, here, env)
-    }
-
-    fn with_env(workspace: &Workspace, here: &dyn Here, env: Vec<(String, String)>) -> Result<Reading> {
+        let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
         let read = |kind: SourceKind, path: &Path| -> Result<Source> {
             Ok(Source::new(kind, PathBuf::from(here.shown(path)), files::read(&here.io_path(path))?))
         };
@@ -152,7 +148,9 @@ impl Reading {
             .into_iter()
             .map(|(ignored, used)| (PathBuf::from(here.shown(&ignored)), PathBuf::from(here.shown(&used))))
             .collect();
-        let layers = layers(&sources, &env, workspace.root());
+        // Only in CI does a rule depend on cargo's release; only then is rustc asked.
+        let cargo_release = effective::in_ci(&env).then(|| crate::cargo::machine::release(workspace.root())).flatten();
+        let layers = Layers { files: model_files(&sources), env: env.clone(), cargo_release };
         Ok(Reading {
             sources,
             missing_members,
@@ -177,37 +175,24 @@ impl Reading {
     /// set, else the host. Asks rustc for its `cfg` values (one process), not its release or
     /// channel.
     pub fn build_machine(&self) -> std::result::Result<Machine, String> {
-        build_machine(&self.layers, &self.root)
+        let target = match self.layers.build_targets().as_deref() {
+            None => None,
+            Some([one]) => Some(one.clone()),
+            Some(many) => {
+                return Err(format!("`build.target` names {} targets, each with its own rustflags", many.len()));
+            }
+        };
+        Machine::target(&self.root, target.as_deref())
     }
 
     /// The rustflags cargo passes to rustc for a build without `--target`, on this machine, for
     /// the units built for the target and for host units, or why that cannot be told.
     pub fn config_rustflags(&self) -> std::result::Result<UnitRustflags, String> {
-        config_rustflags(&self.layers, &self.root)
+        if let Some(conflict) = self.layers.rustflags_conflicts().first() {
+            return Err(conflict.to_string());
+        }
+        Ok(self.layers.unit_rustflags(&self.build_machine()?))
     }
-}
-
-fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<UnitRustflags, String> {
-    if let Some(conflict) = layers.rustflags_conflicts().first() {
-        return Err(conflict.to_string());
-    }
-    Ok(layers.unit_rustflags(&build_machine(layers, root)?))
-}
-
-fn build_machine(layers: &Layers, root: &Path) -> std::result::Result<Machine, String> {
-    let target = match layers.build_targets().as_deref() {
-        None => None,
-        Some([one]) => Some(one.clone()),
-        Some(many) => return Err(format!("`build.target` names {} targets, each with its own rustflags", many.len())),
-    };
-    Machine::target(root, target.as_deref())
-}
-
-/// The model of cargo over `sources`: the root manifest, then the config files from the user's
-/// up to the nearest; rustc is asked for cargo's release only in CI, where a rule depends on it.
-fn layers(sources: &[Source], env: &[(String, String)], root: &Path) -> Layers {
-    let cargo_release = effective::in_ci(env).then(|| crate::cargo::machine::release(root)).flatten();
-    Layers { files: model_files(sources), env: env.to_vec(), cargo_release }
 }
 
 /// The layers of `sources`, lowest precedence first, without asking rustc anything: for the
@@ -239,4 +224,89 @@ fn include_error(source: &Source, include: &config_files::IncludeRefused) -> Err
         None => error,
     };
     error.help(include.help())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// Paths shown relative to the workspace, as a command run there shows them.
+    struct At(PathBuf);
+
+    impl Here for At {
+        fn cwd(&self) -> &Path {
+            &self.0
+        }
+
+        fn shown(&self, path: &Path) -> String {
+            path.strip_prefix(&self.0).unwrap_or(path).display().to_string()
+        }
+
+        fn io_path(&self, path: &Path) -> PathBuf {
+            path.to_owned()
+        }
+    }
+
+    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = crate::scratch(&format!("reading-{name}"));
+        for (path, text) in files {
+            fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
+            fs::write(dir.join(path), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn every_file_cargo_reads_once_in_order_with_the_model_over_root_and_configs() {
+        let dir = tree(
+            "order",
+            &[
+                ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"gone\", \"bad\"]\n[profile.dev]\nopt-level = 1\n"),
+                ("a/Cargo.toml", "[package]\nname = \"a\"\n[dependencies]\nout = { path = \"../../reading-out\" }\n"),
+                ("bad/Cargo.toml", "[package\n"),
+                (".cargo/config.toml", "include = [\"more.toml\"]\n[profile.dev]\nopt-level = 2\n"),
+                (".cargo/more.toml", "[profile.dev]\nopt-level = 3\n"),
+            ],
+        );
+        let out = tree("out", &[("Cargo.toml", "[package]\nname = \"out\"\n")]);
+        let workspace = workspace::locate(&dir, None).unwrap();
+        let reading = Reading::new(&workspace, &At(dir.clone())).unwrap();
+        let kinds: Vec<(SourceKind, String)> =
+            reading.sources.iter().map(|s| (s.kind, s.path.display().to_string())).take(6).collect();
+        assert_eq!(
+            kinds,
+            [
+                (SourceKind::RootManifest, "Cargo.toml".to_owned()),
+                (SourceKind::MemberManifest, "a/Cargo.toml".to_owned()),
+                (SourceKind::MemberManifest, "bad/Cargo.toml".to_owned()),
+                (SourceKind::DependencyManifest, out.join("Cargo.toml").display().to_string()),
+                (SourceKind::Config, ".cargo/config.toml".to_owned()),
+                (SourceKind::Config, ".cargo/more.toml".to_owned()),
+            ]
+        );
+        assert!(reading.sources[2].doc.is_err(), "a broken member is read, its parse error kept");
+        assert_eq!(reading.missing_members, [PathBuf::from("gone/Cargo.toml")]);
+        // The including file's own keys win over what it includes.
+        let opt = reading.layers.effective("dev", crate::cargo::schema::Key::OptLevel, None).unwrap();
+        assert_eq!(opt.from.unwrap().source, ".cargo/config.toml:3");
+        assert!(reading.loadable().is_ok());
+    }
+
+    #[test]
+    fn an_include_cargo_refuses_stops_the_commands_that_load_the_configuration() {
+        let text = "include = \"more.toml\"\n";
+        let dir = tree("refused", &[("Cargo.toml", "[workspace]\n"), (".cargo/config.toml", text)]);
+        let workspace = workspace::locate(&dir, None).unwrap();
+        let reading = Reading::new(&workspace, &At(dir.clone())).unwrap();
+        let error = reading.loadable().unwrap_err().to_string();
+        assert!(
+            error.starts_with("cargo cannot load its configuration: `include` in `.cargo/config.toml` is a string"),
+            "{error}"
+        );
+        assert!(
+            error.contains(".cargo/config.toml:1:1") && error.contains("help: write `include = [\"more.toml\"]`"),
+            "{error}"
+        );
+    }
 }
