@@ -8,6 +8,7 @@
 //! Paths: the files are named as the caller shows paths and read through the caller's paths for
 //! I/O ([`Here`]), so that messages name them as the user would type them.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -122,13 +123,35 @@ impl Reading {
         // A member cargo cannot load fails every build: one that does not parse is read like
         // the others (its parse error is `check`'s), one that is missing is listed.
         let (broken, missing): (Vec<&PathBuf>, Vec<&PathBuf>) = workspace.unloaded.iter().partition(|m| m.is_file());
-        for manifest in members.into_iter().chain(broken) {
-            sources.push(read(SourceKind::MemberManifest, manifest)?);
+        let mut parsed: HashMap<PathBuf, Source> = HashMap::new();
+        for manifest in members.iter().chain(&broken) {
+            parsed.insert((*manifest).clone(), read(SourceKind::MemberManifest, manifest)?);
         }
         let missing_members = missing.into_iter().map(|m| PathBuf::from(here.shown(m))).collect();
-        for manifest in workspace::outside_path_dependencies(workspace) {
-            sources.push(read(SourceKind::DependencyManifest, &manifest)?);
+        // The path dependencies are found from the members' parses, and read then.
+        let mut failed = None;
+        let dependencies = workspace::outside_path_dependencies_with(workspace, &mut |manifest, visit| {
+            if !parsed.contains_key(manifest) {
+                match read(SourceKind::DependencyManifest, manifest) {
+                    Ok(source) => drop(parsed.insert(manifest.to_owned(), source)),
+                    Err(error) => {
+                        failed.get_or_insert(error);
+                        return;
+                    }
+                }
+            }
+            if let Ok(doc) = &parsed[manifest].doc {
+                visit(doc);
+            }
+        });
+        if let Some(error) = failed {
+            return Err(error);
         }
+        for manifest in members.iter().chain(&broken) {
+            sources.extend(parsed.remove(*manifest));
+        }
+        // (A broken member some member depends on is listed once, as a member.)
+        sources.extend(dependencies.iter().filter_map(|m| parsed.remove(m)));
         let configs = config_files::config_files(here.cwd());
         let mut refused = Vec::new();
         for file in configs.read {

@@ -6,7 +6,7 @@
 
 mod discovery;
 
-pub use discovery::outside_path_dependencies;
+pub use discovery::{Load, outside_path_dependencies, outside_path_dependencies_with};
 
 use std::path::{Component, Path, PathBuf};
 
