@@ -2,8 +2,9 @@
 //! catalogue of the reference (`cargo-profiles.md` §6).
 //!
 //! Pure: takes the text of every source cargo would read (the root manifest, member manifests,
-//! config files), the environment and a few facts, and returns findings. `ops::check` gathers the
-//! inputs and prints. The structural rules are the ones presets are held to ([`profiles::walk`]);
+//! config files) and the model of cargo over them, both from the reading
+//! ([`crate::cargo::reading`]), the environment and a few facts, and returns findings.
+//! `ops::check` adds the facts and prints. The structural rules are the ones presets are held to ([`profiles::walk`]);
 //! values in a user's own files may name a linker or a backend path, which presets may not.
 
 pub mod levels;
