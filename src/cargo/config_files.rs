@@ -51,16 +51,25 @@ pub struct IncludeRefused {
 }
 
 impl IncludeRefused {
+    /// What is wrong, naming the file as shown.
+    pub fn message(&self, file: &str) -> String {
+        format!("`include` in `{file}` is a {}: cargo wants a list, so every cargo command fails", self.found)
+    }
+
+    /// Cargo's own words, with its unbalanced backtick.
+    pub fn cargo_says(&self, file: &str) -> String {
+        format!(
+            "cargo says: expected a list of strings or a list of tables, but found {} at `include` in `{file}",
+            self.found
+        )
+    }
+
     /// The `help:` line: the form cargo accepts.
     pub fn help(&self) -> String {
         match &self.path {
-            Some(path) => format!(
-                "write `include = [\"{path}\"]` (or `include = [{{ path = \"{path}\", optional = true }}]`): cargo 1.95 reads a list of paths or tables"
-            ),
-            None => {
-                "write a list: `include = [\"other.toml\"]` or `include = [{ path = \"other.toml\", optional = true }]`"
-                    .to_owned()
-            }
+            Some(path) => format!("write `include = [\"{path}\"]`"),
+            None => "write a list: `include = [\"other.toml\"]`, or `include = [{ path = \"other.toml\", optional = true }]`"
+                .to_owned(),
         }
     }
 }
@@ -130,6 +139,11 @@ fn with_includes(scope: ConfigScope, file: PathBuf, found: &mut Vec<ConfigFile>)
             with_includes(scope, path, found);
         }
     }
+}
+
+/// Why cargo refuses a config file's `include`, if it does.
+pub fn refused_include(doc: &toml_edit::Document<String>) -> Option<IncludeRefused> {
+    includes(doc).err()
 }
 
 /// The paths a config file's `include` names, in order, or why cargo refuses it.
@@ -206,7 +220,7 @@ mod tests {
         let refused = config_files(&dir).read.remove(0).include_refused.unwrap();
         assert_eq!((refused.found, refused.path.as_deref()), ("string", Some("extra.toml")));
         assert_eq!(&text[refused.span.clone().unwrap()], "include");
-        assert!(refused.help().contains("include = [\"extra.toml\"]"), "{}", refused.help());
+        assert_eq!(refused.help(), "write `include = [\"extra.toml\"]`");
         let dir = tree("include-integer", &[(".cargo/config.toml", "include = 1\n")]);
         assert_eq!(config_files(&dir).read[0].include_refused.as_ref().unwrap().found, "integer");
     }

@@ -231,14 +231,8 @@ pub fn model_files(sources: &[Source]) -> Vec<Layer> {
 /// Cargo's refusal of an `include` that is not a list, at the key.
 fn include_error(source: &Source, include: &config_files::IncludeRefused) -> Error {
     let file = source.path.display().to_string();
-    let error = Error::new(format!(
-        "cargo cannot load its configuration: `include` in `{file}` is a {}, and cargo 1.95 reads only a list",
-        include.found
-    ))
-    .detail(format!(
-        "cargo says: expected a list of strings or a list of tables, but found {} at `include` in `{file}",
-        include.found
-    ));
+    let error = Error::new(format!("cargo cannot load its configuration: {}", include.message(&file)))
+        .detail(include.cargo_says(&file));
     let error = match &include.span {
         Some(span) => {
             let lines = crate::error::Lines::new(&source.text);

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use toml_edit::{Item, TableLike};
 
+use crate::cargo::config_files;
 use crate::cargo::effective::{self, Layers};
 use crate::cargo::inherit::Broken;
 use crate::cargo::profiles;
@@ -932,22 +933,11 @@ impl Lint<'_> {
             if !matches!(self.inputs.sources[i].kind, SourceKind::Config | SourceKind::UserConfig) {
                 continue;
             }
-            let Some((key, item)) = doc.as_ref().and_then(|d| d.as_table().get_key_value("include")) else {
-                continue;
-            };
-            let Some(path) = item.as_str() else { continue };
+            let Some(refused) = doc.and_then(config_files::refused_include) else { continue };
             let file = self.inputs.sources[i].path.display().to_string();
-            // Cargo's own words, with its unbalanced backtick.
-            let cargo_says = format!(
-                "cargo says: expected a list of strings or a list of tables, but found string at `include` in `{file}"
-            );
-            self.push(
-                Severity::Error,
-                "include-form",
-                key.span().map(|s| (i, s)),
-                format!("`include` in `{file}` is a string: cargo wants a list, so every cargo command fails"),
-                &[&format!("write `include = [\"{path}\"]`"), &cargo_says],
-            );
+            let (help, cargo_says) = (refused.help(), refused.cargo_says(&file));
+            let at = refused.span.clone().map(|s| (i, s));
+            self.push(Severity::Error, "include-form", at, refused.message(&file), &[&help, &cargo_says]);
         }
     }
 
@@ -1201,6 +1191,29 @@ mod tests {
 
     fn config(text: &str) -> Source {
         Source::new(SourceKind::Config, ".cargo/config.toml".into(), text.into())
+    }
+
+    #[test]
+    fn an_include_that_is_not_a_list_is_an_error_in_cargos_words() {
+        for (include, kind, help) in [
+            ("\"extra.toml\"", "string", "write `include = [\"extra.toml\"]`"),
+            ("1", "integer", "write a list: `include = [\"other.toml\"]`"),
+        ] {
+            let mut inputs = inputs("[workspace]\n");
+            inputs.sources.push(config(&format!("include = {include}\n")));
+            let found: Vec<Finding> = check(&inputs).into_iter().filter(|f| f.code == "include-form").collect();
+            assert_eq!(found.len(), 1, "{include}");
+            assert_eq!(
+                found[0].message,
+                format!(
+                    "`include` in `.cargo/config.toml` is a {kind}: cargo wants a list, so every cargo command fails"
+                )
+            );
+            assert!(found[0].help[0].starts_with(help), "{:?}", found[0].help);
+        }
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("include = [\"a.toml\", { path = \"b.toml\", optional = true }]\n"));
+        assert!(!check(&inputs).iter().any(|f| f.code == "include-form"));
     }
 
     #[test]
