@@ -183,7 +183,8 @@ fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
     }
 }
 
-/// `include` read as cargo 1.95 reads it: a list of paths or of `{ path }` tables is followed (the
+/// `include` read as cargo 1.95 reads it: a list of paths or of `{ path }` tables (inline or
+/// `[[include]]`) is followed (the
 /// included profile value is what cargo passes), a plain string makes cargo refuse the whole
 /// configuration, and then `explain` and `verify` fail too, naming the file and the key, with
 /// the list form as help, and without reading the file the string names.
@@ -198,10 +199,13 @@ fn include_forms_are_read_as_cargo_reads_them() {
     fs::write(ws.join("src/lib.rs"), "").unwrap();
     fs::write(ws.join(".cargo/extra.toml"), "[profile.dev]\nopt-level = 2\n").unwrap();
     let setup = Setup { workspace: ws.clone(), cargo_home: outer.join("home") };
-    for (include, accepted) in
-        [("[\"extra.toml\"]", true), ("[{ path = \"extra.toml\" }]", true), ("\"extra.toml\"", false)]
-    {
-        fs::write(ws.join(".cargo/config.toml"), format!("include = {include}\n")).unwrap();
+    for (include, accepted) in [
+        ("include = [\"extra.toml\"]", true),
+        ("include = [{ path = \"extra.toml\" }]", true),
+        ("[[include]]\npath = \"extra.toml\"", true),
+        ("include = \"extra.toml\"", false),
+    ] {
+        fs::write(ws.join(".cargo/config.toml"), format!("{include}\n")).unwrap();
         // Each case compiles afresh, for its rustc line.
         let _ = fs::remove_dir_all(outer.join("target"));
         let cargo = command(&setup, "cargo")
@@ -210,13 +214,13 @@ fn include_forms_are_read_as_cargo_reads_them() {
             .output()
             .unwrap();
         let cargo_stderr = String::from_utf8_lossy(&cargo.stderr);
-        assert_eq!(cargo.status.success(), accepted, "cargo on include = {include}:\n{cargo_stderr}");
+        assert_eq!(cargo.status.success(), accepted, "cargo on {include}:\n{cargo_stderr}");
         let explain = command(&setup, env!("CARGO_BIN_EXE_cargo-presets"))
             .args(["presets", "explain", "dev", "opt-level"])
             .output()
             .unwrap();
         let (stdout, stderr) = (String::from_utf8_lossy(&explain.stdout), String::from_utf8_lossy(&explain.stderr));
-        assert_eq!(explain.status.success(), accepted, "explain on include = {include}:\n{stdout}{stderr}");
+        assert_eq!(explain.status.success(), accepted, "explain on {include}:\n{stdout}{stderr}");
         if accepted {
             let rustc = cargo_stderr.lines().find(|l| l.contains("--crate-name app ")).expect("app was compiled");
             assert!(rustc.contains("-C opt-level=2"), "{rustc}");
