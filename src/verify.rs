@@ -15,7 +15,8 @@
 use std::collections::BTreeMap;
 
 use crate::cargo::config;
-use crate::cargo::effective::{Effective, FlagsSource, Layers, Role, Rustflags, Unit, env_name};
+use crate::cargo::effective::UnitRustflags;
+use crate::cargo::effective::{Effective, FlagsSource, Layers, Role, Unit, env_name};
 use crate::cargo::inherit::ChainError;
 use crate::cargo::schema::{Key, Value};
 
@@ -173,25 +174,28 @@ pub fn reads_variable(name: &str) -> bool {
 }
 
 /// Compares every unit with the profile and with the rustflags cargo takes from the environment
-/// or a config file, where `rustflags` is known: every unit gets them, but where the build names
-/// its target (`build.target`) only the units compiled for it (`--target` in their command
-/// line), not build scripts, proc-macros and what they use. `env` holds the variables
-/// [`reads_variable`] accepts.
+/// or a config file, where `rustflags` is known: the model says which kinds of unit get them
+/// (where the build names its target, only the units built for it, not build scripts,
+/// proc-macros and what they use). `env` holds the variables [`reads_variable`] accepts.
 pub fn compare(
     layers: &Layers,
     profile: &str,
     units: &[Compiled],
-    rustflags: Option<&Rustflags>,
+    rustflags: Option<&UnitRustflags>,
     env: &[(String, String)],
 ) -> Result<Report, ChainError> {
     let mut mismatches = Vec::new();
     let mut noted: BTreeMap<(usize, String, String), (String, usize)> = BTreeMap::new();
+    let host_units_get_them = rustflags.is_none_or(|r| r.host_units_get_them);
+    let rustflags = rustflags.map(|r| &r.flags);
     let used = rustflags.map_or(&[][..], |r| &r.used[..]);
-    let targets_named = layers.build_targets().is_some();
     let chain = layers.chain(profile)?;
     for unit in units {
         let line = words(&unit.args);
-        let gets_rustflags = !targets_named || unit.args.contains("--target ");
+        // A proc-macro is a host unit for its flags even where it is checked as a member (its
+        // profile values are then the target's).
+        let host_unit = unit.role != Role::Target || unit.args.contains("--crate-type proc-macro");
+        let gets_rustflags = host_units_get_them || !host_unit;
         if gets_rustflags
             && let Some(rustflags) = rustflags
             && !rustflags.used.is_empty()
@@ -433,7 +437,7 @@ fn spec_cause(spec: &str, package: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cargo::effective::Layer;
+    use crate::cargo::effective::{Layer, Rustflags};
 
     fn layers(manifest: &str) -> Layers {
         Layers {
@@ -540,10 +544,11 @@ mod tests {
         assert_eq!(opt.source, "the environment variable `RUSTFLAGS`");
     }
 
-    fn env_flags(flags: &[&str]) -> Rustflags {
+    fn env_flags(flags: &[&str]) -> UnitRustflags {
         let flags = flags.iter().map(|f| (*f).to_owned()).collect();
         let source = FlagsSource { source: "RUSTFLAGS".into(), file: None, table: None, flags, added: Vec::new() };
-        Rustflags { level: crate::cargo::effective::Level::Env, used: vec![source], ignored: Vec::new() }
+        let flags = Rustflags { level: crate::cargo::effective::Level::Env, used: vec![source], ignored: Vec::new() };
+        UnitRustflags { target: "x86_64-unknown-linux-gnu".into(), flags, host_units_get_them: true }
     }
 
     fn env(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -556,7 +561,8 @@ mod tests {
         // unit it sets `opt-level` for passes, with the variable named as the source.
         let mut l = layers("[profile.dev]\nopt-level = 1\n");
         l.env = env(&[("CARGO_BUILD_RUSTFLAGS", "--cfg x  -Copt-level=3")]);
-        let rustflags = l.rustflags(&crate::cargo::machine::tests::linux("1.95.0"));
+        let flags = l.rustflags(&crate::cargo::machine::tests::linux("1.95.0"));
+        let rustflags = UnitRustflags { target: "x86_64-unknown-linux-gnu".into(), flags, host_units_get_them: true };
         let got = [unit("app", true, "-C opt-level=1 -C debuginfo=2 --cfg x -Copt-level=3")];
         let report = compare(&l, "dev", &got, Some(&rustflags), &l.env).unwrap();
         assert!(report.mismatches.is_empty(), "{:?}", report.mismatches);
@@ -613,11 +619,20 @@ mod tests {
         build_script.args = "rustc --crate-name build_script_build -C debuginfo=2 -C incremental=/t".into();
         let config = Layer::config("c.toml".into(), "[build]\ntarget = \"x\"\n".into());
         let targeted = Layers { files: vec![config], env: Vec::new(), cargo_release: None };
+        let for_target =
+            UnitRustflags { host_units_get_them: false, ..env_flags(&["-C", "target-cpu=native", "--cfg", "x"]) };
         assert_eq!(
-            compare(&targeted, "dev", &[build_script], Some(&flags), &[]).unwrap(),
+            compare(&targeted, "dev", &[build_script], Some(&for_target), &[]).unwrap(),
             Report::default(),
-            "only --target units get them"
+            "only units built for the target get them"
         );
+        // A member proc-macro, checked: built for the host, so it gets none either.
+        let checked_macro = unit("mac", true, "rustc --crate-name mac --crate-type proc-macro -C debuginfo=2");
+        assert_eq!(
+            compare(&targeted, "dev", std::slice::from_ref(&checked_macro), Some(&for_target), &[]).unwrap(),
+            Report::default()
+        );
+        assert_eq!(compare(&l, "dev", &[checked_macro], Some(&flags), &[]).unwrap().mismatches.len(), 1);
         for args in [
             "rustc --crate-name app",
             "rustc -C target-cpu=native --cfg y --cfg x",

@@ -182,3 +182,62 @@ fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
         let _ = fs::remove_dir_all(setup.workspace.join("target"));
     }
 }
+
+/// `include` read as cargo 1.95 reads it: a list of paths or of `{ path }` tables (inline or
+/// `[[include]]`) is followed (the
+/// included profile value is what cargo passes), a plain string makes cargo refuse the whole
+/// configuration, and then `explain` and `verify` fail too, naming the file and the key, with
+/// the list form as help, and without reading the file the string names.
+#[test]
+fn include_forms_are_read_as_cargo_reads_them() {
+    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-include");
+    let _ = fs::remove_dir_all(&outer);
+    let ws = outer.join("ws");
+    fs::create_dir_all(ws.join("src")).unwrap();
+    fs::create_dir_all(ws.join(".cargo")).unwrap();
+    fs::write(ws.join("Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n").unwrap();
+    fs::write(ws.join("src/lib.rs"), "").unwrap();
+    fs::write(ws.join(".cargo/extra.toml"), "[profile.dev]\nopt-level = 2\n").unwrap();
+    let setup = Setup { workspace: ws.clone(), cargo_home: outer.join("home") };
+    for (include, accepted) in [
+        ("include = [\"extra.toml\"]", true),
+        ("include = [{ path = \"extra.toml\" }]", true),
+        ("[[include]]\npath = \"extra.toml\"", true),
+        ("include = \"extra.toml\"", false),
+    ] {
+        fs::write(ws.join(".cargo/config.toml"), format!("{include}\n")).unwrap();
+        // Each case compiles afresh, for its rustc line.
+        let _ = fs::remove_dir_all(outer.join("target"));
+        let cargo = command(&setup, "cargo")
+            .args(["check", "-v", "--offline"])
+            .env("CARGO_TARGET_DIR", outer.join("target"))
+            .output()
+            .unwrap();
+        let cargo_stderr = String::from_utf8_lossy(&cargo.stderr);
+        assert_eq!(cargo.status.success(), accepted, "cargo on {include}:\n{cargo_stderr}");
+        let explain = command(&setup, env!("CARGO_BIN_EXE_cargo-presets"))
+            .args(["presets", "explain", "dev", "opt-level"])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (String::from_utf8_lossy(&explain.stdout), String::from_utf8_lossy(&explain.stderr));
+        assert_eq!(explain.status.success(), accepted, "explain on {include}:\n{stdout}{stderr}");
+        if accepted {
+            let rustc = cargo_stderr.lines().find(|l| l.contains("--crate-name app ")).expect("app was compiled");
+            assert!(rustc.contains("-C opt-level=2"), "{rustc}");
+            assert!(stdout.contains("opt-level = 2  (from .cargo/extra.toml:2)"), "{stdout}");
+            continue;
+        }
+        assert!(cargo_stderr.contains("expected a list of strings or a list of tables, but found string at `include`"));
+        let verify = command(&setup, env!("CARGO_BIN_EXE_cargo-presets")).args(["presets", "verify"]).output().unwrap();
+        assert!(!verify.status.success());
+        for stderr in [stderr.into_owned(), String::from_utf8_lossy(&verify.stderr).into_owned()] {
+            assert!(
+                stderr.starts_with(
+                    "error: cargo cannot load its configuration: `include` in `.cargo/config.toml` is a string"
+                ) && stderr.contains(" --> .cargo/config.toml:1:1")
+                    && stderr.contains("help: write `include = [\"extra.toml\"]`"),
+                "{stderr}"
+            );
+        }
+    }
+}

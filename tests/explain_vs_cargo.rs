@@ -9,7 +9,10 @@
 //! in `$CARGO_HOME/config.toml`, with `RUSTFLAGS`, `CARGO_BUILD_RUSTFLAGS` and
 //! `CARGO_TARGET_<HOST>_RUSTFLAGS`. Every flag is a `--cfg rf_…` named after where it is set, so
 //! the ones at the end of each rustc line are easy to pick out. Where cargo refuses the setup (a
-//! string meeting an array), `check` must report an error.
+//! string meeting an array), `check` must report an error. Some setups name the host's own triple
+//! as the build's target (`build.target` or `CARGO_BUILD_TARGET`): cargo then gives the build
+//! script, the proc-macro and what they use no rustflags, and builds them apart from the units
+//! built for the target.
 //!
 //! The workspace has every kind of unit cargo treats differently: the root package `app` (a
 //! binary with a build script), a member by glob (`crates/lib1`) and one by path dependency
@@ -123,7 +126,7 @@ fn config_rustflags(rng: &mut Rng, place: &str, host: &str) -> (String, String) 
     (build, targets)
 }
 
-fn setup(rng: &mut Rng, flags_rng: &mut Rng, host: &str) -> Setup {
+fn setup(rng: &mut Rng, flags_rng: &mut Rng, target_rng: &mut Rng, host: &str) -> Setup {
     let root = rng.pick(&["dev", "release"]);
     let custom = rng.chance(50);
     let mut manifest = profile(rng, root, None);
@@ -141,9 +144,17 @@ fn setup(rng: &mut Rng, flags_rng: &mut Rng, host: &str) -> Setup {
     if rng.chance(20) {
         let _ = writeln!(build, "incremental = {}", rng.pick(&["true", "false"]));
     }
-    // Rustflags draw from their own generator, so the profile cases stay what they were.
+    // Rustflags draw from their own generator, so the profile cases stay what they were; the
+    // build's target from a third.
     let (ws_build, ws_targets) = config_rustflags(flags_rng, "ws", host);
     build.push_str(&ws_build);
+    let mut env = Vec::new();
+    if target_rng.chance(30) {
+        match target_rng.chance(50) {
+            true => writeln!(build, "target = \"{host}\"").unwrap(),
+            false => env.push(("CARGO_BUILD_TARGET".to_owned(), host.to_owned())),
+        }
+    }
     if !build.is_empty() {
         let _ = writeln!(config, "[build]\n{build}");
     }
@@ -156,7 +167,6 @@ fn setup(rng: &mut Rng, flags_rng: &mut Rng, host: &str) -> Setup {
     if !home_build.is_empty() {
         home_config = format!("[build]\n{home_build}\n{home_config}");
     }
-    let mut env = Vec::new();
     if rng.chance(30) {
         let key = rng.pick(&["OPT_LEVEL", "DEBUG", "CODEGEN_UNITS", "DEBUG_ASSERTIONS", "STRIP", "INCREMENTAL"]);
         let value = match key {
@@ -445,19 +455,24 @@ fn explain_predicts_every_flag_of_every_unit() {
             .output()
             .unwrap()
     };
-    let (mut compared, mut units_seen, mut refused, mut unmergeable, mut with_flags, mut cfg_loops) =
-        (0, 0, 0, 0, 0, 0);
+    let (mut compared, mut units_seen, mut refused, mut unmergeable, mut with_flags, mut cfg_loops, mut with_target) =
+        (0, 0, 0, 0, 0, 0, 0);
     let mut misses = Vec::new();
     for seed in 1..=cases {
         let mut rng = Rng::for_case(seed);
         let mut flags_rng = Rng::for_case(seed + 1_000_000);
-        let setup = setup(&mut rng, &mut flags_rng, &host);
+        let mut target_rng = Rng::for_case(seed + 2_000_000);
+        let setup = setup(&mut rng, &mut flags_rng, &mut target_rng, &host);
+        let names_target =
+            setup.config.contains("target = ") || setup.env.iter().any(|(k, _)| k == "CARGO_BUILD_TARGET");
+        with_target += usize::from(names_target);
         let ws = base.join(format!("case-{seed}"));
         workspace(&ws, &setup);
         let mut cargo = Command::new("cargo");
-        for (variable, _) in std::env::vars()
-            .filter(|(k, _)| k.contains("RUSTFLAGS") || k == "CARGO_INCREMENTAL" || k == "CARGO_BUILD_INCREMENTAL")
-        {
+        for (variable, _) in std::env::vars().filter(|(k, _)| {
+            k.contains("RUSTFLAGS")
+                || ["CARGO_INCREMENTAL", "CARGO_BUILD_INCREMENTAL", "CARGO_BUILD_TARGET"].contains(&k.as_str())
+        }) {
             cargo.env_remove(variable);
         }
         let cargo = cargo
@@ -518,9 +533,14 @@ fn explain_predicts_every_flag_of_every_unit() {
                 assert!(out.status.success(), "case {seed}: {}", String::from_utf8_lossy(&out.stderr));
                 serde_json::from_slice(&out.stdout).unwrap()
             });
-            // Without `--target`, every unit gets the same rustflags, host units too.
+            // Every unit gets the same rustflags, host units too, unless the build names a target:
+            // then explain says what host units get.
             let rustflags = &report["rustflags"];
-            let predicted_flags = match &rustflags["flags"] {
+            let for_unit = match &rustflags["host_units"] {
+                Value::Object(host_units) if role != "target" => &host_units["flags"],
+                _ => &rustflags["flags"],
+            };
+            let predicted_flags = match for_unit {
                 Value::Array(flags) => test_flags(flags.iter().filter_map(Value::as_str)),
                 _ if rustflags.is_null() => String::new(),
                 _ => format!("(explain cannot tell: {rustflags})"),
@@ -567,7 +587,7 @@ fn explain_predicts_every_flag_of_every_unit() {
         let _ = fs::remove_dir_all(ws.join("target"));
     }
     eprintln!(
-        "explain vs cargo: {cases} setups ({refused} refused by cargo, {unmergeable} of them for rustflags), {units_seen} units ({with_flags} with rustflags, {cfg_loops} setups with a cfg loop), {compared} values compared, {} differ",
+        "explain vs cargo: {cases} setups ({refused} refused by cargo, {unmergeable} of them for rustflags; {with_target} naming the host as target), {units_seen} units ({with_flags} with rustflags, {cfg_loops} setups with a cfg loop), {compared} values compared, {} differ",
         misses.len()
     );
     assert!(misses.is_empty(), "{}", misses.join("\n"));

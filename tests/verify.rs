@@ -521,7 +521,25 @@ fn verify_agrees_with_cargo_on_generated_setups() {
             &[("applib", "debuginfo", Some("0"))],
             Some(target_var),
         ),
+        // The host's own triple as the build's target: the build script gets no rustflags.
+        setup(
+            "host-as-target",
+            PROFILE.to_owned(),
+            format!("[build]\ntarget = \"{host}\"\nrustflags = [\"-C\", \"opt-level=3\"]\n"),
+            vec![],
+            &[("applib", "opt-level", Some("3")), ("build_script_main", "opt-level", None)],
+            None,
+        ),
+        setup(
+            "host-as-target-variable",
+            PROFILE.to_owned(),
+            String::new(),
+            env(&[("CARGO_BUILD_TARGET", &host), ("RUSTFLAGS", "-Ccodegen-units=3")]),
+            &[("applib", "codegen-units", Some("3")), ("build_script_main", "codegen-units", None)],
+            None,
+        ),
     ];
+    let count = setups.len();
     // Every setup is run, and the ones that fail are listed together.
     let mut failed = Vec::new();
     for Setup { name, profile, config, env, cargo, unread } in setups {
@@ -559,7 +577,7 @@ fn verify_agrees_with_cargo_on_generated_setups() {
             failed.push(format!("{name}: exit {status}: {report:#}\n{stderr}"));
         }
     }
-    assert!(failed.is_empty(), "{} of 16 setups:\n{}", failed.len(), failed.join("\n"));
+    assert!(failed.is_empty(), "{} of {count} setups:\n{}", failed.len(), failed.join("\n"));
 }
 
 /// `cargo presets explain --format json` with `env`.

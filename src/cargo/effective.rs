@@ -5,13 +5,14 @@
 //! `CARGO_PROFILE_<NAME>_<KEY>` variables. For package overrides, a named spec beats `"*"`,
 //! which beats the profile itself; `"*"` never applies to workspace members.
 //!
-//! Pure: `ops` reads the files. Used by `explain` (what and why) and `verify` (what cargo should
-//! pass to rustc).
+//! Pure: the reading ([`crate::cargo::reading`]) reads the files. Used by every command: `explain`
+//! (what and why), `verify` (what cargo should pass to rustc), `check`, `apply`, `status`.
 
 mod rustflags;
 
 pub use rustflags::{
-    FlagsSource, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, is_rustflags_variable,
+    FlagsSource, HOST_UNITS_RULE, Level, MergeConflict, RULE as RUSTFLAGS_RULE, Rustflags, STRING_RULE, UnitRustflags,
+    is_rustflags_variable,
 };
 
 use std::rc::Rc;

@@ -1,6 +1,7 @@
 //! Config files: ones cargo ignores or reads for every project, a malformed `include`, values
 //! that replace what a preset wrote.
 
+use crate::cargo::config_files;
 use crate::lint::findings::SourceKind;
 use crate::lint::pass::Lint;
 use crate::lint::rules::{Code, Severity};
@@ -59,36 +60,26 @@ impl Lint<'_> {
         }
     }
 
-    /// `include = "extra.toml"`: cargo 1.95 wants a list and refuses to load the config.
+    /// `include = "extra.toml"` (or any form but a list or `[[include]]`): cargo 1.95 refuses to
+    /// load the config.
     pub(super) fn includes(&mut self, parsed: &[Option<&toml_edit::Document<String>>]) {
         for (i, doc) in parsed.iter().enumerate() {
             if !matches!(self.inputs.sources[i].kind, SourceKind::Config | SourceKind::UserConfig) {
                 continue;
             }
-            let Some((key, item)) = doc.as_ref().and_then(|d| d.as_table().get_key_value("include")) else {
-                continue;
-            };
-            let Some(path) = item.as_str() else { continue };
+            let Some(refused) = doc.and_then(config_files::refused_include) else { continue };
             let file = self.inputs.sources[i].path.display().to_string();
-            // Cargo's own words, with its unbalanced backtick.
-            let cargo_says = format!(
-                "cargo says: expected a list of strings or a list of tables, but found string at `include` in `{file}"
-            );
-            self.push(
-                Severity::Error,
-                Code::IncludeForm,
-                key.span().map(|s| (i, s)),
-                format!("`include` in `{file}` is a string: cargo wants a list, so every cargo command fails"),
-                &[&format!("write `include = [\"{path}\"]`"), &cargo_says],
-            );
+            let (help, cargo_says) = (refused.help(), refused.cargo_says(&file));
+            let at = refused.span.clone().map(|s| (i, s));
+            self.push(Severity::Error, Code::IncludeForm, at, refused.message(&file), &[&help, &cargo_says]);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::tests::{config, inputs};
-    use crate::lint::{Code, check};
+    use crate::lint::tests::{check, config, inputs};
+    use crate::lint::{Code, Finding};
 
     #[test]
     fn include_as_a_string_is_an_error() {
@@ -103,5 +94,28 @@ mod tests {
         );
         inputs.sources[1] = config("include = [\"extra.toml\"]\n");
         assert!(check(&inputs).is_empty());
+    }
+
+    #[test]
+    fn an_include_that_is_not_a_list_is_an_error_in_cargos_words() {
+        for (include, kind, help) in [
+            ("\"extra.toml\"", "string", "write `include = [\"extra.toml\"]`"),
+            ("1", "integer", "write a list: `include = [\"other.toml\"]`"),
+        ] {
+            let mut inputs = inputs("[workspace]\n");
+            inputs.sources.push(config(&format!("include = {include}\n")));
+            let found: Vec<Finding> = check(&inputs).into_iter().filter(|f| f.code == Code::IncludeForm).collect();
+            assert_eq!(found.len(), 1, "{include}");
+            assert_eq!(
+                found[0].message,
+                format!(
+                    "`include` in `.cargo/config.toml` is a {kind}: cargo wants a list, so every cargo command fails"
+                )
+            );
+            assert!(found[0].help[0].starts_with(help), "{:?}", found[0].help);
+        }
+        let mut inputs = inputs("[workspace]\n");
+        inputs.sources.push(config("include = [\"a.toml\", { path = \"b.toml\", optional = true }]\n"));
+        assert!(!check(&inputs).iter().any(|f| f.code == Code::IncludeForm));
     }
 }

@@ -161,8 +161,8 @@ fn codegen_flags(value: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::tests::{codes, inputs};
-    use crate::lint::{Code, Severity, check};
+    use crate::lint::tests::{check, codes, inputs};
+    use crate::lint::{Code, Severity};
 
     #[test]
     fn gated_keys_on_stable_and_rustflags_in_the_environment() {

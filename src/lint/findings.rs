@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
-use std::rc::Rc;
 
 use crate::error::{Error, Location};
 use crate::lint::rules::{Code, Severity};
@@ -52,50 +51,7 @@ impl Silenced {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceKind {
-    /// The workspace root `Cargo.toml`: the only manifest whose profiles cargo uses.
-    RootManifest,
-    /// Any other `Cargo.toml` of the workspace: its profiles are ignored, but still validated.
-    MemberManifest,
-    /// A path dependency outside the workspace: cargo loads it and validates its profiles, which
-    /// never apply; only their errors are worth a word (they break every build).
-    DependencyManifest,
-    /// A `.cargo/config.toml` found from the current directory upwards.
-    Config,
-    /// `$CARGO_HOME/config.toml`: every project on the machine reads it.
-    UserConfig,
-}
-
-impl SourceKind {
-    /// Whether cargo uses the profiles of such a file (not only validates them).
-    pub fn profiles_apply(self) -> bool {
-        !matches!(self, SourceKind::MemberManifest | SourceKind::DependencyManifest)
-    }
-}
-
-pub struct Source {
-    pub kind: SourceKind,
-    /// As shown in messages.
-    pub path: PathBuf,
-    pub text: String,
-    /// `text` parsed, once for every rule and for the model of cargo; its spans are offsets into
-    /// `text`.
-    pub doc: Result<Rc<toml_edit::Document<String>>, toml_edit::TomlError>,
-}
-
-impl Source {
-    pub fn new(kind: SourceKind, path: PathBuf, text: String) -> Source {
-        let doc = toml_edit::Document::parse(text.clone()).map(Rc::new);
-        Source { kind, path, text, doc }
-    }
-
-    /// A source whose text was parsed already (the root manifest, by workspace discovery).
-    /// `doc` must be the parse of all of `text`, so that its spans are offsets into it.
-    pub fn parsed(kind: SourceKind, path: PathBuf, text: String, doc: Rc<toml_edit::Document<String>>) -> Source {
-        Source { kind, path, text, doc: Ok(doc) }
-    }
-}
+pub use crate::cargo::reading::{Source, SourceKind};
 
 /// Everything `check` looks at.
 pub struct Inputs {

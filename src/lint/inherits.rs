@@ -116,8 +116,8 @@ impl Lint<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::tests::{codes, inputs};
-    use crate::lint::{Code, Severity, check};
+    use crate::lint::tests::{check, codes, inputs};
+    use crate::lint::{Code, Severity};
 
     #[test]
     fn inherits_rules_and_env_name_collisions() {

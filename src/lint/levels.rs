@@ -134,7 +134,7 @@ fn allowed_inline(sources: &BTreeMap<String, Vec<&str>>, finding: &Finding) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::check;
+    use crate::lint::tests::check;
     use crate::lint::tests::inputs;
 
     fn run(manifest: &str) -> Vec<(Code, Severity, Option<Silenced>)> {

@@ -31,16 +31,17 @@ mod values;
 
 use std::collections::BTreeMap;
 
-use crate::cargo::effective::{self, Layer, Layers};
+use crate::cargo::effective::Layers;
 
 pub use findings::{Finding, Inputs, Source, SourceKind};
 pub use rules::{Code, Severity};
 
 use pass::{Defined, Lint};
 
-/// Every finding about `inputs`, the most severe first, with the project's lint levels applied.
-pub fn check(inputs: &Inputs) -> Vec<Finding> {
-    let mut lint = Lint::new(inputs, layers(&inputs.sources, &inputs.env));
+/// Every finding about `inputs`, whose model of cargo is `layers` (the reading's), the most
+/// severe first, with the project's lint levels applied.
+pub fn check(inputs: &Inputs, layers: &Layers) -> Vec<Finding> {
+    let mut lint = Lint::new(inputs, layers);
     let parsed: Vec<Option<&toml_edit::Document<String>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = toolchain::enabled_gates(inputs, &parsed);
@@ -75,23 +76,17 @@ pub fn check(inputs: &Inputs) -> Vec<Finding> {
     findings
 }
 
-/// The sources cargo takes profiles from, lowest precedence first (the root manifest, then the
-/// config files from the user's down to the nearest), and the `CARGO_PROFILE_*` variables.
-pub fn layers(sources: &[Source], env: &[(String, String)]) -> Layers {
-    let file = |s: &Source| {
-        let config = s.kind != SourceKind::RootManifest;
-        Layer::parsed(s.path.display().to_string(), s.text.clone(), config, s.doc.as_ref().ok().cloned())
-    };
-    let root = sources.iter().filter(|s| s.kind == SourceKind::RootManifest);
-    let configs = sources.iter().filter(|s| matches!(s.kind, SourceKind::Config | SourceKind::UserConfig)).rev();
-    let env = env.iter().filter(|(k, _)| effective::is_build_variable(k)).cloned().collect();
-    Layers { files: root.chain(configs).map(file).collect(), env, cargo_release: None }
-}
-
 #[cfg(test)]
 mod tests {
     //! The inputs the tests of every family start from, and the tests of the whole.
     use super::*;
+
+    /// The findings, with the model of cargo over the inputs' own sources, as a reading makes it.
+    pub(crate) fn check(inputs: &Inputs) -> Vec<Finding> {
+        let env = inputs.env.iter().filter(|(k, _)| crate::cargo::effective::is_build_variable(k)).cloned().collect();
+        let files = crate::cargo::reading::model_files(&inputs.sources);
+        super::check(inputs, &Layers { files, env, cargo_release: None })
+    }
     use std::collections::BTreeSet;
 
     pub(super) fn inputs(manifest: &str) -> Inputs {

@@ -22,13 +22,13 @@ pub(super) struct Lint<'a> {
     pub(super) inputs: &'a Inputs,
     pub(super) findings: Vec<Finding>,
     /// The profiles cargo uses, for rules whose claim depends on the effective value.
-    pub(super) layers: Layers,
+    pub(super) layers: &'a Layers,
     /// Each source's line index: thousands of findings in one file cost a lookup each.
     lines: Vec<Lines>,
 }
 
 impl<'a> Lint<'a> {
-    pub(super) fn new(inputs: &'a Inputs, layers: Layers) -> Lint<'a> {
+    pub(super) fn new(inputs: &'a Inputs, layers: &'a Layers) -> Lint<'a> {
         let lines = inputs.sources.iter().map(|s| Lines::new(&s.text)).collect();
         Lint { inputs, findings: Vec::new(), layers, lines }
     }

@@ -92,8 +92,8 @@ impl Lint<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::tests::{config, inputs};
-    use crate::lint::{Code, Finding, Inputs, Severity, Source, SourceKind, check};
+    use crate::lint::tests::{check, config, inputs};
+    use crate::lint::{Code, Finding, Inputs, Severity, Source, SourceKind};
 
     #[test]
     fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {

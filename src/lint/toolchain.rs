@@ -121,8 +121,8 @@ impl Lint<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::tests::inputs;
-    use crate::lint::{Code, Severity, check};
+    use crate::lint::tests::{check, inputs};
+    use crate::lint::{Code, Severity};
 
     #[test]
     fn a_hint_without_its_gate_on_nightly_is_ignored_not_refused() {

@@ -84,7 +84,7 @@ fn variants(
     let library = ctx.library(Some(workspace))?;
     let manifest_text = files::read(&workspace.manifest)?;
     let manifest = &workspace.parsed;
-    let baseline = super::explain::layers(ctx, workspace)?;
+    let baseline = ctx.reading(workspace)?.layers;
     let mut out: Vec<Variant> = Vec::new();
     for (i, name) in presets.iter().enumerate() {
         // `fast-link:mold`: a variant other than the one this machine gets.

@@ -1,17 +1,18 @@
 //! `cargo presets check`: gathers what cargo would read, lints it, prints the findings.
 //!
-//! Sources: the workspace root manifest, every other `Cargo.toml` below the root (members and
-//! path dependencies, whose profiles cargo ignores but still validates), the config files cargo
-//! reads from the current directory upwards and in `$CARGO_HOME`, and the environment.
+//! Sources: what cargo reads for the workspace ([`crate::cargo::reading`]): the root manifest,
+//! the members and path dependencies (whose profiles cargo ignores but still validates), the
+//! config files cargo reads from the current directory upwards and in `$CARGO_HOME`, and the
+//! environment.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use toml_edit::Item;
 
+use crate::cargo::effective::Layers;
 use crate::cargo::toolchain;
-use crate::cargo::workspace::{self, Workspace};
+use crate::cargo::workspace::Workspace;
 use crate::error::Result;
 use crate::files;
 use crate::lint::rules;
@@ -44,8 +45,8 @@ pub fn run(ctx: &mut Context<'_>, args: &CheckOptions) -> Result<i32> {
         return explain(ctx, code);
     }
     let workspace = ctx.workspace()?;
-    let inputs = gather(ctx, &workspace)?;
-    let all = lint::check(&inputs);
+    let (inputs, layers) = gather(ctx, &workspace)?;
+    let all = lint::check(&inputs, &layers);
     let deny = args.deny;
     let reported: Vec<&Finding> = all.iter().filter(|f| f.silenced.is_none()).collect();
     let failing = reported.iter().filter(|f| f.severity >= deny).count();
@@ -171,72 +172,36 @@ fn report(findings: &[Finding], files: usize, deny: Severity, failing: usize) ->
     json!({ "findings": findings, "files": files, "deny": deny.name(), "failed": failing > 0 })
 }
 
-fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
-    let root_text = files::read(&ctx.relative(&workspace.manifest))?;
-    let root_path = PathBuf::from(ctx.display(&workspace.manifest));
-    // Discovery parsed the root manifest already; unless it changed since, or a byte-order mark
-    // would shift the spans, the rules read that parse.
-    let root = match workspace.parsed.doc_of(&root_text) {
-        Some(doc) => Source::parsed(SourceKind::RootManifest, root_path, root_text, doc),
-        None => Source::new(SourceKind::RootManifest, root_path, root_text),
-    };
-    let mut sources = vec![root];
-    // The members cargo loads with this workspace, not every `Cargo.toml` below the root: a fuzz
-    // crate that is its own workspace, or an excluded one, is none of our business.
-    let mut members: Vec<&PathBuf> = workspace.members.iter().filter(|m| **m != workspace.manifest).collect();
-    members.sort();
-    for manifest in members {
-        sources.push(source(ctx, SourceKind::MemberManifest, manifest)?);
-    }
-    // A member cargo cannot load fails every build: one that does not parse is checked like the
-    // others (and its parse error reported), one that is missing is reported as such.
-    let (broken, missing): (Vec<&PathBuf>, Vec<&PathBuf>) = workspace.unloaded.iter().partition(|m| m.is_file());
-    for manifest in broken {
-        sources.push(source(ctx, SourceKind::MemberManifest, manifest)?);
-    }
-    let missing_members = missing.into_iter().map(|m| PathBuf::from(ctx.display(m))).collect();
-    for manifest in workspace::outside_path_dependencies(workspace) {
-        sources.push(source(ctx, SourceKind::DependencyManifest, &manifest)?);
-    }
-    let configs = workspace::config_files(&ctx.cwd);
-    for (scope, path) in configs.read {
-        let kind = if scope == workspace::ConfigScope::User { SourceKind::UserConfig } else { SourceKind::Config };
-        sources.push(source(ctx, kind, &path)?);
-    }
-    let shadowed_configs = configs
-        .shadowed
-        .into_iter()
-        .map(|(ignored, used)| (PathBuf::from(ctx.display(&ignored)), PathBuf::from(ctx.display(&used))))
-        .collect();
-    let (packages, packages_complete, versions) = packages(workspace, &sources);
+/// What `check` lints: the reading's sources and model, and the facts its rules ask for.
+fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<(Inputs, Layers)> {
+    let reading = ctx.reading(workspace)?;
+    let sources = &reading.sources;
+    let (packages, packages_complete, versions) = packages(workspace, sources);
     // Each costs a process, so only when a file asks for it.
     let wants_cranelift = sources.iter().any(|s| s.text.contains("cranelift"));
     let wants_split = sources.iter().any(|s| s.text.contains("split-debuginfo"));
     let wants_strip =
         sources.iter().any(|s| s.text.contains("strip")) || std::env::vars().any(|(k, _)| k.ends_with("_STRIP"));
-    let env: Vec<(String, String)> =
-        std::env::vars().filter(|(k, _)| crate::cargo::effective::is_build_variable(k)).collect();
     // Which rustflags cargo reads depends on the target: asked only where some are set.
-    let layers = lint::layers(&sources, &env);
-    let mut machine =
-        layers.sets_rustflags().then(|| super::explain::build_machine(&layers, workspace.root()).ok()).flatten();
+    let layers = &reading.layers;
+    let mut machine = layers.sets_rustflags().then(|| reading.build_machine().ok()).flatten();
     // Only a `-Z` flag needs rustc's channel, which costs a second process (`rustc -vV`).
     if let Some(machine) = &mut machine
         && layers.rustflags(machine).flags().iter().any(|f| f.starts_with("-Z"))
     {
         machine.channel = crate::cargo::machine::channel(workspace.root());
     }
-    Ok(Inputs {
-        sources,
-        env,
+    let inputs = Inputs {
+        sources: reading.sources,
+        env: reading.env,
         nightly: workspace.pins_nightly(),
         packages,
         packages_complete,
         versions,
         // Reads every member's targets, so only when a profile could strip.
         linked_members: if wants_strip { workspace.linked_members() } else { BTreeSet::new() },
-        shadowed_configs,
-        missing_members,
+        shadowed_configs: reading.shadowed_configs,
+        missing_members: reading.missing_members,
         cranelift_installed: wants_cranelift
             .then(|| toolchain::installed_components("nightly").ok())
             .flatten()
@@ -245,11 +210,8 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
             .then(|| crate::cargo::machine::split_debuginfo_values(workspace.root()))
             .flatten(),
         machine,
-    })
-}
-
-fn source(ctx: &Context<'_>, kind: SourceKind, path: &Path) -> Result<Source> {
-    Ok(Source::new(kind, PathBuf::from(ctx.display(path)), files::read(&ctx.relative(path))?))
+    };
+    Ok((inputs, reading.layers))
 }
 
 /// The package names a spec may match: every package in `Cargo.lock` if there is one (complete),

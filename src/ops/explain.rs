@@ -3,16 +3,13 @@
 
 use serde_json::json;
 
-use std::path::Path;
-
-use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layer, Layers, Role, Rustflags, Unit};
+use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layers, Role, Unit};
+use crate::cargo::effective::{HOST_UNITS_RULE, UnitRustflags};
 use crate::cargo::inherit::{Broken, ChainError};
 use crate::cargo::lockfile;
-use crate::cargo::machine::Machine;
 use crate::cargo::schema::{Key, Value};
-use crate::cargo::workspace::{self, Workspace};
+use crate::cargo::workspace::Workspace;
 use crate::error::{Error, Result};
-use crate::files;
 use crate::ops::{Context, Format};
 use crate::suggest;
 
@@ -34,7 +31,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
         && let Some(key) = Key::from_name(name)
     {
         let is_profile = match ctx.optional_workspace() {
-            Ok(Some(workspace)) => layers(ctx, &workspace).is_ok_and(|l| l.chain(name).is_ok()),
+            Ok(Some(workspace)) => ctx.reading(&workspace).is_ok_and(|r| r.layers.chain(name).is_ok()),
             _ => false,
         };
         if !is_profile {
@@ -42,9 +39,12 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
         }
     }
     let workspace = ctx.workspace()?;
-    let layers = layers(ctx, &workspace)?;
+    let reading = ctx.reading(&workspace)?;
+    // Cargo fails on a configuration it cannot load, whatever is asked.
+    reading.loadable()?;
+    let layers = &reading.layers;
     let profile = args.profile.as_deref().unwrap_or("dev");
-    let chain = layers.chain(profile).map_err(|why| unknown_profile("explain", profile, &why, &layers))?;
+    let chain = layers.chain(profile).map_err(|why| unknown_profile("explain", profile, &why, layers))?;
     let keys: Vec<Key> = match args.key.as_deref() {
         Some(name) => vec![Key::from_name(name).ok_or_else(|| {
             let error = Error::new(format!("unknown profile key `{name}`"));
@@ -68,14 +68,14 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
         settings.push(effective);
     }
     let mut units = Vec::new();
-    for kind in unit_kinds(&workspace, &layers, &chain, args.package.as_deref())? {
+    for kind in unit_kinds(&workspace, layers, &chain, args.package.as_deref())? {
         let unit = kind.unit();
         let settings = keys.iter().map(|&key| value_of(key, Some(&unit))).collect::<Result<Vec<_>>>()?;
         units.push((kind, settings));
     }
     let root = chain.last().expect("a chain ends at a root").clone();
     // Config rustflags reach every profile; shown where some are set.
-    let rustflags = layers.sets_rustflags().then(|| config_rustflags(&layers, workspace.root()));
+    let rustflags = layers.sets_rustflags().then(|| reading.config_rustflags());
     let text = match args.format {
         Format::Json => format!("{:#}\n", report(profile, &chain, &settings, &units, rustflags.as_ref())),
         Format::Human => {
@@ -180,52 +180,8 @@ pub(super) fn unknown_profile(verb: &str, profile: &str, why: &ChainError, layer
     error
 }
 
-/// The layers cargo reads from here, lowest precedence first.
-pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
-    // Outside a project (`apply --to user` anywhere) there is no manifest.
-    let manifest = files::read_optional(&workspace.manifest)?.unwrap_or_default();
-    // Discovery parsed the manifest already; its parse serves unless a byte-order mark shifts
-    // its spans.
-    let manifest = match workspace.parsed.doc_of(&manifest) {
-        Some(doc) => Layer::parsed(ctx.display(&workspace.manifest), manifest, false, Some(doc)),
-        None => Layer::manifest(ctx.display(&workspace.manifest), manifest),
-    };
-    let mut files = vec![manifest];
-    let configs = workspace::config_files(&ctx.cwd);
-    // `read` is nearest first with the user's last; precedence is the other way round.
-    for (_, path) in configs.read.iter().rev() {
-        // Named as `apply` names it, should it refuse a FIFO or a device there.
-        files.push(Layer::config(ctx.display(path), files::read(&ctx.relative(path))?));
-    }
-    let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
-    // Only in CI does a rule depend on the cargo version; only then is rustc asked.
-    let cargo_release = effective::in_ci(&env).then(|| crate::cargo::machine::release(workspace.root())).flatten();
-    Ok(Layers { files, env, cargo_release })
-}
-
-/// The rustflags cargo passes to rustc for a build without `--target`, on this machine, or why
-/// that cannot be told.
-pub fn config_rustflags(layers: &Layers, root: &Path) -> std::result::Result<(String, Rustflags), String> {
-    if let Some(conflict) = layers.rustflags_conflicts().first() {
-        return Err(conflict.to_string());
-    }
-    let machine = build_machine(layers, root)?;
-    Ok((machine.host.clone(), layers.rustflags(&machine)))
-}
-
-/// The machine a build without `--target` compiles for: the `build.target` when one is set, else
-/// the host. Asks rustc for its `cfg` values (one process), not its release or channel.
-pub fn build_machine(layers: &Layers, root: &Path) -> std::result::Result<Machine, String> {
-    let target = match layers.build_targets().as_deref() {
-        None => None,
-        Some([one]) => Some(one.clone()),
-        Some(many) => return Err(format!("`build.target` names {} targets, each with its own rustflags", many.len())),
-    };
-    Machine::target(root, target.as_deref())
-}
-
-fn human_rustflags(found: std::result::Result<(String, Rustflags), String>) -> String {
-    let (target, rustflags) = match found {
+fn human_rustflags(found: std::result::Result<UnitRustflags, String>) -> String {
+    let UnitRustflags { target, flags: rustflags, host_units_get_them } = match found {
         Ok(found) => found,
         Err(why) => return format!("rustflags: cannot tell which cargo uses: {why}\n"),
     };
@@ -253,11 +209,14 @@ fn human_rustflags(found: std::result::Result<(String, Rustflags), String>) -> S
     if !hidden.is_empty() {
         text.push_str(&format!("      {}\n", effective::RUSTFLAGS_RULE));
     }
+    if !host_units_get_them {
+        text.push_str(&format!("rustflags for build scripts and proc-macros: none\n      {HOST_UNITS_RULE}\n"));
+    }
     text
 }
 
-fn rustflags_report(found: &std::result::Result<(String, Rustflags), String>) -> serde_json::Value {
-    let (target, rustflags) = match found {
+fn rustflags_report(found: &std::result::Result<UnitRustflags, String>) -> serde_json::Value {
+    let UnitRustflags { target, flags: rustflags, host_units_get_them } = match found {
         Ok(found) => found,
         Err(why) => return json!({ "unknown": why }),
     };
@@ -265,7 +224,7 @@ fn rustflags_report(found: &std::result::Result<(String, Rustflags), String>) ->
         let added: Vec<_> = s.added.iter().map(|(preset, flags)| json!({ "preset": preset, "flags": flags })).collect();
         json!({ "source": s.source, "table": s.table.as_ref().map(ToString::to_string), "flags": s.flags, "added": added })
     };
-    json!({
+    let mut report = json!({
         "target": target,
         "level": rustflags.level.name(),
         "flags": rustflags.flags(),
@@ -273,7 +232,12 @@ fn rustflags_report(found: &std::result::Result<(String, Rustflags), String>) ->
         "ignored": rustflags.ignored.iter().map(source).collect::<Vec<_>>(),
         // The ignored ones a nearer string replaced, rather than a higher source hid.
         "replaced": rustflags.ignored.iter().filter(|s| rustflags.replaced(s)).map(source).collect::<Vec<_>>(),
-    })
+    });
+    // Only where the build names a target do host units get other flags (none).
+    if !host_units_get_them {
+        report["host_units"] = json!({ "flags": [], "rule": HOST_UNITS_RULE });
+    }
+    report
 }
 
 fn provenance(effective: &Effective, profile: &str, root: &str) -> String {
@@ -348,7 +312,7 @@ fn report(
     chain: &[String],
     settings: &[Effective],
     units: &[(UnitKind, Vec<Effective>)],
-    rustflags: Option<&std::result::Result<(String, Rustflags), String>>,
+    rustflags: Option<&std::result::Result<UnitRustflags, String>>,
 ) -> serde_json::Value {
     let definition = |d: &Definition| json!({ "source": d.source, "profile": d.profile, "preset": d.preset, "value": super::show::to_json(&d.value) });
     let list = |settings: &[Effective]| -> Vec<serde_json::Value> {

@@ -18,6 +18,7 @@ pub mod write;
 
 use std::path::{Component, Path, PathBuf};
 
+use crate::cargo::reading::{Here, Reading};
 use crate::cargo::workspace::{self, Workspace};
 use crate::destination::Destination;
 use crate::error::Result;
@@ -103,6 +104,25 @@ impl Context<'_> {
     /// The same path, losslessly (it may not be UTF-8), for I/O: the process runs in `cwd`.
     pub fn relative(&self, path: &Path) -> PathBuf {
         relative(path, &self.cwd)
+    }
+
+    /// What cargo reads for `workspace`, from here.
+    pub fn reading(&self, workspace: &Workspace) -> Result<Reading> {
+        Reading::new(workspace, self)
+    }
+}
+
+impl Here for Context<'_> {
+    fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    fn shown(&self, path: &Path) -> String {
+        self.display(path)
+    }
+
+    fn io_path(&self, path: &Path) -> PathBuf {
+        self.relative(path)
     }
 }
 

@@ -21,7 +21,7 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let library = ctx.library(Some(&workspace))?;
     // Values presets wrote into the manifest that a config file or a variable replaces.
-    let overridden = super::explain::layers(ctx, &workspace)?.overridden_presets();
+    let overridden = ctx.reading(&workspace)?.layers.overridden_presets();
     let mut files_seen: Vec<PathBuf> = Vec::new();
     let mut report = Vec::new();
     for destination in [Destination::Manifest, Destination::Config, Destination::User] {

@@ -70,12 +70,14 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     if let Some(chart) = &args.report.chart {
         check_chart(ctx, chart)?;
     }
-    let layers = super::explain::layers(ctx, &workspace)?;
-    let machine = super::explain::build_machine(&layers, workspace.root()).map_err(|why| {
+    let reading = ctx.reading(&workspace)?;
+    reading.loadable()?;
+    let layers = &reading.layers;
+    let machine = reading.build_machine().map_err(|why| {
         Error::new(format!("cannot tell what this machine is: {why}"))
             .help("cargo-presets asks `rustc -vV` (or `$RUSTC`); install Rust with rustup, or set `RUSTC`")
     })?;
-    let facts = facts(&workspace, &layers, &machine, &workflows)?;
+    let facts = facts(&workspace, layers, &machine, &workflows)?;
     let (dimensions, skipped) = space::dimensions(&facts);
     for skip in &skipped {
         ctx.shell.verbose_status("Skipping", format!("{}: {}", skip.dimension, skip.reason));

@@ -33,9 +33,12 @@ pub struct VerifyOptions {
 
 pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
     let workspace = ctx.workspace()?;
-    let layers = super::explain::layers(ctx, &workspace)?;
+    let reading = ctx.reading(&workspace)?;
+    // Cargo fails on a configuration it cannot load: so does its proof.
+    reading.loadable()?;
+    let layers = &reading.layers;
     let profile = args.profile.as_deref().unwrap_or("dev");
-    layers.chain(profile).map_err(|why| super::explain::unknown_profile("verify", profile, &why, &layers))?;
+    layers.chain(profile).map_err(|why| super::explain::unknown_profile("verify", profile, &why, layers))?;
     ctx.shell.status(
         "Verifying",
         format!("profile `{profile}` with `cargo check --profile {profile} -v` on a private copy of the workspace"),
@@ -49,8 +52,8 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
         return Ok(code);
     }
     let units = units?;
-    let rustflags = match layers.sets_rustflags().then(|| super::explain::config_rustflags(&layers, workspace.root())) {
-        Some(Ok((_, rustflags))) => Some(rustflags),
+    let rustflags = match layers.sets_rustflags().then(|| reading.config_rustflags()) {
+        Some(Ok(rustflags)) => Some(rustflags),
         Some(Err(why)) => {
             ctx.shell.warn(format!("rustflags are not compared: cannot tell which cargo uses: {why}"));
             None
@@ -59,7 +62,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
     };
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| verify::reads_variable(k)).collect();
     let report =
-        verify::compare(&layers, profile, &units, rustflags.as_ref(), &env).map_err(|e| Error::new(e.to_string()))?;
+        verify::compare(layers, profile, &units, rustflags.as_ref(), &env).map_err(|e| Error::new(e.to_string()))?;
     let mismatches = &report.mismatches;
 
     match args.format {

@@ -95,6 +95,22 @@ impl Rustflags {
     }
 }
 
+/// The rustflags of each kind of unit.
+#[derive(Debug)]
+pub struct UnitRustflags {
+    /// The triple the units are built for.
+    pub target: String,
+    /// What the units built for the target get.
+    pub flags: Rustflags,
+    /// Whether build scripts, proc-macros and what they use get the same flags: not when the
+    /// build names a target (`build.target`, `--target`), the host's own triple included
+    /// (`cargo-config.md` R4.5; they would get `[host]` flags, which are nightly-only).
+    pub host_units_get_them: bool,
+}
+
+/// Why host units get no rustflags, as `explain` states it.
+pub const HOST_UNITS_RULE: &str = "cargo gives build scripts, proc-macros and what they use no rustflags when the build names a target (`build.target` or `CARGO_BUILD_TARGET`), even the host's own triple";
+
 /// A string `rustflags` in one config file and an array in another for the same table: cargo
 /// cannot merge the two and every command fails (`failed to merge config value`, cargo 1.95).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,6 +167,12 @@ impl Layers {
         // off again, warns and keeps them anyway (`cargo-config.md` R4.6).
         let before_cfg_tables = self.collect_rustflags(machine, false);
         self.collect_rustflags(&machine.with_cfg_flags(&before_cfg_tables.flags()), true)
+    }
+
+    /// The rustflags of each kind of unit, building for `machine` (the build's target).
+    pub fn unit_rustflags(&self, machine: &Machine) -> UnitRustflags {
+        let host_units_get_them = self.build_targets().is_none();
+        UnitRustflags { target: machine.host.clone(), flags: self.rustflags(machine), host_units_get_them }
     }
 
     /// Whether cargo's second look at the `cfg(…)` tables, given the flags its first look chose,

@@ -66,10 +66,23 @@ pub fn discover(start: &Path) -> Result<Workspace> {
 
 /// The path dependencies of the workspace that are not members, transitively: cargo loads
 /// their manifests too (and fails on an invalid profile value there), though their profiles
-/// never apply. Only `check` asks: it reads manifests beyond the workspace.
+/// never apply.
 pub fn outside_path_dependencies(workspace: &Workspace) -> Vec<PathBuf> {
-    let members: std::collections::HashSet<&PathBuf> = workspace.members.iter().collect();
     let mut manifests = Manifests::default();
+    outside_path_dependencies_with(workspace, &mut |manifest, visit| {
+        if let Ok(doc) = manifests.load(manifest) {
+            visit(doc);
+        }
+    })
+}
+
+/// A manifest's parse, handed to `visit` by whoever holds it (nothing where it does not parse).
+pub type Load<'a> = dyn FnMut(&Path, &mut dyn FnMut(&Document)) + 'a;
+
+/// [`outside_path_dependencies`], each manifest other than the root parsed by `load`, so that a
+/// caller that reads them anyway (`reading`) parses each once.
+pub fn outside_path_dependencies_with(workspace: &Workspace, load: &mut Load<'_>) -> Vec<PathBuf> {
+    let members: std::collections::HashSet<&PathBuf> = workspace.members.iter().collect();
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut queue: Vec<PathBuf> = workspace.members.clone();
@@ -84,16 +97,14 @@ pub fn outside_path_dependencies(workspace: &Workspace) -> Vec<PathBuf> {
         .filter_map(|(name, dep)| Some((name.to_owned(), root_dir.join(dep.get("path")?.as_str()?))))
         .collect();
     while let Some(manifest) = queue.pop() {
-        // The root was parsed by discovery already.
-        let doc = match manifest == workspace.manifest {
-            true => workspace.parsed.doc(),
-            false => match manifests.load(&manifest) {
-                Ok(doc) => doc,
-                Err(_) => continue,
-            },
-        };
         let dir = manifest.parent().expect("a manifest path has a parent");
-        for dep in path_dependencies(doc, dir) {
+        // The root was parsed by discovery already.
+        let mut deps = Vec::new();
+        match manifest == workspace.manifest {
+            true => deps = path_dependencies(workspace.parsed.doc(), dir),
+            false => load(&manifest, &mut |doc| deps = path_dependencies(doc, dir)),
+        }
+        for dep in deps {
             let path = match dep {
                 PathDep::Path(path) => path,
                 PathDep::Workspace(name) => match workspace_deps.get(&name) {

@@ -6,11 +6,11 @@
 
 mod discovery;
 
-pub use discovery::outside_path_dependencies;
+pub use discovery::{Load, outside_path_dependencies, outside_path_dependencies_with};
 
 use std::path::{Component, Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item};
+use toml_edit::Item;
 
 use crate::error::{Error, Result};
 
@@ -122,80 +122,6 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Where a config file is: in a directory cargo walks through, or the user's `$CARGO_HOME`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConfigScope {
-    Directory,
-    User,
-}
-
-/// The config files cargo reads, highest precedence first: `.cargo/config.toml` (or the legacy
-/// `.cargo/config`, which wins) in the current directory and each parent, then `$CARGO_HOME`'s,
-/// each followed by the files it `include`s. Also the `config.toml` files a legacy file shadows.
-pub fn config_files(cwd: &Path) -> ConfigFiles {
-    let home = crate::cargo::cargo_home();
-    let mut dirs: Vec<(ConfigScope, PathBuf)> =
-        cwd.ancestors().map(|d| (ConfigScope::Directory, d.join(".cargo"))).collect();
-    if let Some(home) = home {
-        dirs.retain(|(_, d)| *d != home);
-        dirs.push((ConfigScope::User, home));
-    }
-    let mut found = Vec::new();
-    let mut shadowed = Vec::new();
-    for (kind, dir) in dirs {
-        let (modern, legacy) = (dir.join("config.toml"), dir.join("config"));
-        // Whatever is there, not only regular files: cargo reads a FIFO or a device too (and
-        // hangs on it, `cargo-config.md` R7.1), so each reader must see it and refuse it.
-        match (legacy.exists(), modern.exists()) {
-            (true, true) => {
-                shadowed.push((modern, legacy.clone()));
-                with_includes(kind, legacy, &mut found);
-            }
-            (true, false) => with_includes(kind, legacy, &mut found),
-            (false, true) => with_includes(kind, modern, &mut found),
-            (false, false) => {}
-        }
-    }
-    ConfigFiles { read: found, shadowed }
-}
-
-/// `file`, then the files its `include` names, highest precedence first: cargo loads the included
-/// files in order (a later one wins over an earlier one), then the including file's own keys
-/// over them (`cargo-profiles.md` §2.6). Paths are relative to the including file; one that is
-/// missing or already read adds nothing (cargo reports a missing one itself).
-fn with_includes(scope: ConfigScope, file: PathBuf, found: &mut Vec<(ConfigScope, PathBuf)>) {
-    let same = |a: &Path, b: &Path| a == b || std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok();
-    if found.iter().any(|(_, f)| same(f, &file)) {
-        return;
-    }
-    let text = crate::files::read(&file).unwrap_or_default();
-    found.push((scope, file.clone()));
-    let Ok(doc) = text.parse::<DocumentMut>() else { return };
-    let dir = crate::files::dir_of(&file);
-    let includes: Vec<&str> = match doc.get("include") {
-        Some(item) if item.is_str() => item.as_str().into_iter().collect(),
-        Some(item) => item
-            .as_array()
-            .into_iter()
-            .flat_map(|a| a.iter())
-            .filter_map(|v| v.as_str().or_else(|| v.as_inline_table()?.get("path")?.as_str()))
-            .collect(),
-        None => Vec::new(),
-    };
-    for include in includes.into_iter().rev() {
-        let path = dir.join(include);
-        if path.exists() {
-            with_includes(scope, path, found);
-        }
-    }
-}
-
-/// The config files cargo reads, and the ones a legacy file beside them hides (with that file).
-pub struct ConfigFiles {
-    pub read: Vec<(ConfigScope, PathBuf)>,
-    pub shadowed: Vec<(PathBuf, PathBuf)>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,30 +176,6 @@ mod tests {
     fn manifest_path_must_name_a_cargo_toml() {
         let err = locate(Path::new("/"), Some(Path::new("x/foo.toml"))).unwrap_err().to_string();
         assert!(err.contains("must be a path to a Cargo.toml file"), "{err}");
-    }
-
-    #[test]
-    fn included_config_files_come_below_the_file_that_includes_them() {
-        let dir = tree(
-            "include",
-            &[
-                (
-                    ".cargo/config.toml",
-                    "include = [\"a.toml\", { path = \"b.toml\", optional = true }, \"gone.toml\"]\n",
-                ),
-                (".cargo/a.toml", "include = \"sub/c.toml\"\n"),
-                (".cargo/sub/c.toml", "include = [\"../config.toml\"]\n"),
-                (".cargo/b.toml", ""),
-            ],
-        );
-        let read: Vec<PathBuf> =
-            config_files(&dir).read.into_iter().map(|(_, p)| p).take_while(|p| p.starts_with(&dir)).collect();
-        let cargo = dir.join(".cargo");
-        // b wins over a (listed later), a over what it includes; a loop adds nothing.
-        assert_eq!(
-            read,
-            [cargo.join("config.toml"), cargo.join("b.toml"), cargo.join("a.toml"), cargo.join("sub/c.toml")]
-        );
     }
 
     #[test]

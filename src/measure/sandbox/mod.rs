@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::cargo::workspace::{self, ConfigScope, Workspace};
+use crate::cargo::config_files::{ConfigScope, config_files};
+use crate::cargo::workspace::{self, Workspace};
 use crate::error::{Error, Result};
 use crate::measure::stats;
 use crate::ops::Context;
@@ -140,12 +141,8 @@ impl Sandbox {
                 TOOLCHAIN_FILES.iter().map(|name| dir.join(name)).filter(|f| f.is_file()).collect();
             (!files.is_empty()).then_some(files)
         });
-        let configs: Vec<PathBuf> = workspace::config_files(cwd)
-            .read
-            .into_iter()
-            .filter(|(s, _)| *s == ConfigScope::Directory)
-            .map(|(_, f)| f)
-            .collect();
+        let configs: Vec<PathBuf> =
+            config_files(cwd).read.into_iter().filter(|f| f.scope == ConfigScope::Directory).map(|f| f.path).collect();
         for file in configs.iter().cloned().chain(toolchain.into_iter().flatten()) {
             // Only regular files: cargo would block on a FIFO, and the config readers refuse
             // one with a clear error once the copy is made.
@@ -661,8 +658,8 @@ mod tests {
         let found = |name: &str| sandbox.cwd.ancestors().map(|a| a.join(name)).find(|p| p.is_file());
         let above = found(".cargo/config.toml").unwrap();
         assert!(above.starts_with(&sandbox.scratch) && above.ends_with("ws/.cargo/config.toml"), "{above:?}");
-        let read = workspace::config_files(&sandbox.cwd).read;
-        let texts: Vec<String> = read.iter().map(|(_, f)| std::fs::read_to_string(f).unwrap()).take(2).collect();
+        let read: Vec<PathBuf> = config_files(&sandbox.cwd).read.into_iter().map(|f| f.path).collect();
+        let texts: Vec<String> = read.iter().map(|f| std::fs::read_to_string(f).unwrap()).take(2).collect();
         assert!(texts[0].contains("opt-level = 1") && texts[1].contains("above"), "{read:?}");
         // A relative `[env]` path into the copied tree points into the copy; one outside it, at
         // what it names in place.

@@ -284,7 +284,7 @@ fn foreign_build_target(composition: &Composition, machine: &Machine, layers: &L
 /// The layers cargo reads from here, with the file being written (a standalone `--config` file
 /// is read on top of the rest).
 pub fn layers_with(ctx: &Context<'_>, workspace: &Workspace, file: &str, text: &str) -> Result<Layers> {
-    let mut layers = super::super::explain::layers(ctx, workspace)?;
+    let mut layers = ctx.reading(workspace)?.layers;
     match layers.files.iter_mut().find(|l| l.name == file) {
         Some(layer) => *layer = Layer::config(file.to_owned(), text.to_owned()),
         None => layers.files.push(Layer::config(file.to_owned(), text.to_owned())),
