@@ -196,9 +196,52 @@ pub fn unmet_error(unmet: &[Unmet<'_>], exists: &dyn Fn(&str) -> bool) -> Error 
     }
 }
 
-/// Composes presets as they are written: variants are not chosen (`show`, `remove`).
+/// Composes presets as they are written: variants are not chosen (`show`, `remove`). Presets
+/// that declare they cannot go together are refused first, with the declared reason.
 pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
+    if let Some(error) = declared_conflict(library, names) {
+        return Err(error);
+    }
     compose_for(library, names, None)
+}
+
+/// The first conflict a preset declares (`conflicts-with`) with another among `names` and what
+/// they extend: found before composing, so the refusal gives the reason the presets' authors
+/// wrote rather than the first key that happens to clash. Either side may declare it. A preset
+/// that cannot be loaded is left to composing, which names it.
+pub fn declared_conflict(library: &Library, names: &[String]) -> Option<Error> {
+    // Each preset with the name asked for that brings it in.
+    let mut found: Vec<(Rc<Preset>, &str)> = Vec::new();
+    for name in names {
+        let mut stack = vec![name.clone()];
+        while let Some(next) = stack.pop() {
+            if found.iter().any(|(p, _)| p.name == next) {
+                continue;
+            }
+            let Ok(preset) = library.get(&next) else { continue };
+            stack.extend(preset.extends.iter().rev().cloned());
+            found.push((preset, name.as_str()));
+        }
+    }
+    let brought = |name: &str, by: &str| match name == by {
+        true => format!("`{name}`"),
+        false => format!("`{name}`, which `{by}` extends"),
+    };
+    for (preset, by) in &found {
+        for declared in &preset.conflicts_with {
+            let Some((_, other_by)) = found.iter().find(|(p, _)| p.name == declared.preset) else { continue };
+            return Some(
+                Error::new(format!(
+                    "preset {} cannot go with {}",
+                    brought(&preset.name, by),
+                    brought(&declared.preset, other_by)
+                ))
+                .detail(format!("`{}`: {}", preset.name, declared.why))
+                .help("use only one of them; `apply --force` applies both anyway where their settings can be composed"),
+            );
+        }
+    }
+    None
 }
 
 /// Composes presets for a machine: each preset's variant chosen, its conditions checked.
@@ -498,6 +541,26 @@ mod tests {
         // Cargo's default (opt-level 3 for release) meets it.
         let empty = Layers { files: Vec::new(), env: Vec::new(), cargo_release: None };
         assert!(composed.unmet(&empty, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_declared_conflict_is_refused_with_its_reason_whichever_side_declares_it_and_through_extends() {
+        let declares = "summary = \"d\"\nconflicts-with = [{ preset = \"dz\", why = \"speed against size\" }]\n";
+        let lib = library(&[
+            ("dd", declares),
+            ("dz", "summary = \"z\"\n"),
+            ("dzz", "summary = \"zz\"\nextends = [\"dz\"]\n"),
+            ("dx", "summary = \"x\"\n"),
+        ]);
+        for pair in [["dd", "dz"], ["dz", "dd"]] {
+            let err = compose(&lib, &names(&pair)).unwrap_err().to_string();
+            assert!(err.starts_with("preset `dd` cannot go with `dz`\n  `dd`: speed against size\nhelp: "), "{err}");
+        }
+        let err = compose(&lib, &names(&["dzz", "dd"])).unwrap_err().to_string();
+        assert!(err.starts_with("preset `dd` cannot go with `dz`, which `dzz` extends\n"), "{err}");
+        assert!(compose(&lib, &names(&["dd", "dx"])).is_ok());
+        // Composing for a machine is the second step of `apply`, which decides on `--force` first.
+        assert!(compose_for(&lib, &names(&["dd", "dz"]), None).is_ok());
     }
 
     #[test]
