@@ -239,7 +239,7 @@ fixtures! {
     fast_link_mold_on_aarch64, fast_link_lld_without_mold, error_fast_link_no_linker, error_sccache_missing,
     remove_config_flags, show_fast_link, error_unified_features_on_stable,
     error_variant_unknown, check_rustflags_unread, explain_rustflags, explain_rustflags_strings,
-    list_verbose, show_relies_on, apply_behaviour_notes, error_relies_on_opt_level, error_relies_on_symbols,
+    list_verbose, show_relies_on, apply_behaviour_notes, error_declared_conflict, error_relies_on_symbols,
     relies_on_force, error_relies_on_hand_written, error_relies_on_earlier_preset, init_force, init_dry_run,
     init_to_config, nightly_note_build_std, new_shadows_builtin, apply_project_preset_shadows, verbose_twice,
     dry_run_from_member, dry_run_colour, remove_several, status_config_overrides_preset,
