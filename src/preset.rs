@@ -6,6 +6,9 @@
 //! extends = ["debugging"]          # presets composed first
 //! overrides = []                   # presets whose values this one may replace
 //! sources = ["Cargo book, Optimizing Build Performance: https://…"]
+//! conflicts-with = [               # presets it cannot go with, and why
+//!   { preset = "fast-compile", why = "both decide dev's debug info: line tables or none" },
+//! ]
 //!
 //! [requires]
 //! components = []                  # rustup components the settings need
@@ -16,10 +19,6 @@
 //!
 //! [profile.dev.package."*"]
 //! debug = { value = false, why = "dependencies are rarely stepped through" }
-//!
-//! conflicts-with = [                 # presets it cannot go with, and why
-//!   { preset = "fast-compile", why = "both set dev's debug info: line tables or none" },
-//! ]
 //!
 //! [relies-on.profile.release]        # values it needs but does not write
 //! opt-level = { value = 3, why = "LTO pays off in optimised code" }

@@ -103,7 +103,7 @@ fn verify(dir: &Path, profile: &str) -> Result<(), String> {
 fn every_pair_of_built_in_presets_composes_into_what_cargo_obeys_or_is_refused() {
     let presets = builtins();
     let declared = declared();
-    assert!(declared.contains_key(&("fast-compile".to_owned(), "fast-dev".to_owned())), "{declared:?}");
+    assert!(!declared.is_empty(), "no built-in preset declares a conflict: the reader is broken");
     let (mut obeyed, mut refused, mut failures) = (0, Vec::new(), Vec::new());
     for (i, (a, a_config)) in presets.iter().enumerate() {
         for (b, b_config) in &presets[i + 1..] {

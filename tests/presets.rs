@@ -53,6 +53,23 @@ fn descriptions_cite_only_their_own_sources() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// A declared conflict with a name no built-in has would never fire: `tests/pairs.rs` holds only
+/// the declarations between built-ins to their refusals.
+#[test]
+fn declared_conflicts_name_built_in_presets() {
+    let presets = builtins();
+    let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
+    let declared: Vec<(&str, &str)> =
+        presets.iter().flat_map(|p| p.conflicts_with.iter().map(|c| (p.name.as_str(), c.preset.as_str()))).collect();
+    assert!(!declared.is_empty(), "no built-in preset declares a conflict");
+    for (preset, other) in declared {
+        assert!(
+            names.contains(&other),
+            "`{preset}` declares a conflict with `{other}`, which is not a built-in preset"
+        );
+    }
+}
+
 /// One column of a recorded `bench` table: the variant and, per row, the ratio to the baseline.
 struct Column {
     name: String,
