@@ -9,7 +9,7 @@ use crate::cargo::effective::{Effective, Layers};
 use crate::cargo::machine::Machine;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::preset::{Choice, ConfigSetting, Preset, Setting};
+use crate::preset::{Choice, ConfigSetting, DeclaredConflict, Preset, Setting};
 
 /// How deep `extends` may nest; far beyond any real preset, it keeps a hostile chain from
 /// exhausting the stack.
@@ -210,38 +210,66 @@ pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
 /// wrote rather than the first key that happens to clash. Either side may declare it. A preset
 /// that cannot be loaded is left to composing, which names it.
 pub fn declared_conflict(library: &Library, names: &[String]) -> Option<Error> {
-    // Each preset with the name asked for that brings it in.
-    let mut found: Vec<(Rc<Preset>, &str)> = Vec::new();
-    for name in names {
-        let mut stack = vec![name.clone()];
-        while let Some(next) = stack.pop() {
-            if found.iter().any(|(p, _)| p.name == next) {
-                continue;
-            }
-            let Ok(preset) = library.get(&next) else { continue };
-            stack.extend(preset.extends.iter().rev().cloned());
-            found.push((preset, name.as_str()));
-        }
-    }
-    let brought = |name: &str, by: &str| match name == by {
-        true => format!("`{name}`"),
-        false => format!("`{name}`, which `{by}` extends"),
+    let asked = with_parents(library, names);
+    first_declared(&asked, &asked)
+        .map(|(declarer, declared, other)| declared_error(declarer, declared, other, ["", ""]))
+}
+
+/// The same for presets applied earlier to `file` (`applied`, found by their markers): a preset
+/// asked for now must not be one they declare a conflict with, nor declare one with them.
+pub fn declared_conflict_in_file(library: &Library, names: &[String], applied: &[String], file: &str) -> Option<Error> {
+    let (asked, earlier) = (with_parents(library, names), with_parents(library, applied));
+    let (declarer, declared, other) = first_declared(&asked, &earlier).or_else(|| first_declared(&earlier, &asked))?;
+    let there = format!(" (already applied to `{file}`)");
+    let places = match earlier.iter().any(|(p, _)| p.name == declarer.0.name) {
+        true => [there.as_str(), ""],
+        false => ["", there.as_str()],
     };
-    for (preset, by) in &found {
-        for declared in &preset.conflicts_with {
-            let Some((_, other_by)) = found.iter().find(|(p, _)| p.name == declared.preset) else { continue };
-            return Some(
-                Error::new(format!(
-                    "preset {} cannot go with {}",
-                    brought(&preset.name, by),
-                    brought(&declared.preset, other_by)
-                ))
-                .detail(format!("`{}`: {}", preset.name, declared.why))
-                .help("use only one of them; `apply --force` applies both anyway where their settings can be composed"),
-            );
+    Some(declared_error(declarer, declared, other, places))
+}
+
+/// A preset and the name asked for (or found in a file) that brings it in through `extends`.
+type Brought = (Rc<Preset>, String);
+
+fn with_parents(library: &Library, names: &[String]) -> Vec<Brought> {
+    // Breadth first, so that a preset asked for (or applied) itself is named as such, not as the
+    // parent of another.
+    let mut queue: std::collections::VecDeque<(String, String)> =
+        names.iter().map(|n| (n.clone(), n.clone())).collect();
+    let mut found: Vec<Brought> = Vec::new();
+    while let Some((next, by)) = queue.pop_front() {
+        if found.iter().any(|(p, _)| p.name == next) {
+            continue;
         }
+        let Ok(preset) = library.get(&next) else { continue };
+        queue.extend(preset.extends.iter().map(|parent| (parent.clone(), by.clone())));
+        found.push((preset, by));
     }
-    None
+    found
+}
+
+/// The first conflict a preset of `ours` declares with one of `theirs`.
+fn first_declared<'a>(
+    ours: &'a [Brought],
+    theirs: &'a [Brought],
+) -> Option<(&'a Brought, &'a DeclaredConflict, &'a Brought)> {
+    ours.iter().find_map(|declarer| {
+        declarer.0.conflicts_with.iter().find_map(|declared| {
+            theirs.iter().find(|(p, _)| p.name == declared.preset).map(|other| (declarer, declared, other))
+        })
+    })
+}
+
+/// The refusal, giving the declared reason; `places` follow the names of the declaring preset
+/// and the other one (where a file holds one of them).
+fn declared_error(declarer: &Brought, declared: &DeclaredConflict, other: &Brought, places: [&str; 2]) -> Error {
+    let brought = |(preset, by): &Brought, place: &str| match preset.name == *by {
+        true => format!("`{}`{place}", preset.name),
+        false => format!("`{}`, which `{by}` extends{place}", preset.name),
+    };
+    Error::new(format!("preset {} cannot go with {}", brought(declarer, places[0]), brought(other, places[1])))
+        .detail(format!("`{}`: {}", declarer.0.name, declared.why))
+        .help("use only one of them; `apply --force` applies both anyway where their settings can be composed")
 }
 
 /// Composes presets for a machine: each preset's variant chosen, its conditions checked.
@@ -561,6 +589,27 @@ mod tests {
         assert!(compose(&lib, &names(&["dd", "dx"])).is_ok());
         // Composing for a machine is the second step of `apply`, which decides on `--force` first.
         assert!(compose_for(&lib, &names(&["dd", "dz"]), None).is_ok());
+    }
+
+    #[test]
+    fn a_declared_conflict_with_a_preset_in_the_file_says_which_side_is_there() {
+        let declares = "summary = \"d\"\nconflicts-with = [{ preset = \"fz\", why = \"speed against size\" }]\n";
+        let lib = library(&[
+            ("fd", declares),
+            ("fz", "summary = \"z\"\n"),
+            ("fzz", "summary = \"zz\"\nextends = [\"fz\"]\n"),
+        ]);
+        let err = declared_conflict_in_file(&lib, &names(&["fd"]), &names(&["fzz", "fz"]), "Cargo.toml").unwrap();
+        assert!(
+            err.to_string()
+                .starts_with("preset `fd` cannot go with `fz` (already applied to `Cargo.toml`)\n  `fd`: speed")
+        );
+        let err = declared_conflict_in_file(&lib, &names(&["fz"]), &names(&["fd"]), "x.toml").unwrap();
+        assert!(
+            err.to_string().starts_with("preset `fd` (already applied to `x.toml`) cannot go with `fz`\n"),
+            "{err}"
+        );
+        assert!(declared_conflict_in_file(&lib, &names(&["fz"]), &names(&["fzz"]), "x.toml").is_none());
     }
 
     #[test]
