@@ -241,7 +241,7 @@ fixtures! {
     error_variant_unknown, check_rustflags_unread, explain_rustflags, explain_rustflags_strings,
     list_verbose, show_relies_on, apply_behaviour_notes, error_declared_conflict, error_relies_on_symbols,
     relies_on_force, error_relies_on_hand_written, error_relies_on_earlier_preset, error_declared_conflict_in_file,
-    init_force, init_dry_run,
+    error_show_declared_conflict, init_force, init_dry_run,
     init_to_config, nightly_note_build_std, new_shadows_builtin, apply_project_preset_shadows, verbose_twice,
     dry_run_from_member, dry_run_colour, remove_several, status_config_overrides_preset,
     check_config_overrides_preset,
