@@ -9,7 +9,7 @@ use crate::cargo::effective::{Effective, Layers};
 use crate::cargo::machine::Machine;
 use crate::error::{Error, Result};
 use crate::library::Library;
-use crate::preset::{Choice, ConfigSetting, Preset, Setting};
+use crate::preset::{Choice, ConfigSetting, DeclaredConflict, Preset, Setting};
 
 /// How deep `extends` may nest; far beyond any real preset, it keeps a hostile chain from
 /// exhausting the stack.
@@ -196,9 +196,80 @@ pub fn unmet_error(unmet: &[Unmet<'_>], exists: &dyn Fn(&str) -> bool) -> Error 
     }
 }
 
-/// Composes presets as they are written: variants are not chosen (`show`, `remove`).
+/// Composes presets as they are written: variants are not chosen (`show`, `remove`). Presets
+/// that declare they cannot go together are refused first, with the declared reason.
 pub fn compose(library: &Library, names: &[String]) -> Result<Composition> {
+    if let Some(error) = declared_conflict(library, names) {
+        return Err(error);
+    }
     compose_for(library, names, None)
+}
+
+/// The first conflict a preset declares (`conflicts-with`) with another among `names` and what
+/// they extend: found before composing, so the refusal gives the reason the presets' authors
+/// wrote rather than the first key that happens to clash. Either side may declare it. A preset
+/// that cannot be loaded is left to composing, which names it.
+pub fn declared_conflict(library: &Library, names: &[String]) -> Option<Error> {
+    let asked = with_parents(library, names);
+    first_declared(&asked, &asked)
+        .map(|(declarer, declared, other)| declared_error(declarer, declared, other, ["", ""]))
+}
+
+/// The same for presets applied earlier to `file` (`applied`, found by their markers): a preset
+/// asked for now must not be one they declare a conflict with, nor declare one with them.
+pub fn declared_conflict_in_file(library: &Library, names: &[String], applied: &[String], file: &str) -> Option<Error> {
+    let (asked, earlier) = (with_parents(library, names), with_parents(library, applied));
+    let (declarer, declared, other) = first_declared(&asked, &earlier).or_else(|| first_declared(&earlier, &asked))?;
+    let there = format!(" (already applied to `{file}`)");
+    let places = match earlier.iter().any(|(p, _)| p.name == declarer.0.name) {
+        true => [there.as_str(), ""],
+        false => ["", there.as_str()],
+    };
+    Some(declared_error(declarer, declared, other, places))
+}
+
+/// A preset and the name asked for (or found in a file) that brings it in through `extends`.
+type Brought = (Rc<Preset>, String);
+
+fn with_parents(library: &Library, names: &[String]) -> Vec<Brought> {
+    // Breadth first, so that a preset asked for (or applied) itself is named as such, not as the
+    // parent of another.
+    let mut queue: std::collections::VecDeque<(String, String)> =
+        names.iter().map(|n| (n.clone(), n.clone())).collect();
+    let mut found: Vec<Brought> = Vec::new();
+    while let Some((next, by)) = queue.pop_front() {
+        if found.iter().any(|(p, _)| p.name == next) {
+            continue;
+        }
+        let Ok(preset) = library.get(&next) else { continue };
+        queue.extend(preset.extends.iter().map(|parent| (parent.clone(), by.clone())));
+        found.push((preset, by));
+    }
+    found
+}
+
+/// The first conflict a preset of `ours` declares with one of `theirs`.
+fn first_declared<'a>(
+    ours: &'a [Brought],
+    theirs: &'a [Brought],
+) -> Option<(&'a Brought, &'a DeclaredConflict, &'a Brought)> {
+    ours.iter().find_map(|declarer| {
+        declarer.0.conflicts_with.iter().find_map(|declared| {
+            theirs.iter().find(|(p, _)| p.name == declared.preset).map(|other| (declarer, declared, other))
+        })
+    })
+}
+
+/// The refusal, giving the declared reason; `places` follow the names of the declaring preset
+/// and the other one (where a file holds one of them).
+fn declared_error(declarer: &Brought, declared: &DeclaredConflict, other: &Brought, places: [&str; 2]) -> Error {
+    let brought = |(preset, by): &Brought, place: &str| match preset.name == *by {
+        true => format!("`{}`{place}", preset.name),
+        false => format!("`{}`, which `{by}` extends{place}", preset.name),
+    };
+    Error::new(format!("preset {} cannot go with {}", brought(declarer, places[0]), brought(other, places[1])))
+        .detail(format!("`{}`: {}", declarer.0.name, declared.why))
+        .help("use only one of them; `apply --force` applies both anyway where their settings can be composed")
 }
 
 /// Composes presets for a machine: each preset's variant chosen, its conditions checked.
@@ -498,6 +569,47 @@ mod tests {
         // Cargo's default (opt-level 3 for release) meets it.
         let empty = Layers { files: Vec::new(), env: Vec::new(), cargo_release: None };
         assert!(composed.unmet(&empty, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_declared_conflict_is_refused_with_its_reason_whichever_side_declares_it_and_through_extends() {
+        let declares = "summary = \"d\"\nconflicts-with = [{ preset = \"dz\", why = \"speed against size\" }]\n";
+        let lib = library(&[
+            ("dd", declares),
+            ("dz", "summary = \"z\"\n"),
+            ("dzz", "summary = \"zz\"\nextends = [\"dz\"]\n"),
+            ("dx", "summary = \"x\"\n"),
+        ]);
+        for pair in [["dd", "dz"], ["dz", "dd"]] {
+            let err = compose(&lib, &names(&pair)).unwrap_err().to_string();
+            assert!(err.starts_with("preset `dd` cannot go with `dz`\n  `dd`: speed against size\nhelp: "), "{err}");
+        }
+        let err = compose(&lib, &names(&["dzz", "dd"])).unwrap_err().to_string();
+        assert!(err.starts_with("preset `dd` cannot go with `dz`, which `dzz` extends\n"), "{err}");
+        assert!(compose(&lib, &names(&["dd", "dx"])).is_ok());
+        // Composing for a machine is the second step of `apply`, which decides on `--force` first.
+        assert!(compose_for(&lib, &names(&["dd", "dz"]), None).is_ok());
+    }
+
+    #[test]
+    fn a_declared_conflict_with_a_preset_in_the_file_says_which_side_is_there() {
+        let declares = "summary = \"d\"\nconflicts-with = [{ preset = \"fz\", why = \"speed against size\" }]\n";
+        let lib = library(&[
+            ("fd", declares),
+            ("fz", "summary = \"z\"\n"),
+            ("fzz", "summary = \"zz\"\nextends = [\"fz\"]\n"),
+        ]);
+        let err = declared_conflict_in_file(&lib, &names(&["fd"]), &names(&["fzz", "fz"]), "Cargo.toml").unwrap();
+        assert!(
+            err.to_string()
+                .starts_with("preset `fd` cannot go with `fz` (already applied to `Cargo.toml`)\n  `fd`: speed")
+        );
+        let err = declared_conflict_in_file(&lib, &names(&["fz"]), &names(&["fd"]), "x.toml").unwrap();
+        assert!(
+            err.to_string().starts_with("preset `fd` (already applied to `x.toml`) cannot go with `fz`\n"),
+            "{err}"
+        );
+        assert!(declared_conflict_in_file(&lib, &names(&["fz"]), &names(&["fzz"]), "x.toml").is_none());
     }
 
     #[test]

@@ -118,6 +118,16 @@ pub fn preset_schema() -> Value {
             "description": { "type": "string", "description": "when to use it, when not, and what it costs" },
             "extends": { "type": "array", "items": name, "description": "presets composed before this one" },
             "overrides": { "type": "array", "items": name, "description": "presets whose values this one may replace" },
+            "conflicts-with": {
+                "type": "array",
+                "description": "presets this one cannot go with: `apply`, `show` and the guided mode refuse them together with `why`",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["preset", "why"],
+                    "properties": { "preset": name, "why": { "type": "string", "minLength": 1 } }
+                }
+            },
             "sources": { "type": "array", "items": { "type": "string" }, "description": "where the advice comes from" },
             "requires": {
                 "type": "object",

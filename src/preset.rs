@@ -6,6 +6,9 @@
 //! extends = ["debugging"]          # presets composed first
 //! overrides = []                   # presets whose values this one may replace
 //! sources = ["Cargo book, Optimizing Build Performance: https://…"]
+//! conflicts-with = [               # presets it cannot go with, and why
+//!   { preset = "fast-compile", why = "both decide dev's debug info: line tables or none" },
+//! ]
 //!
 //! [requires]
 //! components = []                  # rustup components the settings need
@@ -112,6 +115,14 @@ pub struct ConfigSetting {
     pub why: String,
 }
 
+/// A preset this one cannot go with, and why: `apply`, `show` and the guided mode refuse the two
+/// together with this reason before composing them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclaredConflict {
+    pub preset: String,
+    pub why: String,
+}
+
 /// A variant of a preset for some machines: its settings are added to the preset's own.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Variant {
@@ -133,6 +144,8 @@ pub struct Preset {
     pub description: String,
     pub extends: Vec<String>,
     pub overrides: Vec<String>,
+    /// The presets it cannot go with (either side may declare it).
+    pub conflicts_with: Vec<DeclaredConflict>,
     pub sources: Vec<String>,
     pub components: Vec<String>,
     /// Arguments a cargo command needs to use the settings (`-Zbuild-std=…`); `{host}` stands
@@ -299,6 +312,8 @@ struct RawPreset {
     /// Read from the spanned document instead, for exact error locations.
     #[serde(default, rename = "profile")]
     _profile: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "conflicts-with")]
+    _conflicts_with: Option<serde::de::IgnoredAny>,
     #[serde(default, rename = "relies-on")]
     _relies_on: Option<serde::de::IgnoredAny>,
     #[serde(default, rename = "build")]
@@ -373,6 +388,10 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
                 .map_err(|why| reader.error(doc.get(field), &format!("`{field}` entry `{entry}`: {why}")))?;
         }
     }
+    let conflicts_with = match doc.get("conflicts-with") {
+        None => Vec::new(),
+        Some(item) => reader.conflicts_with(item, name, &raw.extends)?,
+    };
     let settings = match doc.get("profile") {
         None => Vec::new(),
         Some(item) => reader.profiles(item)?,
@@ -400,6 +419,7 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         description: raw.description,
         extends: raw.extends,
         overrides: raw.overrides,
+        conflicts_with,
         sources: raw.sources,
         components: raw.requires.components,
         cargo_args: raw.requires.cargo_args,
@@ -493,6 +513,51 @@ impl Reader<'_> {
             return Err(problem.help.into_iter().fold(error, Error::help));
         }
         walk.entries.iter().map(|entry| self.setting(entry)).collect()
+    }
+
+    /// `conflicts-with = [{ preset = "…", why = "…" }, …]`: each a preset name other than this
+    /// one and those it extends (which it composes with by definition), once, with a reason.
+    fn conflicts_with(&self, item: &Item, name: &str, extends: &[String]) -> Result<Vec<DeclaredConflict>> {
+        let expected = "`conflicts-with` must be an array of `{ preset = \"…\", why = \"…\" }`";
+        let entries: Vec<&dyn TableLike> = match item {
+            Item::Value(toml_edit::Value::Array(array)) => array
+                .iter()
+                .map(|v| v.as_inline_table().map(|t| t as &dyn TableLike))
+                .collect::<Option<_>>()
+                .ok_or_else(|| self.error(Some(item), expected))?,
+            Item::ArrayOfTables(tables) => tables.iter().map(|t| t as &dyn TableLike).collect(),
+            _ => return Err(self.error(Some(item), expected)),
+        };
+        let mut declared: Vec<DeclaredConflict> = Vec::new();
+        for (i, entry) in entries.into_iter().enumerate() {
+            let at = |key: &str, message: &str| self.key_error(entry, key, message);
+            if let Some((extra, _)) = entry.iter().find(|(k, _)| *k != "preset" && *k != "why") {
+                return Err(at(
+                    extra,
+                    &format!("unknown field `{extra}` in `conflicts-with[{i}]`, expected `preset` or `why`"),
+                ));
+            }
+            let text = |key: &str| -> Result<&str> {
+                let value = entry.get(key).ok_or_else(|| {
+                    self.error(Some(item), &format!("`conflicts-with[{i}]` has no `{key}`"))
+                        .help("write each entry as `{ preset = \"NAME\", why = \"what contradicts what\" }`")
+                })?;
+                value.as_str().filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+                    self.error(Some(value), &format!("`conflicts-with[{i}].{key}` must be a non-empty string"))
+                })
+            };
+            let (preset, why) = (text("preset")?, text("why")?);
+            let named = |message: String| at("preset", &message);
+            check_name(preset).map_err(|why| named(format!("`conflicts-with[{i}].preset`: {why}")))?;
+            if preset == name || extends.iter().any(|e| e == preset) {
+                return Err(named(format!("preset `{name}` cannot conflict with `{preset}`, which it is or extends")));
+            }
+            if declared.iter().any(|d| d.preset == preset) {
+                return Err(named(format!("`conflicts-with` names `{preset}` twice")));
+            }
+            declared.push(DeclaredConflict { preset: preset.to_owned(), why: why.to_owned() });
+        }
+        Ok(declared)
     }
 
     /// `[relies-on.profile.<name>]`: profile keys only, since what a preset relies on is what
@@ -828,6 +893,30 @@ opt-level = { value = 0, why = "w3" }
         assert!(err.contains("must say why"), "{err}");
         let err = parse_err("summary = \"s\"\n[profile.dev]\ndebug = { value = false }\n");
         assert!(err.contains("has no `why`"), "{err}");
+    }
+
+    #[test]
+    fn declared_conflicts_are_read_and_checked_with_their_line() {
+        let preset = parse(
+            "t",
+            Origin::Builtin,
+            "summary = \"s\"\nconflicts-with = [{ preset = \"u\", why = \"w\" }]\n[[variant]]\nname = \"v\"\n",
+        )
+        .unwrap();
+        assert_eq!(preset.conflicts_with, [DeclaredConflict { preset: "u".into(), why: "w".into() }]);
+        let err = parse_err("summary = \"s\"\nconflicts-with = [{ preset = \"u\" }]\n");
+        assert!(err.contains("`conflicts-with[0]` has no `why`") && err.contains(":2:"), "{err}");
+        let err = parse_err("summary = \"s\"\nconflicts-with = [{ preset = \"u\", why = \"w\", whom = 1 }]\n");
+        assert!(err.contains("unknown field `whom` in `conflicts-with[0]`") && err.contains(":2:"), "{err}");
+        let err = parse_err("summary = \"s\"\nconflicts-with = [\"u\"]\n");
+        assert!(err.contains("`conflicts-with` must be an array of"), "{err}");
+        let err = parse_err("summary = \"s\"\nextends = [\"u\"]\nconflicts-with = [{ preset = \"u\", why = \"w\" }]\n");
+        assert!(err.contains("cannot conflict with `u`, which it is or extends"), "{err}");
+        let err = parse_err("summary = \"s\"\nconflicts-with = [{ preset = \"../u\", why = \"w\" }]\n");
+        assert!(err.contains("invalid character `.`"), "{err}");
+        let twice =
+            "summary = \"s\"\nconflicts-with = [{ preset = \"u\", why = \"w\" }, { preset = \"u\", why = \"x\" }]\n";
+        assert!(parse_err(twice).contains("names `u` twice"));
     }
 
     #[test]

@@ -75,6 +75,9 @@ fn the_schema_rejects_what_the_parser_rejects() {
         "summary = \"s\"\n[profile.dev.package.\"*\"]\npanic = { value = \"abort\", why = \"w\" }\n",
         "summary = \"s\"\n[profile.debug]\ninherits = \"dev\"\n",
         "summary = \"s\"\nextends = [\"../x\"]\n",
+        "summary = \"s\"\nconflicts-with = [{ preset = \"x\" }]\n",
+        "summary = \"s\"\nconflicts-with = [{ preset = \"x\", why = \"w\", also = 1 }]\n",
+        "summary = \"s\"\nconflicts-with = [\"x\"]\n",
     ] {
         assert!(!validator.is_valid(&as_json(bad)), "the schema accepts:\n{bad}");
         assert!(

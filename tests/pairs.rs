@@ -3,10 +3,14 @@
 //! written so that real cargo obeys it: `verify`, which compares cargo's rustc lines with what the
 //! files say, passes for every profile the pair writes (and for `dev` when it writes only config
 //! settings, whose flags `verify` expects on every unit).
+//!
+//! Contradictions are declared in the presets (`conflicts-with`), and the test holds them to it
+//! both ways: a declared pair is refused with the declared reason, and any other refusal is for
+//! something that is not a contradiction between the two presets (`NOT_CONTRADICTIONS`).
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -42,6 +46,43 @@ fn builtins() -> Vec<(String, bool)> {
     presets.map(|p| (p["name"].as_str().unwrap().to_owned(), p["config_only"] == true)).collect()
 }
 
+/// Refusals that say nothing about how two presets fit together: the machine or the workspace
+/// lacks what one of them needs (nightly cargo on this stable workspace, a program such as
+/// `sccache`, an operating system or architecture its conditions name).
+const NOT_CONTRADICTIONS: &[&str] =
+    &["which needs nightly cargo", "which is not on PATH", "does not apply to this machine", "no variant of preset"];
+
+/// For each pair of built-in presets that cannot go together, the `why` one of them declares:
+/// a preset goes with everything it extends, so a declaration covers the presets extending it.
+fn declared() -> BTreeMap<(String, String), String> {
+    use cargo_presets::preset::{Origin, parse};
+    let presets: BTreeMap<&str, _> = cargo_presets::library::BUILTIN
+        .iter()
+        .map(|(name, text)| (*name, parse(name, Origin::Builtin, text).unwrap()))
+        .collect();
+    let with_parents = |name: &str| {
+        let (mut found, mut stack) = (Vec::new(), vec![name.to_owned()]);
+        while let Some(next) = stack.pop() {
+            stack.extend(presets[next.as_str()].extends.iter().cloned());
+            found.push(next);
+        }
+        found
+    };
+    let mut pairs = BTreeMap::new();
+    for a in presets.keys() {
+        for b in presets.keys().filter(|b| a < *b) {
+            let (ours, theirs) = (with_parents(a), with_parents(b));
+            let declares = |mine: &[String], other: &[String]| {
+                mine.iter().flat_map(|m| presets[m.as_str()].conflicts_with.iter()).find(|d| other.contains(&d.preset))
+            };
+            if let Some(d) = declares(&ours, &theirs).or_else(|| declares(&theirs, &ours)) {
+                pairs.insert((a.to_string(), b.to_string()), d.why.clone());
+            }
+        }
+    }
+    pairs
+}
+
 /// `verify PROFILE` with none of the variables it reads, offline.
 fn verify(dir: &Path, profile: &str) -> Result<(), String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
@@ -61,6 +102,8 @@ fn verify(dir: &Path, profile: &str) -> Result<(), String> {
 #[test]
 fn every_pair_of_built_in_presets_composes_into_what_cargo_obeys_or_is_refused() {
     let presets = builtins();
+    let declared = declared();
+    assert!(!declared.is_empty(), "no built-in preset declares a conflict: the reader is broken");
     let (mut obeyed, mut refused, mut failures) = (0, Vec::new(), Vec::new());
     for (i, (a, a_config)) in presets.iter().enumerate() {
         for (b, b_config) in &presets[i + 1..] {
@@ -72,6 +115,14 @@ fn every_pair_of_built_in_presets_composes_into_what_cargo_obeys_or_is_refused()
             }
             let output = common::presets_with(&dir, &args, &apply_env(&dir));
             let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            let key = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+            let why = declared.get(&key);
+            if let Some(why) = why
+                && (output.status.success() || !stderr.contains(" cannot go with ") || !stderr.contains(why.as_str()))
+            {
+                failures.push(format!("{a} + {b}: declared a conflict ({why}), but not refused with it:\n{stderr}"));
+                continue;
+            }
             if !output.status.success() {
                 // Status lines (`Choosing …`) may come first.
                 let first = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or("");
@@ -79,6 +130,8 @@ fn every_pair_of_built_in_presets_composes_into_what_cargo_obeys_or_is_refused()
                     failures.push(format!("{a} + {b}: a refusal changed files"));
                 } else if !first.starts_with("error: ") || !stderr.contains("\nhelp: ") {
                     failures.push(format!("{a} + {b}: refused without a reason and a way out:\n{stderr}"));
+                } else if why.is_none() && !NOT_CONTRADICTIONS.iter().any(|r| first.contains(r)) {
+                    failures.push(format!("{a} + {b}: refused for a contradiction no preset declares: {first}"));
                 } else {
                     refused.push(format!("{a} + {b}: {}", first.trim_start_matches("error: ")));
                 }
@@ -100,10 +153,11 @@ fn every_pair_of_built_in_presets_composes_into_what_cargo_obeys_or_is_refused()
         }
     }
     eprintln!(
-        "pairs: {} pairs of {} built-in presets: {obeyed} written and obeyed by cargo, {} refused with a reason, {} failed",
+        "pairs: {} pairs of {} built-in presets: {obeyed} written and obeyed by cargo, {} refused with a reason ({} declared conflicts), {} failed",
         presets.len() * (presets.len() - 1) / 2,
         presets.len(),
         refused.len(),
+        declared.len(),
         failures.len()
     );
     for line in &refused {

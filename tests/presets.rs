@@ -1,7 +1,12 @@
-//! The built-in presets' claims. A description may cite only the sources its preset lists, and
-//! every figure in it must come from a measurement: `scripts/bench-presets.sh`, whose output the
-//! README records under "Measured: the presets on a real workload". A figure someone else
-//! published is fine in a sentence that says so ("reports", "published"), citing a listed source.
+//! The built-in presets' claims, in every string of a preset's file but its `sources` (summary,
+//! description, each `why`, variant notes, declared conflicts, `when.min-rustc`, and any field
+//! added later). A description may cite only the sources its preset lists. A Rust version ("since Rust 1.92", "cargo ≥ 1.97", `min-rustc`) must be one
+//! that a listed source states: each source entry names what it is evidence for, versions
+//! included ("… (merged September 2025, Rust 1.92): https://…"). Every figure (a percentage, a
+//! ratio, seconds, a size) must come from a recorded run: `scripts/bench-presets.sh` and `tune`,
+//! whose output the README records under "Measured: the presets on a real workload" and "`tune`
+//! on the same workload". A figure someone else published is fine in a sentence that says so
+//! ("reports", "published", "says") and names the listed source it comes from.
 
 use cargo_presets::library::BUILTIN;
 use cargo_presets::preset::{Origin, Preset, parse};
@@ -48,18 +53,147 @@ fn descriptions_cite_only_their_own_sources() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// A declared conflict with a name no built-in has would never fire: `tests/pairs.rs` holds only
+/// the declarations between built-ins to their refusals.
+#[test]
+fn declared_conflicts_name_built_in_presets() {
+    let presets = builtins();
+    let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
+    let declared: Vec<(&str, &str)> =
+        presets.iter().flat_map(|p| p.conflicts_with.iter().map(|c| (p.name.as_str(), c.preset.as_str()))).collect();
+    assert!(!declared.is_empty(), "no built-in preset declares a conflict");
+    for (preset, other) in declared {
+        assert!(
+            names.contains(&other),
+            "`{preset}` declares a conflict with `{other}`, which is not a built-in preset"
+        );
+    }
+}
+
 /// One column of a recorded `bench` table: the variant and, per row, the ratio to the baseline.
 struct Column {
     name: String,
     ratios: Vec<f64>,
 }
 
-/// The README's recorded benchmark output.
+/// The README's recorded runs: the bench of the presets, and `tune` on the same workload.
 fn measured() -> String {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("## Measured: the presets on a real workload").expect("the README records the bench");
-    let end = readme[start + 3..].find("\n## ").map_or(readme.len(), |i| start + 3 + i);
-    readme[start..end].to_owned()
+    let section = |heading: &str| {
+        let start = readme.find(heading).unwrap_or_else(|| panic!("the README records {heading:?}"));
+        let end = readme[start + heading.len()..].find("\n#").map_or(readme.len(), |i| start + heading.len() + i);
+        readme[start..end].to_owned()
+    };
+    section("## Measured: the presets on a real workload") + &section("### `tune` on the same workload")
+}
+
+/// Every string of a built-in preset's file but its `sources`, with its key path: summary,
+/// description, each `why`, variant notes, declared conflicts, `when.min-rustc`, and whatever
+/// field a preset gains later, so that no claim hides in a field this test does not know.
+fn texts(preset: &Preset) -> Vec<(String, String)> {
+    let (_, text) = BUILTIN.iter().find(|(name, _)| *name == preset.name).unwrap();
+    let doc: toml_edit::DocumentMut = text.parse().unwrap();
+    let mut found = Vec::new();
+    for (key, item) in doc.iter().filter(|(key, _)| *key != "sources") {
+        strings_of_item(key, item, &mut found);
+    }
+    found
+}
+
+fn strings_of_item(path: &str, item: &toml_edit::Item, found: &mut Vec<(String, String)>) {
+    match item {
+        toml_edit::Item::Value(value) => strings_of_value(path, value, found),
+        toml_edit::Item::Table(table) => {
+            table.iter().for_each(|(key, item)| strings_of_item(&format!("{path}.{key}"), item, found))
+        }
+        toml_edit::Item::ArrayOfTables(tables) => {
+            for (i, table) in tables.iter().enumerate() {
+                table.iter().for_each(|(key, item)| strings_of_item(&format!("{path}[{i}].{key}"), item, found))
+            }
+        }
+        toml_edit::Item::None => {}
+    }
+}
+
+fn strings_of_value(path: &str, value: &toml_edit::Value, found: &mut Vec<(String, String)>) {
+    match value {
+        toml_edit::Value::String(text) => found.push((format!("`{path}`"), text.value().clone())),
+        toml_edit::Value::Array(values) => {
+            values.iter().enumerate().for_each(|(i, v)| strings_of_value(&format!("{path}[{i}]"), v, found))
+        }
+        toml_edit::Value::InlineTable(table) => {
+            table.iter().for_each(|(key, v)| strings_of_value(&format!("{path}.{key}"), v, found))
+        }
+        _ => {}
+    }
+}
+
+/// The Rust versions a text names, as `(1, minor)`: `1.92` in "since Rust 1.92", "cargo ≥ 1.97",
+/// "1.90.0". A number with a unit (`1.00 s`, `1.31x`) is a figure, and one with a single decimal
+/// (`1.9 MB`) never a version.
+fn versions(text: &str) -> Vec<(u32, u32)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    for i in 0..chars.len().saturating_sub(3) {
+        let starts = chars[i] == '1'
+            && chars[i + 1] == '.'
+            && (i == 0 || !(chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '.' | '-' | '+')));
+        if !starts {
+            continue;
+        }
+        let digits: String = chars[i + 2..].iter().take_while(|c| c.is_ascii_digit()).collect();
+        let mut end = i + 2 + digits.len();
+        while end < chars.len()
+            && (chars[end].is_ascii_digit()
+                || chars[end] == '.' && chars.get(end + 1).is_some_and(char::is_ascii_digit))
+        {
+            end += 1;
+        }
+        let rest: String = chars[end..].iter().take(4).collect();
+        let unit = ["%", "x", "\u{d7}", " s", " ms", " MB", " kB", " KB", " GB"]
+            .iter()
+            .any(|u| rest.starts_with(u) && !rest[u.len()..].starts_with(char::is_alphanumeric));
+        if digits.len() >= 2 && !unit {
+            found.push((1, digits.parse().unwrap()));
+        }
+    }
+    found
+}
+
+/// Whether a source entry states version `1.minor` (`1.90` in "1.90.0 stable", not in "1.900").
+fn states(source: &str, (major, minor): (u32, u32)) -> bool {
+    versions(source).contains(&(major, minor))
+}
+
+#[test]
+fn every_version_claimed_is_stated_by_one_of_the_presets_sources() {
+    let mut unstated = Vec::new();
+    let mut claims = 0;
+    for preset in builtins() {
+        let mut claimed: Vec<(String, (u32, u32))> = Vec::new();
+        for (place, text) in texts(&preset) {
+            claimed.extend(versions(&text).into_iter().map(|v| (place.clone(), v)));
+        }
+        for (place, version) in claimed {
+            claims += 1;
+            if !preset.sources.iter().any(|s| states(s, version)) {
+                unstated.push(format!(
+                    "`{}`: {place} names Rust {}.{}, which none of its sources states",
+                    preset.name, version.0, version.1
+                ));
+            }
+        }
+    }
+    assert!(claims > 0, "no version claims found: the reader is broken");
+    assert!(unstated.is_empty(), "{}", unstated.join("\n"));
+}
+
+#[test]
+fn the_version_reader_finds_versions_and_leaves_figures() {
+    let text = "since Rust 1.92, cargo \u{2265} 1.97, 1.90.0 stable, 1.00 s, 1.31x, 1.9 MB, 11.92, v1.95, 1.5";
+    assert_eq!(versions(text), [(1, 92), (1, 97), (1, 90)]);
+    assert!(states("Rust blog, Faster linking times with 1.90.0 stable: https://…", (1, 90)));
+    assert!(!states("rust-lang/rust PR #1, (Rust 1.920)", (1, 92)));
 }
 
 /// The columns of every table in `text`: a header line names the variants (`fast-dev [dev]`), and
@@ -126,7 +260,7 @@ fn figures(sentence: &str) -> Vec<Figure> {
         let number: String = chars[start..i].iter().collect();
         let sign = start.checked_sub(1).map(|j| chars[j]).filter(|c| *c == '+' || *c == '-');
         let rest: String = chars[i..].iter().take(4).collect();
-        let unit = ["%", " MB", " kB", " KB", " s", "x"]
+        let unit = ["%", " MB", " kB", " KB", " GB", " ms", " s", "x", "\u{d7}"]
             .into_iter()
             .find(|u| rest.starts_with(u) && !rest[u.len()..].starts_with(|c: char| c.is_alphanumeric()));
         if let Some(unit) = unit {
@@ -163,9 +297,10 @@ fn every_figure_in_a_description_was_measured() {
     let names: Vec<&str> = presets.iter().map(|p| p.name.as_str()).collect();
     let mut unbacked = Vec::new();
     for preset in &presets {
-        let text = preset.description.replace('\n', " ");
+        let own: Vec<String> = preset.sources.iter().map(|s| cited_name(s)).collect();
+        let text = texts(preset).into_iter().map(|(_, t)| t.replace('\n', " ")).collect::<Vec<_>>().join(". ");
         for sentence in text.split(". ") {
-            if sentence.contains("report") || sentence.contains("published") {
+            if attributed(sentence, &own) {
                 continue;
             }
             // A figure belongs to this preset, or to another one the sentence names.
@@ -174,7 +309,9 @@ fn every_figure_in_a_description_was_measured() {
             about.extend(columns.iter().map(|c| c.name.as_str()).filter(|n| sentence.contains(&format!("`{n}`"))));
             for figure in figures(sentence) {
                 let backed = match figure.unit {
-                    "MB" | "kB" | "KB" | "s" => measured.contains(&format!("{} {}", figure.number_text(), figure.unit)),
+                    "MB" | "kB" | "KB" | "GB" | "ms" | "s" => {
+                        measured.contains(&format!("{} {}", figure.number_text(), figure.unit))
+                    }
                     _ => columns
                         .iter()
                         .filter(|c| about.contains(&c.name.as_str()))
@@ -191,6 +328,13 @@ fn every_figure_in_a_description_was_measured() {
         "figures with no measurement in the README's recorded bench output:\n{}",
         unbacked.join("\n")
     );
+}
+
+/// Whether a sentence gives its figures as someone else's: it says so ("reports", "published",
+/// "says", "according to") and names a source its preset lists.
+fn attributed(sentence: &str, own: &[String]) -> bool {
+    let says = ["report", "published", " says", "according to"].iter().any(|w| sentence.contains(w));
+    says && own.iter().any(|name| sentence.contains(name.as_str()))
 }
 
 impl Figure {

@@ -131,7 +131,7 @@ fn preset_example_is_the_demo_preset() {
 #[test]
 fn error_examples_are_the_fixture_output() {
     let readme = fs::read_to_string(readme_path()).unwrap();
-    for case in ["error-invalid-project-preset", "error-relies-on-opt-level", "error-conflict-and-relied"] {
+    for case in ["error-invalid-project-preset", "error-declared-conflict", "error-conflict-and-relied"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case);
         let stderr = fs::read_to_string(dir.join("stderr")).unwrap();
         let shown = match case {

@@ -164,6 +164,7 @@ pub fn prepare<'a>(
         FileKind::Config => files::read_optional(&file)?,
     };
     let original_text = original.as_deref().unwrap_or("");
+    check_declared_in_file(ctx, library, &composition, original_text, &file, args.force)?;
     let creates_directory = original.is_none() && !files::dir_of(&file).is_dir();
     // Discovery parsed the manifest already; read again under the lock, it is usually the same.
     let reparsed;
@@ -555,6 +556,36 @@ struct Unmet {
 }
 
 /// What `check_relied` looks at: the presets, and the file `apply` writes.
+/// Presets asked for now must not contradict, by a declared conflict, those applied to the file
+/// before (found by their markers). A preset asked for again is settled with those already
+/// there: applying it again (after `--force`, say) is refused by nothing it was not refused by.
+fn check_declared_in_file(
+    ctx: &mut Context<'_>,
+    library: &Library,
+    composition: &Composition,
+    text: &str,
+    file: &std::path::Path,
+    force: bool,
+) -> Result<()> {
+    let applied: std::collections::BTreeSet<&str> =
+        text.lines().filter_map(edit::marker::Marker::parse).map(|m| m.preset).collect();
+    let (again, new): (Vec<_>, Vec<_>) =
+        composition.presets.iter().map(|p| p.name.clone()).partition(|n| applied.contains(n.as_str()));
+    let earlier: Vec<String> =
+        applied.iter().filter(|n| !again.contains(&n.to_string())).map(|n| n.to_string()).collect();
+    if new.is_empty() || earlier.is_empty() {
+        return Ok(());
+    }
+    let Some(error) = compose::declared_conflict_in_file(library, &new, &earlier, &file.display().to_string()) else {
+        return Ok(());
+    };
+    if !force {
+        return Err(error);
+    }
+    ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
+    Ok(())
+}
+
 struct Relied<'a> {
     composition: &'a Composition,
     library: &'a Library,

@@ -24,7 +24,13 @@ pub fn compose(
     request: &ApplyOptions,
     target: &Target,
 ) -> Result<(Composition, Option<Machine>)> {
-    let plain = compose::compose(library, &request.presets)?;
+    if let Some(error) = compose::declared_conflict(library, &request.presets) {
+        if !request.force {
+            return Err(error);
+        }
+        ctx.shell.warn(format!("{error}\nnote: applying anyway (--force)"));
+    }
+    let plain = compose::compose_for(library, &request.presets, None)?;
     refuse_manifest(&plain, target, request)?;
     for_machine(ctx, workspace, library, plain, &request.presets, request.variant.as_deref())
 }
