@@ -133,13 +133,13 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneArgs) -> Result<i32> {
     let saved = destination.as_ref().map(|(path, _)| ctx.display(path));
     match args.report.format {
         Format::Json => {
-            let json = report::to_json(
+            let report = report::Tuned::new(
                 &dimensions,
                 &outcome,
                 &measured,
                 saved.as_deref().zip(destination.as_ref().map(|(_, personal)| kind(*personal))),
             );
-            ctx.shell.print(&format!("{json:#}\n"))?;
+            ctx.shell.print(&crate::report::json(&report))?;
         }
         Format::Human => ctx.shell.print(&report::table(&dimensions, &outcome, &measured, budget))?,
     }

@@ -337,7 +337,8 @@ fn a_workflow_a_setting_cannot_change_is_not_run_in_its_comparisons() {
     assert!(text.contains("not measured"), "{text}");
     // The chart and the JSON show a workflow not run as no samples.
     report::chart(&dims, &outcome, &report::Measured::example());
-    let json = report::to_json(&dims, &outcome, &report::Measured::example(), Some(("x.toml", "user")));
+    let measured = report::Measured::example();
+    let json = serde_json::to_value(report::Tuned::new(&dims, &outcome, &measured, Some(("x.toml", "user")))).unwrap();
     assert_eq!(json["saved_as"], "user");
     assert_eq!(json["trials"][0]["workflows"][0]["samples"], serde_json::json!([]));
     assert_eq!(json["trials"][0]["workflows"][0]["median"], serde_json::Value::Null);
