@@ -68,8 +68,8 @@ pub struct Request<'a> {
 #[derive(Serialize)]
 pub struct Applied {
     /// The file as the user names it from here.
-    pub file: String,
-    pub action: Action,
+    file: String,
+    action: Action,
     presets: Vec<String>,
     /// The profile of `--profile`.
     profile: Option<String>,
