@@ -25,6 +25,7 @@ pub mod plan;
 pub mod preset;
 pub mod prompt;
 pub mod render;
+pub mod report;
 pub mod retarget;
 pub mod shell;
 pub mod suggest;

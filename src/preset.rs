@@ -171,7 +171,7 @@ pub struct Preset {
 }
 
 /// The variant `apply` chose for a machine, and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Choice {
     pub preset: String,
     pub variant: String,

@@ -5,7 +5,7 @@
 //! can end a comment and start TOML: each line we emit is `#` followed by printable text.
 
 use handlebars::Handlebars;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cargo::schema::{self, Scope, TablePath};
 
@@ -48,42 +48,60 @@ impl Renderer {
             Scope::Package(spec) => Some(format!("the package `{}`", one_line(spec))),
             Scope::BuildOverride => Some("build scripts, proc-macros and their dependencies".to_owned()),
         };
-        let data = json!({
-            "summary": one_line(summary),
-            "scope": scope,
-            "profile": custom.then(|| one_line(&table.profile)),
-        });
-        self.render("table", &data)
+        #[derive(Serialize)]
+        struct Data {
+            summary: String,
+            scope: Option<String>,
+            profile: Option<String>,
+        }
+        let profile = custom.then(|| one_line(&table.profile));
+        self.render("table", &Data { summary: one_line(summary), scope, profile })
     }
 
     /// The reason written above a key.
     pub fn key(&self, why: &str) -> Vec<String> {
-        self.render("key", &json!({ "why": one_line(why) }))
+        #[derive(Serialize)]
+        struct Data {
+            why: String,
+        }
+        self.render("key", &Data { why: one_line(why) })
     }
 
     /// The reason for a feature gate.
     pub fn gate(&self, key: &str) -> Vec<String> {
-        self.render("gate", &json!({ "key": one_line(key) }))
+        #[derive(Serialize)]
+        struct Data {
+            key: String,
+        }
+        self.render("gate", &Data { key: one_line(key) })
     }
 
     /// The header of a config file `apply` creates: a standalone file (at `path`) says how to
     /// use it; any other says that `remove` may delete it, the mark `remove` looks for.
     pub fn file(&self, presets: &[String], path: Option<&str>, nightly: bool, directory: bool) -> Vec<String> {
+        #[derive(Serialize)]
+        struct Data {
+            presets: String,
+            path: Option<String>,
+            nightly: bool,
+            directory: bool,
+        }
         let presets = one_line(&presets.join(" "));
-        let data =
-            json!({ "presets": presets, "path": path.map(one_line), "nightly": nightly, "directory": directory });
-        self.render("file", &data)
+        self.render("file", &Data { presets, path: path.map(one_line), nightly, directory })
     }
 
     /// A new preset file that teaches the format through its comments (for `new` and `init`).
     /// Not flattened: it is TOML, and its only inputs are names already checked to be plain.
     pub fn preset_file(&self, name: &str, extends: &[String]) -> String {
-        self.registry
-            .render("preset", &json!({ "name": name, "extends": extends }))
-            .expect("the data matches the template (tested)")
+        #[derive(Serialize)]
+        struct Data<'a> {
+            name: &'a str,
+            extends: &'a [String],
+        }
+        self.registry.render("preset", &Data { name, extends }).expect("the data matches the template (tested)")
     }
 
-    fn render(&self, name: &str, data: &serde_json::Value) -> Vec<String> {
+    fn render(&self, name: &str, data: &impl Serialize) -> Vec<String> {
         let text = self.registry.render(name, data).expect("the data matches the template (tested)");
         text.lines().map(|line| strip_controls(line).trim_end().to_owned()).filter(|l| !l.is_empty()).collect()
     }

@@ -108,7 +108,7 @@ fn without_kind(url: &str) -> &str {
     url.split_once('+').filter(|(kind, _)| !kind.contains('/')).map_or(url, |(_, rest)| rest)
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Mismatch {
     pub package: String,
     pub key: Key,
@@ -122,13 +122,14 @@ pub struct Mismatch {
 
 /// A key the rustflags cargo uses set, so that the profile does not decide it: rustc got the
 /// rustflags' value in `units` units.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Note {
     pub key: Key,
     pub value: String,
     /// `RUSTFLAGS`, `.cargo/config.toml:3`.
     pub source: String,
     /// The source as reports name it (`` the environment variable `RUSTFLAGS` ``).
+    #[serde(skip)]
     pub described: String,
     pub units: usize,
 }

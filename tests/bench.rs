@@ -59,6 +59,7 @@ fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouch
         assert!(stderr.contains(&format!("note: `{name}` cannot change `check`: its settings (debug)")), "{stderr}");
     }
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    common::assert_report_shape("bench", &report);
 
     let variants: Vec<(&str, &str)> = report["variants"]
         .as_array()

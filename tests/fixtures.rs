@@ -262,6 +262,7 @@ fixtures! {
     remove_json, remove_json_restored, remove_json_flags_dry_run, remove_json_deleted, remove_dry_run_deletes_file, remove_legacy_config,
     remove_after_apply, remove_changed_value, remove_crlf, remove_dotted_keys, remove_dry_run, remove_forced_value_comes_back, remove_from_config, remove_gate, remove_inline_table, remove_new_config_file, remove_no_final_newline, status_intact_and_drifted, status_json,
     init_default, init_json, new_preset, new_user_preset, new_unknown_parent, new_existing, apply_json, apply_to_user_warns,
+    explain_json, apply_dry_run_json, new_json,
     color_from_cargo_term_color, color_never_overrides_env,
     header_spelling, dotted_key_spelling, remove_header_spelling,
     implicit_parent, remove_implicit_parent, forced_inherits, remove_forced_inherits, forced_aligned_key,

@@ -79,6 +79,7 @@ fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes(
     let log = stderr(&output);
     assert!(log.lines().any(|l| l.contains("current, pair 1/4: build, ") && l.ends_with(" left")), "{log}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    common::assert_report_shape("tune", &json);
     assert_eq!(json["saved"], ".cargo/presets/tuned.toml", "{json:#}");
     assert_eq!(json["saved_as"], "project", "{json:#}");
     // Full debug info is what the wrapper makes slow, for every crate: dropping it, for the
@@ -166,6 +167,7 @@ fn a_candidate_that_fails_to_build_is_reported_and_dropped() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    common::assert_report_shape("tune", &json);
     let trials = json["trials"].as_array().unwrap();
     let failed = trials.iter().position(|t| t["setting"] == "linker").expect("the linker was tried");
     assert_eq!(trials[failed]["value"], "mold");

@@ -44,6 +44,7 @@ fn verify_profile(dir: &Path, profile: &str, env: &[(&str, &str)]) -> (i32, serd
     let output = command.output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("no JSON report:\n{stderr}"));
+    common::assert_report_shape("verify", &report);
     (output.status.code().unwrap_or(-1), report, stderr)
 }
 

@@ -7,8 +7,10 @@
 
 use std::fmt;
 
-/// A value a preset writes. Profiles only ever hold these four shapes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A value a preset writes. Profiles only ever hold these four shapes, which JSON has too: a
+/// report gives the value as it is (`3`, `"s"`, `true`, `["-Ctarget-cpu=native"]`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
 pub enum Value {
     Bool(bool),
     Int(i64),
@@ -321,6 +323,13 @@ fn canonical(key: Key, value: &Value) -> Value {
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// A key in a report is its name, as in the files.
+impl serde::Serialize for Key {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use serde_json::json;
+use serde::Serialize;
 
 /// What a workflow measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,37 +116,72 @@ fn all_zero(metric: &Metric) -> bool {
     metric.samples.iter().flatten().all(|v| *v == 0.0)
 }
 
-pub fn to_json(report: &Report) -> serde_json::Value {
-    let variants: Vec<_> =
-        report.variants.iter().map(|(name, profile)| json!({ "name": name, "profile": profile })).collect();
-    let metrics: Vec<_> = report
-        .metrics
-        .iter()
-        .map(|m| {
-            let values: Vec<_> = m
-                .samples
-                .iter()
-                .enumerate()
-                .map(|(i, samples)| {
-                    let s = summarize(samples);
-                    json!({
-                        "variant": report.variants[i].0,
-                        "samples": samples,
-                        "median": s.map(|s| s.median),
-                        "min": s.map(|s| s.min),
-                        "max": s.map(|s| s.max),
-                        "ratio": if i == 0 { None } else { ratio(m, i) },
+/// `bench`'s report as `--format json` gives it: the variants, and for each metric every
+/// variant's samples, their median and range, and the ratio to the baseline.
+#[derive(Serialize)]
+pub struct Json<'a> {
+    variants: Vec<Named<'a>>,
+    metrics: Vec<Measured<'a>>,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    name: &'a str,
+    profile: &'a str,
+}
+
+#[derive(Serialize)]
+struct Measured<'a> {
+    metric: &'a str,
+    /// `s` or `bytes`.
+    unit: &'static str,
+    values: Vec<Values<'a>>,
+}
+
+/// One variant's samples of a metric.
+#[derive(Serialize)]
+struct Values<'a> {
+    variant: &'a str,
+    samples: &'a [f64],
+    median: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    /// To the baseline's median; `None` for the baseline itself.
+    ratio: Option<f64>,
+}
+
+impl<'a> Json<'a> {
+    pub fn of(report: &'a Report) -> Json<'a> {
+        let variants = report.variants.iter().map(|(name, profile)| Named { name, profile }).collect();
+        let metrics = report
+            .metrics
+            .iter()
+            .map(|m| {
+                let values = m
+                    .samples
+                    .iter()
+                    .enumerate()
+                    .map(|(i, samples)| {
+                        let s = summarize(samples);
+                        Values {
+                            variant: &report.variants[i].0,
+                            samples,
+                            median: s.map(|s| s.median),
+                            min: s.map(|s| s.min),
+                            max: s.map(|s| s.max),
+                            ratio: if i == 0 { None } else { ratio(m, i) },
+                        }
                     })
-                })
-                .collect();
-            let unit = match m.unit {
-                Unit::Seconds => "s",
-                Unit::Bytes => "bytes",
-            };
-            json!({ "metric": m.name, "unit": unit, "values": values })
-        })
-        .collect();
-    json!({ "variants": variants, "metrics": metrics })
+                    .collect();
+                let unit = match m.unit {
+                    Unit::Seconds => "s",
+                    Unit::Bytes => "bytes",
+                };
+                Measured { metric: &m.name, unit, values }
+            })
+            .collect();
+        Json { variants, metrics }
+    }
 }
 
 /// A bar chart: one group per metric, one bar per variant, scaled to the baseline (= 1).

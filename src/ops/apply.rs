@@ -4,9 +4,10 @@ pub(super) mod config;
 
 use std::path::PathBuf;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cargo::effective::{Layer, Layers};
+use crate::cargo::schema::Value;
 use crate::cargo::toolchain;
 use crate::cargo::workspace::Workspace;
 use crate::compose::{self, Composition};
@@ -15,7 +16,6 @@ use crate::edit::{self, Change, Edit, FileKind};
 use crate::error::{Error, Result};
 use crate::files;
 use crate::library::Library;
-use crate::ops::show::to_json;
 use crate::ops::write::{self, Pending, Purpose, Written};
 use crate::ops::{Context, Format};
 use crate::plan::{Plan, plan};
@@ -32,11 +32,11 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyOptions) -> Result<i32> {
     note_shadowing(ctx, &library, &prepared.composition);
     let profiles = prepared.profiles();
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
-    if result["action"] != "unchanged" {
+    if result.action != Action::Unchanged {
         note_library_only(ctx, &workspace, &profiles, &args.to);
     }
     if args.format == Format::Json {
-        ctx.shell.print(&format!("{result:#}\n"))?;
+        ctx.shell.print(&crate::report::json(&result))?;
     }
     Ok(0)
 }
@@ -58,6 +58,44 @@ pub struct ApplyOptions {
     /// Show the change as a diff and write nothing.
     pub dry_run: bool,
     pub format: Format,
+}
+
+/// What `apply` did to one file: its report, and what `--format json` prints.
+#[derive(Serialize)]
+pub struct Applied {
+    /// The file as the user names it from here.
+    file: String,
+    action: Action,
+    presets: Vec<String>,
+    /// The profile of `--profile`.
+    profile: Option<String>,
+    /// The variant taken for each preset that has variants, and why.
+    variants: Vec<crate::preset::Choice>,
+    changes: Vec<KeyChange>,
+    tables_added: usize,
+    /// The change, for a dry run.
+    diff: Option<String>,
+}
+
+/// What became of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Created,
+    Updated,
+    Unchanged,
+    /// Would be created or updated: a dry run writes nothing.
+    DryRun,
+}
+
+/// A key the presets write, and what happened to it.
+#[derive(Serialize)]
+struct KeyChange {
+    key: String,
+    value: Value,
+    preset: String,
+    /// `added`, `updated`, `forced`, `kept` or `kept-yours`.
+    change: &'static str,
 }
 
 /// In a workspace of libraries only, a profile for what is shipped (any but `dev` and `test`)
@@ -275,45 +313,56 @@ pub fn prepare<'a>(
 }
 
 /// Writes what `prepare` decided, together with `also` (other files of the same command, in one
-/// all-or-nothing commit), and says what happened, as the JSON object tools get:
-/// `{"file", "action": "created"|"updated"|"unchanged"|"dry-run", "presets", "profile" (of
-/// `--profile`, or null), "changes": [{"key",
-/// "value", "preset", "change": "added"|"updated"|"forced"|"kept"}], "tables_added", "diff"}`.
-/// Status lines and, for a human dry run, the diff, are printed on the way. `lock` is `None`
-/// for a dry run, and for a file [`finish_together`] wrote.
+/// all-or-nothing commit), and says what happened: the [`Applied`] report tools get. Status
+/// lines and, for a human dry run, the diff, are printed on the way. `lock` is `None` for a dry
+/// run, and for a file [`finish_together`] wrote.
 pub fn finish(
     ctx: &mut Context<'_>,
     prepared: Prepared<'_>,
     lock: Option<&mut files::Lock>,
     also: &[files::Change<'_>],
-) -> Result<serde_json::Value> {
+) -> Result<Applied> {
     let Prepared { file, path, root, original, outcome, plan, composition, request: args, committed } = prepared;
     let shown = ctx.display(&path);
     let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
-    let report = |action: &str, diff: Option<String>| {
-        let changes: Vec<_> = outcome
+    let report = |action: Action, diff: Option<String>| {
+        let changes = outcome
             .changes
             .iter()
             .filter_map(|(path, change)| {
                 let composed = composition.settings.iter().find(|c| c.setting.path == *path)?;
-                Some(json!({ "key": path.to_string(), "value": to_json(&composed.setting.value), "preset": composed.preset, "change": change_name(change) }))
+                Some(KeyChange {
+                    key: path.to_string(),
+                    value: composed.setting.value.clone(),
+                    preset: composed.preset.clone(),
+                    change: change_name(change),
+                })
             })
             .chain(outcome.config_changes.iter().filter_map(|(path, preset, change)| {
                 let composed = composition.config.iter().find(|c| c.setting.path == *path && c.preset == *preset)?;
-                Some(json!({ "key": path.to_string(), "value": to_json(&composed.setting.value), "preset": preset, "change": change_name(change) }))
+                Some(KeyChange {
+                    key: path.to_string(),
+                    value: composed.setting.value.clone(),
+                    preset: preset.clone(),
+                    change: change_name(change),
+                })
             }))
             .collect();
-        let choices: Vec<_> = composition
-            .choices
-            .iter()
-            .map(|c| json!({ "preset": c.preset, "variant": c.variant, "because": c.because, "note": c.note }))
-            .collect();
-        json!({ "file": shown, "action": action, "presets": names, "profile": args.profile, "variants": choices, "changes": changes, "tables_added": outcome.tables_added, "diff": diff })
+        Applied {
+            file: shown.clone(),
+            action,
+            presets: names.iter().map(|n| (*n).to_owned()).collect(),
+            profile: args.profile.clone(),
+            variants: composition.choices.clone(),
+            changes,
+            tables_added: outcome.tables_added,
+            diff,
+        }
     };
     let names = names.join(", ");
     if composition.settings.is_empty() && composition.config.is_empty() {
         ctx.shell.status("Unchanged", format!("{shown} ({names}: nothing to write on this machine)"));
-        return Ok(report("unchanged", None));
+        return Ok(report(Action::Unchanged, None));
     }
     let written = if committed {
         // `finish_together` wrote the changed ones with the other files of the command.
@@ -326,9 +375,9 @@ pub fn finish(
     match written {
         Written::Unchanged => {
             ctx.shell.status("Unchanged", format!("{shown} ({names}: {})", unchanged_because(&outcome)));
-            return Ok(report("unchanged", None));
+            return Ok(report(Action::Unchanged, None));
         }
-        Written::DryRun(diff) => return Ok(report("dry-run", Some(diff))),
+        Written::DryRun(diff) => return Ok(report(Action::DryRun, Some(diff))),
         Written::Committed => {}
     }
 
@@ -369,7 +418,7 @@ pub fn finish(
     }
     behaviour_notes(ctx, &composition, &outcome, &args.presets);
     check_components(ctx, &composition, &plan);
-    Ok(report(if original.is_some() { "updated" } else { "created" }, None))
+    Ok(report(if original.is_some() { Action::Updated } else { Action::Created }, None))
 }
 
 /// `finish` for files of one command prepared apart (the guide's split selection): written in

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::json;
+use serde::Serialize;
 use toml_edit::Item;
 
 use crate::cargo::effective::Layers;
@@ -47,33 +47,94 @@ pub fn run(ctx: &mut Context<'_>, args: &CheckOptions) -> Result<i32> {
     let workspace = ctx.workspace()?;
     let (inputs, layers) = gather(ctx, &workspace)?;
     let all = lint::check(&inputs, &layers);
-    let deny = args.deny;
-    let reported: Vec<&Finding> = all.iter().filter(|f| f.silenced.is_none()).collect();
-    let failing = reported.iter().filter(|f| f.severity >= deny).count();
-
+    let report = Checked::new(&all, inputs.sources.len(), args.deny);
     for source in &inputs.sources {
         ctx.shell.verbose_status("Reading", format!("{} ({})", source.path.display(), source_kind(source.kind)));
     }
-    let mut summary = counts(&reported);
-    let silenced = all.len() - reported.len();
-    if silenced > 0 {
-        summary.push_str(&format!(" ({silenced} silenced by lint levels)"));
-    }
-    let summary = format!("{}: {summary}", plural(inputs.sources.len(), "file", "files"));
     match args.format {
-        CheckFormat::Json => ctx.shell.print(&format!("{:#}\n", report(&all, inputs.sources.len(), deny, failing)))?,
+        CheckFormat::Json => ctx.shell.print(&crate::report::json(&report))?,
         CheckFormat::Github => {
-            ctx.shell.print(&reported.iter().map(|f| annotation(f)).collect::<String>())?;
-            ctx.shell.status("Checked", summary);
+            ctx.shell.print(&report.github())?;
+            ctx.shell.status("Checked", report.summary());
         }
         CheckFormat::Human => {
-            for finding in &reported {
+            for finding in report.reported() {
                 ctx.shell.diagnostic(finding.severity, &finding.to_string());
             }
-            ctx.shell.status("Checked", summary);
+            ctx.shell.status("Checked", report.summary());
         }
     }
-    Ok(if failing > 0 { FINDINGS } else { 0 })
+    Ok(if report.failed { FINDINGS } else { 0 })
+}
+
+/// `check`'s report: `{"findings": [...], "files": N, "deny": "warning", "failed": bool}`. The
+/// findings include those a lint level silences, marked so; people see only the others.
+#[derive(Serialize)]
+pub struct Checked<'a> {
+    findings: Vec<Reported<'a>>,
+    /// How many files were read.
+    files: usize,
+    /// The severity from which a finding fails the check (`--deny`).
+    deny: &'static str,
+    failed: bool,
+}
+
+/// A finding as tools get it.
+#[derive(Serialize)]
+struct Reported<'a> {
+    severity: &'static str,
+    code: String,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    help: &'a [String],
+    /// `manifest` or `inline`: what silenced it.
+    silenced: Option<&'static str>,
+    #[serde(skip)]
+    finding: &'a Finding,
+}
+
+impl<'a> Checked<'a> {
+    fn new(findings: &'a [Finding], files: usize, deny: Severity) -> Checked<'a> {
+        let findings: Vec<Reported<'a>> = findings
+            .iter()
+            .map(|f| Reported {
+                severity: f.severity.name(),
+                code: f.code.to_string(),
+                message: &f.message,
+                file: f.location.as_ref().map(|l| l.file.as_str()),
+                line: f.location.as_ref().map(|l| l.line),
+                column: f.location.as_ref().map(|l| l.column),
+                help: &f.help,
+                silenced: f.silenced.map(|s| s.name()),
+                finding: f,
+            })
+            .collect();
+        let failed = findings.iter().any(|r| r.silenced.is_none() && r.finding.severity >= deny);
+        Checked { findings, files, deny: deny.name(), failed }
+    }
+
+    /// The findings no lint level silences.
+    fn reported(&self) -> impl Iterator<Item = &'a Finding> + '_ {
+        self.findings.iter().filter(|r| r.silenced.is_none()).map(|r| r.finding)
+    }
+
+    /// `3 files: 1 error, 2 warnings, 0 notes (1 silenced by lint levels)`.
+    fn summary(&self) -> String {
+        let reported: Vec<&Finding> = self.reported().collect();
+        let mut summary = counts(&reported);
+        let silenced = self.findings.len() - reported.len();
+        if silenced > 0 {
+            summary.push_str(&format!(" ({silenced} silenced by lint levels)"));
+        }
+        format!("{}: {summary}", plural(self.files, "file", "files"))
+    }
+
+    /// The findings as GitHub Actions workflow commands.
+    fn github(&self) -> String {
+        self.reported().map(annotation).collect()
+    }
 }
 
 /// `check --explain CODE`: the rule's entry in the catalogue. Needs no workspace.
@@ -149,27 +210,6 @@ fn counts(findings: &[&Finding]) -> String {
         count(Severity::Note, "note", "notes"),
     ]
     .join(", ")
-}
-
-/// The JSON document: `{"findings": [...], "files": N, "deny": "warning", "failed": bool}`, each
-/// finding with `severity`, `code`, `message`, `file`, `line`, `column` and `help`.
-fn report(findings: &[Finding], files: usize, deny: Severity, failing: usize) -> serde_json::Value {
-    let findings: Vec<_> = findings
-        .iter()
-        .map(|f| {
-            json!({
-                "severity": f.severity.name(),
-                "code": f.code,
-                "message": f.message,
-                "file": f.location.as_ref().map(|l| l.file.clone()),
-                "line": f.location.as_ref().map(|l| l.line),
-                "column": f.location.as_ref().map(|l| l.column),
-                "help": f.help,
-                "silenced": f.silenced.map(|s| s.name()),
-            })
-        })
-        .collect();
-    json!({ "findings": findings, "files": files, "deny": deny.name(), "failed": failing > 0 })
 }
 
 /// What `check` lints: the reading's sources and model, and the facts its rules ask for.

@@ -1,7 +1,7 @@
 //! `cargo presets explain [PROFILE] [KEY]`: the effective value of each setting of a profile and
 //! where it came from; or, given only a key name, what that key does.
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layers, Role, Unit};
 use crate::cargo::effective::{HOST_UNITS_RULE, UnitRustflags};
@@ -73,14 +73,32 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
         let settings = keys.iter().map(|&key| value_of(key, Some(&unit))).collect::<Result<Vec<_>>>()?;
         units.push((kind, settings));
     }
-    let root = chain.last().expect("a chain ends at a root").clone();
     // Config rustflags reach every profile; shown where some are set.
     let rustflags = layers.sets_rustflags().then(|| reading.config_rustflags());
+    let report = Explanation {
+        profile,
+        chain: &chain,
+        settings: settings.iter().map(Setting::of).collect(),
+        units: units
+            .iter()
+            .map(|(kind, values)| ExplainedUnit {
+                unit: &kind.label,
+                package: &kind.package,
+                member: kind.member,
+                local: kind.local,
+                role: match kind.role {
+                    Role::Target => "target",
+                    Role::HostOnly => "host",
+                    Role::HostShared => "host-shared",
+                },
+                settings: values.iter().map(Setting::of).collect(),
+            })
+            .collect(),
+        rustflags: rustflags.as_ref().map(Flags::of),
+    };
     let text = match args.format {
-        Format::Json => format!("{:#}\n", report(profile, &chain, &settings, &units, rustflags.as_ref())),
-        Format::Human => {
-            human(profile, &chain, &root, &settings, &units) + &rustflags.map(human_rustflags).unwrap_or_default()
-        }
+        Format::Json => crate::report::json(&report),
+        Format::Human => report.human(),
     };
     ctx.shell.print(&text)?;
     Ok(0)
@@ -180,181 +198,254 @@ pub(super) fn unknown_profile(verb: &str, profile: &str, why: &ChainError, layer
     error
 }
 
-fn human_rustflags(found: std::result::Result<UnitRustflags, String>) -> String {
-    let UnitRustflags { target, flags: rustflags, host_units_get_them } = match found {
-        Ok(found) => found,
-        Err(why) => return format!("rustflags: cannot tell which cargo uses: {why}\n"),
-    };
-    let mut text = match rustflags.used.as_slice() {
-        [] => format!("rustflags for {target}: none\n"),
-        _ => format!("rustflags for {target}: {}\n", rustflags.flags().join(" ")),
-    };
-    for source in &rustflags.used {
-        text.push_str(&format!("  from {}: {}\n", source.describe(), source.flags.join(" ")));
-        for (preset, flags) in &source.added {
-            text.push_str(&format!("      preset {preset} added {}\n", flags.join(" ")));
-        }
-    }
-    let (replaced, hidden): (Vec<&FlagsSource>, Vec<&FlagsSource>) =
-        rustflags.ignored.iter().partition(|s| rustflags.replaced(s));
-    for source in &replaced {
-        text.push_str(&format!("  replaced: {}: {}\n", source.describe(), source.flags.join(" ")));
-    }
-    if !replaced.is_empty() {
-        text.push_str(&format!("      {}\n", effective::STRING_RULE));
-    }
-    for source in &hidden {
-        text.push_str(&format!("  ignored: {}: {}\n", source.describe(), source.flags.join(" ")));
-    }
-    if !hidden.is_empty() {
-        text.push_str(&format!("      {}\n", effective::RUSTFLAGS_RULE));
-    }
-    if !host_units_get_them {
-        text.push_str(&format!("rustflags for build scripts and proc-macros: none\n      {HOST_UNITS_RULE}\n"));
-    }
-    text
+/// `explain`'s report: the profile, its chain of `inherits`, each setting's effective value and
+/// where it came from, the same for each kind of unit, and the config rustflags where some are
+/// set.
+#[derive(Serialize)]
+pub struct Explanation<'a> {
+    profile: &'a str,
+    /// The profile, then the one it inherits, and so on to a built-in root.
+    chain: &'a [String],
+    settings: Vec<Setting<'a>>,
+    units: Vec<ExplainedUnit<'a>>,
+    rustflags: Option<Flags<'a>>,
 }
 
-fn rustflags_report(found: &std::result::Result<UnitRustflags, String>) -> serde_json::Value {
-    let UnitRustflags { target, flags: rustflags, host_units_get_them } = match found {
-        Ok(found) => found,
-        Err(why) => return json!({ "unknown": why }),
-    };
-    let source = |s: &FlagsSource| {
-        let added: Vec<_> = s.added.iter().map(|(preset, flags)| json!({ "preset": preset, "flags": flags })).collect();
-        json!({ "source": s.source, "table": s.table.as_ref().map(ToString::to_string), "flags": s.flags, "added": added })
-    };
-    let mut report = json!({
-        "target": target,
-        "level": rustflags.level.name(),
-        "flags": rustflags.flags(),
-        "used": rustflags.used.iter().map(source).collect::<Vec<_>>(),
-        "ignored": rustflags.ignored.iter().map(source).collect::<Vec<_>>(),
-        // The ignored ones a nearer string replaced, rather than a higher source hid.
-        "replaced": rustflags.ignored.iter().filter(|s| rustflags.replaced(s)).map(source).collect::<Vec<_>>(),
-    });
-    // Only where the build names a target do host units get other flags (none).
-    if !host_units_get_them {
-        report["host_units"] = json!({ "flags": [], "rule": HOST_UNITS_RULE });
-    }
-    report
+/// A key's effective value, and how it got it.
+#[derive(Serialize)]
+struct Setting<'a> {
+    key: Key,
+    /// `None` when nothing sets it and cargo passes nothing (rustc's default applies).
+    value: Option<&'a Value>,
+    meaning: String,
+    /// `None` for a built-in default or a rule of cargo's.
+    from: Option<Defined<'a>>,
+    rule: Option<&'static str>,
+    /// Lower-precedence definitions that lost to it.
+    overrides: Vec<Defined<'a>>,
 }
 
-fn provenance(effective: &Effective, profile: &str, root: &str) -> String {
-    let Some(from) = &effective.from else {
-        return match (effective.rule, &effective.value) {
-            (Some(rule), _) => rule.to_owned(),
-            (None, Some(_)) => format!("default for {root}"),
-            (None, None) => "not set".to_owned(),
+/// Where a value is written: `Cargo.toml:12` or a variable, the profile whose table holds it,
+/// and the preset that wrote it, if one did.
+#[derive(Serialize)]
+struct Defined<'a> {
+    source: &'a str,
+    profile: &'a str,
+    preset: Option<&'a str>,
+    value: &'a Value,
+}
+
+/// A kind of unit, and its settings.
+#[derive(Serialize)]
+struct ExplainedUnit<'a> {
+    unit: &'a str,
+    package: &'a str,
+    member: bool,
+    local: bool,
+    /// `target`, `host` (for build scripts and proc-macros only) or `host-shared`.
+    role: &'static str,
+    settings: Vec<Setting<'a>>,
+}
+
+/// The rustflags cargo passes, or why that cannot be told.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Flags<'a> {
+    Unknown {
+        unknown: &'a str,
+    },
+    Known {
+        /// The target the build compiles for.
+        target: &'a str,
+        level: &'static str,
+        flags: Vec<String>,
+        used: Vec<Source<'a>>,
+        ignored: Vec<Source<'a>>,
+        /// The ignored ones a nearer string replaced, rather than a higher source hid.
+        replaced: Vec<Source<'a>>,
+        /// Where the build names a target: build scripts and proc-macros get no rustflags.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        host_units: Option<HostUnits>,
+    },
+}
+
+/// The rustflags of host units when the build names a target: none, and the rule that says so.
+#[derive(Serialize)]
+struct HostUnits {
+    flags: [String; 0],
+    rule: &'static str,
+}
+
+/// Flags set in one place.
+#[derive(Clone, Serialize)]
+struct Source<'a> {
+    source: &'a str,
+    table: Option<String>,
+    flags: &'a [String],
+    added: Vec<Added<'a>>,
+    #[serde(skip)]
+    described: String,
+    #[serde(skip)]
+    replaced: bool,
+}
+
+/// The flags a preset recorded adding to a source.
+#[derive(Clone, Serialize)]
+struct Added<'a> {
+    preset: &'a str,
+    flags: &'a [String],
+}
+
+impl<'a> Setting<'a> {
+    fn of(effective: &'a Effective) -> Setting<'a> {
+        let defined = |d: &'a Definition| Defined {
+            source: &d.source,
+            profile: &d.profile,
+            preset: d.preset.as_deref(),
+            value: &d.value,
         };
-    };
-    let mut text = format!("from {}", from.source);
-    if !from.profile.is_empty() && from.profile != profile {
-        text.push_str(&format!(", [profile.{}]", from.profile));
-    }
-    if let Some(preset) = &from.preset {
-        text.push_str(&format!(", preset {preset}"));
-    }
-    if !effective.overrides.is_empty() {
-        let lost: Vec<String> =
-            effective.overrides.iter().map(|d| format!("{} {} = {}", d.source, effective.key, d.value)).collect();
-        text.push_str(&format!("; overrides {}", lost.join(", ")));
-    }
-    text
-}
-
-fn human(
-    profile: &str,
-    chain: &[String],
-    root: &str,
-    settings: &[Effective],
-    units: &[(UnitKind, Vec<Effective>)],
-) -> String {
-    let mut text = if chain.len() > 1 {
-        format!("profile `{profile}` (inherits {})\n", chain[1..].join(" -> "))
-    } else {
-        format!("profile `{profile}`\n")
-    };
-    let line = |e: &Effective| match &e.value {
-        Some(value) => format!("  {} = {value}  ({})\n", e.key, provenance(e, profile, root)),
-        None => format!("  {} is not set\n", e.key),
-    };
-    for effective in settings {
-        text.push_str(&line(effective));
-        let meaning = effective::meaning(effective.key, effective.value.as_ref());
-        if !meaning.is_empty() {
-            text.push_str(&format!("      {meaning}\n"));
+        Setting {
+            key: effective.key,
+            value: effective.value.as_ref(),
+            meaning: effective::meaning(effective.key, effective.value.as_ref()),
+            from: effective.from.as_ref().map(defined),
+            rule: effective.rule,
+            overrides: effective.overrides.iter().map(defined).collect(),
         }
     }
-    // Each other kind of unit, where it gets something other than the profile's value; kinds
-    // that differ alike are shown together.
-    let mut shown: Vec<(Vec<&str>, String)> = Vec::new();
-    for (kind, values) in units {
-        let lines: String = values
-            .iter()
-            .filter(|e| settings.iter().find(|s| s.key == e.key).is_some_and(|s| s.value != e.value))
-            .map(line)
-            .collect();
-        match shown.iter_mut().find(|(_, l)| *l == lines) {
-            Some((labels, _)) => labels.push(&kind.label),
-            None if !lines.is_empty() => shown.push((vec![&kind.label], lines)),
-            None => {}
+
+    /// `opt-level = 3  (from Cargo.toml:4, preset prod)`.
+    fn line(&self, profile: &str, root: &str) -> String {
+        match &self.value {
+            Some(value) => format!("  {} = {value}  ({})\n", self.key, self.provenance(profile, root)),
+            None => format!("  {} is not set\n", self.key),
         }
     }
-    for (labels, lines) in shown {
-        text.push_str(&format!("{}:\n{lines}", labels.join("; ")));
+
+    fn provenance(&self, profile: &str, root: &str) -> String {
+        let Some(from) = &self.from else {
+            return match (self.rule, &self.value) {
+                (Some(rule), _) => rule.to_owned(),
+                (None, Some(_)) => format!("default for {root}"),
+                (None, None) => "not set".to_owned(),
+            };
+        };
+        let mut text = format!("from {}", from.source);
+        if !from.profile.is_empty() && from.profile != profile {
+            text.push_str(&format!(", [profile.{}]", from.profile));
+        }
+        if let Some(preset) = &from.preset {
+            text.push_str(&format!(", preset {preset}"));
+        }
+        if !self.overrides.is_empty() {
+            let lost: Vec<String> =
+                self.overrides.iter().map(|d| format!("{} {} = {}", d.source, self.key, d.value)).collect();
+            text.push_str(&format!("; overrides {}", lost.join(", ")));
+        }
+        text
     }
-    text
 }
 
-fn report(
-    profile: &str,
-    chain: &[String],
-    settings: &[Effective],
-    units: &[(UnitKind, Vec<Effective>)],
-    rustflags: Option<&std::result::Result<UnitRustflags, String>>,
-) -> serde_json::Value {
-    let definition = |d: &Definition| json!({ "source": d.source, "profile": d.profile, "preset": d.preset, "value": super::show::to_json(&d.value) });
-    let list = |settings: &[Effective]| -> Vec<serde_json::Value> {
-        settings
-            .iter()
-            .map(|e| {
-                json!({
-                    "key": e.key.name(),
-                    "value": e.value.as_ref().map(super::show::to_json),
-                    "meaning": effective::meaning(e.key, e.value.as_ref()),
-                    "from": e.from.as_ref().map(definition),
-                    "rule": e.rule,
-                    "overrides": e.overrides.iter().map(definition).collect::<Vec<_>>(),
-                })
-            })
-            .collect()
-    };
-    let role = |r: Role| match r {
-        Role::Target => "target",
-        Role::HostOnly => "host",
-        Role::HostShared => "host-shared",
-    };
-    let units: Vec<_> = units
-        .iter()
-        .map(|(kind, values)| {
-            json!({
-                "unit": kind.label,
-                "package": kind.package,
-                "member": kind.member,
-                "local": kind.local,
-                "role": role(kind.role),
-                "settings": list(values),
-            })
-        })
-        .collect();
-    json!({
-        "profile": profile,
-        "chain": chain,
-        "settings": list(settings),
-        "units": units,
-        "rustflags": rustflags.map(rustflags_report),
-    })
+impl<'a> Flags<'a> {
+    fn of(found: &'a std::result::Result<UnitRustflags, String>) -> Flags<'a> {
+        let UnitRustflags { target, flags: rustflags, host_units_get_them } = match found {
+            Ok(found) => found,
+            Err(why) => return Flags::Unknown { unknown: why },
+        };
+        let source = |s: &'a FlagsSource| Source {
+            source: &s.source,
+            table: s.table.as_ref().map(ToString::to_string),
+            flags: &s.flags,
+            added: s.added.iter().map(|(preset, flags)| Added { preset, flags }).collect(),
+            described: s.describe(),
+            replaced: rustflags.replaced(s),
+        };
+        let ignored: Vec<Source<'a>> = rustflags.ignored.iter().map(source).collect();
+        Flags::Known {
+            target,
+            level: rustflags.level.name(),
+            flags: rustflags.flags(),
+            used: rustflags.used.iter().map(source).collect(),
+            replaced: ignored.iter().filter(|s| s.replaced).cloned().collect(),
+            ignored,
+            // Only where the build names a target do host units get other flags (none).
+            host_units: (!host_units_get_them).then_some(HostUnits { flags: [], rule: HOST_UNITS_RULE }),
+        }
+    }
+
+    fn human(&self) -> String {
+        let (target, flags, used, ignored, replaced, host_units) = match self {
+            Flags::Known { target, flags, used, ignored, replaced, host_units, .. } => {
+                (target, flags, used, ignored, replaced, host_units)
+            }
+            Flags::Unknown { unknown } => return format!("rustflags: cannot tell which cargo uses: {unknown}\n"),
+        };
+        let mut text = match used.as_slice() {
+            [] => format!("rustflags for {target}: none\n"),
+            _ => format!("rustflags for {target}: {}\n", flags.join(" ")),
+        };
+        for source in used {
+            text.push_str(&format!("  from {}: {}\n", source.described, source.flags.join(" ")));
+            for added in &source.added {
+                text.push_str(&format!("      preset {} added {}\n", added.preset, added.flags.join(" ")));
+            }
+        }
+        for source in replaced {
+            text.push_str(&format!("  replaced: {}: {}\n", source.described, source.flags.join(" ")));
+        }
+        if !replaced.is_empty() {
+            text.push_str(&format!("      {}\n", effective::STRING_RULE));
+        }
+        let hidden: Vec<&Source<'_>> = ignored.iter().filter(|s| !s.replaced).collect();
+        for source in &hidden {
+            text.push_str(&format!("  ignored: {}: {}\n", source.described, source.flags.join(" ")));
+        }
+        if !hidden.is_empty() {
+            text.push_str(&format!("      {}\n", effective::RUSTFLAGS_RULE));
+        }
+        if let Some(host_units) = host_units {
+            text.push_str(&format!("rustflags for build scripts and proc-macros: none\n      {}\n", host_units.rule));
+        }
+        text
+    }
+}
+
+impl Explanation<'_> {
+    fn human(&self) -> String {
+        let (profile, chain) = (self.profile, self.chain);
+        let root = chain.last().map_or("", String::as_str);
+        let mut text = if chain.len() > 1 {
+            format!("profile `{profile}` (inherits {})\n", chain[1..].join(" -> "))
+        } else {
+            format!("profile `{profile}`\n")
+        };
+        for setting in &self.settings {
+            text.push_str(&setting.line(profile, root));
+            if !setting.meaning.is_empty() {
+                text.push_str(&format!("      {}\n", setting.meaning));
+            }
+        }
+        // Each other kind of unit, where it gets something other than the profile's value; kinds
+        // that differ alike are shown together.
+        let mut shown: Vec<(Vec<&str>, String)> = Vec::new();
+        for unit in &self.units {
+            let lines: String = unit
+                .settings
+                .iter()
+                .filter(|e| self.settings.iter().find(|s| s.key == e.key).is_some_and(|s| s.value != e.value))
+                .map(|e| e.line(profile, root))
+                .collect();
+            match shown.iter_mut().find(|(_, l)| *l == lines) {
+                Some((labels, _)) => labels.push(unit.unit),
+                None if !lines.is_empty() => shown.push((vec![unit.unit], lines)),
+                None => {}
+            }
+        }
+        for (labels, lines) in shown {
+            text.push_str(&format!("{}:\n{lines}", labels.join("; ")));
+        }
+        text + &self.rustflags.as_ref().map(Flags::human).unwrap_or_default()
+    }
 }
 
 /// What a key does, its values and defaults, and its trade-off.

@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::destination::Destination;
 use crate::error::{Error, Result};
 use crate::files;
-use crate::ops::apply::{self, ApplyOptions};
+use crate::ops::apply::{self, Action, Applied, ApplyOptions};
 use crate::ops::write::{self, Purpose};
 use crate::ops::{Context, Format};
 use crate::preset::{self, Origin};
@@ -77,13 +77,13 @@ pub fn init(ctx: &mut Context<'_>, args: &InitOptions) -> Result<i32> {
     let applied = apply::finish(ctx, prepared, lock.as_mut(), &also)?;
     let example_action = if has_presets {
         ctx.shell.status("Unchanged", format!("{} (the project already has presets)", ctx.display(&dir)));
-        "unchanged"
+        Action::Unchanged
     } else if args.dry_run {
         ctx.shell.status("Would create", format!("{} (an example preset)", ctx.display(&example)));
-        "dry-run"
+        Action::DryRun
     } else {
         ctx.shell.status("Creating", format!("{} (an example preset; rename or delete it)", ctx.display(&example)));
-        "created"
+        Action::Created
     };
     let written = ctx.display(&target.path);
     // A personal config file is not the project's to commit.
@@ -96,10 +96,30 @@ pub fn init(ctx: &mut Context<'_>, args: &InitOptions) -> Result<i32> {
         ctx.shell.note(format!("commit {}{yours}; `cargo presets check` in CI keeps them right", files.join(" and ")));
     }
     if args.format == Format::Json {
-        let example = json!({ "file": ctx.display(&example), "action": example_action });
-        ctx.shell.print(&format!("{:#}\n", json!({ "files": [applied, example], "commit": to_commit })))?;
+        let example = Written { file: ctx.display(&example), action: example_action };
+        ctx.shell.print(&crate::report::json(&Init { files: (applied, example), commit: to_commit }))?;
     }
     Ok(0)
+}
+
+/// `init`'s report: the file the presets went into, the example preset, and what to commit.
+#[derive(Serialize)]
+struct Init {
+    files: (Applied, Written),
+    commit: Vec<String>,
+}
+
+/// A file a command wrote (or would write, or left as it was).
+#[derive(Serialize)]
+struct Written {
+    file: String,
+    action: Action,
+}
+
+/// `new`'s report: the preset file.
+#[derive(Serialize)]
+struct New {
+    files: [Written; 1],
 }
 
 pub fn new(ctx: &mut Context<'_>, args: &NewOptions) -> Result<i32> {
@@ -123,7 +143,7 @@ pub fn new(ctx: &mut Context<'_>, args: &NewOptions) -> Result<i32> {
         // Running the same `new` twice is fine; replacing someone's preset is not.
         if existing == text {
             ctx.shell.status("Unchanged", format!("{shown} (preset `{}`)", args.name));
-            return report(ctx, args.format, &shown, "unchanged");
+            return report(ctx, args.format, shown, Action::Unchanged);
         }
         return Err(Error::new(format!("`{shown}` already exists")).help("edit it, or choose another name"));
     }
@@ -140,12 +160,12 @@ pub fn new(ctx: &mut Context<'_>, args: &NewOptions) -> Result<i32> {
         ));
     }
     ctx.shell.note(format!("add its settings, then try it with `cargo presets show {}`", args.name));
-    report(ctx, args.format, &shown, "created")
+    report(ctx, args.format, shown, Action::Created)
 }
 
-fn report(ctx: &mut Context<'_>, format: Format, file: &str, action: &str) -> Result<i32> {
+fn report(ctx: &mut Context<'_>, format: Format, file: String, action: Action) -> Result<i32> {
     if format == Format::Json {
-        ctx.shell.print(&format!("{:#}\n", json!({ "files": [{ "file": file, "action": action }] })))?;
+        ctx.shell.print(&crate::report::json(&New { files: [Written { file, action }] }))?;
     }
     Ok(0)
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cargo::schema::Value;
 use crate::compose::compose;
@@ -42,70 +42,150 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
     let edit = Edit { file, kind, force: false, keep: &[], new_file_header, creates_directory: false };
     let toml = edit::render_new(&plan, &composition, &edit)?;
 
-    let text = match args.format {
-        Format::Human => {
-            let mut text = String::new();
-            for preset in &composition.presets {
-                let extended_by: Vec<&str> = composition.extended_by(&preset.name).map(|p| p.name.as_str()).collect();
-                let origin = match preset.origin.path() {
-                    Some(path) => format!("{}: {}", preset.origin.kind(), ctx.display(path)),
-                    None => preset.origin.kind().to_owned(),
-                };
-                let also = if extended_by.is_empty() {
-                    String::new()
-                } else {
-                    format!(", extended by {}", extended_by.join(", "))
-                };
-                text.push_str(&format!("{} ({origin}{also})\n  {}\n", preset.name, preset.summary));
-                text.push_str(&describe(preset, "  "));
-                text.push('\n');
-            }
-            if toml.trim().is_empty() {
-                format!("{text}Writes nothing by itself: `apply` writes the variant that fits the machine.\n")
+    let setting =
+        |key: &dyn std::fmt::Display, value, why, preset| Setting { key: key.to_string(), value, why, preset };
+    let presets = composition
+        .presets
+        .iter()
+        .map(|p| {
+            let extended_by: Vec<&str> = composition.extended_by(&p.name).map(|p| p.name.as_str()).collect();
+            let origin = match p.origin.path() {
+                Some(path) => format!("{}: {}", p.origin.kind(), ctx.display(path)),
+                None => p.origin.kind().to_owned(),
+            };
+            let also = if extended_by.is_empty() {
+                String::new()
             } else {
-                format!("{text}Writes into {}:\n\n{toml}", file.display())
+                format!(", extended by {}", extended_by.join(", "))
+            };
+            let variants = p.variants.iter().map(|v| ShownVariant {
+                name: &v.name,
+                when: when_text(&v.when),
+                programs: &v.programs,
+                note: &v.note,
+                settings: v
+                    .settings
+                    .iter()
+                    .map(|s| setting(&s.path, &s.value, &s.why, None))
+                    .chain(v.config.iter().map(|s| setting(&s.path, &s.value, &s.why, None)))
+                    .collect(),
+            });
+            Shown {
+                name: &p.name,
+                summary: &p.summary,
+                description: &p.description,
+                origin: p.origin.kind(),
+                path: p.origin.path(),
+                sources: &p.sources,
+                extends: &p.extends,
+                overrides: &p.overrides,
+                components: &p.components,
+                programs: &p.programs,
+                machine_specific: p.machine_specific,
+                variants: variants.collect(),
+                heading: format!("{} ({origin}{also})", p.name),
+                preset: p,
             }
-        }
-        Format::Json => {
-            let presets: Vec<_> = composition
-                .presets
+        })
+        .collect();
+    let settings = composition
+        .settings
+        .iter()
+        .map(|c| setting(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset)))
+        .chain(
+            composition
+                .config
                 .iter()
-                .map(|p| {
-                    json!({
-                        "name": p.name, "summary": p.summary, "description": p.description,
-                        "origin": p.origin.kind(), "path": p.origin.path(), "sources": p.sources,
-                        "extends": p.extends, "overrides": p.overrides, "components": p.components,
-                        "programs": p.programs, "machine-specific": p.machine_specific,
-                        "variants": p.variants.iter().map(|v| json!({
-                            "name": v.name, "when": when_text(&v.when), "programs": v.programs, "note": v.note,
-                            "settings": v.settings.iter().map(|s| setting_json(&s.path, &s.value, &s.why, None))
-                                .chain(v.config.iter().map(|s| setting_json(&s.path, &s.value, &s.why, None)))
-                                .collect::<Vec<_>>(),
-                        })).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            let settings: Vec<_> = composition
-                .settings
-                .iter()
-                .map(|c| setting_json(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset)))
-                .chain(
-                    composition
-                        .config
-                        .iter()
-                        .map(|c| setting_json(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset))),
-                )
-                .collect();
-            let gates: Vec<_> = plan
-                .gates
-                .keys()
-                .map(|g| json!({ "cargo-feature": g.manifest_feature, "unstable": g.unstable_key }))
-                .collect();
-            format!("{:#}\n", json!({ "presets": presets, "settings": settings, "gates": gates, "toml": toml }))
-        }
+                .map(|c| setting(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset))),
+        )
+        .collect();
+    let gates =
+        plan.gates.keys().map(|g| Gate { cargo_feature: g.manifest_feature, unstable: g.unstable_key }).collect();
+    let report = Show { presets, settings, gates, toml, file };
+    let text = match args.format {
+        Format::Human => report.human(),
+        Format::Json => crate::report::json(&report),
     };
     ctx.shell.print(&text)?;
     Ok(0)
+}
+
+/// `show`'s report: the presets as composed, the settings they write, the feature gates those
+/// need, and the TOML `apply` would write into a new file.
+#[derive(Serialize)]
+pub struct Show<'a> {
+    presets: Vec<Shown<'a>>,
+    settings: Vec<Setting<'a>>,
+    gates: Vec<Gate>,
+    toml: String,
+    /// The file the TOML is for.
+    #[serde(skip)]
+    file: &'a Path,
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    name: &'a str,
+    summary: &'a str,
+    description: &'a str,
+    origin: &'static str,
+    path: Option<&'a Path>,
+    sources: &'a [String],
+    extends: &'a [String],
+    overrides: &'a [String],
+    components: &'a [String],
+    programs: &'a [String],
+    #[serde(rename = "machine-specific")]
+    machine_specific: bool,
+    variants: Vec<ShownVariant<'a>>,
+    /// `name (origin, extended by …)`.
+    #[serde(skip)]
+    heading: String,
+    #[serde(skip)]
+    preset: &'a Preset,
+}
+
+#[derive(Serialize)]
+struct ShownVariant<'a> {
+    name: &'a str,
+    when: String,
+    programs: &'a [String],
+    note: &'a str,
+    settings: Vec<Setting<'a>>,
+}
+
+/// A setting: key, value, why, and the preset it comes from once composed.
+#[derive(Serialize)]
+struct Setting<'a> {
+    key: String,
+    value: &'a Value,
+    why: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preset: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Gate {
+    #[serde(rename = "cargo-feature")]
+    cargo_feature: Option<&'static str>,
+    unstable: &'static str,
+}
+
+impl Show<'_> {
+    /// Each preset described, then the TOML.
+    fn human(&self) -> String {
+        let mut text = String::new();
+        for shown in &self.presets {
+            text.push_str(&format!("{}\n  {}\n", shown.heading, shown.summary));
+            text.push_str(&describe(shown.preset, "  "));
+            text.push('\n');
+        }
+        if self.toml.trim().is_empty() {
+            format!("{text}Writes nothing by itself: `apply` writes the variant that fits the machine.\n")
+        } else {
+            format!("{text}Writes into {}:\n\n{}", self.file.display(), self.toml)
+        }
+    }
 }
 
 /// The description, what the preset relies on, and its sources, each line indented: for `show`
@@ -178,22 +258,4 @@ fn when_text(when: &crate::cargo::machine::When) -> String {
         parts.push(format!("rustc >= {min}"));
     }
     if parts.is_empty() { "any machine".to_owned() } else { parts.join(", ") }
-}
-
-/// A setting as `show --format json` lists it: key, value, why, and the preset where composed.
-fn setting_json(key: &dyn std::fmt::Display, value: &Value, why: &str, preset: Option<&str>) -> serde_json::Value {
-    let mut json = json!({ "key": key.to_string(), "value": to_json(value), "why": why });
-    if let Some(preset) = preset {
-        json["preset"] = json!(preset);
-    }
-    json
-}
-
-pub fn to_json(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Bool(b) => json!(b),
-        Value::Int(i) => json!(i),
-        Value::Str(s) => json!(s),
-        Value::Array(items) => json!(items),
-    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::compose::compose;
 use crate::destination::{Destination, Target};
@@ -23,7 +23,7 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
     // Values presets wrote into the manifest that a config file or a variable replaces.
     let overridden = ctx.reading(&workspace)?.layers.overridden_presets();
     let mut files_seen: Vec<PathBuf> = Vec::new();
-    let mut report = Vec::new();
+    let mut report = Status { files: Vec::new() };
     for destination in [Destination::Manifest, Destination::Config, Destination::User] {
         let Ok(target) = Target::resolve(&destination, &workspace, &ctx.cwd) else { continue };
         if files_seen.contains(&target.path) {
@@ -46,9 +46,7 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
         let mut presets = Vec::new();
         for name in names {
             let Ok(preset) = library.get(name) else {
-                presets.push(
-                    json!({ "name": name, "state": "unknown", "keys": 0, "changed": [], "taken": [], "missing": [], "key_states": [] }),
-                );
+                presets.push(PresetStatus::unknown(name));
                 continue;
             };
             // `apply --profile` writes a preset's one profile under another name: it is reported
@@ -71,15 +69,108 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
             }
         }
         if !presets.is_empty() {
-            report.push(json!({ "file": shown, "presets": presets }));
+            report.files.push(FileStatus { file: shown, presets });
         }
     }
     let text = match format {
-        Format::Json => format!("{:#}\n", json!({ "files": report })),
-        Format::Human => human(&report),
+        Format::Json => crate::report::json(&report),
+        Format::Human => report.human(),
     };
     ctx.shell.print(&text)?;
     Ok(0)
+}
+
+/// `status`'s report: each file with comments of ours, and where each preset in it stands.
+#[derive(Serialize)]
+pub struct Status {
+    files: Vec<FileStatus>,
+}
+
+#[derive(Serialize)]
+struct FileStatus {
+    file: String,
+    presets: Vec<PresetStatus>,
+}
+
+/// Where one preset stands in a file, and each of its keys.
+#[derive(Serialize)]
+struct PresetStatus {
+    name: String,
+    state: State,
+    /// The keys written by the preset (intact or changed since).
+    keys: usize,
+    changed: Vec<Changed>,
+    taken: Vec<Taken>,
+    missing: Vec<String>,
+    key_states: Vec<KeyStatus>,
+    /// Nothing for a preset the library no longer has.
+    #[serde(flatten)]
+    known: Option<Known>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum State {
+    Intact,
+    /// A value changed since.
+    Drifted,
+    /// Keys missing.
+    Partial,
+    /// Written by a preset that no longer exists here.
+    Unknown,
+}
+
+/// What `status` knows of a preset the library has.
+#[derive(Serialize)]
+struct Known {
+    /// The profile `apply --profile` wrote it as.
+    profile: Option<String>,
+    /// Its values a config file or a variable replaces.
+    overridden: Vec<OverriddenKey>,
+}
+
+#[derive(Serialize)]
+struct Changed {
+    key: String,
+    current: String,
+    preset: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Taken {
+    key: String,
+    by: String,
+}
+
+/// A key, how it stands, its value in the file and the preset's (both as TOML).
+#[derive(Serialize)]
+struct KeyStatus {
+    key: String,
+    state: Standing,
+    value: Option<String>,
+    preset: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Standing {
+    /// Set by the preset.
+    Set,
+    Changed,
+    /// Now set by another preset.
+    Taken,
+    /// The user's value stays, as `apply --keep` leaves it.
+    Kept,
+    /// Hand-written with the preset's value.
+    AlreadySet,
+    Missing,
+}
+
+#[derive(Serialize)]
+struct OverriddenKey {
+    key: String,
+    value: String,
+    by: String,
 }
 
 /// Where one preset stands in a file: its state and each key's. `profile` is the profile
@@ -89,7 +180,7 @@ fn preset_report(
     preset: &Preset,
     profile: Option<&str>,
     overridden: &[crate::cargo::effective::Overridden],
-) -> serde_json::Value {
+) -> PresetStatus {
     let name = preset.name.as_str();
     let mut changed = Vec::new();
     let mut taken = Vec::new();
@@ -98,140 +189,135 @@ fn preset_report(
     let mut written = 0;
     for (path, state) in edit::key_states(parsed, preset) {
         let wanted = preset.value_of(path).map(ToString::to_string);
-        let (name, current) = match state {
+        let key = path.to_string();
+        let (state, current) = match state {
             KeyState::Intact => {
                 written += 1;
-                ("set", wanted.clone())
+                (Standing::Set, wanted.clone())
             }
             KeyState::Changed(current) => {
                 written += 1;
-                changed.push(json!({ "key": path.to_string(), "current": current, "preset": wanted }));
-                ("changed", Some(current))
+                changed.push(Changed { key: key.clone(), current: current.clone(), preset: wanted.clone() });
+                (Standing::Changed, Some(current))
             }
             KeyState::TakenBy(other) => {
-                taken.push(json!({ "key": path.to_string(), "by": other }));
-                ("taken", None)
+                taken.push(Taken { key: key.clone(), by: other });
+                (Standing::Taken, None)
             }
-            KeyState::Kept(current) => ("kept", Some(current)),
-            KeyState::AlreadySet => ("already-set", wanted.clone()),
+            KeyState::Kept(current) => (Standing::Kept, Some(current)),
+            KeyState::AlreadySet => (Standing::AlreadySet, wanted.clone()),
             KeyState::Missing => {
-                missing.push(path.to_string());
-                ("missing", None)
+                missing.push(key.clone());
+                (Standing::Missing, None)
             }
         };
-        key_states.push(json!({ "key": path.to_string(), "state": name, "value": current, "preset": wanted }));
+        key_states.push(KeyStatus { key, state, value: current, preset: wanted });
     }
-    let overridden: Vec<_> = overridden
+    let overridden = overridden
         .iter()
         .filter(|o| o.written.preset.as_deref() == Some(name) && preset.value_of(&o.path).is_some())
-        .map(|o| json!({ "key": o.path.to_string(), "value": o.by.value.to_string(), "by": o.by.source }))
+        .map(|o| OverriddenKey { key: o.path.to_string(), value: o.by.value.to_string(), by: o.by.source.clone() })
         .collect();
     let state = if !changed.is_empty() {
-        "drifted"
+        State::Drifted
     } else if missing.is_empty() {
-        "intact"
+        State::Intact
     } else {
-        "partial"
+        State::Partial
     };
-    json!({
-        "name": name, "profile": profile, "state": state, "keys": written, "changed": changed, "taken": taken,
-        "missing": missing, "overridden": overridden, "key_states": key_states,
-    })
+    PresetStatus {
+        name: name.to_owned(),
+        state,
+        keys: written,
+        changed,
+        taken,
+        missing,
+        key_states,
+        known: Some(Known { profile: profile.map(str::to_owned), overridden }),
+    }
 }
 
-/// The keys the user wrote, as `status` says them: kept with their own value, or already set to
-/// the preset's (`apply` leaves both without a comment of ours).
-fn hand_written(preset: &serde_json::Value) -> Vec<String> {
-    let states = preset["key_states"].as_array().into_iter().flatten();
-    let of = |wanted: &'static str| {
-        states.clone().filter(move |k| k["state"] == wanted).map(|k| {
-            (
-                k["key"].as_str().unwrap_or_default(),
-                k["value"].as_str().unwrap_or_default(),
-                k["preset"].as_str().unwrap_or("?"),
-            )
-        })
-    };
-    let mut said: Vec<String> = of("kept")
-        .map(|(key, yours, theirs)| format!("`{key}` kept: yours is {yours}, the preset's {theirs}"))
-        .collect();
-    let already: Vec<String> = of("already-set").map(|(key, _, _)| format!("`{key}`")).collect();
-    if !already.is_empty() {
-        let verb = if already.len() == 1 { "is" } else { "are" };
-        said.push(format!("{} {verb} already yours with the preset's value", already.join(", ")));
-    }
-    said
-}
-
-fn human(report: &[serde_json::Value]) -> String {
-    if report.is_empty() {
-        return "no presets applied here\n".to_owned();
-    }
-    let mut out = String::new();
-    for file in report {
-        out.push_str(&format!("{}\n", file["file"].as_str().unwrap_or_default()));
-        for preset in file["presets"].as_array().into_iter().flatten() {
-            let name = preset["name"].as_str().unwrap_or_default();
-            // Written as another profile with `apply --profile`.
-            let name = match preset["profile"].as_str() {
-                Some(profile) => format!("{name} as {profile}"),
-                None => name.to_owned(),
-            };
-            let keys = preset["keys"].as_u64().unwrap_or(0);
-            let line = match preset["state"].as_str().unwrap_or_default() {
-                "intact" => {
-                    let taken: Vec<String> = preset["taken"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|t| {
-                            format!(
-                                "`{}` now set by `{}`",
-                                t["key"].as_str().unwrap_or_default(),
-                                t["by"].as_str().unwrap_or_default()
-                            )
-                        })
-                        .collect();
-                    let also: String = taken.iter().chain(&hand_written(preset)).map(|t| format!("; {t}")).collect();
-                    format!("intact ({keys} {}{also})", if keys == 1 { "key" } else { "keys" })
-                }
-                "unknown" => "written by a preset that no longer exists here".to_owned(),
-                state => {
-                    let changed = preset["changed"].as_array().into_iter().flatten().map(|c| {
-                        format!(
-                            "`{}` is {}, the preset sets {}",
-                            c["key"].as_str().unwrap_or_default(),
-                            c["current"].as_str().unwrap_or_default(),
-                            c["preset"].as_str().unwrap_or("?")
-                        )
-                    });
-                    let missing = preset["missing"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|m| format!("`{}` is missing", m.as_str().unwrap_or_default()));
-                    format!(
-                        "{state}: {}",
-                        changed.chain(missing).chain(hand_written(preset)).collect::<Vec<_>>().join("; ")
-                    )
-                }
-            };
-            let overridden: Vec<String> = preset["overridden"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|o| {
-                    format!(
-                        "`{}` is {} here: `{}` overrides it",
-                        o["key"].as_str().unwrap_or_default(),
-                        o["value"].as_str().unwrap_or_default(),
-                        o["by"].as_str().unwrap_or_default()
-                    )
-                })
-                .collect();
-            let line = if overridden.is_empty() { line } else { format!("{line}; {}", overridden.join("; ")) };
-            out.push_str(&format!("  {name:<20} {line}\n"));
+impl PresetStatus {
+    /// A preset whose comments are in the file, but which the library no longer has.
+    fn unknown(name: &str) -> PresetStatus {
+        PresetStatus {
+            name: name.to_owned(),
+            state: State::Unknown,
+            keys: 0,
+            changed: Vec::new(),
+            taken: Vec::new(),
+            missing: Vec::new(),
+            key_states: Vec::new(),
+            known: None,
         }
     }
-    out
+
+    /// The keys the user wrote, as `status` says them: kept with their own value, or already set
+    /// to the preset's (`apply` leaves both without a comment of ours).
+    fn hand_written(&self) -> Vec<String> {
+        let of = |wanted: Standing| self.key_states.iter().filter(move |k| k.state == wanted);
+        let mut said: Vec<String> = of(Standing::Kept)
+            .map(|k| {
+                let (yours, theirs) = (k.value.as_deref().unwrap_or_default(), k.preset.as_deref().unwrap_or("?"));
+                format!("`{}` kept: yours is {yours}, the preset's {theirs}", k.key)
+            })
+            .collect();
+        let already: Vec<String> = of(Standing::AlreadySet).map(|k| format!("`{}`", k.key)).collect();
+        if !already.is_empty() {
+            let verb = if already.len() == 1 { "is" } else { "are" };
+            said.push(format!("{} {verb} already yours with the preset's value", already.join(", ")));
+        }
+        said
+    }
+
+    /// `  fast-dev             intact (3 keys)`.
+    fn human(&self) -> String {
+        let profile = self.known.as_ref().and_then(|k| k.profile.as_deref());
+        // Written as another profile with `apply --profile`.
+        let name = match profile {
+            Some(profile) => format!("{} as {profile}", self.name),
+            None => self.name.clone(),
+        };
+        let keys = self.keys;
+        let line = match self.state {
+            State::Intact => {
+                let taken = self.taken.iter().map(|t| format!("`{}` now set by `{}`", t.key, t.by));
+                let also: String = taken.chain(self.hand_written()).map(|t| format!("; {t}")).collect();
+                format!("intact ({keys} {}{also})", if keys == 1 { "key" } else { "keys" })
+            }
+            State::Unknown => "written by a preset that no longer exists here".to_owned(),
+            State::Drifted | State::Partial => {
+                let changed = self.changed.iter().map(|c| {
+                    format!("`{}` is {}, the preset sets {}", c.key, c.current, c.preset.as_deref().unwrap_or("?"))
+                });
+                let missing = self.missing.iter().map(|m| format!("`{m}` is missing"));
+                let state = if self.state == State::Drifted { "drifted" } else { "partial" };
+                format!("{state}: {}", changed.chain(missing).chain(self.hand_written()).collect::<Vec<_>>().join("; "))
+            }
+        };
+        let overridden: Vec<String> = self
+            .known
+            .iter()
+            .flat_map(|k| &k.overridden)
+            .map(|o| format!("`{}` is {} here: `{}` overrides it", o.key, o.value, o.by))
+            .collect();
+        let line = if overridden.is_empty() { line } else { format!("{line}; {}", overridden.join("; ")) };
+        format!("  {name:<20} {line}\n")
+    }
+}
+
+impl Status {
+    fn human(&self) -> String {
+        if self.files.is_empty() {
+            return "no presets applied here\n".to_owned();
+        }
+        let mut out = String::new();
+        for file in &self.files {
+            out.push_str(&format!("{}\n", file.file));
+            for preset in &file.presets {
+                out.push_str(&preset.human());
+            }
+        }
+        out
+    }
 }

@@ -141,8 +141,8 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     let saved: Vec<(String, &str)> = parts.iter().map(|p| (ctx.display(&p.path), kind(p.personal))).collect();
     match args.report.format {
         Format::Json => {
-            let json = report::to_json(&dimensions, &outcome, &measured, &saved);
-            ctx.shell.print(&format!("{json:#}\n"))?;
+            let report = report::Tuned::new(&dimensions, &outcome, &measured, &saved);
+            ctx.shell.print(&crate::report::json(&report))?;
         }
         Format::Human => ctx.shell.print(&report::table(&dimensions, &outcome, &measured, budget))?,
     }

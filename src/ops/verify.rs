@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Output, Stdio};
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cargo::effective::Role;
 use crate::cargo::schema::Key;
@@ -16,7 +16,7 @@ use crate::cargo::workspace::Workspace;
 use crate::error::{Error, Result};
 use crate::lint::Severity;
 use crate::ops::{Context, Format};
-use crate::shell::plural;
+use crate::shell::{Shell, plural};
 use crate::verify::{self, Compiled, PackageId};
 
 use crate::measure::sandbox::{Sandbox, interrupted};
@@ -63,61 +63,63 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| verify::reads_variable(k)).collect();
     let report =
         verify::compare(layers, profile, &units, rustflags.as_ref(), &env).map_err(|e| Error::new(e.to_string()))?;
-    let mismatches = &report.mismatches;
-
+    let report =
+        Verified { profile, units: units.len(), mismatches: &report.mismatches, set_by_rustflags: &report.notes };
     match args.format {
-        Format::Json => {
-            let list: Vec<_> = mismatches
-                .iter()
-                .map(|m| json!({ "package": m.package, "key": m.key.name(), "expected": m.expected, "actual": m.actual, "source": m.source, "cause": m.cause }))
-                .collect();
-            let notes: Vec<_> = report
-                .notes
-                .iter()
-                .map(|n| json!({ "key": n.key.name(), "value": n.value, "source": n.source, "units": n.units }))
-                .collect();
-            let out =
-                json!({ "profile": profile, "units": units.len(), "mismatches": list, "set_by_rustflags": notes });
-            ctx.shell.print(&format!("{out:#}\n"))?;
-        }
-        Format::Human => {
-            for n in &report.notes {
-                let text = format!(
-                    "{} = {} is set by rustflags in {}: {} passes it after the profile's settings, so the profile does not decide it",
-                    n.key,
-                    n.value,
-                    plural(n.units, "unit", "units"),
-                    n.described
-                );
-                ctx.shell.diagnostic(Severity::Note, &format!("note: {text}"));
-            }
-            for m in mismatches {
-                let text = if m.key == Key::Rustflags {
-                    format!(
-                        "`{}` was compiled without `{}`, which cargo should pass from {}\n  cause: {}",
-                        m.package, m.expected, m.source, m.cause
-                    )
-                } else {
-                    format!(
-                        "`{}` was compiled with {} = {}, but the profile says {} (from {})\n  cause: {}",
-                        m.package, m.key, m.actual, m.expected, m.source, m.cause
-                    )
-                };
-                ctx.shell.diagnostic(Severity::Error, &format!("error: {text}"));
-            }
-            let verdict = match mismatches.len() {
-                0 if report.notes.is_empty() => "every unit got what the profile says".to_owned(),
-                0 => "every unit got what the profile and the rustflags say".to_owned(),
-                1 => "1 mismatch".to_owned(),
-                n => format!("{n} mismatches"),
-            };
-            ctx.shell.status(
-                "Verified",
-                format!("{} of profile `{profile}`: {verdict}", plural(units.len(), "unit", "units")),
-            );
-        }
+        Format::Json => ctx.shell.print(&crate::report::json(&report))?,
+        Format::Human => report.human(ctx.shell),
     }
-    Ok(if mismatches.is_empty() { 0 } else { MISMATCH })
+    Ok(if report.mismatches.is_empty() { 0 } else { MISMATCH })
+}
+
+/// `verify`'s report: how many units cargo compiled, those that did not get what the profile
+/// says, and the keys the rustflags decide instead of the profile.
+#[derive(Serialize)]
+pub struct Verified<'a> {
+    profile: &'a str,
+    units: usize,
+    mismatches: &'a [verify::Mismatch],
+    set_by_rustflags: &'a [verify::Note],
+}
+
+impl Verified<'_> {
+    /// A note per key the rustflags set, an error per mismatch, then the verdict.
+    fn human(&self, shell: &mut Shell) {
+        for n in self.set_by_rustflags {
+            let text = format!(
+                "{} = {} is set by rustflags in {}: {} passes it after the profile's settings, so the profile does not decide it",
+                n.key,
+                n.value,
+                plural(n.units, "unit", "units"),
+                n.described
+            );
+            shell.diagnostic(Severity::Note, &format!("note: {text}"));
+        }
+        for m in self.mismatches {
+            let text = if m.key == Key::Rustflags {
+                format!(
+                    "`{}` was compiled without `{}`, which cargo should pass from {}\n  cause: {}",
+                    m.package, m.expected, m.source, m.cause
+                )
+            } else {
+                format!(
+                    "`{}` was compiled with {} = {}, but the profile says {} (from {})\n  cause: {}",
+                    m.package, m.key, m.actual, m.expected, m.source, m.cause
+                )
+            };
+            shell.diagnostic(Severity::Error, &format!("error: {text}"));
+        }
+        let verdict = match self.mismatches.len() {
+            0 if self.set_by_rustflags.is_empty() => "every unit got what the profile says".to_owned(),
+            0 => "every unit got what the profile and the rustflags say".to_owned(),
+            1 => "1 mismatch".to_owned(),
+            n => format!("{n} mismatches"),
+        };
+        shell.status(
+            "Verified",
+            format!("{} of profile `{}`: {verdict}", plural(self.units, "unit", "units"), self.profile),
+        );
+    }
 }
 
 /// The units `cargo check` compiles for `profile`, with their rustc command lines, and which of

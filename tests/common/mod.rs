@@ -215,3 +215,19 @@ pub fn stop_with(dir: &Path, mut child: Child, signal: &str) -> String {
     assert!(stderr.contains("Interrupted"), "{stderr}");
     stderr
 }
+
+/// Asserts that `json` has the shape `tests/schemas/reports.json` documents for `command`'s
+/// `--format json` (its `$defs` entry of that name), naming each place it does not.
+pub fn assert_report_shape(command: &str, json: &serde_json::Value) {
+    let mut schema: serde_json::Value = serde_json::from_str(include_str!("../schemas/reports.json")).unwrap();
+    assert!(schema["$defs"].get(command).is_some(), "no schema for `{command}`");
+    schema["$ref"] = format!("#/$defs/{command}").into();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let errors: Vec<String> =
+        validator.iter_errors(json).map(|e| format!("  at `{}`: {e}", e.instance_path())).collect();
+    assert!(
+        errors.is_empty(),
+        "`{command} --format json` does not have its documented shape:\n{}\n{json:#}",
+        errors.join("\n")
+    );
+}

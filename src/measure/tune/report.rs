@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::json;
+use serde::Serialize;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, value};
 
 use crate::measure::stats::{self, Metric, Report, Unit};
@@ -132,66 +132,136 @@ pub fn table(dimensions: &[Dimension], outcome: &Outcome, measured: &Measured, b
     out
 }
 
-pub fn to_json(
-    dimensions: &[Dimension],
-    outcome: &Outcome,
-    measured: &Measured,
-    // The files written and their kinds of preset (`project`, and `user` for the settings that
-    // name a program): `saved` and `saved_as` give the first, `saved_files` all.
-    saved: &[(String, &str)],
-) -> serde_json::Value {
-    let trials: Vec<_> = outcome
-        .trials
-        .iter()
-        .zip(to_start(outcome))
-        .map(|(trial, start)| {
-            let dimension = &dimensions[trial.dimension];
-            let workflows: Vec<_> = measured
-                .workflows
-                .iter()
-                .enumerate()
-                .map(|(w, name)| {
-                    let (candidate, against) = trial.samples(w);
-                    let s = stats::summarize(&candidate);
-                    json!({
-                        "workflow": name,
-                        "samples": candidate,
-                        "against_samples": against,
-                        "median": s.map(|s| s.median),
-                        "min": s.map(|s| s.min),
-                        "max": s.map(|s| s.max),
-                        "against_median": stats::summarize(&against).map(|s| s.median),
+/// `tune`'s report as `--format json` gives it: every comparison with each workflow's samples,
+/// the settings kept and those not tried, and the preset file written.
+#[derive(Serialize)]
+pub struct Tuned<'a> {
+    workflows: &'a [String],
+    elapsed_s: f64,
+    trials: Vec<Tried<'a>>,
+    kept: Vec<Kept<'a>>,
+    skipped: Vec<NotTried<'a>>,
+    /// The first file written, and its kind of preset: `project`, or `user` for the settings
+    /// that name a program.
+    saved: Option<&'a str>,
+    saved_as: Option<&'a str>,
+    /// Every file written.
+    saved_files: Vec<Saved<'a>>,
+}
+
+/// A preset file `tune` wrote.
+#[derive(Serialize)]
+struct Saved<'a> {
+    path: &'a str,
+    /// `project`, or `user`.
+    #[serde(rename = "as")]
+    kind: &'a str,
+}
+
+/// A candidate setting measured against the settings before it.
+#[derive(Serialize)]
+struct Tried<'a> {
+    setting: &'a str,
+    value: &'a str,
+    verdict: &'static str,
+    error: Option<&'a str>,
+    pairs: usize,
+    ratio: Option<f64>,
+    ratio_to_start: Option<f64>,
+    workflows: Vec<Timed<'a>>,
+}
+
+/// One workflow's times in a comparison: the candidate's, and those it was measured against.
+#[derive(Serialize)]
+struct Timed<'a> {
+    workflow: &'a str,
+    samples: Vec<f64>,
+    against_samples: Vec<f64>,
+    median: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    against_median: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Kept<'a> {
+    setting: &'a str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct NotTried<'a> {
+    setting: &'a str,
+    reason: &'a str,
+}
+
+impl<'a> Tuned<'a> {
+    /// `saved` are the files written and their kinds of preset (`project`, and `user` for the
+    /// settings that name a program).
+    pub fn new(
+        dimensions: &'a [Dimension],
+        outcome: &'a Outcome,
+        measured: &'a Measured,
+        saved: &'a [(String, &'a str)],
+    ) -> Tuned<'a> {
+        let trials = outcome
+            .trials
+            .iter()
+            .zip(to_start(outcome))
+            .map(|(trial, start)| {
+                let dimension = &dimensions[trial.dimension];
+                let workflows = measured
+                    .workflows
+                    .iter()
+                    .enumerate()
+                    .map(|(w, name)| {
+                        let (candidate, against) = trial.samples(w);
+                        let s = stats::summarize(&candidate);
+                        Timed {
+                            workflow: name,
+                            median: s.map(|s| s.median),
+                            min: s.map(|s| s.min),
+                            max: s.map(|s| s.max),
+                            against_median: stats::summarize(&against).map(|s| s.median),
+                            samples: candidate,
+                            against_samples: against,
+                        }
                     })
-                })
-                .collect();
-            json!({
-                "setting": dimension.name,
-                "value": dimension.options[trial.option].label,
-                "verdict": trial.verdict.name(),
-                "error": match &trial.verdict { Verdict::Failed(why) => Some(why), _ => None },
-                "pairs": trial.pairs.len(),
-                "ratio": trial.ratio(),
-                "ratio_to_start": start,
-                "workflows": workflows,
+                    .collect();
+                Tried {
+                    setting: &dimension.name,
+                    value: &dimension.options[trial.option].label,
+                    verdict: trial.verdict.name(),
+                    error: match &trial.verdict {
+                        Verdict::Failed(why) => Some(why),
+                        _ => None,
+                    },
+                    pairs: trial.pairs.len(),
+                    ratio: trial.ratio(),
+                    ratio_to_start: start,
+                    workflows,
+                }
             })
-        })
-        .collect();
-    let kept: Vec<_> = outcome
-        .kept()
-        .map(|t| json!({ "setting": dimensions[t.dimension].name, "value": dimensions[t.dimension].options[t.option].label }))
-        .collect();
-    let skipped: Vec<_> =
-        outcome.skipped.iter().map(|s| json!({ "setting": s.dimension, "reason": s.reason })).collect();
-    json!({
-        "workflows": measured.workflows,
-        "elapsed_s": outcome.elapsed.as_secs_f64(),
-        "trials": trials,
-        "kept": kept,
-        "skipped": skipped,
-        "saved": saved.first().map(|(path, _)| path),
-        "saved_as": saved.first().map(|(_, kind)| kind),
-        "saved_files": saved.iter().map(|(path, kind)| json!({ "path": path, "as": kind })).collect::<Vec<_>>(),
-    })
+            .collect();
+        let kept = outcome
+            .kept()
+            .map(|t| Kept {
+                setting: &dimensions[t.dimension].name,
+                value: &dimensions[t.dimension].options[t.option].label,
+            })
+            .collect();
+        let skipped = outcome.skipped.iter().map(|s| NotTried { setting: &s.dimension, reason: &s.reason }).collect();
+        Tuned {
+            workflows: &measured.workflows,
+            elapsed_s: outcome.elapsed.as_secs_f64(),
+            trials,
+            kept,
+            skipped,
+            saved: saved.first().map(|(path, _)| path.as_str()),
+            saved_as: saved.first().map(|(_, kind)| *kind),
+            saved_files: saved.iter().map(|(path, kind)| Saved { path, kind }).collect(),
+        }
+    }
 }
 
 /// The chart `bench` draws: the start, then each candidate, each workflow's bars relative to

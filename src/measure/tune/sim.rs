@@ -337,7 +337,9 @@ fn a_workflow_a_setting_cannot_change_is_not_run_in_its_comparisons() {
     assert!(text.contains("not measured"), "{text}");
     // The chart and the JSON show a workflow not run as no samples.
     report::chart(&dims, &outcome, &report::Measured::example());
-    let json = report::to_json(&dims, &outcome, &report::Measured::example(), &[("x.toml".into(), "user")]);
+    let measured = report::Measured::example();
+    let saved = [("x.toml".to_owned(), "user")];
+    let json = serde_json::to_value(report::Tuned::new(&dims, &outcome, &measured, &saved)).unwrap();
     assert_eq!(json["saved_as"], "user");
     assert_eq!(json["trials"][0]["workflows"][0]["samples"], serde_json::json!([]));
     assert_eq!(json["trials"][0]["workflows"][0]["median"], serde_json::Value::Null);
@@ -394,7 +396,8 @@ fn a_winning_linker_is_saved_as_a_personal_preset_and_the_rest_as_the_projects()
     let linker = library.get("tuned-linker").unwrap();
     assert!(matches!(linker.origin, crate::preset::Origin::User(_)));
     assert!(linker.config.iter().any(|s| s.path.key == "rustflags"), "{:?}", linker.config);
-    let json = report::to_json(&dims, &outcome, &measured, &[("a.toml".into(), "project"), ("b.toml".into(), "user")]);
+    let saved = [("a.toml".to_owned(), "project"), ("b.toml".to_owned(), "user")];
+    let json = serde_json::to_value(report::Tuned::new(&dims, &outcome, &measured, &saved)).unwrap();
     assert_eq!((&json["saved"], &json["saved_as"]), (&"a.toml".into(), &"project".into()));
     assert_eq!(json["saved_files"][1], serde_json::json!({ "path": "b.toml", "as": "user" }));
 
