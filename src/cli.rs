@@ -333,7 +333,7 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "interactive")]
     pub profile: Option<String>,
 
-    /// Pick the presets, the file and each conflict in a guided flow (needs a terminal)
+    /// Pick the presets, the file, the profile and each conflict in a guided flow (needs a terminal)
     #[arg(long, short = 'i')]
     pub interactive: bool,
 

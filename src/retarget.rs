@@ -52,6 +52,27 @@ impl Composition {
         Ok(self)
     }
 
+    /// The one profile `--profile` would move, where it may move one: `None` for presets that
+    /// write several profiles, none, or config keys (which apply to every profile).
+    pub fn movable_profile(&self) -> Option<&str> {
+        match self.profiles()[..] {
+            [one] if self.config.is_empty() => Some(one),
+            _ => None,
+        }
+    }
+
+    /// The profiles the settings are in, each once, in the order they first appear.
+    fn profiles(&self) -> Vec<&str> {
+        let mut profiles: Vec<&str> = Vec::new();
+        for composed in &self.settings {
+            let profile = composed.setting.path.table.profile.as_str();
+            if !profiles.contains(&profile) {
+                profiles.push(profile);
+            }
+        }
+        profiles
+    }
+
     /// Where the settings move from, and the `inherits` they need; `None` when they are in
     /// `[profile.<to>]` already.
     fn move_to(&self, to: &str) -> Result<Option<Move>> {
@@ -66,13 +87,7 @@ impl Composition {
             _ => format!("presets {} write", names.join(", ")),
         };
         let without = "apply it without `--profile`";
-        let mut profiles: Vec<&str> = Vec::new();
-        for composed in &self.settings {
-            let profile = composed.setting.path.table.profile.as_str();
-            if !profiles.contains(&profile) {
-                profiles.push(profile);
-            }
-        }
+        let profiles = self.profiles();
         if let Some(config) = self.config.first() {
             let key = &config.setting.path;
             let error = if profiles.is_empty() {
@@ -229,6 +244,19 @@ mod tests {
         assert!(err(&["native-cpu"], "dist").contains("no profile settings, only config keys (`build.rustflags`)"));
         assert!(err(&["prod"], "debug").contains("profile name `debug` is reserved by cargo"));
         assert!(err(&["embedded-size"], "dev").contains("`dev` cannot inherit `release`"));
+    }
+
+    #[test]
+    fn a_movable_profile_is_the_one_profile_of_presets_without_config_keys() {
+        let library = Library::discover(None, None).unwrap();
+        let movable = |name: &str| {
+            let composition = crate::compose::compose(&library, &[name.to_owned()]).unwrap();
+            composition.movable_profile().map(str::to_owned)
+        };
+        assert_eq!(movable("prod").as_deref(), Some("prod"));
+        assert_eq!(movable("embedded-size").as_deref(), Some("release"));
+        assert_eq!(movable("fast-dev"), None, "dev and debugging");
+        assert_eq!(movable("native-cpu"), None, "config keys only");
     }
 
     #[test]

@@ -466,3 +466,127 @@ fn a_resized_terminal_is_drawn_again_at_once_and_keeps_no_copy_of_the_list() {
         assert!(!history.contains(list), "a copy of the list stays: {history}");
     }
 }
+
+/// A package with a `dist` profile of its own, as cargo-dist writes it.
+const WITH_DIST: &str = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[profile.dist]\ninherits = \"release\"\nlto = \"thin\"\n";
+
+/// Picks `prod` alone, takes the default file, and waits for the question about its profile.
+fn prod_profile_question(name: &str, manifest: &str) -> (PathBuf, Session) {
+    let dir = workspace(name, manifest);
+    let mut session = spawn(&dir, &["presets"]);
+    pick(&mut session, &["prod"]);
+    session.expect("Where should they go?").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Which profile should prod go into?").unwrap();
+    session.expect("> prod, the preset's own (default)").unwrap();
+    (dir, session)
+}
+
+/// Answers yes to the diff; the printed command, run on a fresh copy, writes the same bytes,
+/// and `status` there reports the preset under its new profile.
+fn applied_as(dir: &Path, mut session: Session, manifest: &str, profile: &str, command: &str) {
+    session.expect(format!("[profile.{profile}]").as_str()).unwrap();
+    session.expect("Apply these changes? [y/N]").unwrap();
+    typed(&mut session, "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains(&format!("cargo build --profile {profile}")), "{out}");
+    assert!(out.contains(&format!("{command}\r\n")), "{out}");
+    let fresh = workspace(&format!("{}-scripted", dir.file_name().unwrap().to_string_lossy()), manifest);
+    same_as_printed_commands(&out, &fresh, dir, &["Cargo.toml"]);
+    let status = bin(dir, &["presets", "status"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(stdout.contains(&format!("prod as {profile}")), "{stdout}");
+}
+
+/// One preset that writes one profile is asked where: a custom profile the workspace has is
+/// offered (the roots `prod` cannot go into are not), and choosing it is `--profile`.
+#[test]
+fn one_preset_goes_into_a_profile_the_workspace_has() {
+    let manifest = format!("{WITH_DIST}\n[profile.dev]\nopt-level = 1\n");
+    let (dir, mut session) = prod_profile_question("profile-existing", &manifest);
+    let offered = session.expect("another name…").unwrap();
+    let offered = String::from_utf8_lossy(offered.before()).into_owned();
+    assert!(!offered.contains("  dev"), "prod cannot go into `dev`: {offered}");
+    typed(&mut session, "\x1b[B");
+    session.expect("> dist").unwrap();
+    session.expect("`[profile.dist]` (inherits release), which this workspace has").unwrap();
+    typed(&mut session, "\r");
+    session.expect("Profile: dist").unwrap();
+    // The conflicts are the moved profile's: `dist` sets its own `lto`.
+    session.expect("`profile.dist.lto` is \"thin\" (line 8); preset `prod` sets true").unwrap();
+    typed(&mut session, "\r");
+    applied_as(&dir, session, &manifest, "dist", "cargo presets apply prod --profile dist --keep profile.dist.lto");
+    assert!(fs::read_to_string(dir.join("Cargo.toml")).unwrap().contains("\nlto = \"thin\"\n"));
+}
+
+/// "another name…" takes a name typed; one `apply --profile` refuses is refused inline, with
+/// its reason, and the next is taken.
+#[test]
+fn a_profile_name_typed_is_refused_inline_until_it_is_one_cargo_takes() {
+    let (dir, mut session) = prod_profile_question("profile-typed", MANIFEST);
+    typed(&mut session, "\x1b[B");
+    session.expect("> another name…").unwrap();
+    typed(&mut session, "\r");
+    session.expect("a name of your own:").unwrap();
+    typed(&mut session, "debug\r");
+    session.expect("profile name `debug` is reserved by cargo").unwrap();
+    typed(&mut session, &BACKSPACE.repeat(5));
+    typed(&mut session, "dev\r");
+    session.expect("`dev` cannot inherit `release`").unwrap();
+    typed(&mut session, &BACKSPACE.repeat(3));
+    typed(&mut session, "release-small\r");
+    session.expect("Profile: release-small").unwrap();
+    applied_as(&dir, session, MANIFEST, "release-small", "cargo presets apply prod --profile release-small");
+}
+
+/// Esc at the question about the profile, or while a name is typed, writes nothing.
+#[test]
+fn esc_at_the_profile_question_writes_nothing() {
+    for (step, keys) in [("profile-esc", ""), ("profile-name-esc", "\x1b[B\x1b[B\rdi")] {
+        let (dir, mut session) = prod_profile_question(step, WITH_DIST);
+        let before = common::files(&dir);
+        typed(&mut session, keys);
+        if !keys.is_empty() {
+            session.expect("a name of your own:").unwrap();
+            session.expect("> di_").unwrap();
+        }
+        typed(&mut session, ESC);
+        let (status, out) = finished(session);
+        assert_eq!(status, 130, "{step}: {out}");
+        assert!(out.contains("Cancelled nothing was written"), "{step}: {out}");
+        assert_eq!(common::files(&dir), before, "{step}");
+    }
+}
+
+/// On a 40×12 terminal the name typed and the whole refusal show, with its `help:`.
+#[test]
+fn a_refused_profile_name_shows_whole_at_40x12() {
+    let dir = workspace("profile-small", MANIFEST);
+    let before = common::files(&dir);
+    let mut session = spawn(&dir, &["presets"]);
+    let mut terminal = Terminal::new(&mut session, 40, 12);
+    let mut answer = |session: &mut Session, waiting_for: &str, keys: &str| {
+        while !terminal.rows().iter().any(|r| r.starts_with(waiting_for)) {
+            terminal.next_drawing(session);
+        }
+        typed(session, keys);
+    };
+    answer(&mut session, "Which presets?", "prod ");
+    answer(&mut session, "> [x] prod", "\r");
+    answer(&mut session, "Where should they go?", "\r");
+    answer(&mut session, "Which profile should prod go into?", "\x1b[B");
+    answer(&mut session, "> another name…", "\r");
+    answer(&mut session, "Profile for prod, a name of your own:", "cargo-x\r");
+    answer(&mut session, "  help: choose a different name", ESC);
+    let rows = terminal.rows();
+    assert_eq!(
+        rows[..4],
+        ["Profile for prod, a name of your own:", "> cargo-x_", "", "  `--profile cargo-x`: profile name"],
+        "{rows:#?}"
+    );
+    assert!(rows[4].starts_with("  `cargo-x` is reserved by cargo"), "{rows:#?}");
+    let (status, _) = finished(session);
+    assert_eq!(status, 130);
+    assert_eq!(common::files(&dir), before);
+}

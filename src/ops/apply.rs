@@ -18,7 +18,7 @@ use crate::files;
 use crate::library::Library;
 use crate::ops::write::{self, Pending, Purpose, Written};
 use crate::ops::{Context, Format};
-use crate::plan::{Plan, plan};
+use crate::plan::{ExistingProfiles, Plan, plan};
 use crate::render::Renderer;
 use crate::shell::plural;
 
@@ -183,6 +183,27 @@ impl Prepared<'_> {
     }
 }
 
+/// The profiles there are for presets written into a file of `kind` parsed as `parsed`, with
+/// their `inherits`: the file's, and for a config file the manifest's too.
+fn existing_profiles(workspace: &Workspace, parsed: &edit::Parsed, kind: FileKind) -> ExistingProfiles {
+    let mut existing = parsed.profiles();
+    if kind == FileKind::Config {
+        // A config profile may inherit one the manifest defines.
+        for (name, parent) in workspace.parsed.profiles() {
+            existing.entry(name).or_insert(parent);
+        }
+    }
+    existing
+}
+
+/// The profiles there are for presets written into `target` as it is now (read, not locked: the
+/// guide asks with them, and `prepare` reads the file again).
+pub fn profiles_at(ctx: &Context<'_>, workspace: &Workspace, target: &Target) -> Result<ExistingProfiles> {
+    let file = ctx.relative(&target.path);
+    let parsed = edit::parse(&file, files::read_optional(&file)?.as_deref().unwrap_or(""))?;
+    Ok(existing_profiles(workspace, &parsed, target.kind))
+}
+
 /// Reads the target file and works out its new text. Pure apart from reading: nothing is
 /// written, so a caller can check everything it will write before writing any of it.
 pub fn prepare<'a>(
@@ -213,13 +234,7 @@ pub fn prepare<'a>(
             &reparsed
         }
     };
-    let mut existing = parsed.profiles();
-    if target.kind == FileKind::Config {
-        // A config profile may inherit one the manifest defines.
-        for (name, parent) in workspace.parsed.profiles() {
-            existing.entry(name).or_insert(parent);
-        }
-    }
+    let existing = existing_profiles(workspace, parsed, target.kind);
     if let Some(to) = &args.profile {
         composition = composition.to_profile(to, &existing)?;
     }

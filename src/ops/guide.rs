@@ -4,6 +4,7 @@
 //! does the same without questions.
 
 use crate::cargo::workspace::Workspace;
+use crate::compose;
 use crate::destination::{Destination, Target};
 use crate::edit::FileKind;
 use crate::error::{Error, Result};
@@ -12,7 +13,8 @@ use crate::library::Library;
 use crate::ops::apply::{self, ApplyOptions};
 use crate::ops::write::{self, Purpose};
 use crate::ops::{Context, Format};
-use crate::prompt::{self, Confirm, Item, MultiSelect, Select};
+use crate::plan::plan;
+use crate::prompt::{self, Confirm, Input, Item, MultiSelect, Select};
 use crate::shell::Verbosity;
 
 /// Exit status when the person cancels (Esc, Ctrl-C), as a shell reports an interrupt.
@@ -57,7 +59,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
 
     // Presets that cannot go together are refused now, not after the file and each conflict
     // were asked for: the composition is the same wherever the presets go.
-    crate::compose::compose(&library, &presets)?;
+    compose::compose(&library, &presets)?;
 
     // 2. The file. Presets for this machine only may not go into a file shared through git: in
     // a selection that mixes them with others, the file asked for is the others', and the
@@ -84,14 +86,21 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         false => vec![all],
     };
 
-    // 3. Each conflict with a hand-written value: keep it, or take the preset's.
+    // 3. The profile, for one preset that writes one: its own, or another (`--profile`).
+    if let [part] = &mut parts[..]
+        && !ask_profile(ctx, colour, part)?
+    {
+        return Ok(cancelled(ctx));
+    }
+
+    // 4. Each conflict with a hand-written value: keep it, or take the preset's.
     for part in &mut parts {
         if !part.settle_conflicts(ctx, colour)? {
             return Ok(cancelled(ctx));
         }
     }
 
-    // 4. The diffs, and the question.
+    // 5. The diffs, and the question.
     let requests: Vec<ApplyOptions> = parts.iter().map(Part::request).collect();
     // No lock while the person reads the diff and answers, which can take all afternoon: other
     // runs would wait on it and give up. The lock is taken to write, and the write checks under
@@ -131,7 +140,7 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
     let mut lock = files::lock(&paths)?;
     apply::finish_together(ctx, changed.into_iter().map(|(prepared, _)| prepared).collect(), &mut lock)?;
 
-    // 5. What next.
+    // 6. What next.
     ctx.shell.print(&next_steps(&profiles, &parts))?;
     Ok(0)
 }
@@ -187,6 +196,66 @@ fn ask_file(
     Ok(place.map(|i| places[i].0.clone()))
 }
 
+/// Asks which profile the one preset of `part` goes into, where it writes one profile that
+/// `--profile` can move: its own (the default), one the file has already that `apply --profile`
+/// would take, or a name typed, refused inline as `apply --profile` refuses it. `false` when
+/// cancelled; no question for other presets.
+fn ask_profile(ctx: &Context<'_>, colour: bool, part: &mut Part) -> Result<bool> {
+    let [preset] = &part.presets[..] else { return Ok(true) };
+    let Some(own) = compose::compose(&part.library, &part.presets)?.movable_profile().map(str::to_owned) else {
+        return Ok(true);
+    };
+    let existing = apply::profiles_at(ctx, &part.workspace, &part.target)?;
+    let refusal = |name: &str| {
+        let moved = compose::compose(&part.library, &part.presets)?.to_profile(name, &existing)?;
+        plan(&moved, &existing).map(|_| ())
+    };
+    let mut names = vec![own.clone()];
+    let mut items =
+        vec![item(&format!("{own}, the preset's own"), &format!("`[profile.{own}]`, as `{preset}` is written"))];
+    for (name, parent) in &existing {
+        if *name != own && refusal(name).is_ok() {
+            let inherits = parent.as_ref().map(|p| format!(" (inherits {p})")).unwrap_or_default();
+            let detail = format!(
+                "`[profile.{name}]`{inherits}, which this workspace has: the settings of `{preset}` go into it"
+            );
+            items.push(item(name, &detail));
+            names.push(name.clone());
+        }
+    }
+    items.push(item(
+        "another name…",
+        &format!(
+            "A profile of your own: `[profile.NAME]`, created with the `inherits` the settings of `{preset}` need"
+        ),
+    ));
+    let title = format!("Which profile should {preset} go into?");
+    let mut select = Select::new(title.clone(), items);
+    let summary = |name: &String| format!("Profile: {name}");
+    let chosen = match prompt::ask(colour, &mut select, |&i| match names.get(i) {
+        Some(name) => summary(name),
+        None => "Profile: another name…".to_owned(),
+    })
+    .map_err(ask_failed)?
+    {
+        None => return Ok(false),
+        Some(i) if i < names.len() => names[i].clone(),
+        Some(_) => {
+            let hint =
+                format!("The settings of `{preset}` go into `[profile.NAME]`; cargo builds it with `--profile NAME`.");
+            let mut input = Input::new(format!("Profile for {preset}, a name of your own:"), hint, |name: &str| {
+                refusal(name).map_err(|e| e.to_string())
+            });
+            match prompt::ask(colour, &mut input, summary).map_err(ask_failed)? {
+                Some(name) => name,
+                None => return Ok(false),
+            }
+        }
+    };
+    part.profile = (chosen != own).then_some(chosen);
+    Ok(true)
+}
+
 /// The builds to try next, and the commands that do the same without questions.
 fn next_steps(profiles: &[String], parts: &[Part]) -> String {
     let mut next: Vec<String> = profiles
@@ -212,13 +281,15 @@ struct Part {
     /// Hand-written values kept (`--keep`); the other conflicts take the preset's (`--force`).
     keep: Vec<String>,
     force: bool,
+    /// The profile the preset's one profile is written as (`--profile`).
+    profile: Option<String>,
 }
 
 impl Part {
     fn new(ctx: &mut Context<'_>, presets: Vec<String>, to: Destination) -> Result<Part> {
         let (workspace, library) = ctx.workspace_for(&to)?;
         let (target, _) = write::target(ctx, &workspace, &to, Purpose::Write)?;
-        Ok(Part { presets, to, workspace, library, target, keep: Vec::new(), force: false })
+        Ok(Part { presets, to, workspace, library, target, keep: Vec::new(), force: false, profile: None })
     }
 
     fn request(&self) -> ApplyOptions {
@@ -228,7 +299,7 @@ impl Part {
             to: self.to.clone(),
             force: self.force,
             keep: self.keep.clone(),
-            profile: None,
+            profile: self.profile.clone(),
             dry_run: false,
             format: Format::Human,
         }
@@ -288,6 +359,9 @@ impl Part {
     fn command(&self) -> Vec<String> {
         let mut command = vec!["cargo".to_owned(), "presets".to_owned(), "apply".to_owned()];
         command.extend(self.presets.iter().cloned());
+        if let Some(profile) = &self.profile {
+            command.extend(["--profile".to_owned(), profile.clone()]);
+        }
         if self.to != Destination::Manifest {
             command.extend(["--to".to_owned(), self.to.arg()]);
         }

@@ -176,6 +176,66 @@ impl Prompt for Select {
     }
 }
 
+/// Type a line: Enter takes it where `check` accepts it; otherwise `check`'s refusal shows below
+/// it, and the text stays to be corrected.
+pub struct Input<'a> {
+    pub title: String,
+    /// Shown below the entry while there is no refusal.
+    pub hint: String,
+    text: String,
+    refusal: Option<String>,
+    check: Box<Check<'a>>,
+}
+
+/// What decides whether an [`Input`] takes a text: `Err` with the reason it does not.
+type Check<'a> = dyn Fn(&str) -> Result<(), String> + 'a;
+
+impl<'a> Input<'a> {
+    pub fn new(
+        title: impl Into<String>,
+        hint: impl Into<String>,
+        check: impl Fn(&str) -> Result<(), String> + 'a,
+    ) -> Input<'a> {
+        Input { title: title.into(), hint: hint.into(), text: String::new(), refusal: None, check: Box::new(check) }
+    }
+}
+
+impl Prompt for Input<'_> {
+    /// The text typed, as `check` accepted it.
+    type Answer = String;
+
+    fn key(&mut self, key: Key) -> Step<String> {
+        match key {
+            Key::Cancel => return Step::Cancel,
+            Key::Char(c) => {
+                self.text.push(c);
+                self.refusal = None;
+            }
+            Key::Backspace => {
+                self.text.pop();
+                self.refusal = None;
+            }
+            Key::Enter => match (self.check)(&self.text) {
+                Ok(()) => return Step::Done(self.text.clone()),
+                Err(refusal) => self.refusal = Some(refusal),
+            },
+            Key::Up | Key::Down => {}
+        }
+        Step::Continue
+    }
+
+    fn lines(&self, colour: bool, width: usize, height: usize) -> Vec<String> {
+        let rows = vec![format!("> {}_", shown(&self.text).bold_if(colour))];
+        // Each line of a refusal (the error, its `help:`) filled on its own.
+        let detail = match &self.refusal {
+            Some(refusal) => refusal.lines().flat_map(|line| detail(line, width)).collect(),
+            None => detail(&self.hint, width),
+        };
+        let help = "type a name, Enter accepts, Esc cancels".dim_if(colour);
+        fit(Layout { title: shown(&self.title), rows, cursor: 0, detail, help }, colour, height)
+    }
+}
+
 /// `question [y/N]`: `y` is yes, any other answer no; Esc cancels.
 pub struct Confirm(pub String);
 
@@ -371,6 +431,33 @@ mod tests {
         assert_eq!(confirm.key(Key::Enter), Step::Done(false));
         assert_eq!(confirm.key(Key::Char('n')), Step::Done(false));
         assert_eq!(confirm.key(Key::Cancel), Step::Cancel);
+    }
+
+    #[test]
+    fn input_takes_what_its_check_accepts_and_shows_the_refusal_until_the_next_key() {
+        let mut input = Input::new("Profile name?", "a name of your own", |text: &str| match text {
+            "debug" => Err("`debug` is reserved by cargo\nhelp: pick another name".to_owned()),
+            _ => Ok(()),
+        });
+        for c in "debug".chars() {
+            assert_eq!(input.key(Key::Char(c)), Step::Continue);
+        }
+        assert_eq!(
+            input.lines(false, 80, 24),
+            ["Profile name?", "> debug_", "", "  a name of your own", "", "type a name, Enter accepts, Esc cancels"]
+        );
+        assert_eq!(input.key(Key::Enter), Step::Continue);
+        for (width, height) in [(80, 24), (40, 12)] {
+            let lines = input.lines(false, width, height);
+            assert!(lines.len() < height, "{lines:#?}");
+            assert_eq!(lines[..4], ["Profile name?", "> debug_", "", "  `debug` is reserved by cargo"], "{lines:#?}");
+            assert_eq!(lines[4], "  help: pick another name", "{lines:#?}");
+        }
+        input.key(Key::Backspace);
+        assert!(!input.lines(false, 80, 24).join("\n").contains("reserved"), "a key clears the refusal");
+        input.key(Key::Char('x'));
+        assert_eq!(input.key(Key::Enter), Step::Done("debux".to_owned()));
+        assert_eq!(input.key(Key::Cancel), Step::Cancel);
     }
 
     #[test]
