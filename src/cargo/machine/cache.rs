@@ -124,9 +124,10 @@ pub(super) fn key(program: &OsStr, dir: &Path, args: &[&str]) -> Option<Key> {
     let compiler = file.parent().and_then(Path::parent).is_some_and(|root| root.join("lib").join("rustlib").is_dir());
     let found =
         Found { program: utf8(path.as_os_str())?, file: utf8(file.as_os_str())?, stamp: Stamp::of(&file)?, compiler };
-    let cargo_home = crate::cargo::workspace::cargo_home();
-    let cargo_bin = cargo_home.map(|home| home.join("bin"));
-    let proxy = looks_like_proxy(&path, &file, cargo_bin.as_deref(), |dir| {
+    let cargo_bin = crate::cargo::workspace::cargo_home().map(|home| home.join("bin"));
+    let cargo_bins: Vec<PathBuf> =
+        cargo_bin.into_iter().flat_map(|bin| [std::fs::canonicalize(&bin).ok(), Some(bin)]).flatten().collect();
+    let proxy = looks_like_proxy(&path, &file, &cargo_bins, |dir| {
         ["rustup", "rustup-init"]
             .iter()
             .any(|name| dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX)).is_file())
@@ -204,12 +205,11 @@ fn locate(program: &OsStr, search: Option<OsString>) -> Option<PathBuf> {
 }
 
 /// Whether `path` (links followed: `file`) may be rustup's proxy, which picks a toolchain from
-/// where it runs: it is in `$CARGO_HOME/bin` (`cargo_bin`), is rustup under another name, or has
-/// rustup beside it (`rustup_in` says whether a directory holds it) as its links or copies do.
-fn looks_like_proxy(path: &Path, file: &Path, cargo_bin: Option<&Path>, rustup_in: impl Fn(&Path) -> bool) -> bool {
-    let in_cargo_bin = cargo_bin.is_some_and(|bin| {
-        path.parent() == Some(bin) || std::fs::canonicalize(bin).is_ok_and(|bin| file.parent() == Some(&bin))
-    });
+/// where it runs: it is in `$CARGO_HOME/bin` (`cargo_bins`: as named and links followed), is
+/// rustup under another name, or has rustup beside it (`rustup_in` says whether a directory
+/// holds it) as its links or copies do.
+fn looks_like_proxy(path: &Path, file: &Path, cargo_bins: &[PathBuf], rustup_in: impl Fn(&Path) -> bool) -> bool {
+    let in_cargo_bin = cargo_bins.iter().any(|bin| path.parent() == Some(bin) || file.parent() == Some(bin));
     let is_rustup = file.file_stem().is_some_and(|stem| stem == "rustup" || stem == "rustup-init");
     in_cargo_bin || is_rustup || [path.parent(), file.parent()].into_iter().flatten().any(rustup_in)
 }
@@ -381,14 +381,15 @@ mod tests {
 
     #[test]
     fn a_proxy_is_recognised_by_where_it_is_and_what_is_beside_it() {
-        let bin = Path::new("/home/u/.cargo/bin");
+        let bins = [PathBuf::from("/home/u/.cargo/bin"), PathBuf::from("/data/cargo/bin")];
         let nowhere = |_: &Path| false;
-        let proxy = |path: &str, file: &str| looks_like_proxy(Path::new(path), Path::new(file), Some(bin), nowhere);
+        let proxy = |path: &str, file: &str| looks_like_proxy(Path::new(path), Path::new(file), &bins, nowhere);
         assert!(proxy("/home/u/.cargo/bin/rustc", "/home/u/.cargo/bin/rustc"), "a copy in $CARGO_HOME/bin");
+        assert!(proxy("/home/u/bin/rustc", "/data/cargo/bin/rustc"), "a link into it");
         assert!(proxy("/usr/bin/rustc", "/usr/bin/rustup"), "a link to rustup");
         assert!(!proxy("/usr/bin/rustc", "/usr/lib/rust/bin/rustc"), "a distribution's rustc");
         let beside = |dir: &Path| dir == Path::new("/opt/rust/bin");
-        assert!(looks_like_proxy(Path::new("/opt/rust/bin/rustc"), Path::new("/opt/rust/bin/rustc"), None, beside));
+        assert!(looks_like_proxy(Path::new("/opt/rust/bin/rustc"), Path::new("/opt/rust/bin/rustc"), &[], beside));
     }
 
     #[test]
