@@ -32,9 +32,10 @@ use serde::{Deserialize, Serialize};
 use crate::files;
 
 /// The variables rustc reads that change what it prints here: `RUSTC_BOOTSTRAP` unlocks
-/// nightly-only `cfg` values, `RUST_TARGET_PATH` is where a `--target` that is not built in is
-/// looked up as a JSON file, `RUSTC_OVERRIDE_VERSION_STRING` replaces the version `-vV` prints.
-const VARIABLES: [&str; 3] = ["RUSTC_BOOTSTRAP", "RUST_TARGET_PATH", "RUSTC_OVERRIDE_VERSION_STRING"];
+/// nightly-only `cfg` values, `RUSTC_OVERRIDE_VERSION_STRING` replaces the version `-vV` prints,
+/// and `RUST_TARGET_PATH` is where a `--target` that is not built in is read from a JSON file.
+const VARIABLES: [&str; 3] = ["RUSTC_BOOTSTRAP", "RUSTC_OVERRIDE_VERSION_STRING", TARGET_PATH];
+const TARGET_PATH: &str = "RUST_TARGET_PATH";
 
 /// How many answers the file keeps, the newest: a few questions for each of a few toolchains.
 const KEPT: usize = 32;
@@ -157,8 +158,11 @@ fn key_for(
     variables: Vec<(String, Option<String>)>,
     args: &[&str],
 ) -> Option<Key> {
-    // A target given as a file: rustc reads it, and its contents are not in the key.
-    if args.iter().any(|a| Path::new(a).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))) {
+    // A target given as a file, or one that may be read from `$RUST_TARGET_PATH`: rustc reads
+    // the file, and its contents are not in the key.
+    let target_file = args.iter().any(|a| Path::new(a).extension().is_some_and(|e| e.eq_ignore_ascii_case("json")))
+        || (args.contains(&"--target") && variables.iter().any(|(name, value)| name == TARGET_PATH && value.is_some()));
+    if target_file {
         return None;
     }
     let toolchain = match rustup {
@@ -365,6 +369,9 @@ mod tests {
         assert!(key_for(found(), false, Rustup::Unset, ws(), vec![], &target).is_none(), "a target file's contents");
         let builtin = ["--print", "cfg", "--target", "thumbv6m-none-eabi"];
         assert!(key_for(found(), false, Rustup::Unset, ws(), vec![], &builtin).is_some());
+        let searched = vec![(TARGET_PATH.to_owned(), Some("/boards".to_owned()))];
+        assert!(key_for(found(), false, Rustup::Unset, ws(), searched.clone(), &builtin).is_none(), "maybe a file");
+        assert!(key_for(found(), false, Rustup::Unset, ws(), searched, &CFG).is_some(), "no target asked");
     }
 
     #[test]
