@@ -5,7 +5,7 @@
 //! rustc is found as cargo finds it: `$RUSTC`, else `rustc` on PATH, run in the workspace so
 //! that a `rust-toolchain.toml` there picks the toolchain. Every rustc this tool starts is
 //! started by [`rustc`], which asks each question once per run, and keeps its answers for the
-//! next runs where it can name the compiler that gave them ([`cache`]).
+//! next runs where it can name the compiler that gave them (`machine::cache`).
 
 mod cache;
 
@@ -54,7 +54,7 @@ pub struct Machine {
 
 /// What `rustc ARGS` prints, run in `dir` as cargo would run it there (`$RUSTC`, else `rustc`
 /// on PATH, so a toolchain file in `dir` picks the toolchain). Answers are kept for the run: a
-/// command that asks twice starts one process; and across runs where [`cache`] can name the
+/// command that asks twice starts one process; and across runs where `machine::cache` can name the
 /// compiler. The error says why rustc could not answer.
 pub fn rustc(dir: &Path, args: &[&str]) -> Result<String, String> {
     type Answers = std::collections::HashMap<(PathBuf, Vec<String>), Result<String, String>>;
