@@ -258,3 +258,42 @@ fn an_unwritable_cache_directory_is_no_error() {
     assert_eq!(setup.explain().0, X86);
     fs::set_permissions(&read_only, fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// Through real cargo and rustup's real proxy: `cargo presets` gets rustup's variables from
+/// cargo, so the proxy's answer is kept, keyed by the toolchain, and the next run finds it (a
+/// run that asked would have replaced the file).
+#[test]
+fn run_by_cargo_the_real_proxys_answer_is_kept() {
+    use std::os::unix::fs::MetadataExt;
+    let setup = Setup::new("real");
+    let bin = Path::new(env!("CARGO_BIN_EXE_cargo-presets")).parent().unwrap().to_owned();
+    let path =
+        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
+            .unwrap();
+    let run = || {
+        let output = std::process::Command::new("cargo")
+            .args(["presets", "explain", "dev"])
+            .current_dir(setup.dir.join("ws"))
+            .env_remove("RUSTUP_TOOLCHAIN")
+            .env_remove("RUSTC")
+            .env("PATH", &path)
+            .envs(setup.env.iter().cloned())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let first = run();
+    assert!(first.lines().any(|l| l.starts_with("rustflags for ")), "{first}");
+    let kept: serde_json::Value = serde_json::from_str(&fs::read_to_string(setup.cache_file()).unwrap()).unwrap();
+    let answers = kept["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 1, "{kept:#}");
+    if std::env::var_os("RUSTUP_HOME").is_some() {
+        assert!(answers[0]["key"]["toolchain"]["name"].is_string(), "keyed by rustup's toolchain: {kept:#}");
+    } else {
+        eprintln!("SKIPPED: the rustup part (these tests do not run under rustup)");
+    }
+    let written = fs::metadata(setup.cache_file()).unwrap().ino();
+    assert_eq!(run(), first);
+    assert_eq!(fs::metadata(setup.cache_file()).unwrap().ino(), written, "the second run asked rustc");
+}
