@@ -297,3 +297,18 @@ fn run_by_cargo_the_real_proxys_answer_is_kept() {
     assert_eq!(run(), first);
     assert_eq!(fs::metadata(setup.cache_file()).unwrap().ino(), written, "the second run asked rustc");
 }
+
+#[test]
+fn a_crash_is_not_kept() {
+    let setup = Setup::with_rustc("crash", false);
+    let rustc = setup.dir.join("bin").join("rustc");
+    let crashing = rustc_script(&setup.log(), false).replace("case \"$1 $2\" in", "exit 101\ncase \"$1 $2\" in");
+    executable(&rustc, &crashing);
+    let ws = setup.dir.join("ws");
+    for _ in 0..2 {
+        let before = fs::read_to_string(setup.log()).unwrap_or_default().lines().count();
+        common::presets_with(&ws, &["explain", "dev"], &setup.env);
+        // The failed `host-tuple` question, then `-vV` for the fallback: both asked each run.
+        assert_eq!(fs::read_to_string(setup.log()).unwrap().lines().count() - before, 2);
+    }
+}

@@ -82,8 +82,9 @@ pub fn rustc(dir: &Path, args: &[&str]) -> Result<String, String> {
     answer
 }
 
-/// Starts `rustc ARGS` in `dir`. Returns its answer, and whether that is rustc's own (it ran and
-/// exited) rather than a failure to start it or a kill, which the next run may not meet.
+/// Starts `rustc ARGS` in `dir`. Returns its answer, and whether that is rustc's own: its output,
+/// or its refusal (exit status 1: an unknown flag, as `host-tuple` before 1.84), rather than a
+/// failure to start it, a crash (101) or a kill, which the next run may not meet.
 fn ask(rustc: &std::ffi::OsStr, dir: &Path, args: &[&str]) -> (Result<String, String>, bool) {
     match Command::new(rustc).args(args).current_dir(dir).output() {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -92,7 +93,7 @@ fn ask(rustc: &std::ffi::OsStr, dir: &Path, args: &[&str]) -> (Result<String, St
         Err(e) => (Err(format!("`{}` could not run: {e}", Path::new(rustc).display())), false),
         Ok(output) if !output.status.success() => (
             Err(format!("`rustc {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim())),
-            output.status.code().is_some(),
+            output.status.code() == Some(1),
         ),
         Ok(output) => (Ok(String::from_utf8_lossy(&output.stdout).into_owned()), true),
     }
