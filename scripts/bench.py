@@ -23,9 +23,18 @@ one toml_edit parse and write of it: the cost of naming each key's line must not
 square of the tables;
 
 then `check`, `explain dev` and `status` on the demo with a config file that sets rustflags,
-against the same command without it: which rustflags cargo uses depends on the machine, so rustc
-is asked, once a run.
+against the same command without it, timed in turn: which rustflags cargo uses depends on the
+machine, so rustc is asked; its answers are kept across runs (`cargo::machine::cache`), so only
+the first run asks. The same commands without rustup's variables show the cost of asking every
+run (rustup's proxy told no toolchain is not cached).
+
+Every command runs with the environment cargo gives a subcommand, as `cargo presets` gets it:
+`RUSTUP_HOME` and `RUSTUP_TOOLCHAIN` as rustup's proxy sets them for cargo (asked of cargo itself,
+through a throw-away subcommand), and a fresh cache directory (`XDG_CACHE_HOME`). The output says
+which, and the machine's load before and after.
 """
+import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -38,15 +47,54 @@ RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def sample(cmd, cwd, env=None):
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - start) * 1000
+
+
+def summary(samples):
+    return statistics.median(samples), min(samples), max(samples)
+
+
 def timed(cmd, cwd, before=None):
     samples = []
     for _ in range(RUNS):
         if before:
             before()
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), min(samples), max(samples)
+        samples.append(sample(cmd, cwd))
+    return summary(samples)
+
+
+def interleaved(cwd, variants):
+    """Times each variant (setup, command, environment) once a round, RUNS rounds: a change in the
+    machine's load falls on all of them alike."""
+    samples = [[] for _ in variants]
+    for _ in range(RUNS):
+        for (setup, cmd, env), out in zip(variants, samples):
+            setup()
+            out.append(sample(cmd, cwd, env))
+    return [summary(s) for s in samples]
+
+
+def subcommand_env(cwd, tmp):
+    """rustup's variables as cargo passes them to a subcommand run in `cwd`: a throw-away
+    `cargo presets-bench-env` prints them."""
+    bindir = Path(tmp) / "bench-env-bin"
+    bindir.mkdir()
+    script = bindir / "cargo-presets-bench-env"
+    script.write_text(
+        f"#!{sys.executable}\nimport json, os\n"
+        "print(json.dumps({k: os.environ.get(k) for k in ('RUSTUP_HOME', 'RUSTUP_TOOLCHAIN')}))\n"
+    )
+    script.chmod(0o755)
+    path = dict(os.environ, PATH=f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}")
+    out = subprocess.run(["cargo", "presets-bench-env"], cwd=cwd, env=path, check=True, capture_output=True, text=True)
+    return {k: v for k, v in json.loads(out.stdout).items() if v}
+
+
+def load():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def generated_workspace(root, members):
@@ -106,9 +154,13 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "toml_floor"], cwd=ROOT, check=True)
     floor = ROOT / "target" / "release" / "examples" / "toml_floor"
     binary = ROOT / "target" / "release" / "cargo-presets"
+    load_before = load()
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "demo"
         shutil.copytree(ROOT / "demo", ws)
+        rustup = subcommand_env(ws, tmp)
+        os.environ.update(rustup, XDG_CACHE_HOME=str(Path(tmp) / "cache"))
+        no_rustup = {k: v for k, v in os.environ.items() if k not in ("RUSTUP_HOME", "RUSTUP_TOOLCHAIN")}
         pristine = (ws / "Cargo.toml").read_bytes()
         restore = lambda: (ws / "Cargo.toml").write_bytes(pristine)
         rows = [
@@ -147,14 +199,17 @@ def main():
         many_rows.append(("toml_edit parse + write (the floor)", timed([floor, many_manifest], many, restore_many)))
         flags_ws = Path(tmp) / "flags"
         shutil.copytree(ROOT / "demo", flags_ws)
+        config = flags_ws / ".cargo" / "config.toml"
+        config.parent.mkdir(exist_ok=True)
+        no_config = lambda: config.unlink(missing_ok=True)
+        flags_config = lambda: config.write_text('[build]\nrustflags = ["--cfg", "bench"]\n')
         flag_rows = []
         for name, args in [("check", ["check", "--deny", "error"]), ("explain dev", ["explain", "dev"]), ("status", ["status"])]:
-            without = timed([binary, "presets", "-q", *args], flags_ws)
-            (flags_ws / ".cargo").mkdir(exist_ok=True)
-            (flags_ws / ".cargo" / "config.toml").write_text('[build]\nrustflags = ["--cfg", "bench"]\n')
-            with_flags = timed([binary, "presets", "-q", *args], flags_ws)
-            (flags_ws / ".cargo" / "config.toml").unlink()
-            flag_rows.append((name, without, with_flags))
+            cmd = [binary, "presets", "-q", *args]
+            variants = [(no_config, cmd, None), (flags_config, cmd, None), (flags_config, cmd, no_rustup)]
+            flag_rows.append((name, *interleaved(flags_ws, variants)))
+    print(f"environment as cargo gives a subcommand: {' '.join(f'{k}={v}' for k, v in sorted(rustup.items())) or 'no rustup variables'}")
+    print(f"rustc's answers kept in a fresh XDG_CACHE_HOME; load average {load_before} before, {load()} after")
     base = rows[2][1][0]
     print(f"{RUNS} runs each, median (min-max) wall time in ms; ratio to `cargo locate-project`")
     for name, (median, low, high) in rows:
@@ -167,9 +222,15 @@ def main():
     print(f"a manifest of 17,000 profile tables ({len(many_text) // 1024} KB); ratio to one toml_edit parse and write")
     for name, (median, low, high) in many_rows:
         print(f"  {name:<42} {median:7.2f}  ({low:.2f}-{high:.2f})  x{median / many_floor:.2f}")
-    print("the demo with a config file setting rustflags; ratio to the same command without it")
-    for name, without, with_flags in flag_rows:
-        print(f"  {name:<14} without {without[0]:7.2f}  with {with_flags[0]:7.2f}  x{with_flags[0] / without[0]:.2f}")
+    print("the demo with a config file setting rustflags; ratio to the same command without it, timed in turn")
+    print("(asking: with it, but without rustup's variables, so rustc is asked every run)")
+    print("(medians, then the ratio of the fastest runs, which a loaded machine disturbs least)")
+    for name, without, with_flags, asking in flag_rows:
+        print(
+            f"  {name:<14} without {without[0]:6.2f}  with {with_flags[0]:6.2f}  x{with_flags[0] / without[0]:.2f}"
+            f" (min x{with_flags[1] / without[1]:.2f})  asking {asking[0]:6.2f}  x{asking[0] / without[0]:.2f}"
+            f" (min x{asking[1] / without[1]:.2f})"
+        )
     print("cargo presets check on generated workspaces (each member manifest parsed and linted)")
     for members, (median, low, high) in check_rows:
         print(f"  {members:>5} members {median:9.2f} ms  ({low:.2f}-{high:.2f})  {median / members * 1000:7.1f} us per member")

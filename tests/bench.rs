@@ -26,6 +26,7 @@ fn workspace(name: &str) -> PathBuf {
 
 fn bench(dir: &Path, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(["presets", "bench"]).args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
         if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
@@ -115,6 +116,7 @@ fn chart(dir: &Path) -> PathBuf {
 fn a_baseline_that_already_has_the_preset_is_named_and_missing_components_stop_before_building() {
     let dir = workspace("overlap");
     let apply = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .args(["presets", "apply", "fast-compile"])
         .current_dir(&dir)
         .output()
@@ -194,6 +196,7 @@ fn config_presets_and_their_variants_reach_rustc_in_their_own_builds_only() {
         eprintln!("SKIPPED: the fast-link:mold part (mold is not installed)");
     }
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(["presets", "bench"]).args(&presets).args(["--workflow", "size"]).current_dir(&dir);
     let output = command.env("RUSTC_WRAPPER", &wrapper).env_remove("RUSTFLAGS").output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -248,6 +251,7 @@ fn a_nightly_preset_is_measured_against_a_nightly_baseline() {
     let dir = workspace("nightly-baseline");
     let (wrapper, log) = rustc_logger(&dir);
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(["presets", "bench", "parallel-frontend", "--workflow", "size"]).current_dir(&dir);
     let output = command.env("RUSTC_WRAPPER", &wrapper).env_remove("RUSTFLAGS").output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -303,6 +307,7 @@ fn paused_workspace(name: &str) -> PathBuf {
 /// Starts `bench` in `<dir>/ws` with the pausing wrapper, and returns once the build is paused.
 fn start_paused(dir: &Path, args: &[&str]) -> std::process::Child {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command
         .args(["presets", "bench"])
         .args(args)
@@ -417,6 +422,7 @@ fn the_next_run_removes_what_a_killed_run_left_and_nothing_else() {
     assert!(killed[0].exists());
 
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .args(["presets", "bench", "fast-compile", "--workflow", "size"])
         .current_dir(&ws)
         .env("TMPDIR", &tmp)
@@ -441,6 +447,7 @@ fn a_fifo_config_above_the_workspace_is_refused_not_copied() {
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     assert!(Command::new("mkfifo").arg(dir.join(".cargo/config.toml")).status().unwrap().success());
     let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .args(["presets", "bench", "fast-compile", "--workflow", "size"])
         .current_dir(dir.join("ws"))
         .env("TMPDIR", dir.join("tmp"))

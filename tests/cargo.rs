@@ -31,6 +31,7 @@ fn workspace(name: &str) -> PathBuf {
 /// Runs `cargo presets <args>` in `dir`, with no personal presets.
 fn presets(dir: &Path, args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .arg("presets")
         .args(args)
         .current_dir(dir)
@@ -588,6 +589,7 @@ fn check_says_build_rustflags_are_unread_exactly_when_cargo_ignores_them() {
     let (app, _) = check(&dir, &[]);
     app.has("-C force-frame-pointers=yes").lacks("-C target-cpu=native");
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .args(["presets", "check"])
         .current_dir(&dir)
         .output()
@@ -600,6 +602,7 @@ fn check_says_build_rustflags_are_unread_exactly_when_cargo_ignores_them() {
     let (app, _) = check(&dir, &[]);
     app.has("-C target-cpu=native");
     let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .args(["presets", "check"])
         .current_dir(&dir)
         .output()

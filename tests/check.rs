@@ -19,6 +19,7 @@ fn workspace(name: &str, extra: &[(&str, &str)]) -> PathBuf {
 
 fn presets(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .arg("presets")
         .args(args)
         .current_dir(dir)

@@ -247,6 +247,7 @@ fn config_errors_cargo_refuses_are_check_errors() {
             .output()
             .unwrap();
         let ours = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
             .args(["presets", "check", "--format", "json", "--deny", "error"])
             .current_dir(&ws)
             .env("CARGO_HOME", base.join("no-cargo-home"))

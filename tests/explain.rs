@@ -39,6 +39,7 @@ fn setup() -> Setup {
 fn command(setup: &Setup, program: &str) -> Command {
     let mut command = Command::new(program);
     command.current_dir(&setup.workspace).env("CARGO_HOME", &setup.cargo_home).env(ENV.0, ENV.1);
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     for (key, _) in std::env::vars() {
         if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") || key == "CARGO_INCREMENTAL" {
             command.env_remove(key);

@@ -449,6 +449,7 @@ fn explain_predicts_every_flag_of_every_unit() {
             .args(args)
             .current_dir(ws)
             .env_clear()
+            .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
             .envs(passed.iter().cloned())
             .env("CARGO_HOME", home(ws))
             .envs(setup.env.iter().cloned())

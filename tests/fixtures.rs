@@ -90,6 +90,7 @@ fn run(sandbox: &Path, case_dir: &Path) -> Run {
         .args(args.split_whitespace())
         .current_dir(cwd)
         .env_clear()
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .env("CARGO_HOME", sandbox.join("cargo-home"))
         .env("HOME", sandbox.join("home"))
         // The copy is inside this repository; to git tools it is a project of its own.

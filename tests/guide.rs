@@ -27,6 +27,7 @@ fn workspace(name: &str, manifest: &str) -> PathBuf {
 
 fn bin(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(args).current_dir(dir).env("CARGO_HOME", dir.join("home")).env("NO_COLOR", "1").env("TERM", "xterm");
     command.env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap());
     command

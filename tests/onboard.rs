@@ -43,6 +43,7 @@ fn onboard(sandbox: &Sandbox, presets: &str, installed: bool) -> Output {
         .env_clear()
         .env("PATH", path)
         .env("HOME", sandbox.root.join("home"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .env("CARGO_HOME", &sandbox.cargo_home)
         .env("ONBOARD_PRESETS", presets)
         // A stand-in for `cargo install`: the registry has no cargo-presets to install offline.

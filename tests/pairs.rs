@@ -86,6 +86,7 @@ fn declared() -> BTreeMap<(String, String), String> {
 /// `verify PROFILE` with none of the variables it reads, offline.
 fn verify(dir: &Path, profile: &str) -> Result<(), String> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(["presets", "verify", profile]).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
         if cargo_presets::verify::reads_variable(&key) || key == "CARGO_BUILD_TARGET" {

@@ -498,6 +498,7 @@ proptest! {
             names.push(format!("g{i}"));
         }
         let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+        command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
         command.arg("presets").arg("apply").args(&names).current_dir(&dir).env("CARGO_HOME", dir.join("no-home"));
         if to_config {
             command.args(["--to", "config"]);

@@ -106,6 +106,7 @@ fn base_env() -> Vec<(String, String)> {
     let mut env: Vec<(String, String)> =
         ["PATH", "HOME", "RUSTUP_HOME"].iter().filter_map(|k| Some((k.to_string(), std::env::var(k).ok()?))).collect();
     env.push(("RUSTUP_AUTO_INSTALL".into(), "0".into()));
+    env.push(("XDG_CACHE_HOME".into(), concat!(env!("CARGO_TARGET_TMPDIR"), "/cache").into()));
     env
 }
 

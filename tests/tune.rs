@@ -37,6 +37,7 @@ fn workspace(name: &str, slow: &str, delay: &str) -> PathBuf {
 
 fn tune(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command
         .args(["presets", "tune"])
         .args(args)
@@ -96,6 +97,7 @@ fn a_setting_that_wins_is_saved_as_a_preset_that_loads_and_nothing_else_changes(
     let saved = fs::read_to_string(dir.join("ws/.cargo/presets/tuned.toml")).unwrap();
     assert!(saved.contains("why = \"measured faster here: build "), "{saved}");
     let show = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
         .args(["presets", "show", "tuned"])
         .current_dir(dir.join("ws"))
         .output()

@@ -29,6 +29,7 @@ fn verify(dir: &Path, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) 
 /// `cargo presets verify <args>` in `dir`, offline, with none of the variables it reads.
 fn verify_command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(["presets", "verify"]).args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
     for (key, _) in std::env::vars() {
         if cargo_presets::verify::reads_variable(&key) || key == "CARGO_BUILD_TARGET" {
@@ -215,6 +216,7 @@ fn passes_on_a_clean_workspace_with_a_proc_macro_and_a_build_script() {
     for preset in ["fast-dev", "deps-optimized-dev"] {
         let dir = workspace_with_host_units(&format!("host-{preset}"), "");
         let applied = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
             .args(["presets", "apply", preset])
             .current_dir(&dir)
             .env("CARGO_HOME", dir.join("no-cargo-home"))
@@ -291,6 +293,7 @@ fn the_rustflags_explain_names_are_the_ones_every_unit_gets() {
         assert_eq!(status, 0, "{name}: {report:#}\n{stderr}");
 
         let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+        command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
         command.args(["presets", "explain", "--format", "json"]).current_dir(&dir).env_remove("RUSTFLAGS");
         let output = command.envs(env.iter().copied()).output().unwrap();
         let explained: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -584,6 +587,7 @@ fn verify_agrees_with_cargo_on_generated_setups() {
 /// `cargo presets explain --format json` with `env`.
 fn explain(dir: &Path, env: &[(&str, &str)]) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(["presets", "explain", "--format", "json"]).current_dir(dir);
     for (key, _) in std::env::vars() {
         if cargo_presets::verify::reads_variable(&key) {

@@ -4,7 +4,10 @@
 //!
 //! rustc is found as cargo finds it: `$RUSTC`, else `rustc` on PATH, run in the workspace so
 //! that a `rust-toolchain.toml` there picks the toolchain. Every rustc this tool starts is
-//! started by [`rustc`], which asks each question once per run.
+//! started by [`rustc`], which asks each question once per run, and keeps its answers for the
+//! next runs where it can name the compiler that gave them (`machine::cache`).
+
+mod cache;
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -51,7 +54,8 @@ pub struct Machine {
 
 /// What `rustc ARGS` prints, run in `dir` as cargo would run it there (`$RUSTC`, else `rustc`
 /// on PATH, so a toolchain file in `dir` picks the toolchain). Answers are kept for the run: a
-/// command that asks twice starts one process. The error says why rustc could not answer.
+/// command that asks twice starts one process; and across runs where `machine::cache` can name the
+/// compiler. The error says why rustc could not answer.
 pub fn rustc(dir: &Path, args: &[&str]) -> Result<String, String> {
     type Answers = std::collections::HashMap<(PathBuf, Vec<String>), Result<String, String>>;
     static ANSWERS: std::sync::Mutex<Option<Answers>> = std::sync::Mutex::new(None);
@@ -60,20 +64,39 @@ pub fn rustc(dir: &Path, args: &[&str]) -> Result<String, String> {
         return answer;
     }
     let rustc = std::env::var_os("RUSTC").filter(|v| !v.is_empty()).unwrap_or_else(|| "rustc".into());
-    let answer = match Command::new(&rustc).args(args).current_dir(dir).output() {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(format!("`{}` is not on PATH", Path::new(&rustc).display()))
+    // Named before rustc runs: a compiler replaced meanwhile is asked again next time.
+    let kept = cache::key(&rustc, dir, args);
+    let answer = match kept.as_ref().and_then(cache::recall) {
+        Some(answer) => answer,
+        None => {
+            let (answer, lasting) = ask(&rustc, dir, args);
+            if let (Some(kept), true) = (&kept, lasting) {
+                cache::keep(kept, &answer);
+            }
+            answer
         }
-        Err(e) => Err(format!("`{}` could not run: {e}", Path::new(&rustc).display())),
-        Ok(output) if !output.status.success() => {
-            Err(format!("`rustc {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()))
-        }
-        Ok(output) => Ok(String::from_utf8_lossy(&output.stdout).into_owned()),
     };
     if let Ok(mut answers) = ANSWERS.lock() {
         answers.get_or_insert_with(Answers::new).insert(key, answer.clone());
     }
     answer
+}
+
+/// Starts `rustc ARGS` in `dir`. Returns its answer, and whether that is rustc's own: its output,
+/// or its refusal (exit status 1: an unknown flag, as `host-tuple` before 1.84), rather than a
+/// failure to start it, a crash (101) or a kill, which the next run may not meet.
+fn ask(rustc: &std::ffi::OsStr, dir: &Path, args: &[&str]) -> (Result<String, String>, bool) {
+    match Command::new(rustc).args(args).current_dir(dir).output() {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            (Err(format!("`{}` is not on PATH", Path::new(rustc).display())), false)
+        }
+        Err(e) => (Err(format!("`{}` could not run: {e}", Path::new(rustc).display())), false),
+        Ok(output) if !output.status.success() => (
+            Err(format!("`rustc {}` failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim())),
+            output.status.code() == Some(1),
+        ),
+        Ok(output) => (Ok(String::from_utf8_lossy(&output.stdout).into_owned()), true),
+    }
 }
 
 /// The `split-debuginfo` values rustc supports here (`rustc --print split-debuginfo`).
