@@ -125,7 +125,7 @@ pub(super) fn key(program: &OsStr, dir: &Path, args: &[&str]) -> Option<Key> {
     let compiler = file.parent().and_then(Path::parent).is_some_and(|root| root.join("lib").join("rustlib").is_dir());
     let found =
         Found { program: utf8(path.as_os_str())?, file: utf8(file.as_os_str())?, stamp: Stamp::of(&file)?, compiler };
-    let cargo_bin = crate::cargo::workspace::cargo_home().map(|home| home.join("bin"));
+    let cargo_bin = crate::cargo::cargo_home().map(|home| home.join("bin"));
     let cargo_bins: Vec<PathBuf> =
         cargo_bin.into_iter().flat_map(|bin| [std::fs::canonicalize(&bin).ok(), Some(bin)]).flatten().collect();
     let proxy = looks_like_proxy(&path, &file, &cargo_bins, |dir| {
