@@ -7,6 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 struct Setup {
     workspace: PathBuf,
     cargo_home: PathBuf,
@@ -240,5 +242,76 @@ fn include_forms_are_read_as_cargo_reads_them() {
                 "{stderr}"
             );
         }
+    }
+}
+
+/// A configuration cargo refuses to load (an `include` that is not a list: cargo 1.95 fails on
+/// it whatever it is asked) stops every command that reads the configuration, with explain's
+/// error, before it builds or writes anything: `apply` to the manifest, to that very file and to
+/// the user's, a dry run too (the presets would never be read); `status`; `bench` and `tune`
+/// before they copy the workspace (the copy would fail here: the temporary directory is
+/// missing). `check` names it as one of its findings.
+#[test]
+fn a_configuration_cargo_refuses_stops_every_command_that_reads_it() {
+    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-refused");
+    let _ = fs::remove_dir_all(&outer);
+    let ws = outer.join("ws");
+    fs::create_dir_all(ws.join("src")).unwrap();
+    fs::create_dir_all(ws.join(".cargo")).unwrap();
+    fs::create_dir_all(outer.join("home")).unwrap();
+    fs::write(ws.join("Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n").unwrap();
+    fs::write(ws.join("src/main.rs"), "fn main() {}\n").unwrap();
+    fs::write(ws.join(".cargo/extra.toml"), "[profile.dev]\nopt-level = 2\n").unwrap();
+    let setup = Setup { workspace: ws.clone(), cargo_home: outer.join("home") };
+    let commands: [&[&str]; 9] = [
+        &["apply", "fast-dev"],
+        &["apply", "fast-dev", "--to", "config"],
+        &["apply", "fast-dev", "--to", "user"],
+        &["apply", "fast-dev", "--dry-run"],
+        &["status"],
+        &["bench", "fast-dev", "--runs", "1"],
+        &["tune", "--budget", "1m"],
+        &["explain", "dev"],
+        &["verify"],
+    ];
+    for (include, found, help) in [
+        ("include = \"extra.toml\"", "string", "help: write `include = [\"extra.toml\"]`"),
+        ("include = 1", "integer", "help: write a list: `include = [\"other.toml\"]`"),
+    ] {
+        fs::write(ws.join(".cargo/config.toml"), format!("{include}\n")).unwrap();
+        let cargo = command(&setup, "cargo")
+            .args(["check", "--offline"])
+            .env("CARGO_TARGET_DIR", outer.join("target"))
+            .output()
+            .unwrap();
+        let cargo_stderr = String::from_utf8_lossy(&cargo.stderr);
+        assert!(
+            !cargo.status.success() && cargo_stderr.contains(&format!("but found {found} at `include`")),
+            "cargo on {include}:\n{cargo_stderr}"
+        );
+        let before = common::snapshot(&outer, false);
+        for args in commands {
+            let output = command(&setup, env!("CARGO_BIN_EXE_cargo-presets"))
+                .arg("presets")
+                .args(args)
+                .env("TMPDIR", outer.join("no-such-directory"))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let case = format!("{include}: {args:?}\n{stderr}");
+            assert_eq!(output.status.code(), Some(101), "{case}");
+            assert!(
+                stderr.starts_with(&format!(
+                    "error: cargo cannot load its configuration: `include` in `.cargo/config.toml` is a {found}"
+                )) && stderr.contains(" --> .cargo/config.toml:1:1")
+                    && stderr.contains(help),
+                "{case}"
+            );
+            assert_eq!(common::snapshot(&outer, false), before, "{case}");
+        }
+        let check = command(&setup, env!("CARGO_BIN_EXE_cargo-presets")).args(["presets", "check"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&check.stderr);
+        let finding = format!("error[include-form]: `include` in `.cargo/config.toml` is a {found}");
+        assert!(check.status.code() == Some(1) && stderr.starts_with(&finding), "{include}: check\n{stderr}");
     }
 }

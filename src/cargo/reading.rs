@@ -5,6 +5,10 @@
 //! cargo ([`Layers`]) and its machine from here, and `check` lints the same sources, so each file
 //! is read and parsed once and no command gathers what cargo reads on its own.
 //!
+//! A configuration cargo refuses to load (an `include` that is not a list) fails every cargo
+//! command; it fails every command that reads it here too ([`configuration`], [`Reading::new`]),
+//! except `check`, which names what is wrong ([`Reading::as_found`]).
+//!
 //! Paths: the files are named as the caller shows paths and read through the caller's paths for
 //! I/O ([`Here`]), so that messages name them as the user would type them.
 
@@ -12,7 +16,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use crate::cargo::config_files::{self, ConfigScope};
+use crate::cargo::config_files::{self, ConfigFiles, ConfigScope};
 use crate::cargo::effective::{self, Layer, Layers, UnitRustflags};
 use crate::cargo::machine::Machine;
 use crate::cargo::workspace::{self, Workspace};
@@ -93,29 +97,42 @@ pub struct Reading {
     pub env: Vec<(String, String)>,
     /// The model of cargo: the root manifest and the config files, lowest precedence first.
     pub layers: Layers,
-    /// The config files (indices into `sources`) whose `include` makes cargo refuse them.
-    refused: Vec<(usize, config_files::IncludeRefused)>,
     /// Where rustc is asked (a toolchain file there picks it).
     root: PathBuf,
 }
 
 impl Reading {
-    /// Reads what cargo reads for `workspace`, run from `here`, with the process's environment.
+    /// Reads what cargo reads for `workspace`, run from `here`, with the process's environment;
+    /// fails as cargo does where cargo refuses to load its configuration.
     pub fn new(workspace: &Workspace, here: &dyn Here) -> Result<Reading> {
+        Reading::of(workspace, here, configuration(here)?)
+    }
+
+    /// [`Reading::new`], a configuration cargo refuses included as it is: for `check`, whose
+    /// rules name what is wrong with it.
+    pub fn as_found(workspace: &Workspace, here: &dyn Here) -> Result<Reading> {
+        Reading::of(workspace, here, config_files::config_files(here.cwd()))
+    }
+
+    /// What cargo reads for `workspace`, with the config files `configs` found from `here`
+    /// (by [`configuration`], for a command that needed them before it needed the rest).
+    pub fn of(workspace: &Workspace, here: &dyn Here, configs: ConfigFiles) -> Result<Reading> {
         let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
+        // Discovery parsed the manifests it met; unless one changed since, or a byte-order mark
+        // would shift the spans, its parse serves.
+        let source = |kind: SourceKind, path: &Path, text: String| {
+            let shown = PathBuf::from(here.shown(path));
+            match workspace.parse_of(path, &text) {
+                Some(doc) => Source::parsed(kind, shown, text, doc),
+                None => Source::new(kind, shown, text),
+            }
+        };
         let read = |kind: SourceKind, path: &Path| -> Result<Source> {
-            Ok(Source::new(kind, PathBuf::from(here.shown(path)), files::read(&here.io_path(path))?))
+            Ok(source(kind, path, files::read(&here.io_path(path))?))
         };
         // Outside a project (`apply --to user` anywhere) there is no manifest.
         let root_text = files::read_optional(&here.io_path(&workspace.manifest))?.unwrap_or_default();
-        let root_path = PathBuf::from(here.shown(&workspace.manifest));
-        // Discovery parsed the root manifest already; unless it changed since, or a byte-order
-        // mark would shift the spans, that parse serves.
-        let root = match workspace.parsed.doc_of(&root_text) {
-            Some(doc) => Source::parsed(SourceKind::RootManifest, root_path, root_text, doc),
-            None => Source::new(SourceKind::RootManifest, root_path, root_text),
-        };
-        let mut sources = vec![root];
+        let mut sources = vec![source(SourceKind::RootManifest, &workspace.manifest, root_text)];
         // The members cargo loads with this workspace, not every `Cargo.toml` below the root: a
         // fuzz crate that is its own workspace, or an excluded one, is none of our business.
         let mut members: Vec<&PathBuf> = workspace.members.iter().filter(|m| **m != workspace.manifest).collect();
@@ -152,8 +169,6 @@ impl Reading {
         }
         // (A broken member some member depends on is listed once, as a member.)
         sources.extend(dependencies.iter().filter_map(|m| parsed.remove(m)));
-        let configs = config_files::config_files(here.cwd());
-        let mut refused = Vec::new();
         for file in configs.read {
             let kind = if file.scope == ConfigScope::User { SourceKind::UserConfig } else { SourceKind::Config };
             let source = match file.read {
@@ -161,9 +176,6 @@ impl Reading {
                 // Read again for the reason it cannot be (a FIFO, a device, …).
                 None => read(kind, &file.path)?,
             };
-            if let Some(include) = file.include_refused {
-                refused.push((sources.len(), include));
-            }
             sources.push(source);
         }
         let shadowed_configs = configs
@@ -174,24 +186,7 @@ impl Reading {
         // Only in CI does a rule depend on cargo's release; only then is rustc asked.
         let cargo_release = effective::in_ci(&env).then(|| crate::cargo::machine::release(workspace.root())).flatten();
         let layers = Layers { files: model_files(&sources), env: env.clone(), cargo_release };
-        Ok(Reading {
-            sources,
-            missing_members,
-            shadowed_configs,
-            env,
-            layers,
-            refused,
-            root: workspace.root().to_owned(),
-        })
-    }
-
-    /// Whether cargo can load its configuration here; if not, cargo's reason, as every cargo
-    /// command fails on it (an `include` that is not a list).
-    pub fn loadable(&self) -> Result<()> {
-        match self.refused.first() {
-            Some((i, include)) => Err(include_error(&self.sources[*i], include)),
-            None => Ok(()),
-        }
+        Ok(Reading { sources, missing_members, shadowed_configs, env, layers, root: workspace.root().to_owned() })
     }
 
     /// The machine a build without `--target` compiles for: the `build.target` when one is
@@ -228,16 +223,27 @@ pub fn model_files(sources: &[Source]) -> Vec<Layer> {
     root.chain(sources.iter().filter(|s| s.is_config()).rev()).map(file).collect()
 }
 
-/// Cargo's refusal of an `include` that is not a list, at the key.
-fn include_error(source: &Source, include: &config_files::IncludeRefused) -> Error {
-    let file = source.path.display().to_string();
-    let error = Error::new(format!("cargo cannot load its configuration: {}", include.message(&file)))
-        .detail(include.cargo_says(&file));
-    let error = match &include.span {
-        Some(span) => {
-            let lines = crate::error::Lines::new(&source.text);
-            error.at(Location::of_span_in(&source.path, &source.text, &lines, span.clone()))
+/// The config files cargo reads from `here`, or, where cargo refuses to load them (an `include`
+/// that is not a list), cargo's reason: every cargo command fails on it, and so does every
+/// command that reads the configuration, before it reads or writes anything else.
+pub fn configuration(here: &dyn Here) -> Result<ConfigFiles> {
+    let configs = config_files::config_files(here.cwd());
+    match configs.read.iter().find_map(|file| Some((file, file.include_refused.as_ref()?))) {
+        Some((file, include)) => {
+            let text = file.read.as_ref().map_or("", |(text, _)| text.as_str());
+            Err(include_error(Path::new(&here.shown(&file.path)), text, include))
         }
+        None => Ok(configs),
+    }
+}
+
+/// Cargo's refusal of an `include` that is not a list, at the key of `file` (as shown).
+fn include_error(file: &Path, text: &str, include: &config_files::IncludeRefused) -> Error {
+    let shown = file.display().to_string();
+    let error = Error::new(format!("cargo cannot load its configuration: {}", include.message(&shown)))
+        .detail(include.cargo_says(&shown));
+    let error = match &include.span {
+        Some(span) => error.at(Location::of_span(file, text, span.clone())),
         None => error,
     };
     error.help(include.help())
@@ -303,11 +309,16 @@ mod tests {
             ]
         );
         assert!(reading.sources[2].doc.is_err(), "a broken member is read, its parse error kept");
+        // Each manifest discovery parsed is parsed once: the reading takes discovery's parse.
+        for source in &reading.sources[..4] {
+            let Ok(doc) = &source.doc else { continue };
+            let discovered = workspace.parse_of(&dir.join(&source.path), &source.text).expect("discovery parsed it");
+            assert!(Rc::ptr_eq(doc, &discovered), "{} parsed again", source.path.display());
+        }
         assert_eq!(reading.missing_members, [PathBuf::from("gone/Cargo.toml")]);
         // The including file's own keys win over what it includes.
         let opt = reading.layers.effective("dev", crate::cargo::schema::Key::OptLevel, None).unwrap();
         assert_eq!(opt.from.unwrap().source, ".cargo/config.toml:3");
-        assert!(reading.loadable().is_ok());
     }
 
     #[test]
@@ -315,8 +326,8 @@ mod tests {
         let text = "include = \"more.toml\"\n";
         let dir = tree("refused", &[("Cargo.toml", "[workspace]\n"), (".cargo/config.toml", text)]);
         let workspace = workspace::locate(&dir, None).unwrap();
-        let reading = Reading::new(&workspace, &At(dir.clone())).unwrap();
-        let error = reading.loadable().unwrap_err().to_string();
+        let Err(error) = Reading::new(&workspace, &At(dir.clone())) else { panic!("cargo refuses it") };
+        let error = error.to_string();
         assert!(
             error.starts_with("cargo cannot load its configuration: `include` in `.cargo/config.toml` is a string"),
             "{error}"
@@ -325,5 +336,10 @@ mod tests {
             error.contains(".cargo/config.toml:1:1") && error.contains("help: write `include = [\"more.toml\"]`"),
             "{error}"
         );
+        // The same refusal for a command that needs only the config files (`apply`), and
+        // `check` reads the file as it is, to name what is wrong with it.
+        assert_eq!(configuration(&At(dir.clone())).err().map(|e| e.to_string()), Some(error));
+        let found = Reading::as_found(&workspace, &At(dir.clone())).unwrap();
+        assert_eq!(found.sources[1].path, Path::new(".cargo/config.toml"));
     }
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::cargo::effective::{Layer, Layers};
+use crate::cargo::reading;
 use crate::cargo::schema::Value;
 use crate::cargo::toolchain;
 use crate::cargo::workspace::Workspace;
@@ -214,6 +215,11 @@ pub fn prepare<'a>(
     target: &Target,
 ) -> Result<Prepared<'a>> {
     let args = request;
+    // Where cargo refuses to load its configuration, every cargo command fails: presets written
+    // now would never be read, whichever file they go to (the refusing one included: apply does
+    // not rewrite a key it does not own, and cargo does not follow that `include` until it is
+    // fixed, so what the included file sets is not known here). Nothing is written.
+    let configs = reading::configuration(ctx)?;
     let (mut composition, machine) = config::compose(ctx, workspace, library, args, target)?;
     config::check_target(ctx, &composition, machine.as_ref(), target, args)?;
     let file = ctx.relative(&target.path);
@@ -247,7 +253,7 @@ pub fn prepare<'a>(
         && composition.config.iter().any(|c| c.setting.path.is_rustflags())
     {
         let shown = ctx.display(&target.path);
-        let layers = config::layers_with(ctx, workspace, &shown, original_text)?;
+        let layers = config::layers_with(ctx, workspace, configs, &shown, original_text)?;
         config::place_flags(ctx, &mut composition, machine, &layers, &shown, args.force)?;
     }
 

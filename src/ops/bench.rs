@@ -48,12 +48,14 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchOptions) -> Result<i32> {
     if let Some(chart) = &args.report.chart {
         check_chart(ctx, chart)?;
     }
+    // Before the copy: a configuration cargo refuses to load fails every build of it.
+    let baseline = ctx.reading(&workspace)?.layers;
     let sandbox = Sandbox::new(&workspace, &ctx.cwd, "bench")?;
 
     if let Some(warning) = bench::too_few_runs(args.runs, &args.workflow) {
         ctx.shell.warn(warning);
     }
-    let result = variants(ctx, &workspace, &sandbox.scratch, &args.presets, &args.workflow)
+    let result = variants(ctx, &workspace, &baseline, &sandbox.scratch, &args.presets, &args.workflow)
         .and_then(|variants| measure(ctx, &variants, args, &sandbox));
     let interrupted = sandbox.interrupted();
     // The copy and the builds go, whatever happened.
@@ -77,6 +79,7 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchOptions) -> Result<i32> {
 fn variants(
     ctx: &mut Context<'_>,
     workspace: &Workspace,
+    baseline: &Layers,
     scratch: &Path,
     presets: &[String],
     workflows: &[Workflow],
@@ -84,7 +87,6 @@ fn variants(
     let library = ctx.library(Some(workspace))?;
     let manifest_text = files::read(&workspace.manifest)?;
     let manifest = &workspace.parsed;
-    let baseline = ctx.reading(workspace)?.layers;
     let mut out: Vec<Variant> = Vec::new();
     for (i, name) in presets.iter().enumerate() {
         // `fast-link:mold`: a variant other than the one this machine gets.
@@ -105,7 +107,7 @@ fn variants(
             ))
             .help(format!("install it with `rustup component add {component} --toolchain {toolchain}`")));
         }
-        note_baseline_overlap(ctx, &baseline, &composition, name);
+        note_baseline_overlap(ctx, baseline, &composition, name);
         let config = scratch.join(format!("{i}-{}.toml", name.replace(':', "-")));
         let text = write_config(&config, &plan, &composition)?;
         let profiles: Vec<&str> = plan.tables.iter().map(|t| t.path.profile.as_str()).collect();

@@ -11,6 +11,7 @@ use serde::Serialize;
 use toml_edit::Item;
 
 use crate::cargo::effective::Layers;
+use crate::cargo::reading::Reading;
 use crate::cargo::toolchain;
 use crate::cargo::workspace::Workspace;
 use crate::error::Result;
@@ -214,7 +215,8 @@ fn counts(findings: &[&Finding]) -> String {
 
 /// What `check` lints: the reading's sources and model, and the facts its rules ask for.
 fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<(Inputs, Layers)> {
-    let reading = ctx.reading(workspace)?;
+    // A configuration cargo refuses is linted as it is: `check` names what is wrong with it.
+    let reading = Reading::as_found(workspace, ctx)?;
     let sources = &reading.sources;
     let (packages, packages_complete, versions) = packages(workspace, sources);
     // Each costs a process, so only when a file asks for it.

@@ -7,6 +7,7 @@ use crate::cargo::effective::{self, Definition, Effective, FlagsSource, Layers, 
 use crate::cargo::effective::{HOST_UNITS_RULE, UnitRustflags};
 use crate::cargo::inherit::{Broken, ChainError};
 use crate::cargo::lockfile;
+use crate::cargo::reading::Reading;
 use crate::cargo::schema::{Key, Value};
 use crate::cargo::workspace::Workspace;
 use crate::error::{Error, Result};
@@ -31,7 +32,8 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
         && let Some(key) = Key::from_name(name)
     {
         let is_profile = match ctx.optional_workspace() {
-            Ok(Some(workspace)) => ctx.reading(&workspace).is_ok_and(|r| r.layers.chain(name).is_ok()),
+            // Whether the profile exists does not depend on cargo loading its configuration.
+            Ok(Some(workspace)) => Reading::as_found(&workspace, ctx).is_ok_and(|r| r.layers.chain(name).is_ok()),
             _ => false,
         };
         if !is_profile {
@@ -39,9 +41,8 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
         }
     }
     let workspace = ctx.workspace()?;
+    // Cargo fails on a configuration it cannot load, whatever is asked: so does the reading.
     let reading = ctx.reading(&workspace)?;
-    // Cargo fails on a configuration it cannot load, whatever is asked.
-    reading.loadable()?;
     let layers = &reading.layers;
     let profile = args.profile.as_deref().unwrap_or("dev");
     let chain = layers.chain(profile).map_err(|why| unknown_profile("explain", profile, &why, layers))?;

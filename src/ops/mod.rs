@@ -106,7 +106,8 @@ impl Context<'_> {
         relative(path, &self.cwd)
     }
 
-    /// What cargo reads for `workspace`, from here.
+    /// What cargo reads for `workspace`, from here; an error where cargo refuses to load its
+    /// configuration, as every cargo command then fails.
     pub fn reading(&self, workspace: &Workspace) -> Result<Reading> {
         Reading::new(workspace, self)
     }

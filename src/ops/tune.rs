@@ -71,7 +71,6 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
         check_chart(ctx, chart)?;
     }
     let reading = ctx.reading(&workspace)?;
-    reading.loadable()?;
     let layers = &reading.layers;
     let machine = reading.build_machine().map_err(|why| {
         Error::new(format!("cannot tell what this machine is: {why}"))

@@ -10,13 +10,17 @@
 //! needs no other member to load: a missing or broken member is then passed over. From a package
 //! that is a member only through path dependencies, the whole workspace is loaded and checked as
 //! a build does: every member readable, one root, every member agreeing on it, unique names.
+//!
+//! Each manifest is read and parsed once; the workspace keeps the parses, for whoever reads the
+//! manifests after discovery (`reading`, the sandbox) to take instead of parsing them again.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use toml_edit::Item;
 
-use super::{Workspace, normalize};
+use super::{Parses, Workspace, normalize};
 use crate::cargo::cargo_home;
 use crate::edit::{self, Parsed};
 use crate::error::{Error, Result};
@@ -31,8 +35,15 @@ pub fn discover(start: &Path) -> Result<Workspace> {
         // A package on its own: it is its own root, and its only member.
         let members = vec![start.to_owned()];
         let member_names = names(&mut manifests, &members);
-        let parsed = manifests.take(start)?;
-        return Ok(Workspace { manifest: start.to_owned(), members, member_names, parsed, unloaded: Vec::new() });
+        let (parsed, manifests) = manifests.take(start)?;
+        return Ok(Workspace {
+            manifest: start.to_owned(),
+            members,
+            member_names,
+            parsed,
+            manifests,
+            unloaded: Vec::new(),
+        });
     };
     let doc = manifests.load(&root).map_err(|e| {
         e.detail(format!(
@@ -60,8 +71,8 @@ pub fn discover(start: &Path) -> Result<Workspace> {
         }
     }
     let member_names = names(&mut manifests, &members);
-    let parsed = manifests.take(&root)?;
-    Ok(Workspace { manifest: root, members, member_names, parsed, unloaded })
+    let (parsed, manifests) = manifests.take(&root)?;
+    Ok(Workspace { manifest: root, members, member_names, parsed, manifests, unloaded })
 }
 
 /// The path dependencies of the workspace that are not members, transitively: cargo loads
@@ -69,9 +80,12 @@ pub fn discover(start: &Path) -> Result<Workspace> {
 /// never apply.
 pub fn outside_path_dependencies(workspace: &Workspace) -> Vec<PathBuf> {
     let mut manifests = Manifests::default();
-    outside_path_dependencies_with(workspace, &mut |manifest, visit| {
-        if let Ok(doc) = manifests.load(manifest) {
-            visit(doc);
+    outside_path_dependencies_with(workspace, &mut |manifest, visit| match workspace.discovered(manifest) {
+        Some(parsed) => visit(parsed.doc()),
+        None => {
+            if let Ok(doc) = manifests.load(manifest) {
+                visit(doc);
+            }
         }
     })
 }
@@ -151,10 +165,11 @@ impl Manifests {
         Ok(self.parsed[path].doc())
     }
 
-    /// The parse of the root manifest, for the workspace to keep.
-    fn take(&mut self, path: &Path) -> Result<std::rc::Rc<Parsed>> {
+    /// The parse of the root manifest, and those of the others, for the workspace to keep.
+    fn take(mut self, path: &Path) -> Result<(Rc<Parsed>, Rc<Parses>)> {
         self.load(path)?;
-        Ok(std::rc::Rc::new(self.parsed.remove(path).expect("just loaded")))
+        let root = self.parsed.remove(path).expect("just loaded");
+        Ok((Rc::new(root), Rc::new(self.parsed)))
     }
 }
 

@@ -8,11 +8,18 @@ mod discovery;
 
 pub use discovery::{Load, outside_path_dependencies, outside_path_dependencies_with};
 
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
 
 use toml_edit::Item;
 
+use crate::edit::Parsed;
+
 use crate::error::{Error, Result};
+
+/// Manifests as parsed, by absolute path.
+type Parses = HashMap<PathBuf, Parsed>;
 
 /// The workspace being configured.
 #[derive(Debug, Clone)]
@@ -25,7 +32,11 @@ pub struct Workspace {
     pub member_names: std::collections::BTreeSet<String>,
     /// The root manifest as discovery read and parsed it: a command that reads it again (under
     /// its lock) and finds the same text need not parse it again.
-    pub parsed: std::rc::Rc<crate::edit::Parsed>,
+    pub parsed: Rc<Parsed>,
+    /// Every other manifest discovery read and parsed (the members, and the path dependencies
+    /// and ancestors it looked at), by absolute path: the readers of the workspace take these
+    /// parses rather than parse the files again.
+    manifests: Rc<Parses>,
     /// Members the root lists whose manifest is missing or does not parse: found from the root,
     /// discovery passes over them as `cargo locate-project` does, but every build fails on
     /// them, so `check` reports them.
@@ -37,8 +48,29 @@ impl Workspace {
     /// empty manifest that is never read or written.
     pub fn outside(dir: &Path) -> Result<Workspace> {
         let manifest = dir.join("Cargo.toml");
-        let parsed = std::rc::Rc::new(crate::edit::parse(&manifest, "")?);
-        Ok(Workspace { manifest, members: Vec::new(), member_names: Default::default(), parsed, unloaded: Vec::new() })
+        let parsed = Rc::new(crate::edit::parse(&manifest, "")?);
+        Ok(Workspace {
+            manifest,
+            members: Vec::new(),
+            member_names: Default::default(),
+            parsed,
+            manifests: Default::default(),
+            unloaded: Vec::new(),
+        })
+    }
+
+    /// The parse discovery made of `manifest` (absolute), if it made one.
+    pub fn discovered(&self, manifest: &Path) -> Option<&Parsed> {
+        match manifest == self.manifest {
+            true => Some(&self.parsed),
+            false => self.manifests.get(manifest),
+        }
+    }
+
+    /// The document discovery parsed from `manifest`, to keep, if it is the parse of all of
+    /// `text` as read now (the file did not change since, and no byte-order mark shifts spans).
+    pub fn parse_of(&self, manifest: &Path, text: &str) -> Option<Rc<toml_edit::Document<String>>> {
+        self.discovered(manifest)?.doc_of(text)
     }
 
     pub fn root(&self) -> &Path {
@@ -57,8 +89,8 @@ impl Workspace {
         let mut linked = std::collections::BTreeSet::new();
         for manifest in &self.members {
             let dir = manifest.parent().expect("a manifest path has a parent");
-            let Ok(doc) = crate::files::read(manifest).and_then(|t| crate::edit::parse(manifest, &t)) else { continue };
-            let doc = doc.doc();
+            // Every member was parsed by discovery.
+            let Some(doc) = self.discovered(manifest).map(Parsed::doc) else { continue };
             let Some(name) = doc.get("package").and_then(|p| p.get("name")).and_then(Item::as_str) else { continue };
             let crate_types = doc.get("lib").and_then(|l| l.get("crate-type")).and_then(Item::as_array);
             let linked_lib = crate_types

@@ -3,8 +3,10 @@
 //! team shares for a machine-specific setting), and where flags must go for cargo to use them.
 
 use crate::cargo::config::ConfigTable;
+use crate::cargo::config_files::ConfigFiles;
 use crate::cargo::effective::{Layer, Layers, Level};
 use crate::cargo::machine::Machine;
+use crate::cargo::reading::Reading;
 use crate::cargo::workspace::Workspace;
 use crate::compose::{self, Composition, For};
 use crate::destination::{Destination, Target};
@@ -287,10 +289,16 @@ fn foreign_build_target(composition: &Composition, machine: &Machine, layers: &L
     )
 }
 
-/// The layers cargo reads from here, with the file being written (a standalone `--config` file
-/// is read on top of the rest).
-pub fn layers_with(ctx: &Context<'_>, workspace: &Workspace, file: &str, text: &str) -> Result<Layers> {
-    let mut layers = ctx.reading(workspace)?.layers;
+/// The layers cargo reads from here, its config files `configs` as found before, with the file
+/// being written (a standalone `--config` file is read on top of the rest).
+pub fn layers_with(
+    ctx: &Context<'_>,
+    workspace: &Workspace,
+    configs: ConfigFiles,
+    file: &str,
+    text: &str,
+) -> Result<Layers> {
+    let mut layers = Reading::of(workspace, ctx, configs)?.layers;
     match layers.files.iter_mut().find(|l| l.name == file) {
         Some(layer) => *layer = Layer::config(file.to_owned(), text.to_owned()),
         None => layers.files.push(Layer::config(file.to_owned(), text.to_owned())),
