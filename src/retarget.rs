@@ -56,7 +56,7 @@ impl Composition {
     /// `[profile.<to>]` already.
     fn move_to(&self, to: &str) -> Result<Option<Move>> {
         let flag = format!("--profile {to}");
-        if let Err(bad) = schema::check_profile_name(to) {
+        if let Err(bad) = schema::check_profile_name(to, self.cargo) {
             let error = Error::new(format!("`{flag}`: {}", bad.reason));
             return Err(bad.help.into_iter().fold(error, Error::help));
         }
@@ -107,7 +107,7 @@ impl Composition {
         let base = match own.map(|c| &c.setting.value) {
             Some(Value::Str(parent)) => parent.clone(),
             _ if schema::is_root_profile(&from) => from.clone(),
-            _ => inherit::implicit_parent(&from).map_or_else(|| from.clone(), ToOwned::to_owned),
+            _ => inherit::implicit_parent(&from, self.cargo).map_or_else(|| from.clone(), ToOwned::to_owned),
         };
         let owner = own.unwrap_or(&self.settings[0]).preset.clone();
         // Settings written for `release` (or on top of it) mean something else on top of `dev`.
@@ -121,7 +121,7 @@ impl Composition {
                 "give the settings a profile of their own, which then inherits `{base}`: `--profile NAME`"
             )));
         }
-        let implicit = schema::is_root_profile(to) || inherit::implicit_parent(to) == Some(base.as_str());
+        let implicit = schema::is_root_profile(to) || inherit::implicit_parent(to, self.cargo) == Some(base.as_str());
         let inherits = (!implicit).then(|| {
             let why = own.map_or_else(
                 || format!("the settings are written for {written_for}: `{to}` starts from `{base}` too"),
@@ -129,7 +129,10 @@ impl Composition {
             );
             let path =
                 KeyPath { table: TablePath { profile: to.to_owned(), scope: Scope::Profile }, key: Key::Inherits };
-            Composed { setting: Setting { path, value: Value::Str(base), why }, preset: owner }
+            Composed {
+                setting: Setting { path, value: Value::Str(base), why, rustc: Default::default(), redundant: None },
+                preset: owner,
+            }
         });
         Ok(Some(Move { from, to: to.to_owned(), inherits }))
     }
@@ -182,7 +185,7 @@ mod tests {
         let library = Library::discover(None, None).unwrap();
         let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
         let existing = existing.iter().map(|(n, p)| ((*n).to_owned(), p.map(str::to_owned))).collect();
-        crate::compose::compose(&library, &names).unwrap().to_profile(to, &existing)
+        crate::compose::compose_unknown_toolchain(&library, &names).unwrap().to_profile(to, &existing)
     }
 
     fn keys(composition: &Composition) -> Vec<String> {

@@ -808,7 +808,7 @@ mod tests {
     pub(crate) fn apply_to(text: &str, presets: &[&str], force: bool) -> Result<String> {
         let library = Library::discover(None, None).unwrap();
         let names: Vec<String> = presets.iter().map(|s| (*s).to_owned()).collect();
-        let composition = crate::compose::compose(&library, &names)?;
+        let composition = crate::compose::compose_unknown_toolchain(&library, &names)?;
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, text)?;
         let plan = crate::plan::plan(&composition, &parsed.profiles())?;

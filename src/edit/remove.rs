@@ -325,7 +325,7 @@ fn drop_if_empty(doc: &mut DocumentMut, keys: &[String]) {
 fn remove_gates(doc: &mut DocumentMut, preset: &str, kind: FileKind) {
     let needed: Vec<crate::cargo::schema::Gate> = doc
         .get("profile")
-        .map(|p| crate::cargo::profiles::walk(p).entries)
+        .map(|p| crate::cargo::profiles::walk(p, None).entries)
         .into_iter()
         .flatten()
         .filter_map(|e| e.item.as_value().and_then(Value::from_toml).and_then(|v| e.path.key.gate(&v)))

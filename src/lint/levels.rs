@@ -169,6 +169,7 @@ mod tests {
             cranelift_installed: None,
             split_debuginfo_supported: None,
             machine: None,
+            cargo: None,
         };
         check(&inputs).into_iter().map(|f| (f.code.to_owned(), f.severity, f.silenced)).collect()
     }

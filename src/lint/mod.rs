@@ -139,6 +139,9 @@ pub struct Inputs {
     /// The machine, where a config file sets `rustflags` (which of them cargo uses depends on
     /// the host); `None`: unknown or not asked for.
     pub machine: Option<crate::cargo::machine::Machine>,
+    /// The cargo release, where a file names the `debug` profile (cargo's own from 1.99,
+    /// reserved before); `None`: unknown or not asked for, which means an older cargo.
+    pub cargo: Option<crate::cargo::machine::Version>,
 }
 
 /// A profile as one source defines it, for the rules that look across sources.
@@ -149,7 +152,9 @@ struct Defined {
 
 pub fn check(inputs: &Inputs) -> Vec<Finding> {
     let lines = inputs.sources.iter().map(|s| crate::error::Lines::new(&s.text)).collect();
-    let mut lint = Lint { inputs, findings: Vec::new(), layers: layers(&inputs.sources, &inputs.env), lines };
+    let mut layers = layers(&inputs.sources, &inputs.env);
+    layers.cargo_release = inputs.cargo;
+    let mut lint = Lint { inputs, findings: Vec::new(), layers, lines };
     let parsed: Vec<Option<&toml_edit::Document<String>>> =
         inputs.sources.iter().enumerate().map(|(i, source)| lint.parse(i, source)).collect();
     let gates = enabled_gates(inputs, &parsed);
@@ -319,7 +324,7 @@ impl Lint<'_> {
                 &["move them to the root `Cargo.toml`; cargo still validates them here, so an error in them breaks the build"],
             );
         }
-        let walk = profiles::walk(profile);
+        let walk = profiles::walk(profile, self.layers.cargo_release);
         for problem in walk.problems {
             // `[profile.doc]` is accepted by cargo with a warning, and has no effect.
             let severity = if problem.code == "profile-name" && problem.message.contains("`doc`") {
@@ -335,7 +340,7 @@ impl Lint<'_> {
         let mut specs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for (name, body) in profile.as_table_like().into_iter().flat_map(|t| t.iter()) {
             // A name cargo refuses is reported as such, and nothing more.
-            if schema::check_profile_name(name).is_err() {
+            if schema::check_profile_name(name, self.layers.cargo_release).is_err() {
                 continue;
             }
             if body.as_table_like().is_some() {
@@ -1134,6 +1139,7 @@ mod tests {
             cranelift_installed: None,
             split_debuginfo_supported: Some(vec!["packed".into()]),
             machine: None,
+            cargo: None,
         }
     }
 

@@ -195,6 +195,8 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     // Each costs a process, so only when a file asks for it.
     let wants_cranelift = sources.iter().any(|s| s.text.contains("cranelift"));
     let wants_split = sources.iter().any(|s| s.text.contains("split-debuginfo"));
+    // `[profile.debug]` or `inherits = "debug"`: cargo's own profile from 1.99, refused before.
+    let names_debug = sources.iter().any(|s| s.text.contains("profile.debug") || s.text.contains("\"debug\""));
     let wants_strip =
         sources.iter().any(|s| s.text.contains("strip")) || std::env::vars().any(|(k, _)| k.ends_with("_STRIP"));
     let env: Vec<(String, String)> =
@@ -228,6 +230,12 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
             .then(|| crate::cargo::machine::split_debuginfo_values(workspace.root()))
             .flatten(),
         machine,
+        cargo: names_debug
+            .then(|| {
+                let pinned = workspace.pinned_release().map(|(release, _)| release);
+                pinned.or_else(|| crate::cargo::machine::release(workspace.root()))
+            })
+            .flatten(),
     })
 }
 

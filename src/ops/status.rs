@@ -55,6 +55,7 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             // `apply --profile` writes a preset's one profile under another name: it is reported
             // where its comments are, once for each profile it went to.
             let marked = edit::marked_profiles(parsed, name);
+            let preset = Rc::new(preset.as_written_in(&marked));
             let own: Vec<&str> = preset.settings.iter().map(|s| s.path.table.profile.as_str()).collect();
             let mut applied: Vec<(Option<&str>, Rc<Preset>)> = Vec::new();
             for to in marked.iter().filter(|p| !own.contains(&p.as_str())) {

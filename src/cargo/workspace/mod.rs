@@ -52,6 +52,24 @@ impl Workspace {
         self.root().ancestors().find_map(toolchain_channel).is_some_and(|c| c.starts_with("nightly"))
     }
 
+    /// The release the workspace's toolchain pin names, and where: `RUSTUP_TOOLCHAIN` (which
+    /// rustup puts above files), else the nearest `rust-toolchain.toml` or `rust-toolchain`
+    /// from the root upwards. `None` when the pin names a channel (`stable`,
+    /// `nightly-2026-05-01`) rather than a release, or there is none: then rustc must say.
+    /// The file is `None` for the variable.
+    pub fn pinned_release(&self) -> Option<(crate::cargo::machine::Version, Option<PathBuf>)> {
+        let release = |name: &str| {
+            let numbered = name.starts_with(|c: char| c.is_ascii_digit());
+            crate::cargo::machine::Version::parse(name).filter(|_| numbered)
+        };
+        if let Some(name) = std::env::var("RUSTUP_TOOLCHAIN").ok().filter(|n| !n.is_empty()) {
+            return release(&name).map(|v| (v, None));
+        }
+        let (dir, name) = self.root().ancestors().find_map(|dir| Some((dir, toolchain_channel(dir)?)))?;
+        let file = ["rust-toolchain.toml", "rust-toolchain"].into_iter().map(|f| dir.join(f)).find(|p| p.is_file());
+        release(&name).map(|v| (v, file))
+    }
+
     /// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
     /// library of a linked crate type.
     pub fn linked_members(&self) -> std::collections::BTreeSet<String> {
