@@ -19,6 +19,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("cranelift-dev", include_str!("../presets/cranelift-dev.toml")),
     ("debuggable-staging", include_str!("../presets/debuggable-staging.toml")),
     ("debugging", include_str!("../presets/debugging.toml")),
+    ("deps-opt1-dev", include_str!("../presets/deps-opt1-dev.toml")),
     ("deps-optimized-dev", include_str!("../presets/deps-optimized-dev.toml")),
     ("embedded-size", include_str!("../presets/embedded-size.toml")),
     ("embedded-size-nightly", include_str!("../presets/embedded-size-nightly.toml")),
@@ -31,9 +32,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("parallel-frontend", include_str!("../presets/parallel-frontend.toml")),
     ("prod", include_str!("../presets/prod.toml")),
     ("profiling", include_str!("../presets/profiling.toml")),
+    ("quick-release", include_str!("../presets/quick-release.toml")),
     ("sccache", include_str!("../presets/sccache.toml")),
     ("staging", include_str!("../presets/staging.toml")),
     ("unified-features", include_str!("../presets/unified-features.toml")),
+    ("wasm-size", include_str!("../presets/wasm-size.toml")),
 ];
 
 /// One preset name and where its winning definition lives.

@@ -236,6 +236,47 @@ fn embedded_size_optimises_release_for_size() {
     app.has("-C lto");
 }
 
+/// Applies `preset`, checks with `args`, hands each unit to `expect`, and removes the preset:
+/// the manifest's bytes come back.
+fn applied_obeyed_removed(preset: &str, args: &[&str], expect: impl Fn(&Unit, &Unit)) {
+    let dir = workspace(preset);
+    let manifest = dir.join("Cargo.toml");
+    let original = fs::read(&manifest).unwrap();
+    presets(&dir, &["apply", preset]);
+    let (app, dep) = check(&dir, args);
+    expect(&app, &dep);
+    presets(&dir, &["remove", preset]);
+    assert_eq!(fs::read(&manifest).unwrap(), original, "remove gives the original bytes back");
+}
+
+#[test]
+fn deps_opt1_dev_builds_dependencies_at_opt_level_1_only() {
+    applied_obeyed_removed("deps-opt1-dev", &[], |app, dep| {
+        dep.has("-C opt-level=1").lacks("-C debuginfo");
+        app.lacks("-C opt-level").has("-C debuginfo=2");
+    });
+}
+
+#[test]
+fn quick_release_is_release_with_thin_lto_and_16_codegen_units() {
+    applied_obeyed_removed("quick-release", &["--profile", "release-fast"], |app, dep| {
+        for unit in [app, dep] {
+            unit.has("-C opt-level=3").has("-C codegen-units=16");
+        }
+        app.has("-C lto=thin");
+    });
+}
+
+#[test]
+fn wasm_size_optimises_for_size_and_strips_debug_info_only() {
+    applied_obeyed_removed("wasm-size", &["--profile", "wasm-release"], |app, dep| {
+        for unit in [app, dep] {
+            unit.has("-C opt-level=z").has("-C codegen-units=1").has("-C strip=debuginfo").lacks("strip=symbols");
+        }
+        app.has("-C lto");
+    });
+}
+
 #[test]
 fn prod_applied_as_dist_reaches_rustc_and_comes_back_out() {
     let dir = workspace("prod-as-dist");
