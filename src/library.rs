@@ -34,6 +34,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("profiling", include_str!("../presets/profiling.toml")),
     ("quick-release", include_str!("../presets/quick-release.toml")),
     ("sccache", include_str!("../presets/sccache.toml")),
+    ("split-debuginfo", include_str!("../presets/split-debuginfo.toml")),
     ("staging", include_str!("../presets/staging.toml")),
     ("unified-features", include_str!("../presets/unified-features.toml")),
     ("wasm-size", include_str!("../presets/wasm-size.toml")),

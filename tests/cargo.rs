@@ -277,6 +277,17 @@ fn wasm_size_optimises_for_size_and_strips_debug_info_only() {
     });
 }
 
+/// The Linux variant (this machine's): rustc gets the value for every unit with debug info.
+#[cfg(target_os = "linux")]
+#[test]
+fn split_debuginfo_is_unpacked_on_linux() {
+    applied_obeyed_removed("split-debuginfo", &[], |app, dep| {
+        for unit in [app, dep] {
+            unit.has("-C split-debuginfo=unpacked");
+        }
+    });
+}
+
 #[test]
 fn prod_applied_as_dist_reaches_rustc_and_comes_back_out() {
     let dir = workspace("prod-as-dist");
