@@ -634,6 +634,39 @@ fn fast_link_with_mold_links_with_mold() {
     assert!(binary.windows(5).any(|w| w == b"mold "), "the binary's .comment names no mold");
 }
 
+/// The wild variant (wild is not installed here): with `clang` and `ld.wild` on PATH (stand-ins,
+/// which `cargo check` never runs), apply writes the clang linker and `-fuse-ld=wild` for Linux,
+/// real cargo hands both to rustc for every unit, and remove takes the file back.
+#[cfg(target_os = "linux")]
+#[test]
+fn fast_link_wild_goes_through_clang() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = workspace("fast-link-wild");
+    let bin = dir.join("stand-ins");
+    fs::create_dir_all(&bin).unwrap();
+    for program in ["clang", "ld.wild"] {
+        fs::write(bin.join(program), "#!/bin/sh\nexit 1\n").unwrap();
+        fs::set_permissions(bin.join(program), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path =
+        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())));
+    let apply = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+        .args(["presets", "apply", "fast-link", "--variant", "wild", "--to", "config"])
+        .current_dir(&dir)
+        .env("PATH", path.unwrap())
+        .env("CARGO_HOME", dir.join("no-cargo-home"))
+        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
+        .output()
+        .unwrap();
+    assert!(apply.status.success(), "{}", String::from_utf8_lossy(&apply.stderr));
+    let (app, dep) = check(&dir, &[]);
+    for unit in [&app, &dep] {
+        unit.has("-C linker=clang").has("-C link-arg=-fuse-ld=wild");
+    }
+    presets(&dir, &["remove", "fast-link", "--to", "config"]);
+    assert!(!dir.join(".cargo").exists(), "the file and directory apply created are gone again");
+}
+
 /// fast-link's Linux table would hide native-cpu's `[build]` flags: applied together, both
 /// presets' flags reach rustc (issue 24: they used to be lost without a word).
 #[test]
