@@ -28,6 +28,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("fast-dev", include_str!("../presets/fast-dev.toml")),
     ("fast-link", include_str!("../presets/fast-link.toml")),
     ("fast-runtime", include_str!("../presets/fast-runtime.toml")),
+    ("hint-mostly-unused", include_str!("../presets/hint-mostly-unused.toml")),
     ("native-cpu", include_str!("../presets/native-cpu.toml")),
     ("parallel-frontend", include_str!("../presets/parallel-frontend.toml")),
     ("prod", include_str!("../presets/prod.toml")),

@@ -705,6 +705,30 @@ fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
 
+/// A dependency that declares `[hints] mostly-unused = true` gets `-Zhint-mostly-unused` from
+/// nightly cargo once the preset's opt-in is read, and nothing else does; stable cargo never
+/// reads the separate file.
+#[test]
+fn hint_mostly_unused_reaches_only_the_crates_that_ask_for_it() {
+    if !nightly_available() {
+        eprintln!("SKIPPED: nightly cargo is not installed");
+        return;
+    }
+    let dir = workspace("hint-mostly-unused");
+    let dep = dir.join("vendor/dep/Cargo.toml");
+    let text = fs::read_to_string(&dep).unwrap();
+    fs::write(&dep, format!("{text}\n[hints]\nmostly-unused = true\n")).unwrap();
+    presets(&dir, &["apply", "hint-mostly-unused", "--to", ".cargo/nightly.toml"]);
+    let output = cargo(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(rustc_invocation(&stderr, "dep").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
+    assert!(!rustc_invocation(&stderr, "app").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
+    assert!(cargo(&dir, None, &["check"]).status.success());
+    presets(&dir, &["remove", "hint-mostly-unused", "--to", ".cargo/nightly.toml"]);
+    assert!(!dir.join(".cargo").exists(), "the file and directory apply created are gone again");
+}
+
 #[test]
 fn check_says_build_rustflags_are_unread_exactly_when_cargo_ignores_them() {
     let dir = workspace("rustflags-unread");
