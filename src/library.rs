@@ -37,6 +37,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("sccache", include_str!("../presets/sccache.toml")),
     ("split-debuginfo", include_str!("../presets/split-debuginfo.toml")),
     ("staging", include_str!("../presets/staging.toml")),
+    ("test-deps-opt1", include_str!("../presets/test-deps-opt1.toml")),
     ("unified-features", include_str!("../presets/unified-features.toml")),
     ("wasm-size", include_str!("../presets/wasm-size.toml")),
 ];

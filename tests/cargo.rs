@@ -277,6 +277,19 @@ fn wasm_size_optimises_for_size_and_strips_debug_info_only() {
     });
 }
 
+/// Only the `test` profile's dependencies are optimised: `cargo build`'s stay as they were.
+#[test]
+fn test_deps_opt1_optimises_dependencies_for_tests_only() {
+    applied_obeyed_removed("test-deps-opt1", &["--profile", "test"], |app, dep| {
+        dep.has("-C opt-level=1").lacks("-C debuginfo");
+        app.lacks("-C opt-level");
+    });
+    let dir = workspace("test-deps-opt1");
+    presets(&dir, &["apply", "test-deps-opt1"]);
+    let (_, dep) = check(&dir, &[]);
+    dep.lacks("-C opt-level").has("-C debuginfo=2");
+}
+
 /// The Linux variant (this machine's): rustc gets the value for every unit with debug info.
 #[cfg(target_os = "linux")]
 #[test]
