@@ -261,7 +261,7 @@ fixtures! {
     toolchain_pinned_debug_profile, toolchain_rustc_fast_dev, toolchain_rustc_before_debug_profile, toolchain_ci_notes,
     toolchain_show_pinned, toolchain_check_debug_profile, toolchain_check_debug_profile_old, toolchain_remove_debug_profile,
     toolchain_env_above_file, error_preset_release_range, split_debuginfo_nothing_on_macos, fast_link_wild_without_mold,
-    error_hint_mostly_unused_on_stable,
+    error_hint_mostly_unused_on_stable, toolchain_explain_debug_profile,
     remove_after_apply, remove_changed_value, remove_crlf, remove_dotted_keys, remove_dry_run, remove_forced_value_comes_back, remove_from_config, remove_gate, remove_inline_table, remove_new_config_file, remove_no_final_newline, status_intact_and_drifted, status_json,
     init_default, init_json, new_preset, new_user_preset, new_unknown_parent, new_existing, apply_json, apply_to_user_warns,
     color_from_cargo_term_color, color_never_overrides_env,

@@ -196,7 +196,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
     let wants_cranelift = sources.iter().any(|s| s.text.contains("cranelift"));
     let wants_split = sources.iter().any(|s| s.text.contains("split-debuginfo"));
     // `[profile.debug]` or `inherits = "debug"`: cargo's own profile from 1.99, refused before.
-    let names_debug = sources.iter().any(|s| s.text.contains("profile.debug") || s.text.contains("\"debug\""));
+    let names_debug = sources.iter().any(|s| workspace::may_name_debug_profile(&s.text));
     let wants_strip =
         sources.iter().any(|s| s.text.contains("strip")) || std::env::vars().any(|(k, _)| k.ends_with("_STRIP"));
     let env: Vec<(String, String)> =
@@ -230,12 +230,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<Inputs> {
             .then(|| crate::cargo::machine::split_debuginfo_values(workspace.root()))
             .flatten(),
         machine,
-        cargo: names_debug
-            .then(|| {
-                let pinned = workspace.pinned_release().map(|(release, _)| release);
-                pinned.or_else(|| crate::cargo::machine::release(workspace.root()))
-            })
-            .flatten(),
+        cargo: names_debug.then(|| workspace.cargo_release()).flatten(),
     })
 }
 

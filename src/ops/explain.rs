@@ -187,8 +187,10 @@ pub fn layers(ctx: &Context<'_>, workspace: &Workspace) -> Result<Layers> {
         files.push(Layer::config(ctx.display(path), files::read(&ctx.relative(path))?));
     }
     let env: Vec<(String, String)> = std::env::vars().filter(|(k, _)| effective::is_build_variable(k)).collect();
-    // Only in CI does a rule depend on the cargo version; only then is rustc asked.
-    let cargo_release = effective::in_ci(&env).then(|| crate::cargo::machine::release(workspace.root())).flatten();
+    // Only in CI, or where a file names cargo's `debug` profile (1.99's), does a rule depend on
+    // the cargo version; only then is it asked (the pin first, else rustc).
+    let names_debug = files.iter().any(|f| workspace::may_name_debug_profile(&f.text));
+    let cargo_release = (effective::in_ci(&env) || names_debug).then(|| workspace.cargo_release()).flatten();
     Ok(Layers { files, env, cargo_release })
 }
 

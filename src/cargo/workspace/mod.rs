@@ -70,6 +70,13 @@ impl Workspace {
         release(&name).map(|v| (v, file))
     }
 
+    /// The release of the cargo that builds here: the pin's ([`Workspace::pinned_release`]),
+    /// else `rustc -vV`'s (a process); `None` when neither says.
+    pub fn cargo_release(&self) -> Option<crate::cargo::machine::Version> {
+        let pinned = self.pinned_release().map(|(release, _)| release);
+        pinned.or_else(|| crate::cargo::machine::release(self.root()))
+    }
+
     /// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
     /// library of a linked crate type.
     pub fn linked_members(&self) -> std::collections::BTreeSet<String> {
@@ -94,6 +101,12 @@ impl Workspace {
         }
         linked
     }
+}
+
+/// Whether a file's text may name cargo's `debug` profile (`[profile.debug]`, `inherits =
+/// "debug"`), whose rules changed in cargo 1.99: only then is the cargo release worth asking.
+pub fn may_name_debug_profile(text: &str) -> bool {
+    text.contains("profile.debug") || text.contains("\"debug\"")
 }
 
 /// The channel a toolchain file in `dir` names, if there is one.
