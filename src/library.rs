@@ -20,6 +20,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("debuggable-staging", include_str!("../presets/debuggable-staging.toml")),
     ("debugging", include_str!("../presets/debugging.toml")),
     ("deps-opt1-dev", include_str!("../presets/deps-opt1-dev.toml")),
+    ("deps-opt1-test", include_str!("../presets/deps-opt1-test.toml")),
     ("deps-optimized-dev", include_str!("../presets/deps-optimized-dev.toml")),
     ("embedded-size", include_str!("../presets/embedded-size.toml")),
     ("embedded-size-nightly", include_str!("../presets/embedded-size-nightly.toml")),
@@ -37,7 +38,6 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("sccache", include_str!("../presets/sccache.toml")),
     ("split-debuginfo", include_str!("../presets/split-debuginfo.toml")),
     ("staging", include_str!("../presets/staging.toml")),
-    ("test-deps-opt1", include_str!("../presets/test-deps-opt1.toml")),
     ("unified-features", include_str!("../presets/unified-features.toml")),
     ("wasm-size", include_str!("../presets/wasm-size.toml")),
 ];

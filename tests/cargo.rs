@@ -279,13 +279,13 @@ fn wasm_size_optimises_for_size_and_strips_debug_info_only() {
 
 /// Only the `test` profile's dependencies are optimised: `cargo build`'s stay as they were.
 #[test]
-fn test_deps_opt1_optimises_dependencies_for_tests_only() {
-    applied_obeyed_removed("test-deps-opt1", &["--profile", "test"], |app, dep| {
+fn deps_opt1_test_optimises_dependencies_for_tests_only() {
+    applied_obeyed_removed("deps-opt1-test", &["--profile", "test"], |app, dep| {
         dep.has("-C opt-level=1").lacks("-C debuginfo");
         app.lacks("-C opt-level");
     });
-    let dir = workspace("test-deps-opt1");
-    presets(&dir, &["apply", "test-deps-opt1"]);
+    let dir = workspace("deps-opt1-test");
+    presets(&dir, &["apply", "deps-opt1-test"]);
     let (_, dep) = check(&dir, &[]);
     dep.lacks("-C opt-level").has("-C debuginfo=2");
 }
