@@ -18,8 +18,10 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveArgs) -> Result<i32> {
     for name in &args.presets {
         let mut composition = compose(&library, std::slice::from_ref(name))?;
         if let Some(to) = &args.profile {
-            // Moved as `apply --profile` moved it; an `inherits` the file had before has no marker
-            // of ours, so it stays.
+            // Moved as `apply --profile` moved it (the variant this toolchain takes); an
+            // `inherits` the file had before has no marker of ours, so it stays.
+            let names = std::slice::from_ref(name);
+            composition = super::show::for_toolchain(ctx, Some(&workspace), &library, composition, names)?.0;
             composition = composition.to_profile(to, &Default::default())?;
         }
         for preset in composition.presets {

@@ -110,8 +110,9 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowArgs) -> Result<i32> {
 }
 
 /// The composition as it applies with the workspace's toolchain, where only the toolchain
-/// decides (no host, no programs), and a line saying which release chose which variants.
-fn for_toolchain(
+/// decides (no host, no programs), and a line saying which release chose which variants. Also
+/// for `remove --profile` and `status`, which move a preset's settings as `apply` moved them.
+pub fn for_toolchain(
     ctx: &Context<'_>,
     workspace: Option<&crate::cargo::workspace::Workspace>,
     library: &crate::library::Library,

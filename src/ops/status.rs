@@ -59,7 +59,10 @@ pub fn run(ctx: &mut Context<'_>, args: &StatusArgs) -> Result<i32> {
             let own: Vec<&str> = preset.settings.iter().map(|s| s.path.table.profile.as_str()).collect();
             let mut applied: Vec<(Option<&str>, Rc<Preset>)> = Vec::new();
             for to in marked.iter().filter(|p| !own.contains(&p.as_str())) {
-                let moved = compose(&library, &[name.to_owned()]).and_then(|c| c.to_profile(to, &Default::default()));
+                let names = [name.to_owned()];
+                let moved = compose(&library, &names)
+                    .and_then(|c| super::show::for_toolchain(ctx, Some(&workspace), &library, c, &names))
+                    .and_then(|(c, _)| c.to_profile(to, &Default::default()));
                 if let Some(moved) = moved.ok().and_then(|c| c.presets.into_iter().find(|p| p.name == name)) {
                     applied.push((Some(to.as_str()), moved));
                 }
