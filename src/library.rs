@@ -24,6 +24,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("deps-optimized-dev", include_str!("../presets/deps-optimized-dev.toml")),
     ("embedded-size", include_str!("../presets/embedded-size.toml")),
     ("embedded-size-nightly", include_str!("../presets/embedded-size-nightly.toml")),
+    ("embedded-size-nightly-extras", include_str!("../presets/embedded-size-nightly-extras.toml")),
     ("embedded-size-s", include_str!("../presets/embedded-size-s.toml")),
     ("fast-compile", include_str!("../presets/fast-compile.toml")),
     ("fast-dev", include_str!("../presets/fast-dev.toml")),

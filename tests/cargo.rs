@@ -537,6 +537,30 @@ fn embedded_size_nightly_is_accepted_by_nightly_cargo() {
     assert!(dry.status.success(), "nightly cargo rejected it:\n{}", String::from_utf8_lossy(&dry.stderr));
 }
 
+/// The extras' profile rustflags reach rustc through nightly cargo (the manifest gains the
+/// `profile-rustflags` feature), and remove gives the bytes back.
+#[test]
+fn embedded_size_nightly_extras_reach_rustc_through_nightly_cargo() {
+    if !nightly_available() {
+        eprintln!("SKIPPED: nightly cargo is not installed");
+        return;
+    }
+    let dir = workspace("embedded-size-nightly-extras");
+    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly\"\n").unwrap();
+    let original = fs::read(dir.join("Cargo.toml")).unwrap();
+    presets(&dir, &["apply", "embedded-size-nightly-extras"]);
+    let output = cargo(&dir, Some("nightly"), &["check", "-v", "--release"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    for name in ["app", "dep"] {
+        let line = rustc_invocation(&stderr, name).unwrap();
+        assert!(line.contains("-Zlocation-detail=none -Zfmt-debug=none"), "{line}");
+        assert!(line.contains("-C panic=immediate-abort") && line.contains("-C opt-level=z"), "{line}");
+    }
+    presets(&dir, &["remove", "embedded-size-nightly-extras"]);
+    assert_eq!(fs::read(dir.join("Cargo.toml")).unwrap(), original, "remove gives the original bytes back");
+}
+
 /// Every built-in preset renders (`show`, whose JSON carries the TOML `apply` would write) to
 /// TOML that parses and holds exactly its settings.
 #[test]
