@@ -473,6 +473,14 @@ mod tests {
     }
 
     #[test]
+    fn a_feature_gate_the_file_had_stays_after_remove() {
+        let original = "cargo-features = [\"codegen-backend\"]\n\n[workspace]\n";
+        let applied = apply_to(original, &["cranelift-dev"], false).unwrap();
+        assert!(!applied.contains("cargo-presets(cranelift-dev) codegen-backend"), "{applied}");
+        assert_eq!(remove_from(&applied, "cranelift-dev").text, original, "from:\n{applied}");
+    }
+
+    #[test]
     fn a_forced_value_comes_back_exactly() {
         let original = "[profile.release]\nopt-level =   2  # ours\nlto = \"thin\"\n";
         let applied = apply_to(original, &["embedded-size"], true).unwrap();
