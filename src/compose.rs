@@ -54,6 +54,9 @@ pub struct Composition {
     pub choices: Vec<Choice>,
     /// The values the presets rely on without writing them.
     pub relied: Vec<Composed>,
+    /// The cargo release the presets were composed for (unknown: an older cargo), whose rules
+    /// the plan follows (`debug` is a built-in profile from 1.99).
+    pub cargo: Option<crate::cargo::machine::Version>,
     /// For each preset, the presets whose values it may replace: what it extends (transitively)
     /// and what it names in `overrides`.
     may_override: HashMap<String, BTreeSet<String>>,
@@ -272,6 +275,14 @@ fn declared_error(declarer: &Brought, declared: &DeclaredConflict, other: &Broug
         .help("use only one of them; `apply --force` applies both anyway where their settings can be composed")
 }
 
+/// Composes presets as `apply` does when rustc cannot say its release: each preset's fallback,
+/// what every cargo accepts.
+#[cfg(test)]
+pub fn compose_unknown_toolchain(library: &Library, names: &[String]) -> Result<Composition> {
+    let machine = Machine::of_release(None, None);
+    compose_for(library, names, Some(&For { machine: &machine, variant: None }))
+}
+
 /// Composes presets for a machine: each preset's variant chosen, its conditions checked.
 pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>) -> Result<Composition> {
     let mut order = Order {
@@ -333,7 +344,8 @@ pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>
         return Err(conflict_error(&conflicts));
     }
     let relied = presets.iter().flat_map(|p| Composed::relied_on_by(p)).collect();
-    Ok(Composition { presets, settings, config, choices, relied, may_override })
+    let cargo = target.and_then(|t| t.machine.release);
+    Ok(Composition { presets, settings, config, choices, relied, cargo, may_override })
 }
 
 /// The config settings: a scalar set twice differently is a conflict, as for profile keys;

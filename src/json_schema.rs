@@ -6,13 +6,27 @@ use serde_json::{Map, Value, json};
 use crate::cargo::schema::{self, Key};
 
 pub fn preset_schema() -> Value {
+    let releases = json!({
+        "type": "string",
+        "description": "rustc (and cargo) releases: \">=1.99\", \"<1.99\" or \">=1.92, <1.99\"",
+        "pattern": "^\\s*(>=|<)\\s*[0-9]+\\.[0-9]+(\\.[0-9]+)?\\s*(,\\s*(>=|<)\\s*[0-9]+\\.[0-9]+(\\.[0-9]+)?\\s*)?$"
+    });
     let setting = |key: Key| {
         json!({
             "type": "object",
             "description": format!("`{}`: the value, and a short reason written next to the key", key.name()),
             "additionalProperties": false,
             "required": ["value", "why"],
-            "properties": { "value": key.json_domain(), "why": { "type": "string", "minLength": 1 } }
+            "properties": {
+                "value": key.json_domain(),
+                "why": { "type": "string", "minLength": 1 },
+                "rustc": releases.clone(),
+                "redundant": {
+                    "type": "object", "additionalProperties": false, "required": ["rustc", "because"],
+                    "description": "releases on which cargo does the same by itself: still written, and said so",
+                    "properties": { "rustc": releases.clone(), "because": { "type": "string", "minLength": 1 } }
+                }
+            }
         })
     };
     let layer = |in_override: bool| {
@@ -32,13 +46,19 @@ pub fn preset_schema() -> Value {
         json!({ "type": "object", "additionalProperties": false, "properties": properties })
     };
     let name = json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]+$" });
-    // Lower case only: JSON Schema has no case-insensitive match. `doc` has no effect.
-    let reserved: Vec<&str> = schema::RESERVED_PROFILE_NAMES.into_iter().chain(["doc"]).collect();
-    let profiles = json!({
-        "type": "object",
-        "propertyNames": { "type": "string", "pattern": "^[\\w-]+$", "not": { "enum": reserved } },
-        "additionalProperties": { "$ref": "#/$defs/profile" }
-    });
+    // Lower case only: JSON Schema has no case-insensitive match. `doc` has no effect. `debug`
+    // is cargo's own profile from 1.99, which a variant for those releases may write: there the
+    // parser, which knows the variant's releases, decides.
+    let profiles_but = |allowed: &str| {
+        let reserved: Vec<&str> =
+            schema::RESERVED_PROFILE_NAMES.into_iter().filter(|n| *n != allowed).chain(["doc"]).collect();
+        json!({
+            "type": "object",
+            "propertyNames": { "type": "string", "pattern": "^[\\w-]+$", "not": { "enum": reserved } },
+            "additionalProperties": { "$ref": "#/$defs/profile" }
+        })
+    };
+    let profiles = profiles_but("");
     let why = json!({ "type": "string", "minLength": 1 });
     let config_setting = |value: Value, what: &str| {
         json!({
@@ -90,7 +110,8 @@ pub fn preset_schema() -> Value {
         "properties": {
             "host": strings, "os": strings, "arch": strings,
             "channel": { "enum": ["stable", "beta", "nightly"] },
-            "min-rustc": { "type": "string", "pattern": "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$" }
+            "min-rustc": { "type": "string", "pattern": "^[0-9]+\\.[0-9]+(\\.[0-9]+)?$" },
+            "rustc": releases
         }
     });
     let mut variant_properties = Map::new();
@@ -102,7 +123,7 @@ pub fn preset_schema() -> Value {
     );
     variant_properties
         .insert("note".into(), json!({ "type": "string", "description": "said when the variant is chosen" }));
-    variant_properties.insert("profile".into(), profiles.clone());
+    variant_properties.insert("profile".into(), profiles_but("debug"));
     for (key, table) in config_tables.as_object().expect("an object") {
         variant_properties.insert(key.clone(), table.clone());
     }

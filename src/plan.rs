@@ -91,7 +91,10 @@ fn check_inherits(composition: &Composition, existing: &ExistingProfiles) -> Res
     let profiles: BTreeSet<&str> = composition.settings.iter().map(|c| c.setting.path.table.profile.as_str()).collect();
     let parent_of = |name: &str| parents.get(name).copied().flatten().map(str::to_owned);
     for profile in profiles {
-        let Err(error) = inherit::chain(profile, parent_of, |name| parents.contains_key(name)) else { continue };
+        let Err(error) = inherit::chain(profile, composition.cargo, parent_of, |name| parents.contains_key(name))
+        else {
+            continue;
+        };
         // The preset that declares the profile at fault, or else the one asked about.
         let declared_by = [error.profile.as_str(), profile]
             .iter()
@@ -132,7 +135,7 @@ mod tests {
     fn builtin(names: &[&str], existing: &ExistingProfiles) -> Result<Plan> {
         let library = Library::discover(None, None).unwrap();
         let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
-        plan(&crate::compose::compose(&library, &names).unwrap(), existing)
+        plan(&crate::compose::compose_unknown_toolchain(&library, &names).unwrap(), existing)
     }
 
     #[test]

@@ -16,6 +16,8 @@
 //!
 //! [profile.dev]
 //! debug = { value = "line-tables-only", why = "keeps file:line in backtraces" }
+//! incremental = { value = false, why = "…", redundant = { rustc = ">=1.99", because = "…" } }
+//! split-debuginfo = { value = "unpacked", why = "…", rustc = ">=1.65" }   # written only there
 //!
 //! [profile.dev.package."*"]
 //! debug = { value = false, why = "dependencies are rarely stepped through" }
@@ -27,9 +29,12 @@
 //! rustflags = { value = ["-C", "target-cpu=native"], why = "…" }
 //! ```
 //!
-//! A preset may also say where it applies (`[when]`: host, os, arch, channel, min-rustc), what
-//! it needs (`[requires] programs`), and offer `[[variant]]`s, each with its own `when`,
+//! A preset may also say where it applies (`[when]`: host, os, arch, channel, min-rustc, rustc),
+//! what it needs (`[requires] programs`), and offer `[[variant]]`s, each with its own `when`,
 //! `requires`, `note` and settings, of which `apply` picks the first that fits the machine.
+//! A setting may name the rustc (and cargo) releases it is written for (`rustc`) and those on
+//! which cargo does the same by itself (`redundant`, said when applying). Releases come from the
+//! workspace's toolchain file when it names one, else from `rustc -vV`, asked only then.
 //!
 //! Parsing is strict: an unknown field, a wrong type, an unknown profile key, a value outside
 //! Cargo's domain or a key Cargo forbids in an override is an error naming the file, line and
@@ -42,7 +47,7 @@ use serde::Deserialize;
 use toml_edit::{Item, TableLike};
 
 use crate::cargo::config::{self, ConfigPath, ConfigTable};
-use crate::cargo::machine::{Machine, Version, When};
+use crate::cargo::machine::{Machine, Releases, Version, When};
 use crate::cargo::profiles;
 use crate::cargo::schema::{Key, KeyPath, Value};
 use crate::error::{Error, Location, Result};
@@ -105,6 +110,18 @@ pub struct Setting {
     pub path: KeyPath,
     pub value: Value,
     pub why: String,
+    /// The releases it is written for (every one by default).
+    pub rustc: Releases,
+    /// The releases on which cargo does the same by itself, and when.
+    pub redundant: Option<Redundant>,
+}
+
+/// Releases of cargo on which a setting is redundant, and why (`because` may name a condition:
+/// "when `CI` is set").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Redundant {
+    pub rustc: Releases,
+    pub because: String,
 }
 
 /// One cargo config setting of a preset (`build.rustflags`, `target.<t>.linker`, …).
@@ -205,9 +222,24 @@ impl Preset {
         !self.config.is_empty() || self.variants.iter().any(|v| !v.config.is_empty())
     }
 
-    /// Whether the preset needs to know the machine: conditions, programs, variants.
+    /// Whether the preset needs to know the machine: conditions, programs, variants, settings
+    /// for some releases.
     pub fn depends_on_machine(&self) -> bool {
-        !self.when.is_always() || !self.programs.is_empty() || !self.variants.is_empty()
+        let versioned = |s: &Setting| !s.rustc.is_any() || s.redundant.is_some();
+        !self.when.is_always()
+            || !self.programs.is_empty()
+            || !self.variants.is_empty()
+            || self.settings.iter().chain(self.variants.iter().flat_map(|v| &v.settings)).any(versioned)
+    }
+
+    /// Whether the toolchain alone (its release and channel) decides how the preset applies:
+    /// then a toolchain file can tell, and no rustc need be started.
+    pub fn depends_on_toolchain_only(&self) -> bool {
+        let only = |when: &When, programs: &[String], config: &[ConfigSetting]| {
+            when.toolchain_only() && programs.is_empty() && !config.iter().any(|c| c.path.is_rustflags())
+        };
+        only(&self.when, &self.programs, &self.config)
+            && self.variants.iter().all(|v| only(&v.when, &v.programs, &v.config))
     }
 
     /// The preset as it applies to `machine`: its variant chosen (the one named by `chosen`, or
@@ -230,11 +262,14 @@ impl Preset {
             setting
         };
         preset.config = self.config.iter().map(resolve).collect();
+        // A setting for some releases only; an unknown release meets none of its bounds.
+        preset.settings.retain(|s| s.rustc.is_any() || s.rustc.check(machine.release).is_ok());
         if self.variants.is_empty() {
             return Ok((preset, None));
         }
         let (variant, because) = self.pick_variant(machine, chosen)?;
-        preset.settings.extend(variant.settings.iter().cloned());
+        let fits = |s: &&Setting| s.rustc.is_any() || s.rustc.check(machine.release).is_ok();
+        preset.settings.extend(variant.settings.iter().filter(fits).cloned());
         preset.config.extend(variant.config.iter().map(resolve));
         preset.programs.extend(variant.programs.iter().cloned());
         let choice =
@@ -255,6 +290,8 @@ impl Preset {
         let mut installs = Vec::new();
         for variant in &self.variants {
             let held = match variant.when.check(machine) {
+                // The fallback: what the variants before it lacked says why it was chosen.
+                Ok(_) if variant.when.is_always() && !why_not.is_empty() => why_not.join("; "),
                 Ok(_) if variant.when.is_always() => "the fallback".to_owned(),
                 Ok(held) => held,
                 Err(why) => {
@@ -276,6 +313,18 @@ impl Preset {
             Error::new(format!("no variant of preset `{}` applies to this machine ({})", self.name, machine.host));
         let error = why_not.into_iter().fold(error, Error::detail);
         Err(installs.into_iter().fold(error, Error::help))
+    }
+
+    /// The preset as a file holds it, for `status`: with the settings of the first variant whose
+    /// profiles all have tables of this preset there (`marked`), as written when none has.
+    pub fn as_written_in(&self, marked: &[String]) -> Preset {
+        let fits =
+            |v: &&Variant| !v.settings.is_empty() && v.settings.iter().all(|s| marked.contains(&s.path.table.profile));
+        let mut preset = self.clone();
+        if let Some(variant) = self.variants.iter().find(fits) {
+            preset.settings.extend(variant.settings.iter().cloned());
+        }
+        preset
     }
 
     /// How to install `program`, as the preset says, or a generic hint.
@@ -392,19 +441,19 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         None => Vec::new(),
         Some(item) => reader.conflicts_with(item, name, &raw.extends)?,
     };
-    let settings = match doc.get("profile") {
-        None => Vec::new(),
-        Some(item) => reader.profiles(item)?,
-    };
-    let relies_on = match doc.get("relies-on") {
-        None => Vec::new(),
-        Some(item) => reader.relies_on(item)?,
-    };
-    let config = reader.config(doc.as_table(), &origin)?;
     let when = match doc.get("when") {
         None => When::default(),
         Some(item) => reader.when(item)?,
     };
+    let settings = match doc.get("profile") {
+        None => Vec::new(),
+        Some(item) => reader.profiles(item, when.rustc.from)?,
+    };
+    let relies_on = match doc.get("relies-on") {
+        None => Vec::new(),
+        Some(item) => reader.relies_on(item, when.rustc.from)?,
+    };
+    let config = reader.config(doc.as_table(), &origin)?;
     for program in &raw.requires.programs {
         reader.program(doc.get("requires"), program)?;
     }
@@ -506,8 +555,10 @@ impl Reader<'_> {
     }
 
     /// The settings of the `profile` tree; the first structural problem is the error.
-    fn profiles(&self, item: &Item) -> Result<Vec<Setting>> {
-        let walk = profiles::walk(item);
+    /// `cargo` is the oldest release the settings are for (a variant's `when.rustc`): from 1.99
+    /// they may write cargo's own `debug` profile.
+    fn profiles(&self, item: &Item, cargo: Option<Version>) -> Result<Vec<Setting>> {
+        let walk = profiles::walk(item, cargo);
         if let Some(problem) = walk.problems.into_iter().next() {
             let error = self.error_at(problem.span, &problem.message);
             return Err(problem.help.into_iter().fold(error, Error::help));
@@ -562,7 +613,7 @@ impl Reader<'_> {
 
     /// `[relies-on.profile.<name>]`: profile keys only, since what a preset relies on is what
     /// the profile gives its own crates.
-    fn relies_on(&self, item: &Item) -> Result<Vec<Setting>> {
+    fn relies_on(&self, item: &Item, cargo: Option<Version>) -> Result<Vec<Setting>> {
         let table = item.as_table_like().ok_or_else(|| self.error(Some(item), "`relies-on` must be a table"))?;
         if let Some((extra, _)) = table.iter().find(|(k, _)| *k != "profile") {
             return Err(self.key_error(
@@ -572,7 +623,7 @@ impl Reader<'_> {
             ));
         }
         let Some(profiles) = table.get("profile") else { return Ok(Vec::new()) };
-        let settings = self.profiles(profiles)?;
+        let settings = self.profiles(profiles, cargo)?;
         if let Some(scoped) = settings.iter().find(|s| s.path.table.scope != crate::cargo::schema::Scope::Profile) {
             return Err(
                 self.error(Some(profiles), &format!("`relies-on` takes profile keys only, not `{}`", scoped.path))
@@ -632,7 +683,7 @@ impl Reader<'_> {
                 return Err(error);
             }
             let path = ConfigPath { table: table.clone(), key: key.to_owned() };
-            let (value_item, why) = self.value_and_why(value, &path.to_string(), false)?;
+            let (value_item, why) = self.value_and_why(value, &path.to_string(), false, &[])?;
             let invalid = |why: String| self.error(Some(value_item), &format!("invalid value for `{path}`: {why}"));
             let value = value_item
                 .as_value()
@@ -649,7 +700,8 @@ impl Reader<'_> {
         Ok(settings)
     }
 
-    /// `when = { host = [...], os = [...], arch = [...], channel = "nightly", min-rustc = "1.90" }`
+    /// `when = { host = [...], os = [...], arch = [...], channel = "nightly", min-rustc = "1.90" }`,
+    /// or `rustc = ">=1.92, <1.99"` for a range of releases.
     fn when(&self, item: &Item) -> Result<When> {
         let table = item.as_table_like().ok_or_else(|| self.error(Some(item), "`when` must be a table"))?;
         let mut when = When::default();
@@ -675,27 +727,37 @@ impl Reader<'_> {
                     }
                     when.channel = Some(channel.to_owned());
                 }
+                "min-rustc" | "rustc" if !when.rustc.is_any() => {
+                    return Err(self.key_error(table, key, "give one of `when.min-rustc` and `when.rustc`, not both"));
+                }
                 "min-rustc" => {
                     let text = string()?;
-                    when.min_rustc = Some(Version::parse(text).ok_or_else(|| {
+                    when.rustc.from = Some(Version::parse(text).ok_or_else(|| {
                         self.error(
                             Some(value),
                             &format!("`when.min-rustc` must be a version like \"1.90\", not \"{text}\""),
                         )
                     })?);
                 }
+                "rustc" => when.rustc = self.releases(value, "when.rustc")?,
                 other => {
                     return Err(self.key_error(
                         table,
                         other,
                         &format!(
-                            "unknown field `when.{other}`, expected `host`, `os`, `arch`, `channel` or `min-rustc`"
+                            "unknown field `when.{other}`, expected `host`, `os`, `arch`, `channel`, `min-rustc` or `rustc`"
                         ),
                     ));
                 }
             }
         }
         Ok(when)
+    }
+
+    /// A range of releases: `">=1.99"`, `"<1.99"`, `">=1.92, <1.99"`.
+    fn releases(&self, item: &Item, key: &str) -> Result<Releases> {
+        let text = item.as_str().ok_or_else(|| self.error(Some(item), &format!("`{key}` must be a string")))?;
+        Releases::parse(text).map_err(|why| self.error(Some(item), &format!("`{key}`: {why}")))
     }
 
     /// A program a preset needs: a plain name, looked up on PATH.
@@ -748,7 +810,7 @@ impl Reader<'_> {
             }
             let note = field("note").and_then(Item::as_str).unwrap_or_default().to_owned();
             let settings = match field("profile") {
-                Some(profile) => self.profiles(profile)?,
+                Some(profile) => self.profiles(profile, when.rustc.from)?,
                 None => Vec::new(),
             };
             let config = self.config(table, origin)?;
@@ -759,19 +821,49 @@ impl Reader<'_> {
 
     fn setting(&self, entry: &profiles::Entry<'_>) -> Result<Setting> {
         let path = &entry.path;
-        let (value_item, why) = self.value_and_why(entry.item, &path.to_string(), path.key == Key::Inherits)?;
+        let shown = path.to_string();
+        let (value_item, why) =
+            self.value_and_why(entry.item, &shown, path.key == Key::Inherits, &["rustc", "redundant"])?;
         let invalid = |why: String| self.error(Some(value_item), &format!("invalid value for `{path}`: {why}"));
         let value = value_item
             .as_value()
             .and_then(Value::from_toml)
             .ok_or_else(|| invalid(format!("expected {}", path.key.expected())))?;
         path.key.check(&value).map_err(invalid)?;
-        Ok(Setting { path: path.clone(), value, why })
+        let field = |key: &str| entry.item.as_table_like().and_then(|t| t.get(key));
+        let rustc = field("rustc").map(|item| self.releases(item, &format!("{shown}.rustc"))).transpose()?;
+        let redundant =
+            field("redundant").map(|item| self.redundant(item, &format!("{shown}.redundant"))).transpose()?;
+        Ok(Setting { path: path.clone(), value, why, rustc: rustc.unwrap_or_default(), redundant })
+    }
+
+    /// `redundant = { rustc = ">=1.99", because = "cargo 1.99 does the same when `CI` is set" }`.
+    fn redundant(&self, item: &Item, key: &str) -> Result<Redundant> {
+        let table = item.as_table_like().ok_or_else(|| self.error(Some(item), &format!("`{key}` must be a table")))?;
+        if let Some((extra, _)) = table.iter().find(|(k, _)| !["rustc", "because"].contains(k)) {
+            return Err(self.key_error(
+                table,
+                extra,
+                &format!("unknown field `{extra}` in `{key}`, expected `rustc` or `because`"),
+            ));
+        }
+        let rustc = table.get("rustc").ok_or_else(|| {
+            self.error(Some(item), &format!("`{key}` has no `rustc`"))
+                .help("name the releases, as in `rustc = \">=1.99\"`")
+        })?;
+        let rustc = self.releases(rustc, &format!("{key}.rustc"))?;
+        let because = table.get("because").and_then(Item::as_str).filter(|b| !b.trim().is_empty());
+        let because = because.ok_or_else(|| {
+            self.error(Some(item), &format!("`{key}` has no `because`"))
+                .help("say what cargo does by itself on those releases")
+        })?;
+        Ok(Redundant { rustc, because: because.to_owned() })
     }
 
     /// Settings are written `key = { value = …, why = "…" }`; `inherits` may be a bare string
-    /// (`bare`), since the profile's purpose is its reason.
-    fn value_and_why<'i>(&self, item: &'i Item, path: &str, bare: bool) -> Result<(&'i Item, String)> {
+    /// (`bare`), since the profile's purpose is its reason. `also` are the other fields the
+    /// caller reads from the table.
+    fn value_and_why<'i>(&self, item: &'i Item, path: &str, bare: bool, also: &[&str]) -> Result<(&'i Item, String)> {
         let Some(table) = item.as_table_like() else {
             if bare {
                 return Ok((item, String::new()));
@@ -781,11 +873,14 @@ impl Reader<'_> {
                 self.error(Some(item), &format!("`{path}` must say why: write `{key} = {{ value = …, why = \"…\" }}`"))
             );
         };
-        if let Some((extra, _)) = table.iter().find(|(k, _)| *k != "value" && *k != "why") {
+        let fields: Vec<&str> = ["value", "why"].iter().chain(also).copied().collect();
+        if let Some((extra, _)) = table.iter().find(|(k, _)| !fields.contains(k)) {
+            let names: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+            let (last, first) = names.split_last().expect("two fields at least");
             return Err(self.key_error(
                 table,
                 extra,
-                &format!("unknown field `{extra}` in `{path}`, expected `value` or `why`"),
+                &format!("unknown field `{extra}` in `{path}`, expected {} or {last}", first.join(", ")),
             ));
         }
         let value = table.get("value").ok_or_else(|| self.error(Some(item), &format!("`{path}` has no `value`")))?;
@@ -925,5 +1020,60 @@ opt-level = { value = 0, why = "w3" }
         assert!(err.contains("profile name `debug` is reserved"), "{err}");
         let err = parse_err("summary = \"s\"\nextends = [\"../../x\"]\n");
         assert!(err.contains("invalid character `.` in preset name `../../x`"), "{err}");
+    }
+
+    #[test]
+    fn release_ranges_are_checked_with_file_line_and_key() {
+        let err = parse_err("summary = \"s\"\n[profile.dev]\ndebug = { value = 1, why = \"w\", rustc = \"1.99\" }\n");
+        assert!(err.contains("`profile.dev.debug.rustc`: expected releases like \">=1.99\""), "{err}");
+        assert!(err.contains("--> presets/t.toml:3:41"), "{err}");
+        let err = parse_err("summary = \"s\"\n[[variant]]\nname = \"v\"\nwhen = { rustc = \">=1.99, <1.90\" }\n");
+        assert!(err.contains("`when.rustc`: \">=1.99, <1.90\" holds no release") && err.contains(":4:18"), "{err}");
+        let err = parse_err("summary = \"s\"\n[when]\nmin-rustc = \"1.90\"\nrustc = \"<2.0\"\n");
+        assert!(
+            err.contains("give one of `when.min-rustc` and `when.rustc`, not both") && err.contains(":4:1"),
+            "{err}"
+        );
+        let err = parse_err(
+            "summary = \"s\"\n[profile.dev]\nincremental = { value = false, why = \"w\", redundant = { rustc = \">=1.99\" } }\n",
+        );
+        assert!(err.contains("`profile.dev.incremental.redundant` has no `because`"), "{err}");
+        let err = parse_err(
+            "summary = \"s\"\n[build]\nrustc-wrapper = { value = \"sccache\", why = \"w\", rustc = \">=1.99\" }\n",
+        );
+        assert!(err.contains("unknown field `rustc` in `build.rustc-wrapper`, expected `value` or `why`"), "{err}");
+    }
+
+    #[test]
+    fn cargo_s_own_debug_profile_only_in_a_variant_for_1_99_and_later() {
+        let variant = |when: &str| {
+            format!(
+                "summary = \"s\"\n[[variant]]\nname = \"v\"\n{when}\n[variant.profile.debug]\ndebug = {{ value = true, why = \"w\" }}\n"
+            )
+        };
+        assert!(parse("t", Origin::Builtin, &variant("when = { rustc = \">=1.99\" }")).is_ok());
+        assert!(parse_err(&variant("when = { rustc = \">=1.98\" }")).contains("profile name `debug` is reserved"));
+        assert!(parse_err(&variant("")).contains("profile name `debug` is reserved"));
+    }
+
+    #[test]
+    fn settings_for_some_releases_are_kept_only_there() {
+        let preset = parse(
+            "t",
+            Origin::Builtin,
+            "summary = \"s\"\n[profile.dev]\ndebug = { value = 1, why = \"w\", rustc = \"<1.99\" }\nincremental = { value = false, why = \"w\", redundant = { rustc = \">=1.99\", because = \"b\" } }\n",
+        )
+        .unwrap();
+        assert!(preset.depends_on_machine() && preset.depends_on_toolchain_only());
+        let keys = |release: Option<&str>| {
+            let machine = Machine::of_release(release.and_then(Version::parse), None);
+            let (preset, _) = preset.for_machine(&machine, None).unwrap();
+            preset.settings.iter().map(|s| s.path.key.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(keys(Some("1.95.0")), ["debug", "incremental"]);
+        assert_eq!(keys(Some("1.99.0")), ["incremental"]);
+        // An unknown release meets no bound: the setting is for older cargo only.
+        assert_eq!(keys(None), ["incremental"]);
+        assert_eq!(preset.settings[1].redundant.as_ref().unwrap().because, "b");
     }
 }

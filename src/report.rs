@@ -3,14 +3,16 @@
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
+
 /// A report as `--format json` prints it: indented, then a newline.
 ///
 /// Keys come in alphabetical order at every level, whatever the order fields are declared in
 /// (which follows how people read them): the documented shapes always had serde_json's own map
 /// order (it is built without `preserve_order`), and going through its `Value` keeps them so.
-pub fn json(report: &impl Serialize) -> String {
-    // Reports hold strings, numbers and paths; only a path that is not UTF-8 fails, as it did
-    // when the shapes were written by hand.
-    let value = serde_json::to_value(report).expect("a report serializes to JSON");
-    format!("{value:#}\n")
+pub fn json(report: &impl Serialize) -> Result<String> {
+    // Reports hold strings, numbers and paths; only a path that is not UTF-8 fails.
+    let value = serde_json::to_value(report)
+        .map_err(|e| Error::new(format!("cannot write the report as JSON: {e}")).help("use `--format human`"))?;
+    Ok(format!("{value:#}\n"))
 }

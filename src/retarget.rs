@@ -53,12 +53,16 @@ impl Composition {
     }
 
     /// The one profile `--profile` would move, where it may move one: `None` for presets that
-    /// write several profiles, none, or config keys (which apply to every profile).
+    /// write several profiles, none, or config keys (which apply to every profile). Decided
+    /// without the machine, so a variant writing another profile (`fast-dev`'s `debug` on cargo
+    /// 1.99) counts as written.
     pub fn movable_profile(&self) -> Option<&str> {
-        match self.profiles()[..] {
-            [one] if self.config.is_empty() => Some(one),
-            _ => None,
-        }
+        let in_variants = self.presets.iter().flat_map(|p| &p.variants).flat_map(|v| &v.settings);
+        let one = match self.profiles()[..] {
+            [one] if self.config.is_empty() => one,
+            _ => return None,
+        };
+        in_variants.into_iter().all(|s| s.path.table.profile == one).then_some(one)
     }
 
     /// The profiles the settings are in, each once, in the order they first appear.
@@ -77,7 +81,7 @@ impl Composition {
     /// `[profile.<to>]` already.
     fn move_to(&self, to: &str) -> Result<Option<Move>> {
         let flag = format!("--profile {to}");
-        if let Err(bad) = schema::check_profile_name(to) {
+        if let Err(bad) = schema::check_profile_name(to, self.cargo) {
             let error = Error::new(format!("`{flag}`: {}", bad.reason));
             return Err(bad.help.into_iter().fold(error, Error::help));
         }
@@ -122,7 +126,7 @@ impl Composition {
         let base = match own.map(|c| &c.setting.value) {
             Some(Value::Str(parent)) => parent.clone(),
             _ if schema::is_root_profile(&from) => from.clone(),
-            _ => inherit::implicit_parent(&from).map_or_else(|| from.clone(), ToOwned::to_owned),
+            _ => inherit::implicit_parent(&from, self.cargo).map_or_else(|| from.clone(), ToOwned::to_owned),
         };
         let owner = own.unwrap_or(&self.settings[0]).preset.clone();
         // Settings written for `release` (or on top of it) mean something else on top of `dev`.
@@ -136,7 +140,7 @@ impl Composition {
                 "give the settings a profile of their own, which then inherits `{base}`: `--profile NAME`"
             )));
         }
-        let implicit = schema::is_root_profile(to) || inherit::implicit_parent(to) == Some(base.as_str());
+        let implicit = schema::is_root_profile(to) || inherit::implicit_parent(to, self.cargo) == Some(base.as_str());
         let inherits = (!implicit).then(|| {
             let why = own.map_or_else(
                 || format!("the settings are written for {written_for}: `{to}` starts from `{base}` too"),
@@ -144,7 +148,10 @@ impl Composition {
             );
             let path =
                 KeyPath { table: TablePath { profile: to.to_owned(), scope: Scope::Profile }, key: Key::Inherits };
-            Composed { setting: Setting { path, value: Value::Str(base), why }, preset: owner }
+            Composed {
+                setting: Setting { path, value: Value::Str(base), why, rustc: Default::default(), redundant: None },
+                preset: owner,
+            }
         });
         Ok(Some(Move { from, to: to.to_owned(), inherits }))
     }
@@ -197,7 +204,7 @@ mod tests {
         let library = Library::discover(None, None).unwrap();
         let names: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
         let existing = existing.iter().map(|(n, p)| ((*n).to_owned(), p.map(str::to_owned))).collect();
-        crate::compose::compose(&library, &names).unwrap().to_profile(to, &existing)
+        crate::compose::compose_unknown_toolchain(&library, &names).unwrap().to_profile(to, &existing)
     }
 
     fn keys(composition: &Composition) -> Vec<String> {

@@ -74,6 +74,8 @@ fn the_schema_rejects_what_the_parser_rejects() {
         "summary = \"s\"\n[profile.dev]\ndebug = { value = false }\n",
         "summary = \"s\"\n[profile.dev.package.\"*\"]\npanic = { value = \"abort\", why = \"w\" }\n",
         "summary = \"s\"\n[profile.debug]\ninherits = \"dev\"\n",
+        "summary = \"s\"\n[profile.dev]\ndebug = { value = 1, why = \"w\", rustc = \"1.99\" }\n",
+        "summary = \"s\"\n[[variant]]\nname = \"v\"\nwhen = { rustc = \">1.99\" }\n",
         "summary = \"s\"\nextends = [\"../x\"]\n",
         "summary = \"s\"\nconflicts-with = [{ preset = \"x\" }]\n",
         "summary = \"s\"\nconflicts-with = [{ preset = \"x\", why = \"w\", also = 1 }]\n",

@@ -369,3 +369,55 @@ binary size    3.9 MB               1.9 MB  x0.47             2.5 MB  x0.64
     assert_eq!(ratios("fast-runtime"), [1.02, 0.64]);
     assert!(ratios("release").is_empty());
 }
+
+/// The Rust releases a text names, as `1.99`: "cargo 1.99", "Rust 1.92", "before 1.97", a
+/// range's ">=1.99" or "< 1.99.0". A bare number ("1.00 s") is no release.
+fn releases(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for prefix in ["Rust ", "rustc ", "cargo ", "Cargo ", "before ", ">=", ">= ", "< ", "<"] {
+        for (at, _) in text.match_indices(prefix) {
+            let rest = &text[at + prefix.len()..];
+            let Some(minor) = rest.strip_prefix("1.") else { continue };
+            let digits: String = minor.chars().take_while(char::is_ascii_digit).collect();
+            if (2..=3).contains(&digits.len()) {
+                found.push(format!("1.{digits}"));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[test]
+fn every_release_a_preset_names_is_one_its_sources_name() {
+    let mut wrong = Vec::new();
+    for preset in builtins() {
+        let sources = preset.sources.join("\n");
+        let mut claims = vec![preset.description.clone(), format!("{}", preset.when.rustc)];
+        for variant in &preset.variants {
+            claims.push(variant.note.clone());
+            claims.push(format!("{}", variant.when.rustc));
+        }
+        let settings = preset.variants.iter().flat_map(|v| &v.settings).chain(&preset.settings);
+        for setting in settings {
+            claims.push(setting.why.clone());
+            claims.push(format!("{}", setting.rustc));
+            if let Some(redundant) = &setting.redundant {
+                claims.push(format!("{} {}", redundant.rustc, redundant.because));
+            }
+        }
+        for release in releases(&claims.join("\n")) {
+            if !sources.contains(&release) {
+                wrong.push(format!("`{}` names Rust {release}, which none of its sources names", preset.name));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_release_reader_finds_named_releases_and_not_figures() {
+    let text = "since Rust 1.92, cargo 1.99 and later, before 1.97, >= 1.90.0, <1.100, ran 4.76 s -> 1.00 s";
+    assert_eq!(releases(text), ["1.100", "1.90", "1.92", "1.97", "1.99"]);
+}

@@ -178,7 +178,7 @@ impl Layers {
             Some(Value::Str(parent)) => Some(parent),
             _ => None,
         };
-        inherit::chain(profile, parent_of, |name| self.defines(name))
+        inherit::chain(profile, self.cargo_release, parent_of, |name| self.defines(name))
     }
 
     /// The values presets wrote into the manifest (the first layer) that a higher layer sets
@@ -192,7 +192,7 @@ impl Layers {
         }
         let Some(profile) = manifest.doc.as_ref().and_then(|d| d.get("profile")) else { return Vec::new() };
         let mut found = Vec::new();
-        for entry in crate::cargo::profiles::walk(profile).entries {
+        for entry in crate::cargo::profiles::walk(profile, self.cargo_release).entries {
             let path = entry.path;
             let mut defs = self.definitions(&path.table.profile, &path.table.scope, path.key).into_iter();
             let Some(written) = defs.next().filter(|d| d.preset.is_some()) else { continue };

@@ -1,14 +1,25 @@
 //! Cargo's `inherits` rules, in one place (`cargo-profiles.md` §2.2): `dev` and `release` are
 //! roots and may not inherit; `test`, `bench` and the deprecated `doc` inherit `dev`, `release`
 //! and `dev` unless told otherwise; every other profile needs `inherits`, naming a profile that
-//! exists, not the reserved `debug`, without a loop.
+//! exists, not the reserved `debug`, without a loop. From cargo 1.99 `debug` is a predefined
+//! profile inheriting `dev` (rust-lang/cargo#17214), so the rules take the cargo release where
+//! it is known; unknown means an older cargo.
 //!
 //! Used by the preset planner (over the presets' profiles), by `check` and by the effective-value
 //! model (over a workspace's files and environment), so that they agree on every chain.
 
 use std::fmt;
 
+use crate::cargo::machine::Version;
 use crate::cargo::schema;
+
+/// The first cargo with a built-in `debug` profile (`inherits = "dev"`), rust-lang/cargo#17214.
+pub const DEBUG_PROFILE_SINCE: Version = Version(1, 99, 0);
+
+/// Whether `cargo` (a release, or unknown) has the built-in `debug` profile.
+pub fn has_debug_profile(cargo: Option<Version>) -> bool {
+    cargo.is_some_and(|release| release >= DEBUG_PROFILE_SINCE)
+}
 
 /// Why a profile has no chain, with cargo's wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,29 +61,32 @@ impl fmt::Display for ChainError {
     }
 }
 
-/// The parent cargo gives a predefined profile that does not say `inherits`.
-pub fn implicit_parent(name: &str) -> Option<&'static str> {
+/// The parent `cargo` gives a predefined profile that does not say `inherits`.
+pub fn implicit_parent(name: &str, cargo: Option<Version>) -> Option<&'static str> {
     match name {
         "test" | "doc" => Some("dev"),
         "bench" => Some("release"),
+        "debug" if has_debug_profile(cargo) => Some("dev"),
         _ => None,
     }
 }
 
-/// Whether cargo knows `name` without any file defining it.
-pub fn is_predefined(name: &str) -> bool {
-    schema::is_root_profile(name) || implicit_parent(name).is_some()
+/// Whether `cargo` knows `name` without any file defining it.
+pub fn is_predefined(name: &str, cargo: Option<Version>) -> bool {
+    schema::is_root_profile(name) || implicit_parent(name, cargo).is_some()
 }
 
 /// `profile` and the profiles it inherits from, ending at `dev` or `release`. `parent_of` gives
-/// the winning `inherits` value of a profile; `defined` whether some source has the profile.
+/// the winning `inherits` value of a profile; `defined` whether some source has the profile;
+/// `cargo` the release whose rules apply (unknown: an older one).
 pub fn chain(
     profile: &str,
+    cargo: Option<Version>,
     parent_of: impl Fn(&str) -> Option<String>,
     defined: impl Fn(&str) -> bool,
 ) -> Result<Vec<String>, ChainError> {
     let broken = |profile: &str, broken| Err(ChainError { profile: profile.to_owned(), broken });
-    if !is_predefined(profile) && !defined(profile) {
+    if !is_predefined(profile, cargo) && !defined(profile) {
         return broken(profile, Broken::NotDefined);
     }
     let mut chain = vec![profile.to_owned()];
@@ -85,14 +99,14 @@ pub fn chain(
                 None => Ok(chain),
             };
         }
-        let parent = match explicit.or_else(|| implicit_parent(&current).map(str::to_owned)) {
+        let parent = match explicit.or_else(|| implicit_parent(&current, cargo).map(str::to_owned)) {
             Some(parent) => parent,
             None => return broken(&current, Broken::Missing),
         };
-        if parent == "debug" {
+        if parent == "debug" && !has_debug_profile(cargo) {
             return broken(&current, Broken::InheritsDebug);
         }
-        if !is_predefined(&parent) && !defined(&parent) {
+        if !is_predefined(&parent, cargo) && !defined(&parent) {
             return broken(&current, Broken::UndefinedParent(parent));
         }
         if chain.contains(&parent) {
@@ -110,7 +124,7 @@ mod tests {
     fn chain_of(profile: &str, parents: &[(&str, Option<&str>)]) -> Result<Vec<String>, Broken> {
         let parent_of = |n: &str| parents.iter().find(|(p, _)| *p == n).and_then(|(_, i)| i.map(str::to_owned));
         let defined = |n: &str| parents.iter().any(|(p, _)| *p == n);
-        chain(profile, parent_of, defined).map_err(|e| e.broken)
+        chain(profile, None, parent_of, defined).map_err(|e| e.broken)
     }
 
     #[test]
@@ -133,5 +147,16 @@ mod tests {
             chain_of("a", &[("a", Some("b")), ("b", Some("a"))]),
             Err(Broken::Loop(vec!["a".into(), "b".into(), "a".into()]))
         );
+    }
+
+    #[test]
+    fn cargo_1_99_predefines_debug_inheriting_dev() {
+        let none = |_: &str| None;
+        let cargo = |release| Some(Version(1, release, 0));
+        assert_eq!(chain("debug", cargo(99), none, |_| false).unwrap(), ["debug", "dev"]);
+        let from_debug = |n: &str| (n == "mine").then(|| "debug".to_owned());
+        assert_eq!(chain("mine", cargo(100), from_debug, |n| n == "mine").unwrap(), ["mine", "debug", "dev"]);
+        assert_eq!(chain("mine", cargo(98), from_debug, |n| n == "mine").unwrap_err().broken, Broken::InheritsDebug);
+        assert_eq!(chain("debug", cargo(98), none, |_| true).unwrap_err().broken, Broken::Missing);
     }
 }

@@ -9,7 +9,6 @@
 
 mod cache;
 
-use std::cmp::Ordering;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,6 +32,70 @@ impl Version {
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
+/// The rustc (and so cargo: a toolchain ships both) releases a preset names for a variant or a
+/// setting: `>=1.99`, `<1.99` or `>=1.92, <1.99`. The default holds for every release.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Releases {
+    pub from: Option<Version>,
+    pub before: Option<Version>,
+}
+
+impl Releases {
+    pub fn parse(text: &str) -> Result<Releases, String> {
+        let expected = "expected releases like \">=1.99\", \"<1.99\" or \">=1.92, <1.99\"";
+        let mut range = Releases::default();
+        for part in text.split(',').map(str::trim) {
+            let (bound, version) = match (part.strip_prefix(">="), part.strip_prefix('<')) {
+                (Some(version), _) => (&mut range.from, version),
+                (None, Some(version)) => (&mut range.before, version),
+                (None, None) => return Err(format!("{expected}, not \"{text}\"")),
+            };
+            let version = Version::parse(version.trim()).ok_or_else(|| format!("{expected}, not \"{text}\""))?;
+            if bound.replace(version).is_some() {
+                return Err(format!("\"{text}\" gives the same bound twice"));
+            }
+        }
+        if let (Some(from), Some(before)) = (range.from, range.before)
+            && from >= before
+        {
+            return Err(format!("\"{text}\" holds no release"));
+        }
+        Ok(range)
+    }
+
+    pub fn is_any(&self) -> bool {
+        *self == Releases::default()
+    }
+
+    pub fn contains(&self, release: Version) -> bool {
+        self.from.is_none_or(|from| release >= from) && self.before.is_none_or(|before| release < before)
+    }
+
+    /// `Ok` with what held (`rustc 1.95.0 >= 1.90.0`), or `Err` with what did not; an unknown
+    /// release meets no bound.
+    pub fn check(&self, release: Option<Version>) -> Result<String, String> {
+        let Some(release) = release else { return Err("rustc's release is unknown".to_owned()) };
+        if let Some(from) = self.from.filter(|from| release < *from) {
+            return Err(format!("rustc is {release}, older than {from}"));
+        }
+        if let Some(before) = self.before.filter(|before| release >= *before) {
+            return Err(format!("rustc is {release}, {before} or newer"));
+        }
+        Ok(format!("rustc {release} {self}"))
+    }
+}
+
+impl fmt::Display for Releases {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.from, self.before) {
+            (Some(from), Some(before)) => write!(f, ">= {from}, < {before}"),
+            (Some(from), None) => write!(f, ">= {from}"),
+            (None, Some(before)) => write!(f, "< {before}"),
+            (None, None) => write!(f, "any"),
+        }
     }
 }
 
@@ -158,6 +221,22 @@ impl Machine {
         machine.release = Some(release);
         machine.channel = Some(channel_of(release_text));
         Ok(machine)
+    }
+
+    /// The toolchain alone, for presets whose conditions name nothing but rustc releases: the
+    /// release a toolchain file pins (`pinned`, no process), else `rustc -vV`'s, else unknown,
+    /// which meets no release condition (a preset's fallback is what every cargo accepts). The
+    /// host, `cfg` and programs are left empty.
+    pub fn toolchain(dir: &Path, pinned: Option<Version>) -> Machine {
+        match pinned {
+            Some(release) => Machine::of_release(Some(release), Some("stable".to_owned())),
+            None => Machine::of_release(release(dir), channel(dir)),
+        }
+    }
+
+    /// A toolchain known by its release and channel only (either may be unknown).
+    pub fn of_release(release: Option<Version>, channel: Option<String>) -> Machine {
+        Machine { host: String::new(), release, channel, cfg: Vec::new(), cores: 1, search_path: None }
     }
 
     /// The machine as cargo sees it when building for `target` (`[build] target`): that triple
@@ -336,12 +415,19 @@ pub struct When {
     pub os: Vec<String>,
     pub arch: Vec<String>,
     pub channel: Option<String>,
-    pub min_rustc: Option<Version>,
+    /// `min-rustc = "1.90"` or `rustc = ">=1.92, <1.99"`.
+    pub rustc: Releases,
 }
 
 impl When {
     pub fn is_always(&self) -> bool {
         *self == When::default()
+    }
+
+    /// Whether only the toolchain (its release and channel) decides, which a toolchain file
+    /// may tell without starting rustc.
+    pub fn toolchain_only(&self) -> bool {
+        self.host.is_empty() && self.os.is_empty() && self.arch.is_empty()
     }
 
     /// `Ok` with what held (`host x86_64-unknown-linux-gnu, rustc 1.95.0 >= 1.90.0`), or `Err`
@@ -366,12 +452,8 @@ impl When {
         if let Some(channel) = &self.channel {
             one_of("channel", std::slice::from_ref(channel), machine.channel.as_deref())?;
         }
-        if let Some(min) = self.min_rustc {
-            let Some(release) = machine.release else { return Err("rustc's release is unknown".to_owned()) };
-            if release.cmp(&min) == Ordering::Less {
-                return Err(format!("rustc is {release}, older than {min}"));
-            }
-            held.push(format!("rustc {release} >= {min}"));
+        if !self.rustc.is_any() {
+            held.push(self.rustc.check(machine.release)?);
         }
         Ok(held.join(", "))
     }
@@ -418,7 +500,7 @@ pub(crate) mod tests {
     fn conditions_say_what_held_or_what_did_not() {
         let when = When {
             host: vec!["x86_64-unknown-linux-gnu".into()],
-            min_rustc: Version::parse("1.90"),
+            rustc: Releases { from: Version::parse("1.90"), before: None },
             ..When::default()
         };
         assert_eq!(when.check(&linux("1.95.0")), Ok("host x86_64-unknown-linux-gnu, rustc 1.95.0 >= 1.90.0".into()));
@@ -448,6 +530,20 @@ pub(crate) mod tests {
         assert_eq!(channel_of("1.95.0"), "stable");
         assert_eq!(channel_of("1.97.0-nightly"), "nightly");
         assert_eq!(channel_of("1.96.0-beta.3"), "beta");
+    }
+
+    #[test]
+    fn release_ranges_parse_check_and_show() {
+        let range = Releases::parse(">=1.92, <1.99").unwrap();
+        assert_eq!(range.to_string(), ">= 1.92.0, < 1.99.0");
+        assert!(range.contains(Version(1, 98, 3)) && !range.contains(Version(1, 99, 0)));
+        assert_eq!(range.check(Version::parse("1.99.0-nightly")), Err("rustc is 1.99.0, 1.99.0 or newer".into()));
+        assert_eq!(range.check(Version::parse("1.91.0")), Err("rustc is 1.91.0, older than 1.92.0".into()));
+        assert_eq!(range.check(None), Err("rustc's release is unknown".into()));
+        assert_eq!(Releases::parse("<1.99").unwrap().check(Version::parse("1.95")), Ok("rustc 1.95.0 < 1.99.0".into()));
+        for bad in ["1.99", ">1.99", ">=1.99, >=1.98", ">=1.99, <1.99", ">=x", ""] {
+            assert!(Releases::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

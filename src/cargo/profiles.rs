@@ -55,12 +55,13 @@ pub struct Walk<'i> {
     pub problems: Vec<Problem>,
 }
 
-/// Walks the item of a `profile` key.
-pub fn walk(profile: &Item) -> Walk<'_> {
+/// Walks the item of a `profile` key by the rules of `cargo` (a release, or unknown: an older
+/// one).
+pub fn walk(profile: &Item, cargo: Option<crate::cargo::machine::Version>) -> Walk<'_> {
     let mut walk = Walk::default();
     let Some(profiles) = as_table(profile, "profile", &mut walk) else { return walk };
     for (name, body) in profiles.iter() {
-        if let Err(bad) = schema::check_profile_name(name) {
+        if let Err(bad) = schema::check_profile_name(name, cargo) {
             walk.problems.push(Problem {
                 fault: Fault::ProfileName,
                 span: key_span(profiles, name),
@@ -182,7 +183,7 @@ mod tests {
 
     fn problems(text: &str) -> Vec<(Fault, String)> {
         let doc = toml_edit::Document::parse(text.to_owned()).unwrap();
-        walk(doc.get("profile").unwrap()).problems.into_iter().map(|p| (p.fault, p.message)).collect()
+        walk(doc.get("profile").unwrap(), None).problems.into_iter().map(|p| (p.fault, p.message)).collect()
     }
 
     #[test]
@@ -197,7 +198,7 @@ mod tests {
     #[test]
     fn settings_come_with_their_paths() {
         let doc = toml_edit::Document::parse("[profile.dev.build-override]\nopt-level = 3\n".to_owned()).unwrap();
-        let walk = walk(doc.get("profile").unwrap());
+        let walk = walk(doc.get("profile").unwrap(), None);
         assert!(walk.problems.is_empty());
         assert_eq!(walk.entries[0].path.to_string(), "profile.dev.build-override.opt-level");
     }

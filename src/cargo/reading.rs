@@ -183,8 +183,11 @@ impl Reading {
             .into_iter()
             .map(|(ignored, used)| (PathBuf::from(here.shown(&ignored)), PathBuf::from(here.shown(&used))))
             .collect();
-        // Only in CI does a rule depend on cargo's release; only then is rustc asked.
-        let cargo_release = effective::in_ci(&env).then(|| crate::cargo::machine::release(workspace.root())).flatten();
+        // Only in CI, or where a file names cargo's `debug` profile (its own from 1.99, reserved
+        // before), does a rule depend on cargo's release; only then is it asked (the pin first,
+        // else rustc).
+        let names_debug = sources.iter().any(|s| workspace::may_name_debug_profile(&s.text));
+        let cargo_release = (effective::in_ci(&env) || names_debug).then(|| workspace.cargo_release()).flatten();
         let layers = Layers { files: model_files(&sources), env: env.clone(), cargo_release };
         Ok(Reading { sources, missing_members, shadowed_configs, env, layers, root: workspace.root().to_owned() })
     }

@@ -432,8 +432,9 @@ pub struct BadProfileName {
 }
 
 /// Checks a profile name the way Cargo's `validate_profile_name` does, plus the empty name and
-/// the deprecated `doc` profile, which Cargo accepts but which never take effect.
-pub fn check_profile_name(name: &str) -> Result<(), BadProfileName> {
+/// the deprecated `doc` profile, which Cargo accepts but which never take effect. `debug` is
+/// `cargo`'s own profile from 1.99, reserved before (and when the release is unknown).
+pub fn check_profile_name(name: &str, cargo: Option<crate::cargo::machine::Version>) -> Result<(), BadProfileName> {
     let bad = |reason: String, help: Option<&str>| Err(BadProfileName { reason, help: help.map(str::to_owned) });
     if name.is_empty() {
         return bad(
@@ -448,7 +449,8 @@ pub fn check_profile_name(name: &str) -> Result<(), BadProfileName> {
         );
     }
     let lower = name.to_lowercase();
-    if lower == "debug" {
+    let builtin_debug = lower == "debug" && crate::cargo::inherit::has_debug_profile(cargo);
+    if lower == "debug" && !builtin_debug {
         return bad(
             format!("profile name `{name}` is reserved by cargo"),
             Some("name a full-debug-info profile `debugging`, or configure the default one as [profile.dev]"),
@@ -462,7 +464,7 @@ pub fn check_profile_name(name: &str) -> Result<(), BadProfileName> {
             ),
         );
     }
-    if RESERVED_PROFILE_NAMES.contains(&lower.as_str()) || lower.starts_with("cargo") {
+    if (RESERVED_PROFILE_NAMES.contains(&lower.as_str()) && !builtin_debug) || lower.starts_with("cargo") {
         return bad(format!("profile name `{name}` is reserved by cargo"), Some("choose a different name"));
     }
     if name == "doc" {
@@ -599,12 +601,15 @@ mod tests {
     #[test]
     fn profile_names_follow_cargo_and_refuse_what_never_works() {
         for ok in ["dev", "release", "test", "bench", "staging", "1x", "ünï_code-2", "Release"] {
-            assert_eq!(check_profile_name(ok), Ok(()), "{ok}");
+            assert_eq!(check_profile_name(ok, None), Ok(()), "{ok}");
         }
         for bad in ["", "a.b", "foo bar", ";;", "debug", "DEBUG", "check", "build", "package", "cargo-x", "doc"] {
-            assert!(check_profile_name(bad).is_err(), "{bad}");
+            assert!(check_profile_name(bad, None).is_err(), "{bad}");
         }
-        assert!(check_profile_name("debug").unwrap_err().help.unwrap().contains("debugging"));
+        assert!(check_profile_name("debug", None).unwrap_err().help.unwrap().contains("debugging"));
+        let cargo = |minor| Some(crate::cargo::machine::Version(1, minor, 0));
+        assert!(check_profile_name("debug", cargo(98)).is_err());
+        assert_eq!(check_profile_name("debug", cargo(99)), Ok(()));
     }
 
     #[test]

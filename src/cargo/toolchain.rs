@@ -13,7 +13,7 @@ pub fn pinned_channel(dir: &Path) -> Option<String> {
 }
 
 /// The channel a toolchain file in `dir` names, if there is one.
-fn toolchain_channel(dir: &Path) -> Option<String> {
+pub fn toolchain_channel(dir: &Path) -> Option<String> {
     if let Ok(text) = crate::files::read(&dir.join("rust-toolchain.toml")) {
         let doc: DocumentMut = text.parse().ok()?;
         return doc.get("toolchain")?.get("channel")?.as_str().map(str::to_owned);

@@ -627,10 +627,15 @@ impl Editor<'_> {
                 let features =
                     root.entry("cargo-features").or_insert_with(|| Item::Value(toml_edit::Array::new().into()));
                 let array = features.as_array_mut().expect("checked to be an array");
-                if !array.iter().any(|v| v.as_str() == Some(feature)) {
+                let present = array.iter().any(|v| v.as_str() == Some(feature));
+                if !present {
                     array.push(feature);
                 }
                 let slot = CommentSlot { table: Vec::new(), key: "cargo-features".into(), tag: Some(feature.into()) };
+                // There with no marker of any preset: the user's, which `remove` must not take.
+                if present && !marker::markers(&slot.prefix(doc)).any(|m| m.tag == Some(feature)) {
+                    return Ok(());
+                }
                 slot.write(doc, preset, &[], &reason);
                 Ok(())
             }
@@ -701,7 +706,7 @@ mod tests {
     pub(crate) fn apply_to(text: &str, presets: &[&str], force: bool) -> Result<String> {
         let library = Library::discover(None, None).unwrap();
         let names: Vec<String> = presets.iter().map(|s| (*s).to_owned()).collect();
-        let composition = crate::compose::compose(&library, &names)?;
+        let composition = crate::compose::compose_unknown_toolchain(&library, &names)?;
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, text)?;
         let plan = crate::plan::plan(&composition, &parsed.profiles())?;

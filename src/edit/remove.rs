@@ -281,7 +281,7 @@ fn drop_if_empty(doc: &mut DocumentMut, keys: &[String]) {
 fn remove_gates(doc: &mut DocumentMut, preset: &str, kind: FileKind) {
     let needed: Vec<crate::cargo::schema::Gate> = doc
         .get("profile")
-        .map(|p| crate::cargo::profiles::walk(p).entries)
+        .map(|p| crate::cargo::profiles::walk(p, None).entries)
         .into_iter()
         .flatten()
         .filter_map(|e| e.item.as_value().and_then(Value::from_toml).and_then(|v| e.path.key.gate(&v)))
@@ -426,6 +426,14 @@ mod tests {
             assert_ne!(applied, original);
             assert_eq!(remove_from(&applied, "staging").text, original, "from:\n{applied}");
         }
+    }
+
+    #[test]
+    fn a_feature_gate_the_file_had_stays_after_remove() {
+        let original = "cargo-features = [\"codegen-backend\"]\n\n[workspace]\n";
+        let applied = apply_to(original, &["cranelift-dev"], false).unwrap();
+        assert!(!applied.contains("cargo-presets(cranelift-dev) codegen-backend"), "{applied}");
+        assert_eq!(remove_from(&applied, "cranelift-dev").text, original, "from:\n{applied}");
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Lint<'_> {
         gates: &BTreeSet<String>,
         defined: &mut BTreeMap<String, Vec<Defined>>,
     ) {
-        let walk = profiles::walk(profile);
+        let walk = profiles::walk(profile, self.layers.cargo_release);
         for problem in walk.problems {
             // `[profile.doc]` is accepted by cargo with a warning, and has no effect.
             let severity = if problem.fault == Fault::ProfileName && problem.message.contains("`doc`") {
@@ -58,7 +58,7 @@ impl Lint<'_> {
         let mut specs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for (name, body) in profile.as_table_like().into_iter().flat_map(|t| t.iter()) {
             // A name cargo refuses is reported as such, and nothing more.
-            if schema::check_profile_name(name).is_err() {
+            if schema::check_profile_name(name, self.layers.cargo_release).is_err() {
                 continue;
             }
             if body.as_table_like().is_some() {

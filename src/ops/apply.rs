@@ -37,7 +37,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyOptions) -> Result<i32> {
         note_library_only(ctx, &workspace, &profiles, &args.to);
     }
     if args.format == Format::Json {
-        ctx.shell.print(&crate::report::json(&result))?;
+        ctx.shell.print(&crate::report::json(&result)?)?;
     }
     Ok(0)
 }

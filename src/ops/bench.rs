@@ -67,7 +67,7 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchOptions) -> Result<i32> {
     let report = result?;
 
     match args.report.format {
-        Format::Json => ctx.shell.print(&crate::report::json(&stats::Json::of(&report)))?,
+        Format::Json => ctx.shell.print(&crate::report::json(&stats::Json::of(&report))?)?,
         Format::Human => ctx.shell.print(&stats::table(&report))?,
     }
     write_chart(ctx, &workspace, args.report.chart.as_deref(), "bench", &stats::svg(&report))?;

@@ -53,7 +53,7 @@ pub fn run(ctx: &mut Context<'_>, args: &CheckOptions) -> Result<i32> {
         ctx.shell.verbose_status("Reading", format!("{} ({})", source.path.display(), source_kind(source.kind)));
     }
     match args.format {
-        CheckFormat::Json => ctx.shell.print(&crate::report::json(&report))?,
+        CheckFormat::Json => ctx.shell.print(&crate::report::json(&report)?)?,
         CheckFormat::Github => {
             ctx.shell.print(&report.github())?;
             ctx.shell.status("Checked", report.summary());

@@ -98,7 +98,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ExplainOptions) -> Result<i32> {
         rustflags: rustflags.as_ref().map(Flags::of),
     };
     let text = match args.format {
-        Format::Json => crate::report::json(&report),
+        Format::Json => crate::report::json(&report)?,
         Format::Human => report.human(),
     };
     ctx.shell.print(&text)?;

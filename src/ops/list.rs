@@ -47,7 +47,7 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
     }
     let report = List { presets };
     let text = match format {
-        Format::Json => crate::report::json(&report),
+        Format::Json => crate::report::json(&report)?,
         Format::Human => report.human(ctx.shell.verbosity() == Verbosity::Verbose),
     };
     ctx.shell.print(&text)?;

@@ -6,10 +6,11 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
+use crate::cargo::workspace::Workspace;
 use crate::compose::compose;
 use crate::destination::Destination;
 use crate::edit::{self, marker};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::files;
 use crate::library::Library;
 use crate::ops::write::{self, Pending, Purpose, Written};
@@ -63,7 +64,7 @@ pub struct KeyChange {
 
 pub fn run(ctx: &mut Context<'_>, args: &RemoveOptions) -> Result<i32> {
     let (workspace, library) = ctx.workspace_for(&args.to)?;
-    let presets = presets(&library, args)?;
+    let presets = presets(ctx, &workspace, &library, args)?;
     let (target, link) = write::target(ctx, &workspace, &args.to, Purpose::TakeBack)?;
     let file = ctx.relative(&target.path);
     let shown = ctx.display(&target.path);
@@ -145,13 +146,20 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveOptions) -> Result<i32> {
 /// The presets to take back, each with those it extends, each once. Each named preset is
 /// composed on its own: presets applied one after the other (one with `--force`) may not compose
 /// together.
-fn presets(library: &Library, args: &RemoveOptions) -> Result<Vec<Rc<Preset>>> {
+fn presets(
+    ctx: &Context<'_>,
+    workspace: &Workspace,
+    library: &Library,
+    args: &RemoveOptions,
+) -> Result<Vec<Rc<Preset>>> {
     let mut presets: Vec<Rc<Preset>> = Vec::new();
     for name in &args.presets {
         let mut composition = compose(library, std::slice::from_ref(name))?;
         if let Some(to) = &args.profile {
-            // Moved as `apply --profile` moved it; an `inherits` the file had before has no marker
-            // of ours, so it stays.
+            // Moved as `apply --profile` moved it (the variant this toolchain takes); an
+            // `inherits` the file had before has no marker of ours, so it stays.
+            let names = std::slice::from_ref(name);
+            composition = super::show::for_toolchain(ctx, Some(workspace), library, composition, names)?.0;
             composition = composition.to_profile(to, &Default::default())?;
         }
         for preset in composition.presets {
@@ -165,9 +173,7 @@ fn presets(library: &Library, args: &RemoveOptions) -> Result<Vec<Rc<Preset>>> {
 
 fn print(ctx: &mut Context<'_>, format: Format, report: &RemoveReport) -> Result<i32> {
     if format == Format::Json {
-        // Through a `Value`, as every report: its keys in the same order as theirs.
-        let json = serde_json::to_value(report).map_err(|e| Error::new(format!("cannot write the report: {e}")))?;
-        ctx.shell.print(&format!("{json:#}\n"))?;
+        ctx.shell.print(&crate::report::json(report)?)?;
     }
     Ok(0)
 }

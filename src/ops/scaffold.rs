@@ -97,7 +97,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitOptions) -> Result<i32> {
     }
     if args.format == Format::Json {
         let example = Written { file: ctx.display(&example), action: example_action };
-        ctx.shell.print(&crate::report::json(&Init { files: (applied, example), commit: to_commit }))?;
+        ctx.shell.print(&crate::report::json(&Init { files: (applied, example), commit: to_commit })?)?;
     }
     Ok(0)
 }
@@ -165,7 +165,7 @@ pub fn new(ctx: &mut Context<'_>, args: &NewOptions) -> Result<i32> {
 
 fn report(ctx: &mut Context<'_>, format: Format, file: String, action: Action) -> Result<i32> {
     if format == Format::Json {
-        ctx.shell.print(&crate::report::json(&New { files: [Written { file, action }] }))?;
+        ctx.shell.print(&crate::report::json(&New { files: [Written { file, action }] })?)?;
     }
     Ok(0)
 }

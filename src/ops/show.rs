@@ -1,12 +1,16 @@
 //! `cargo presets show`: what each preset is for (when to use it, when not, its costs and
-//! sources), then exactly what `apply` would write into a new file, comments included.
+//! sources), then exactly what `apply` would write into a new file, comments included. Presets
+//! that only the toolchain's release decides are shown as they apply with this workspace's
+//! toolchain (its pin, else `rustc -vV`); those that depend on the host are shown as written.
 
 use std::path::Path;
+use std::rc::Rc;
 
 use serde::Serialize;
 
+use crate::cargo::machine::Machine;
 use crate::cargo::schema::Value;
-use crate::compose::compose;
+use crate::compose::{Composition, For, compose, compose_for};
 use crate::destination::Destination;
 use crate::edit::{self, Edit, FileKind};
 use crate::error::Result;
@@ -26,7 +30,8 @@ pub struct ShowOptions {
 pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
     let workspace = ctx.optional_workspace()?;
     let library = ctx.library(workspace.as_ref())?;
-    let composition = compose(&library, &args.presets)?;
+    let plain = compose(&library, &args.presets)?;
+    let (composition, toolchain) = for_toolchain(ctx, workspace.as_ref(), &library, plain, &args.presets)?;
     let plan = plan(&composition, &ExistingProfiles::new())?;
     let (file, kind) = match &args.to {
         // Config settings go only where cargo reads them.
@@ -84,7 +89,8 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
                 machine_specific: p.machine_specific,
                 variants: variants.collect(),
                 heading: format!("{} ({origin}{also})", p.name),
-                preset: p,
+                // As written, variants included, whichever this toolchain takes.
+                written: library.get(&p.name).unwrap_or_else(|_| p.clone()),
             }
         })
         .collect();
@@ -101,10 +107,10 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
         .collect();
     let gates =
         plan.gates.keys().map(|g| Gate { cargo_feature: g.manifest_feature, unstable: g.unstable_key }).collect();
-    let report = Show { presets, settings, gates, toml, file };
+    let report = Show { presets, settings, gates, toml, file, toolchain };
     let text = match args.format {
         Format::Human => report.human(),
-        Format::Json => crate::report::json(&report),
+        Format::Json => crate::report::json(&report)?,
     };
     ctx.shell.print(&text)?;
     Ok(0)
@@ -121,6 +127,9 @@ pub struct Show<'a> {
     /// The file the TOML is for.
     #[serde(skip)]
     file: &'a Path,
+    /// Which release chose which variants, where only the toolchain decides.
+    #[serde(skip)]
+    toolchain: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -142,7 +151,7 @@ struct Shown<'a> {
     #[serde(skip)]
     heading: String,
     #[serde(skip)]
-    preset: &'a Preset,
+    written: Rc<Preset>,
 }
 
 #[derive(Serialize)]
@@ -177,8 +186,11 @@ impl Show<'_> {
         let mut text = String::new();
         for shown in &self.presets {
             text.push_str(&format!("{}\n  {}\n", shown.heading, shown.summary));
-            text.push_str(&describe(shown.preset, "  "));
+            text.push_str(&describe(&shown.written, "  "));
             text.push('\n');
+        }
+        if let Some(toolchain) = &self.toolchain {
+            text.push_str(toolchain);
         }
         if self.toml.trim().is_empty() {
             format!("{text}Writes nothing by itself: `apply` writes the variant that fits the machine.\n")
@@ -186,6 +198,39 @@ impl Show<'_> {
             format!("{text}Writes into {}:\n\n{}", self.file.display(), self.toml)
         }
     }
+}
+
+/// The composition as it applies with the workspace's toolchain, where only the toolchain
+/// decides (no host, no programs), and a line saying which release chose which variants. Also
+/// for `remove --profile` and `status`, which move a preset's settings as `apply` moved them.
+pub fn for_toolchain(
+    ctx: &Context<'_>,
+    workspace: Option<&crate::cargo::workspace::Workspace>,
+    library: &crate::library::Library,
+    plain: Composition,
+    presets: &[String],
+) -> Result<(Composition, Option<String>)> {
+    let depending: Vec<_> = plain.presets.iter().filter(|p| p.depends_on_machine()).collect();
+    if depending.is_empty() || !depending.iter().all(|p| p.depends_on_toolchain_only()) {
+        return Ok((plain, None));
+    }
+    let pinned = workspace.and_then(crate::cargo::workspace::Workspace::pinned_release);
+    let dir = workspace.map_or(ctx.cwd.as_path(), crate::cargo::workspace::Workspace::root);
+    let machine = Machine::toolchain(dir, pinned.as_ref().map(|(release, _)| *release));
+    let composition = compose_for(library, presets, Some(&For { machine: &machine, variant: None }))?;
+    let toolchain = match (machine.release, &pinned) {
+        (Some(release), Some((_, file))) => format!("rustc {release} (pinned by {})", pin_source(ctx, file.as_deref())),
+        (Some(release), None) => format!("rustc {release} (`rustc -vV`)"),
+        (None, _) => "a toolchain of unknown release (`rustc -vV` did not answer): what every cargo accepts".to_owned(),
+    };
+    let chosen: Vec<String> =
+        composition.choices.iter().map(|c| format!("`{}` takes `{}`", c.preset, c.variant)).collect();
+    Ok((composition, Some(format!("For {toolchain}: {}.\n", chosen.join(", ")))))
+}
+
+/// What pins the toolchain: its file, or `RUSTUP_TOOLCHAIN` (`None`).
+pub fn pin_source(ctx: &Context<'_>, file: Option<&Path>) -> String {
+    file.map_or_else(|| "`RUSTUP_TOOLCHAIN`".to_owned(), |file| format!("`{}`", ctx.display(file)))
 }
 
 /// The description, what the preset relies on, and its sources, each line indented: for `show`
@@ -196,6 +241,17 @@ pub fn describe(preset: &Preset, indent: &str) -> String {
         text.push('\n');
         for line in preset.description.trim_end().lines() {
             text.push_str(&format!("{indent}{line}\n").replace(&format!("{indent}\n"), "\n"));
+        }
+    }
+    for s in preset.settings.iter().chain(preset.variants.iter().flat_map(|v| &v.settings)) {
+        if !s.rustc.is_any() {
+            text.push_str(&format!("{indent}Written for rustc {} only: {} = {}\n", s.rustc, s.path, s.value));
+        }
+        if let Some(redundant) = &s.redundant {
+            let (path, value, range, because) = (&s.path, &s.value, redundant.rustc, &redundant.because);
+            text.push_str(&format!(
+                "{indent}Redundant on rustc {range}: {path} = {value} ({because}); written all the same\n"
+            ));
         }
     }
     if !preset.relies_on.is_empty() {
@@ -218,7 +274,8 @@ pub fn describe(preset: &Preset, indent: &str) -> String {
             "{indent}Variants (`apply` takes the first that fits the machine; `--variant NAME` picks one):\n"
         ));
         for variant in &preset.variants {
-            let mut facts = vec![when_text(&variant.when)];
+            let mut facts =
+                vec![if variant.when.is_always() { "otherwise".to_owned() } else { when_text(&variant.when) }];
             if !variant.programs.is_empty() {
                 facts.push(format!("needs {}", variant.programs.join(", ")));
             }
@@ -254,8 +311,8 @@ fn when_text(when: &crate::cargo::machine::When) -> String {
     if let Some(channel) = &when.channel {
         parts.push(format!("{channel} toolchain"));
     }
-    if let Some(min) = when.min_rustc {
-        parts.push(format!("rustc >= {min}"));
+    if !when.rustc.is_any() {
+        parts.push(format!("rustc {}", when.rustc));
     }
     if parts.is_empty() { "any machine".to_owned() } else { parts.join(", ") }
 }

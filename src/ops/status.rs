@@ -52,10 +52,14 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
             // `apply --profile` writes a preset's one profile under another name: it is reported
             // where its comments are, once for each profile it went to.
             let marked = edit::marked_profiles(parsed, name);
+            let preset = Rc::new(preset.as_written_in(&marked));
             let own: Vec<&str> = preset.settings.iter().map(|s| s.path.table.profile.as_str()).collect();
             let mut applied: Vec<(Option<&str>, Rc<Preset>)> = Vec::new();
             for to in marked.iter().filter(|p| !own.contains(&p.as_str())) {
-                let moved = compose(&library, &[name.to_owned()]).and_then(|c| c.to_profile(to, &Default::default()));
+                let names = [name.to_owned()];
+                let moved = compose(&library, &names)
+                    .and_then(|c| super::show::for_toolchain(ctx, Some(&workspace), &library, c, &names))
+                    .and_then(|(c, _)| c.to_profile(to, &Default::default()));
                 if let Some(moved) = moved.ok().and_then(|c| c.presets.into_iter().find(|p| p.name == name)) {
                     applied.push((Some(to.as_str()), moved));
                 }
@@ -73,7 +77,7 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
         }
     }
     let text = match format {
-        Format::Json => crate::report::json(&report),
+        Format::Json => crate::report::json(&report)?,
         Format::Human => report.human(),
     };
     ctx.shell.print(&text)?;

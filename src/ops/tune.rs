@@ -141,7 +141,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
     match args.report.format {
         Format::Json => {
             let report = report::Tuned::new(&dimensions, &outcome, &measured, &saved);
-            ctx.shell.print(&crate::report::json(&report))?;
+            ctx.shell.print(&crate::report::json(&report)?)?;
         }
         Format::Human => ctx.shell.print(&report::table(&dimensions, &outcome, &measured, budget))?,
     }

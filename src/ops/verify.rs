@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
     let report =
         Verified { profile, units: units.len(), mismatches: &report.mismatches, set_by_rustflags: &report.notes };
     match args.format {
-        Format::Json => ctx.shell.print(&crate::report::json(&report))?,
+        Format::Json => ctx.shell.print(&crate::report::json(&report)?)?,
         Format::Human => report.human(ctx.shell),
     }
     Ok(if report.mismatches.is_empty() { 0 } else { MISMATCH })

@@ -83,6 +83,32 @@ impl Workspace {
         crate::cargo::toolchain::pinned_channel(self.root()).is_some_and(|c| c.starts_with("nightly"))
     }
 
+    /// The release the workspace's toolchain pin names, and where: `RUSTUP_TOOLCHAIN` (which
+    /// rustup puts above files), else the nearest `rust-toolchain.toml` or `rust-toolchain`
+    /// from the root upwards. `None` when the pin names a channel (`stable`,
+    /// `nightly-2026-05-01`) rather than a release, or there is none: then rustc must say.
+    /// The file is `None` for the variable.
+    pub fn pinned_release(&self) -> Option<(crate::cargo::machine::Version, Option<PathBuf>)> {
+        let release = |name: &str| {
+            let numbered = name.starts_with(|c: char| c.is_ascii_digit());
+            crate::cargo::machine::Version::parse(name).filter(|_| numbered)
+        };
+        if let Some(name) = std::env::var("RUSTUP_TOOLCHAIN").ok().filter(|n| !n.is_empty()) {
+            return release(&name).map(|v| (v, None));
+        }
+        let (dir, name) =
+            self.root().ancestors().find_map(|dir| Some((dir, crate::cargo::toolchain::toolchain_channel(dir)?)))?;
+        let file = ["rust-toolchain.toml", "rust-toolchain"].into_iter().map(|f| dir.join(f)).find(|p| p.is_file());
+        release(&name).map(|v| (v, file))
+    }
+
+    /// The release of the cargo that builds here: the pin's ([`Workspace::pinned_release`]),
+    /// else `rustc -vV`'s (a process); `None` when neither says.
+    pub fn cargo_release(&self) -> Option<crate::cargo::machine::Version> {
+        let pinned = self.pinned_release().map(|(release, _)| release);
+        pinned.or_else(|| crate::cargo::machine::release(self.root()))
+    }
+
     /// The members that link something: a binary target (`src/main.rs`, `src/bin/`, `[[bin]]`) or a
     /// library of a linked crate type.
     pub fn linked_members(&self) -> std::collections::BTreeSet<String> {
@@ -107,6 +133,12 @@ impl Workspace {
         }
         linked
     }
+}
+
+/// Whether a file's text may name cargo's `debug` profile (`[profile.debug]`, `inherits =
+/// "debug"`), whose rules changed in cargo 1.99: only then is the cargo release worth asking.
+pub fn may_name_debug_profile(text: &str) -> bool {
+    text.contains("profile.debug") || text.contains("\"debug\"")
 }
 
 /// Finds the workspace from `--manifest-path` or from the current directory.

@@ -39,6 +39,8 @@ pub fn compose(
 
 /// `plain` (the presets composed without a machine) composed again for this machine where one
 /// of them depends on it, with `variant` where one was asked for; `apply` and `bench` share it.
+/// Where only the toolchain decides, its pin tells without a process, else `rustc -vV`; an
+/// unknown release takes what every cargo accepts (each preset's fallback).
 pub fn for_machine(
     ctx: &mut Context<'_>,
     workspace: &Workspace,
@@ -59,18 +61,77 @@ pub fn for_machine(
         }
         return Ok((plain, None));
     }
-    let machine = Machine::probe(workspace.root()).map_err(|why| {
-        Error::new(format!("cannot tell what this machine is, which {} depends on: {why}", needs_machine.join(", ")))
+    let pinned = workspace.pinned_release();
+    let toolchain_only = plain
+        .presets
+        .iter()
+        .filter(|p| needs_machine.contains(&p.name.as_str()))
+        .all(|p| p.depends_on_toolchain_only());
+    let machine = if toolchain_only {
+        Machine::toolchain(workspace.root(), pinned.as_ref().map(|(release, _)| *release))
+    } else {
+        let mut machine = Machine::probe(workspace.root()).map_err(|why| {
+            Error::new(format!(
+                "cannot tell what this machine is, which {} depends on: {why}",
+                needs_machine.join(", ")
+            ))
             .help("cargo-presets asks `rustc -vV` (or `$RUSTC`); install Rust with rustup, or set `RUSTC`")
-    })?;
-    let composition = compose::compose_for(library, presets, Some(&For { machine: &machine, variant }))?;
-    for choice in &composition.choices {
-        ctx.shell.status("Choosing", format!("`{}` variant `{}` ({})", choice.preset, choice.variant, choice.because));
-        if !choice.note.is_empty() {
-            ctx.shell.note(crate::render::one_line(&choice.note));
+        })?;
+        if let Some((release, _)) = &pinned {
+            machine.release = Some(*release);
+        }
+        machine
+    };
+    match (&pinned, machine.release) {
+        (Some((release, file)), _) => {
+            let from = super::super::show::pin_source(ctx, file.as_deref());
+            ctx.shell.verbose_status("Toolchain", format!("{release}, pinned by {from}"));
+        }
+        (None, Some(release)) => ctx.shell.verbose_status("Toolchain", format!("{release}, from `rustc -vV`")),
+        (None, None) => {
+            ctx.shell.verbose_status("Toolchain", "unknown (`rustc -vV` did not answer): what every cargo accepts")
         }
     }
+    let composition = compose::compose_for(library, presets, Some(&For { machine: &machine, variant }))?;
+    for choice in &composition.choices {
+        let line = format!("`{}` variant `{}` ({})", choice.preset, choice.variant, choice.because);
+        let note = crate::render::one_line(&choice.note);
+        // Where only the toolchain decides, its fallback is what every cargo accepts, as the
+        // preset always wrote: said with `-v` only.
+        let fallback = plain
+            .preset(&choice.preset)
+            .and_then(|p| p.variants.iter().find(|v| v.name == choice.variant))
+            .is_some_and(|v| v.when.is_always());
+        if toolchain_only && fallback {
+            ctx.shell.verbose_status("Choosing", line);
+            if !note.is_empty() {
+                ctx.shell.verbose_status("Note", note);
+            }
+            continue;
+        }
+        ctx.shell.status("Choosing", line);
+        if !note.is_empty() {
+            ctx.shell.note(note);
+        }
+    }
+    for redundant in redundant_here(&composition) {
+        ctx.shell.note(redundant);
+    }
     Ok((composition, Some(machine)))
+}
+
+/// The settings cargo would make the same by itself at the composition's release, said so:
+/// written all the same, for older cargo and for the cases `because` leaves out.
+fn redundant_here(composition: &Composition) -> impl Iterator<Item = String> + '_ {
+    let release = composition.cargo;
+    composition.settings.iter().filter_map(move |c| {
+        let redundant = c.setting.redundant.as_ref()?;
+        let release = release.filter(|r| redundant.rustc.contains(*r))?;
+        Some(format!(
+            "`{} = {}` (preset `{}`) is redundant on cargo {release}: {}; it is written for older cargo",
+            c.setting.path, c.setting.value, c.preset, redundant.because
+        ))
+    })
 }
 
 /// Config settings go where cargo reads them: never the manifest.
