@@ -5,9 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cargo::workspace::{Workspace, normalize};
+use crate::cargo::workspace::Workspace;
 use crate::edit::FileKind;
 use crate::error::{Error, Result};
+use crate::files::normalize;
 
 /// Where `apply --to` writes.
 #[derive(Clone, Debug, PartialEq, Eq)]

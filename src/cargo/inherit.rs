@@ -13,14 +13,6 @@ use std::fmt;
 use crate::cargo::machine::Version;
 use crate::cargo::schema;
 
-/// The first cargo with a built-in `debug` profile (`inherits = "dev"`), rust-lang/cargo#17214.
-pub const DEBUG_PROFILE_SINCE: Version = Version(1, 99, 0);
-
-/// Whether `cargo` (a release, or unknown) has the built-in `debug` profile.
-pub fn has_debug_profile(cargo: Option<Version>) -> bool {
-    cargo.is_some_and(|release| release >= DEBUG_PROFILE_SINCE)
-}
-
 /// Why a profile has no chain, with cargo's wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Broken {
@@ -66,7 +58,7 @@ pub fn implicit_parent(name: &str, cargo: Option<Version>) -> Option<&'static st
     match name {
         "test" | "doc" => Some("dev"),
         "bench" => Some("release"),
-        "debug" if has_debug_profile(cargo) => Some("dev"),
+        "debug" if schema::has_debug_profile(cargo) => Some("dev"),
         _ => None,
     }
 }
@@ -103,7 +95,7 @@ pub fn chain(
             Some(parent) => parent,
             None => return broken(&current, Broken::Missing),
         };
-        if parent == "debug" && !has_debug_profile(cargo) {
+        if parent == "debug" && !schema::has_debug_profile(cargo) {
             return broken(&current, Broken::InheritsDebug);
         }
         if !is_predefined(&parent, cargo) && !defined(&parent) {

@@ -390,6 +390,14 @@ impl fmt::Display for KeyPath {
 /// them implicitly.
 pub const BUILTIN_PROFILES: [&str; 4] = ["dev", "release", "test", "bench"];
 
+/// The first cargo with a built-in `debug` profile (`inherits = "dev"`), rust-lang/cargo#17214.
+pub const DEBUG_PROFILE_SINCE: crate::cargo::machine::Version = crate::cargo::machine::Version(1, 99, 0);
+
+/// Whether `cargo` (a release, or unknown) has the built-in `debug` profile.
+pub fn has_debug_profile(cargo: Option<crate::cargo::machine::Version>) -> bool {
+    cargo.is_some_and(|release| release >= DEBUG_PROFILE_SINCE)
+}
+
 pub fn is_root_profile(name: &str) -> bool {
     name == "dev" || name == "release"
 }
@@ -449,7 +457,7 @@ pub fn check_profile_name(name: &str, cargo: Option<crate::cargo::machine::Versi
         );
     }
     let lower = name.to_lowercase();
-    let builtin_debug = lower == "debug" && crate::cargo::inherit::has_debug_profile(cargo);
+    let builtin_debug = lower == "debug" && has_debug_profile(cargo);
     if lower == "debug" && !builtin_debug {
         return bad(
             format!("profile name `{name}` is reserved by cargo"),

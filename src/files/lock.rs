@@ -134,7 +134,7 @@ fn nearest_existing(dir: &Path) -> &Path {
 
 /// `dir` from the root, so that a file named relatively and absolutely is one file to `holds`.
 fn absolute(dir: &Path) -> PathBuf {
-    crate::cargo::workspace::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()))
+    super::normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_owned()))
 }
 
 /// Locks `dir`, waiting for another run to finish. `None` where the platform cannot lock a

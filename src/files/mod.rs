@@ -19,7 +19,7 @@ pub use write::{Change, commit};
 
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -98,6 +98,21 @@ fn kind_of(file_type: &fs::FileType) -> &'static str {
 /// Removes `dir` if it is empty; whether it did. A directory someone put a file in stays.
 pub fn remove_empty_dir(dir: &Path) -> bool {
     fs::remove_dir(dir).is_ok()
+}
+
+/// Resolves `.` and `..` without touching the file system, as cargo's `normalize_path` does.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 pub fn dir_of(path: &Path) -> &Path {

@@ -73,6 +73,11 @@ impl Context<'_> {
         Library::discover(project.as_deref(), user.as_deref())
     }
 
+    /// What pins the toolchain, as messages name it: its file, or `RUSTUP_TOOLCHAIN` (`None`).
+    pub fn pin_source(&self, file: Option<&Path>) -> String {
+        file.map_or_else(|| "`RUSTUP_TOOLCHAIN`".to_owned(), |file| format!("`{}`", self.display(file)))
+    }
+
     /// A path as the user would type it from here (`Cargo.toml`, `../Cargo.toml`), for messages;
     /// a file in the cargo home as `$CARGO_HOME/config.toml` (or `~/.cargo/…`), not a climb of
     /// `../` from here.

@@ -219,18 +219,13 @@ pub fn for_toolchain(
     let machine = Machine::toolchain(dir, pinned.as_ref().map(|(release, _)| *release));
     let composition = compose_for(library, presets, Some(&For { machine: &machine, variant: None }))?;
     let toolchain = match (machine.release, &pinned) {
-        (Some(release), Some((_, file))) => format!("rustc {release} (pinned by {})", pin_source(ctx, file.as_deref())),
+        (Some(release), Some((_, file))) => format!("rustc {release} (pinned by {})", ctx.pin_source(file.as_deref())),
         (Some(release), None) => format!("rustc {release} (`rustc -vV`)"),
         (None, _) => "a toolchain of unknown release (`rustc -vV` did not answer): what every cargo accepts".to_owned(),
     };
     let chosen: Vec<String> =
         composition.choices.iter().map(|c| format!("`{}` takes `{}`", c.preset, c.variant)).collect();
     Ok((composition, Some(format!("For {toolchain}: {}.\n", chosen.join(", ")))))
-}
-
-/// What pins the toolchain: its file, or `RUSTUP_TOOLCHAIN` (`None`).
-pub fn pin_source(ctx: &Context<'_>, file: Option<&Path>) -> String {
-    file.map_or_else(|| "`RUSTUP_TOOLCHAIN`".to_owned(), |file| format!("`{}`", ctx.display(file)))
 }
 
 /// The description, what the preset relies on, and its sources, each line indented: for `show`

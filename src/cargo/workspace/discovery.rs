@@ -20,11 +20,12 @@ use std::rc::Rc;
 
 use toml_edit::Item;
 
-use super::{Parses, Workspace, normalize};
+use super::{Parses, Workspace};
 use crate::cargo::cargo_home;
 use crate::edit::{self, Parsed};
 use crate::error::{Error, Result};
 use crate::files;
+use crate::files::normalize;
 
 type Document = toml_edit::Document<String>;
 

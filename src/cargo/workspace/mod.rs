@@ -9,7 +9,7 @@ mod discovery;
 pub use discovery::{Load, outside_path_dependencies, outside_path_dependencies_with};
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use toml_edit::Item;
@@ -146,7 +146,7 @@ pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
     let start = match manifest_path {
         Some(path) => {
             let given = path;
-            let path = normalize(&cwd.join(path));
+            let path = crate::files::normalize(&cwd.join(path));
             if path.file_name().is_none_or(|n| n != "Cargo.toml") {
                 let error =
                     Error::new(format!("the manifest-path must be a path to a Cargo.toml file: `{}`", path.display()));
@@ -169,21 +169,6 @@ pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
         })?,
     };
     discovery::discover(&start)
-}
-
-/// Resolves `.` and `..` without touching the file system, as cargo's `normalize_path` does.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

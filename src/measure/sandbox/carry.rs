@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::cargo::{toolchain, workspace};
+use crate::cargo::toolchain;
 
 /// A config file's `text` with each `[env]` value marked `relative = true` that points outside
 /// the copied `tree` made absolute; `None` when there is none. Cargo resolves such a value
@@ -22,7 +22,7 @@ pub(super) fn anchor_relative_env(text: &str, root: &Path, tree: &Path) -> Optio
             continue;
         }
         let Some(value) = entry.get("value").and_then(toml_edit::Item::as_str) else { continue };
-        let resolved = workspace::normalize(&root.join(value));
+        let resolved = crate::files::normalize(&root.join(value));
         if let (false, Some(absolute)) = (resolved.starts_with(tree), resolved.to_str()) {
             entry.insert("value", toml_edit::value(absolute));
             changed = true;

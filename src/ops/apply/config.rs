@@ -84,7 +84,7 @@ pub fn for_machine(
     };
     match (&pinned, machine.release) {
         (Some((release, file)), _) => {
-            let from = super::super::show::pin_source(ctx, file.as_deref());
+            let from = ctx.pin_source(file.as_deref());
             ctx.shell.verbose_status("Toolchain", format!("{release}, pinned by {from}"));
         }
         (None, Some(release)) => ctx.shell.verbose_status("Toolchain", format!("{release}, from `rustc -vV`")),
