@@ -72,14 +72,11 @@ fn alive(_: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::sandbox::tests::write_file;
     use std::time::SystemTime;
 
-    /// Writes `text` at `path`, its directories made first.
-    fn write_file(path: &Path, text: &str) {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
+    /// Leftovers of earlier versions, named after their process and without an owner file, go
+    /// once that process is gone; a link, a live process's directory and a fresh one stay.
     #[test]
     fn old_named_leftovers_of_dead_runs_are_removed_and_nothing_else() {
         let temp = crate::scratch("sandbox-legacy");

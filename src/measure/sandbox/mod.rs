@@ -582,13 +582,11 @@ mod tests {
     use super::*;
 
     /// Writes `text` at `path`, its directories made first.
-    fn write_file(path: &Path, text: &str) {
+    pub(super) fn write_file(path: &Path, text: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
 
-    /// Leftovers of earlier versions, named after their process and without an owner file, go
-    /// once that process is gone; a link, a live process's directory and a fresh one stay.
     #[test]
     fn the_time_left_counts_down_while_a_build_runs() {
         let now = Instant::now();
