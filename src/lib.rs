@@ -35,11 +35,17 @@ use std::ffi::OsString;
 
 use shell::{Shell, Verbosity};
 
-/// A fresh folder for a unit test, `name` unique per test: one fixed place, emptied each time,
-/// so that test runs do not pile up folders in the temporary directory.
+/// A fresh folder for a unit test, `name` unique per test: one place per checkout, emptied each
+/// time, so that test runs do not pile up folders in the temporary directory, and two checkouts
+/// testing at once (or two users) never empty each other's.
 #[cfg(test)]
 pub(crate) fn scratch(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join("cargo-presets-unit-tests").join(name);
+    use std::hash::{Hash, Hasher};
+    let mut checkout = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_MANIFEST_DIR").hash(&mut checkout);
+    let user = std::env::var("USER").unwrap_or_default();
+    let folder = format!("cargo-presets-unit-tests-{user}-{:016x}", checkout.finish());
+    let dir = std::env::temp_dir().join(folder).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
