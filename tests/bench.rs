@@ -216,7 +216,7 @@ fn config_presets_and_their_variants_reach_rustc_in_their_own_builds_only() {
 
     // A variant that does not exist, or a preset without variants, stops before any build.
     for (name, message) in [
-        ("fast-link:nope", "help: `fast-link` has: rust-lld, mold, lld, macos, windows-msvc"),
+        ("fast-link:nope", "help: `fast-link` has: rust-lld, mold, wild, lld, macos, windows-msvc"),
         ("fast-dev:mold", "none of the presets has a variant named `mold`"),
     ] {
         let output = bench(&dir, &[name, "--workflow", "size"]);
