@@ -1,22 +1,51 @@
-//! `Cargo.lock`, read as plain TOML: which packages the workspace builds, and which of them
-//! are local (path) packages.
+//! `Cargo.lock`, read as plain TOML: which packages the workspace builds, at which versions, and
+//! which of them are local (path) packages.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use toml_edit::DocumentMut;
 
-/// The packages `Cargo.lock` lists beside the root manifest, each with whether it is a path
-/// package (no `source`); `None` without a lock file.
-pub fn locked_packages(root: &Path) -> Option<std::collections::BTreeMap<String, bool>> {
+/// One `[[package]]` entry of the lock file.
+struct Locked {
+    name: String,
+    version: Option<String>,
+    /// A path package: no `source`.
+    local: bool,
+}
+
+/// The packages `Cargo.lock` lists beside the root manifest; `None` without a lock file (or one
+/// that does not parse).
+fn entries(root: &Path) -> Option<Vec<Locked>> {
     let text = crate::files::read_optional(&root.join("Cargo.lock")).ok()??;
     let doc = text.parse::<DocumentMut>().ok()?;
     let packages = doc.get("package")?.as_array_of_tables()?;
-    let mut found = std::collections::BTreeMap::new();
-    for package in packages.iter() {
-        if let Some(name) = package.get("name").and_then(|n| n.as_str()) {
-            let local = package.get("source").is_none();
-            *found.entry(name.to_owned()).or_insert(local) |= local;
-        }
+    let entries = packages.iter().filter_map(|package| {
+        Some(Locked {
+            name: package.get("name")?.as_str()?.to_owned(),
+            version: package.get("version").and_then(|v| v.as_str()).map(str::to_owned),
+            local: package.get("source").is_none(),
+        })
+    });
+    Some(entries.collect())
+}
+
+/// The packages `Cargo.lock` lists, each with whether it is a path package.
+pub fn locked_packages(root: &Path) -> Option<BTreeMap<String, bool>> {
+    let mut found = BTreeMap::new();
+    for entry in entries(root)? {
+        *found.entry(entry.name).or_insert(entry.local) |= entry.local;
     }
     Some(found)
+}
+
+/// The versions `Cargo.lock` lists for each package.
+pub fn locked_versions(root: &Path) -> Option<BTreeMap<String, Vec<String>>> {
+    let mut versions: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for entry in entries(root)? {
+        if let Some(version) = entry.version {
+            versions.entry(entry.name).or_default().push(version);
+        }
+    }
+    Some(versions)
 }

@@ -11,11 +11,11 @@ use serde::Serialize;
 use toml_edit::Item;
 
 use crate::cargo::effective::Layers;
+use crate::cargo::lockfile;
 use crate::cargo::reading::Reading;
 use crate::cargo::toolchain;
 use crate::cargo::workspace::Workspace;
 use crate::error::Result;
-use crate::files;
 use crate::lint::rules;
 use crate::lint::{self, Finding, Inputs, Severity, Source, SourceKind};
 use crate::ops::Context;
@@ -261,16 +261,7 @@ fn gather(ctx: &Context<'_>, workspace: &Workspace) -> Result<(Inputs, Layers)> 
 type Versions = std::collections::BTreeMap<String, Vec<String>>;
 
 fn packages(workspace: &Workspace, sources: &[Source]) -> (BTreeSet<String>, bool, Versions) {
-    if let Ok(lock) = files::read(&workspace.root().join("Cargo.lock"))
-        && let Ok(doc) = lock.parse::<toml_edit::DocumentMut>()
-        && let Some(packages) = doc.get("package").and_then(Item::as_array_of_tables)
-    {
-        let mut versions = Versions::new();
-        for package in packages.iter() {
-            let (Some(name), Some(version)) = (package.get("name"), package.get("version")) else { continue };
-            let (Some(name), Some(version)) = (name.as_str(), version.as_str()) else { continue };
-            versions.entry(name.to_owned()).or_default().push(version.to_owned());
-        }
+    if let Some(versions) = lockfile::locked_versions(workspace.root()) {
         let names = versions.keys().cloned().collect();
         return (names, true, versions);
     }
