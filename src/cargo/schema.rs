@@ -251,33 +251,6 @@ impl Key {
         if self.accepts(value) { Ok(()) } else { Err(format!("expected {}", self.expected())) }
     }
 
-    /// The key's domain as JSON Schema, for editors that validate preset files. A test checks it
-    /// accepts what [`Key::accepts`] accepts; `rustflags`' allow-list is only enforced by us.
-    pub fn json_domain(self) -> serde_json::Value {
-        use serde_json::json;
-        match self {
-            Key::Inherits => json!({ "type": "string", "minLength": 1 }),
-            Key::OptLevel => json!({ "enum": [0, 1, 2, 3, "s", "z"] }),
-            Key::Debug => {
-                json!({ "enum": [true, false, 0, 1, 2, "none", "line-directives-only", "line-tables-only", "limited", "full"] })
-            }
-            Key::SplitDebuginfo => json!({ "enum": ["off", "packed", "unpacked"] }),
-            Key::Strip => json!({ "enum": [true, false, "none", "debuginfo", "symbols"] }),
-            Key::Lto => json!({ "enum": [true, false, "fat", "thin", "off"] }),
-            Key::Panic => json!({ "enum": ["unwind", "abort", "immediate-abort"] }),
-            Key::CodegenUnits => json!({ "type": "integer", "minimum": 1, "maximum": 4_294_967_295_u64 }),
-            Key::CodegenBackend => json!({ "type": "string", "pattern": "^[A-Za-z0-9_-]+$" }),
-            Key::Rustflags => json!({ "type": "array", "items": { "type": "string" } }),
-            Key::TrimPaths => json!({ "anyOf": [
-                { "enum": [true, false, "none", "macro", "diagnostics", "object", "all"] },
-                { "type": "array", "items": { "enum": ["macro", "diagnostics", "object"] } }
-            ] }),
-            Key::DebugAssertions | Key::OverflowChecks | Key::Incremental | Key::Rpath | Key::HintMostlyUnused => {
-                json!({ "type": "boolean" })
-            }
-        }
-    }
-
     /// What a profile value changes in how the program behaves, beyond build speed and size:
     /// `apply` says it, since a faster build must not change behaviour by surprise.
     pub fn behaviour(self, value: &Value) -> Option<&'static str> {

@@ -4,7 +4,7 @@
 
 use std::ffi::OsString;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::library::Library;
 use crate::ops::Context;
 
@@ -27,6 +27,10 @@ pub fn candidates(ctx: &mut Context<'_>, question: &[OsString]) -> i32 {
 }
 
 pub fn schema(ctx: &mut Context<'_>) -> Result<i32> {
-    ctx.shell.print(&format!("{:#}\n", crate::json_schema::preset_schema()))?;
+    // Printed through `Value`, whose maps are sorted (no `preserve_order`): keys come in
+    // alphabetical order, as they always have.
+    let schema = serde_json::to_value(crate::json_schema::preset_schema())
+        .map_err(|e| Error::new(format!("cannot write the schema as JSON: {e}")))?;
+    ctx.shell.print(&format!("{schema:#}\n"))?;
     Ok(0)
 }
