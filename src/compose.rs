@@ -72,6 +72,15 @@ impl Composition {
         self.presets.iter().find(|p| p.name == name).map(Rc::as_ref)
     }
 
+    /// The arguments the presets need on every cargo command that builds with them
+    /// (`-Zbuild-std=…`, `--target <host>`), `{host}` replaced by `host()`, asked only when an
+    /// argument names it.
+    pub fn cargo_args(&self, host: impl FnOnce() -> String) -> Vec<String> {
+        let args: Vec<&String> = self.presets.iter().flat_map(|p| &p.cargo_args).collect();
+        let host = args.iter().any(|a| a.contains("{host}")).then(host).unwrap_or_default();
+        args.into_iter().map(|a| a.replace("{host}", &host)).collect()
+    }
+
     /// The presets of the composition that extend `name` directly.
     pub fn extended_by<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Preset> + 'a {
         self.presets.iter().filter(move |p| p.extends.iter().any(|e| e == name)).map(Rc::as_ref)
@@ -507,6 +516,19 @@ mod tests {
     }
 
     const A: &str = "summary = \"a\"\n[profile.dev]\nopt-level = { value = 1, why = \"a\" }\n";
+
+    /// `embedded-size-nightly` needs std rebuilt for the host on every build; the host is asked
+    /// only of a composition whose arguments name it.
+    #[test]
+    fn cargo_args_name_the_host_only_where_a_preset_needs_it() {
+        let lib = Library::discover(None, None).unwrap();
+        let size = compose(&lib, &names(&["embedded-size-nightly"])).unwrap();
+        let args = size.cargo_args(|| "x86_64-unknown-linux-gnu".to_owned());
+        let expected = ["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=", "--target", "x86_64-unknown-linux-gnu"];
+        assert_eq!(args, expected);
+        let dev = compose(&lib, &names(&["fast-dev"])).unwrap();
+        assert!(dev.cargo_args(|| unreachable!("no argument names the host")).is_empty());
+    }
 
     #[test]
     fn extends_applies_parents_first_and_once() {

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::measure::sandbox::{Sandbox, Variant, clean, disk_usage, executables, output_dir, run_binary};
+use crate::measure::sandbox::{Sandbox, Variant, clean, disk_usage, executables, run_binary};
 use crate::ops::Context;
 
 /// A build step, each in a target directory of its own: clean builds start from an empty one,
@@ -80,7 +80,7 @@ impl<'c, 'a> Cargo<'c, 'a> {
     /// The output directory of the variant's `build` step.
     fn outputs(&self, variant: usize) -> std::path::PathBuf {
         let variant = &self.variants[variant];
-        variant.target.join("build").join(output_dir(&variant.profile))
+        variant.outputs(&variant.target.join("build"))
     }
 }
 

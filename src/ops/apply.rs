@@ -522,10 +522,8 @@ fn behaviour_notes(ctx: &mut Context<'_>, composition: &Composition, outcome: &e
 /// argument needs it, the profile the file sets up, and the arguments the presets need
 /// (`-Zbuild-std=…`, `--target <host>`).
 fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
-    let args: Vec<&str> = composition.presets.iter().flat_map(|p| p.cargo_args.iter().map(String::as_str)).collect();
-    let nightly = needs_nightly(plan, composition) || args.iter().any(|a| a.starts_with("-Z"));
     let mut command = vec!["cargo".to_owned()];
-    if nightly {
+    if needs_nightly(plan, composition) {
         command.push("+nightly".to_owned());
     }
     command.extend(["--config".to_owned(), file.to_owned(), "build".to_owned()]);
@@ -535,23 +533,18 @@ fn build_command(plan: &Plan, composition: &Composition, file: &str) -> String {
     } else if let Some(custom) = profiles.iter().find(|p| !crate::cargo::schema::is_builtin_profile(p)) {
         command.extend(["--profile".to_owned(), (*custom).to_owned()]);
     }
-    let host = args
-        .iter()
-        .any(|a| a.contains("{host}"))
-        .then(|| crate::cargo::machine::host_triple(std::path::Path::new(".")));
-    for arg in args {
-        let arg = match &host {
-            Some(host) => arg.replace("{host}", host.as_deref().unwrap_or("<target-triple>")),
-            None => arg.to_owned(),
-        };
-        command.push(arg);
-    }
+    command.extend(composition.cargo_args(|| {
+        crate::cargo::machine::host_triple(std::path::Path::new(".")).unwrap_or_else(|| "<target-triple>".to_owned())
+    }));
     command.join(" ")
 }
 
-/// Whether the settings need nightly cargo: a gated profile key or a nightly config setting.
+/// Whether the settings need nightly cargo: a gated profile key, a nightly config setting, or
+/// an unstable flag a preset needs on the command line (`-Zbuild-std`).
 pub(super) fn needs_nightly(plan: &Plan, composition: &Composition) -> bool {
-    !plan.gates.is_empty() || composition.config.iter().any(|c| c.setting.path.needs_nightly(&c.setting.value))
+    !plan.gates.is_empty()
+        || composition.config.iter().any(|c| c.setting.path.needs_nightly(&c.setting.value))
+        || composition.presets.iter().flat_map(|p| &p.cargo_args).any(|a| a.starts_with("-Z"))
 }
 
 /// `3 keys set, 1 table added`, leaving out what did not happen.

@@ -11,6 +11,7 @@
 use std::path::Path;
 
 use crate::cargo::effective::{Layer, Layers};
+use crate::cargo::machine::host_triple;
 use crate::cargo::schema::{self, Key};
 use crate::cargo::workspace::Workspace;
 use crate::compose::{Composition, compose};
@@ -145,6 +146,7 @@ fn variants(
                 profile: root.clone(),
                 config: None,
                 toolchain: None,
+                cargo_args: Vec::new(),
                 target: scratch.join("target-baseline"),
             });
         }
@@ -154,6 +156,7 @@ fn variants(
             profile,
             config: Some(config),
             toolchain,
+            cargo_args: composition.cargo_args(|| host_triple(&ctx.cwd).unwrap_or_else(|| "<target-triple>".into())),
             target: scratch.join(format!("target-{i}")),
         });
     }

@@ -473,7 +473,14 @@ fn prepare(
     let target = sandbox.scratch.join(format!("target-{index}"));
     let writes = space::writes(dimensions, config);
     if writes.is_empty() {
-        return Ok(Variant { name: "start".into(), profile: "dev".into(), config: None, toolchain: None, target });
+        return Ok(Variant {
+            name: "start".into(),
+            profile: "dev".into(),
+            config: None,
+            toolchain: None,
+            cargo_args: Vec::new(),
+            target,
+        });
     }
     let text = report::candidate_text(&writes);
     let candidate = preset::parse(CANDIDATE, Origin::Builtin, &text)?;
@@ -482,5 +489,12 @@ fn prepare(
     let plan = plan(&composition, &workspace.parsed.profiles())?;
     let file = sandbox.scratch.join(format!("config-{index}.toml"));
     write_config(&file, &plan, &composition)?;
-    Ok(Variant { name: format!("config {index}"), profile: "dev".into(), config: Some(file), toolchain: None, target })
+    Ok(Variant {
+        name: format!("config {index}"),
+        profile: "dev".into(),
+        config: Some(file),
+        toolchain: None,
+        cargo_args: Vec::new(),
+        target,
+    })
 }

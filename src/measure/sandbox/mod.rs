@@ -39,7 +39,18 @@ pub struct Variant {
     pub config: Option<PathBuf>,
     /// `Some("nightly")` where the settings need unstable features.
     pub toolchain: Option<&'static str>,
+    /// What the settings need on the command line too (`-Zbuild-std=…`, `--target <host>`).
+    pub cargo_args: Vec<String>,
     pub target: PathBuf,
+}
+
+impl Variant {
+    /// Where cargo puts what a build in `target` makes: below the triple with `--target`.
+    pub fn outputs(&self, target: &Path) -> PathBuf {
+        let triple = self.cargo_args.iter().skip_while(|a| *a != "--target").nth(1);
+        let target = triple.map_or_else(|| target.to_owned(), |t| target.join(t));
+        target.join(output_dir(&self.profile))
+    }
 }
 
 /// The scratch directory with the copy of the workspace cargo builds. Dropping it removes the
@@ -216,7 +227,8 @@ impl Sandbox {
         if let Some(config) = &variant.config {
             command.arg("--config").arg(config);
         }
-        command.args(subcommand).args(["--profile", &variant.profile, "--manifest-path"]).arg(&self.manifest);
+        command.args(subcommand).args(&variant.cargo_args);
+        command.args(["--profile", &variant.profile, "--manifest-path"]).arg(&self.manifest);
         command.env("CARGO_TARGET_DIR", &variant.target);
         // `-v` shows cargo's own output as it builds; otherwise it is kept for a failure's report.
         let log = self.scratch.join("cargo.log");
@@ -515,7 +527,7 @@ fn with_time_left(label: &str, deadline: Option<Instant>, now: Instant) -> Strin
 }
 
 /// Where cargo puts a profile's output.
-pub fn output_dir(profile: &str) -> &str {
+fn output_dir(profile: &str) -> &str {
     match profile {
         "dev" | "test" => "debug",
         "bench" => "release",
@@ -585,6 +597,25 @@ mod tests {
     pub(super) fn write_file(path: &Path, text: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
+    }
+
+    /// With `--target`, cargo puts a build's outputs below the triple: `size` and `run` must
+    /// look there (`embedded-size-nightly` builds std for `--target <host>`).
+    #[test]
+    fn a_build_for_a_target_puts_its_outputs_below_the_triple() {
+        let variant = |profile: &str, args: &[&str]| Variant {
+            name: "v".into(),
+            profile: profile.into(),
+            config: None,
+            toolchain: None,
+            cargo_args: args.iter().map(|a| (*a).to_owned()).collect(),
+            target: "t".into(),
+        };
+        let build = Path::new("t/build");
+        assert_eq!(variant("dev", &[]).outputs(build), build.join("debug"));
+        assert_eq!(variant("prod", &[]).outputs(build), build.join("prod"));
+        let std = variant("release", &["-Zbuild-std=std", "--target", "x86_64-unknown-linux-gnu"]);
+        assert_eq!(std.outputs(build), build.join("x86_64-unknown-linux-gnu/release"));
     }
 
     #[test]

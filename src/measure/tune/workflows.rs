@@ -102,6 +102,7 @@ mod tests {
             profile: "dev".into(),
             config: None,
             toolchain: None,
+            cargo_args: Vec::new(),
             target: std::path::PathBuf::from(format!("target-{index}")),
         })
     }
