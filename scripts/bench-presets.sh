@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the built-in presets on a real workload with `cargo presets bench`, side by side in one
 # run: scripts/workload, a small CLI with clap (derive), serde, serde_json, regex and tokio
-# (37 crates). About 20 minutes on 2 cores; RUNS=N for more runs of the dev builds (default 3).
+# (37 crates). About 30 minutes on 2 cores; RUNS=N for more runs of the dev builds (default 3).
 #
 #   dev:      default dev vs fast-dev vs fast-compile (plain `debug = false`) vs ci: clean build
 #             (wall, CPU), rebuild after touching src/main.rs, target dir, dev binary size
@@ -16,6 +16,9 @@
 #             mold variant; skipped without mold): clean build, rebuild
 #   frontend: parallel-frontend (nightly -Zthreads=min(cores, 8)) against nightly's default, both
 #             on nightly: clean check and build (skipped without nightly)
+#   levers:   deps-opt1-dev vs deps-optimized-dev (clean build, rebuild, runtime probe);
+#             deps-opt1-test (test build); prod vs quick-release (build, rebuild, size, runtime);
+#             split-debuginfo (clean build, rebuild, target dir, binary size)
 #   tune:     `cargo presets tune --workflow rebuild,build --budget 15m` from the default settings,
 #             then the preset it saved against fast-dev and fast-compile, side by side
 #             (about 15 + 10 minutes; not in the default set, name it)
@@ -29,7 +32,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
-groups=${*:-dev deps release staging size linker frontend}
+groups=${*:-dev deps release staging size linker frontend levers}
 wants() { [[ " $groups " == *" $1 "* ]]; }
 
 cargo build --release --quiet
@@ -85,6 +88,16 @@ if wants frontend; then
   else
     echo "== parallel front-end: SKIPPED (no nightly toolchain)"
   fi
+fi
+if wants levers; then
+echo "== dependencies at opt-level 1 vs 3 in dev builds"
+"$presets" presets -q bench deps-opt1-dev deps-optimized-dev --workflow build,rebuild,run --run-args "words input.txt" --chart "$out/deps-opt1.svg"
+echo "== dependencies at opt-level 1 for tests only ($runs runs each, interleaved)"
+"$presets" presets -q bench deps-opt1-test --workflow test --runs "$runs" --chart "$out/deps-opt1-test.svg"
+echo "== a release tuned for shipping (prod) vs quick-release's thin LTO"
+"$presets" presets -q bench prod quick-release --workflow build,rebuild,size,run --run-args "words input.txt" --chart "$out/quick-release.svg"
+echo "== split debug info in dev builds ($runs runs each, interleaved)"
+"$presets" presets -q bench split-debuginfo --workflow build,rebuild,target-size,size --runs "$runs" --chart "$out/split-debuginfo.svg"
 fi
 if wants tune; then
   echo "== tune: rebuild and build, 15 minutes"
