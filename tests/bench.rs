@@ -25,6 +25,10 @@ fn workspace(name: &str) -> PathBuf {
 }
 
 fn bench(dir: &Path, args: &[&str]) -> Output {
+    bench_command(dir, args).output().unwrap()
+}
+
+fn bench_command(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
     command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
     command.args(["presets", "bench"]).args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
@@ -33,7 +37,7 @@ fn bench(dir: &Path, args: &[&str]) -> Output {
             command.env_remove(key);
         }
     }
-    command.output().unwrap()
+    command
 }
 
 #[test]
@@ -131,18 +135,54 @@ fn a_baseline_that_already_has_the_preset_is_named_and_missing_components_stop_b
         "{stderr}"
     );
 
-    let rust_src = Command::new("rustup")
-        .args(["component", "list", "--installed", "--toolchain", "nightly"])
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("rust-src"));
-    if rust_src {
-        eprintln!("SKIPPED: rust-src is installed for nightly, so embedded-size-nightly has nothing missing");
-        return;
-    }
-    let output = bench(&dir, &["embedded-size-nightly", "--workflow", "size"]);
+    // rustup as it answers where nightly lacks rust-src, whatever this machine has.
+    let bin = dir.join("fake-bin");
+    fs::create_dir_all(&bin).unwrap();
+    let rustup = bin.join("rustup");
+    fs::write(&rustup, "#!/bin/sh\nprintf 'cargo-x86_64-unknown-linux-gnu\\nrustc-x86_64-unknown-linux-gnu\\n'\n")
+        .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&rustup, fs::Permissions::from_mode(0o755)).unwrap();
+    let path =
+        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())));
+    let output =
+        bench_command(&dir, &["embedded-size-nightly", "--workflow", "size"]).env("PATH", path.unwrap()).output();
+    let output = output.unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(101), "{stderr}");
     assert!(stderr.contains("needs the rustup component `rust-src`") && !stderr.contains("Building"), "{stderr}");
+}
+
+/// `embedded-size-nightly` works only with std rebuilt (`-Zbuild-std`, `--target <host>`, from
+/// the preset's `[requires] cargo-args`): bench passes those arguments to the preset's builds,
+/// and finds the binary below the triple. Needs nightly with rust-src (`.ci/run` installs it).
+#[test]
+fn a_preset_that_rebuilds_std_is_built_with_its_arguments() {
+    let rust_src = Command::new("rustup")
+        .args(["component", "list", "--installed", "--toolchain", "nightly"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.starts_with("rust-src")));
+    if !rust_src {
+        eprintln!(
+            "SKIPPED: nightly with rust-src is not installed (rustup component add rust-src --toolchain nightly)"
+        );
+        return;
+    }
+    let dir = workspace("build-std");
+    let output = bench(&dir, &["embedded-size", "embedded-size-nightly", "--workflow", "size", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let sizes: Vec<f64> = report["metrics"][0]["values"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{report:#}"))
+        .iter()
+        .map(|v| v["median"].as_f64().unwrap_or_else(|| panic!("{report:#}")))
+        .collect();
+    // release, embedded-size, embedded-size-nightly: immediate abort leaves out the panic
+    // machinery, which rebuilding std lets go.
+    assert_eq!(sizes.len(), 3, "{report:#}");
+    assert!(sizes[2] > 0.0 && sizes[2] < sizes[1], "{report:#}");
 }
 
 #[test]
