@@ -19,6 +19,8 @@
 #   levers:   deps-opt1-dev vs deps-optimized-dev (clean build, rebuild, runtime probe);
 #             deps-opt1-test (test build); prod vs quick-release (build, rebuild, size, runtime);
 #             split-debuginfo (clean build, rebuild, target dir, binary size)
+#   nightly-size: embedded-size vs embedded-size-nightly vs embedded-size-nightly-extras, std
+#             rebuilt with -Zbuild-std (binary size; skipped without nightly's rust-src)
 #   tune:     `cargo presets tune --workflow rebuild,build --budget 15m` from the default settings,
 #             then the preset it saved against fast-dev and fast-compile, side by side
 #             (about 15 + 10 minutes; not in the default set, name it)
@@ -32,7 +34,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
-groups=${*:-dev deps release staging size linker frontend levers}
+groups=${*:-dev deps release staging size linker frontend levers nightly-size}
 wants() { [[ " $groups " == *" $1 "* ]]; }
 
 cargo build --release --quiet
@@ -98,6 +100,14 @@ echo "== a release tuned for shipping (prod) vs quick-release's thin LTO"
 "$presets" presets -q bench prod quick-release --workflow build,rebuild,size,run --run-args "words input.txt" --chart "$out/quick-release.svg"
 echo "== split debug info in dev builds ($runs runs each, interleaved)"
 "$presets" presets -q bench split-debuginfo --workflow build,rebuild,target-size,size --runs "$runs" --chart "$out/split-debuginfo.svg"
+fi
+if wants nightly-size; then
+  if rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src'; then
+    echo "== the nightly size presets, std rebuilt (nightly against nightly)"
+    "$presets" presets -q bench embedded-size embedded-size-nightly embedded-size-nightly-extras --workflow size --chart "$out/nightly-size.svg"
+  else
+    echo "== nightly size presets: SKIPPED (needs nightly with rust-src: rustup component add rust-src --toolchain nightly)"
+  fi
 fi
 if wants tune; then
   echo "== tune: rebuild and build, 15 minutes"
