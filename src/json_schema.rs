@@ -161,6 +161,7 @@ pub fn preset_schema() -> Value {
                 }
             },
             "machine-specific": { "type": "boolean", "description": "settings right for one machine only: refused in files shared through git unless forced" },
+            "packages": { "const": "named", "description": "the `package.\"*\"` tables are templates for the packages named with `apply --package`, never written for every dependency" },
             "when": when,
             "variant": {
                 "type": "array",
