@@ -273,10 +273,10 @@ pub fn prepare<'a>(
         }
     };
     let existing = existing_profiles(workspace, parsed, target.kind);
+    composition = composition.for_packages(&args.packages)?;
     if !args.packages.is_empty() {
         check_packages(ctx, workspace, &args.packages)?;
     }
-    composition = composition.for_packages(&args.packages)?;
     if let Some(to) = &args.profile {
         composition = composition.to_profile(to, &existing)?;
     }
