@@ -63,10 +63,11 @@ fn presets(dir: &Path, args: &[&str]) -> String {
     stderr
 }
 
-/// `cargo check -v`, which must succeed: the line that runs rustc for each crate.
-fn rustc_lines(dir: &Path, toolchain: Option<&str>, config: &[&str]) -> Vec<(String, String)> {
-    let mut args = config.to_vec();
-    args.extend(["check", "-v"]);
+/// `cargo check -v <extra>` on a fresh target, which must succeed: the line that runs rustc for
+/// each crate.
+fn rustc_lines(dir: &Path, toolchain: Option<&str>, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["check", "-v"];
+    args.extend(extra);
     let output = cargo(dir, toolchain, &args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -106,6 +107,21 @@ fn deps_opt1_dev_for_one_package_reaches_only_it_and_comes_back_out() {
     assert!(status.contains("deps-opt1-dev for dep intact (2 keys)"), "{status}");
     presets(&dir, &["remove", "deps-opt1-dev"]);
     assert_eq!(fs::read(dir.join("Cargo.toml")).unwrap(), original, "remove gives the bytes back");
+}
+
+/// With `--profile`, the named tables move to the new profile too, which cargo obeys there only.
+#[test]
+fn with_profile_the_named_tables_go_to_that_profile() {
+    let dir = workspace("with-profile", true);
+    let original = fs::read(dir.join("Cargo.toml")).unwrap();
+    presets(&dir, &["apply", "deps-opt1-dev", "--profile", "quick", "--package", "other"]);
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("[profile.quick.package.other]\n"), "{manifest}");
+    let quick = rustc_lines(&dir, None, &["--profile", "quick"]);
+    assert_eq!(crates_with(&quick, "-C opt-level=1"), ["other"], "{quick:#?}");
+    assert!(crates_with(&rustc_lines(&dir, None, &[]), "-C opt-level=1").is_empty(), "dev is as it was");
+    presets(&dir, &["remove", "deps-opt1-dev", "--profile", "quick"]);
+    assert_eq!(fs::read(dir.join("Cargo.toml")).unwrap(), original);
 }
 
 #[test]

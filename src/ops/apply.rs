@@ -66,6 +66,14 @@ pub struct ApplyOptions {
     pub format: Format,
 }
 
+impl ApplyOptions {
+    /// The presets and the `--package` flags, as the command that wrote a file names them.
+    fn command_words(&self) -> Vec<String> {
+        let flags = self.packages.iter().flat_map(|p| ["--package".to_owned(), p.clone()]);
+        self.presets.iter().cloned().chain(flags).collect()
+    }
+}
+
 /// What `apply` did to one file: its report, and what `--format json` prints.
 #[derive(Serialize)]
 pub struct Applied {
@@ -302,7 +310,7 @@ pub fn prepare<'a>(
         // Only a file we create gets our header: it is how `remove` knows the file is ours, and
         // whether its directory is ours too.
         new_file_header: if original.is_none() {
-            new_file_header(&args.to, &args.presets, ctx, &plan, &composition, creates_directory)
+            new_file_header(&args.to, &args.command_words(), ctx, &plan, &composition, creates_directory)
         } else {
             Vec::new()
         },
