@@ -4,8 +4,8 @@
 //! edit, comments, `remove` and `status` see only the named tables.
 //!
 //! A preset with `packages = "named"` (`hint-mostly-unused`) has `package."*"` tables only as
-//! templates: without `--package` they are left out, since on every dependency they would do
-//! harm. The names are checked as cargo would judge them: a spec cargo refuses, or one that
+//! templates: composing sets them aside (`Composition::templates`), so without `--package` no
+//! command shows, measures or writes them, since on every dependency they would do harm. The names are checked as cargo would judge them: a spec cargo refuses, or one that
 //! matches no package of `Cargo.lock`, would be an override that silently does nothing.
 
 use std::collections::BTreeMap;
@@ -34,11 +34,15 @@ impl Preset {
 }
 
 impl Composition {
-    /// This composition with its `package."*"` settings written for `specs` instead (see
-    /// [`Preset::for_packages`]). Refused when no preset has such settings to give.
+    /// This composition with its `package."*"` settings, and the templates of presets with
+    /// `packages = "named"`, written for `specs` instead. Refused when there are none to give.
     pub fn for_packages(mut self, specs: &[String]) -> Result<Composition> {
-        let every = |c: &Composed| c.setting.path.table.scope.is_every_package();
-        if !specs.is_empty() && !self.settings.iter().any(every) {
+        if specs.is_empty() {
+            return Ok(self);
+        }
+        let templates = std::mem::take(&mut self.templates);
+        let every = |c: &&Composed| c.setting.path.table.scope.is_every_package();
+        if !self.settings.iter().chain(&templates).any(|c| every(&c)) {
             let names: Vec<String> = self.presets.iter().map(|p| format!("`{}`", p.name)).collect();
             let who = match names.len() {
                 1 => format!("{} has", names[0]),
@@ -50,25 +54,28 @@ impl Composition {
                 flags.join(" ")
             )));
         }
-        let named = |preset: &str| self.preset(preset).is_some_and(|p| p.named_packages);
-        let moved = |list: &[Composed]| -> Vec<Composed> {
-            list.iter()
-                .flat_map(|c| {
-                    let settings = given_to(std::slice::from_ref(&c.setting), specs, !named(&c.preset));
-                    settings.into_iter().map(|setting| Composed { setting, preset: c.preset.clone() })
-                })
-                .collect()
+        let moved = |list: &mut dyn Iterator<Item = &Composed>| -> Vec<Composed> {
+            list.flat_map(|c| {
+                let settings = given_to(std::slice::from_ref(&c.setting), specs, true);
+                settings.into_iter().map(|setting| Composed { setting, preset: c.preset.clone() })
+            })
+            .collect()
         };
-        let (settings, relied) = (moved(&self.settings), moved(&self.relied));
-        self.settings = settings;
-        self.relied = relied;
+        self.settings = moved(&mut self.settings.iter().chain(&templates));
+        self.relied = moved(&mut self.relied.iter());
         self.presets = self.presets.iter().map(|p| Rc::new(p.for_packages(specs))).collect();
         Ok(self)
     }
 
-    /// The presets whose per-package settings were left out for want of `--package`.
-    pub fn named_only(&self) -> impl Iterator<Item = &Preset> {
-        self.presets.iter().map(Rc::as_ref).filter(|p| p.named_packages)
+    /// The presets whose per-package settings stay out for want of `--package`.
+    pub fn named_only(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for template in &self.templates {
+            if !names.contains(&template.preset.as_str()) {
+                names.push(&template.preset);
+            }
+        }
+        names
     }
 }
 
@@ -217,7 +224,7 @@ mod tests {
     fn templates_for_named_packages_are_left_out_without_specs() {
         let plain = composed(&["hint-mostly-unused"], &[]).unwrap();
         assert!(plain.settings.is_empty(), "{:?}", keys(&plain));
-        assert_eq!(plain.named_only().count(), 1);
+        assert_eq!(plain.named_only(), ["hint-mostly-unused"]);
         let named = composed(&["hint-mostly-unused"], &["dep"]).unwrap();
         assert_eq!(
             keys(&named),

@@ -150,8 +150,7 @@ fn check_packages(ctx: &mut Context<'_>, workspace: &Workspace, specs: &[String]
 fn note_named_only(ctx: &mut Context<'_>, composition: &Composition) {
     for preset in composition.named_only() {
         ctx.shell.note(format!(
-            "preset `{0}` writes its per-package settings only for the packages you name, never for every dependency: `cargo presets apply {0} --package CRATE`",
-            preset.name
+            "preset `{preset}` writes its per-package settings only for the packages you name, never for every dependency: `cargo presets apply {preset} --package CRATE`"
         ));
     }
 }

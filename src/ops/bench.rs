@@ -97,8 +97,6 @@ fn variants(
         let names = std::slice::from_ref(&preset);
         let plain = compose(&library, names)?;
         let (composition, _) = super::apply::config::for_machine(ctx, workspace, &library, plain, names, variant)?;
-        // Measured as `apply` writes it without `--package`: tables only for named packages stay out.
-        let composition = composition.for_packages(&[])?;
         let plan = plan(&composition, &manifest.profiles())?;
         let nightly = super::apply::needs_nightly(&plan, &composition);
         let toolchain = if nightly { "nightly" } else { "stable" };

@@ -32,8 +32,6 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
     let library = ctx.library(workspace.as_ref())?;
     let plain = compose(&library, &args.presets)?;
     let (composition, toolchain) = for_toolchain(ctx, workspace.as_ref(), &library, plain, &args.presets)?;
-    // As `apply` without `--package`: tables only for named packages are left out.
-    let composition = composition.for_packages(&[])?;
     let plan = plan(&composition, &ExistingProfiles::new())?;
     let (file, kind) = match &args.to {
         // Config settings go only where cargo reads them.
