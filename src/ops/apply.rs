@@ -68,7 +68,7 @@ pub struct ApplyOptions {
 
 impl ApplyOptions {
     /// The presets and the `--package` flags, as the command that wrote a file names them.
-    fn command_words(&self) -> Vec<String> {
+    pub(super) fn command_words(&self) -> Vec<String> {
         let flags = self.packages.iter().flat_map(|p| ["--package".to_owned(), p.clone()]);
         self.presets.iter().cloned().chain(flags).collect()
     }
