@@ -491,4 +491,16 @@ mod tests {
         assert_eq!(state("profile.release.opt-level"), &KeyState::Kept("2".into()));
         assert_eq!(state("profile.release.panic"), &KeyState::Missing);
     }
+
+    #[test]
+    fn marked_packages_are_the_specs_of_tables_with_the_preset_s_comments() {
+        let text = "[profile.dev.package.\"*\"]\n# cargo-presets(fast-dev): w\ndebug = false\n\n\
+                    # cargo-presets(deps-opt1-dev): Settings for the package `regex`.\n[profile.dev.package.regex]\nopt-level = 1\n\n\
+                    [profile.release.package.regex]\n# cargo-presets(deps-opt1-dev): w\nopt-level = 1\n\n\
+                    [profile.dev.package.mine]\nopt-level = 2\n";
+        let parsed = super::super::parse(std::path::Path::new("Cargo.toml"), text).unwrap();
+        assert_eq!(marked_packages(&parsed, "deps-opt1-dev"), ["regex"]);
+        assert_eq!(marked_packages(&parsed, "fast-dev"), ["*"]);
+        assert!(marked_packages(&parsed, "prod").is_empty());
+    }
 }
