@@ -135,7 +135,16 @@ nothing.
 inheriting `release`, and a preset for `release` itself gives the same. An
 existing [profile.NAME] keeps its own `inherits`. Presets that write several
 profiles, or only config keys, are refused. `remove PRESET --profile NAME`
-takes it back.")]
+takes it back.
+
+`--package SPEC` (repeatable) writes the presets' settings for every
+dependency, [profile.P.package.\"*\"], as [profile.P.package.SPEC] for each
+package named, and their other settings as usual:
+  cargo presets apply deps-opt1-dev --package regex --package serde_json
+Each name must be in Cargo.lock (as `name` or `name@version`): cargo ignores
+an override that matches no package. A preset with `packages = \"named\"`
+(hint-mostly-unused) writes those tables only for named packages.
+`remove PRESET` takes them back.")]
     Apply(ApplyArgs),
     /// Set a repository up: apply presets (default: fast-dev) and add an example project preset
     #[command(after_help = "\
@@ -333,6 +342,11 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "interactive")]
     pub profile: Option<String>,
 
+    /// Write the presets' settings for every dependency (`[profile.dev.package."*"]`) for this
+    /// package instead (`regex`, `serde_json@1`); repeat for more packages
+    #[arg(long = "package", value_name = "SPEC", conflicts_with = "interactive")]
+    pub packages: Vec<String>,
+
     /// Pick the presets, the file, the profile and each conflict in a guided flow (needs a terminal)
     #[arg(long, short = 'i')]
     pub interactive: bool,
@@ -344,9 +358,9 @@ pub struct ApplyArgs {
 impl From<ApplyArgs> for ApplyOptions {
     fn from(args: ApplyArgs) -> Self {
         // `--interactive` runs the guide instead, which asks for the rest.
-        let ApplyArgs { presets, variant, keep, profile, interactive: _, write } = args;
+        let ApplyArgs { presets, variant, keep, profile, packages, interactive: _, write } = args;
         let WriteArgs { to, dry_run, force, format } = write;
-        ApplyOptions { presets, variant, to, force, keep, profile, dry_run, format }
+        ApplyOptions { presets, variant, to, force, keep, profile, packages, dry_run, format }
     }
 }
 

@@ -54,6 +54,9 @@ pub struct Composition {
     pub choices: Vec<Choice>,
     /// The values the presets rely on without writing them.
     pub relied: Vec<Composed>,
+    /// The `package."*"` settings of presets with `packages = "named"`: written only for the
+    /// packages `apply --package` names ([`Composition::for_packages`]), never as they are.
+    pub templates: Vec<Composed>,
     /// The cargo release the presets were composed for (unknown: an older cargo), whose rules
     /// the plan follows (`debug` is a built-in profile from 1.99).
     pub cargo: Option<crate::cargo::machine::Version>,
@@ -354,7 +357,11 @@ pub fn compose_for(library: &Library, names: &[String], target: Option<&For<'_>>
     }
     let relied = presets.iter().flat_map(|p| Composed::relied_on_by(p)).collect();
     let cargo = target.and_then(|t| t.machine.release);
-    Ok(Composition { presets, settings, config, choices, relied, cargo, may_override })
+    let template = |c: &Composed| {
+        c.setting.path.table.scope.is_every_package() && presets.iter().any(|p| p.name == c.preset && p.named_packages)
+    };
+    let (templates, settings) = settings.into_iter().partition(template);
+    Ok(Composition { presets, settings, config, choices, relied, templates, cargo, may_override })
 }
 
 /// The config settings: a scalar set twice differently is a conflict, as for profile keys;

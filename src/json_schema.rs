@@ -330,6 +330,12 @@ pub fn preset_schema() -> Schema {
             Schema::of(Type::Boolean)
                 .describe("settings right for one machine only: refused in files shared through git unless forced"),
         ),
+        (
+            "packages",
+            Schema::one_of(["named"]).describe(
+                "the `package.\"*\"` tables are templates for the packages named with `apply --package`, never written for every dependency",
+            ),
+        ),
         ("when", when),
         (
             "variant",

@@ -21,6 +21,7 @@ pub mod library;
 pub mod lint;
 pub mod measure;
 pub mod ops;
+pub mod packages;
 pub mod plan;
 pub mod preset;
 pub mod prompt;

@@ -9,6 +9,7 @@
 //! conflicts-with = [               # presets it cannot go with, and why
 //!   { preset = "fast-compile", why = "both decide dev's debug info: line tables or none" },
 //! ]
+//! packages = "named"               # `package."*"` tables only for `apply --package CRATE`
 //!
 //! [requires]
 //! components = []                  # rustup components the settings need
@@ -185,6 +186,9 @@ pub struct Preset {
     pub machine_specific: bool,
     /// Empty, or the variants `apply` chooses from (the first that fits).
     pub variants: Vec<Variant>,
+    /// `packages = "named"`: the `package."*"` tables are templates for the packages named with
+    /// `apply --package`, never written for every dependency.
+    pub named_packages: bool,
 }
 
 /// The variant `apply` chose for a machine, and why.
@@ -379,6 +383,9 @@ struct RawPreset {
     _variant: Option<serde::de::IgnoredAny>,
     #[serde(default)]
     machine_specific: bool,
+    /// Read from the spanned document instead, for exact error locations.
+    #[serde(default, rename = "packages")]
+    _packages: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Default)]
@@ -461,6 +468,10 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         None => Vec::new(),
         Some(item) => reader.variants(item, &origin)?,
     };
+    let named_packages = match doc.get("packages") {
+        None => false,
+        Some(item) => reader.packages(item, &settings)?,
+    };
     Ok(Preset {
         name: name.to_owned(),
         origin,
@@ -480,6 +491,7 @@ pub fn parse(name: &str, origin: Origin, text: &str) -> Result<Preset> {
         install: raw.requires.install.into_iter().collect(),
         machine_specific: raw.machine_specific,
         variants,
+        named_packages,
     })
 }
 
@@ -564,6 +576,25 @@ impl Reader<'_> {
             return Err(problem.help.into_iter().fold(error, Error::help));
         }
         walk.entries.iter().map(|entry| self.setting(entry)).collect()
+    }
+
+    /// `packages = "named"`, the one value there is, on a preset with `package."*"` tables (which
+    /// it makes templates for `apply --package`).
+    fn packages(&self, item: &Item, settings: &[Setting]) -> Result<bool> {
+        if item.as_str() != Some("named") {
+            return Err(self
+                .error(Some(item), "`packages` must be \"named\"")
+                .help("`packages = \"named\"` makes the `package.\"*\"` tables templates for `apply --package CRATE`; leave it out for tables that apply to every dependency"));
+        }
+        if !settings.iter().any(|s| s.path.table.scope.is_every_package()) {
+            return Err(self
+                .error(
+                    Some(item),
+                    "`packages = \"named\"` but the preset has no `[profile.<name>.package.\"*\"]` table",
+                )
+                .help("add the settings for the named packages under `[profile.<name>.package.\"*\"]`"));
+        }
+        Ok(true)
     }
 
     /// `conflicts-with = [{ preset = "…", why = "…" }, …]`: each a preset name other than this
@@ -967,6 +998,19 @@ opt-level = { value = 0, why = "w3" }
         let err = parse_err("summary = \"s\"\n[profile.release]\nopt-level = { value = \"3\", why = \"w\" }\n");
         assert!(err.contains("invalid value for `profile.release.opt-level`: expected `0`, `1`"), "{err}");
         assert!(err.contains(":3:23"), "{err}");
+    }
+
+    #[test]
+    fn packages_named_makes_every_dependency_tables_templates_and_is_checked_with_its_line() {
+        let table = "[profile.dev.package.\"*\"]\nhint-mostly-unused = { value = true, why = \"w\" }\n";
+        let preset = parse("t", Origin::Builtin, &format!("summary = \"s\"\npackages = \"named\"\n{table}")).unwrap();
+        assert!(preset.named_packages);
+        assert!(!parse("t", Origin::Builtin, &format!("summary = \"s\"\n{table}")).unwrap().named_packages);
+        let err = parse_err(&format!("summary = \"s\"\npackages = \"all\"\n{table}"));
+        assert!(err.contains("`packages` must be \"named\"") && err.contains("presets/t.toml:2:12"), "{err}");
+        let err =
+            parse_err("summary = \"s\"\npackages = \"named\"\n[profile.dev]\ndebug = { value = 1, why = \"w\" }\n");
+        assert!(err.contains("has no `[profile.<name>.package.\"*\"]` table") && err.contains(":2:12"), "{err}");
     }
 
     #[test]

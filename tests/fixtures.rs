@@ -233,6 +233,7 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    apply_package_dry_run, apply_package_json, apply_named_only_note, apply_package_hint_mostly_unused, error_package_no_settings, error_package_unknown, error_package_config_in_manifest, status_package, status_package_json, remove_package,
     apply_profile_dist, apply_profile_existing, error_profile_existing_chain, remove_profile_dist, status_profile_dist, error_profile_several, error_profile_config_only,
     config_native_cpu_joins_target_table, config_native_cpu_with_fast_link, error_native_cpu_foreign_build_target, config_flags_string_form, config_flags_two_presets,
     error_config_flags_conflict, config_flags_conflict_force, config_flags_conflict_keep, keep_hand_written, error_keep_unknown_key, error_config_in_manifest, error_to_rustfmt_toml, error_tune_hand_written_preset, error_tune_size_workflow, error_tune_budget, error_config_env_rustflags,

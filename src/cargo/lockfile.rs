@@ -49,3 +49,10 @@ pub fn locked_versions(root: &Path) -> Option<BTreeMap<String, Vec<String>>> {
     }
     Some(versions)
 }
+
+/// Whether the version of a package spec (`dep@0.2`) matches a locked `version`: a partial
+/// version matches every version it is a prefix of, part by part, as cargo matches it.
+pub fn version_matches(wanted: &str, version: &str) -> bool {
+    let have: Vec<&str> = version.split(['.', '-', '+']).collect();
+    wanted.split('.').enumerate().all(|(i, part)| have.get(i) == Some(&part))
+}

@@ -317,6 +317,13 @@ pub enum Scope {
     BuildOverride,
 }
 
+impl Scope {
+    /// `[profile.<name>.package."*"]`: every package but the workspace's own.
+    pub fn is_every_package(&self) -> bool {
+        matches!(self, Scope::Package(spec) if spec == "*")
+    }
+}
+
 /// The table a setting lives in: a profile and a scope within it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TablePath {

@@ -17,7 +17,7 @@ mod tables;
 
 pub use config::{FlagsRecord, flags_in_value};
 
-pub use remove::{KeyState, Removal, key_states, marked_profiles, remove};
+pub use remove::{KeyState, Removal, key_states, marked_packages, marked_profiles, remove};
 
 use std::cell::RefCell;
 use std::path::Path;

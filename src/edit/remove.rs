@@ -349,21 +349,40 @@ pub enum KeyState {
 /// The profiles where a comment of `preset` sits, above a table or a key of the profile: where
 /// `apply` wrote it, under its own profile names or another (`apply --profile`). For `status`.
 pub fn marked_profiles(parsed: &Parsed, preset: &str) -> Vec<String> {
-    fn marked(prefix: Option<&toml_edit::RawString>, preset: &str) -> bool {
-        prefix.and_then(|p| p.as_str()).is_some_and(|p| marker::markers(p).any(|m| m.preset == preset))
-    }
-    fn has_marker(item: &Item, preset: &str) -> bool {
-        let header = item.as_table().is_some_and(|t| marked(t.decor().prefix(), preset));
-        let Some(table) = item.as_table_like() else { return false };
-        header
-            || table.iter().any(|(key, item)| {
-                table.key(key).is_some_and(|k| marked(k.leaf_decor().prefix(), preset)) || has_marker(item, preset)
-            })
-    }
     // Comments are spans into the text until the document is made editable.
     let doc = parsed.doc().clone().into_mut();
     let Some(profiles) = doc.get("profile").and_then(Item::as_table_like) else { return Vec::new() };
     profiles.iter().filter(|(_, body)| has_marker(body, preset)).map(|(name, _)| name.to_owned()).collect()
+}
+
+/// Whether a comment of `preset` sits above `item` (a table) or above a key or table in it.
+fn has_marker(item: &Item, preset: &str) -> bool {
+    fn marked(prefix: Option<&toml_edit::RawString>, preset: &str) -> bool {
+        prefix.and_then(|p| p.as_str()).is_some_and(|p| marker::markers(p).any(|m| m.preset == preset))
+    }
+    let header = item.as_table().is_some_and(|t| marked(t.decor().prefix(), preset));
+    let Some(table) = item.as_table_like() else { return false };
+    header
+        || table.iter().any(|(key, item)| {
+            table.key(key).is_some_and(|k| marked(k.leaf_decor().prefix(), preset)) || has_marker(item, preset)
+        })
+}
+
+/// The package specs of the tables where a comment of `preset` sits (`"*"` included), each once:
+/// where `apply --package` wrote its per-package settings. For `remove` and `status`.
+pub fn marked_packages(parsed: &Parsed, preset: &str) -> Vec<String> {
+    let doc = parsed.doc().clone().into_mut();
+    let mut specs: Vec<String> = Vec::new();
+    let profiles = doc.get("profile").and_then(Item::as_table_like).into_iter().flat_map(|p| p.iter());
+    for (_, body) in profiles {
+        let packages = body.get("package").and_then(Item::as_table_like).into_iter().flat_map(|p| p.iter());
+        for (spec, table) in packages {
+            if has_marker(table, preset) && !specs.iter().any(|s| s == spec) {
+                specs.push(spec.to_owned());
+            }
+        }
+    }
+    specs
 }
 
 /// Where each key of `preset` stands in a file. For `status`.
@@ -471,5 +490,17 @@ mod tests {
         assert_eq!(state("profile.release.strip"), &KeyState::AlreadySet);
         assert_eq!(state("profile.release.opt-level"), &KeyState::Kept("2".into()));
         assert_eq!(state("profile.release.panic"), &KeyState::Missing);
+    }
+
+    #[test]
+    fn marked_packages_are_the_specs_of_tables_with_the_preset_s_comments() {
+        let text = "[profile.dev.package.\"*\"]\n# cargo-presets(fast-dev): w\ndebug = false\n\n\
+                    # cargo-presets(deps-opt1-dev): Settings for the package `regex`.\n[profile.dev.package.regex]\nopt-level = 1\n\n\
+                    [profile.release.package.regex]\n# cargo-presets(deps-opt1-dev): w\nopt-level = 1\n\n\
+                    [profile.dev.package.mine]\nopt-level = 2\n";
+        let parsed = super::super::parse(std::path::Path::new("Cargo.toml"), text).unwrap();
+        assert_eq!(marked_packages(&parsed, "deps-opt1-dev"), ["regex"]);
+        assert_eq!(marked_packages(&parsed, "fast-dev"), ["*"]);
+        assert!(marked_packages(&parsed, "prod").is_empty());
     }
 }

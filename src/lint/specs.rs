@@ -58,12 +58,7 @@ impl Lint<'_> {
         let Some(versions) = self.inputs.versions.get(name) else { return };
         for spec in specs {
             let Some(wanted) = spec.split_once(['@', ':']).map(|(_, v)| v) else { continue };
-            // A partial version matches every version it is a prefix of, part by part.
-            let matches = |version: &String| {
-                let have: Vec<&str> = version.split(['.', '-', '+']).collect();
-                wanted.split('.').enumerate().all(|(i, part)| have.get(i) == Some(&part))
-            };
-            if !versions.iter().any(matches) {
+            if !versions.iter().any(|version| crate::cargo::lockfile::version_matches(wanted, version)) {
                 self.push(Severity::Warning, Code::SpecUnmatched, at.clone(), format!(
                     "package spec `{spec}` in profile `{profile}` has a version that matches no `{name}` in Cargo.lock ({})",
                     versions.join(", ")

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::cargo::effective::{Layer, Layers};
 use crate::cargo::reading;
-use crate::cargo::schema::Value;
+use crate::cargo::schema::{Key, Value};
 use crate::cargo::toolchain;
 use crate::cargo::workspace::Workspace;
 use crate::compose::{self, Composition};
@@ -31,6 +31,9 @@ pub fn run(ctx: &mut Context<'_>, args: &ApplyOptions) -> Result<i32> {
     let mut lock = if args.dry_run { None } else { Some(files::lock(&[&target.path])?) };
     let prepared = prepare(ctx, &workspace, &library, args, &target)?;
     note_shadowing(ctx, &library, &prepared.composition);
+    if args.packages.is_empty() {
+        note_named_only(ctx, &prepared.composition);
+    }
     let profiles = prepared.profiles();
     let result = finish(ctx, prepared, lock.as_mut(), &[])?;
     if result.action != Action::Unchanged {
@@ -56,9 +59,19 @@ pub struct ApplyOptions {
     pub keep: Vec<String>,
     /// The profile the presets' one profile is written as (`--profile`).
     pub profile: Option<String>,
+    /// The packages the presets' settings for every dependency are written for (`--package`).
+    pub packages: Vec<String>,
     /// Show the change as a diff and write nothing.
     pub dry_run: bool,
     pub format: Format,
+}
+
+impl ApplyOptions {
+    /// The presets and the `--package` flags, as the command that wrote a file names them.
+    pub(super) fn command_words(&self) -> Vec<String> {
+        let flags = self.packages.iter().flat_map(|p| ["--package".to_owned(), p.clone()]);
+        self.presets.iter().cloned().chain(flags).collect()
+    }
 }
 
 /// What `apply` did to one file: its report, and what `--format json` prints.
@@ -114,6 +127,32 @@ fn note_library_only(ctx: &mut Context<'_>, workspace: &Workspace, profiles: &[S
         "this workspace has no binary target, only libraries: {} reaches only its own tests, benches and examples, never the builds of crates that depend on it (cargo ignores dependencies' profiles)",
         shipping.join(", ")
     ));
+}
+
+/// `--package` names are checked against `Cargo.lock` (no process): a name cargo would not
+/// match leaves an override that silently does nothing. Without a lock file they cannot be.
+fn check_packages(ctx: &mut Context<'_>, workspace: &Workspace, specs: &[String]) -> Result<()> {
+    let locked = crate::cargo::lockfile::locked_versions(workspace.root());
+    crate::packages::check_specs(specs, locked.as_ref())?;
+    if locked.is_none() {
+        let names: Vec<String> = specs.iter().map(|s| format!("`{s}`")).collect();
+        ctx.shell.warn(format!(
+            "no Cargo.lock beside {}: {} could not be checked; cargo ignores an override that matches no package, with a warning\nhelp: `cargo generate-lockfile` writes it, and `cargo presets check` then checks the names",
+            ctx.display(&workspace.manifest),
+            names.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// A preset whose per-package settings are only for named packages (`hint-mostly-unused`)
+/// applied without `--package`: its other settings went in; says how to name the packages.
+fn note_named_only(ctx: &mut Context<'_>, composition: &Composition) {
+    for preset in composition.named_only() {
+        ctx.shell.note(format!(
+            "preset `{preset}` writes its per-package settings only for the packages you name, never for every dependency: `cargo presets apply {preset} --package CRATE`"
+        ));
+    }
 }
 
 /// A project or personal preset with the name of another (usually a built-in) is what `apply`
@@ -241,11 +280,15 @@ pub fn prepare<'a>(
         }
     };
     let existing = existing_profiles(workspace, parsed, target.kind);
+    composition = composition.for_packages(&args.packages)?;
+    if !args.packages.is_empty() {
+        check_packages(ctx, workspace, &args.packages)?;
+    }
     if let Some(to) = &args.profile {
         composition = composition.to_profile(to, &existing)?;
     }
     let plan = plan(&composition, &existing)?;
-    let gate = check_gates(ctx, &plan, &composition, target, workspace, &args.to)?;
+    let gate = check_gates(ctx, &plan, &composition, target, workspace, args)?;
     // Where flags go is said as it is decided; after a refusal for a gate it would be news about
     // a write that cannot happen here, so they stay where the presets put them.
     if gate.is_none()
@@ -266,7 +309,7 @@ pub fn prepare<'a>(
         // Only a file we create gets our header: it is how `remove` knows the file is ours, and
         // whether its directory is ours too.
         new_file_header: if original.is_none() {
-            new_file_header(&args.to, &args.presets, ctx, &plan, &composition, creates_directory)
+            new_file_header(&args.to, &args.command_words(), ctx, &plan, &composition, creates_directory)
         } else {
             Vec::new()
         },
@@ -275,10 +318,12 @@ pub fn prepare<'a>(
     // Every problem apply would meet is named in one refusal, each with its way out, rather than
     // one per run.
     let mut problems = Vec::new();
-    // A preset moved with `--profile` wrote its values under the new name: look it up as moved.
-    let preset = |name: &str| match args.profile {
-        Some(_) => composition.presets.iter().find(|p| p.name == name).cloned().or_else(|| library.get(name).ok()),
-        None => library.get(name).ok(),
+    // A preset moved with `--profile` or `--package` wrote its values under the new names: look
+    // it up as moved.
+    let moved = args.profile.is_some() || !args.packages.is_empty();
+    let preset = |name: &str| match moved {
+        true => composition.presets.iter().find(|p| p.name == name).cloned().or_else(|| library.get(name).ok()),
+        false => library.get(name).ok(),
     };
     let mut outcome = match edit::apply(parsed, &plan, &composition, &edit, &preset) {
         Ok(outcome) => outcome,
@@ -742,8 +787,9 @@ fn check_gates(
     composition: &Composition,
     target: &Target,
     workspace: &Workspace,
-    to: &Destination,
+    args: &ApplyOptions,
 ) -> Result<Option<Error>> {
+    let to = &args.to;
     // The first setting that needs nightly: a gated profile key, or a config setting.
     let (key, preset, feature) = match plan.gates.iter().next() {
         Some((gate, first_use)) => {
@@ -756,17 +802,20 @@ fn check_gates(
                 .help(format!(
                     "it needs `[unstable] {} = true` in a config file; {}",
                     gate.unstable_key,
-                    separate_file(ctx, composition, workspace, preset)
+                    separate_file(ctx, composition, workspace, preset, &args.packages)
                 )));
             }
             let feature = gate.manifest_feature.unwrap_or(gate.unstable_key);
-            (
-                key.to_string(),
-                preset.clone(),
-                format!(
+            // Stable cargo 1.95 warns on every command that it ignores this one, and goes on.
+            let effect = match key.key {
+                Key::HintMostlyUnused => {
+                    "would leave a setting stable cargo ignores, with a warning on every command".to_owned()
+                }
+                _ => format!(
                     "would make every stable cargo command fail there (the `{feature}` feature requires a nightly version of Cargo)"
                 ),
-            )
+            };
+            (key.to_string(), preset.clone(), effect)
         }
         None => match composition.config.iter().find(|c| c.setting.path.needs_nightly(&c.setting.value)) {
             Some(c) if c.setting.path.is_rustflags() => (
@@ -804,15 +853,22 @@ fn check_gates(
     Ok(Some(
         Error::new(format!("preset `{preset}` sets `{key}`, which needs nightly cargo, but {whose}"))
             .detail(format!("writing it into `{file}` {feature}"))
-            .help(separate_file(ctx, composition, workspace, &preset))
+            .help(separate_file(ctx, composition, workspace, &preset, &args.packages))
             .help(or_else),
     ))
 }
 
 /// How to keep nightly settings out of stable builds: a separate config file nightly commands
 /// opt into.
-fn separate_file(ctx: &Context<'_>, composition: &Composition, workspace: &Workspace, preset: &str) -> String {
-    let names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+fn separate_file(
+    ctx: &Context<'_>,
+    composition: &Composition,
+    workspace: &Workspace,
+    preset: &str,
+    packages: &[String],
+) -> String {
+    let mut names: Vec<&str> = composition.presets.iter().map(|p| p.name.as_str()).collect();
+    names.extend(packages.iter().flat_map(|p| ["--package", p.as_str()]));
     let alternative = ctx.display(&workspace.root().join(".cargo").join(format!("{preset}.toml")));
     format!(
         "write it to a separate config file that only nightly commands read:\n    cargo presets apply {} --to {alternative}\n    cargo +nightly --config {alternative} build",

@@ -300,6 +300,7 @@ impl Part {
             force: self.force,
             keep: self.keep.clone(),
             profile: self.profile.clone(),
+            packages: Vec::new(),
             dry_run: false,
             format: Format::Human,
         }

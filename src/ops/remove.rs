@@ -86,7 +86,10 @@ pub fn run(ctx: &mut Context<'_>, args: &RemoveOptions) -> Result<i32> {
     // Last applied first, as `apply` layered them.
     let mut text = original.clone();
     for preset in presets.iter().rev() {
-        let removal = edit::remove(&edit::parse(&file, &text)?, preset, target.kind)?;
+        let parsed = edit::parse(&file, &text)?;
+        // Tables `apply --package` wrote for named packages go too.
+        let preset = preset.for_packages(&edit::marked_packages(&parsed, &preset.name));
+        let removal = edit::remove(&parsed, &preset, target.kind)?;
         text = removal.text;
         let change = |key: String, change, value| KeyChange { key, preset: preset.name.clone(), change, value };
         report.changes.extend(removal.removed.into_iter().map(|(key, flags)| change(key, "removed", flags)));

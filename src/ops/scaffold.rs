@@ -56,6 +56,7 @@ pub fn init(ctx: &mut Context<'_>, args: &InitOptions) -> Result<i32> {
         force: args.force,
         keep: Vec::new(),
         profile: None,
+        packages: Vec::new(),
         dry_run: args.dry_run,
         format: args.format,
     };

@@ -52,7 +52,9 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
             // `apply --profile` writes a preset's one profile under another name: it is reported
             // where its comments are, once for each profile it went to.
             let marked = edit::marked_profiles(parsed, name);
-            let preset = Rc::new(preset.as_written_in(&marked));
+            // `apply --package` writes its per-package settings for the packages named.
+            let packages = edit::marked_packages(parsed, name);
+            let preset = Rc::new(preset.as_written_in(&marked).for_packages(&packages));
             let own: Vec<&str> = preset.settings.iter().map(|s| s.path.table.profile.as_str()).collect();
             let mut applied: Vec<(Option<&str>, Rc<Preset>)> = Vec::new();
             for to in marked.iter().filter(|p| !own.contains(&p.as_str())) {
@@ -61,15 +63,17 @@ pub fn run(ctx: &mut Context<'_>, format: Format) -> Result<i32> {
                     .and_then(|c| super::show::for_toolchain(ctx, Some(&workspace), &library, c, &names))
                     .and_then(|(c, _)| c.to_profile(to, &Default::default()));
                 if let Some(moved) = moved.ok().and_then(|c| c.presets.into_iter().find(|p| p.name == name)) {
-                    applied.push((Some(to.as_str()), moved));
+                    applied.push((Some(to.as_str()), Rc::new(moved.for_packages(&packages))));
                 }
             }
             if applied.is_empty() || marked.iter().any(|p| own.contains(&p.as_str())) {
                 applied.insert(0, (None, preset));
             }
+            let named: Vec<String> = packages.into_iter().filter(|s| s != "*").collect();
             for (profile, preset) in applied {
                 let overridden = if destination == Destination::Manifest { overridden.as_slice() } else { &[] };
-                presets.push(preset_report(parsed, &preset, profile, overridden));
+                let place = Written { profile, packages: &named };
+                presets.push(preset_report(parsed, &preset, place, overridden));
             }
         }
         if !presets.is_empty() {
@@ -129,6 +133,9 @@ enum State {
 struct Known {
     /// The profile `apply --profile` wrote it as.
     profile: Option<String>,
+    /// The packages `apply --package` wrote its per-package settings for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    packages: Vec<String>,
     /// Its values a config file or a variable replaces.
     overridden: Vec<OverriddenKey>,
 }
@@ -177,12 +184,19 @@ struct OverriddenKey {
     by: String,
 }
 
-/// Where one preset stands in a file: its state and each key's. `profile` is the profile
-/// `apply --profile` wrote it as; `overridden` the values of the file that others replace.
+/// Where `apply` wrote a preset, besides its own tables: the profile of `--profile` and the
+/// packages of `--package`.
+struct Written<'a> {
+    profile: Option<&'a str>,
+    packages: &'a [String],
+}
+
+/// Where one preset stands in a file: its state and each key's. `place` says where `apply`
+/// put it; `overridden` the values of the file that others replace.
 fn preset_report(
     parsed: &edit::Parsed,
     preset: &Preset,
-    profile: Option<&str>,
+    place: Written<'_>,
     overridden: &[crate::cargo::effective::Overridden],
 ) -> PresetStatus {
     let name = preset.name.as_str();
@@ -237,7 +251,7 @@ fn preset_report(
         taken,
         missing,
         key_states,
-        known: Some(Known { profile: profile.map(str::to_owned), overridden }),
+        known: Some(Known { profile: place.profile.map(str::to_owned), packages: place.packages.to_vec(), overridden }),
     }
 }
 
@@ -278,10 +292,14 @@ impl PresetStatus {
     fn human(&self) -> String {
         let profile = self.known.as_ref().and_then(|k| k.profile.as_deref());
         // Written as another profile with `apply --profile`.
-        let name = match profile {
+        let mut name = match profile {
             Some(profile) => format!("{} as {profile}", self.name),
             None => self.name.clone(),
         };
+        // Its per-package settings written for named packages with `apply --package`.
+        if let Some(known) = self.known.as_ref().filter(|k| !k.packages.is_empty()) {
+            name.push_str(&format!(" for {}", known.packages.join(", ")));
+        }
         let keys = self.keys;
         let line = match self.state {
             State::Intact => {

@@ -142,7 +142,7 @@ fn refuse_manifest(composition: &Composition, target: &Target, request: &ApplyOp
     }
     let first = preset.config.first().or_else(|| preset.variants.iter().find_map(|v| v.config.first()));
     let key = first.map(|s| s.path.to_string()).unwrap_or_default();
-    let names = request.presets.join(" ");
+    let names = request.command_words().join(" ");
     let to = if composition.presets.iter().any(|p| p.machine_specific) { "user" } else { "config" };
     Err(Error::new(format!(
         "preset `{}` sets `{key}`, which cargo reads from config files only, never from Cargo.toml",
