@@ -254,7 +254,7 @@ fixtures! {
     error_unknown_preset, error_value_outside_domain, existing_config,
     existing_profiles_with_comments, force, from_member_directory, inline_profile_table,
     legacy_config, list_json, manifest_path_member, nightly_to_file, nightly_workspace,
-    no_final_newline, project_preset_shadows, show_fast_dev, show_json, single_package, to_user,
+    no_final_newline, project_preset_shadows, show_fast_dev, show_json, show_hint_mostly_unused, show_hint_mostly_unused_json, single_package, to_user,
     virtual_workspace, reapply_extending_preset, user_edited_our_value, reapply_unrelated_preset, usage_error,
     help, invalid_profile_name_in_table_key, color_always, quiet, verbose,
     check_member_unparsable, check_member_missing, check_dependency_manifest, check_immediate_abort,

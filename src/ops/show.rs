@@ -105,9 +105,15 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
                 .map(|c| setting(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset))),
         )
         .collect();
+    // `packages = "named"`: written only for the crates `apply --package` names.
+    let templates = composition
+        .templates
+        .iter()
+        .map(|c| setting(&c.setting.path, &c.setting.value, &c.setting.why, Some(&c.preset)));
+    let templates = templates.collect();
     let gates =
         plan.gates.keys().map(|g| Gate { cargo_feature: g.manifest_feature, unstable: g.unstable_key }).collect();
-    let report = Show { presets, settings, gates, toml, file, toolchain };
+    let report = Show { presets, settings, templates, gates, toml, file, toolchain };
     let text = match args.format {
         Format::Human => report.human(),
         Format::Json => crate::report::json(&report)?,
@@ -122,6 +128,10 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
 pub struct Show<'a> {
     presets: Vec<Shown<'a>>,
     settings: Vec<Setting<'a>>,
+    /// The settings of presets with `packages = "named"`, which `apply --package CRATE` writes
+    /// for each crate named (`package."*"` standing for the crate).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    templates: Vec<Setting<'a>>,
     gates: Vec<Gate>,
     toml: String,
     /// The file the TOML is for.
@@ -192,11 +202,19 @@ impl Show<'_> {
         if let Some(toolchain) = &self.toolchain {
             text.push_str(toolchain);
         }
-        if self.toml.trim().is_empty() {
+        let mut text = if self.toml.trim().is_empty() {
             format!("{text}Writes nothing by itself: `apply` writes the variant that fits the machine.\n")
         } else {
             format!("{text}Writes into {}:\n\n{}", self.file.display(), self.toml)
+        };
+        if !self.templates.is_empty() {
+            text.push_str("\nWith `--package CRATE`, also for each crate named:\n");
+            for template in &self.templates {
+                let key = template.key.replace("package.\"*\"", "package.CRATE");
+                text.push_str(&format!("  {key} = {}  # {}\n", template.value, template.why));
+            }
         }
+        text
     }
 }
 
