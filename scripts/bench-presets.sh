@@ -19,6 +19,8 @@
 #   levers:   deps-opt1-dev vs deps-optimized-dev (clean build, rebuild, runtime probe);
 #             deps-opt1-test (test build); prod vs quick-release (build, rebuild, size, runtime);
 #             split-debuginfo (clean build, rebuild, target dir, binary size)
+#   hint:     hint-mostly-unused on every dependency (what the preset never writes) against
+#             nightly's default: clean build, rebuild (skipped without nightly)
 #   nightly-size: embedded-size vs embedded-size-nightly vs embedded-size-nightly-extras, std
 #             rebuilt with -Zbuild-std (binary size; skipped without nightly's rust-src)
 #   tune:     `cargo presets tune --workflow rebuild,build --budget 15m` from the default settings,
@@ -34,7 +36,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-3}
-groups=${*:-dev deps release staging size linker frontend levers nightly-size}
+groups=${*:-dev deps release staging size linker frontend levers hint nightly-size}
 wants() { [[ " $groups " == *" $1 "* ]]; }
 
 cargo build --release --quiet
@@ -100,6 +102,22 @@ echo "== a release tuned for shipping (prod) vs quick-release's thin LTO"
 "$presets" presets -q bench prod quick-release --workflow build,rebuild,size,run --run-args "words input.txt" --chart "$out/quick-release.svg"
 echo "== split debug info in dev builds ($runs runs each, interleaved)"
 "$presets" presets -q bench split-debuginfo --workflow build,rebuild,target-size,size --runs "$runs" --chart "$out/split-debuginfo.svg"
+fi
+if wants hint; then
+  if cargo +nightly --version >/dev/null 2>&1; then
+    echo "== hint-mostly-unused on every dependency, nightly against nightly ($runs runs each, interleaved)"
+    mkdir -p .cargo/presets
+    cat > .cargo/presets/hint-every-crate.toml <<'PRESET'
+summary = "hint-mostly-unused on every dependency, which the built-in preset never writes: to measure why"
+[unstable]
+profile-hint-mostly-unused = { value = true, why = "the nightly opt-in" }
+[profile.dev.package."*"]
+hint-mostly-unused = { value = true, why = "every dependency" }
+PRESET
+    "$presets" presets -q bench hint-every-crate --workflow build,rebuild --runs "$runs" --chart "$out/hint.svg"
+  else
+    echo "== hint-mostly-unused on every dependency: SKIPPED (no nightly toolchain)"
+  fi
 fi
 if wants nightly-size; then
   if rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src'; then
