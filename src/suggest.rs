@@ -6,20 +6,26 @@ pub fn closest<'a>(typed: &str, candidates: impl IntoIterator<Item = &'a str>, m
     candidates.into_iter().map(|c| (edit_distance(typed, c), c)).filter(|(d, _)| *d <= max).min().map(|(_, c)| c)
 }
 
-/// Levenshtein distance: single-character insertions, deletions and substitutions.
+/// Edit distance as cargo and rustc count it (restricted Damerau-Levenshtein): single-character
+/// insertions, deletions and substitutions, and two neighbours swapped, each one edit, so that
+/// `dpe` is nearer `dep` than `app`.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    // Three rows of the table: two back (for a swap), the last, and the one being filled.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitution = last[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            row[j] = substitution.min(last[j] + 1).min(row[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
         }
+        before = std::mem::replace(&mut last, row);
     }
-    row[b.len()]
+    last[b.len()]
 }
 
 #[cfg(test)]
@@ -28,9 +34,12 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("opt-levle", "opt-level"), 2);
-        assert_eq!(edit_distance("fast-dve", "fast-dev"), 2);
+        assert_eq!(edit_distance("opt-levle", "opt-level"), 1);
+        assert_eq!(edit_distance("fast-dve", "fast-dev"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
     }
 
     #[test]
@@ -38,5 +47,7 @@ mod tests {
         assert_eq!(closest("fast-dve", ["fast-dev", "release"], 3), Some("fast-dev"));
         assert_eq!(closest("xyz", ["fast-dev", "release"], 2), None);
         assert_eq!(closest("ab", ["bb", "aa"], 1), Some("aa"));
+        // A swap is one edit, so the swapped name wins over a tie of substitutions.
+        assert_eq!(closest("dpe", ["app", "dep"], 2), Some("dep"));
     }
 }
