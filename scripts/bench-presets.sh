@@ -12,8 +12,8 @@
 #   staging:  release vs staging (full debug info) vs debuggable-staging (line tables) vs
 #             profiling (line tables, no checks): clean build, binary size
 #   size:     embedded-size (opt-level "z") vs embedded-size-s (opt-level "s")
-#   linker:   the default linker (rust-lld on x86_64 Linux since Rust 1.90) vs mold (fast-link's
-#             mold variant; skipped without mold): clean build, rebuild
+#   linker:   the default linker (rust-lld on x86_64 Linux since Rust 1.90) vs mold and wild
+#             (fast-link's variants, each where installed): clean build, rebuild
 #   frontend: parallel-frontend (nightly -Zthreads=min(cores, 8)) against nightly's default, both
 #             on nightly: clean check and build (skipped without nightly)
 #   levers:   deps-opt1-dev vs deps-optimized-dev (clean build, rebuild, runtime probe);
@@ -78,11 +78,15 @@ echo "== opt-level z (embedded-size) vs s, for the smallest binary"
 "$presets" presets -q bench embedded-size embedded-size-s --workflow size,run --run-args "words input.txt" --chart "$out/size.svg"
 fi
 if wants linker; then
-  if command -v mold >/dev/null; then
-    echo "== linker: the default (rust-lld on x86_64 Linux) vs mold ($runs runs each, interleaved)"
-    "$presets" presets -q bench fast-link:mold --workflow build,rebuild --runs "$runs" --chart "$out/linker.svg"
+  # Each installed linker fast-link can pick, against the default.
+  linkers=()
+  command -v mold >/dev/null && linkers+=(fast-link:mold)
+  command -v ld.wild >/dev/null && command -v clang >/dev/null && linkers+=(fast-link:wild)
+  if [ ${#linkers[@]} -gt 0 ]; then
+    echo "== linker: the default (rust-lld on x86_64 Linux) vs ${linkers[*]} ($runs runs each, interleaved)"
+    "$presets" presets -q bench "${linkers[@]}" --workflow build,rebuild --runs "$runs" --chart "$out/linker.svg"
   else
-    echo "== linker: SKIPPED (mold is not installed)"
+    echo "== linker: SKIPPED (neither mold nor wild with clang is installed)"
   fi
 fi
 if wants frontend; then
