@@ -455,8 +455,9 @@ fn linkers(machine: &Machine) -> Vec<Linker> {
     vec![
         candidate("mold", "mold", flags("-fuse-ld=mold"), None),
         candidate("lld", "ld.lld", flags("-fuse-ld=lld"), None),
-        // As wild's README sets it up: clang as the linker driver, told where wild is.
-        candidate("wild", "wild", flags("--ld-path=wild"), Some("clang")),
+        // As `fast-link`'s wild variant: clang drives the link and finds wild as `ld.wild` for
+        // `-fuse-ld=wild`, a flag presets may carry (`--ld-path=` passes an arbitrary path).
+        candidate("wild", "ld.wild", flags("-fuse-ld=wild"), Some("clang")),
     ]
 }
 
@@ -497,4 +498,24 @@ fn prepare(
         cargo_args: Vec::new(),
         target,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cargo::config::{KNOWN_PROGRAMS, runs_or_loads, units};
+
+    /// A linker `tune` tries is written as a preset first, and must pass the rules every built-in
+    /// preset passes: its flags may only choose a known linker, and the C compiler it links
+    /// through must be a known one (wild's `--ld-path=wild` was refused, so that with wild
+    /// installed every candidate failed).
+    #[test]
+    fn every_linker_candidate_passes_the_preset_rules() {
+        for linker in linkers(&Machine::of_release(None, None)) {
+            for flag in units(&linker.flags).unwrap() {
+                assert_eq!(runs_or_loads(&flag, true), None, "{}: {flag}", linker.name);
+            }
+            assert!(linker.cc.iter().all(|cc| KNOWN_PROGRAMS.contains(&cc.as_str())), "{}", linker.name);
+        }
+    }
 }
