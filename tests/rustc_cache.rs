@@ -33,12 +33,6 @@ fn rustc_script(log: &Path, old: bool) -> String {
     )
 }
 
-fn executable(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
-}
-
 struct Setup {
     dir: PathBuf,
     env: Vec<(String, String)>,
@@ -67,7 +61,7 @@ impl Setup {
     fn with_rustc(name: &str, old: bool) -> Setup {
         let mut setup = Setup::new(name);
         let rustc = setup.dir.join("bin").join("rustc");
-        executable(&rustc, &rustc_script(&setup.log(), old));
+        common::executable(&rustc, &rustc_script(&setup.log(), old));
         setup.set("RUSTC", &rustc.display().to_string());
         setup.set("PATH", &setup.dir.join("bin").display().to_string());
         setup
@@ -144,7 +138,7 @@ fn a_touched_or_replaced_rustc_is_asked_again() {
     // Another compiler put in its place with the same time: the key still tells them apart.
     let script = rustc_script(&setup.log(), false).replace("*) host=x86_64", "*) host=aarch64");
     let replacement = setup.dir.join("bin").join("rustc.new");
-    executable(&replacement, &script);
+    common::executable(&replacement, &script);
     set_modified(&replacement, modified + Duration::from_secs(60));
     fs::rename(&replacement, &rustc).unwrap();
     assert_eq!(setup.explain(), (ARM.to_owned(), 1));
@@ -183,9 +177,9 @@ fn the_directory_counts_only_for_a_launcher() {
 fn proxy(name: &str) -> Setup {
     let mut setup = Setup::new(name);
     let bin = setup.dir.join("cargo-home").join("bin");
-    executable(&bin.join("rustc"), &rustc_script(&setup.log(), false));
+    common::executable(&bin.join("rustc"), &rustc_script(&setup.log(), false));
     for toolchain in ["x86", "arm"] {
-        executable(&setup.dir.join("rustup/toolchains").join(toolchain).join("bin/rustc"), "#!/bin/sh\n");
+        common::executable(&setup.dir.join("rustup/toolchains").join(toolchain).join("bin/rustc"), "#!/bin/sh\n");
     }
     setup.set("PATH", &bin.display().to_string());
     setup
@@ -221,7 +215,7 @@ fn a_proxy_without_rustups_variables_is_asked_every_run() {
     // A distribution's layout: `rustc` a link to `rustup`, outside `$CARGO_HOME`.
     let mut setup = Setup::new("proxy-link");
     let bin = setup.dir.join("usr-bin");
-    executable(&bin.join("rustup"), &rustc_script(&setup.log(), false));
+    common::executable(&bin.join("rustup"), &rustc_script(&setup.log(), false));
     std::os::unix::fs::symlink("rustup", bin.join("rustc")).unwrap();
     setup.set("PATH", &bin.display().to_string());
     assert_eq!(setup.explain(), (X86.to_owned(), 1));
@@ -267,9 +261,7 @@ fn run_by_cargo_the_real_proxys_answer_is_kept() {
     use std::os::unix::fs::MetadataExt;
     let setup = Setup::new("real");
     let bin = Path::new(env!("CARGO_BIN_EXE_cargo-presets")).parent().unwrap().to_owned();
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    let path = common::path_with(bin);
     let run = || {
         let output = std::process::Command::new("cargo")
             .args(["presets", "explain", "dev"])
@@ -307,7 +299,7 @@ fn a_crash_is_not_kept() {
     let setup = Setup::with_rustc("crash", false);
     let rustc = setup.dir.join("bin").join("rustc");
     let crashing = rustc_script(&setup.log(), false).replace("case \"$1 $2\" in", "exit 101\ncase \"$1 $2\" in");
-    executable(&rustc, &crashing);
+    common::executable(&rustc, &crashing);
     let ws = setup.dir.join("ws");
     for _ in 0..2 {
         let before = fs::read_to_string(setup.log()).unwrap_or_default().lines().count();

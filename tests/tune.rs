@@ -8,7 +8,6 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -16,21 +15,11 @@ use std::time::{Duration, Instant};
 /// A member and a path dependency outside the workspace (so `package."*"` applies to it), and
 /// a wrapper that sleeps `delay` seconds before each rustc run whose arguments contain `slow`.
 fn workspace(name: &str, slow: &str, delay: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tune").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    common::app_and_dependency("tune", &format!("{name}/ws"), "dep", "");
     let wrapper = format!("#!/bin/sh\ncase \"$*\" in *{slow}*) sleep {delay};; esac\nexec \"$@\"\n");
-    let files = [
-        ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n".to_owned()),
-        (
-            "ws/app/Cargo.toml",
-            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep = { path = \"../vendor/dep\" }\n"
-                .to_owned(),
-        ),
-        ("ws/app/src/main.rs", "fn main() {\n    println!(\"{}\", dep::sum(10));\n}\n".to_owned()),
-        ("ws/vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".to_owned()),
-        ("ws/vendor/dep/src/lib.rs", "pub fn sum(n: u64) -> u64 {\n    (0..n).map(|i| i * i % 7).sum()\n}\n".to_owned()),
-        ("slow-rustc", wrapper),
-    ];
-    let dir = common::tree("tune", name, &files);
-    fs::set_permissions(dir.join("slow-rustc"), fs::Permissions::from_mode(0o755)).unwrap();
+    common::executable(&dir.join("slow-rustc"), &wrapper);
     fs::create_dir_all(dir.join("tmp")).unwrap();
     dir
 }
@@ -155,14 +144,10 @@ fn a_candidate_that_fails_to_build_is_reported_and_dropped() {
     // A `mold` whose linker driver fails: the candidate that links with it cannot build.
     let dir = workspace("fails", "never-slow", "0");
     let bin = dir.join("bin");
-    fs::create_dir_all(&bin).unwrap();
     for name in ["mold", "ld.mold"] {
-        fs::write(bin.join(name), "#!/bin/sh\necho 'fake mold: cannot link' >&2\nexit 1\n").unwrap();
-        fs::set_permissions(bin.join(name), fs::Permissions::from_mode(0o755)).unwrap();
+        common::executable(&bin.join(name), "#!/bin/sh\necho 'fake mold: cannot link' >&2\nexit 1\n");
     }
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    let path = common::path_with(bin);
     let output = tune(&dir, &["--workflow", "build", "--budget", "2m", "--max-pairs", "3", "--format", "json"])
         .env("PATH", path)
         .output()
@@ -200,13 +185,9 @@ fn a_winning_linker_is_saved_as_your_own_preset_beside_the_projects_and_both_app
     let profile = "\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
     fs::write(&manifest, fs::read_to_string(&manifest).unwrap() + profile).unwrap();
     let bin = dir.join("bin");
-    fs::create_dir_all(&bin).unwrap();
     let cc = format!("#!/bin/sh\ncase \"$*\" in *-fuse-ld=mold*) ;; *) sleep 2;; esac\nexec {real_cc} \"$@\"\n");
-    fs::write(bin.join("cc"), cc).unwrap();
-    fs::set_permissions(bin.join("cc"), fs::Permissions::from_mode(0o755)).unwrap();
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    common::executable(&bin.join("cc"), &cc);
+    let path = common::path_with(bin);
     let home = dir.join("cargo-home");
     let before = common::snapshot(&dir.join("ws"), false);
     let output = tune(&dir, &["--workflow", "rebuild", "--budget", "3m", "--max-pairs", "3", "--format", "json"])

@@ -8,16 +8,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Member `app` depending on `dep-x`, a path dependency outside the workspace members.
+/// Member `app` depending on `dep-x`, a path dependency outside the workspace members, with
+/// `profile` in the root manifest.
 fn workspace(name: &str, profile: &str) -> PathBuf {
-    let files = [
-        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n\n{profile}")),
-        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep-x = { path = \"../vendor/dep-x\" }\n".into()),
-        ("app/src/main.rs", "fn main() {\n    dep_x::f();\n}\n".into()),
-        ("vendor/dep-x/Cargo.toml", "[package]\nname = \"dep-x\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".into()),
-        ("vendor/dep-x/src/lib.rs", "pub fn f() {}\n".into()),
-    ];
-    common::tree("verify", name, &files)
+    common::app_and_dependency("verify", name, "dep-x", &format!("\n{profile}"))
 }
 
 const PROFILE: &str = "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\nopt-level = 2\ndebug = false\n";

@@ -20,6 +20,28 @@ pub fn tree<C: AsRef<[u8]>>(group: &str, name: &str, files: &[(&str, C)]) -> Pat
     dir
 }
 
+/// The workspace the real-cargo tests build, `<group>/<name>` as [`tree`] makes it: member `app`
+/// (a binary) depending on `dependency`, a path dependency in `vendor/` outside the members, so
+/// that `[profile.*.package."*"]` reaches it as it would a crates.io dependency. `root` follows
+/// the `[workspace]` table of the root manifest.
+pub fn app_and_dependency(group: &str, name: &str, dependency: &str, root: &str) -> PathBuf {
+    let krate = dependency.replace('-', "_");
+    let (manifest, lib) = (format!("vendor/{dependency}/Cargo.toml"), format!("vendor/{dependency}/src/lib.rs"));
+    let files = [
+        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n{root}")),
+        (
+            "app/Cargo.toml",
+            format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n{dependency} = {{ path = \"../vendor/{dependency}\" }}\n"
+            ),
+        ),
+        ("app/src/main.rs", format!("fn main() {{\n    {krate}::f();\n}}\n")),
+        (&manifest, format!("[package]\nname = \"{dependency}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n")),
+        (&lib, "pub fn f() {}\n".to_owned()),
+    ];
+    tree(group, name, &files)
+}
+
 /// Every file below `dir`, by path relative to it, with its bytes.
 pub fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
@@ -92,33 +114,39 @@ impl Rng {
     }
 }
 
+/// Writes `text` to `path` (creating its directory) as a program anyone may run.
+pub fn executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::create_dir_all(path.parent().expect("a file has a parent")).unwrap();
+    fs::write(path, text).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// This process's `PATH` with `dir` first, where programs stand in for the machine's.
+pub fn path_with(dir: PathBuf) -> std::ffi::OsString {
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap()))).unwrap()
+}
+
 /// A simulated machine for `apply`: a `rustc` script that answers `-vV`, `--print cfg` and
 /// `--print host-tuple --print cfg` as `spec` says, and empty programs, all in `dir`. `spec` has
 /// `host=`, `release=`, `cfg=` (one per line, as `rustc --print cfg` prints them) and
 /// `programs=` (names, space-separated) lines.
 /// Returns the variables that point the binary at it (`RUSTC`, and `PATH` with the programs).
 pub fn fake_machine(dir: &Path, spec: &str) -> Vec<(String, String)> {
-    use std::os::unix::fs::PermissionsExt;
     let value = |key: &str| spec.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_default().trim().to_owned();
     let cfg: Vec<&str> = spec.lines().filter_map(|l| l.strip_prefix("cfg=")).collect();
     let bin = dir.join("fake-bin");
     let _ = fs::remove_dir_all(&bin);
-    fs::create_dir_all(&bin).unwrap();
-    let executable = |name: &str, text: &str| {
-        let path = bin.join(name);
-        fs::write(&path, text).unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-    };
     let (host, release) = (value("host="), value("release="));
     executable(
-        "rustc",
+        &bin.join("rustc"),
         &format!(
             "#!/bin/sh\ncase \"$1\" in\n-vV) printf 'rustc {release}\\nbinary: rustc\\nhost: {host}\\nrelease: {release}\\n' ;;\n--print) [ \"$2\" = host-tuple ] && echo {host}; printf '%s\\n' {} ;;\n*) exit 1 ;;\nesac\n",
             cfg.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" ")
         ),
     );
     for program in value("programs=").split_whitespace() {
-        executable(program, "#!/bin/sh\n");
+        executable(&bin.join(program), "#!/bin/sh\n");
     }
     vec![("RUSTC".to_owned(), bin.join("rustc").display().to_string()), ("PATH".to_owned(), bin.display().to_string())]
 }
