@@ -435,14 +435,7 @@ pub fn write_config(
     plan: &crate::plan::Plan,
     composition: &crate::compose::Composition,
 ) -> Result<String> {
-    let edit = crate::edit::Edit {
-        file: path,
-        kind: crate::edit::FileKind::Config,
-        force: true,
-        keep: &[],
-        new_file_header: Vec::new(),
-        creates_directory: false,
-    };
+    let edit = crate::edit::Edit { force: true, ..crate::edit::Edit::new(path, crate::edit::FileKind::Config) };
     let text = crate::edit::render_new(plan, composition, &edit)?;
     std::fs::write(path, &text).map_err(|e| Error::io("write", path, &e))?;
     Ok(text)
