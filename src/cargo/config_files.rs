@@ -174,16 +174,9 @@ fn includes(doc: &toml_edit::Document<String>) -> Result<Vec<String>, IncludeRef
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
 
     fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = crate::scratch(&format!("configs-{name}"));
-        for (path, text) in files {
-            let path = dir.join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        }
-        dir
+        crate::scratch_with(&format!("configs-{name}"), files)
     }
 
     fn read_below(dir: &Path) -> Vec<PathBuf> {

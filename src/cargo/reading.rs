@@ -255,7 +255,6 @@ fn include_error(file: &Path, text: &str, include: &config_files::IncludeRefused
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
 
     /// Paths shown relative to the workspace, as a command run there shows them.
     struct At(PathBuf);
@@ -275,12 +274,7 @@ mod tests {
     }
 
     fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = crate::scratch(&format!("reading-{name}"));
-        for (path, text) in files {
-            fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
-            fs::write(dir.join(path), text).unwrap();
-        }
-        dir
+        crate::scratch_with(&format!("reading-{name}"), files)
     }
 
     #[test]

@@ -174,16 +174,9 @@ pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
 
     fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = crate::scratch(&format!("ws-{name}"));
-        for (path, text) in files {
-            let path = dir.join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        }
-        dir
+        crate::scratch_with(&format!("ws-{name}"), files)
     }
 
     #[test]
