@@ -273,14 +273,10 @@ mod tests {
         }
     }
 
-    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        crate::scratch_with(&format!("reading-{name}"), files)
-    }
-
     #[test]
     fn every_file_cargo_reads_once_in_order_with_the_model_over_root_and_configs() {
-        let dir = tree(
-            "order",
+        let dir = crate::scratch_with(
+            "reading-order",
             &[
                 ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"gone\", \"bad\"]\n[profile.dev]\nopt-level = 1\n"),
                 ("a/Cargo.toml", "[package]\nname = \"a\"\n[dependencies]\nout = { path = \"../../reading-out\" }\n"),
@@ -289,7 +285,7 @@ mod tests {
                 (".cargo/more.toml", "[profile.dev]\nopt-level = 3\n"),
             ],
         );
-        let out = tree("out", &[("Cargo.toml", "[package]\nname = \"out\"\n")]);
+        let out = crate::scratch_with("reading-out", &[("Cargo.toml", "[package]\nname = \"out\"\n")]);
         let workspace = workspace::locate(&dir, None).unwrap();
         let reading = Reading::new(&workspace, &At(dir.clone())).unwrap();
         let kinds: Vec<(SourceKind, String)> =
@@ -321,7 +317,8 @@ mod tests {
     #[test]
     fn an_include_cargo_refuses_stops_the_commands_that_load_the_configuration() {
         let text = "include = \"more.toml\"\n";
-        let dir = tree("refused", &[("Cargo.toml", "[workspace]\n"), (".cargo/config.toml", text)]);
+        let dir =
+            crate::scratch_with("reading-refused", &[("Cargo.toml", "[workspace]\n"), (".cargo/config.toml", text)]);
         let workspace = workspace::locate(&dir, None).unwrap();
         let Err(error) = Reading::new(&workspace, &At(dir.clone())) else { panic!("cargo refuses it") };
         let error = error.to_string();
