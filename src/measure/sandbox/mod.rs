@@ -179,6 +179,17 @@ impl Sandbox {
         self.interrupted.load(Ordering::Relaxed).then(|| 128 + self.signal.load(Ordering::Relaxed) as i32)
     }
 
+    /// Removes the copy and its builds, whatever happened. For a run a signal stopped, says that
+    /// `lost` (`nothing measured is kept`) and gives the exit status to end with.
+    pub fn remove(self, shell: &mut crate::shell::Shell, lost: &str) -> Option<i32> {
+        let interrupted = self.interrupted();
+        drop(self);
+        if interrupted.is_some() {
+            shell.status("Interrupted", format!("{lost}; the temporary files are removed"));
+        }
+        interrupted
+    }
+
     /// The copy of the workspace root, where a measured binary runs.
     pub fn root(&self) -> &Path {
         crate::files::dir_of(&self.manifest)
