@@ -25,24 +25,14 @@ fn workspace(name: &str, slow: &str, delay: &str) -> PathBuf {
 }
 
 fn tune(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
+    let mut command = common::measuring(&dir.join("ws"), &[&["tune"], args].concat());
     command
-        .args(["presets", "tune"])
-        .args(args)
-        .current_dir(dir.join("ws"))
-        .env("CARGO_NET_OFFLINE", "true")
         .env("RUSTC_WRAPPER", dir.join("slow-rustc"))
         // The scratch directory goes here, where the test can see that it is removed.
         .env("TMPDIR", dir.join("tmp"))
         .env("CARGO_HOME", std::env::var_os("CARGO_HOME").unwrap_or_default())
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("CARGO_BUILD_TARGET_DIR");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") || key == "CARGO_INCREMENTAL" {
-            command.env_remove(key);
-        }
-    }
     command
 }
 
@@ -198,12 +188,7 @@ fn a_winning_linker_is_saved_as_your_own_preset_beside_the_projects_and_both_app
     let log = stderr(&output);
     assert!(output.status.success(), "{log}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let kept: Vec<(&str, &str)> = json["kept"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| (k["setting"].as_str().unwrap(), k["value"].as_str().unwrap()))
-        .collect();
+    let kept = common::string_pairs(&json["kept"], "setting", "value");
     assert_eq!(kept, [("debug info of your crates", "false"), ("linker", "mold")], "{json:#}\n{log}");
     let (project, personal) = (".cargo/presets/tuned.toml", "$CARGO_HOME/presets/tuned-linker.toml");
     let files = serde_json::json!([{ "path": project, "as": "project" }, { "path": personal, "as": "user" }]);

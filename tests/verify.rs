@@ -637,10 +637,9 @@ fn the_copy_builds_with_the_configuration_cargo_finds_in_place() {
             "ws/app/src/main.rs",
             "#[cfg(not(from_above))]\ncompile_error!(\"the config above the workspace was not read\");\nfn main() {}\n",
         ),
-        ("log-rustc.sh", wrapper),
     ];
     let dir = common::tree("verify", "ancestor-config", &files);
-    Command::new("chmod").arg("+x").arg(dir.join("log-rustc.sh")).status().unwrap();
+    common::executable(&dir.join("log-rustc.sh"), wrapper);
     let ws = dir.join("ws");
     let before = common::snapshot(&ws, false);
     let output = verify_command(&ws, &["--format", "json"])

@@ -42,6 +42,19 @@ pub fn app_and_dependency(group: &str, name: &str, dependency: &str, root: &str)
     tree(group, name, &files)
 }
 
+/// The names in `dir`, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// How a run ended: its exit status (-1 for a signal) and its stderr.
+pub fn status_and_stderr(output: std::process::Output) -> (i32, String) {
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
 /// Every file below `dir`, by path relative to it, with its bytes.
 pub fn files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
@@ -74,15 +87,14 @@ pub fn presets(dir: &Path, args: &[&str]) -> std::process::Output {
 
 /// `presets`, with `env` set too.
 pub fn presets_with(dir: &Path, args: &[&str], env: &[(String, String)]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-        .arg("presets")
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("CARGO_HOME", dir.join("cargo-home"))
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap()
+    presets_command(dir, args).envs(env.iter().map(|(k, v)| (k, v))).output().unwrap()
+}
+
+/// The command [`presets`] runs, to be given more and started by the caller.
+pub fn presets_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.arg("presets").args(args).current_dir(dir).env_clear().env("CARGO_HOME", dir.join("cargo-home"));
+    command
 }
 
 /// xorshift64*: enough randomness for generated test cases, and the same cases for the same seed.
@@ -184,9 +196,40 @@ impl Paused {
 
     pub fn go(self) -> (i32, String) {
         fs::write(self.signals.join(format!("{}.go", self.point)), "").unwrap();
-        let output = self.child.wait_with_output().unwrap();
-        (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+        status_and_stderr(self.child.wait_with_output().unwrap())
     }
+}
+
+/// `cargo presets <args>` in `dir` as the measuring commands (`bench`, `tune`) are tested:
+/// offline, and without the variables that would change what cargo builds (a profile's settings,
+/// rustflags, incremental compilation).
+pub fn measuring(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
+    command.arg("presets").args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") || key == "CARGO_INCREMENTAL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// Holds `apply fast-dev` in `dir` once it has checked the manifest and written the new text
+/// beside it, has `save` put `edited` in the manifest then (as an editor saves), and checks that
+/// the run noticed and wrote nothing: the edit is kept and no temporary file is left. The
+/// handshake goes through `signals`; `how` names the case in failures.
+pub fn a_save_during_apply_is_kept(dir: &Path, signals: &Path, edited: &str, save: impl Fn(&Path, &str), how: &str) {
+    let paused = Paused::start(presets_command(dir, &["apply", "fast-dev"]), signals, "before-rename");
+    save(&dir.join("Cargo.toml"), edited);
+    let (status, stderr) = paused.go();
+    assert_eq!(status, 101, "{how}: {stderr}");
+    assert!(
+        stderr.contains("error: `Cargo.toml` changed while cargo presets was editing it; nothing was written"),
+        "{how}: {stderr}"
+    );
+    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), edited, "{how}: the edit was lost");
+    assert_eq!(names(dir), ["Cargo.toml"], "{how}: no temporary file is left");
 }
 
 /// A `RUSTC_WRAPPER` at `<dir>/pause-rustc.sh` that, when it compiles `krate` for the first
@@ -198,8 +241,7 @@ pub fn pause_wrapper(dir: &Path, krate: &str) -> PathBuf {
         "#!/bin/sh\ncase \"$*\" in *'--crate-name {krate}'*)\n  if [ ! -e '{0}/reached' ]; then\n    echo $$ > '{0}/reached.tmp' && mv '{0}/reached.tmp' '{0}/reached'\n    while [ ! -e '{0}/go' ]; do sleep 0.05; done\n  fi;;\nesac\nexec \"$@\"\n",
         dir.display()
     );
-    fs::write(&wrapper, script).unwrap();
-    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    executable(&wrapper, &script);
     wrapper
 }
 
@@ -242,6 +284,11 @@ pub fn stop_with(dir: &Path, mut child: Child, signal: &str) -> String {
     assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
     assert!(stderr.contains("Interrupted"), "{stderr}");
     stderr
+}
+
+/// The string fields `a` and `b` of each object in the JSON array `list`.
+pub fn string_pairs<'j>(list: &'j serde_json::Value, a: &str, b: &str) -> Vec<(&'j str, &'j str)> {
+    list.as_array().unwrap().iter().map(|o| (o[a].as_str().unwrap(), o[b].as_str().unwrap())).collect()
 }
 
 /// Asserts that `json` has the shape `tests/schemas/reports.json` documents for `command`'s
