@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 
 /// A fresh directory `<CARGO_TARGET_TMPDIR>/<group>/<name>` holding `files` (path, contents).
 pub fn tree<C: AsRef<[u8]>>(group: &str, name: &str, files: &[(&str, C)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(group).join(name);
+    tree_at(Path::new(env!("CARGO_TARGET_TMPDIR")).join(group).join(name), files)
+}
+
+/// `dir`, emptied, holding `files` (path, contents).
+pub fn tree_at<C: AsRef<[u8]>>(dir: PathBuf, files: &[(&str, C)]) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
     for (path, contents) in files {
         let path = dir.join(path);
