@@ -16,12 +16,17 @@ pub fn tree<C: AsRef<[u8]>>(group: &str, name: &str, files: &[(&str, C)]) -> Pat
 /// `dir`, emptied, holding `files` (path, contents).
 pub fn tree_at<C: AsRef<[u8]>>(dir: PathBuf, files: &[(&str, C)]) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
+    write_all(&dir, files);
+    dir
+}
+
+/// Writes `files` (path, contents) below `dir`, making their directories.
+pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) {
     for (path, contents) in files {
         let path = dir.join(path);
         fs::create_dir_all(path.parent().expect("a file has a parent")).unwrap();
         fs::write(path, contents).unwrap();
     }
-    dir
 }
 
 /// The workspace the real-cargo tests build, `<group>/<name>` as [`tree`] makes it: member `app`
