@@ -315,11 +315,20 @@ pub struct ShowArgs {
     pub format: Format,
 }
 
-impl From<ShowArgs> for ShowOptions {
-    fn from(args: ShowArgs) -> Self {
-        ShowOptions { presets: args.presets, to: args.to, format: args.format }
-    }
+/// `impl From<$args> for $options` moving each field across, converted where the types differ:
+/// both sides are destructured whole, so a field added to one and not the other does not compile.
+macro_rules! options_from {
+    ($args:ident => $options:ident { $($field:ident),* }) => {
+        impl From<$args> for $options {
+            fn from(args: $args) -> Self {
+                let $args { $($field),* } = args;
+                $options { $($field: $field.into()),* }
+            }
+        }
+    };
 }
+
+options_from!(ShowArgs => ShowOptions { presets, to, format });
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
@@ -422,11 +431,7 @@ pub struct NewArgs {
     pub format: Format,
 }
 
-impl From<NewArgs> for NewOptions {
-    fn from(args: NewArgs) -> Self {
-        NewOptions { name: args.name, extends: args.extends, user: args.user, format: args.format }
-    }
-}
+options_from!(NewArgs => NewOptions { name, extends, user, format });
 
 #[derive(Debug, Args)]
 pub struct RemoveArgs {
@@ -451,12 +456,7 @@ pub struct RemoveArgs {
     pub format: Format,
 }
 
-impl From<RemoveArgs> for RemoveOptions {
-    fn from(args: RemoveArgs) -> Self {
-        let RemoveArgs { presets, profile, to, dry_run, format } = args;
-        RemoveOptions { presets, profile, to, dry_run, format }
-    }
-}
+options_from!(RemoveArgs => RemoveOptions { presets, profile, to, dry_run, format });
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
@@ -477,11 +477,7 @@ pub struct ExplainArgs {
     pub format: Format,
 }
 
-impl From<ExplainArgs> for ExplainOptions {
-    fn from(args: ExplainArgs) -> Self {
-        ExplainOptions { profile: args.profile, key: args.key, package: args.package, format: args.format }
-    }
-}
+options_from!(ExplainArgs => ExplainOptions { profile, key, package, format });
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
@@ -494,11 +490,7 @@ pub struct VerifyArgs {
     pub format: Format,
 }
 
-impl From<VerifyArgs> for VerifyOptions {
-    fn from(args: VerifyArgs) -> Self {
-        VerifyOptions { profile: args.profile, format: args.format }
-    }
-}
+options_from!(VerifyArgs => VerifyOptions { profile, format });
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
@@ -518,11 +510,7 @@ pub struct BenchArgs {
     pub report: MeasureArgs,
 }
 
-impl From<BenchArgs> for BenchOptions {
-    fn from(args: BenchArgs) -> Self {
-        BenchOptions { presets: args.presets, workflow: args.workflow, runs: args.runs, report: args.report.into() }
-    }
-}
+options_from!(BenchArgs => BenchOptions { presets, workflow, runs, report });
 
 #[derive(Debug, Args)]
 pub struct TuneArgs {
@@ -546,12 +534,7 @@ pub struct TuneArgs {
     pub report: MeasureArgs,
 }
 
-impl From<TuneArgs> for TuneOptions {
-    fn from(args: TuneArgs) -> Self {
-        let TuneArgs { workflow, budget, max_pairs, save, report } = args;
-        TuneOptions { workflow, budget, max_pairs, save, report: report.into() }
-    }
-}
+options_from!(TuneArgs => TuneOptions { workflow, budget, max_pairs, save, report });
 
 /// What `bench` and `tune` share: the binary's arguments for `run`, and the report.
 #[derive(Debug, Args)]
@@ -569,11 +552,7 @@ pub struct MeasureArgs {
     pub format: Format,
 }
 
-impl From<MeasureArgs> for MeasureOptions {
-    fn from(args: MeasureArgs) -> Self {
-        MeasureOptions { run_args: args.run_args, chart: args.chart, format: args.format }
-    }
-}
+options_from!(MeasureArgs => MeasureOptions { run_args, chart, format });
 
 impl ValueEnum for Workflow {
     fn value_variants<'a>() -> &'a [Self] {
@@ -607,11 +586,7 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 }
 
-impl From<CheckArgs> for CheckOptions {
-    fn from(args: CheckArgs) -> Self {
-        CheckOptions { explain: args.explain, deny: args.deny.into(), format: args.format }
-    }
-}
+options_from!(CheckArgs => CheckOptions { explain, deny, format });
 
 impl ValueEnum for CheckFormat {
     fn value_variants<'a>() -> &'a [Self] {

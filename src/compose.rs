@@ -612,15 +612,24 @@ mod tests {
         assert!(composed.unmet(&empty, &[]).is_empty());
     }
 
+    /// A library (in a folder of its own per `p`) where `<p>d` declares a conflict with `<p>z`,
+    /// which `<p>zz` extends; `<p>x` conflicts with nothing.
+    fn declaring(p: &str) -> Library {
+        let declares =
+            format!("summary = \"d\"\nconflicts-with = [{{ preset = \"{p}z\", why = \"speed against size\" }}]\n");
+        let zz = format!("summary = \"zz\"\nextends = [\"{p}z\"]\n");
+        let names = ["d", "z", "zz", "x"].map(|n| format!("{p}{n}"));
+        library(&[
+            (&names[0], &declares),
+            (&names[1], "summary = \"z\"\n"),
+            (&names[2], &zz),
+            (&names[3], "summary = \"x\"\n"),
+        ])
+    }
+
     #[test]
     fn a_declared_conflict_is_refused_with_its_reason_whichever_side_declares_it_and_through_extends() {
-        let declares = "summary = \"d\"\nconflicts-with = [{ preset = \"dz\", why = \"speed against size\" }]\n";
-        let lib = library(&[
-            ("dd", declares),
-            ("dz", "summary = \"z\"\n"),
-            ("dzz", "summary = \"zz\"\nextends = [\"dz\"]\n"),
-            ("dx", "summary = \"x\"\n"),
-        ]);
+        let lib = declaring("d");
         for pair in [["dd", "dz"], ["dz", "dd"]] {
             let err = compose(&lib, &names(&pair)).unwrap_err().to_string();
             assert!(err.starts_with("preset `dd` cannot go with `dz`\n  `dd`: speed against size\nhelp: "), "{err}");
@@ -634,12 +643,7 @@ mod tests {
 
     #[test]
     fn a_declared_conflict_with_a_preset_in_the_file_says_which_side_is_there() {
-        let declares = "summary = \"d\"\nconflicts-with = [{ preset = \"fz\", why = \"speed against size\" }]\n";
-        let lib = library(&[
-            ("fd", declares),
-            ("fz", "summary = \"z\"\n"),
-            ("fzz", "summary = \"zz\"\nextends = [\"fz\"]\n"),
-        ]);
+        let lib = declaring("f");
         let err = declared_conflict_in_file(&lib, &names(&["fd"]), &names(&["fzz", "fz"]), "Cargo.toml").unwrap();
         assert!(
             err.to_string()

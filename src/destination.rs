@@ -166,10 +166,7 @@ mod tests {
 
     #[test]
     fn legacy_config_is_written_when_it_exists() {
-        let dir = crate::scratch("destination-legacy");
-        std::fs::write(dir.join("Cargo.toml"), "[workspace]\n").unwrap();
-        std::fs::create_dir(dir.join(".cargo")).unwrap();
-        std::fs::write(dir.join(".cargo/config"), "").unwrap();
+        let dir = crate::scratch_with("destination-legacy", &[("Cargo.toml", "[workspace]\n"), (".cargo/config", "")]);
         let ws = crate::cargo::workspace::locate(&dir, None).unwrap();
         let target = Target::resolve(&Destination::Config, &ws, &dir).unwrap();
         assert_eq!(target.path, dir.join(".cargo/config"));

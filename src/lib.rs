@@ -52,6 +52,18 @@ pub(crate) fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// A [`scratch`] folder holding `files` (path, text).
+#[cfg(test)]
+pub(crate) fn scratch_with(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = scratch(name);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
 /// Exit status for failures other than usage errors, as cargo uses.
 pub const FAILURE: i32 = 101;
 

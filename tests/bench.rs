@@ -24,20 +24,13 @@ fn workspace(name: &str) -> PathBuf {
     common::tree("bench", name, &files)
 }
 
-fn bench(dir: &Path, args: &[&str]) -> Output {
-    bench_command(dir, args).output().unwrap()
+/// `cargo presets bench <args>` in `dir`, as [`common::measuring`] runs it.
+fn bench_command(dir: &Path, args: &[&str]) -> Command {
+    common::measuring(dir, &[&["bench"], args].concat())
 }
 
-fn bench_command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
-    command.args(["presets", "bench"]).args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
-            command.env_remove(key);
-        }
-    }
-    command
+fn bench(dir: &Path, args: &[&str]) -> Output {
+    bench_command(dir, args).output().unwrap()
 }
 
 #[test]
@@ -66,12 +59,7 @@ fn json_report_has_every_variant_and_workflow_with_sane_ratios_and_files_untouch
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     common::assert_report_shape("bench", &report);
 
-    let variants: Vec<(&str, &str)> = report["variants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| (v["name"].as_str().unwrap(), v["profile"].as_str().unwrap()))
-        .collect();
+    let variants = common::string_pairs(&report["variants"], "name", "profile");
     assert_eq!(variants, [("dev", "dev"), ("fast-dev", "dev"), ("fast-compile", "dev")]);
     let metrics: Vec<&str> =
         report["metrics"].as_array().unwrap().iter().map(|m| m["metric"].as_str().unwrap()).collect();
@@ -137,17 +125,12 @@ fn a_baseline_that_already_has_the_preset_is_named_and_missing_components_stop_b
 
     // rustup as it answers where nightly lacks rust-src, whatever this machine has.
     let bin = dir.join("fake-bin");
-    fs::create_dir_all(&bin).unwrap();
-    let rustup = bin.join("rustup");
-    fs::write(&rustup, "#!/bin/sh\nprintf 'cargo-x86_64-unknown-linux-gnu\\nrustc-x86_64-unknown-linux-gnu\\n'\n")
-        .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(&rustup, fs::Permissions::from_mode(0o755)).unwrap();
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())));
-    let output =
-        bench_command(&dir, &["embedded-size-nightly", "--workflow", "size"]).env("PATH", path.unwrap()).output();
-    let output = output.unwrap();
+    common::executable(
+        &bin.join("rustup"),
+        "#!/bin/sh\nprintf 'cargo-x86_64-unknown-linux-gnu\\nrustc-x86_64-unknown-linux-gnu\\n'\n",
+    );
+    let args = ["embedded-size-nightly", "--workflow", "size"];
+    let output = bench_command(&dir, &args).env("PATH", common::path_with(bin)).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(101), "{stderr}");
     assert!(stderr.contains("needs the rustup component `rust-src`") && !stderr.contains("Building"), "{stderr}");
@@ -223,11 +206,7 @@ fn presets_for_different_kinds_of_build_are_refused() {
 #[test]
 fn config_presets_and_their_variants_reach_rustc_in_their_own_builds_only() {
     let dir = workspace("config-presets");
-    let log = dir.join("rustc.log");
-    let wrapper = dir.join("log-rustc.sh");
-    fs::write(&wrapper, format!("#!/bin/sh\necho \"$CARGO_TARGET_DIR $*\" >> '{}'\nexec \"$@\"\n", log.display()))
-        .unwrap();
-    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    let (wrapper, log) = rustc_logger(&dir);
     let mold = Command::new("mold").arg("--version").output().is_ok();
     let mut presets = vec!["native-cpu"];
     if mold {
@@ -235,10 +214,10 @@ fn config_presets_and_their_variants_reach_rustc_in_their_own_builds_only() {
     } else {
         eprintln!("SKIPPED: the fast-link:mold part (mold is not installed)");
     }
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
-    command.args(["presets", "bench"]).args(&presets).args(["--workflow", "size"]).current_dir(&dir);
-    let output = command.env("RUSTC_WRAPPER", &wrapper).env_remove("RUSTFLAGS").output().unwrap();
+    let output = bench_command(&dir, &[&presets[..], &["--workflow", "size"]].concat())
+        .env("RUSTC_WRAPPER", &wrapper)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     let log = fs::read_to_string(&log).unwrap();
@@ -275,8 +254,7 @@ fn rustc_logger(dir: &Path) -> (PathBuf, PathBuf) {
         "#!/bin/sh\necho \"$CARGO_TARGET_DIR toolchain=$RUSTUP_TOOLCHAIN $*\" >> '{}'\nexec \"$@\"\n",
         log.display()
     );
-    fs::write(&wrapper, script).unwrap();
-    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    common::executable(&wrapper, &script);
     (wrapper, log)
 }
 
@@ -290,10 +268,10 @@ fn a_nightly_preset_is_measured_against_a_nightly_baseline() {
     }
     let dir = workspace("nightly-baseline");
     let (wrapper, log) = rustc_logger(&dir);
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
-    command.args(["presets", "bench", "parallel-frontend", "--workflow", "size"]).current_dir(&dir);
-    let output = command.env("RUSTC_WRAPPER", &wrapper).env_remove("RUSTFLAGS").output().unwrap();
+    let output = bench_command(&dir, &["parallel-frontend", "--workflow", "size"])
+        .env("RUSTC_WRAPPER", &wrapper)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("every variant builds with nightly cargo"), "{stderr}");
@@ -346,21 +324,11 @@ fn paused_workspace(name: &str) -> PathBuf {
 
 /// Starts `bench` in `<dir>/ws` with the pausing wrapper, and returns once the build is paused.
 fn start_paused(dir: &Path, args: &[&str]) -> std::process::Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
+    let mut command = bench_command(&dir.join("ws"), args);
     command
-        .args(["presets", "bench"])
-        .args(args)
-        .current_dir(dir.join("ws"))
-        .env("CARGO_NET_OFFLINE", "true")
         .env("RUSTC_WRAPPER", dir.join("pause-rustc.sh"))
         .env("TMPDIR", dir.join("tmp"))
         .env_remove("CARGO_TARGET_DIR");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") {
-            command.env_remove(key);
-        }
-    }
     common::spawn_paused(dir, &mut command)
 }
 

@@ -15,17 +15,7 @@ use std::process::{Command, Output};
 
 /// A workspace `<tmp>/cargo/<name>`: member `app` (bin) depending on `vendor/dep` (excluded).
 fn workspace(name: &str) -> PathBuf {
-    let files = [
-        ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n"),
-        (
-            "app/Cargo.toml",
-            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep = { path = \"../vendor/dep\" }\n",
-        ),
-        ("app/src/main.rs", "fn main() {\n    println!(\"{}\", dep::answer());\n}\n"),
-        ("vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.2.0\"\nedition = \"2024\"\n"),
-        ("vendor/dep/src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n"),
-    ];
-    common::tree("cargo", name, &files)
+    common::app_and_dependency("cargo", name, "dep", "")
 }
 
 /// Runs `cargo presets <args>` in `dir`, with no personal presets.
@@ -113,6 +103,10 @@ impl Unit {
         self
     }
 
+    fn has_all(&self, flags: &[&str]) -> &Self {
+        flags.iter().fold(self, |unit, flag| unit.has(flag))
+    }
+
     fn lacks(&self, flag_prefix: &str) -> &Self {
         assert!(!self.rustc_args.contains(flag_prefix), "did not expect `{flag_prefix}…` in:\n{}", self.rustc_args);
         self
@@ -124,11 +118,22 @@ impl Unit {
     }
 }
 
+/// A fresh workspace `name` where `cargo presets apply <apply>` ran, and its units as [`check`]
+/// with `check_args` finds them.
+fn applied(name: &str, apply: &[&str], check_args: &[&str]) -> (PathBuf, Unit, Unit) {
+    let dir = workspace(name);
+    presets(&dir, &[&["apply"], apply].concat());
+    let (app, dep) = check(&dir, check_args);
+    (dir, app, dep)
+}
+
+/// What `prod` and `embedded-size` give every unit besides its `opt-level`, whichever profile
+/// they are applied as.
+const SHIPPED: [&str; 3] = ["-C panic=abort", "-C codegen-units=1", "-C strip=symbols"];
+
 #[test]
 fn fast_dev_gives_members_line_tables_and_dependencies_no_debug_info() {
-    let dir = workspace("fast-dev");
-    presets(&dir, &["apply", "fast-dev"]);
-    let (app, dep) = check(&dir, &[]);
+    let (dir, app, dep) = applied("fast-dev", &["fast-dev"], &[]);
     app.has("-C debuginfo=line-tables-only").lacks("-C opt-level");
     dep.lacks("-C debuginfo").reports("debuginfo", 0.into());
 
@@ -140,21 +145,22 @@ fn fast_dev_gives_members_line_tables_and_dependencies_no_debug_info() {
 
 #[test]
 fn fast_dev_in_the_workspace_config_file_works_the_same() {
-    let dir = workspace("fast-dev-config");
-    presets(&dir, &["apply", "fast-dev", "--to", "config"]);
+    let (dir, app, dep) = applied("fast-dev-config", &["fast-dev", "--to", "config"], &[]);
     assert!(!fs::read_to_string(dir.join("Cargo.toml")).unwrap().contains("profile"));
-    let (app, dep) = check(&dir, &[]);
     app.has("-C debuginfo=line-tables-only");
     dep.lacks("-C debuginfo");
 }
 
 #[test]
 fn debugging_builds_with_full_debug_info() {
-    let dir = workspace("debugging");
-    presets(&dir, &["apply", "debugging"]);
-    let (app, dep) = check(&dir, &["--profile", "debugging"]);
+    let (_, app, dep) = applied("debugging", &["debugging"], &["--profile", "debugging"]);
     app.has("-C debuginfo=2").lacks("-C opt-level");
     dep.has("-C debuginfo=2");
+}
+
+/// Pins the workspace in `dir` to `channel` (a `rust-toolchain.toml`).
+fn pin(dir: &Path, channel: &str) {
+    fs::write(dir.join("rust-toolchain.toml"), format!("[toolchain]\nchannel = \"{channel}\"\n")).unwrap();
 }
 
 /// The toolchain decides the profile: a pin naming 1.95.0 (installed; cargo 1.95 reserves
@@ -165,7 +171,7 @@ fn debugging_builds_with_full_debug_info() {
 fn debugging_follows_the_pinned_toolchain() {
     let dir = workspace("debugging-pinned");
     let original = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"1.95.0\"\n").unwrap();
+    pin(&dir, "1.95.0");
     presets(&dir, &["apply", "debugging"]);
     let written = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(written.contains("[profile.debugging]\ninherits = \"dev\"\n"), "{written}");
@@ -174,7 +180,7 @@ fn debugging_follows_the_pinned_toolchain() {
     presets(&dir, &["remove", "debugging"]);
     assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), original);
 
-    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"1.99.0\"\n").unwrap();
+    pin(&dir, "1.99.0");
     presets(&dir, &["apply", "debugging"]);
     let written = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(written.contains("[profile.debug]\n") && !written.contains("inherits"), "{written}");
@@ -190,9 +196,7 @@ fn debugging_follows_the_pinned_toolchain() {
 
 #[test]
 fn staging_is_optimised_with_assertions_and_full_debug_info() {
-    let dir = workspace("staging");
-    presets(&dir, &["apply", "staging"]);
-    let (app, dep) = check(&dir, &["--profile", "staging"]);
+    let (_, app, dep) = applied("staging", &["staging"], &["--profile", "staging"]);
     for unit in [&app, &dep] {
         unit.has("-C opt-level=3").has("-C debuginfo=2").reports("debug_assertions", true.into());
     }
@@ -200,9 +204,7 @@ fn staging_is_optimised_with_assertions_and_full_debug_info() {
 
 #[test]
 fn debuggable_staging_keeps_checks_and_line_tables() {
-    let dir = workspace("debuggable-staging");
-    presets(&dir, &["apply", "debuggable-staging"]);
-    let (app, dep) = check(&dir, &["--profile", "staging"]);
+    let (_, app, dep) = applied("debuggable-staging", &["debuggable-staging"], &["--profile", "staging"]);
     for unit in [&app, &dep] {
         // rustc's overflow checks follow debug assertions, so cargo passes no flag for them:
         // cargo's own report of the unit's profile is the proof.
@@ -215,11 +217,9 @@ fn debuggable_staging_keeps_checks_and_line_tables() {
 
 #[test]
 fn prod_has_fat_lto_one_codegen_unit_abort_and_stripped_symbols() {
-    let dir = workspace("prod");
-    presets(&dir, &["apply", "prod"]);
-    let (app, dep) = check(&dir, &["--profile", "prod"]);
+    let (_, app, dep) = applied("prod", &["prod"], &["--profile", "prod"]);
     for unit in [&app, &dep] {
-        unit.has("-C opt-level=3").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
+        unit.has("-C opt-level=3").has_all(&SHIPPED);
     }
     // The binary is link-time optimised; its dependency is built for it.
     app.has("-C lto");
@@ -228,31 +228,29 @@ fn prod_has_fat_lto_one_codegen_unit_abort_and_stripped_symbols() {
 
 #[test]
 fn embedded_size_optimises_release_for_size() {
-    let dir = workspace("embedded-size");
-    presets(&dir, &["apply", "embedded-size"]);
-    let (app, dep) = check(&dir, &["--release"]);
+    let (_, app, dep) = applied("embedded-size", &["embedded-size"], &["--release"]);
     for unit in [&app, &dep] {
-        unit.has("-C opt-level=z").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
+        unit.has("-C opt-level=z").has_all(&SHIPPED);
     }
     app.has("-C lto");
 }
 
-/// Applies `preset`, checks with `args`, hands each unit to `expect`, and removes the preset:
-/// the manifest's bytes come back.
-fn applied_obeyed_removed(preset: &str, args: &[&str], expect: impl Fn(&Unit, &Unit)) {
-    let dir = workspace(preset);
+/// Applies with `apply` in a fresh workspace `name`, checks with `check_args`, hands each unit to
+/// `expect`, and removes with the same arguments: the manifest's bytes come back.
+fn applied_obeyed_removed(name: &str, apply: &[&str], check_args: &[&str], expect: impl Fn(&Unit, &Unit)) {
+    let dir = workspace(name);
     let manifest = dir.join("Cargo.toml");
     let original = fs::read(&manifest).unwrap();
-    presets(&dir, &["apply", preset]);
-    let (app, dep) = check(&dir, args);
+    presets(&dir, &[&["apply"], apply].concat());
+    let (app, dep) = check(&dir, check_args);
     expect(&app, &dep);
-    presets(&dir, &["remove", preset]);
+    presets(&dir, &[&["remove"], apply].concat());
     assert_eq!(fs::read(&manifest).unwrap(), original, "remove gives the original bytes back");
 }
 
 #[test]
 fn deps_opt1_dev_builds_dependencies_at_opt_level_1_only() {
-    applied_obeyed_removed("deps-opt1-dev", &[], |app, dep| {
+    applied_obeyed_removed("deps-opt1-dev", &["deps-opt1-dev"], &[], |app, dep| {
         dep.has("-C opt-level=1").lacks("-C debuginfo");
         app.lacks("-C opt-level").has("-C debuginfo=2");
     });
@@ -260,7 +258,7 @@ fn deps_opt1_dev_builds_dependencies_at_opt_level_1_only() {
 
 #[test]
 fn quick_release_is_release_with_thin_lto_and_16_codegen_units() {
-    applied_obeyed_removed("quick-release", &["--profile", "release-fast"], |app, dep| {
+    applied_obeyed_removed("quick-release", &["quick-release"], &["--profile", "release-fast"], |app, dep| {
         for unit in [app, dep] {
             unit.has("-C opt-level=3").has("-C codegen-units=16");
         }
@@ -270,7 +268,7 @@ fn quick_release_is_release_with_thin_lto_and_16_codegen_units() {
 
 #[test]
 fn wasm_size_optimises_for_size_and_strips_debug_info_only() {
-    applied_obeyed_removed("wasm-size", &["--profile", "wasm-release"], |app, dep| {
+    applied_obeyed_removed("wasm-size", &["wasm-size"], &["--profile", "wasm-release"], |app, dep| {
         for unit in [app, dep] {
             unit.has("-C opt-level=z").has("-C codegen-units=1").has("-C strip=debuginfo").lacks("strip=symbols");
         }
@@ -281,13 +279,11 @@ fn wasm_size_optimises_for_size_and_strips_debug_info_only() {
 /// Only the `test` profile's dependencies are optimised: `cargo build`'s stay as they were.
 #[test]
 fn deps_opt1_test_optimises_dependencies_for_tests_only() {
-    applied_obeyed_removed("deps-opt1-test", &["--profile", "test"], |app, dep| {
+    applied_obeyed_removed("deps-opt1-test", &["deps-opt1-test"], &["--profile", "test"], |app, dep| {
         dep.has("-C opt-level=1").lacks("-C debuginfo");
         app.lacks("-C opt-level");
     });
-    let dir = workspace("deps-opt1-test");
-    presets(&dir, &["apply", "deps-opt1-test"]);
-    let (_, dep) = check(&dir, &[]);
+    let (_, _, dep) = applied("deps-opt1-test", &["deps-opt1-test"], &[]);
     dep.lacks("-C opt-level").has("-C debuginfo=2");
 }
 
@@ -295,7 +291,7 @@ fn deps_opt1_test_optimises_dependencies_for_tests_only() {
 #[cfg(target_os = "linux")]
 #[test]
 fn split_debuginfo_is_unpacked_on_linux() {
-    applied_obeyed_removed("split-debuginfo", &[], |app, dep| {
+    applied_obeyed_removed("split-debuginfo", &["split-debuginfo"], &[], |app, dep| {
         for unit in [app, dep] {
             unit.has("-C split-debuginfo=unpacked");
         }
@@ -304,26 +300,20 @@ fn split_debuginfo_is_unpacked_on_linux() {
 
 #[test]
 fn prod_applied_as_dist_reaches_rustc_and_comes_back_out() {
-    let dir = workspace("prod-as-dist");
-    let manifest = dir.join("Cargo.toml");
-    let original = fs::read(&manifest).unwrap();
-    presets(&dir, &["apply", "prod", "--profile", "dist"]);
-    let (app, dep) = check(&dir, &["--profile", "dist"]);
-    for unit in [&app, &dep] {
-        unit.has("-C opt-level=3").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
-    }
-    app.has("-C lto");
-    presets(&dir, &["remove", "prod", "--profile", "dist"]);
-    assert_eq!(fs::read(&manifest).unwrap(), original, "remove gives the original bytes back");
+    applied_obeyed_removed("prod-as-dist", &["prod", "--profile", "dist"], &["--profile", "dist"], |app, dep| {
+        for unit in [app, dep] {
+            unit.has("-C opt-level=3").has_all(&SHIPPED);
+        }
+        app.has("-C lto");
+    });
 }
 
 #[test]
 fn embedded_size_as_a_custom_profile_inherits_release() {
-    let dir = workspace("embedded-size-as-release-small");
-    presets(&dir, &["apply", "embedded-size", "--profile", "release-small"]);
-    let (app, dep) = check(&dir, &["--profile", "release-small"]);
+    let apply = ["embedded-size", "--profile", "release-small"];
+    let (dir, app, dep) = applied("embedded-size-as-release-small", &apply, &["--profile", "release-small"]);
     for unit in [&app, &dep] {
-        unit.has("-C opt-level=z").has("-C panic=abort").has("-C codegen-units=1").has("-C strip=symbols");
+        unit.has("-C opt-level=z").has_all(&SHIPPED);
     }
     // `release` itself is untouched.
     let (app, _) = check(&dir, &["--release"]);
@@ -343,6 +333,24 @@ fn force_replaces_a_hand_written_value_and_cargo_obeys_it() {
 
 fn nightly_available() -> bool {
     Command::new("cargo").args(["+nightly", "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+/// A fresh workspace `name`, or `None` where nightly cargo is not installed (the test then says
+/// it is skipped).
+fn nightly_workspace(name: &str) -> Option<PathBuf> {
+    if !nightly_available() {
+        eprintln!("SKIPPED: nightly cargo is not installed");
+        return None;
+    }
+    Some(workspace(name))
+}
+
+/// Real cargo's `-v` output (its stderr) for `args`, which must succeed.
+fn succeeded(dir: &Path, toolchain: Option<&str>, args: &[&str]) -> String {
+    let output = cargo(dir, toolchain, args);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "cargo {args:?} failed:\n{stderr}");
+    stderr
 }
 
 /// The Cranelift preset on a stable workspace goes to a standalone file: stable cargo still
@@ -373,20 +381,22 @@ fn cranelift_dev_file_keeps_stable_working_and_nightly_accepts_it() {
     }
 }
 
+/// `preset` applied in a fresh workspace `name` that pins nightly, whose cargo accepts what it
+/// wrote (`cargo clean --dry-run <clean_args>`): the manifest it wrote. `None` where nightly cargo
+/// is not installed.
+fn accepted_by_nightly(name: &str, preset: &str, clean_args: &[&str]) -> Option<String> {
+    let dir = nightly_workspace(name)?;
+    pin(&dir, "nightly");
+    presets(&dir, &["apply", preset]);
+    succeeded(&dir, Some("nightly"), &[&["clean", "--dry-run"], clean_args].concat());
+    Some(fs::read_to_string(dir.join("Cargo.toml")).unwrap())
+}
+
 /// On a workspace that pins nightly, the gate goes into Cargo.toml and nightly cargo accepts it.
 #[test]
 fn cranelift_dev_in_a_nightly_workspace_manifest_is_accepted_by_nightly_cargo() {
-    if !nightly_available() {
-        eprintln!("SKIPPED: nightly cargo is not installed");
-        return;
-    }
-    let dir = workspace("cranelift-dev-nightly");
-    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly\"\n").unwrap();
-    presets(&dir, &["apply", "cranelift-dev"]);
-    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    let Some(manifest) = accepted_by_nightly("cranelift-dev-nightly", "cranelift-dev", &[]) else { return };
     assert!(manifest.starts_with("# cargo-presets(cranelift-dev) codegen-backend: "), "{manifest}");
-    let dry = cargo(&dir, Some("nightly"), &["clean", "--dry-run"]);
-    assert!(dry.status.success(), "nightly cargo rejected the manifest:\n{}", String::from_utf8_lossy(&dry.stderr));
 }
 
 /// Whether a fixture simulates a cargo newer than those installed here (its `machine` or its
@@ -473,18 +483,14 @@ fn workspace_root_discovery_agrees_with_cargo_locate_project() {
 
 #[test]
 fn deps_optimized_dev_optimises_dependencies_only() {
-    let dir = workspace("deps-optimized-dev");
-    presets(&dir, &["apply", "deps-optimized-dev"]);
-    let (app, dep) = check(&dir, &[]);
+    let (_, app, dep) = applied("deps-optimized-dev", &["deps-optimized-dev"], &[]);
     app.lacks("-C opt-level").has("-C debuginfo=2");
     dep.has("-C opt-level=3").reports("opt_level", "3".into());
 }
 
 #[test]
 fn fast_compile_turns_debug_info_off() {
-    let dir = workspace("fast-compile");
-    presets(&dir, &["apply", "fast-compile"]);
-    let (app, dep) = check(&dir, &[]);
+    let (_, app, dep) = applied("fast-compile", &["fast-compile"], &[]);
     for unit in [&app, &dep] {
         unit.lacks("-C debuginfo").reports("debuginfo", 0.into());
     }
@@ -492,11 +498,9 @@ fn fast_compile_turns_debug_info_off() {
 
 #[test]
 fn fast_runtime_has_fat_lto_one_codegen_unit_and_abort() {
-    let dir = workspace("fast-runtime");
-    presets(&dir, &["apply", "fast-runtime"]);
-    let (app, dep) = check(&dir, &["--release"]);
+    let (_, app, dep) = applied("fast-runtime", &["fast-runtime"], &["--release"]);
     for unit in [&app, &dep] {
-        unit.has("-C opt-level=3").has("-C panic=abort").has("-C codegen-units=1");
+        unit.has_all(&["-C opt-level=3", "-C panic=abort", "-C codegen-units=1"]);
     }
     app.has("-C lto");
     dep.has("-C linker-plugin-lto");
@@ -504,18 +508,14 @@ fn fast_runtime_has_fat_lto_one_codegen_unit_and_abort() {
 
 #[test]
 fn ci_profile_cuts_debug_info_and_incremental_state() {
-    let dir = workspace("ci");
-    presets(&dir, &["apply", "ci"]);
-    let (app, dep) = check(&dir, &["--profile", "ci"]);
+    let (_, app, dep) = applied("ci", &["ci"], &["--profile", "ci"]);
     app.has("-C debuginfo=line-tables-only").lacks("-C incremental");
     dep.lacks("-C debuginfo");
 }
 
 #[test]
 fn profiling_profile_is_release_with_line_tables() {
-    let dir = workspace("profiling");
-    presets(&dir, &["apply", "profiling"]);
-    let (app, dep) = check(&dir, &["--profile", "profiling"]);
+    let (_, app, dep) = applied("profiling", &["profiling"], &["--profile", "profiling"]);
     for unit in [&app, &dep] {
         unit.has("-C opt-level=3").has("-C debuginfo=line-tables-only").lacks("-C strip");
     }
@@ -525,34 +525,21 @@ fn profiling_profile_is_release_with_line_tables() {
 /// `-Z build-std`, which the preset's description says).
 #[test]
 fn embedded_size_nightly_is_accepted_by_nightly_cargo() {
-    if !nightly_available() {
-        eprintln!("SKIPPED: nightly cargo is not installed");
+    let Some(manifest) = accepted_by_nightly("embedded-size-nightly", "embedded-size-nightly", &["--release"]) else {
         return;
-    }
-    let dir = workspace("embedded-size-nightly");
-    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly\"\n").unwrap();
-    presets(&dir, &["apply", "embedded-size-nightly"]);
-    let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    };
     assert!(manifest.contains("cargo-features = [\"panic-immediate-abort\"]"), "{manifest}");
-    let dry = cargo(&dir, Some("nightly"), &["clean", "--dry-run", "--release"]);
-    assert!(dry.status.success(), "nightly cargo rejected it:\n{}", String::from_utf8_lossy(&dry.stderr));
 }
 
 /// The extras' profile rustflags reach rustc through nightly cargo (the manifest gains the
 /// `profile-rustflags` feature), and remove gives the bytes back.
 #[test]
 fn embedded_size_nightly_extras_reach_rustc_through_nightly_cargo() {
-    if !nightly_available() {
-        eprintln!("SKIPPED: nightly cargo is not installed");
-        return;
-    }
-    let dir = workspace("embedded-size-nightly-extras");
-    fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly\"\n").unwrap();
+    let Some(dir) = nightly_workspace("embedded-size-nightly-extras") else { return };
+    pin(&dir, "nightly");
     let original = fs::read(dir.join("Cargo.toml")).unwrap();
     presets(&dir, &["apply", "embedded-size-nightly-extras"]);
-    let output = cargo(&dir, Some("nightly"), &["check", "-v", "--release"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(&dir, Some("nightly"), &["check", "-v", "--release"]);
     for name in ["app", "dep"] {
         let line = rustc_invocation(&stderr, name).unwrap();
         assert!(line.contains("-Zlocation-detail=none -Zfmt-debug=none"), "{line}");
@@ -626,9 +613,7 @@ fn native_cpu_joins_the_target_table_cargo_reads_and_comes_back_out() {
 
 #[test]
 fn native_cpu_in_a_new_config_file_reaches_rustc() {
-    let dir = workspace("native-cpu-new");
-    presets(&dir, &["apply", "native-cpu", "--to", "config"]);
-    let (app, dep) = check(&dir, &[]);
+    let (dir, app, dep) = applied("native-cpu-new", &["native-cpu", "--to", "config"], &[]);
     app.has("-C target-cpu=native");
     dep.has("-C target-cpu=native");
     presets(&dir, &["remove", "native-cpu", "--to", "config"]);
@@ -650,22 +635,23 @@ fn fast_link_changes_nothing_where_rust_lld_is_already_the_default() {
     assert!(!dir.join(".cargo/config.toml").exists(), "fast-link wrote a file where it has nothing to say");
 }
 
-/// Whether `program` is on PATH.
-fn on_path(program: &str) -> bool {
-    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join(program).is_file())
+/// Whether mold is on PATH; where it is not, the test says it is skipped.
+fn mold_installed() -> bool {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join("mold").is_file());
+    if !found {
+        eprintln!("SKIPPED: mold is not installed (`.ci/run` installs it with apt)");
+    }
+    found
 }
 
 #[test]
 fn fast_link_with_mold_links_with_mold() {
-    if !on_path("mold") {
-        eprintln!("SKIPPED: mold is not installed (`.ci/run` installs it with apt)");
+    if !mold_installed() {
         return;
     }
     let dir = workspace("fast-link-mold");
     presets(&dir, &["apply", "fast-link", "--variant", "mold", "--to", "config"]);
-    let output = cargo(&dir, None, &["build", "-v"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(&dir, None, &["build", "-v"]);
     let app = rustc_invocation(&stderr, "app").unwrap();
     assert!(app.contains("-C link-arg=-fuse-ld=mold"), "{app}");
     let binary = fs::read(dir.join("target/debug/app")).unwrap();
@@ -678,20 +664,15 @@ fn fast_link_with_mold_links_with_mold() {
 #[cfg(target_os = "linux")]
 #[test]
 fn fast_link_wild_goes_through_clang() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = workspace("fast-link-wild");
     let bin = dir.join("stand-ins");
-    fs::create_dir_all(&bin).unwrap();
     for program in ["clang", "ld.wild"] {
-        fs::write(bin.join(program), "#!/bin/sh\nexit 1\n").unwrap();
-        fs::set_permissions(bin.join(program), fs::Permissions::from_mode(0o755)).unwrap();
+        common::executable(&bin.join(program), "#!/bin/sh\nexit 1\n");
     }
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())));
     let apply = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
         .args(["presets", "apply", "fast-link", "--variant", "wild", "--to", "config"])
         .current_dir(&dir)
-        .env("PATH", path.unwrap())
+        .env("PATH", common::path_with(bin))
         .env("CARGO_HOME", dir.join("no-cargo-home"))
         .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
         .output()
@@ -709,13 +690,11 @@ fn fast_link_wild_goes_through_clang() {
 /// presets' flags reach rustc (issue 24: they used to be lost without a word).
 #[test]
 fn native_cpu_and_fast_link_together_both_reach_rustc() {
-    if !on_path("mold") {
-        eprintln!("SKIPPED: mold is not installed (`.ci/run` installs it with apt)");
+    if !mold_installed() {
         return;
     }
-    let dir = workspace("native-cpu-fast-link");
-    presets(&dir, &["apply", "native-cpu", "fast-link", "--variant", "mold", "--to", "config"]);
-    let (app, dep) = check(&dir, &[]);
+    let apply = ["native-cpu", "fast-link", "--variant", "mold", "--to", "config"];
+    let (dir, app, dep) = applied("native-cpu-fast-link", &apply, &[]);
     for unit in [&app, &dep] {
         unit.has("-C target-cpu=native").has("-C link-arg=-fuse-ld=mold");
     }
@@ -725,22 +704,15 @@ fn native_cpu_and_fast_link_together_both_reach_rustc() {
 
 #[test]
 fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
-    if !nightly_available() {
-        eprintln!("SKIPPED: nightly cargo is not installed");
-        return;
-    }
-    let dir = workspace("nightly-config");
+    let Some(dir) = nightly_workspace("nightly-config") else { return };
     presets(&dir, &["apply", "parallel-frontend", "unified-features", "--to", ".cargo/nightly.toml"]);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let output = cargo(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
     let app = rustc_invocation(&stderr, "app").unwrap();
     assert!(app.contains(&format!("-Zthreads={threads}")), "{app}");
     assert!(!stderr.contains("warning: ignoring `resolver.feature-unification`"), "{stderr}");
     // Stable cargo never reads the file: the workspace still builds on stable.
-    let output = cargo(&dir, None, &["check"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    succeeded(&dir, None, &["check"]);
 }
 
 /// A dependency that declares `[hints] mostly-unused = true` gets `-Zhint-mostly-unused` from
@@ -748,18 +720,12 @@ fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
 /// reads the separate file.
 #[test]
 fn hint_mostly_unused_reaches_only_the_crates_that_ask_for_it() {
-    if !nightly_available() {
-        eprintln!("SKIPPED: nightly cargo is not installed");
-        return;
-    }
-    let dir = workspace("hint-mostly-unused");
+    let Some(dir) = nightly_workspace("hint-mostly-unused") else { return };
     let dep = dir.join("vendor/dep/Cargo.toml");
     let text = fs::read_to_string(&dep).unwrap();
     fs::write(&dep, format!("{text}\n[hints]\nmostly-unused = true\n")).unwrap();
     presets(&dir, &["apply", "hint-mostly-unused", "--to", ".cargo/nightly.toml"]);
-    let output = cargo(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = succeeded(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
     assert!(rustc_invocation(&stderr, "dep").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
     assert!(!rustc_invocation(&stderr, "app").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
     assert!(cargo(&dir, None, &["check"]).status.success());
@@ -776,26 +742,24 @@ fn check_says_build_rustflags_are_unread_exactly_when_cargo_ignores_them() {
         "[build]\nrustflags = [\"-C\", \"target-cpu=native\"]\n\n[target.{host}]\nrustflags = [\"-C\", \"force-frame-pointers=yes\"]\n"
     );
     fs::write(dir.join(".cargo/config.toml"), config).unwrap();
+    // What `cargo presets check` says about the workspace (its stderr).
+    let lint = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
+            .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
+            .args(["presets", "check"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
     let (app, _) = check(&dir, &[]);
     app.has("-C force-frame-pointers=yes").lacks("-C target-cpu=native");
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
-        .args(["presets", "check"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = lint();
     assert!(stderr.contains("warning[rustflags-unread]"), "{stderr}");
 
     // Without the target table cargo uses `[build].rustflags`, and check says nothing about them.
     fs::write(dir.join(".cargo/config.toml"), "[build]\nrustflags = [\"-C\", \"target-cpu=native\"]\n").unwrap();
     let (app, _) = check(&dir, &[]);
     app.has("-C target-cpu=native");
-    let output = Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-        .env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"))
-        .args(["presets", "check"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&output.stderr).contains("rustflags-unread"));
+    assert!(!lint().contains("rustflags-unread"));
 }

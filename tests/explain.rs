@@ -16,9 +16,20 @@ struct Setup {
 
 const ENV: (&str, &str) = ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "2");
 
+/// A fresh `<tmp>/<dir>` holding `files`: the workspace is its `ws/`, `$CARGO_HOME` its `home/`.
+fn setup_in(dir: &str, files: &[(&str, &str)]) -> Setup {
+    let outer = common::tree_at(Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir), files);
+    Setup { workspace: outer.join("ws"), cargo_home: outer.join("home") }
+}
+
+impl Setup {
+    /// The directory holding the workspace and `$CARGO_HOME`.
+    fn outer(&self) -> &Path {
+        self.workspace.parent().unwrap()
+    }
+}
+
 fn setup() -> Setup {
-    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain");
-    let _ = fs::remove_dir_all(&outer);
     let files = [
         // The custom profile sets nothing itself: everything comes through `inherits`.
         (
@@ -31,11 +42,7 @@ fn setup() -> Setup {
         (".cargo/config.toml", "[profile.release]\npanic = \"abort\"\ndebug = 1\n"),
         ("ws/.cargo/config.toml", "[profile.release]\ndebug = \"line-tables-only\"\n"),
     ];
-    for (path, text) in files {
-        fs::create_dir_all(outer.join(path).parent().unwrap()).unwrap();
-        fs::write(outer.join(path), text).unwrap();
-    }
-    Setup { workspace: outer.join("ws"), cargo_home: outer.join("home") }
+    setup_in("explain", &files)
 }
 
 fn command(setup: &Setup, program: &str) -> Command {
@@ -127,19 +134,13 @@ fn each_layer_is_named_by_explain_and_obeyed_by_cargo() {
 /// `cargo check -v` agrees.
 #[test]
 fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
-    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-incremental");
-    let _ = fs::remove_dir_all(&outer);
     let files = [
         ("ws/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n[workspace]\n"),
         ("ws/src/lib.rs", ""),
         (".cargo/config.toml", "[build]\nincremental = true\n"),
         ("ws/.cargo/config.toml", "[build]\njobs = 1\nincremental = false\n"),
     ];
-    for (path, text) in files {
-        fs::create_dir_all(outer.join(path).parent().unwrap()).unwrap();
-        fs::write(outer.join(path), text).unwrap();
-    }
-    let setup = Setup { workspace: outer.join("ws"), cargo_home: outer.join("home") };
+    let setup = setup_in("explain-incremental", &files);
     // (profile, variable and value, on, the source explain names)
     type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, bool, &'a str);
     let cases: [Case<'_>; 7] = [
@@ -186,6 +187,16 @@ fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
     }
 }
 
+/// Package `app` with `source` (path, text), and a config file `.cargo/extra.toml` setting
+/// `opt-level` 2 for an `include` to name.
+fn with_extra_config<'a>(source: (&'a str, &'a str)) -> [(&'a str, &'a str); 3] {
+    [
+        ("ws/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"),
+        source,
+        ("ws/.cargo/extra.toml", "[profile.dev]\nopt-level = 2\n"),
+    ]
+}
+
 /// `include` read as cargo 1.95 reads it: a list of paths or of `{ path }` tables (inline or
 /// `[[include]]`) is followed (the
 /// included profile value is what cargo passes), a plain string makes cargo refuse the whole
@@ -193,15 +204,8 @@ fn the_workspace_crates_incremental_is_cargos_and_names_its_source() {
 /// the list form as help, and without reading the file the string names.
 #[test]
 fn include_forms_are_read_as_cargo_reads_them() {
-    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-include");
-    let _ = fs::remove_dir_all(&outer);
-    let ws = outer.join("ws");
-    fs::create_dir_all(ws.join("src")).unwrap();
-    fs::create_dir_all(ws.join(".cargo")).unwrap();
-    fs::write(ws.join("Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n").unwrap();
-    fs::write(ws.join("src/lib.rs"), "").unwrap();
-    fs::write(ws.join(".cargo/extra.toml"), "[profile.dev]\nopt-level = 2\n").unwrap();
-    let setup = Setup { workspace: ws.clone(), cargo_home: outer.join("home") };
+    let setup = setup_in("explain-include", &with_extra_config(("ws/src/lib.rs", "")));
+    let (ws, outer) = (&setup.workspace, setup.outer());
     for (include, accepted) in [
         ("include = [\"extra.toml\"]", true),
         ("include = [{ path = \"extra.toml\" }]", true),
@@ -253,16 +257,9 @@ fn include_forms_are_read_as_cargo_reads_them() {
 /// missing). `check` names it as one of its findings.
 #[test]
 fn a_configuration_cargo_refuses_stops_every_command_that_reads_it() {
-    let outer = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explain-refused");
-    let _ = fs::remove_dir_all(&outer);
-    let ws = outer.join("ws");
-    fs::create_dir_all(ws.join("src")).unwrap();
-    fs::create_dir_all(ws.join(".cargo")).unwrap();
-    fs::create_dir_all(outer.join("home")).unwrap();
-    fs::write(ws.join("Cargo.toml"), "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n").unwrap();
-    fs::write(ws.join("src/main.rs"), "fn main() {}\n").unwrap();
-    fs::write(ws.join(".cargo/extra.toml"), "[profile.dev]\nopt-level = 2\n").unwrap();
-    let setup = Setup { workspace: ws.clone(), cargo_home: outer.join("home") };
+    let setup = setup_in("explain-refused", &with_extra_config(("ws/src/main.rs", "fn main() {}\n")));
+    fs::create_dir_all(&setup.cargo_home).unwrap();
+    let (ws, outer) = (&setup.workspace, setup.outer());
     let commands: [&[&str]; 9] = [
         &["apply", "fast-dev"],
         &["apply", "fast-dev", "--to", "config"],
@@ -289,7 +286,7 @@ fn a_configuration_cargo_refuses_stops_every_command_that_reads_it() {
             !cargo.status.success() && cargo_stderr.contains(&format!("but found {found} at `include`")),
             "cargo on {include}:\n{cargo_stderr}"
         );
-        let before = common::snapshot(&outer, false);
+        let before = common::snapshot(outer, false);
         for args in commands {
             let output = command(&setup, env!("CARGO_BIN_EXE_cargo-presets"))
                 .arg("presets")
@@ -307,7 +304,7 @@ fn a_configuration_cargo_refuses_stops_every_command_that_reads_it() {
                     && stderr.contains(help),
                 "{case}"
             );
-            assert_eq!(common::snapshot(&outer, false), before, "{case}");
+            assert_eq!(common::snapshot(outer, false), before, "{case}");
         }
         let check = command(&setup, env!("CARGO_BIN_EXE_cargo-presets")).args(["presets", "check"]).output().unwrap();
         let stderr = String::from_utf8_lossy(&check.stderr);

@@ -161,9 +161,7 @@ fn workspace_with_presets(name: &str) -> (PathBuf, Vec<(String, String)>) {
         ],
     );
     let bin = Path::new(env!("CARGO_BIN_EXE_cargo-presets")).parent().unwrap().to_owned();
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    let path = common::path_with(bin);
     let env = vec![
         ("PATH".to_owned(), path.into_string().unwrap()),
         ("CARGO_HOME".to_owned(), dir.join("cargo-home").display().to_string()),

@@ -43,6 +43,12 @@ fn typed(session: &mut Session, keys: &str) {
     session.send(keys).unwrap();
 }
 
+/// Waits for `prompt`, then types `keys`.
+fn reply(session: &mut Session, prompt: &str, keys: &str) {
+    session.expect(prompt).unwrap();
+    typed(session, keys);
+}
+
 /// Picks `names` in the preset list (each typed to filter it, Space to tick it, the filter
 /// erased) and accepts the list.
 fn pick(session: &mut Session, names: &[&str]) {
@@ -94,11 +100,9 @@ fn two_presets_by_typing_and_space_the_default_file_and_yes_write_what_apply_wri
     pick(&mut session, &["fast-dev", "debugging"]);
     session.expect("Presets: debugging fast-dev").unwrap();
     session.expect("Where should they go?").unwrap();
-    session.expect("> the workspace Cargo.toml (default)").unwrap();
-    typed(&mut session, "\r");
+    reply(&mut session, "> the workspace Cargo.toml (default)", "\r");
     session.expect("+[profile.debugging]").unwrap();
-    session.expect("Apply these changes? [y/N]").unwrap();
-    typed(&mut session, "y");
+    reply(&mut session, "Apply these changes? [y/N]", "y");
     let (status, out) = finished(session);
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("cargo build --profile debugging") && out.contains("cargo presets check"), "{out}");
@@ -112,10 +116,8 @@ fn no_writes_nothing() {
     let before = common::files(&dir);
     let mut session = spawn(&dir, &["presets", "apply", "--interactive"]);
     pick(&mut session, &["fast-dev", "debugging"]);
-    session.expect("Where should they go?").unwrap();
-    typed(&mut session, "\r");
-    session.expect("Apply these changes? [y/N]").unwrap();
-    typed(&mut session, "n");
+    reply(&mut session, "Where should they go?", "\r");
+    reply(&mut session, "Apply these changes? [y/N]", "n");
     let (status, out) = finished(session);
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("nothing was written"), "{out}");
@@ -158,19 +160,23 @@ fn esc_at_each_step_and_ctrl_c_write_nothing_and_exit_130() {
     }
 }
 
+/// The guide in a fresh workspace `name` holding `manifest`: `presets` picked and the default
+/// file taken.
+fn into_the_default_file(name: &str, manifest: &str, presets: &[&str]) -> (PathBuf, Session) {
+    let dir = workspace(name, manifest);
+    let mut session = spawn(&dir, &["presets"]);
+    pick(&mut session, presets);
+    reply(&mut session, "Where should they go?", "\r");
+    (dir, session)
+}
+
 /// `fast-dev` into a manifest that sets `profile.dev.debug` by hand, the conflict answered with
 /// `answer` (keys on the "keep yours / take the preset's" list). The workspace and what was printed.
 fn conflict_answered(name: &str, answer: &str) -> (PathBuf, String) {
-    let dir = workspace(name, HAND_WRITTEN);
-    let mut session = spawn(&dir, &["presets"]);
-    pick(&mut session, &["fast-dev"]);
-    session.expect("Where should they go?").unwrap();
-    typed(&mut session, "\r");
+    let (dir, mut session) = into_the_default_file(name, HAND_WRITTEN, &["fast-dev"]);
     session.expect("`profile.dev.debug` is 1 (line 7); preset `fast-dev` sets \"line-tables-only\"").unwrap();
-    session.expect("> keep yours").unwrap();
-    typed(&mut session, answer);
-    session.expect("Apply these changes? [y/N]").unwrap();
-    typed(&mut session, "y");
+    reply(&mut session, "> keep yours", answer);
+    reply(&mut session, "Apply these changes? [y/N]", "y");
     let (status, out) = finished(session);
     assert_eq!(status, 0, "{out}");
     (dir, out)
@@ -221,8 +227,7 @@ fn a_config_preset_goes_to_a_config_file_and_its_choice_is_said_once() {
     let mut session = spawn(&dir, &["presets"]);
     pick(&mut session, &["fast-link"]);
     session.expect("Where should they go? (fast-link only go into config files)").unwrap();
-    session.expect("> .cargo/config.toml (default)").unwrap();
-    typed(&mut session, "\r");
+    reply(&mut session, "> .cargo/config.toml (default)", "\r");
     session.expect("File: .cargo/config.toml").unwrap();
     // Either nothing to write on this machine (x86_64 Linux), or a diff to confirm.
     let seen = session.expect(Regex("Apply these changes\\? \\[y/N\\]|Unchanged")).unwrap();
@@ -270,11 +275,7 @@ fn a_closed_terminal_ends_the_guide_at_once() {
 /// at once. Answering yes after that refuses, as the file is no longer what the diff showed.
 #[test]
 fn no_lock_while_it_asks_and_a_file_changed_meanwhile_is_not_written() {
-    let dir = workspace("changed-meanwhile", MANIFEST);
-    let mut session = spawn(&dir, &["presets"]);
-    pick(&mut session, &["fast-dev"]);
-    session.expect("Where should they go?").unwrap();
-    typed(&mut session, "\r");
+    let (dir, mut session) = into_the_default_file("changed-meanwhile", MANIFEST, &["fast-dev"]);
     session.expect("Apply these changes? [y/N]").unwrap();
     let start = std::time::Instant::now();
     let output = bin(&dir, &["presets", "apply", "debugging"]).output().unwrap();
@@ -320,15 +321,12 @@ fn a_mixed_selection_puts_each_preset_where_it_may_live() {
         let mut session = spawn(&dir, &["presets"]);
         pick(&mut session, &["fast-dev", "native-cpu"]);
         session.expect("Where should fast-dev go?").unwrap();
-        session.expect("> the workspace Cargo.toml (default)").unwrap();
-        typed(&mut session, "\x1b[B");
+        reply(&mut session, "> the workspace Cargo.toml (default)", "\x1b[B");
         session.expect("> .cargo/config.toml").unwrap();
-        session.expect("native-cpu is for this machine only").unwrap();
-        typed(&mut session, "\r");
+        reply(&mut session, "native-cpu is for this machine only", "\r");
         session.expect("+++ b/.cargo/config.toml").unwrap();
         session.expect("+++ b/home/config.toml").unwrap();
-        session.expect("Apply these changes? [y/N]").unwrap();
-        typed(&mut session, answer);
+        reply(&mut session, "Apply these changes? [y/N]", answer);
         let (status, out) = finished(session);
         assert_eq!(status, 0, "{out}");
         if answer == "n" {
@@ -354,13 +352,10 @@ fn a_mixed_selection_for_the_personal_file_stays_together() {
     assert!(Command::new("git").args(["init", "-q"]).current_dir(&dir).status().unwrap().success());
     let mut session = spawn(&dir, &["presets"]);
     pick(&mut session, &["fast-dev", "native-cpu"]);
-    session.expect("Where should fast-dev go?").unwrap();
-    typed(&mut session, "\x1b[B\x1b[B");
-    session.expect("> your $CARGO_HOME/config.toml").unwrap();
-    typed(&mut session, "\r");
+    reply(&mut session, "Where should fast-dev go?", "\x1b[B\x1b[B");
+    reply(&mut session, "> your $CARGO_HOME/config.toml", "\r");
     session.expect("+++ b/home/config.toml").unwrap();
-    session.expect("Apply these changes? [y/N]").unwrap();
-    typed(&mut session, "y");
+    reply(&mut session, "Apply these changes? [y/N]", "y");
     let (status, out) = finished(session);
     assert_eq!(status, 0, "{out}");
     assert!(out.contains("cargo presets apply fast-dev native-cpu --to user\r\n"), "{out}");
@@ -473,11 +468,7 @@ const WITH_DIST: &str = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\neditio
 
 /// Picks `prod` alone, takes the default file, and waits for the question about its profile.
 fn prod_profile_question(name: &str, manifest: &str) -> (PathBuf, Session) {
-    let dir = workspace(name, manifest);
-    let mut session = spawn(&dir, &["presets"]);
-    pick(&mut session, &["prod"]);
-    session.expect("Where should they go?").unwrap();
-    typed(&mut session, "\r");
+    let (dir, mut session) = into_the_default_file(name, manifest, &["prod"]);
     session.expect("Which profile should prod go into?").unwrap();
     session.expect("> prod, the preset's own (default)").unwrap();
     (dir, session)
@@ -487,8 +478,7 @@ fn prod_profile_question(name: &str, manifest: &str) -> (PathBuf, Session) {
 /// and `status` there reports the preset under its new profile.
 fn applied_as(dir: &Path, mut session: Session, manifest: &str, profile: &str, command: &str) {
     session.expect(format!("[profile.{profile}]").as_str()).unwrap();
-    session.expect("Apply these changes? [y/N]").unwrap();
-    typed(&mut session, "y");
+    reply(&mut session, "Apply these changes? [y/N]", "y");
     let (status, out) = finished(session);
     assert_eq!(status, 0, "{out}");
     assert!(out.contains(&format!("cargo build --profile {profile}")), "{out}");
@@ -511,12 +501,10 @@ fn one_preset_goes_into_a_profile_the_workspace_has() {
     assert!(!offered.contains("  dev"), "prod cannot go into `dev`: {offered}");
     typed(&mut session, "\x1b[B");
     session.expect("> dist").unwrap();
-    session.expect("`[profile.dist]` (inherits release), which this workspace has").unwrap();
-    typed(&mut session, "\r");
+    reply(&mut session, "`[profile.dist]` (inherits release), which this workspace has", "\r");
     session.expect("Profile: dist").unwrap();
     // The conflicts are the moved profile's: `dist` sets its own `lto`.
-    session.expect("`profile.dist.lto` is \"thin\" (line 8); preset `prod` sets true").unwrap();
-    typed(&mut session, "\r");
+    reply(&mut session, "`profile.dist.lto` is \"thin\" (line 8); preset `prod` sets true", "\r");
     applied_as(&dir, session, &manifest, "dist", "cargo presets apply prod --profile dist --keep profile.dist.lto");
     assert!(fs::read_to_string(dir.join("Cargo.toml")).unwrap().contains("\nlto = \"thin\"\n"));
 }
@@ -527,15 +515,11 @@ fn one_preset_goes_into_a_profile_the_workspace_has() {
 fn a_profile_name_typed_is_refused_inline_until_it_is_one_cargo_takes() {
     let (dir, mut session) = prod_profile_question("profile-typed", MANIFEST);
     typed(&mut session, "\x1b[B");
-    session.expect("> another name…").unwrap();
-    typed(&mut session, "\r");
-    session.expect("a name of your own:").unwrap();
-    typed(&mut session, "debug\r");
-    session.expect("profile name `debug` is reserved by cargo").unwrap();
-    typed(&mut session, &BACKSPACE.repeat(5));
+    reply(&mut session, "> another name…", "\r");
+    reply(&mut session, "a name of your own:", "debug\r");
+    reply(&mut session, "profile name `debug` is reserved by cargo", &BACKSPACE.repeat(5));
     typed(&mut session, "dev\r");
-    session.expect("`dev` cannot inherit `release`").unwrap();
-    typed(&mut session, &BACKSPACE.repeat(3));
+    reply(&mut session, "`dev` cannot inherit `release`", &BACKSPACE.repeat(3));
     typed(&mut session, "release-small\r");
     session.expect("Profile: release-small").unwrap();
     applied_as(&dir, session, MANIFEST, "release-small", "cargo presets apply prod --profile release-small");

@@ -16,8 +16,13 @@ fn workspace(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
 /// Runs `args` and asserts a clean failure: exit 101, every `expected` piece in the message, no
 /// panic, no Debug dump, and every file exactly as before.
 fn refused(dir: &Path, args: &[&str], expected: &[&str]) -> String {
+    refused_with(dir, args, &[], expected)
+}
+
+/// [`refused`], with `env` set.
+fn refused_with(dir: &Path, args: &[&str], env: &[(String, String)], expected: &[&str]) -> String {
     let before = common::files(dir);
-    let (status, stderr) = run(dir, args);
+    let (status, stderr) = common::status_and_stderr(common::presets_with(dir, args, env));
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
     for piece in expected {
@@ -28,12 +33,18 @@ fn refused(dir: &Path, args: &[&str], expected: &[&str]) -> String {
     stderr
 }
 
-fn preset(text: &str) -> Vec<(&'static str, Vec<u8>)> {
-    vec![("Cargo.toml", MANIFEST.as_bytes().to_vec()), (".cargo/presets/p.toml", text.as_bytes().to_vec())]
+/// A workspace whose project preset `p` is `text`.
+fn with_preset(name: &str, text: &str) -> PathBuf {
+    workspace(name, &[("Cargo.toml", MANIFEST.as_bytes()), (".cargo/presets/p.toml", text.as_bytes())])
 }
 
-fn with<'a>(files: &'a [(&'static str, Vec<u8>)]) -> Vec<(&'static str, &'a [u8])> {
-    files.iter().map(|(p, b)| (*p, b.as_slice())).collect()
+/// Each case (name, the text of preset `p`, message) refused by `args` with its message, pointing
+/// at `place` (the preset's file and line).
+fn every_preset_refused(group: &str, cases: &[(&str, &str, &str)], args: &[&str], place: &str) {
+    for (name, text, message) in cases {
+        let dir = with_preset(&format!("{group}-{name}"), text);
+        refused(&dir, args, &[message, place]);
+    }
 }
 
 #[test]
@@ -45,7 +56,7 @@ fn malformed_toml_in_manifest_config_and_preset() {
         &["apply", "fast-dev", "--to", "config"],
         &["could not parse `.cargo/config.toml`: unclosed array", "--> .cargo/config.toml:1:10"],
     );
-    let dir = workspace("malformed-preset", &with(&preset("summary = \"x\"\n[profile.dev\n")));
+    let dir = with_preset("malformed-preset", "summary = \"x\"\n[profile.dev\n");
     refused(&dir, &["apply", "p"], &["could not parse `.cargo/presets/p.toml`", ":2:13"]);
     let dir = workspace("malformed-manifest", &[("Cargo.toml", b"[workspace]\nmembers = [\"a\",,]\n")]);
     refused(&dir, &["apply", "fast-dev"], &["could not parse", "Cargo.toml:2:"]);
@@ -68,10 +79,7 @@ fn wrong_types_at_every_level() {
             "`profile.dev.debug.why` must be a string",
         ),
     ];
-    for (name, text, message) in cases {
-        let dir = workspace(&format!("types-{name}"), &with(&preset(text)));
-        refused(&dir, &["apply", "p"], &[message, "--> .cargo/presets/p.toml:"]);
-    }
+    every_preset_refused("types", &cases, &["apply", "p"], "--> .cargo/presets/p.toml:");
     let dir = workspace("types-manifest", &[("Cargo.toml", b"[workspace]\n\n[profile]\ndev = 1\n")]);
     refused(&dir, &["apply", "fast-dev"], &["`profile.dev` in `Cargo.toml` is not a table", "--> Cargo.toml:4:7"]);
 }
@@ -127,7 +135,7 @@ fn preset_names_cannot_leave_their_folder() {
     let dir = workspace("names", &[("Cargo.toml", MANIFEST.as_bytes())]);
     refused(&dir, &["apply", "../../etc/passwd"], &["invalid character `.` in preset name `../../etc/passwd`"]);
     refused(&dir, &["apply", "/etc/passwd"], &["invalid character `/` in preset name `/etc/passwd`"]);
-    let dir = workspace("extends-path", &with(&preset("summary = \"s\"\nextends = [\"../../x\"]\n")));
+    let dir = with_preset("extends-path", "summary = \"s\"\nextends = [\"../../x\"]\n");
     refused(
         &dir,
         &["apply", "p"],
@@ -148,7 +156,7 @@ fn duplicate_names_cycles_and_deep_extends_chains() {
     );
     refused(&dir, &["list"], &["two presets are named `x`", ".cargo/presets/a/x.toml", ".cargo/presets/b/x.toml"]);
 
-    let dir = workspace("self-cycle", &with(&preset("summary = \"s\"\nextends = [\"p\"]\n")));
+    let dir = with_preset("self-cycle", "summary = \"s\"\nextends = [\"p\"]\n");
     refused(&dir, &["apply", "p"], &["presets extend each other in a cycle: p -> p"]);
 
     let mut files: Vec<(String, Vec<u8>)> = vec![("Cargo.toml".into(), MANIFEST.as_bytes().to_vec())];
@@ -170,7 +178,7 @@ fn comment_text_cannot_inject_toml() {
     let text = "summary = \"x\\n[profile.release]\\r\\nlto = true\"\n\
                 [profile.dev]\n\
                 debug = { value = false, why = \"a\\nopt-level = 3\\r\\n]\\\"\\\"\\\"\\n[profile.release]\\nlto = true\" }\n";
-    let dir = workspace("injection", &with(&preset(text)));
+    let dir = with_preset("injection", text);
     let (status, stderr) = run(&dir, &["apply", "p"]);
     assert_eq!(status, 0, "{stderr}");
     let written: toml_edit::DocumentMut = fs::read_to_string(dir.join("Cargo.toml")).unwrap().parse().unwrap();
@@ -179,7 +187,7 @@ fn comment_text_cannot_inject_toml() {
     let keys: Vec<&str> = written["profile"]["dev"].as_table().unwrap().iter().map(|(k, _)| k).collect();
     assert_eq!(keys, ["debug"]);
     // A carriage return alone, which can hide text on a terminal, is refused at load.
-    let dir = workspace("injection-cr", &with(&preset("summary = \"safe\\rlto = true\"\n")));
+    let dir = with_preset("injection-cr", "summary = \"safe\\rlto = true\"\n");
     let (status, stderr) = run(&dir, &["apply", "p"]);
     assert_eq!(status, 101, "{stderr}");
     assert!(stderr.contains("`summary` holds \\u{d}"), "{stderr}");
@@ -241,11 +249,7 @@ fn settings_that_run_programs_are_refused() {
             "invalid value for `profile.dev.codegen-backend`: expected a backend name",
         ),
     ];
-    for (name, text, message) in cases {
-        let dir = workspace(&format!("run-{name}"), &with(&preset(text)));
-        let stderr = refused(&dir, &["apply", "p", "--to", ".cargo/p.toml"], &[message]);
-        assert!(stderr.contains(".cargo/presets/p.toml:"), "names the file and line:\n{stderr}");
-    }
+    every_preset_refused("run", &cases, &["apply", "p", "--to", ".cargo/p.toml"], ".cargo/presets/p.toml:");
 }
 
 /// The config keys, conditions and variants of a preset are checked as strictly as its profile
@@ -302,15 +306,11 @@ fn config_keys_conditions_and_variants_are_validated() {
             "unknown field `program` in variant `a`",
         ),
     ];
-    for (name, text, message) in cases {
-        let dir = workspace(&format!("config-{name}"), &with(&preset(text)));
-        refused(&dir, &["apply", "p", "--to", ".cargo/p.toml"], &[message, ".cargo/presets/p.toml:"]);
-    }
+    every_preset_refused("config", &cases, &["apply", "p", "--to", ".cargo/p.toml"], ".cargo/presets/p.toml:");
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String) {
-    let output = common::presets(dir, args);
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+    common::status_and_stderr(common::presets(dir, args))
 }
 
 /// A machine-specific preset is refused in a file shared through git, and nothing is written;
@@ -325,22 +325,11 @@ fn machine_specific_settings_stay_out_of_files_shared_through_git() {
         &dir.with_extension("machine"),
         "host=x86_64-unknown-linux-gnu\nrelease=1.95.0\ncfg=unix\ncfg=target_os=\"linux\"\n",
     );
-    let before = common::files(&dir);
-    let output = common::presets_with(&dir, &["apply", "native-cpu", "--to", "config"], &machine);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(101), "{stderr}");
-    assert!(
-        stderr.contains(
-            "error: preset `native-cpu` is for this machine only, and `.cargo/config.toml` is shared through git"
-        ),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("help: apply it to your own config file: `cargo presets apply native-cpu --to user`"),
-        "{stderr}"
-    );
-    assert!(common::files(&dir) == before, "files changed");
+    let error = "error: preset `native-cpu` is for this machine only, and `.cargo/config.toml` is shared through git";
+    let help = "help: apply it to your own config file: `cargo presets apply native-cpu --to user`";
+    refused_with(&dir, &["apply", "native-cpu", "--to", "config"], &machine, &[error, help]);
     // With a project preset beside it, only the machine's preset is sent to the personal file.
+    let before = common::files(&dir);
     let output = common::presets_with(&dir, &["apply", "fast-dev", "native-cpu", "--to", "config"], &machine);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const MANIFEST: &str = "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n";
 
@@ -27,7 +27,9 @@ fn sandbox(name: &str, manifest: &str) -> Sandbox {
 }
 
 /// Runs the script; `installed` puts the binary on PATH, otherwise the script must install it.
-fn onboard(sandbox: &Sandbox, presets: &str, installed: bool) -> Output {
+/// Runs the onboarding script for `presets`, cargo-presets `installed` already or not: its exit
+/// status and stderr.
+fn onboard(sandbox: &Sandbox, presets: &str, installed: bool) -> (i32, String) {
     let bin = sandbox.root.join("bin");
     fs::create_dir_all(&bin).unwrap();
     let binary = env!("CARGO_BIN_EXE_cargo-presets");
@@ -37,7 +39,7 @@ fn onboard(sandbox: &Sandbox, presets: &str, installed: bool) -> Output {
     }
     let toolchain = Path::new(env!("CARGO")).parent().unwrap();
     let path = std::env::join_paths([bin.as_path(), toolchain, Path::new("/usr/bin"), Path::new("/bin")]).unwrap();
-    Command::new("bash")
+    let output = Command::new("bash")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/onboard.sh"))
         .current_dir(&sandbox.workspace)
         .env_clear()
@@ -52,15 +54,15 @@ fn onboard(sandbox: &Sandbox, presets: &str, installed: bool) -> Output {
             format!("mkdir -p \"$CARGO_HOME/bin\" && ln -s {binary} \"$CARGO_HOME/bin/cargo-presets\""),
         )
         .output()
-        .unwrap()
+        .unwrap();
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 #[test]
 fn installs_applies_to_the_contributors_own_config_and_checks() {
     let sandbox = sandbox("ok", MANIFEST);
-    let output = onboard(&sandbox, "fast-dev", false);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let (status, stderr) = onboard(&sandbox, "fast-dev", false);
+    assert_eq!(status, 0, "{stderr}");
     assert!(stderr.contains("onboard: installing cargo-presets"), "{stderr}");
     assert!(stderr.contains("Creating"), "{stderr}");
     assert!(stderr.contains("onboard: done: fast-dev applied to"), "{stderr}");
@@ -72,17 +74,16 @@ fn installs_applies_to_the_contributors_own_config_and_checks() {
         "the committed manifest is untouched"
     );
     // Again: nothing to do, still success.
-    let again = onboard(&sandbox, "fast-dev", true);
-    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    let (status, stderr) = onboard(&sandbox, "fast-dev", true);
+    assert_eq!(status, 0, "{stderr}");
     assert_eq!(fs::read_to_string(sandbox.cargo_home.join("config.toml")).unwrap(), config);
 }
 
 #[test]
 fn a_preset_that_cannot_go_into_the_user_config_fails_loudly() {
     let sandbox = sandbox("nightly", MANIFEST);
-    let output = onboard(&sandbox, "cranelift-dev", true);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (status, stderr) = onboard(&sandbox, "cranelift-dev", true);
+    assert_eq!(status, 1, "{stderr}");
     assert!(stderr.contains("needs nightly cargo"), "{stderr}");
     assert!(stderr.trim_end().ends_with("see the error above"), "{stderr}");
     assert!(!sandbox.cargo_home.join("config.toml").exists(), "nothing was written");
@@ -91,9 +92,8 @@ fn a_preset_that_cannot_go_into_the_user_config_fails_loudly() {
 #[test]
 fn problems_found_by_check_fail_the_onboarding() {
     let sandbox = sandbox("check", &format!("{MANIFEST}\n[profile.fast]\nopt-level = 4\n"));
-    let output = onboard(&sandbox, "fast-dev", true);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (status, stderr) = onboard(&sandbox, "fast-dev", true);
+    assert_eq!(status, 1, "{stderr}");
     assert!(stderr.contains("error[missing-inherits]"), "{stderr}");
     assert!(
         stderr.trim_end().ends_with("onboard: cargo presets check found problems; fix them and run this again"),

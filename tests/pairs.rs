@@ -11,23 +11,8 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-
-/// A member and a path dependency outside the members, so that `package."*"` reaches something.
-fn workspace(name: &str) -> PathBuf {
-    let files = [
-        ("Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n"),
-        (
-            "app/Cargo.toml",
-            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep-x = { path = \"../vendor/dep-x\" }\n",
-        ),
-        ("app/src/main.rs", "fn main() {\n    dep_x::f();\n}\n"),
-        ("vendor/dep-x/Cargo.toml", "[package]\nname = \"dep-x\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
-        ("vendor/dep-x/src/lib.rs", "pub fn f() {}\n"),
-    ];
-    common::tree("pairs", name, &files)
-}
 
 /// What `apply` needs besides the emptied environment: rustc for the presets that ask the
 /// machine, and git stopped above the copy, so that it is a project of its own.
@@ -108,7 +93,7 @@ fn every_pair_of_built_in_presets_composes_into_what_cargo_obeys_or_is_refused()
     let (mut obeyed, mut refused, mut failures) = (0, Vec::new(), Vec::new());
     for (i, (a, a_config)) in presets.iter().enumerate() {
         for (b, b_config) in &presets[i + 1..] {
-            let dir = workspace(&format!("{a}+{b}"));
+            let dir = common::app_and_dependency("pairs", &format!("{a}+{b}"), "dep-x", "");
             let before = common::files(&dir);
             let mut args = vec!["apply", a.as_str(), b.as_str(), "--format", "json"];
             if *a_config || *b_config {

@@ -165,14 +165,7 @@ fn apply(library: &Library, names: &[String], text: &str, force: bool) -> Option
     let file = Path::new("Cargo.toml");
     let parsed = edit::parse(file, text).ok()?;
     let plan = plan(&composition, &parsed.profiles()).ok()?;
-    let options = Edit {
-        file,
-        kind: FileKind::Manifest,
-        force,
-        keep: &[],
-        new_file_header: Vec::new(),
-        creates_directory: false,
-    };
+    let options = Edit { force, ..Edit::new(file, FileKind::Manifest) };
     let outcome = edit::apply(&parsed, &plan, &composition, &options, &|name| library.get(name).ok()).ok()?;
     let keys = composition.settings.iter().map(|c| c.setting.path.clone()).collect();
     Some((outcome.text, keys))

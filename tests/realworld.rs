@@ -116,11 +116,21 @@ fn pinned_channel(text: &str) -> String {
     channel.unwrap_or(text.lines().find(|l| !l.trim().is_empty()).unwrap_or("")).trim().trim_matches('"').to_owned()
 }
 
-fn projects(corpus: &Path, scratch: &Path) -> Vec<Project> {
+/// The corpus's projects, and a fresh `<tmp>/<name>` to stage them in; `None`, saying that the
+/// test is skipped, where there is no corpus.
+fn projects(name: &str) -> Option<(PathBuf, Vec<Project>)> {
+    let Some(corpus) = corpus() else {
+        eprintln!("SKIPPED: no real-world corpus (../shared/realworld or CARGO_PRESETS_CORPUS)");
+        return None;
+    };
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = fs::remove_dir_all(&scratch);
+    fs::create_dir_all(&scratch).unwrap();
     let mut dirs: Vec<PathBuf> =
         fs::read_dir(corpus).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("Cargo.toml").is_file()).collect();
     dirs.sort();
-    dirs.iter().map(|d| Project::load(d, scratch)).collect()
+    let projects = dirs.iter().map(|d| Project::load(d, &scratch)).collect();
+    Some((scratch, projects))
 }
 
 /// The built-in presets, and whether only config files can hold each.
@@ -148,6 +158,20 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
             (e.path().strip_prefix(dir).unwrap().to_owned(), bytes)
         })
         .collect()
+}
+
+/// `Err` saying that `what`, unless the run `output` succeeded and left `dir` as `expected`.
+fn succeeded_leaving(
+    output: &Output,
+    dir: &Path,
+    expected: &BTreeMap<PathBuf, Option<Vec<u8>>>,
+    what: &str,
+) -> Result<(), String> {
+    if output.status.success() && tree(dir) == *expected {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Err(format!("{what}: {stderr}\n{}", describe_difference(expected, &tree(dir))))
 }
 
 fn describe_difference(
@@ -358,14 +382,7 @@ fn run_case(project: &Project, preset: &str, config_only: bool, dir: &Path) -> R
             }
         }
     }
-    let again = project.presets(dir, &args);
-    if !again.status.success() || tree(dir) != applied {
-        return Err(format!(
-            "the re-apply changed the tree: {}\n{}",
-            String::from_utf8_lossy(&again.stderr),
-            describe_difference(&applied, &tree(dir))
-        ));
-    }
+    succeeded_leaving(&project.presets(dir, &args), dir, &applied, "the re-apply changed the tree")?;
     let probe_dir = dir.with_extension("probe");
     if config_only {
         let changes: Vec<(String, serde_json::Value)> = report["changes"]
@@ -388,27 +405,13 @@ fn run_case(project: &Project, preset: &str, config_only: bool, dir: &Path) -> R
     if config_only {
         remove.extend(["--to", "config"]);
     }
-    let removed = project.presets(dir, &remove);
-    if !removed.status.success() || tree(dir) != original {
-        return Err(format!(
-            "remove did not give the tree back: {}\n{}",
-            String::from_utf8_lossy(&removed.stderr),
-            describe_difference(&original, &tree(dir))
-        ));
-    }
+    succeeded_leaving(&project.presets(dir, &remove), dir, &original, "remove did not give the tree back")?;
     Ok((outcome, reason))
 }
 
 #[test]
 fn every_built_in_preset_round_trips_on_every_real_project() {
-    let Some(corpus) = corpus() else {
-        eprintln!("SKIPPED: no real-world corpus (../shared/realworld or CARGO_PRESETS_CORPUS)");
-        return;
-    };
-    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("realworld");
-    let _ = fs::remove_dir_all(&scratch);
-    fs::create_dir_all(&scratch).unwrap();
-    let projects = projects(&corpus, &scratch);
+    let Some((scratch, projects)) = projects("realworld") else { return };
     let presets = builtin_presets(&scratch);
     let mut failures = Vec::new();
     let mut outcomes: BTreeMap<Outcome, usize> = BTreeMap::new();
@@ -514,16 +517,9 @@ const CORPUS_FINDINGS: &[(&str, &str)] = &[(
 
 #[test]
 fn check_on_real_projects_reports_only_true_findings() {
-    let Some(corpus) = corpus() else {
-        eprintln!("SKIPPED: no real-world corpus (../shared/realworld or CARGO_PRESETS_CORPUS)");
-        return;
-    };
-    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("realworld-check");
-    let _ = fs::remove_dir_all(&scratch);
-    fs::create_dir_all(&scratch).unwrap();
+    let Some((scratch, projects)) = projects("realworld-check") else { return };
     let mut found = Vec::new();
     let mut artifacts: BTreeMap<(String, &str), usize> = BTreeMap::new();
-    let projects = projects(&corpus, &scratch);
     for project in &projects {
         let dir = scratch.join(&project.name);
         project.stage(&dir);
@@ -548,7 +544,8 @@ fn check_on_real_projects_reports_only_true_findings() {
     let missing: Vec<String> = EXPECTED_FINDINGS
         .iter()
         .filter(|(p, s, c, _)| {
-            corpus.join(p).is_dir() && !found.iter().any(|f| (f.0.as_str(), f.1.as_str(), f.2.as_str()) == (*p, *s, *c))
+            projects.iter().any(|project| project.name == *p)
+                && !found.iter().any(|f| (f.0.as_str(), f.1.as_str(), f.2.as_str()) == (*p, *s, *c))
         })
         .map(|(p, s, c, _)| format!("{p}: {s}[{c}]"))
         .collect();

@@ -33,12 +33,6 @@ fn rustc_script(log: &Path, old: bool) -> String {
     )
 }
 
-fn executable(path: &Path, text: &str) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
-}
-
 struct Setup {
     dir: PathBuf,
     env: Vec<(String, String)>,
@@ -67,7 +61,7 @@ impl Setup {
     fn with_rustc(name: &str, old: bool) -> Setup {
         let mut setup = Setup::new(name);
         let rustc = setup.dir.join("bin").join("rustc");
-        executable(&rustc, &rustc_script(&setup.log(), old));
+        common::executable(&rustc, &rustc_script(&setup.log(), old));
         setup.set("RUSTC", &rustc.display().to_string());
         setup.set("PATH", &setup.dir.join("bin").display().to_string());
         setup
@@ -106,6 +100,14 @@ impl Setup {
     fn explain(&self) -> (String, usize) {
         self.run(&["explain", "dev"])
     }
+
+    /// Runs `explain` once per entry: each run gives the answer, having asked rustc that many
+    /// times.
+    fn explains(&self, answers: &[(&str, usize)]) {
+        for (run, (answer, asked)) in answers.iter().enumerate() {
+            assert_eq!(self.explain(), ((*answer).to_owned(), *asked), "run {}", run + 1);
+        }
+    }
 }
 
 fn set_modified(path: &Path, time: SystemTime) {
@@ -116,9 +118,9 @@ fn set_modified(path: &Path, time: SystemTime) {
 fn a_second_run_starts_rustc_no_more_and_writes_nothing_in_the_workspace() {
     let setup = Setup::with_rustc("again", false);
     let workspace = common::snapshot(&setup.dir.join("ws"), false);
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1)]);
     assert!(setup.cache_file().is_file(), "the answer is kept in the cache directory");
-    assert_eq!(setup.explain(), (X86.to_owned(), 0));
+    setup.explains(&[(X86, 0)]);
     let (_, asked) = setup.run(&["-q", "check"]);
     assert_eq!(asked, 0, "`check` asks the same question");
     assert_eq!(common::snapshot(&setup.dir.join("ws"), false), workspace);
@@ -128,35 +130,32 @@ fn a_second_run_starts_rustc_no_more_and_writes_nothing_in_the_workspace() {
 fn a_failing_question_is_kept_too() {
     // Before 1.84 rustc fails on `host-tuple`: the fallback asks `-vV` and `--print cfg`.
     let setup = Setup::with_rustc("old", true);
-    assert_eq!(setup.explain(), (X86.to_owned(), 3));
-    assert_eq!(setup.explain(), (X86.to_owned(), 0));
+    setup.explains(&[(X86, 3), (X86, 0)]);
 }
 
 #[test]
 fn a_touched_or_replaced_rustc_is_asked_again() {
     let setup = Setup::with_rustc("touched", false);
     let rustc = setup.dir.join("bin").join("rustc");
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1)]);
     let modified = fs::metadata(&rustc).unwrap().modified().unwrap();
     set_modified(&rustc, modified + Duration::from_secs(60));
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
-    assert_eq!(setup.explain(), (X86.to_owned(), 0));
+    setup.explains(&[(X86, 1), (X86, 0)]);
     // Another compiler put in its place with the same time: the key still tells them apart.
     let script = rustc_script(&setup.log(), false).replace("*) host=x86_64", "*) host=aarch64");
     let replacement = setup.dir.join("bin").join("rustc.new");
-    executable(&replacement, &script);
+    common::executable(&replacement, &script);
     set_modified(&replacement, modified + Duration::from_secs(60));
     fs::rename(&replacement, &rustc).unwrap();
-    assert_eq!(setup.explain(), (ARM.to_owned(), 1));
+    setup.explains(&[(ARM, 1)]);
 }
 
 #[test]
 fn rustc_bootstrap_is_part_of_the_question() {
     let mut setup = Setup::with_rustc("bootstrap", false);
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1)]);
     setup.set("RUSTC_BOOTSTRAP", "1");
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
-    assert_eq!(setup.explain(), (X86.to_owned(), 0));
+    setup.explains(&[(X86, 1), (X86, 0)]);
 }
 
 #[test]
@@ -183,9 +182,9 @@ fn the_directory_counts_only_for_a_launcher() {
 fn proxy(name: &str) -> Setup {
     let mut setup = Setup::new(name);
     let bin = setup.dir.join("cargo-home").join("bin");
-    executable(&bin.join("rustc"), &rustc_script(&setup.log(), false));
+    common::executable(&bin.join("rustc"), &rustc_script(&setup.log(), false));
     for toolchain in ["x86", "arm"] {
-        executable(&setup.dir.join("rustup/toolchains").join(toolchain).join("bin/rustc"), "#!/bin/sh\n");
+        common::executable(&setup.dir.join("rustup/toolchains").join(toolchain).join("bin/rustc"), "#!/bin/sh\n");
     }
     setup.set("PATH", &bin.display().to_string());
     setup
@@ -196,36 +195,31 @@ fn rustups_toolchain_names_the_compiler() {
     let mut setup = proxy("rustup");
     setup.set("RUSTUP_HOME", &setup.dir.join("rustup").display().to_string());
     setup.set("RUSTUP_TOOLCHAIN", "x86");
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
-    assert_eq!(setup.explain(), (X86.to_owned(), 0));
+    setup.explains(&[(X86, 1), (X86, 0)]);
     setup.set("RUSTUP_TOOLCHAIN", "arm");
-    assert_eq!(setup.explain(), (ARM.to_owned(), 1));
-    assert_eq!(setup.explain(), (ARM.to_owned(), 0));
+    setup.explains(&[(ARM, 1), (ARM, 0)]);
     setup.set("RUSTUP_TOOLCHAIN", "x86");
     assert_eq!(setup.explain(), (X86.to_owned(), 0), "both toolchains' answers are kept");
     // `rustup update` replaces the toolchain's rustc in place.
     let toolchain_rustc = setup.dir.join("rustup/toolchains/x86/bin/rustc");
     set_modified(&toolchain_rustc, SystemTime::now() + Duration::from_secs(60));
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1)]);
     // A toolchain rustup has no rustc for names no compiler: asked every run.
     setup.set("RUSTUP_TOOLCHAIN", "missing");
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1), (X86, 1)]);
 }
 
 #[test]
 fn a_proxy_without_rustups_variables_is_asked_every_run() {
     let setup = proxy("proxy-alone");
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1), (X86, 1)]);
     // A distribution's layout: `rustc` a link to `rustup`, outside `$CARGO_HOME`.
     let mut setup = Setup::new("proxy-link");
     let bin = setup.dir.join("usr-bin");
-    executable(&bin.join("rustup"), &rustc_script(&setup.log(), false));
+    common::executable(&bin.join("rustup"), &rustc_script(&setup.log(), false));
     std::os::unix::fs::symlink("rustup", bin.join("rustc")).unwrap();
     setup.set("PATH", &bin.display().to_string());
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1), (X86, 1)]);
     assert!(!setup.cache_file().exists());
 }
 
@@ -248,8 +242,7 @@ fn an_unwritable_cache_directory_is_no_error() {
     let file = setup.dir.join("cache-is-a-file");
     fs::write(&file, "").unwrap();
     setup.set("XDG_CACHE_HOME", &file.display().to_string());
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
-    assert_eq!(setup.explain(), (X86.to_owned(), 1));
+    setup.explains(&[(X86, 1), (X86, 1)]);
     // A read-only directory (which root may still write).
     let read_only = setup.dir.join("read-only");
     fs::create_dir_all(&read_only).unwrap();
@@ -267,9 +260,7 @@ fn run_by_cargo_the_real_proxys_answer_is_kept() {
     use std::os::unix::fs::MetadataExt;
     let setup = Setup::new("real");
     let bin = Path::new(env!("CARGO_BIN_EXE_cargo-presets")).parent().unwrap().to_owned();
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    let path = common::path_with(bin);
     let run = || {
         let output = std::process::Command::new("cargo")
             .args(["presets", "explain", "dev"])
@@ -307,7 +298,7 @@ fn a_crash_is_not_kept() {
     let setup = Setup::with_rustc("crash", false);
     let rustc = setup.dir.join("bin").join("rustc");
     let crashing = rustc_script(&setup.log(), false).replace("case \"$1 $2\" in", "exit 101\ncase \"$1 $2\" in");
-    executable(&rustc, &crashing);
+    common::executable(&rustc, &crashing);
     let ws = setup.dir.join("ws");
     for _ in 0..2 {
         let before = fs::read_to_string(setup.log()).unwrap_or_default().lines().count();

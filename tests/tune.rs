@@ -8,7 +8,6 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -16,44 +15,24 @@ use std::time::{Duration, Instant};
 /// A member and a path dependency outside the workspace (so `package."*"` applies to it), and
 /// a wrapper that sleeps `delay` seconds before each rustc run whose arguments contain `slow`.
 fn workspace(name: &str, slow: &str, delay: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tune").join(name);
+    let _ = fs::remove_dir_all(&dir);
+    common::app_and_dependency("tune", &format!("{name}/ws"), "dep", "");
     let wrapper = format!("#!/bin/sh\ncase \"$*\" in *{slow}*) sleep {delay};; esac\nexec \"$@\"\n");
-    let files = [
-        ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n".to_owned()),
-        (
-            "ws/app/Cargo.toml",
-            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep = { path = \"../vendor/dep\" }\n"
-                .to_owned(),
-        ),
-        ("ws/app/src/main.rs", "fn main() {\n    println!(\"{}\", dep::sum(10));\n}\n".to_owned()),
-        ("ws/vendor/dep/Cargo.toml", "[package]\nname = \"dep\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".to_owned()),
-        ("ws/vendor/dep/src/lib.rs", "pub fn sum(n: u64) -> u64 {\n    (0..n).map(|i| i * i % 7).sum()\n}\n".to_owned()),
-        ("slow-rustc", wrapper),
-    ];
-    let dir = common::tree("tune", name, &files);
-    fs::set_permissions(dir.join("slow-rustc"), fs::Permissions::from_mode(0o755)).unwrap();
+    common::executable(&dir.join("slow-rustc"), &wrapper);
     fs::create_dir_all(dir.join("tmp")).unwrap();
     dir
 }
 
 fn tune(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
+    let mut command = common::measuring(&dir.join("ws"), &[&["tune"], args].concat());
     command
-        .args(["presets", "tune"])
-        .args(args)
-        .current_dir(dir.join("ws"))
-        .env("CARGO_NET_OFFLINE", "true")
         .env("RUSTC_WRAPPER", dir.join("slow-rustc"))
         // The scratch directory goes here, where the test can see that it is removed.
         .env("TMPDIR", dir.join("tmp"))
         .env("CARGO_HOME", std::env::var_os("CARGO_HOME").unwrap_or_default())
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("CARGO_BUILD_TARGET_DIR");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") || key == "CARGO_INCREMENTAL" {
-            command.env_remove(key);
-        }
-    }
     command
 }
 
@@ -155,14 +134,10 @@ fn a_candidate_that_fails_to_build_is_reported_and_dropped() {
     // A `mold` whose linker driver fails: the candidate that links with it cannot build.
     let dir = workspace("fails", "never-slow", "0");
     let bin = dir.join("bin");
-    fs::create_dir_all(&bin).unwrap();
     for name in ["mold", "ld.mold"] {
-        fs::write(bin.join(name), "#!/bin/sh\necho 'fake mold: cannot link' >&2\nexit 1\n").unwrap();
-        fs::set_permissions(bin.join(name), fs::Permissions::from_mode(0o755)).unwrap();
+        common::executable(&bin.join(name), "#!/bin/sh\necho 'fake mold: cannot link' >&2\nexit 1\n");
     }
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    let path = common::path_with(bin);
     let output = tune(&dir, &["--workflow", "build", "--budget", "2m", "--max-pairs", "3", "--format", "json"])
         .env("PATH", path)
         .output()
@@ -200,13 +175,9 @@ fn a_winning_linker_is_saved_as_your_own_preset_beside_the_projects_and_both_app
     let profile = "\n[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
     fs::write(&manifest, fs::read_to_string(&manifest).unwrap() + profile).unwrap();
     let bin = dir.join("bin");
-    fs::create_dir_all(&bin).unwrap();
     let cc = format!("#!/bin/sh\ncase \"$*\" in *-fuse-ld=mold*) ;; *) sleep 2;; esac\nexec {real_cc} \"$@\"\n");
-    fs::write(bin.join("cc"), cc).unwrap();
-    fs::set_permissions(bin.join("cc"), fs::Permissions::from_mode(0o755)).unwrap();
-    let path =
-        std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())))
-            .unwrap();
+    common::executable(&bin.join("cc"), &cc);
+    let path = common::path_with(bin);
     let home = dir.join("cargo-home");
     let before = common::snapshot(&dir.join("ws"), false);
     let output = tune(&dir, &["--workflow", "rebuild", "--budget", "3m", "--max-pairs", "3", "--format", "json"])
@@ -217,12 +188,7 @@ fn a_winning_linker_is_saved_as_your_own_preset_beside_the_projects_and_both_app
     let log = stderr(&output);
     assert!(output.status.success(), "{log}");
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let kept: Vec<(&str, &str)> = json["kept"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| (k["setting"].as_str().unwrap(), k["value"].as_str().unwrap()))
-        .collect();
+    let kept = common::string_pairs(&json["kept"], "setting", "value");
     assert_eq!(kept, [("debug info of your crates", "false"), ("linker", "mold")], "{json:#}\n{log}");
     let (project, personal) = (".cargo/presets/tuned.toml", "$CARGO_HOME/presets/tuned-linker.toml");
     let files = serde_json::json!([{ "path": project, "as": "project" }, { "path": personal, "as": "user" }]);

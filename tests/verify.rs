@@ -8,22 +8,23 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Member `app` depending on `dep-x`, a path dependency outside the workspace members.
+/// Member `app` depending on `dep-x`, a path dependency outside the workspace members, with
+/// `profile` in the root manifest.
 fn workspace(name: &str, profile: &str) -> PathBuf {
-    let files = [
-        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n\n{profile}")),
-        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\ndep-x = { path = \"../vendor/dep-x\" }\n".into()),
-        ("app/src/main.rs", "fn main() {\n    dep_x::f();\n}\n".into()),
-        ("vendor/dep-x/Cargo.toml", "[package]\nname = \"dep-x\"\nversion = \"0.1.0\"\nedition = \"2024\"\n".into()),
-        ("vendor/dep-x/src/lib.rs", "pub fn f() {}\n".into()),
-    ];
-    common::tree("verify", name, &files)
+    common::app_and_dependency("verify", name, "dep-x", &format!("\n{profile}"))
 }
 
 const PROFILE: &str = "[profile.dev]\nopt-level = 1\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\nopt-level = 2\ndebug = false\n";
 
 fn verify(dir: &Path, env: &[(&str, &str)]) -> (i32, serde_json::Value, String) {
     verify_profile(dir, "dev", env)
+}
+
+/// The report of a `verify` with `env` that passes.
+fn passes(dir: &Path, env: &[(&str, &str)]) -> serde_json::Value {
+    let (status, report, stderr) = verify(dir, env);
+    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    report
 }
 
 /// `cargo presets verify <args>` in `dir`, offline, with none of the variables it reads.
@@ -58,8 +59,7 @@ fn single_mismatch(report: &serde_json::Value) -> &serde_json::Value {
 #[test]
 fn passes_when_every_unit_gets_what_the_profile_says() {
     let dir = workspace("pass", PROFILE);
-    let (status, report, stderr) = verify(&dir, &[]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    let report = passes(&dir, &[]);
     assert_eq!(report["units"], 2);
 }
 
@@ -96,22 +96,18 @@ fn note(key: &str, value: &str, source: &str) -> (String, String, String) {
 #[test]
 fn a_key_rustflags_set_is_noted_with_its_source_not_failed() {
     let dir = workspace("env", PROFILE);
-    let (status, report, stderr) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3 -Ccodegen-units=3")]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    let report = passes(&dir, &[("RUSTFLAGS", "-C opt-level=3 -Ccodegen-units=3")]);
     assert_eq!(notes(&report), [note("opt-level", "3", "RUSTFLAGS"), note("codegen-units", "3", "RUSTFLAGS")]);
     assert_eq!(report["set_by_rustflags"][0]["units"], 2);
-    let (status, report, stderr) = verify(&dir, &[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1")]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    let report = passes(&dir, &[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1")]);
     assert_eq!(notes(&report), [note("debug", "1", "CARGO_ENCODED_RUSTFLAGS")]);
 }
 
 #[test]
 fn a_config_file_setting_a_key_is_noted_with_its_line() {
     let dir = workspace("config", PROFILE);
-    fs::create_dir_all(dir.join(".cargo")).unwrap();
-    fs::write(dir.join(".cargo/config.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
-    let (status, report, stderr) = verify(&dir, &[]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    common::write_all(&dir, &[(".cargo/config.toml", "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n")]);
+    let report = passes(&dir, &[]);
     assert_eq!(notes(&report), [note("debug", "2", ".cargo/config.toml:2")]);
 }
 
@@ -120,19 +116,20 @@ fn a_config_file_setting_a_key_is_noted_with_its_line() {
 #[test]
 fn only_the_rustflags_cargo_uses_are_noted_and_included_configs_count() {
     let dir = workspace("rustflags-precedence", PROFILE);
-    fs::create_dir_all(dir.join(".cargo")).unwrap();
-    fs::write(dir.join(".cargo/config.toml"), "include = [\"flags.toml\"]\n").unwrap();
-    fs::write(dir.join(".cargo/flags.toml"), "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n").unwrap();
-    let (status, report, stderr) = verify(&dir, &[]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    common::write_all(
+        &dir,
+        &[
+            (".cargo/config.toml", "include = [\"flags.toml\"]\n"),
+            (".cargo/flags.toml", "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n"),
+        ],
+    );
+    let report = passes(&dir, &[]);
     assert_eq!(notes(&report), [note("debug", "2", ".cargo/flags.toml:2")]);
-    let (status, report, stderr) = verify(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    let report = passes(&dir, &[("RUSTFLAGS", "-C opt-level=3")]);
     assert_eq!(notes(&report), [note("opt-level", "3", "RUSTFLAGS")], "the config's debuginfo=2 is ignored by cargo");
     // A profile value from an included file is what cargo uses: no mismatch, no note.
     fs::write(dir.join(".cargo/flags.toml"), "[profile.dev]\nopt-level = 3\n").unwrap();
-    let (status, report, stderr) = verify(&dir, &[]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    let report = passes(&dir, &[]);
     assert_eq!(notes(&report), []);
 }
 
@@ -287,8 +284,7 @@ fn the_rustflags_explain_names_are_the_ones_every_unit_gets() {
     ];
     for Layout { name, config, env, flags, ignored } in cases {
         let dir = workspace_with_host_units(&format!("rustflags-{name}"), "");
-        fs::create_dir_all(dir.join(".cargo")).unwrap();
-        fs::write(dir.join(".cargo/config.toml"), &config).unwrap();
+        common::write_all(&dir, &[(".cargo/config.toml", &config)]);
         let (status, report, stderr) = verify_profile(&dir, "dev", env);
         assert_eq!(status, 0, "{name}: {report:#}\n{stderr}");
 
@@ -315,9 +311,8 @@ fn the_rustflags_explain_names_are_the_ones_every_unit_gets() {
 fn rustflags_are_not_compared_when_two_build_targets_are_set() {
     let host = host();
     let dir = workspace_with_host_units("rustflags-two-targets", "");
-    fs::create_dir_all(dir.join(".cargo")).unwrap();
     let config = format!("[build]\ntarget = [\"{host}\", \"{host}\"]\nrustflags = [\"--cfg\", \"from_build\"]\n");
-    fs::write(dir.join(".cargo/config.toml"), config).unwrap();
+    common::write_all(&dir, &[(".cargo/config.toml", config)]);
     let (status, report, stderr) = verify_profile(&dir, "dev", &[]);
     assert_eq!(status, 0, "{report:#}\n{stderr}");
     assert!(
@@ -352,8 +347,7 @@ fn a_renamed_build_script_library_and_binary_map_to_their_package() {
         "{PROFILE}\n[profile.dev.package.app]\ncodegen-units = 7\n\n[profile.dev.package.dep-x]\ncodegen-units = 5\n"
     );
     let dir = renamed_workspace("renamed", &profile, "");
-    let (status, report, stderr) = verify(&dir, &[]);
-    assert_eq!(status, 0, "{report:#}\n{stderr}");
+    let report = passes(&dir, &[]);
     assert_eq!(report["units"], 4);
 }
 
@@ -372,6 +366,31 @@ struct Setup {
     unread: Option<&'static str>,
 }
 
+impl Setup {
+    /// [`PROFILE`] alone, with nothing in a config file or the environment; `cargo` as above.
+    fn new(name: &'static str, cargo: &'static [(&'static str, &'static str, Option<&'static str>)]) -> Setup {
+        Setup { name, profile: PROFILE.to_owned(), config: String::new(), env: Vec::new(), cargo, unread: None }
+    }
+
+    /// `extra` after [`PROFILE`] in the manifest.
+    fn profile(self, extra: &str) -> Setup {
+        Setup { profile: format!("{PROFILE}\n{extra}"), ..self }
+    }
+
+    /// `text` in `.cargo/config.toml`.
+    fn config(self, text: impl Into<String>) -> Setup {
+        Setup { config: text.into(), ..self }
+    }
+
+    fn env(self, variables: &[(&str, &str)]) -> Setup {
+        Setup { env: variables.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(), ..self }
+    }
+
+    fn unread(self, variable: &'static str) -> Setup {
+        Setup { unread: Some(variable), ..self }
+    }
+}
+
 /// `verify` exits 0 exactly when the model agrees with cargo's rustc lines: on every setup
 /// whose settings the model reads, it passes (it never fails a correct setup); where cargo reads
 /// a variable the model does not, each mismatch reports the value rustc really got and names
@@ -381,167 +400,66 @@ fn verify_agrees_with_cargo_on_generated_setups() {
     let host = host();
     let target_var = format!("CARGO_TARGET_{}_RUSTFLAGS", host.to_uppercase().replace(['-', '.'], "_"));
     let target_var: &'static str = Box::leak(target_var.into_boxed_str());
-    let with = |extra: &str| format!("{PROFILE}\n{extra}");
-    let env = |list: &[(&str, &str)]| list.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-    let setup = |name, profile: String, config: String, variables: Vec<(String, String)>, cargo, unread| Setup {
-        name,
-        profile,
-        config,
-        env: variables,
-        cargo,
-        unread,
-    };
     let setups = [
         // Package specs with a version (measured: all three forms apply on cargo 1.95).
-        setup(
-            "versioned",
-            with("[profile.dev.package.\"dep-x@0.2.0\"]\nopt-level = 3\n"),
-            String::new(),
-            vec![],
-            &[("depx", "opt-level", Some("3"))],
-            None,
-        ),
-        setup(
-            "legacy-versioned",
-            with("[profile.dev.package.\"dep-x:0.2.0\"]\nopt-level = 3\n"),
-            String::new(),
-            vec![],
-            &[("depx", "opt-level", Some("3"))],
-            None,
-        ),
-        setup(
-            "partial-version",
-            with("[profile.dev.package.\"dep-x@0.2\"]\ncodegen-units = 9\n"),
-            String::new(),
-            vec![],
-            &[("depx", "codegen-units", Some("9"))],
-            None,
-        ),
+        Setup::new("versioned", &[("depx", "opt-level", Some("3"))])
+            .profile("[profile.dev.package.\"dep-x@0.2.0\"]\nopt-level = 3\n"),
+        Setup::new("legacy-versioned", &[("depx", "opt-level", Some("3"))])
+            .profile("[profile.dev.package.\"dep-x:0.2.0\"]\nopt-level = 3\n"),
+        Setup::new("partial-version", &[("depx", "codegen-units", Some("9"))])
+            .profile("[profile.dev.package.\"dep-x@0.2\"]\ncodegen-units = 9\n"),
         // Another version: cargo warns and ignores the spec.
-        setup(
-            "other-version",
-            with("[profile.dev.package.\"dep-x@0.3.0\"]\nopt-level = 3\n"),
-            String::new(),
-            vec![],
-            &[("depx", "opt-level", Some("2"))],
-            None,
-        ),
+        Setup::new("other-version", &[("depx", "opt-level", Some("2"))])
+            .profile("[profile.dev.package.\"dep-x@0.3.0\"]\nopt-level = 3\n"),
         // The renamed build script is a host unit.
-        setup(
+        Setup::new(
             "build-script",
-            PROFILE.to_owned(),
-            String::new(),
-            vec![],
             &[("build_script_main", "debuginfo", None), ("applib", "debuginfo", Some("line-tables-only"))],
-            None,
         ),
-        setup(
+        Setup::new(
             "build-override",
-            with("[profile.dev.build-override]\ndebug = true\nopt-level = 1\n"),
-            String::new(),
-            vec![],
             &[("build_script_main", "debuginfo", Some("2")), ("build_script_main", "opt-level", Some("1"))],
-            None,
-        ),
+        )
+        .profile("[profile.dev.build-override]\ndebug = true\nopt-level = 1\n"),
         // Keys set by rustflags, from each source.
-        setup(
+        Setup::new(
             "rustflags",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[("RUSTFLAGS", "-Ccodegen-units=3")]),
             &[("applib", "codegen-units", Some("3")), ("build_script_main", "codegen-units", Some("3"))],
-            None,
-        ),
-        setup(
-            "encoded-rustflags",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1\u{1f}-Cdebug-assertions=off")]),
-            &[("tool", "debuginfo", Some("1"))],
-            None,
-        ),
-        setup(
-            "build-table",
-            PROFILE.to_owned(),
-            "[build]\nrustflags = [\"-C\", \"opt-level=3\"]\n".into(),
-            vec![],
-            &[("tool", "opt-level", Some("3")), ("depx", "opt-level", Some("3"))],
-            None,
-        ),
-        setup(
-            "target-table",
-            PROFILE.to_owned(),
-            format!("[target.{host}]\nrustflags = \"-Ccodegen-units=5 -Cincremental=/tmp/ignored\"\n"),
-            vec![],
-            &[("depx", "codegen-units", Some("5")), ("depx", "incremental", Some("on"))],
-            None,
-        ),
-        setup(
+        )
+        .env(&[("RUSTFLAGS", "-Ccodegen-units=3")]),
+        Setup::new("encoded-rustflags", &[("tool", "debuginfo", Some("1"))])
+            .env(&[("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}debuginfo=1\u{1f}-Cdebug-assertions=off")]),
+        Setup::new("build-table", &[("tool", "opt-level", Some("3")), ("depx", "opt-level", Some("3"))])
+            .config("[build]\nrustflags = [\"-C\", \"opt-level=3\"]\n"),
+        Setup::new("target-table", &[("depx", "codegen-units", Some("5")), ("depx", "incremental", Some("on"))])
+            .config(format!("[target.{host}]\nrustflags = \"-Ccodegen-units=5 -Cincremental=/tmp/ignored\"\n")),
+        Setup::new(
             "env-hides-config",
-            PROFILE.to_owned(),
-            "[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n".into(),
-            env(&[("RUSTFLAGS", "-C opt-level=3")]),
             &[("applib", "opt-level", Some("3")), ("applib", "debuginfo", Some("line-tables-only"))],
-            None,
-        ),
+        )
+        .config("[build]\nrustflags = [\"-C\", \"debuginfo=2\"]\n")
+        .env(&[("RUSTFLAGS", "-C opt-level=3")]),
         // Variables cargo reads for these settings.
-        setup(
-            "profile-variable",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[("CARGO_PROFILE_DEV_OPT_LEVEL", "3")]),
-            &[("applib", "opt-level", Some("3")), ("depx", "opt-level", Some("2"))],
-            None,
-        ),
-        setup(
-            "cargo-incremental",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[("CARGO_INCREMENTAL", "0")]),
-            &[("applib", "incremental", None)],
-            None,
-        ),
-        setup(
-            "build-incremental",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[("CARGO_BUILD_INCREMENTAL", "false")]),
-            &[("applib", "incremental", None)],
-            Some("CARGO_BUILD_INCREMENTAL"),
-        ),
-        setup(
-            "build-rustflags",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[("CARGO_BUILD_RUSTFLAGS", "-Copt-level=3")]),
-            &[("applib", "opt-level", Some("3"))],
-            Some("CARGO_BUILD_RUSTFLAGS"),
-        ),
-        setup(
-            "target-rustflags",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[(target_var, "-C debuginfo=0")]),
-            &[("applib", "debuginfo", Some("0"))],
-            Some(target_var),
-        ),
+        Setup::new("profile-variable", &[("applib", "opt-level", Some("3")), ("depx", "opt-level", Some("2"))])
+            .env(&[("CARGO_PROFILE_DEV_OPT_LEVEL", "3")]),
+        Setup::new("cargo-incremental", &[("applib", "incremental", None)]).env(&[("CARGO_INCREMENTAL", "0")]),
+        Setup::new("build-incremental", &[("applib", "incremental", None)])
+            .env(&[("CARGO_BUILD_INCREMENTAL", "false")])
+            .unread("CARGO_BUILD_INCREMENTAL"),
+        Setup::new("build-rustflags", &[("applib", "opt-level", Some("3"))])
+            .env(&[("CARGO_BUILD_RUSTFLAGS", "-Copt-level=3")])
+            .unread("CARGO_BUILD_RUSTFLAGS"),
+        Setup::new("target-rustflags", &[("applib", "debuginfo", Some("0"))])
+            .env(&[(target_var, "-C debuginfo=0")])
+            .unread(target_var),
         // The host's own triple as the build's target: the build script gets no rustflags.
-        setup(
-            "host-as-target",
-            PROFILE.to_owned(),
-            format!("[build]\ntarget = \"{host}\"\nrustflags = [\"-C\", \"opt-level=3\"]\n"),
-            vec![],
-            &[("applib", "opt-level", Some("3")), ("build_script_main", "opt-level", None)],
-            None,
-        ),
-        setup(
+        Setup::new("host-as-target", &[("applib", "opt-level", Some("3")), ("build_script_main", "opt-level", None)])
+            .config(format!("[build]\ntarget = \"{host}\"\nrustflags = [\"-C\", \"opt-level=3\"]\n")),
+        Setup::new(
             "host-as-target-variable",
-            PROFILE.to_owned(),
-            String::new(),
-            env(&[("CARGO_BUILD_TARGET", &host), ("RUSTFLAGS", "-Ccodegen-units=3")]),
             &[("applib", "codegen-units", Some("3")), ("build_script_main", "codegen-units", None)],
-            None,
-        ),
+        )
+        .env(&[("CARGO_BUILD_TARGET", &host), ("RUSTFLAGS", "-Ccodegen-units=3")]),
     ];
     let count = setups.len();
     // Every setup is run, and the ones that fail are listed together.
@@ -643,10 +561,9 @@ fn the_copy_builds_with_the_configuration_cargo_finds_in_place() {
             "ws/app/src/main.rs",
             "#[cfg(not(from_above))]\ncompile_error!(\"the config above the workspace was not read\");\nfn main() {}\n",
         ),
-        ("log-rustc.sh", wrapper),
     ];
     let dir = common::tree("verify", "ancestor-config", &files);
-    Command::new("chmod").arg("+x").arg(dir.join("log-rustc.sh")).status().unwrap();
+    common::executable(&dir.join("log-rustc.sh"), wrapper);
     let ws = dir.join("ws");
     let before = common::snapshot(&ws, false);
     let output = verify_command(&ws, &["--format", "json"])

@@ -12,8 +12,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::presets_command as command;
 
 const MANIFEST: &str = "# team workspace\n[workspace]\nmembers = []\n";
 
@@ -24,27 +26,19 @@ fn workspace(name: &str) -> PathBuf {
     common::tree("write-path", name, &[("Cargo.toml", MANIFEST)])
 }
 
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.arg("presets").args(args).current_dir(dir).env_clear().env("CARGO_HOME", dir.join("cargo-home"));
-    command
+fn run(command: &mut Command) -> (i32, String) {
+    common::status_and_stderr(command.output().unwrap())
 }
 
-fn run(command: &mut Command) -> (i32, String) {
-    let output: Output = command.output().unwrap();
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+/// The stderr of a run (as [`run`] gives it) that failed (exit 101) saying `error`.
+fn refused((status, stderr): (i32, String), error: &str) -> String {
+    assert_eq!(status, 101, "{stderr}");
+    assert!(stderr.contains(error), "{stderr}");
+    stderr
 }
 
 fn is_root() -> bool {
     rustix::process::geteuid().is_root()
-}
-
-/// Names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    names
 }
 
 #[test]
@@ -59,22 +53,8 @@ fn an_edit_saved_at_the_last_moment_is_never_lost() {
         }),
     ] {
         let dir = workspace(&format!("last-moment-{how}"));
-        let paused = common::Paused::start(
-            command(&dir, &["apply", "fast-dev"]),
-            &dir.join("../signals-last-moment"),
-            "before-rename",
-        );
-        // The run has checked the file and written its temporary file: now the user saves.
         let edited = format!("{MANIFEST}# saved from an editor at the last moment\n");
-        save(&dir.join("Cargo.toml"), &edited);
-        let (status, stderr) = paused.go();
-        assert_eq!(status, 101, "{how}: {stderr}");
-        assert!(
-            stderr.contains("error: `Cargo.toml` changed while cargo presets was editing it; nothing was written"),
-            "{how}: {stderr}"
-        );
-        assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), edited, "{how}: the edit was lost");
-        assert_eq!(names(&dir), ["Cargo.toml"], "{how}: no temporary file is left");
+        common::a_save_during_apply_is_kept(&dir, &dir.join("../signals-last-moment"), &edited, save, how);
     }
 }
 
@@ -190,24 +170,20 @@ fn as_nobody(dir: &Path, mut command: Command) -> Option<Command> {
 fn a_manifest_the_user_cannot_write_is_refused() {
     let dir = workspace("read-only");
     let manifest = dir.join("Cargo.toml");
-    let refused = |command: &mut Command| {
+    let read_only = |command: &mut Command| {
         fs::set_permissions(&manifest, fs::Permissions::from_mode(0o444)).unwrap();
-        let (status, stderr) = run(command);
-        assert_eq!(status, 101, "{stderr}");
-        assert!(
-            stderr.contains("error: `Cargo.toml` is not writable (permission denied); nothing was written"),
-            "{stderr}"
-        );
+        let error = "error: `Cargo.toml` is not writable (permission denied); nothing was written";
+        let stderr = refused(run(command), error);
         assert!(stderr.contains("help: make it writable (`chmod u+w`)"), "{stderr}");
         assert_eq!(fs::read_to_string(&manifest).unwrap(), MANIFEST);
         assert_eq!(fs::metadata(&manifest).unwrap().mode() & 0o777, 0o444);
     };
     if is_root() {
         if let Some(mut command) = as_nobody(&dir, command(&dir, &["apply", "fast-dev"])) {
-            refused(&mut command);
+            read_only(&mut command);
         }
     } else {
-        refused(&mut command(&dir, &["apply", "fast-dev"]));
+        read_only(&mut command(&dir, &["apply", "fast-dev"]));
     }
 }
 
@@ -234,12 +210,7 @@ fn a_file_of_another_user_keeps_its_owner_or_is_refused() {
     let mut command = as_nobody(&dir, command(&dir, &["apply", "fast-dev"])).unwrap();
     std::os::unix::fs::chown(&manifest, Some(0), Some(0)).unwrap();
     fs::set_permissions(&manifest, fs::Permissions::from_mode(0o666)).unwrap();
-    let (status, stderr) = run(&mut command);
-    assert_eq!(status, 101, "{stderr}");
-    assert!(
-        stderr.contains("error: `Cargo.toml` belongs to another user (uid 0); replacing it would make it yours"),
-        "{stderr}"
-    );
+    refused(run(&mut command), "error: `Cargo.toml` belongs to another user (uid 0); replacing it would make it yours");
     assert_eq!(fs::read_to_string(&manifest).unwrap(), MANIFEST);
     assert_eq!(fs::metadata(&manifest).unwrap().uid(), 0);
 }
@@ -248,13 +219,9 @@ fn a_file_of_another_user_keeps_its_owner_or_is_refused() {
 fn a_hard_linked_file_is_refused_and_both_names_keep_their_text() {
     let dir = workspace("hard-link");
     fs::hard_link(dir.join("Cargo.toml"), dir.join("Cargo.toml.orig")).unwrap();
-    let (status, stderr) = run(&mut command(&dir, &["apply", "fast-dev"]));
-    assert_eq!(status, 101, "{stderr}");
-    assert!(
-        stderr.contains(
-            "error: `Cargo.toml` has 2 names (hard links); replacing it would leave the others with the old text"
-        ),
-        "{stderr}"
+    refused(
+        run(&mut command(&dir, &["apply", "fast-dev"])),
+        "error: `Cargo.toml` has 2 names (hard links); replacing it would leave the others with the old text",
     );
     assert_eq!(fs::metadata(dir.join("Cargo.toml")).unwrap().nlink(), 2, "still linked");
     assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
@@ -343,8 +310,7 @@ fn run_with_deadline(command: &mut Command) -> (i32, String) {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    let output = child.wait_with_output().unwrap();
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+    common::status_and_stderr(child.wait_with_output().unwrap())
 }
 
 #[test]
@@ -353,18 +319,20 @@ fn special_files_are_refused_without_hanging() {
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     let fifo = dir.join(".cargo/config.toml");
     rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::from_raw_mode(0o644)).unwrap();
-    let (status, stderr) = run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"]));
-    assert_eq!(status, 101, "{stderr}");
-    assert!(stderr.contains("`.cargo/config.toml` is a named pipe (FIFO), not a regular file"), "{stderr}");
+    refused(
+        run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"])),
+        "`.cargo/config.toml` is a named pipe (FIFO), not a regular file",
+    );
     refused_by_every_reader(&dir, "`.cargo/config.toml` is a named pipe (FIFO), not a regular file");
 
     let dir = workspace("dev-zero");
     fs::create_dir_all(dir.join(".cargo")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", dir.join(".cargo/config.toml")).unwrap();
     // `apply` names the file the link points to, since that is the one it would write.
-    let (status, stderr) = run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"]));
-    assert_eq!(status, 101, "{stderr}");
-    assert!(stderr.contains("`/dev/zero` is a character device, not a regular file"), "{stderr}");
+    refused(
+        run_with_deadline(&mut command(&dir, &["apply", "fast-dev", "--to", "config"])),
+        "`/dev/zero` is a character device, not a regular file",
+    );
     refused_by_every_reader(&dir, "`.cargo/config.toml` is a character device, not a regular file");
     assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), MANIFEST);
 }
@@ -387,13 +355,9 @@ fn init_writes_nothing_when_it_cannot_write_everything() {
     let dir =
         common::tree("write-path", "init-dot-cargo-file", &[("Cargo.toml", MANIFEST), (".cargo", "not a directory")]);
     let before = common::files(&dir);
-    let (status, stderr) = run(&mut command(&dir, &["init"]));
-    assert_eq!(status, 101, "{stderr}");
-    assert!(
-        stderr.contains(
-            "error: cannot create `.cargo/presets/example.toml`: `.cargo` is not a directory; nothing was written"
-        ),
-        "{stderr}"
+    refused(
+        run(&mut command(&dir, &["init"])),
+        "error: cannot create `.cargo/presets/example.toml`: `.cargo` is not a directory; nothing was written",
     );
     assert_eq!(common::files(&dir), before);
 
@@ -403,13 +367,9 @@ fn init_writes_nothing_when_it_cannot_write_everything() {
     let Some(mut init) = as_nobody(&dir, command(&dir, &["init"])) else { return };
     std::os::unix::fs::chown(dir.join(".cargo/presets"), Some(0), Some(0)).unwrap();
     let before = common::files(&dir);
-    let (status, stderr) = run(&mut init);
-    assert_eq!(status, 101, "{stderr}");
-    assert!(
-        stderr.contains(
-            "error: cannot create `.cargo/presets/example.toml`: `.cargo/presets` is not writable; nothing was written"
-        ),
-        "{stderr}"
+    refused(
+        run(&mut init),
+        "error: cannot create `.cargo/presets/example.toml`: `.cargo/presets` is not writable; nothing was written",
     );
     assert_eq!(common::files(&dir), before);
 }
@@ -425,7 +385,7 @@ fn a_failed_write_names_the_users_file_and_leaves_nothing_behind() {
         assert!(stderr.starts_with("error: failed to write `Cargo.toml`: Permission denied\n"), "{stderr}");
         assert!(!stderr.contains(".tmp"), "the temporary file is ours, not the user's: {stderr}");
         assert!(stderr.contains("help: cargo presets writes the new text to a file beside it and swaps it in, so `.` must be writable; `Cargo.toml` was left as it was"), "{stderr}");
-        assert_eq!(names(&dir), ["Cargo.toml"]);
+        assert_eq!(common::names(&dir), ["Cargo.toml"]);
     }
 
     // A full disk: a small file system of our own, where root may mount one.
@@ -460,7 +420,7 @@ fn a_failed_write_names_the_users_file_and_leaves_nothing_behind() {
         );
         assert!(stderr.contains("help: free some space for `.cargo`, then run the command again; `.cargo/config.toml` was left as it was"), "{stderr}");
         assert_eq!(common::files(&mount), before);
-        assert_eq!(names(&mount), ["Cargo.toml", "filler"], "the `.cargo` it created is gone");
+        assert_eq!(common::names(&mount), ["Cargo.toml", "filler"], "the `.cargo` it created is gone");
     });
     let _ = Command::new("umount").arg(&mount).status();
     if let Err(panic) = outcome {
@@ -477,9 +437,10 @@ fn nothing_is_written_where_cargo_finds_no_workspace() {
         &[("m/Cargo.toml", "[package]\nname = \"m\"\nversion = \"0.1.0\"\nworkspace = \"../nonexistent\"\n")],
     );
     let before = common::files(&dir);
-    let (status, stderr) = run(&mut command(&dir.join("m"), &["apply", "fast-dev"]));
-    assert_eq!(status, 101, "{stderr}");
-    assert!(stderr.contains("nonexistent/Cargo.toml`: No such file or directory"), "{stderr}");
+    let stderr = refused(
+        run(&mut command(&dir.join("m"), &["apply", "fast-dev"])),
+        "nonexistent/Cargo.toml`: No such file or directory",
+    );
     assert!(
         stderr.contains("help: point `package.workspace` at the directory of the workspace's root manifest"),
         "{stderr}"
@@ -497,9 +458,10 @@ fn nothing_is_written_where_cargo_finds_no_workspace() {
         ],
     );
     let before = common::files(&dir);
-    let (status, stderr) = run(&mut command(&dir.join("m"), &["apply", "fast-dev"]));
-    assert_eq!(status, 101, "{stderr}");
-    assert!(stderr.contains("error: root of a workspace inferred but wasn't a root: "), "{stderr}");
+    refused(
+        run(&mut command(&dir.join("m"), &["apply", "fast-dev"])),
+        "error: root of a workspace inferred but wasn't a root: ",
+    );
     assert_eq!(common::files(&dir), before, "profiles went into a package cargo does not read them from");
 }
 

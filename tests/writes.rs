@@ -7,24 +7,16 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::thread::sleep;
 use std::time::Duration;
+
+use common::presets_command as command;
 
 const MANIFEST: &str = "# team workspace\n[workspace]\nmembers = []\n";
 
 fn workspace(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("writes").join(name);
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("Cargo.toml"), MANIFEST).unwrap();
-    dir
-}
-
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
-    command.arg("presets").args(args).current_dir(dir).env_clear().env("CARGO_HOME", dir.join("cargo-home"));
-    command
+    common::tree("writes", name, &[("Cargo.toml", MANIFEST)])
 }
 
 fn spawn(dir: &Path, args: &[&str], pause_ms: u64) -> Child {
@@ -42,15 +34,7 @@ fn signals(dir: &Path, run: &str) -> PathBuf {
 }
 
 fn finish(child: Child) -> (i32, String) {
-    let output = child.wait_with_output().unwrap();
-    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    names.sort();
-    names
+    common::status_and_stderr(child.wait_with_output().unwrap())
 }
 
 /// The run is held after it read the manifest and wrote the new text beside it; an editor saves
@@ -58,17 +42,9 @@ fn files_in(dir: &Path) -> Vec<String> {
 #[test]
 fn a_file_edited_during_apply_is_not_overwritten() {
     let dir = workspace("changed-underneath");
-    let run = common::Paused::start(command(&dir, &["apply", "fast-dev"]), &signals(&dir, "run"), "before-rename");
     let edited = format!("{MANIFEST}# saved from an editor meanwhile\n");
-    fs::write(dir.join("Cargo.toml"), &edited).unwrap();
-    let (status, stderr) = run.go();
-    assert_eq!(status, 101, "{stderr}");
-    assert!(
-        stderr.contains("error: `Cargo.toml` changed while cargo presets was editing it; nothing was written"),
-        "{stderr}"
-    );
-    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), edited);
-    assert_eq!(files_in(&dir), ["Cargo.toml"]);
+    let save = |path: &Path, text: &str| fs::write(path, text).unwrap();
+    common::a_save_during_apply_is_kept(&dir, &signals(&dir, "run"), &edited, save, "saved in place");
 }
 
 /// The first run is held just before it replaces the manifest; the second starts then. The
@@ -117,7 +93,7 @@ fn a_killed_apply_leaves_the_old_or_the_new_file() {
             t if t == finished => outcomes[1] += 1,
             other => panic!("round {round}: the manifest is neither old nor new:\n{other}"),
         }
-        for name in files_in(&dir) {
+        for name in common::names(&dir) {
             assert!(
                 name == "Cargo.toml" || (name.starts_with(".Cargo.toml.cargo-presets.") && name.ends_with(".tmp")),
                 "{name}"
@@ -126,7 +102,7 @@ fn a_killed_apply_leaves_the_old_or_the_new_file() {
     }
     let (status, stderr) = finish(spawn(&dir, &["apply", "embedded-size"], 0));
     assert_eq!(status, 0, "{stderr}");
-    assert_eq!(files_in(&dir), ["Cargo.toml"], "the next run removes what a killed one left");
+    assert_eq!(common::names(&dir), ["Cargo.toml"], "the next run removes what a killed one left");
     assert!(outcomes[0] > 0, "no kill landed before the write: {outcomes:?}");
     eprintln!("killed runs: {} left the old file, {} the new one", outcomes[0], outcomes[1]);
 }
@@ -167,7 +143,7 @@ fn a_run_with_nothing_to_write_still_clears_what_a_killed_run_left() {
     let (status, stderr) = finish(spawn(&dir, &["apply", "embedded-size"], 0));
     assert_eq!(status, 0, "{stderr}");
     assert!(stderr.contains("Unchanged"), "{stderr}");
-    assert_eq!(files_in(&dir), ["Cargo.toml"]);
+    assert_eq!(common::names(&dir), ["Cargo.toml"]);
 }
 
 /// A run killed while it built a missing `.cargo` leaves the directory under its temporary name:
@@ -179,13 +155,13 @@ fn a_directory_a_killed_run_was_building_is_cleared() {
     fs::write(dir.join("..cargo.cargo-presets.99999.dir/.config.toml.cargo-presets.99999.tmp"), "half").unwrap();
     let (status, stderr) = finish(spawn(&dir, &["apply", "fast-dev", "--to", "config"], 0));
     assert_eq!(status, 0, "{stderr}");
-    assert_eq!(files_in(&dir), [".cargo", "Cargo.toml"]);
-    assert_eq!(files_in(&dir.join(".cargo")), ["config.toml"]);
+    assert_eq!(common::names(&dir), [".cargo", "Cargo.toml"]);
+    assert_eq!(common::names(&dir.join(".cargo")), ["config.toml"]);
 
     // Also once `.cargo` exists (made by hand meanwhile): the next run holds `.cargo`, and
     // finds the workspace root free, so no run is building there.
     fs::create_dir_all(dir.join("..cargo.cargo-presets.99999.dir")).unwrap();
     let (status, stderr) = finish(spawn(&dir, &["apply", "staging", "--to", "config"], 0));
     assert_eq!(status, 0, "{stderr}");
-    assert_eq!(files_in(&dir), [".cargo", "Cargo.toml"]);
+    assert_eq!(common::names(&dir), [".cargo", "Cargo.toml"]);
 }

@@ -174,17 +174,6 @@ fn includes(doc: &toml_edit::Document<String>) -> Result<Vec<String>, IncludeRef
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
-
-    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = crate::scratch(&format!("configs-{name}"));
-        for (path, text) in files {
-            let path = dir.join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        }
-        dir
-    }
 
     fn read_below(dir: &Path) -> Vec<PathBuf> {
         config_files(dir).read.into_iter().map(|f| f.path).take_while(|p| p.starts_with(dir)).collect()
@@ -192,8 +181,8 @@ mod tests {
 
     #[test]
     fn included_config_files_come_below_the_file_that_includes_them() {
-        let dir = tree(
-            "include",
+        let dir = crate::scratch_with(
+            "configs-include",
             &[
                 (
                     ".cargo/config.toml",
@@ -215,19 +204,20 @@ mod tests {
     #[test]
     fn an_include_cargo_refuses_is_not_followed_and_is_recorded() {
         let text = "# extra settings\ninclude = \"extra.toml\"\n[build]\njobs = 1\n";
-        let dir = tree("include-string", &[(".cargo/config.toml", text), (".cargo/extra.toml", "")]);
+        let dir =
+            crate::scratch_with("configs-include-string", &[(".cargo/config.toml", text), (".cargo/extra.toml", "")]);
         assert_eq!(read_below(&dir), [dir.join(".cargo/config.toml")]);
         let refused = config_files(&dir).read.remove(0).include_refused.unwrap();
         assert_eq!((refused.found, refused.path.as_deref()), ("string", Some("extra.toml")));
         assert_eq!(&text[refused.span.clone().unwrap()], "include");
         assert_eq!(refused.help(), "write `include = [\"extra.toml\"]`");
-        let dir = tree("include-integer", &[(".cargo/config.toml", "include = 1\n")]);
+        let dir = crate::scratch_with("configs-include-integer", &[(".cargo/config.toml", "include = 1\n")]);
         assert_eq!(config_files(&dir).read[0].include_refused.as_ref().unwrap().found, "integer");
     }
 
     #[test]
     fn a_legacy_file_shadows_config_toml_beside_it() {
-        let dir = tree("legacy", &[(".cargo/config", ""), (".cargo/config.toml", "")]);
+        let dir = crate::scratch_with("configs-legacy", &[(".cargo/config", ""), (".cargo/config.toml", "")]);
         let found = config_files(&dir);
         assert_eq!(read_below(&dir), [dir.join(".cargo/config")]);
         assert_eq!(found.shadowed[0], (dir.join(".cargo/config.toml"), dir.join(".cargo/config")));

@@ -255,7 +255,6 @@ fn include_error(file: &Path, text: &str, include: &config_files::IncludeRefused
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
 
     /// Paths shown relative to the workspace, as a command run there shows them.
     struct At(PathBuf);
@@ -274,19 +273,10 @@ mod tests {
         }
     }
 
-    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = crate::scratch(&format!("reading-{name}"));
-        for (path, text) in files {
-            fs::create_dir_all(dir.join(path).parent().unwrap()).unwrap();
-            fs::write(dir.join(path), text).unwrap();
-        }
-        dir
-    }
-
     #[test]
     fn every_file_cargo_reads_once_in_order_with_the_model_over_root_and_configs() {
-        let dir = tree(
-            "order",
+        let dir = crate::scratch_with(
+            "reading-order",
             &[
                 ("Cargo.toml", "[workspace]\nmembers = [\"a\", \"gone\", \"bad\"]\n[profile.dev]\nopt-level = 1\n"),
                 ("a/Cargo.toml", "[package]\nname = \"a\"\n[dependencies]\nout = { path = \"../../reading-out\" }\n"),
@@ -295,7 +285,7 @@ mod tests {
                 (".cargo/more.toml", "[profile.dev]\nopt-level = 3\n"),
             ],
         );
-        let out = tree("out", &[("Cargo.toml", "[package]\nname = \"out\"\n")]);
+        let out = crate::scratch_with("reading-out", &[("Cargo.toml", "[package]\nname = \"out\"\n")]);
         let workspace = workspace::locate(&dir, None).unwrap();
         let reading = Reading::new(&workspace, &At(dir.clone())).unwrap();
         let kinds: Vec<(SourceKind, String)> =
@@ -327,7 +317,8 @@ mod tests {
     #[test]
     fn an_include_cargo_refuses_stops_the_commands_that_load_the_configuration() {
         let text = "include = \"more.toml\"\n";
-        let dir = tree("refused", &[("Cargo.toml", "[workspace]\n"), (".cargo/config.toml", text)]);
+        let dir =
+            crate::scratch_with("reading-refused", &[("Cargo.toml", "[workspace]\n"), (".cargo/config.toml", text)]);
         let workspace = workspace::locate(&dir, None).unwrap();
         let Err(error) = Reading::new(&workspace, &At(dir.clone())) else { panic!("cargo refuses it") };
         let error = error.to_string();

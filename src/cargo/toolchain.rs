@@ -69,8 +69,10 @@ mod tests {
 
     #[test]
     fn a_toolchain_file_pins_its_directory_and_those_below() {
-        let dir = crate::scratch("toolchain-pinned");
-        std::fs::write(dir.join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly-2026-05-19\"\n").unwrap();
+        let dir = crate::scratch_with(
+            "toolchain-pinned",
+            &[("rust-toolchain.toml", "[toolchain]\nchannel = \"nightly-2026-05-19\"\n")],
+        );
         std::fs::create_dir_all(dir.join("a/b")).unwrap();
         assert_eq!(pinned_channel(&dir.join("a/b")).as_deref(), Some("nightly-2026-05-19"));
         std::fs::write(dir.join("a/rust-toolchain"), "stable\n").unwrap();

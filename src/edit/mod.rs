@@ -60,6 +60,14 @@ pub struct Edit<'a> {
     pub creates_directory: bool,
 }
 
+impl<'a> Edit<'a> {
+    /// An edit of `file` that stops at hand-written values, keeps none back, and creates no
+    /// header or directory: the fields a caller sets are written over it.
+    pub fn new(file: &'a Path, kind: FileKind) -> Edit<'a> {
+        Edit { file, kind, force: false, keep: &[], new_file_header: Vec::new(), creates_directory: false }
+    }
+}
+
 /// What happened to one key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
@@ -710,14 +718,7 @@ mod tests {
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, text)?;
         let plan = crate::plan::plan(&composition, &parsed.profiles())?;
-        let edit = Edit {
-            file,
-            kind: FileKind::Manifest,
-            force,
-            keep: &[],
-            new_file_header: Vec::new(),
-            creates_directory: false,
-        };
+        let edit = Edit { force, ..Edit::new(file, FileKind::Manifest) };
         Ok(apply(&parsed, &plan, &composition, &edit, &|name| library.get(name).ok())?.text)
     }
 
@@ -780,14 +781,7 @@ mod tests {
         let file = Path::new("Cargo.toml");
         let parsed = parse(file, "[package]\nname = \"x\"\n").unwrap();
         let plan = crate::plan::plan(&composition, &parsed.profiles()).unwrap();
-        let edit = Edit {
-            file,
-            kind: FileKind::Manifest,
-            force: false,
-            keep: &[],
-            new_file_header: Vec::new(),
-            creates_directory: false,
-        };
+        let edit = Edit::new(file, FileKind::Manifest);
         let out = apply(&parsed, &plan, &composition, &edit, &|_| None).unwrap().text;
         assert!(out.starts_with("# cargo-presets(cranelift-dev) codegen-backend: nightly cargo needs this opt-in for `profile.dev.codegen-backend`\ncargo-features = [\"codegen-backend\"]\n[package]"), "{out}");
     }

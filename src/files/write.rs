@@ -349,6 +349,11 @@ mod tests {
         assert!(err.to_string().contains("changed while"), "a file that vanished is a change too: {err}");
     }
 
+    /// The names of the entries in `dir`, a file left behind among them.
+    fn names_in(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+    }
+
     #[test]
     fn write_removes_temp_files_left_by_a_killed_run() {
         let dir = scratch("stale");
@@ -356,9 +361,7 @@ mod tests {
         fs::write(&path, "old").unwrap();
         fs::write(dir.join(".Cargo.toml.cargo-presets.99999.tmp"), "half").unwrap();
         commit_one(Change::Write { path: &path, expected: Some("old"), text: "new" }).unwrap();
-        let names: Vec<String> =
-            fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, ["Cargo.toml"]);
+        assert_eq!(names_in(&dir), ["Cargo.toml"]);
     }
 
     #[test]
@@ -378,8 +381,7 @@ mod tests {
         assert!(err.contains("changed while cargo presets was editing it"), "{err}");
         assert_eq!(fs::read_to_string(&manifest).unwrap(), "old");
         assert!(!dir.join("new").exists(), "the directories made for the undone write are gone");
-        let names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["Cargo.toml"]);
+        assert_eq!(names_in(&dir), ["Cargo.toml"]);
     }
 
     #[test]

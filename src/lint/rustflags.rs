@@ -95,13 +95,19 @@ mod tests {
     use crate::lint::tests::{check, config, inputs};
     use crate::lint::{Code, Finding, Inputs, Severity, Source, SourceKind};
 
-    #[test]
-    fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {
+    /// A workspace on Linux (rustc 1.95) whose `.cargo/config.toml` holds `text`.
+    fn on_linux_with_config(text: &str) -> Inputs {
         let mut inputs = inputs("[workspace]\n");
         inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
-        inputs.sources.push(config(
+        inputs.sources.push(config(text));
+        inputs
+    }
+
+    #[test]
+    fn build_rustflags_hidden_by_a_matching_target_table_are_unread_and_others_are_not() {
+        let mut inputs = on_linux_with_config(
             "[build]\nrustflags = [\"-Ctarget-cpu=native\"]\n[target.'cfg(unix)']\nrustflags = [\"-Cforce-frame-pointers=yes\"]\n",
-        ));
+        );
         let findings = check(&inputs);
         let unread: Vec<&Finding> = findings.iter().filter(|f| f.code == Code::RustflagsUnread).collect();
         assert_eq!(unread.len(), 1, "{findings:?}");
@@ -142,11 +148,9 @@ mod tests {
 
     #[test]
     fn a_cfg_table_switched_on_by_the_flags_it_hides_is_a_warning() {
-        let mut inputs = inputs("[workspace]\n");
-        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
-        inputs.sources.push(config(
+        let inputs = on_linux_with_config(
             "[build]\nrustflags = [\"--cfg\", \"foo\"]\n[target.'cfg(foo)']\nrustflags = [\"--cfg\", \"bar\"]\n",
-        ));
+        );
         let found: Vec<String> = check(&inputs).iter().map(ToString::to_string).collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with("warning[rustflags-unread]"), "{found:?}");
@@ -156,9 +160,7 @@ mod tests {
 
     #[test]
     fn a_z_flag_in_the_rustflags_cargo_uses_on_stable_is_an_error() {
-        let mut inputs = inputs("[workspace]\n");
-        inputs.machine = Some(crate::cargo::machine::tests::linux("1.95.0"));
-        inputs.sources.push(config("[build]\nrustflags = [\"-Z\", \"share-generics\"]\n"));
+        let mut inputs = on_linux_with_config("[build]\nrustflags = [\"-Z\", \"share-generics\"]\n");
         let codes = |inputs: &Inputs| check(inputs).into_iter().map(|f| f.code).collect::<Vec<_>>();
         assert_eq!(codes(&inputs), [Code::UnstableRustflags]);
         // Hidden by a variable, it is not passed; the variable's own `-Z` is.

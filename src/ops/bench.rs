@@ -58,11 +58,7 @@ pub fn run(ctx: &mut Context<'_>, args: &BenchOptions) -> Result<i32> {
     }
     let result = variants(ctx, &workspace, &baseline, &sandbox.scratch, &args.presets, &args.workflow)
         .and_then(|variants| measure(ctx, &variants, args, &sandbox));
-    let interrupted = sandbox.interrupted();
-    // The copy and the builds go, whatever happened.
-    drop(sandbox);
-    if let Some(code) = interrupted {
-        ctx.shell.status("Interrupted", "nothing measured is kept; the temporary files are removed");
+    if let Some(code) = sandbox.remove(ctx.shell, "nothing measured is kept") {
         return Ok(code);
     }
     let report = result?;

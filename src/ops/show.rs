@@ -44,7 +44,7 @@ pub fn run(ctx: &mut Context<'_>, args: &ShowOptions) -> Result<i32> {
         Destination::File(path) => (path.as_path(), FileKind::Config),
     };
     let new_file_header = super::apply::new_file_header(&args.to, &args.presets, ctx, &plan, &composition, false);
-    let edit = Edit { file, kind, force: false, keep: &[], new_file_header, creates_directory: false };
+    let edit = Edit { new_file_header, ..Edit::new(file, kind) };
     let toml = edit::render_new(&plan, &composition, &edit)?;
 
     let setting =

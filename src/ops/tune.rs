@@ -125,10 +125,7 @@ pub fn run(ctx: &mut Context<'_>, args: &TuneOptions) -> Result<i32> {
         let mut workflows = Workflows::new(&mut builder, &workflows, &measured.workflows, prepare);
         tune::search(&dimensions, &limits, &mut workflows)
     };
-    let interrupted = sandbox.interrupted();
-    drop(sandbox);
-    if let Some(code) = interrupted {
-        ctx.shell.status("Interrupted", "nothing written; the temporary files are removed");
+    if let Some(code) = sandbox.remove(ctx.shell, "nothing written") {
         return Ok(code);
     }
     let mut outcome = result?;

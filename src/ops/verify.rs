@@ -44,10 +44,7 @@ pub fn run(ctx: &mut Context<'_>, args: &VerifyOptions) -> Result<i32> {
     );
     let sandbox = Sandbox::new(&workspace, &ctx.cwd, "verify")?;
     let units = units(ctx, &workspace, &sandbox, profile);
-    let interrupted = sandbox.interrupted();
-    drop(sandbox);
-    if let Some(code) = interrupted {
-        ctx.shell.status("Interrupted", "nothing compared; the temporary files are removed");
+    if let Some(code) = sandbox.remove(ctx.shell, "nothing compared") {
         return Ok(code);
     }
     let units = units?;

@@ -10,14 +10,58 @@ use std::time::{Duration, Instant};
 
 /// A fresh directory `<CARGO_TARGET_TMPDIR>/<group>/<name>` holding `files` (path, contents).
 pub fn tree<C: AsRef<[u8]>>(group: &str, name: &str, files: &[(&str, C)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(group).join(name);
+    tree_at(Path::new(env!("CARGO_TARGET_TMPDIR")).join(group).join(name), files)
+}
+
+/// `dir`, emptied, holding `files` (path, contents).
+pub fn tree_at<C: AsRef<[u8]>>(dir: PathBuf, files: &[(&str, C)]) -> PathBuf {
     let _ = fs::remove_dir_all(&dir);
+    write_all(&dir, files);
+    dir
+}
+
+/// Writes `files` (path, contents) below `dir`, making their directories.
+pub fn write_all<C: AsRef<[u8]>>(dir: &Path, files: &[(&str, C)]) {
     for (path, contents) in files {
         let path = dir.join(path);
         fs::create_dir_all(path.parent().expect("a file has a parent")).unwrap();
         fs::write(path, contents).unwrap();
     }
-    dir
+}
+
+/// The workspace the real-cargo tests build, `<group>/<name>` as [`tree`] makes it: member `app`
+/// (a binary) depending on `dependency`, a path dependency in `vendor/` outside the members, so
+/// that `[profile.*.package."*"]` reaches it as it would a crates.io dependency. `root` follows
+/// the `[workspace]` table of the root manifest.
+pub fn app_and_dependency(group: &str, name: &str, dependency: &str, root: &str) -> PathBuf {
+    let krate = dependency.replace('-', "_");
+    let (manifest, lib) = (format!("vendor/{dependency}/Cargo.toml"), format!("vendor/{dependency}/src/lib.rs"));
+    let files = [
+        ("Cargo.toml", format!("[workspace]\nmembers = [\"app\"]\nexclude = [\"vendor\"]\nresolver = \"3\"\n{root}")),
+        (
+            "app/Cargo.toml",
+            format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n{dependency} = {{ path = \"../vendor/{dependency}\" }}\n"
+            ),
+        ),
+        ("app/src/main.rs", format!("fn main() {{\n    {krate}::f();\n}}\n")),
+        (&manifest, format!("[package]\nname = \"{dependency}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n")),
+        (&lib, "pub fn f() {}\n".to_owned()),
+    ];
+    tree(group, name, &files)
+}
+
+/// The names in `dir`, sorted.
+pub fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+/// How a run ended: its exit status (-1 for a signal) and its stderr.
+pub fn status_and_stderr(output: std::process::Output) -> (i32, String) {
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 /// Every file below `dir`, by path relative to it, with its bytes.
@@ -52,15 +96,14 @@ pub fn presets(dir: &Path, args: &[&str]) -> std::process::Output {
 
 /// `presets`, with `env` set too.
 pub fn presets_with(dir: &Path, args: &[&str], env: &[(String, String)]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_cargo-presets"))
-        .arg("presets")
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("CARGO_HOME", dir.join("cargo-home"))
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap()
+    presets_command(dir, args).envs(env.iter().map(|(k, v)| (k, v))).output().unwrap()
+}
+
+/// The command [`presets`] runs, to be given more and started by the caller.
+pub fn presets_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.arg("presets").args(args).current_dir(dir).env_clear().env("CARGO_HOME", dir.join("cargo-home"));
+    command
 }
 
 /// xorshift64*: enough randomness for generated test cases, and the same cases for the same seed.
@@ -92,33 +135,39 @@ impl Rng {
     }
 }
 
+/// Writes `text` to `path` (creating its directory) as a program anyone may run.
+pub fn executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::create_dir_all(path.parent().expect("a file has a parent")).unwrap();
+    fs::write(path, text).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// This process's `PATH` with `dir` first, where programs stand in for the machine's.
+pub fn path_with(dir: PathBuf) -> std::ffi::OsString {
+    std::env::join_paths(std::iter::once(dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap()))).unwrap()
+}
+
 /// A simulated machine for `apply`: a `rustc` script that answers `-vV`, `--print cfg` and
 /// `--print host-tuple --print cfg` as `spec` says, and empty programs, all in `dir`. `spec` has
 /// `host=`, `release=`, `cfg=` (one per line, as `rustc --print cfg` prints them) and
 /// `programs=` (names, space-separated) lines.
 /// Returns the variables that point the binary at it (`RUSTC`, and `PATH` with the programs).
 pub fn fake_machine(dir: &Path, spec: &str) -> Vec<(String, String)> {
-    use std::os::unix::fs::PermissionsExt;
     let value = |key: &str| spec.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_default().trim().to_owned();
     let cfg: Vec<&str> = spec.lines().filter_map(|l| l.strip_prefix("cfg=")).collect();
     let bin = dir.join("fake-bin");
     let _ = fs::remove_dir_all(&bin);
-    fs::create_dir_all(&bin).unwrap();
-    let executable = |name: &str, text: &str| {
-        let path = bin.join(name);
-        fs::write(&path, text).unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
-    };
     let (host, release) = (value("host="), value("release="));
     executable(
-        "rustc",
+        &bin.join("rustc"),
         &format!(
             "#!/bin/sh\ncase \"$1\" in\n-vV) printf 'rustc {release}\\nbinary: rustc\\nhost: {host}\\nrelease: {release}\\n' ;;\n--print) [ \"$2\" = host-tuple ] && echo {host}; printf '%s\\n' {} ;;\n*) exit 1 ;;\nesac\n",
             cfg.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(" ")
         ),
     );
     for program in value("programs=").split_whitespace() {
-        executable(program, "#!/bin/sh\n");
+        executable(&bin.join(program), "#!/bin/sh\n");
     }
     vec![("RUSTC".to_owned(), bin.join("rustc").display().to_string()), ("PATH".to_owned(), bin.display().to_string())]
 }
@@ -156,9 +205,40 @@ impl Paused {
 
     pub fn go(self) -> (i32, String) {
         fs::write(self.signals.join(format!("{}.go", self.point)), "").unwrap();
-        let output = self.child.wait_with_output().unwrap();
-        (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+        status_and_stderr(self.child.wait_with_output().unwrap())
     }
+}
+
+/// `cargo presets <args>` in `dir` as the measuring commands (`bench`, `tune`) are tested:
+/// offline, and without the variables that would change what cargo builds (a profile's settings,
+/// rustflags, incremental compilation).
+pub fn measuring(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-presets"));
+    command.env("XDG_CACHE_HOME", concat!(env!("CARGO_TARGET_TMPDIR"), "/cache"));
+    command.arg("presets").args(args).current_dir(dir).env("CARGO_NET_OFFLINE", "true");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") || key.contains("RUSTFLAGS") || key == "CARGO_INCREMENTAL" {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// Holds `apply fast-dev` in `dir` once it has checked the manifest and written the new text
+/// beside it, has `save` put `edited` in the manifest then (as an editor saves), and checks that
+/// the run noticed and wrote nothing: the edit is kept and no temporary file is left. The
+/// handshake goes through `signals`; `how` names the case in failures.
+pub fn a_save_during_apply_is_kept(dir: &Path, signals: &Path, edited: &str, save: impl Fn(&Path, &str), how: &str) {
+    let paused = Paused::start(presets_command(dir, &["apply", "fast-dev"]), signals, "before-rename");
+    save(&dir.join("Cargo.toml"), edited);
+    let (status, stderr) = paused.go();
+    assert_eq!(status, 101, "{how}: {stderr}");
+    assert!(
+        stderr.contains("error: `Cargo.toml` changed while cargo presets was editing it; nothing was written"),
+        "{how}: {stderr}"
+    );
+    assert_eq!(fs::read_to_string(dir.join("Cargo.toml")).unwrap(), edited, "{how}: the edit was lost");
+    assert_eq!(names(dir), ["Cargo.toml"], "{how}: no temporary file is left");
 }
 
 /// A `RUSTC_WRAPPER` at `<dir>/pause-rustc.sh` that, when it compiles `krate` for the first
@@ -170,8 +250,7 @@ pub fn pause_wrapper(dir: &Path, krate: &str) -> PathBuf {
         "#!/bin/sh\ncase \"$*\" in *'--crate-name {krate}'*)\n  if [ ! -e '{0}/reached' ]; then\n    echo $$ > '{0}/reached.tmp' && mv '{0}/reached.tmp' '{0}/reached'\n    while [ ! -e '{0}/go' ]; do sleep 0.05; done\n  fi;;\nesac\nexec \"$@\"\n",
         dir.display()
     );
-    fs::write(&wrapper, script).unwrap();
-    Command::new("chmod").arg("+x").arg(&wrapper).status().unwrap();
+    executable(&wrapper, &script);
     wrapper
 }
 
@@ -214,6 +293,11 @@ pub fn stop_with(dir: &Path, mut child: Child, signal: &str) -> String {
     assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
     assert!(stderr.contains("Interrupted"), "{stderr}");
     stderr
+}
+
+/// The string fields `a` and `b` of each object in the JSON array `list`.
+pub fn string_pairs<'j>(list: &'j serde_json::Value, a: &str, b: &str) -> Vec<(&'j str, &'j str)> {
+    list.as_array().unwrap().iter().map(|o| (o[a].as_str().unwrap(), o[b].as_str().unwrap())).collect()
 }
 
 /// Asserts that `json` has the shape `tests/schemas/reports.json` documents for `command`'s

@@ -174,22 +174,11 @@ pub fn locate(cwd: &Path, manifest_path: Option<&Path>) -> Result<Workspace> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::fs;
-
-    fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-        let dir = crate::scratch(&format!("ws-{name}"));
-        for (path, text) in files {
-            let path = dir.join(path);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, text).unwrap();
-        }
-        dir
-    }
 
     #[test]
     fn member_directory_leads_to_the_root() {
-        let dir = tree(
-            "member",
+        let dir = crate::scratch_with(
+            "ws-member",
             &[
                 ("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n"),
                 ("a/Cargo.toml", "[package]\nname = \"a\"\n"),
@@ -202,8 +191,8 @@ mod tests {
 
     #[test]
     fn excluded_member_is_its_own_root() {
-        let dir = tree(
-            "excluded",
+        let dir = crate::scratch_with(
+            "ws-excluded",
             &[("Cargo.toml", "[workspace]\nexclude = [\"x\"]\n"), ("x/Cargo.toml", "[package]\nname = \"x\"\n")],
         );
         assert_eq!(locate(&dir.join("x"), None).unwrap().manifest, dir.join("x/Cargo.toml"));
@@ -211,8 +200,8 @@ mod tests {
 
     #[test]
     fn package_workspace_key_points_at_the_root() {
-        let dir = tree(
-            "explicit",
+        let dir = crate::scratch_with(
+            "ws-explicit",
             &[
                 ("ws/Cargo.toml", "[workspace]\nmembers = [\"../p\"]\n"),
                 ("p/Cargo.toml", "[package]\nname = \"p\"\nworkspace = \"../ws\"\n"),
@@ -229,15 +218,15 @@ mod tests {
 
     #[test]
     fn toolchain_file_pins_nightly() {
-        let dir = tree(
-            "nightly",
+        let dir = crate::scratch_with(
+            "ws-nightly",
             &[
                 ("Cargo.toml", "[workspace]\n"),
                 ("rust-toolchain.toml", "[toolchain]\nchannel = \"nightly-2026-05-19\"\n"),
             ],
         );
         assert!(locate(&dir, None).unwrap().pins_nightly());
-        let dir = tree("plain", &[("Cargo.toml", "[workspace]\n"), ("rust-toolchain", "stable\n")]);
+        let dir = crate::scratch_with("ws-plain", &[("Cargo.toml", "[workspace]\n"), ("rust-toolchain", "stable\n")]);
         assert!(!locate(&dir, None).unwrap().pins_nightly());
     }
 }

@@ -190,6 +190,17 @@ impl Sandbox {
         self.interrupted.load(Ordering::Relaxed).then(|| 128 + self.signal.load(Ordering::Relaxed) as i32)
     }
 
+    /// Removes the copy and its builds, whatever happened. For a run a signal stopped, says that
+    /// `lost` (`nothing measured is kept`) and gives the exit status to end with.
+    pub fn remove(self, shell: &mut crate::shell::Shell, lost: &str) -> Option<i32> {
+        let interrupted = self.interrupted();
+        drop(self);
+        if interrupted.is_some() {
+            shell.status("Interrupted", format!("{lost}; the temporary files are removed"));
+        }
+        interrupted
+    }
+
     /// The copy of the workspace root, where a measured binary runs.
     pub fn root(&self) -> &Path {
         crate::files::dir_of(&self.manifest)
@@ -447,14 +458,7 @@ pub fn write_config(
     plan: &crate::plan::Plan,
     composition: &crate::compose::Composition,
 ) -> Result<String> {
-    let edit = crate::edit::Edit {
-        file: path,
-        kind: crate::edit::FileKind::Config,
-        force: true,
-        keep: &[],
-        new_file_header: Vec::new(),
-        creates_directory: false,
-    };
+    let edit = crate::edit::Edit { force: true, ..crate::edit::Edit::new(path, crate::edit::FileKind::Config) };
     let text = crate::edit::render_new(plan, composition, &edit)?;
     std::fs::write(path, &text).map_err(|e| Error::io("write", path, &e))?;
     Ok(text)
@@ -635,21 +639,20 @@ mod tests {
 
     #[test]
     fn the_copy_leaves_out_vcs_data_build_output_and_the_scratch_directory_only() {
-        let dir = crate::scratch("sandbox-copy");
-        let from = dir.join("from");
-        for (path, text) in [
-            ("Cargo.toml", "[package]\nname = \"a\"\n"),
-            ("Cargo.lock", "# lock\n"),
-            (".cargo/config.toml", "[build]\n"),
-            (".git/HEAD", "ref\n"),
-            ("target/debug/a", "binary"),
-            ("member/target/CACHEDIR.TAG", "tag"),
-            ("src/target/mod.rs", "// a module named target\n"),
-            ("scratch/owner.pid", "1"),
-        ] {
-            write_file(&from.join(path), text);
-        }
-        let to = dir.join("to");
+        let from = crate::scratch_with(
+            "sandbox-copy",
+            &[
+                ("Cargo.toml", "[package]\nname = \"a\"\n"),
+                ("Cargo.lock", "# lock\n"),
+                (".cargo/config.toml", "[build]\n"),
+                (".git/HEAD", "ref\n"),
+                ("target/debug/a", "binary"),
+                ("member/target/CACHEDIR.TAG", "tag"),
+                ("src/target/mod.rs", "// a module named target\n"),
+                ("scratch/owner.pid", "1"),
+            ],
+        );
+        let to = crate::scratch("sandbox-copy-to").join("to");
         copy_tree(&from, &to, &from.join("scratch")).unwrap();
         let copied: Vec<String> = walkdir::WalkDir::new(&to)
             .sort_by_file_name()
@@ -665,20 +668,20 @@ mod tests {
     /// chain, the workspace's own files come with the tree, and `rebuild` touches the copy.
     #[test]
     fn config_and_toolchain_files_above_the_workspace_are_found_from_the_copy() {
-        let dir = crate::scratch("sandbox-ancestors");
-        for (path, text) in [
-            (
-                ".cargo/config.toml",
-                "[build]\nrustflags = [\"--cfg\", \"above\"]\n\n[env]\nIN = { value = \"ws/app\", relative = true }\nOUT = { value = \"data\", relative = true }\n",
-            ),
-            ("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
-            ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
-            ("ws/.cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
-            ("ws/app/Cargo.toml", "[package]\nname = \"app\"\n"),
-            ("ws/app/src/main.rs", "fn main() {}\n"),
-        ] {
-            write_file(&dir.join(path), text);
-        }
+        let dir = crate::scratch_with(
+            "sandbox-ancestors",
+            &[
+                (
+                    ".cargo/config.toml",
+                    "[build]\nrustflags = [\"--cfg\", \"above\"]\n\n[env]\nIN = { value = \"ws/app\", relative = true }\nOUT = { value = \"data\", relative = true }\n",
+                ),
+                ("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n"),
+                ("ws/Cargo.toml", "[workspace]\nmembers = [\"app\"]\n"),
+                ("ws/.cargo/config.toml", "[profile.dev]\nopt-level = 1\n"),
+                ("ws/app/Cargo.toml", "[package]\nname = \"app\"\n"),
+                ("ws/app/src/main.rs", "fn main() {}\n"),
+            ],
+        );
         let cwd = dir.join("ws/app");
         let workspace = workspace::locate(&cwd, None).unwrap();
         let user_source = dir.join("ws/app/src/main.rs");

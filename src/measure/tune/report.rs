@@ -464,26 +464,21 @@ mod tests {
                 })
                 .collect()
         };
+        // Option 1 of `dimension` won: `config` measured against `against`.
+        let win = |dimension, config, against, pairs| Trial {
+            dimension,
+            option: 1,
+            config,
+            against,
+            pairs,
+            verdict: Verdict::Win,
+        };
         Outcome {
             start: vec![0, 0],
             best: vec![1, 1],
             trials: vec![
-                Trial {
-                    dimension: 0,
-                    option: 1,
-                    config: vec![1, 0],
-                    against: vec![0, 0],
-                    pairs: pairs(15.0, 18.0),
-                    verdict: Verdict::Win,
-                },
-                Trial {
-                    dimension: 1,
-                    option: 1,
-                    config: vec![1, 1],
-                    against: vec![1, 0],
-                    pairs: pairs(13.0, 15.0),
-                    verdict: Verdict::Win,
-                },
+                win(0, vec![1, 0], vec![0, 0], pairs(15.0, 18.0)),
+                win(1, vec![1, 1], vec![1, 0], pairs(13.0, 15.0)),
             ],
             skipped: vec![],
             elapsed: std::time::Duration::from_secs(300),
