@@ -37,35 +37,6 @@ fn presets(dir: &Path, args: &[&str]) -> Output {
     output
 }
 
-/// Real cargo, in `dir`, with a private target directory and no network.
-fn cargo(dir: &Path, toolchain: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new("cargo");
-    if let Some(toolchain) = toolchain {
-        command.arg(format!("+{toolchain}"));
-    }
-    command
-        .args(args)
-        .arg("--offline")
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_INCREMENTAL")
-        .env_remove("CARGO_BUILD_RUSTFLAGS");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") {
-            command.env_remove(key);
-        }
-    }
-    command.output().unwrap()
-}
-
-/// The line of cargo's `-v` output that runs rustc for crate `name`.
-fn rustc_invocation<'s>(stderr: &'s str, name: &str) -> Option<&'s str> {
-    let needle = format!("--crate-name {name} ");
-    stderr.lines().find(|l| l.contains("Running") && l.contains(&needle))
-}
-
 /// What one crate was compiled with.
 struct Unit {
     rustc_args: String,
@@ -77,11 +48,11 @@ struct Unit {
 fn check(dir: &Path, profile_args: &[&str]) -> (Unit, Unit) {
     let mut args = vec!["check", "-v", "--message-format=json"];
     args.extend(profile_args);
-    let output = cargo(dir, None, &args);
+    let output = common::cargo(dir, None, &args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "cargo {args:?} failed:\n{stderr}");
     let unit = |name: &str| {
-        let rustc_args = rustc_invocation(&stderr, name).unwrap_or_else(|| {
+        let rustc_args = common::rustc_invocation(&stderr, name).unwrap_or_else(|| {
             panic!("no rustc invocation for `{name}` (a fresh unit?):\n{stderr}");
         });
         let profile = String::from_utf8_lossy(&output.stdout)
@@ -187,7 +158,7 @@ fn debugging_follows_the_pinned_toolchain() {
     let checked = presets(&dir, &["check"]);
     assert!(String::from_utf8_lossy(&checked.stderr).contains("no problems found"));
     fs::remove_file(dir.join("rust-toolchain.toml")).unwrap();
-    let refused = cargo(&dir, Some("1.95.0"), &["metadata", "--format-version", "1", "--no-deps"]);
+    let refused = common::cargo(&dir, Some("1.95.0"), &["metadata", "--format-version", "1", "--no-deps"]);
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(!refused.status.success() && stderr.contains("profile name `debug` is reserved"), "{stderr}");
     presets(&dir, &["remove", "debugging"]);
@@ -347,7 +318,7 @@ fn nightly_workspace(name: &str) -> Option<PathBuf> {
 
 /// Real cargo's `-v` output (its stderr) for `args`, which must succeed.
 fn succeeded(dir: &Path, toolchain: Option<&str>, args: &[&str]) -> String {
-    let output = cargo(dir, toolchain, args);
+    let output = common::cargo(dir, toolchain, args);
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "cargo {args:?} failed:\n{stderr}");
     stderr
@@ -368,9 +339,9 @@ fn cranelift_dev_file_keeps_stable_working_and_nightly_accepts_it() {
         return;
     }
     let config = ["--config", ".cargo/cranelift-dev.toml"];
-    let dry = cargo(&dir, Some("nightly"), &[&config[..], &["clean", "--dry-run"]].concat());
+    let dry = common::cargo(&dir, Some("nightly"), &[&config[..], &["clean", "--dry-run"]].concat());
     assert!(dry.status.success(), "nightly cargo rejected the file:\n{}", String::from_utf8_lossy(&dry.stderr));
-    let build = cargo(&dir, Some("nightly"), &[&config[..], &["check", "-v"]].concat());
+    let build = common::cargo(&dir, Some("nightly"), &[&config[..], &["check", "-v"]].concat());
     let stderr = String::from_utf8_lossy(&build.stderr);
     if build.status.success() {
         assert!(stderr.contains("-Z codegen-backend=cranelift"), "{stderr}");
@@ -428,7 +399,8 @@ fn every_fixture_output_manifest_is_accepted_by_cargo_metadata() {
         let copy = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cargo-metadata").join(case.file_name().unwrap());
         let _ = fs::remove_dir_all(&copy);
         copy_dir(&out, &copy);
-        let output = cargo(&copy, nightly.then_some("nightly"), &["metadata", "--no-deps", "--format-version", "1"]);
+        let output =
+            common::cargo(&copy, nightly.then_some("nightly"), &["metadata", "--no-deps", "--format-version", "1"]);
         assert!(
             output.status.success(),
             "{}: cargo rejected it:\n{}",
@@ -541,7 +513,7 @@ fn embedded_size_nightly_extras_reach_rustc_through_nightly_cargo() {
     presets(&dir, &["apply", "embedded-size-nightly-extras"]);
     let stderr = succeeded(&dir, Some("nightly"), &["check", "-v", "--release"]);
     for name in ["app", "dep"] {
-        let line = rustc_invocation(&stderr, name).unwrap();
+        let line = common::rustc_invocation(&stderr, name).unwrap();
         assert!(line.contains("-Zlocation-detail=none -Zfmt-debug=none"), "{line}");
         assert!(line.contains("-C panic=immediate-abort") && line.contains("-C opt-level=z"), "{line}");
     }
@@ -652,13 +624,34 @@ fn fast_link_with_mold_links_with_mold() {
     let dir = workspace("fast-link-mold");
     presets(&dir, &["apply", "fast-link", "--variant", "mold", "--to", "config"]);
     let stderr = succeeded(&dir, None, &["build", "-v"]);
-    let app = rustc_invocation(&stderr, "app").unwrap();
+    let app = common::rustc_invocation(&stderr, "app").unwrap();
     assert!(app.contains("-C link-arg=-fuse-ld=mold"), "{app}");
     let binary = fs::read(dir.join("target/debug/app")).unwrap();
     assert!(binary.windows(5).any(|w| w == b"mold "), "the binary's .comment names no mold");
 }
 
-/// The wild variant (wild is not installed here): with `clang` and `ld.wild` on PATH (stand-ins,
+/// The wild variant for real: where wild (`ld.wild`) and clang are installed, cargo builds and
+/// the binary's `.comment` names wild as its linker. (`cargo install --locked
+/// wild-linker@0.10.0` and `ln -s wild ~/.cargo/bin/ld.wild`; wild 0.11 needs Rust 1.99.)
+#[test]
+fn fast_link_with_wild_links_with_wild() {
+    let on_path = |program: &str| {
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join(program).is_file())
+    };
+    if !on_path("ld.wild") || !on_path("clang") {
+        eprintln!("SKIPPED: wild (as `ld.wild`) and clang are not both installed");
+        return;
+    }
+    let dir = workspace("fast-link-wild-real");
+    presets(&dir, &["apply", "fast-link", "--variant", "wild", "--to", "config"]);
+    let stderr = succeeded(&dir, None, &["build", "-v"]);
+    let app = common::rustc_invocation(&stderr, "app").unwrap();
+    assert!(app.contains("-C linker=clang") && app.contains("-C link-arg=-fuse-ld=wild"), "{app}");
+    let binary = fs::read(dir.join("target/debug/app")).unwrap();
+    assert!(binary.windows(13).any(|w| w == b"Linker: Wild "), "the binary's .comment names no wild");
+}
+
+/// The wild variant with stand-ins: with `clang` and `ld.wild` on PATH (stand-ins,
 /// which `cargo check` never runs), apply writes the clang linker and `-fuse-ld=wild` for Linux,
 /// real cargo hands both to rustc for every unit, and remove takes the file back.
 #[cfg(target_os = "linux")]
@@ -708,7 +701,7 @@ fn nightly_config_presets_in_a_separate_file_reach_nightly_cargo() {
     presets(&dir, &["apply", "parallel-frontend", "unified-features", "--to", ".cargo/nightly.toml"]);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let stderr = succeeded(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
-    let app = rustc_invocation(&stderr, "app").unwrap();
+    let app = common::rustc_invocation(&stderr, "app").unwrap();
     assert!(app.contains(&format!("-Zthreads={threads}")), "{app}");
     assert!(!stderr.contains("warning: ignoring `resolver.feature-unification`"), "{stderr}");
     // Stable cargo never reads the file: the workspace still builds on stable.
@@ -726,9 +719,9 @@ fn hint_mostly_unused_reaches_only_the_crates_that_ask_for_it() {
     fs::write(&dep, format!("{text}\n[hints]\nmostly-unused = true\n")).unwrap();
     presets(&dir, &["apply", "hint-mostly-unused", "--to", ".cargo/nightly.toml"]);
     let stderr = succeeded(&dir, Some("nightly"), &["--config", ".cargo/nightly.toml", "check", "-v"]);
-    assert!(rustc_invocation(&stderr, "dep").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
-    assert!(!rustc_invocation(&stderr, "app").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
-    assert!(cargo(&dir, None, &["check"]).status.success());
+    assert!(common::rustc_invocation(&stderr, "dep").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
+    assert!(!common::rustc_invocation(&stderr, "app").unwrap().contains("-Zhint-mostly-unused"), "{stderr}");
+    assert!(common::cargo(&dir, None, &["check"]).status.success());
     presets(&dir, &["remove", "hint-mostly-unused", "--to", ".cargo/nightly.toml"]);
     assert!(!dir.join(".cargo").exists(), "the file and directory apply created are gone again");
 }

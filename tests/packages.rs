@@ -8,7 +8,7 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 /// `<tmp>/packages/<name>`: member `app` (bin) depending on `vendor/dep` and `vendor/other`
 /// (excluded from the workspace), with a `Cargo.lock` unless `lock` is false.
@@ -27,32 +27,10 @@ fn workspace(name: &str, lock: bool) -> PathBuf {
     ];
     let dir = common::tree("packages", name, &files);
     if lock {
-        let output = cargo(&dir, None, &["generate-lockfile"]);
+        let output = common::cargo(&dir, None, &["generate-lockfile"]);
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     }
     dir
-}
-
-/// Real cargo in `dir`, with a private target directory and no network.
-fn cargo(dir: &Path, toolchain: Option<&str>, args: &[&str]) -> Output {
-    let mut command = Command::new("cargo");
-    if let Some(toolchain) = toolchain {
-        command.arg(format!("+{toolchain}"));
-    }
-    command
-        .args(args)
-        .arg("--offline")
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", dir.join("target"))
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .env_remove("CARGO_BUILD_RUSTFLAGS");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("CARGO_PROFILE_") {
-            command.env_remove(key);
-        }
-    }
-    command.output().unwrap()
 }
 
 /// `cargo presets <args>` in `dir`, which must succeed; its stderr.
@@ -68,7 +46,7 @@ fn presets(dir: &Path, args: &[&str]) -> String {
 fn rustc_lines(dir: &Path, toolchain: Option<&str>, extra: &[&str]) -> Vec<(String, String)> {
     let mut args = vec!["check", "-v"];
     args.extend(extra);
-    let output = cargo(dir, toolchain, &args);
+    let output = common::cargo(dir, toolchain, &args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     ["app", "dep", "other"]

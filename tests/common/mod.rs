@@ -315,3 +315,33 @@ pub fn assert_report_shape(command: &str, json: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+/// Real cargo in `dir`, with a private target directory, no network, and none of this
+/// process's variables that would change the profile or the flags.
+pub fn cargo(dir: &Path, toolchain: Option<&str>, args: &[&str]) -> std::process::Output {
+    let mut command = Command::new("cargo");
+    if let Some(toolchain) = toolchain {
+        command.arg(format!("+{toolchain}"));
+    }
+    command
+        .args(args)
+        .arg("--offline")
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("CARGO_INCREMENTAL")
+        .env_remove("CARGO_BUILD_RUSTFLAGS");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("CARGO_PROFILE_") {
+            command.env_remove(key);
+        }
+    }
+    command.output().unwrap()
+}
+
+/// The line of cargo's `-v` output that runs rustc for crate `name`.
+pub fn rustc_invocation<'s>(stderr: &'s str, name: &str) -> Option<&'s str> {
+    let needle = format!("--crate-name {name} ");
+    stderr.lines().find(|l| l.contains("Running") && l.contains(&needle))
+}
