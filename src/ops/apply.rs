@@ -321,9 +321,9 @@ pub fn prepare<'a>(
     // A preset moved with `--profile` or `--package` wrote its values under the new names: look
     // it up as moved.
     let moved = args.profile.is_some() || !args.packages.is_empty();
-    let preset = |name: &str| match moved {
-        true => composition.presets.iter().find(|p| p.name == name).cloned().or_else(|| library.get(name).ok()),
-        false => library.get(name).ok(),
+    let preset = |name: &str| {
+        let as_moved = moved.then(|| composition.presets.iter().find(|p| p.name == name).cloned()).flatten();
+        as_moved.or_else(|| library.get(name).ok())
     };
     let mut outcome = match edit::apply(parsed, &plan, &composition, &edit, &preset) {
         Ok(outcome) => outcome,
