@@ -575,3 +575,140 @@ fn a_refused_profile_name_shows_whole_at_40x12() {
     assert_eq!(status, 130);
     assert_eq!(common::files(&dir), before);
 }
+
+/// A package depending on two path packages, `fastmath` and `other`, with its `Cargo.lock`.
+const WITH_DEPENDENCIES: &str = "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nfastmath = { path = \"vendor/fastmath\" }\nother = { path = \"vendor/other\" }\n";
+
+const LOCK: &str = "version = 4\n\n[[package]]\nname = \"demo\"\nversion = \"0.1.0\"\ndependencies = [\n \"fastmath\",\n \"other\",\n]\n\n[[package]]\nname = \"fastmath\"\nversion = \"0.2.0\"\n\n[[package]]\nname = \"other\"\nversion = \"1.0.0\"\n";
+
+/// [`WITH_DEPENDENCIES`] in a fresh workspace `name`, with `extra` files.
+fn with_dependencies(name: &str, extra: &[(&str, &str)]) -> PathBuf {
+    let dir = workspace(name, WITH_DEPENDENCIES);
+    common::write_all(&dir, &[("Cargo.lock", LOCK)]);
+    for package in ["fastmath", "other"] {
+        let manifest = format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n");
+        common::write_all(&dir, &[(format!("vendor/{package}/Cargo.toml").as_str(), manifest.as_str())]);
+    }
+    common::write_all(&dir, extra);
+    dir
+}
+
+/// `deps-opt1-dev` for named packages: a misspelt name is refused in place with the nearest
+/// one, the corrected names go into the diff (the named tables, no `package."*"`) and the
+/// printed command (`--package` each); yes writes what that command writes, no writes nothing.
+#[test]
+fn a_preset_for_dependencies_goes_to_the_packages_named() {
+    for answer in ["y", "n"] {
+        let dir = with_dependencies(&format!("packages-named-{answer}"), &[]);
+        let before = common::files(&dir);
+        let mut session = spawn(&dir, &["presets"]);
+        pick(&mut session, &["deps-opt1-dev"]);
+        reply(&mut session, "Where should they go?", "\r");
+        reply(&mut session, "> dev, the preset's own (default)", "\r");
+        session.expect("Which packages should deps-opt1-dev apply to?").unwrap();
+        session.expect("> every dependency, as written (default)").unwrap();
+        reply(&mut session, "`[profile.dev.package.\"*\"]`, as `deps-opt1-dev` is written", "\x1b[B");
+        reply(&mut session, "> named packages…", "\r");
+        reply(&mut session, "Packages for deps-opt1-dev, as Cargo.lock names them:", "\r");
+        reply(&mut session, "no package named", "fastmth\r");
+        session.expect("`--package fastmth`: no package `fastmth` in Cargo.lock").unwrap();
+        reply(&mut session, "help: did you mean `fastmath`?", &BACKSPACE.repeat(7));
+        typed(&mut session, "fastmath, other\r");
+        session.expect("Packages: fastmath other").unwrap();
+        let diff = session.expect("Apply these changes? [y/N]").unwrap();
+        let diff = String::from_utf8_lossy(diff.before()).into_owned();
+        assert!(diff.contains("+[profile.dev.package.fastmath]") && diff.contains("+[profile.dev.package.other]"));
+        assert!(!diff.contains("\"*\""), "{diff}");
+        typed(&mut session, answer);
+        let (status, out) = finished(session);
+        assert_eq!(status, 0, "{out}");
+        if answer == "n" {
+            assert!(out.contains("nothing was written"), "{out}");
+            assert_eq!(common::files(&dir), before);
+            continue;
+        }
+        assert!(out.contains("cargo presets apply deps-opt1-dev --package fastmath --package other\r\n"), "{out}");
+        let fresh = with_dependencies("packages-named-scripted", &[]);
+        same_as_printed_commands(&out, &fresh, &dir, &["Cargo.toml"]);
+    }
+}
+
+/// The default answer, every dependency, writes the preset as written: the command has no
+/// `--package`.
+#[test]
+fn a_preset_for_dependencies_goes_to_every_dependency_by_default() {
+    let dir = with_dependencies("packages-every", &[]);
+    let mut session = spawn(&dir, &["presets"]);
+    pick(&mut session, &["deps-opt1-test"]);
+    reply(&mut session, "Where should they go?", "\r");
+    reply(&mut session, "> test, the preset's own (default)", "\r");
+    reply(&mut session, "> every dependency, as written (default)", "\r");
+    session.expect("Packages: every dependency").unwrap();
+    session.expect("+[profile.test.package.\"*\"]").unwrap();
+    reply(&mut session, "Apply these changes? [y/N]", "y");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("cargo presets apply deps-opt1-test\r\n"), "{out}");
+    same_as_printed_commands(&out, &with_dependencies("packages-every-scripted", &[]), &dir, &["Cargo.toml"]);
+}
+
+/// `hint-mostly-unused` (tables only for named packages, in a workspace on nightly) is never
+/// offered for every dependency: none writes the rest of it, named packages get the tables.
+#[test]
+fn a_preset_only_for_named_packages_is_not_offered_every_dependency() {
+    let nightly = [("rust-toolchain.toml", "[toolchain]\nchannel = \"nightly\"\n")];
+    for (answer, keys, command) in [
+        ("none", "\r", "cargo presets apply hint-mostly-unused --to config\r\n"),
+        ("named", "\x1b[B\rfastmath\r", "cargo presets apply hint-mostly-unused --package fastmath --to config\r\n"),
+    ] {
+        let dir = with_dependencies(&format!("packages-only-named-{answer}"), &nightly);
+        let mut session = spawn(&dir, &["presets"]);
+        pick(&mut session, &["hint-mostly-unused"]);
+        reply(&mut session, "> .cargo/config.toml (default)", "\r");
+        session.expect("Which packages should hint-mostly-unused apply to?").unwrap();
+        let offered = session.expect("named packages…").unwrap();
+        let offered = String::from_utf8_lossy(offered.before()).into_owned();
+        assert!(offered.contains("> none: only the rest of the preset (default)"), "{offered}");
+        assert!(!offered.contains("every dependency, as written"), "{offered}");
+        typed(&mut session, keys);
+        reply(&mut session, "Apply these changes? [y/N]", "y");
+        let (status, out) = finished(session);
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains(command), "{out}");
+        let config = fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+        assert!(config.contains("[unstable]"), "{config}");
+        assert_eq!(config.contains("[profile.release.package.fastmath]"), answer == "named", "{config}");
+        let fresh = with_dependencies(&format!("packages-only-named-{answer}-scripted"), &nightly);
+        same_as_printed_commands(&out, &fresh, &dir, &[".cargo/config.toml"]);
+    }
+}
+
+/// On a 40×12 terminal the names typed and the whole refusal show, with its `help:`; Esc there
+/// writes nothing.
+#[test]
+fn a_refused_package_name_shows_whole_at_40x12() {
+    let dir = with_dependencies("packages-small", &[]);
+    let before = common::files(&dir);
+    let mut session = spawn(&dir, &["presets"]);
+    let mut terminal = Terminal::new(&mut session, 40, 12);
+    let mut answer = |session: &mut Session, waiting_for: &str, keys: &str| {
+        while !terminal.rows().iter().any(|r| r.starts_with(waiting_for)) {
+            terminal.next_drawing(session);
+        }
+        typed(session, keys);
+    };
+    answer(&mut session, "Which presets?", "deps-opt1-dev ");
+    answer(&mut session, "> [x] deps-opt1-dev", "\r");
+    answer(&mut session, "Where should they go?", "\r");
+    answer(&mut session, "Which profile should deps-opt1-dev", "\r");
+    answer(&mut session, "Which packages should deps-opt1-dev", "\x1b[B");
+    answer(&mut session, "> named packages…", "\r");
+    answer(&mut session, "Packages for deps-opt1-dev, as", "other fastmth\r");
+    answer(&mut session, "  help: did you mean `fastmath`?", ESC);
+    let rows = terminal.rows();
+    assert_eq!(rows[1], "> other fastmth_", "{rows:#?}");
+    assert!(rows[3].starts_with("  `--package fastmth`: no package"), "{rows:#?}");
+    let (status, _) = finished(session);
+    assert_eq!(status, 130);
+    assert_eq!(common::files(&dir), before);
+}

@@ -3,6 +3,8 @@
 //! line (`prepare` and `finish`), so every guarantee holds, and ends with the command line that
 //! does the same without questions.
 
+mod packages;
+
 use crate::cargo::workspace::Workspace;
 use crate::compose;
 use crate::destination::{Destination, Target};
@@ -91,6 +93,12 @@ pub fn run(ctx: &mut Context<'_>) -> Result<i32> {
         && !ask_profile(ctx, colour, part)?
     {
         return Ok(cancelled(ctx));
+    }
+    // Then, for presets whose settings are for dependencies, which packages (`--package`).
+    for part in &mut parts {
+        if !packages::ask(ctx, colour, part)? {
+            return Ok(cancelled(ctx));
+        }
     }
 
     // 4. Each conflict with a hand-written value: keep it, or take the preset's.
@@ -283,13 +291,25 @@ struct Part {
     force: bool,
     /// The profile the preset's one profile is written as (`--profile`).
     profile: Option<String>,
+    /// The packages the settings for every dependency are written for (`--package`).
+    packages: Vec<String>,
 }
 
 impl Part {
     fn new(ctx: &mut Context<'_>, presets: Vec<String>, to: Destination) -> Result<Part> {
         let (workspace, library) = ctx.workspace_for(&to)?;
         let (target, _) = write::target(ctx, &workspace, &to, Purpose::Write)?;
-        Ok(Part { presets, to, workspace, library, target, keep: Vec::new(), force: false, profile: None })
+        Ok(Part {
+            presets,
+            to,
+            workspace,
+            library,
+            target,
+            keep: Vec::new(),
+            force: false,
+            profile: None,
+            packages: Vec::new(),
+        })
     }
 
     fn request(&self) -> ApplyOptions {
@@ -300,7 +320,7 @@ impl Part {
             force: self.force,
             keep: self.keep.clone(),
             profile: self.profile.clone(),
-            packages: Vec::new(),
+            packages: self.packages.clone(),
             dry_run: false,
             format: Format::Human,
         }
@@ -362,6 +382,9 @@ impl Part {
         command.extend(self.presets.iter().cloned());
         if let Some(profile) = &self.profile {
             command.extend(["--profile".to_owned(), profile.clone()]);
+        }
+        for package in &self.packages {
+            command.extend(["--package".to_owned(), package.clone()]);
         }
         if self.to != Destination::Manifest {
             command.extend(["--to".to_owned(), self.to.arg()]);
