@@ -712,3 +712,21 @@ fn a_refused_package_name_shows_whole_at_40x12() {
     assert_eq!(status, 130);
     assert_eq!(common::files(&dir), before);
 }
+
+/// Without a `Cargo.lock` the names cannot be checked: the question says so, takes them, and the
+/// diff comes with `apply --package`'s warning.
+#[test]
+fn without_cargo_lock_the_names_typed_are_taken_with_a_warning() {
+    let (dir, mut session) = into_the_default_file("packages-no-lock", WITH_DEPENDENCIES, &["deps-opt1-dev"]);
+    let before = common::files(&dir);
+    reply(&mut session, "Which profile should deps-opt1-dev go into?", "\r");
+    reply(&mut session, "Which packages should deps-opt1-dev apply to?", "\x1b[B\r");
+    reply(&mut session, "No Cargo.lock beside Cargo.toml: the names cannot be checked", "fastmth\r");
+    session.expect("Packages: fastmth").unwrap();
+    session.expect("`fastmth` could not be checked").unwrap();
+    session.expect("+[profile.dev.package.fastmth]").unwrap();
+    reply(&mut session, "Apply these changes? [y/N]", "n");
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    assert_eq!(common::files(&dir), before);
+}
