@@ -326,14 +326,8 @@ fn a_mixed_selection_puts_each_preset_where_it_may_live() {
         reply(&mut session, "native-cpu is for this machine only", "\r");
         session.expect("+++ b/.cargo/config.toml").unwrap();
         session.expect("+++ b/home/config.toml").unwrap();
-        reply(&mut session, "Apply these changes? [y/N]", answer);
-        let (status, out) = finished(session);
-        assert_eq!(status, 0, "{out}");
-        if answer == "n" {
-            assert!(out.contains("nothing was written"), "{out}");
-            assert_eq!(common::files(&dir), before);
-            continue;
-        }
+        session.expect("Apply these changes? [y/N]").unwrap();
+        let Some(out) = confirmed(session, answer, &dir, &before) else { continue };
         assert!(out.contains("cargo presets apply fast-dev --to config\r\n"), "{out}");
         assert!(out.contains("cargo presets apply native-cpu --to user\r\n"), "{out}");
         let config = fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
@@ -549,31 +543,61 @@ fn esc_at_the_profile_question_writes_nothing() {
 fn a_refused_profile_name_shows_whole_at_40x12() {
     let dir = workspace("profile-small", MANIFEST);
     let before = common::files(&dir);
-    let mut session = spawn(&dir, &["presets"]);
-    let mut terminal = Terminal::new(&mut session, 40, 12);
-    let mut answer = |session: &mut Session, waiting_for: &str, keys: &str| {
-        while !terminal.rows().iter().any(|r| r.starts_with(waiting_for)) {
-            terminal.next_drawing(session);
-        }
-        typed(session, keys);
-    };
-    answer(&mut session, "Which presets?", "prod ");
-    answer(&mut session, "> [x] prod", "\r");
-    answer(&mut session, "Where should they go?", "\r");
-    answer(&mut session, "Which profile should prod go into?", "\x1b[B");
-    answer(&mut session, "> another name…", "\r");
-    answer(&mut session, "Profile for prod, a name of your own:", "cargo-x\r");
-    answer(&mut session, "  help: choose a different name", ESC);
-    let rows = terminal.rows();
+    let (rows, status) = at_40x12(
+        &dir,
+        &[
+            ("Which presets?", "prod "),
+            ("> [x] prod", "\r"),
+            ("Where should they go?", "\r"),
+            ("Which profile should prod go into?", "\x1b[B"),
+            ("> another name…", "\r"),
+            ("Profile for prod, a name of your own:", "cargo-x\r"),
+            ("  help: choose a different name", ESC),
+        ],
+    );
     assert_eq!(
         rows[..4],
         ["Profile for prod, a name of your own:", "> cargo-x_", "", "  `--profile cargo-x`: profile name"],
         "{rows:#?}"
     );
     assert!(rows[4].starts_with("  `cargo-x` is reserved by cargo"), "{rows:#?}");
-    let (status, _) = finished(session);
     assert_eq!(status, 130);
     assert_eq!(common::files(&dir), before);
+}
+
+/// Types `answer` ("y" or "n") to "Apply these changes?" and waits for the end: `None` for "n",
+/// which wrote nothing (`dir` is still `before`), else the output.
+fn confirmed(
+    mut session: Session,
+    answer: &str,
+    dir: &Path,
+    before: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+) -> Option<String> {
+    typed(&mut session, answer);
+    let (status, out) = finished(session);
+    assert_eq!(status, 0, "{out}");
+    if answer == "n" {
+        assert!(out.contains("nothing was written"), "{out}");
+        assert_eq!(&common::files(dir), before);
+        return None;
+    }
+    Some(out)
+}
+
+/// The guided mode on a 40×12 terminal in `dir`: each step waits until a row starts with its
+/// text, then types its keys. The rows on screen after the last step, and the exit status.
+fn at_40x12(dir: &Path, steps: &[(&str, &str)]) -> (Vec<String>, i32) {
+    let mut session = spawn(dir, &["presets"]);
+    let mut terminal = Terminal::new(&mut session, 40, 12);
+    for (waiting_for, keys) in steps {
+        while !terminal.rows().iter().any(|r| r.starts_with(waiting_for)) {
+            terminal.next_drawing(&mut session);
+        }
+        typed(&mut session, keys);
+    }
+    let rows = terminal.rows();
+    let (status, _) = finished(session);
+    (rows, status)
 }
 
 /// A package depending on two path packages, `fastmath` and `other`, with its `Cargo.lock`.
@@ -619,14 +643,7 @@ fn a_preset_for_dependencies_goes_to_the_packages_named() {
         let diff = String::from_utf8_lossy(diff.before()).into_owned();
         assert!(diff.contains("+[profile.dev.package.fastmath]") && diff.contains("+[profile.dev.package.other]"));
         assert!(!diff.contains("\"*\""), "{diff}");
-        typed(&mut session, answer);
-        let (status, out) = finished(session);
-        assert_eq!(status, 0, "{out}");
-        if answer == "n" {
-            assert!(out.contains("nothing was written"), "{out}");
-            assert_eq!(common::files(&dir), before);
-            continue;
-        }
+        let Some(out) = confirmed(session, answer, &dir, &before) else { continue };
         assert!(out.contains("cargo presets apply deps-opt1-dev --package fastmath --package other\r\n"), "{out}");
         let fresh = with_dependencies("packages-named-scripted", &[]);
         same_as_printed_commands(&out, &fresh, &dir, &["Cargo.toml"]);
@@ -689,26 +706,21 @@ fn a_preset_only_for_named_packages_is_not_offered_every_dependency() {
 fn a_refused_package_name_shows_whole_at_40x12() {
     let dir = with_dependencies("packages-small", &[]);
     let before = common::files(&dir);
-    let mut session = spawn(&dir, &["presets"]);
-    let mut terminal = Terminal::new(&mut session, 40, 12);
-    let mut answer = |session: &mut Session, waiting_for: &str, keys: &str| {
-        while !terminal.rows().iter().any(|r| r.starts_with(waiting_for)) {
-            terminal.next_drawing(session);
-        }
-        typed(session, keys);
-    };
-    answer(&mut session, "Which presets?", "deps-opt1-dev ");
-    answer(&mut session, "> [x] deps-opt1-dev", "\r");
-    answer(&mut session, "Where should they go?", "\r");
-    answer(&mut session, "Which profile should deps-opt1-dev", "\r");
-    answer(&mut session, "Which packages should deps-opt1-dev", "\x1b[B");
-    answer(&mut session, "> named packages…", "\r");
-    answer(&mut session, "Packages for deps-opt1-dev, as", "other fastmth\r");
-    answer(&mut session, "  help: did you mean `fastmath`?", ESC);
-    let rows = terminal.rows();
+    let (rows, status) = at_40x12(
+        &dir,
+        &[
+            ("Which presets?", "deps-opt1-dev "),
+            ("> [x] deps-opt1-dev", "\r"),
+            ("Where should they go?", "\r"),
+            ("Which profile should deps-opt1-dev", "\r"),
+            ("Which packages should deps-opt1-dev", "\x1b[B"),
+            ("> named packages…", "\r"),
+            ("Packages for deps-opt1-dev, as", "other fastmth\r"),
+            ("  help: did you mean `fastmath`?", ESC),
+        ],
+    );
     assert_eq!(rows[1], "> other fastmth_", "{rows:#?}");
     assert!(rows[3].starts_with("  `--package fastmth`: no package"), "{rows:#?}");
-    let (status, _) = finished(session);
     assert_eq!(status, 130);
     assert_eq!(common::files(&dir), before);
 }
